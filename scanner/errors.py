@@ -1,0 +1,31 @@
+"""One exception hierarchy. `cli.main` is the one handler that maps it to exit codes.
+
+Exit codes (documented in the README): 0 clean, 1 findings at or above --fail-on,
+2 usage error, 3 invalid input we can explain, 4 internal error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+
+class ScannerError(Exception):
+    """An error we can explain to the user; exit code 3."""
+
+
+class ConfigError(ScannerError):
+    """Bad options or configuration."""
+
+
+class ReportError(ScannerError):
+    """A report file that cannot be read or fails its schema."""
+
+
+class ParseError(ScannerError):
+    """A file a scanner cannot parse. `pipeline.detect` turns it into a `ScanError` value.
+
+    The message must never quote the file's content: files hold secrets.
+    """
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line

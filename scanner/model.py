@@ -1,0 +1,159 @@
+"""The core values that flow through the pipeline, one frozen type per stage.
+
+`Identity` (scanners) -> `Attributed` (attribution) -> `Finding` (policies) -> `Report`.
+No I/O and no logic here beyond tiny derived properties.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+# A JSON value. Attributes are facts that policies and reports read, so they stay JSON-shaped.
+JSON: TypeAlias = str | int | float | bool | list["JSON"] | dict[str, "JSON"] | None
+
+SCHEMA_VERSION = 1
+
+
+class Category(enum.StrEnum):
+    """What an identity is. Stable public names (they appear in reports and policies)."""
+
+    IDENTITY = "identity"  # a principal: IAM user or role, service account, MCP server
+    CREDENTIAL = "credential"  # key material or a secret: access key, token, password
+    GRANT = "grant"  # a permission or trust binding: policy attachment, role assignment
+
+
+class Severity(enum.IntEnum):
+    """Ordered, so `--fail-on` is a comparison."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Consumer:
+    """Something that uses an identity: a workflow job, an MCP server, a workload."""
+
+    kind: str  # e.g. "workflow_job", "mcp_server"
+    ref: str  # e.g. ".github/workflows/deploy.yml#deploy"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Identity:
+    """A non-human identity, credential or grant written down in a file. Facts only."""
+
+    scanner: str  # key in SCANNERS
+    kind: str  # stable public name: the Terraform resource type, "workflow_secret", ...
+    category: Category
+    name: str  # what a human calls it: the resource name, the secret's name
+    path: str  # repository-relative, POSIX separators
+    line: int  # 1-based, first line of the declaration
+    end_line: int  # inclusive
+    # Symbolic address inside the file, unique per file and independent of line numbers
+    # (e.g. "aws_iam_access_key.ci", "mcpServers/github/env/GITHUB_TOKEN"). With the path it
+    # makes the identity's id, so ids survive lines inserted above a declaration.
+    pointer: str
+    # The line attribution blames (Terraform: the `resource "type" "name" {` line).
+    anchor_line: int
+    attributes: Mapping[str, JSON] = field(default_factory=dict, hash=False)
+    declared_owners: tuple[str, ...] = ()  # owner hints written in the file (tags, owners=)
+    consumers: tuple[Consumer, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """Stable across line moves and re-scans; public API (baselines, waivers, explain)."""
+        return f"{self.path}#{self.pointer}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModuleCall:
+    """A Terraform `module` block: recorded so a later step can follow its source."""
+
+    path: str
+    line: int
+    name: str
+    source: str | None  # None when the source is not a literal string
+    version: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Provisioner:
+    """The human whose commit introduced a declaration, with how sure we are and why."""
+
+    name: str
+    email: str
+    commit: str
+    date: str  # ISO 8601
+    uncommitted: bool
+    confidence: str  # "high" | "medium" | "low" | "unknown"
+    evidence: tuple[str, ...] = ()
+    co_authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attribution:
+    """Who is accountable for an identity. Empty when there is no evidence (no git, no rule)."""
+
+    provisioner: Provisioner | None = None
+    owners: tuple[str, ...] = ()  # CODEOWNERS owners: "@org/team", "@user", "user@example.com"
+    owners_source: str | None = None  # "<CODEOWNERS file>:<line>" of the rule that matched
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attributed:
+    """An identity with its attribution: the unit that policies evaluate."""
+
+    identity: Identity
+    attribution: Attribution
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """A policy that holds for an identity."""
+
+    rule: str
+    severity: Severity
+    identity: str  # Identity.id
+    path: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanError:
+    """Input we could not read or parse. Bad input is data, not an exception."""
+
+    path: str
+    line: int | None
+    message: str  # one line; never quotes file content
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Repository:
+    """What was scanned."""
+
+    name: str  # "owner/repo" when known, else the folder name
+    commit: str | None  # HEAD, or None outside git or before the first commit
+    shallow: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report:
+    """Everything one scan of one repository produced; the aggregator's input."""
+
+    tool_version: str
+    repository: Repository
+    subjects: tuple[Attributed, ...]
+    modules: tuple[ModuleCall, ...]
+    findings: tuple[Finding, ...]
+    errors: tuple[ScanError, ...]
+    schema_version: int = SCHEMA_VERSION

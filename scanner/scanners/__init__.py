@@ -1,0 +1,59 @@
+"""The scanner registry: one module per file kind, listed in `SCANNERS`.
+
+A scanner is a module with `PATTERNS` (globs on the repository-relative POSIX path) and a
+pure `scan(path, text)` that yields facts and raises `ParseError` on bad syntax, nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Protocol
+
+from scanner.model import Identity, ModuleCall
+from scanner.scanners import terraform
+
+Fact = Identity | ModuleCall
+
+
+class Scanner(Protocol):
+    """What every module in `SCANNERS` provides (checked by mypy at the table below)."""
+
+    @property
+    def PATTERNS(self) -> tuple[str, ...]: ...
+
+    def scan(self, path: str, text: str) -> Iterator[Fact]: ...
+
+
+SCANNERS: dict[str, Scanner] = {
+    "terraform": terraform,
+}
+
+
+def glob_to_regex(pattern: str) -> str:
+    """Translate a path glob: `*` and `?` stay within a segment, `**` crosses segments.
+
+    A pattern starting with `/` is anchored at the repository root; any other pattern matches
+    at any depth (`.env` matches `app/.env`).
+    """
+    anchored = pattern.startswith("/")
+    parts = re.split(r"(\*\*/?|\*|\?)", pattern.lstrip("/"))
+    body = "".join(
+        {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}.get(part, re.escape(part))
+        for part in parts
+    )
+    return ("" if anchored else "(?:.*/)?") + body
+
+
+_MATCHERS = tuple(
+    (name, re.compile("|".join(f"(?:{glob_to_regex(p)})" for p in module.PATTERNS)))
+    for name, module in SCANNERS.items()
+)
+
+
+def for_path(path: str) -> str | None:
+    """The name of the scanner that reads `path`, or None."""
+    for name, matcher in _MATCHERS:
+        if matcher.fullmatch(path):
+            return name
+    return None

@@ -1,0 +1,86 @@
+"""The one adapter around python-hcl2 8.x: top-level blocks with exact lines and plain bodies.
+
+python-hcl2 8.1 keeps HCL quotes in values and labels unless told otherwise, adds
+`__is_block__`/`__comments__` keys, and its `with_meta` option emits nothing
+(shared/reference/conventions.md, section 8). So we parse once to the raw Lark tree, whose
+nodes carry `.meta.line`, read block types and labels from it, and serialize a block body
+(v7-compatible shape, quotes stripped) only when a scanner asks for it. No other module
+imports hcl2 or lark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, cast
+
+import hcl2
+from hcl2.transformer import RuleTransformer
+from hcl2.utils import SerializationOptions
+from lark import Token, Tree
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+
+from scanner.errors import ParseError
+from scanner.model import JSON
+
+_OPTIONS = SerializationOptions(
+    with_comments=False,
+    explicit_blocks=False,
+    strip_string_quotes=True,
+    preserve_heredocs=False,
+)
+
+
+class Block:
+    """A top-level block (`resource "type" "name" { ... }`), its lines, and its body on demand."""
+
+    __slots__ = ("_tree", "end_line", "labels", "line", "type")
+
+    def __init__(self, tree: Tree[Any]) -> None:
+        head = [child for child in tree.children if isinstance(child, Tree)]
+        self._tree = tree
+        self.type = _label(head[0])
+        self.labels = tuple(_label(node) for node in head[1:] if node.data != "body")
+        self.line: int = tree.meta.line
+        self.end_line: int = tree.meta.end_line
+
+    def body(self) -> dict[str, JSON]:
+        """The block's attributes and nested blocks, as plain values (expressions as `${...}`)."""
+        try:
+            rule = RuleTransformer(discard_new_line_or_comments=True).transform(self._tree)
+            value = rule.serialize(options=_OPTIONS)
+        except (LarkError, RecursionError, ValueError, TypeError) as error:
+            raise ParseError(f"invalid HCL block: {type(error).__name__}", self.line) from None
+        for _ in self.labels:
+            value = next(iter(value.values()))
+        return cast(dict[str, JSON], value)
+
+
+def blocks(text: str) -> Iterator[Block]:
+    """The top-level blocks of an HCL file, in order. Raises ParseError on bad syntax."""
+    try:
+        tree = hcl2.parses_to_tree(text)
+    except UnexpectedInput as error:
+        raise ParseError(_describe(error), error.line if error.line > 0 else None) from None
+    except (LarkError, RecursionError) as error:
+        raise ParseError(f"invalid HCL: {type(error).__name__}") from None
+    for body in tree.children:
+        for node in body.children:
+            if isinstance(node, Tree) and node.data == "block":
+                yield Block(node)
+
+
+def _label(node: Tree[Any]) -> str:
+    """An identifier or a quoted label, as text (interpolations kept verbatim)."""
+    return "".join(
+        str(token)
+        for token in node.scan_values(lambda t: isinstance(t, Token))
+        if token.type not in ("DBLQUOTE",)
+    )
+
+
+def _describe(error: UnexpectedInput) -> str:
+    """Lark's own message quotes the offending text, which may be a secret: say where instead."""
+    if isinstance(error, UnexpectedEOF):
+        return "invalid HCL: unexpected end of file"
+    what = "character" if isinstance(error, UnexpectedCharacters) else "token"
+    return f"invalid HCL: unexpected {what} at line {error.line}, column {error.column}"

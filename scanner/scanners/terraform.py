@@ -1,0 +1,182 @@
+"""Terraform scanner: one identity per `resource` block whose type is in the detection catalog.
+
+Reads `.tf` (HCL, through `_hcl`) and `.tf.json` (Terraform's JSON syntax, through `_json`).
+A cheap regex decides first whether a file can hold a catalog resource or a module call at
+all, because parsing HCL is slow (thousands of lines per second) and most files hold neither.
+Data sources are never identities; `module` blocks are recorded as `ModuleCall`s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import TypeGuard
+
+from scanner.errors import ParseError
+from scanner.model import JSON, Identity, ModuleCall
+from scanner.scanners import _hcl, _json
+from scanner.scanners.terraform_catalog import STATIC, Entry, classify
+
+PATTERNS = ("*.tf", "*.tf.json")
+
+_HCL_BLOCK = re.compile(r'^[ \t]*(resource|module)[ \t]+"?([\w-]*)', re.MULTILINE)
+_JSON_BLOCK = re.compile(r'"(resource|module)"\s*:')
+# Tag and label keys that name an owner, compared lower-case without `-` and `_`.
+_OWNER_KEYS = frozenset(
+    [
+        "owner",
+        "owners",
+        "team",
+        "ownerteam",
+        "teamowner",
+        "owneremail",
+        "ownedby",
+        "maintainer",
+        "technicalowner",
+        "businessowner",
+    ]
+)
+_EXPIRY_KEYS = (
+    "end_date", "end_date_relative", "expiration_date", "expiration", "expires_at",
+    "expire_time", "expiry_date", "expiry", "expires_in",
+)  # fmt: skip
+
+
+def scan(path: str, text: str) -> Iterator[Identity | ModuleCall]:
+    """Yield the catalog resources and module calls declared in one Terraform file."""
+    if path.endswith(".json"):
+        yield from _scan_json(path, text)
+    elif _worth_parsing(text):
+        yield from _scan_hcl(path, text)
+
+
+def _worth_parsing(text: str) -> bool:
+    """Whether the text names a catalog resource type or a module (false positives are fine)."""
+    return any(
+        keyword == "module" or classify(kind) is not None
+        for keyword, kind in _HCL_BLOCK.findall(text)
+    )
+
+
+def _scan_hcl(path: str, text: str) -> Iterator[Identity | ModuleCall]:
+    for block in _hcl.blocks(text):
+        if block.type == "resource" and len(block.labels) == 2:
+            kind, name = block.labels
+            entry = classify(kind)
+            if entry is not None:
+                yield _identity(path, kind, name, entry, block.body(), block.line, block.end_line)
+        elif block.type == "module" and len(block.labels) == 1:
+            yield _module(path, block.labels[0], block.body(), block.line)
+
+
+def _scan_json(path: str, text: str) -> Iterator[Identity | ModuleCall]:
+    if not _JSON_BLOCK.search(text):
+        return
+    document, spans = _json.parse(text)
+    if not isinstance(document, dict):
+        raise ParseError("Terraform JSON must be an object at the top level", 1)
+    for route, kind, by_name in _json_blocks(document, "resource"):
+        entry = classify(kind)
+        if entry is None or not isinstance(by_name, dict):
+            continue
+        for name, body in by_name.items():
+            span = spans[(*route, kind, name)]
+            for item in body if isinstance(body, list) else [body]:
+                if isinstance(item, dict):
+                    yield _identity(path, kind, name, entry, item, span.line, span.end_line)
+    for route, name, body in _json_blocks(document, "module"):
+        if isinstance(body, dict):
+            yield _module(path, name, body, spans.line((*route, name)))
+
+
+def _json_blocks(
+    document: dict[str, JSON], keyword: str
+) -> Iterator[tuple[tuple[str | int, ...], str, JSON]]:
+    """`(route, label, value)` under a top-level keyword, which may be an object or a list."""
+    section = document.get(keyword)
+    parts = enumerate(section) if isinstance(section, list) else [(None, section)]
+    for index, part in parts:
+        if isinstance(part, dict):
+            route = (keyword,) if index is None else (keyword, index)
+            for label, value in part.items():
+                yield route, label, value
+
+
+def _identity(
+    path: str, kind: str, name: str, entry: Entry, body: Mapping[str, JSON], line: int, end: int
+) -> Identity:
+    address = f"{kind}.{name}"
+    return Identity(
+        scanner="terraform",
+        kind=kind,
+        category=entry.category,
+        name=name,
+        path=path,
+        line=line,
+        end_line=end,
+        pointer=address,
+        anchor_line=line,
+        attributes=_attributes(address, kind, entry, body),
+        declared_owners=_declared_owners(body),
+    )
+
+
+def _attributes(address: str, kind: str, entry: Entry, body: Mapping[str, JSON]) -> dict[str, JSON]:
+    attributes: dict[str, JSON] = {"address": address, "provider": entry.provider}
+    for meta in ("count", "for_each"):
+        if meta in body:
+            attributes[meta] = _expression(body[meta])
+            attributes["multiplicity"] = "unknown"
+    if isinstance(body.get("count"), int):
+        attributes["multiplicity"] = body["count"]
+    if "provider" in body:
+        attributes["provider_config"] = _expression(body["provider"])
+    if kind in STATIC:
+        attributes["long_lived"] = True
+    for key in _EXPIRY_KEYS:
+        if key in body:
+            attributes["expiry"] = _expression(body[key])
+            break
+    return attributes
+
+
+def _declared_owners(body: Mapping[str, JSON]) -> tuple[str, ...]:
+    """Owner hints written in the resource: owner-like `tags`/`labels` keys, `owners` lists."""
+    found: list[str] = []
+    for field in ("tags", "labels", "tags_all"):
+        mapping = body.get(field)
+        if isinstance(mapping, dict):
+            found.extend(
+                value
+                for key, value in mapping.items()
+                if key.lower().replace("-", "").replace("_", "") in _OWNER_KEYS
+                and isinstance(value, str)
+                and _literal(value)
+            )
+    owners = body.get("owners")
+    if isinstance(owners, list):
+        found.extend(owner for owner in owners if isinstance(owner, str) and _literal(owner))
+    return tuple(dict.fromkeys(found))
+
+
+def _literal(value: JSON) -> TypeGuard[str]:
+    """A non-empty string with no interpolation: something a human wrote, not an expression."""
+    return isinstance(value, str) and bool(value.strip()) and "${" not in value
+
+
+def _expression(value: JSON) -> JSON:
+    """An HCL expression as Terraform users write it (`var.n`, not python-hcl2's `${var.n}`)."""
+    if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+        return value[2:-1]
+    return value
+
+
+def _module(path: str, name: str, body: Mapping[str, JSON], line: int) -> ModuleCall:
+    source, version = body.get("source"), body.get("version")
+    return ModuleCall(
+        path=path,
+        line=line,
+        name=name,
+        source=source if _literal(source) else None,
+        version=version if _literal(version) else None,
+    )

@@ -1,0 +1,248 @@
+"""The Terraform detection catalog: which resource types declare identities, credentials or grants.
+
+Data, not logic: one table by provider and category (from `shared/reference/catalog.md`), the
+long-lived (static) credential types, and the generic suffix matchers for types the table does
+not name. Resource type names are stable public `kind` values.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from scanner.model import Category
+
+ID, CRED, GRANT = Category.IDENTITY, Category.CREDENTIAL, Category.GRANT
+
+# provider -> category -> resource types (whitespace separated, for readability)
+_TABLE: dict[str, dict[Category, str]] = {
+    "aws": {
+        ID: """aws_iam_user aws_iam_role aws_iam_group aws_iam_instance_profile
+              aws_iam_service_linked_role aws_iam_user_login_profile""",
+        CRED: """aws_iam_access_key aws_iam_service_specific_credential aws_iam_user_ssh_key
+              aws_iam_signing_certificate aws_secretsmanager_secret
+              aws_secretsmanager_secret_version aws_ssm_parameter aws_api_gateway_api_key
+              aws_appsync_api_key aws_cognito_user_pool_client""",
+        GRANT: """aws_iam_policy aws_iam_role_policy aws_iam_user_policy aws_iam_group_policy
+              aws_iam_policy_attachment aws_iam_role_policy_attachment
+              aws_iam_user_policy_attachment aws_iam_group_policy_attachment
+              aws_iam_group_membership aws_iam_user_group_membership
+              aws_iam_openid_connect_provider aws_iam_saml_provider
+              aws_rolesanywhere_trust_anchor aws_rolesanywhere_profile aws_kms_grant
+              aws_lambda_permission""",
+    },
+    "google": {
+        ID: """google_service_account google_project_service_identity
+              google_project_default_service_accounts google_iam_workload_identity_pool
+              google_iam_workload_identity_pool_provider""",
+        CRED: """google_service_account_key google_apikeys_key google_storage_hmac_key
+              google_secret_manager_secret google_secret_manager_secret_version
+              google_secret_manager_regional_secret
+              google_secret_manager_regional_secret_version""",
+        GRANT: """google_project_iam_custom_role google_organization_iam_custom_role
+              google_iam_deny_policy""",
+    },
+    "azurerm": {
+        ID: "azurerm_user_assigned_identity",
+        CRED: """azurerm_key_vault_secret azurerm_key_vault_key azurerm_key_vault_certificate
+              azurerm_api_management_subscription""",
+        GRANT: """azurerm_role_assignment azurerm_role_definition azurerm_key_vault_access_policy
+              azurerm_federated_identity_credential""",
+    },
+    "azuread": {
+        ID: """azuread_application azuread_application_registration azuread_service_principal""",
+        CRED: """azuread_application_password azuread_service_principal_password
+              azuread_application_certificate azuread_service_principal_certificate""",
+        GRANT: """azuread_application_federated_identity_credential azuread_app_role_assignment
+              azuread_service_principal_delegated_permission_grant
+              azuread_application_api_access azuread_directory_role_assignment
+              azuread_application_owner""",
+    },
+    "github": {
+        ID: """github_app_installation_repository github_app_installation_repositories
+              github_repository_deploy_key github_user_ssh_key github_user_gpg_key""",
+        CRED: """github_actions_secret github_actions_organization_secret
+              github_actions_environment_secret github_dependabot_secret
+              github_dependabot_organization_secret github_codespaces_secret
+              github_codespaces_organization_secret github_codespaces_user_secret""",
+        GRANT: """github_actions_organization_secret_repositories
+              github_actions_repository_oidc_subject_claim_customization_template
+              github_actions_organization_oidc_subject_claim_customization_template
+              github_repository_collaborator github_team_repository
+              github_organization_custom_role""",
+    },
+    "kubernetes": {
+        ID: "kubernetes_service_account kubernetes_service_account_v1",
+        CRED: """kubernetes_secret kubernetes_secret_v1 kubernetes_token_request_v1
+              kubernetes_certificate_signing_request_v1""",
+        GRANT: """kubernetes_role kubernetes_role_v1 kubernetes_cluster_role
+                 kubernetes_cluster_role_v1
+              kubernetes_role_binding kubernetes_role_binding_v1 kubernetes_cluster_role_binding
+              kubernetes_cluster_role_binding_v1""",
+    },
+    "vault": {
+        ID: """vault_approle_auth_backend_role vault_identity_entity vault_identity_entity_alias
+              vault_identity_group vault_kubernetes_auth_backend_role vault_jwt_auth_backend_role
+              vault_aws_auth_backend_role vault_cert_auth_backend_role""",
+        CRED: """vault_approle_auth_backend_role_secret_id vault_token vault_token_auth_backend_role
+              vault_kv_secret_v2 vault_kv_secret vault_generic_secret
+              vault_pki_secret_backend_cert""",
+        GRANT: """vault_policy vault_aws_secret_backend_role vault_gcp_secret_roleset
+              vault_gcp_secret_static_account vault_gcp_secret_impersonated_account
+              vault_azure_secret_backend_role vault_database_secret_backend_role
+              vault_database_secret_backend_static_role""",
+    },
+    "okta": {
+        ID: "okta_app_oauth okta_api_service_integration okta_user",
+        CRED: "okta_api_token okta_app_token okta_hook_key",
+        GRANT: """okta_app_oauth_api_scope okta_app_oauth_role_assignment okta_admin_role_custom
+              okta_admin_role_custom_assignments okta_app_group_assignment
+              okta_app_group_assignments okta_app_user okta_group_role okta_group_owner
+              okta_group_owners""",
+    },
+    "datadog": {
+        ID: "datadog_service_account",
+        CRED: """datadog_api_key datadog_application_key datadog_service_account_application_key
+              datadog_app_key_registration""",
+        GRANT: """datadog_role datadog_user_role datadog_integration_aws_account
+              datadog_integration_gcp_sts datadog_integration_azure""",
+    },
+    "snowflake": {
+        ID: """snowflake_service_user snowflake_legacy_service_user snowflake_user
+              snowflake_account_role snowflake_role snowflake_cortex_agent snowflake_mcp_server""",
+        CRED: """snowflake_user_programmatic_access_token
+              snowflake_api_authentication_integration_with_client_credentials
+              snowflake_api_authentication_integration_with_jwt_bearer""",
+        GRANT: """snowflake_grant_account_role snowflake_grant_privileges_to_account_role
+              snowflake_grant_ownership snowflake_grant_database_role
+              snowflake_oauth_integration_for_custom_clients
+              snowflake_oauth_integration_for_partner_applications
+              snowflake_external_oauth_integration snowflake_api_integration""",
+    },
+    "gitlab": {
+        ID: "gitlab_service_account",
+        CRED: """gitlab_service_account_access_token gitlab_project_access_token
+              gitlab_group_access_token gitlab_personal_access_token gitlab_deploy_token
+              gitlab_deploy_key gitlab_pipeline_trigger""",
+        GRANT: "",
+    },
+    "cloudflare": {
+        ID: "",
+        CRED: """cloudflare_account_token cloudflare_api_token
+              cloudflare_zero_trust_access_service_token cloudflare_access_service_token
+              cloudflare_workers_secret""",
+        GRANT: "",
+    },
+    "grafana": {
+        ID: "grafana_service_account",
+        CRED: "grafana_service_account_token grafana_cloud_access_policy_token grafana_api_key",
+        GRANT: "grafana_cloud_access_policy grafana_service_account_permission",
+    },
+    "databricks": {
+        ID: "databricks_service_principal",
+        CRED: """databricks_service_principal_secret databricks_token databricks_obo_token
+              databricks_secret""",
+        GRANT: "databricks_permissions databricks_grants databricks_grant",
+    },
+    "auth0": {
+        ID: "auth0_client",
+        CRED: "auth0_client_credentials",
+        GRANT: "auth0_client_grant",
+    },
+    "tfe": {
+        ID: "",
+        CRED: "tfe_team_token tfe_organization_token tfe_agent_token tfe_audit_trail_token",
+        GRANT: "",
+    },
+    "newrelic": {ID: "", CRED: "newrelic_api_access_key", GRANT: ""},
+    "tailscale": {ID: "", CRED: "tailscale_oauth_client tailscale_tailnet_key", GRANT: ""},
+    "mongodbatlas": {ID: "", CRED: "mongodbatlas_api_key mongodbatlas_project_api_key", GRANT: ""},
+    "confluent": {
+        ID: "confluent_service_account",
+        CRED: "confluent_api_key",
+        GRANT: "confluent_role_binding",
+    },
+    "tls": {ID: "", CRED: "tls_private_key", GRANT: ""},
+}
+
+# Key material that does not expire or rotate by itself: the credentials that outlive people.
+STATIC = frozenset(
+    [
+        "aws_iam_access_key",
+        "aws_iam_user_login_profile",
+        "aws_iam_service_specific_credential",
+        "aws_iam_user_ssh_key",
+        "aws_iam_signing_certificate",
+        "aws_api_gateway_api_key",
+        "google_service_account_key",
+        "google_apikeys_key",
+        "google_storage_hmac_key",
+        "azuread_application_password",
+        "azuread_service_principal_password",
+        "azuread_application_certificate",
+        "azuread_service_principal_certificate",
+        "github_repository_deploy_key",
+        "github_user_ssh_key",
+        "okta_api_token",
+        "okta_app_token",
+        "datadog_api_key",
+        "datadog_application_key",
+        "datadog_service_account_application_key",
+        "snowflake_user_programmatic_access_token",
+        "gitlab_project_access_token",
+        "gitlab_group_access_token",
+        "gitlab_personal_access_token",
+        "gitlab_deploy_token",
+        "gitlab_deploy_key",
+        "gitlab_service_account_access_token",
+        "cloudflare_api_token",
+        "cloudflare_account_token",
+        "grafana_service_account_token",
+        "grafana_api_key",
+        "databricks_token",
+        "databricks_service_principal_secret",
+        "tfe_team_token",
+        "tfe_organization_token",
+        "tfe_agent_token",
+        "newrelic_api_access_key",
+        "mongodbatlas_api_key",
+        "confluent_api_key",
+        "tls_private_key",
+        "auth0_client_credentials",
+    ]
+)
+
+# Types the table does not name, by suffix, checked in this order (first match wins).
+_GENERIC: tuple[tuple[str, Category], ...] = (
+    (r".+_iam_(member|binding|policy)", GRANT),
+    (r".+_role_assignment", GRANT),
+    (r".+_role_binding", GRANT),
+    (r".+_service_account_(key|token)", CRED),
+    (r".+_service_account.*", ID),
+    (r".+_(access_key|api_key|token)", CRED),
+)
+_GENERIC_RE = tuple((re.compile(pattern), category) for pattern, category in _GENERIC)
+
+
+class Entry(NamedTuple):
+    category: Category
+    provider: str
+
+
+CATALOG: dict[str, Entry] = {
+    kind: Entry(category, provider)
+    for provider, by_category in _TABLE.items()
+    for category, kinds in by_category.items()
+    for kind in kinds.split()
+}
+
+
+def classify(resource_type: str) -> Entry | None:
+    """The catalog entry for a resource type, from the table or a generic matcher."""
+    entry = CATALOG.get(resource_type)
+    if entry is not None:
+        return entry
+    for pattern, category in _GENERIC_RE:
+        if pattern.fullmatch(resource_type):
+            return Entry(category, resource_type.partition("_")[0])
+    return None

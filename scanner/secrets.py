@@ -1,0 +1,102 @@
+"""The one secret-shape detector, shared by every scanner that sees values.
+
+Scanners ask three questions: does this name denote a credential, what state is this value
+in (empty, placeholder, reference, literal), and does a literal look like a real secret (and of
+which provider). Answers carry the detector's name, never the value or any piece of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Which known secret shape a value has. Holds no part of the value."""
+
+    detector: str
+    provider: str | None
+
+
+# (detector, provider, pattern), first match wins; patterns are matched against the whole value.
+_SHAPES: tuple[tuple[str, str | None, re.Pattern[str]], ...] = tuple(
+    (detector, provider, re.compile(pattern))
+    for detector, provider, pattern in (
+        ("aws_access_key_id", "aws", r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}"),
+        ("github_token", "github", r"gh[pousr]_[A-Za-z0-9]{36,255}"),
+        ("github_fine_grained_pat", "github", r"github_pat_[A-Za-z0-9_]{22,255}"),
+        ("gitlab_token", "gitlab", r"glpat-[A-Za-z0-9_\-]{20,}"),
+        ("slack_token", "slack", r"xox[abpre]-[A-Za-z0-9-]{10,}"),
+        ("anthropic_api_key", "anthropic", r"sk-ant-[A-Za-z0-9_\-]{20,}"),
+        ("openai_api_key", "openai", r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}"),
+        ("google_api_key", "google", r"AIza[0-9A-Za-z_\-]{35}"),
+        ("stripe_secret_key", "stripe", r"[sr]k_live_[0-9A-Za-z]{16,}"),
+        ("private_key", None, r"-----BEGIN[A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*"),
+        ("jwt", None, r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"),
+        ("url_with_password", None, r"[a-z][a-z0-9+.\-]*://[^/\s:@]+:[^/\s@]+@[^\s]+"),
+    )
+)
+
+_REFERENCE = re.compile(
+    r"\$\{\{?\s*[^}]+\}\}?|\$[A-Za-z_][A-Za-z0-9_]*|\{env:[^}]+\}|"
+    r"(?:vault|op|aws-sm|gcp-sm|azure-kv|secretsmanager)://\S+"
+)
+_PLACEHOLDER = re.compile(
+    r"(?i)^(?:x{3,}|\*{3,}|\.{3,}|-+|changeme|change[_-]?me|replace[_-]?me|todo|tbd|none|null|"
+    r"dummy|example|sample|placeholder|secret|password|token|test|fake|redacted|"
+    r"<[^>]*>|\[[^\]]*\]|your[_\- ].*|.*[_\-]here|enter[_\- ].*|insert[_\- ].*)$"
+)
+_CREDENTIAL_NAME = re.compile(
+    r"(?i)(?:^|[_\-.])(?:api[_\-]?key|apikey|access[_\-]?key(?:[_\-]id)?|secret(?:[_\-]?key)?|"
+    r"token|password|passwd|pwd|private[_\-]?key|client[_\-]?secret|credentials?|auth|"
+    r"bearer|dsn|connection[_\-]?string|webhook[_\-]?url)$"
+)
+_PROVIDER_NAMES = (
+    ("github", "github"), ("gh_", "github"), ("gitlab", "gitlab"), ("openai", "openai"),
+    ("anthropic", "anthropic"), ("claude", "anthropic"), ("slack", "slack"), ("aws", "aws"),
+    ("google", "google"), ("gcp", "google"), ("gemini", "google"), ("azure", "azure"),
+    ("stripe", "stripe"), ("datadog", "datadog"), ("dd_", "datadog"), ("sentry", "sentry"),
+    ("notion", "notion"), ("linear", "linear"), ("jira", "atlassian"), ("atlassian", "atlassian"),
+    ("postgres", "postgres"), ("database", "database"), ("supabase", "supabase"),
+    ("cloudflare", "cloudflare"), ("twilio", "twilio"), ("sendgrid", "sendgrid"),
+    ("npm", "npm"), ("docker", "docker"), ("hf_", "huggingface"), ("huggingface", "huggingface"),
+    ("brave", "brave"), ("tavily", "tavily"), ("exa", "exa"), ("firecrawl", "firecrawl"),
+)  # fmt: skip
+
+
+def detect(value: str) -> Match | None:
+    """The known secret shape of a literal value, if it has one."""
+    candidate = value.strip()
+    for detector, provider, pattern in _SHAPES:
+        if pattern.fullmatch(candidate):
+            return Match(detector, provider)
+    return None
+
+
+def value_state(value: str) -> str:
+    """`empty`, `reference` (to a variable or a vault), `placeholder`, or `literal`."""
+    stripped = value.strip().strip("'\"")
+    if not stripped:
+        return "empty"
+    if _REFERENCE.search(stripped):
+        return "reference"
+    if _PLACEHOLDER.fullmatch(stripped):
+        return "placeholder"
+    return "literal"
+
+
+def is_credential_name(name: str) -> bool:
+    """Whether a variable, header or key name denotes a credential (`GITHUB_TOKEN`, `X-Api-Key`)."""
+    return bool(_CREDENTIAL_NAME.search(name)) or name.lower() == "authorization"
+
+
+def provider_for(name: str, match: Match | None = None) -> str | None:
+    """The provider a credential belongs to, from its value's shape or else its name."""
+    if match is not None and match.provider is not None:
+        return match.provider
+    lowered = name.lower()
+    for needle, provider in _PROVIDER_NAMES:
+        if lowered.startswith(needle) or f"_{needle}" in lowered:
+            return provider
+    return None
