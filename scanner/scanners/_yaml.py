@@ -1,0 +1,122 @@
+"""YAML with positions, for scanners that need exact lines (workflows, Continue MCP configs).
+
+PyYAML composes a node graph whose marks give lines; we turn it into plain values plus the same
+`Spans` table `_json` produces, so scanners speak in paths and never count lines. Mapping keys
+are kept as written (YAML 1.1 reads a bare `on:` key as `True`; GitHub Actions means "on").
+Aliases are expanded under a node budget, so an alias bomb is refused rather than expanded.
+Error messages never quote the input.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from scanner.errors import ParseError
+from scanner.model import JSON
+from scanner.scanners._json import JSONPath, Span, Spans
+
+MAX_NODES = 100_000  # values built from one document, aliases counted each time they expand
+MAX_DEPTH = 200
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def parse(text: str) -> tuple[JSON, Spans]:
+    """Parse one YAML document. An empty document is None. Raises ParseError."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        raise _error(error) from None
+    except yaml.YAMLError:
+        raise ParseError("invalid YAML") from None
+    except RecursionError:
+        raise ParseError(f"invalid YAML: nested deeper than {MAX_DEPTH} levels") from None
+    if node is None:
+        return None, Spans({})
+    builder = _Builder()
+    value = builder.build(node, (), 0)
+    return value, Spans(builder.spans)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.spans: dict[JSONPath, Span] = {}
+        self.budget = MAX_NODES
+        self.constructor = SafeConstructor()
+
+    def build(self, node: Node, path: JSONPath, depth: int, line: int | None = None) -> JSON:
+        self.budget -= 1
+        if self.budget < 0:
+            raise ParseError(f"invalid YAML: more than {MAX_NODES} values (alias expansion?)")
+        if depth > MAX_DEPTH:
+            raise ParseError(f"invalid YAML: nested deeper than {MAX_DEPTH} levels", _line(node))
+        value: JSON
+        if isinstance(node, MappingNode):
+            value = self.mapping(node, path, depth)
+        elif isinstance(node, SequenceNode):
+            value = [
+                self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)
+            ]
+        else:
+            value = self.scalar(node)
+        if path not in self.spans:  # the first occurrence wins for duplicate keys' lines
+            start = line if line is not None else _line(node)
+            self.spans[path] = Span(start, max(start, self.end_line(node, path, value)))
+        return value
+
+    def end_line(self, node: Node, path: JSONPath, value: JSON) -> int:
+        """The last line a node occupies.
+
+        A block collection's end mark sits on the next token's line, so its end is its last
+        child's end; scalar and flow end marks are exact (column 0 means the line before).
+        """
+        if isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value:
+            last: str | int | None = None
+            if isinstance(value, dict) and value:
+                last = next(reversed(value))
+            elif isinstance(value, list) and value:
+                last = len(value) - 1
+            child = self.spans.get((*path, last)) if last is not None else None
+            if child is not None:
+                return child.end_line
+        mark = node.end_mark
+        return int(mark.line) + (1 if mark.column > 0 else 0)
+
+    def mapping(self, node: MappingNode, path: JSONPath, depth: int) -> dict[str, JSON]:
+        result: dict[str, JSON] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults`
+                merged = self.build(value_node, (*path, "<<"), depth + 1)
+                for part in merged if isinstance(merged, list) else [merged]:
+                    if isinstance(part, dict):
+                        result.update({k: v for k, v in part.items() if k not in result})
+                continue
+            key = key_node.value if isinstance(key_node, ScalarNode) else str(_line(key_node))
+            result[key] = self.build(value_node, (*path, key), depth + 1, _line(key_node))
+        return result
+
+    def scalar(self, node: Node) -> JSON:
+        if node.tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
+            return str(node.value)
+        try:
+            value = self.constructor.construct_object(node, deep=False)
+        except (ConstructorError, ValueError):
+            return str(node.value)
+        return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _error(error: yaml.MarkedYAMLError) -> ParseError:
+    mark = error.problem_mark or error.context_mark
+    problem = _QUOTED.sub("'...'", error.problem or error.context or "syntax error")
+    if mark is None:
+        return ParseError(f"invalid YAML: {problem}")
+    line = int(mark.line) + 1
+    return ParseError(f"invalid YAML: {problem} at line {line}, column {mark.column + 1}", line)
