@@ -80,7 +80,8 @@ def _label(node: Tree[Any]) -> str:
 
 def _describe(error: UnexpectedInput) -> str:
     """Lark's own message quotes the offending text, which may be a secret: say where instead."""
-    if isinstance(error, UnexpectedEOF):
+    token = getattr(error, "token", None)
+    if isinstance(error, UnexpectedEOF) or getattr(token, "type", None) == "$END":
         return "invalid HCL: unexpected end of file"
     what = "character" if isinstance(error, UnexpectedCharacters) else "token"
     return f"invalid HCL: unexpected {what} at line {error.line}, column {error.column}"

@@ -1,0 +1,82 @@
+"""Which files to scan and with which scanner.
+
+With no paths: every file git tracks plus untracked files it does not ignore; outside git, a
+walk of the folder. Explicit paths are always scanned (pre-commit passes exactly the files it
+wants checked). Files no scanner reads are dropped here, before anything is opened.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.model import ScanError
+from scanner.scanners import for_path
+
+# Folders that hold copies of other people's code or tool caches, skipped when walking
+# (inside git, .gitignore decides).
+_SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", "node_modules", ".venv", "venv"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Candidate:
+    """A file to scan: repository-relative POSIX path and the scanner that reads it."""
+
+    path: str
+    scanner: str
+
+
+def candidates(
+    root: Path, paths: Sequence[Path], listed: Sequence[str] | None
+) -> tuple[list[Candidate], list[ScanError]]:
+    """Candidates under `root`, restricted to `paths` when given.
+
+    `listed` is git's file list (None outside git). `paths` are absolute or relative to the
+    current directory; each must lie inside `root`.
+    """
+    errors: list[ScanError] = []
+    if not paths:
+        return _select(listed if listed is not None else _walk(root, root)), errors
+    chosen: list[str] = []
+    resolved_root = root.resolve()
+    for path in paths:
+        plain = Path(os.path.abspath(path))
+        absolute = plain.parent.resolve() / plain.name  # the file itself is not followed
+        try:
+            relative = absolute.relative_to(resolved_root).as_posix()
+        except ValueError:
+            errors.append(ScanError(path=str(path), line=None, message="outside the repository"))
+            continue
+        if absolute.is_dir():
+            chosen.extend(_under(relative, listed, root))
+        elif absolute.is_file() or absolute.is_symlink():
+            chosen.append(relative)
+        else:
+            errors.append(ScanError(path=relative, line=None, message="no such file"))
+    return _select(chosen), errors
+
+
+def _under(folder: str, listed: Sequence[str] | None, root: Path) -> Iterable[str]:
+    if listed is None:
+        return _walk(root, root / folder)
+    prefix = "" if folder == "." else folder + "/"
+    return (name for name in listed if name.startswith(prefix))
+
+
+def _select(names: Iterable[str]) -> list[Candidate]:
+    found: dict[str, Candidate] = {}
+    for name in names:
+        scanner = for_path(name)
+        if scanner is not None:
+            found[name] = Candidate(path=name, scanner=scanner)
+    return sorted(found.values(), key=lambda c: c.path)
+
+
+def _walk(root: Path, start: Path) -> Iterable[str]:
+    for folder, dirs, files in os.walk(start):  # never follows symlinked folders
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        base = Path(folder).relative_to(root)
+        for name in files:
+            yield (base / name).as_posix()

@@ -1,0 +1,79 @@
+"""The only place that runs git: every call is a subprocess with NUL-safe output.
+
+Plain `subprocess` rather than GitPython: the hook path must start fast, and we need porcelain
+details (`boundary`, NUL-separated names) that GitPython hides. Untrusted repositories may
+configure git, so calls neutralise options that would run programs or read missing files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from scanner.errors import ScannerError
+
+
+class GitError(ScannerError):
+    """git failed in a way we can explain (not a repository, dubious ownership, ...)."""
+
+
+# Keep a repository's own config from turning a read into something else: no pager, no
+# external diff or textconv, no fsmonitor hook, and no ignore-revs file that may not exist.
+_SAFE = ("-c", "core.fsmonitor=false", "-c", "core.pager=cat", "-c", "blame.ignoreRevsFile=")
+
+
+def run(root: Path, *args: str, check: bool = True) -> str:
+    """Run `git args` in `root` and return stdout (text; names stay NUL-separated with -z)."""
+    result = subprocess.run(
+        ["git", *_SAFE, *args],
+        cwd=root,
+        capture_output=True,
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        check=False,
+    )
+    if check and result.returncode != 0:
+        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {reason[-1] if reason else result.returncode}")
+    return result.stdout.decode("utf-8", "surrogateescape")
+
+
+def toplevel(path: Path) -> Path | None:
+    """The work tree root containing `path`, or None outside a git work tree."""
+    result = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"],
+        cwd=path,
+        capture_output=True,
+        env={**os.environ, "LC_ALL": "C"},
+        check=False,
+    )
+    if result.returncode != 0:
+        return None
+    return Path(result.stdout.decode("utf-8", "surrogateescape").rstrip("\n"))
+
+
+def ls_files(root: Path) -> list[str]:
+    """Tracked files plus untracked files git does not ignore, relative to `root`."""
+    output = run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    return sorted(set(filter(None, output.split("\0"))))
+
+
+def head(root: Path) -> str | None:
+    """The HEAD commit, or None before the first commit."""
+    output = run(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).strip()
+    return output or None
+
+
+def is_shallow(root: Path) -> bool:
+    return run(root, "rev-parse", "--is-shallow-repository").strip() == "true"
+
+
+_REMOTE_PATH = re.compile(r"[:/]([^/:@]+)/([^/]+?)(?:\.git)?/?$")
+
+
+def remote_name(root: Path) -> str | None:
+    """`owner/repo` from the `origin` remote's URL, never its credentials."""
+    url = run(root, "config", "--get", "remote.origin.url", check=False).strip()
+    match = _REMOTE_PATH.search(url)
+    return f"{match[1]}/{match[2]}" if match else None

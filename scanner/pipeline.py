@@ -1,0 +1,119 @@
+"""The scan pipeline: discover -> detect -> attribute -> evaluate -> Report.
+
+`scan()` is the only function that knows every stage; reading it top to bottom is the
+architecture. Each stage is callable on its own. Bad input never stops the scan: it becomes a
+`ScanError` in the report, and everything found before it is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner import __version__, git
+from scanner.decode import decode
+from scanner.discover import Candidate, candidates
+from scanner.errors import ParseError
+from scanner.model import (
+    Attributed,
+    Attribution,
+    Identity,
+    ModuleCall,
+    Report,
+    Repository,
+    ScanError,
+)
+from scanner.scanners import SCANNERS
+
+DEFAULT_MAX_FILE_SIZE = 5_000_000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Options:
+    """What the CLI decided; built once, read by the stages."""
+
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    repository_name: str | None = None  # e.g. GITHUB_REPOSITORY; else the remote, else the folder
+
+
+def scan(root: Path, paths: Sequence[Path] = (), options: Options = Options()) -> Report:
+    """Scan the repository (or folder) at `root`, or only `paths` inside it."""
+    in_git = git.toplevel(root) is not None
+    listed = git.ls_files(root) if in_git else None
+    files, errors = candidates(root, paths, listed)
+    identities, modules, detect_errors = detect(root, files, options.max_file_size)
+    subjects = tuple(Attributed(identity=i, attribution=Attribution()) for i in identities)
+    return Report(
+        tool_version=__version__,
+        repository=repository(root, in_git, options.repository_name),
+        subjects=subjects,
+        modules=modules,
+        findings=(),
+        errors=tuple(sorted([*errors, *detect_errors], key=_error_order)),
+    )
+
+
+def repository(root: Path, in_git: bool, name: str | None) -> Repository:
+    if not in_git:
+        return Repository(name=name or root.resolve().name, commit=None, shallow=False)
+    return Repository(
+        name=name or git.remote_name(root) or root.resolve().name,
+        commit=git.head(root),
+        shallow=git.is_shallow(root),
+    )
+
+
+def detect(
+    root: Path, files: Iterable[Candidate], max_file_size: int
+) -> tuple[tuple[Identity, ...], tuple[ModuleCall, ...], tuple[ScanError, ...]]:
+    """Read each file and run its scanner; the one place a ParseError becomes a ScanError."""
+    identities: list[Identity] = []
+    modules: list[ModuleCall] = []
+    errors: list[ScanError] = []
+    for file in files:
+        try:
+            text = decode(read(root, file.path, max_file_size))
+            for fact in SCANNERS[file.scanner].scan(file.path, text):
+                (modules if isinstance(fact, ModuleCall) else identities).append(fact)
+        except ParseError as error:
+            errors.append(ScanError(path=file.path, line=error.line, message=error.message))
+    ordered = sorted(identities, key=lambda i: (i.path, i.line, i.kind, i.name))
+    return _unique(ordered), tuple(sorted(modules, key=lambda m: (m.path, m.line))), tuple(errors)
+
+
+def read(root: Path, path: str, max_file_size: int) -> bytes:
+    """A file's bytes, refusing what a scan must not open. Raises ParseError with the reason."""
+    full = root / path
+    try:
+        if full.is_symlink() and not full.resolve().is_relative_to(root.resolve()):
+            raise ParseError("symbolic link to a file outside the repository; not followed")
+        size = full.stat().st_size
+        if size > max_file_size:
+            raise ParseError(f"{size} bytes, over the {max_file_size}-byte limit; skipped")
+        return full.read_bytes()
+    except FileNotFoundError:
+        raise ParseError("listed by git but missing on disk") from None
+    except (IsADirectoryError, NotADirectoryError):
+        raise ParseError("not a regular file") from None
+    except PermissionError:
+        raise ParseError("permission denied") from None
+    except OSError as error:
+        raise ParseError(f"cannot be read: {error.strerror or type(error).__name__}") from None
+
+
+def _unique(identities: list[Identity]) -> tuple[Identity, ...]:
+    """Ids must be unique in a report; a repeated declaration gets `~2`, `~3` on its pointer."""
+    seen: dict[str, int] = {}
+    result: list[Identity] = []
+    for identity in identities:
+        count = seen[identity.id] = seen.get(identity.id, 0) + 1
+        if count > 1:
+            identity = dataclasses.replace(identity, pointer=f"{identity.pointer}~{count}")
+        result.append(identity)
+    return tuple(result)
+
+
+def _error_order(error: ScanError) -> tuple[str, int, str]:
+    return (error.path, error.line or 0, error.message)

@@ -1,0 +1,44 @@
+"""Plain text for people at a terminal: one line per identity, finding and error, then a summary.
+
+Lines are `path:line: ...` so editors and terminals can jump to them. Paths and names come from
+untrusted repositories: control characters are shown escaped, never passed to the terminal.
+"""
+
+from __future__ import annotations
+
+from scanner.model import Report
+
+
+def render(report: Report) -> str:
+    lines = [
+        f"{_clean(s.identity.path)}:{s.identity.line}: {s.identity.kind} {_clean(s.identity.name)}"
+        for s in report.subjects
+    ]
+    lines += [
+        f"{_clean(f.path)}:{f.line}: {f.rule} [{f.severity.label}] {_clean(f.message)}"
+        for f in report.findings
+    ]
+    lines += [
+        f"{_clean(e.path)}{'' if e.line is None else f':{e.line}'}: error: {_clean(e.message)}"
+        for e in report.errors
+    ]
+    lines.append(_summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def _summary(report: Report) -> str:
+    files = len({s.identity.path for s in report.subjects})
+    return (
+        f"{_plural(len(report.subjects), 'identity', 'identities')} in "
+        f"{_plural(files, 'file', 'files')}, {_plural(len(report.findings), 'finding', 'findings')}"
+        f", {_plural(len(report.errors), 'error', 'errors')}"
+    )
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _clean(value: str) -> str:
+    """Escape control characters (newlines in file names, terminal escape sequences)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)

@@ -1,0 +1,153 @@
+"""The pipeline on real folders and real git repositories: discovery, reading, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from scanner import pipeline
+from scanner.reporters import json as json_reporter
+
+USER = 'resource "aws_iam_user" "{name}" {{\n  name = "{name}"\n}}\n'
+SCHEMA = json.loads((Path(pipeline.__file__).parent / "schemas/report.schema.json").read_text())
+
+
+def ids(report) -> list[str]:
+    return [s.identity.id for s in report.subjects]
+
+
+def errors(report) -> list[tuple[str, int | None, str]]:
+    return [(e.path, e.line, e.message) for e in report.errors]
+
+
+def test_git_repo_scans_tracked_and_untracked_but_not_ignored(git_repo) -> None:
+    git_repo.write("infra/iam.tf", USER.format(name="tracked"))
+    git_repo.write(".gitignore", "ignored.tf\n")
+    git_repo.commit("initial")
+    git_repo.write("new.tf", USER.format(name="untracked"))
+    git_repo.write("ignored.tf", USER.format(name="ignored"))
+    report = pipeline.scan(git_repo.root)
+    assert ids(report) == ["infra/iam.tf#aws_iam_user.tracked", "new.tf#aws_iam_user.untracked"]
+    assert report.errors == ()
+
+
+def test_bad_files_become_errors_and_the_scan_goes_on(git_repo) -> None:
+    git_repo.write("a_deleted.tf", USER.format(name="gone"))
+    git_repo.write("b_binary.tf", b"\x00\x01resource")
+    git_repo.write("c_big.tf", "# padding\n" * 50 + USER.format(name="big"))
+    git_repo.write("d_bad.tf", 'resource "aws_iam_user" {\n')
+    git_repo.write("e_good.tf", USER.format(name="good"))
+    git_repo.commit("files")
+    (git_repo.root / "a_deleted.tf").unlink()
+    report = pipeline.scan(git_repo.root, options=pipeline.Options(max_file_size=400))
+    assert ids(report) == ["e_good.tf#aws_iam_user.good"]
+    assert errors(report) == [
+        ("a_deleted.tf", None, "listed by git but missing on disk"),
+        ("b_binary.tf", None, "binary file (contains NUL bytes); skipped"),
+        ("c_big.tf", None, "549 bytes, over the 400-byte limit; skipped"),
+        ("d_bad.tf", 2, "invalid HCL: unexpected end of file"),
+    ]
+
+
+def test_outside_git_walks_the_folder_and_skips_tool_caches(tmp_path: Path) -> None:
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra/iam.tf").write_text(USER.format(name="walked"))
+    for cache in (".terraform/modules/x", "node_modules/pkg"):
+        (tmp_path / cache).mkdir(parents=True)
+        (tmp_path / cache / "main.tf").write_text(USER.format(name="cached"))
+    report = pipeline.scan(tmp_path)
+    assert ids(report) == ["infra/iam.tf#aws_iam_user.walked"]
+    assert report.repository.commit is None
+    assert report.repository.name == tmp_path.name
+
+
+def test_explicit_paths_files_folders_missing_and_outside(git_repo, tmp_path: Path) -> None:
+    git_repo.write("a/one.tf", USER.format(name="one"))
+    git_repo.write("b/two.tf", USER.format(name="two"))
+    git_repo.write("c/three.tf", USER.format(name="three"))
+    git_repo.write("README.md", "not scanned")
+    git_repo.commit("files")
+    root = git_repo.root
+    outside = tmp_path / "elsewhere.tf"
+    outside.write_text(USER.format(name="outside"))
+    paths = [root / "a/one.tf", root / "b", root / "README.md", root / "missing.tf", outside]
+    report = pipeline.scan(root, paths)
+    assert ids(report) == ["a/one.tf#aws_iam_user.one", "b/two.tf#aws_iam_user.two"]
+    assert errors(report) == [
+        (str(outside), None, "outside the repository"),
+        ("missing.tf", None, "no such file"),
+    ]
+
+
+def test_relative_paths_are_relative_to_the_current_directory(git_repo, monkeypatch) -> None:
+    git_repo.write("infra/iam.tf", USER.format(name="rel"))
+    git_repo.commit("files")
+    monkeypatch.chdir(git_repo.root / "infra")
+    report = pipeline.scan(git_repo.root, [Path("iam.tf")])
+    assert ids(report) == ["infra/iam.tf#aws_iam_user.rel"]
+
+
+def test_symlink_out_of_the_repository_is_not_followed(git_repo, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.tf"
+    secret.write_text(USER.format(name="outside"))
+    os.symlink(secret, git_repo.root / "link.tf")
+    os.symlink("real.tf", git_repo.root / "inside_link.tf")
+    git_repo.write("real.tf", USER.format(name="real"))
+    report = pipeline.scan(git_repo.root)
+    assert ids(report) == ["inside_link.tf#aws_iam_user.real", "real.tf#aws_iam_user.real"]
+    assert errors(report) == [
+        ("link.tf", None, "symbolic link to a file outside the repository; not followed")
+    ]
+
+
+def test_repeated_declarations_keep_unique_ids(tmp_path: Path) -> None:
+    (tmp_path / "dup.tf").write_text(USER.format(name="x") + USER.format(name="x"))
+    report = pipeline.scan(tmp_path)
+    assert ids(report) == ["dup.tf#aws_iam_user.x", "dup.tf#aws_iam_user.x~2"]
+
+
+def test_ids_survive_lines_inserted_above(git_repo) -> None:
+    git_repo.write("iam.tf", USER.format(name="ci"))
+    before = pipeline.scan(git_repo.root).subjects[0].identity
+    git_repo.write("iam.tf", "# a comment\n" * 20 + USER.format(name="ci"))
+    after = pipeline.scan(git_repo.root).subjects[0].identity
+    assert (before.id, before.line) == ("iam.tf#aws_iam_user.ci", 1)
+    assert (after.id, after.line) == ("iam.tf#aws_iam_user.ci", 21)
+
+
+def test_repository_facts_come_from_git_without_credentials(git_repo) -> None:
+    git_repo.write("iam.tf", USER.format(name="ci"))
+    sha = git_repo.commit("one")
+    git_repo.git("remote", "add", "origin", "https://bot:s3cr3t-t0ken@github.com/acme/infra.git")
+    report = pipeline.scan(git_repo.root)
+    assert report.repository.name == "acme/infra"
+    assert report.repository.commit == sha
+    assert report.repository.shallow is False
+    assert "s3cr3t" not in json_reporter.render(report)
+
+
+def test_repository_name_option_wins_and_empty_repo_has_no_commit(git_repo) -> None:
+    report = pipeline.scan(git_repo.root, options=pipeline.Options(repository_name="o/r"))
+    assert (report.repository.name, report.repository.commit) == ("o/r", None)
+
+
+@pytest.mark.parametrize("url", ["git@github.com:acme/infra.git", "ssh://git@host:22/acme/infra"])
+def test_remote_url_forms(git_repo, url: str) -> None:
+    git_repo.git("remote", "add", "origin", url)
+    assert pipeline.scan(git_repo.root).repository.name == "acme/infra"
+
+
+def test_report_is_valid_against_the_schema(git_repo) -> None:
+    git_repo.write("iam.tf", USER.format(name="ci") + 'module "m" {\n  source = "./m"\n}\n')
+    git_repo.write("bad.tf", "resource {")
+    git_repo.commit("files")
+    document = json_reporter.to_json(pipeline.scan(git_repo.root))
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+    assert document["modules"] == [
+        {"path": "iam.tf", "line": 4, "name": "m", "source": "./m", "version": None}
+    ]
