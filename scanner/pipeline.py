@@ -76,7 +76,10 @@ def detect(
         try:
             text = decode(read(root, file.path, max_file_size))
             for fact in SCANNERS[file.scanner].scan(file.path, text):
-                (modules if isinstance(fact, ModuleCall) else identities).append(fact)
+                if isinstance(fact, ModuleCall):
+                    modules.append(fact)
+                else:
+                    identities.append(fact)
         except ParseError as error:
             errors.append(ScanError(path=file.path, line=error.line, message=error.message))
     ordered = sorted(identities, key=lambda i: (i.path, i.line, i.kind, i.name))
