@@ -115,7 +115,10 @@ def _line(node: Node) -> int:
 
 def _error(error: yaml.MarkedYAMLError) -> ParseError:
     mark = error.problem_mark or error.context_mark
-    problem = _QUOTED.sub("'...'", error.problem or error.context or "syntax error")
+    problem = error.problem or error.context or "syntax error"
+    if problem.startswith("but ") and error.context:  # "expected X" + "but found Y"
+        problem = f"{error.context} {problem}"
+    problem = _QUOTED.sub("'...'", problem)
     if mark is None:
         return ParseError(f"invalid YAML: {problem}")
     line = int(mark.line) + 1

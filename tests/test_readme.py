@@ -1,0 +1,33 @@
+"""The README is the front door: its commands must be the ones CI runs and must work."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def _commands() -> list[str]:
+    return re.findall(r"```sh\n(.+?)\n```", README)
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    test_command = _commands()[1]
+    assert test_command in (ROOT / ".ci/run").read_text().splitlines()
+
+
+def test_readme_demo_output_is_what_the_scan_prints() -> None:
+    shown = re.search(r"The first prints .*?```\n(.+?)```", README, re.DOTALL)
+    assert shown is not None
+    result = subprocess.run(
+        [sys.executable, "-m", "scanner", "scan", "examples/terraform"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout == shown[1]
