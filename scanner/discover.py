@@ -43,7 +43,8 @@ def candidates(
     resolved_root = root.resolve()
     for path in paths:
         plain = Path(os.path.abspath(path))
-        absolute = plain.parent.resolve() / plain.name  # the file itself is not followed
+        # Resolve the folder, not the file: a symlinked file is judged by `pipeline.read`.
+        absolute = Path(os.path.realpath(plain.parent)) / plain.name
         try:
             relative = absolute.relative_to(resolved_root).as_posix()
         except ValueError:
@@ -51,7 +52,7 @@ def candidates(
             continue
         if absolute.is_dir():
             chosen.extend(_under(relative, listed, root))
-        elif absolute.is_file() or absolute.is_symlink():
+        elif os.path.lexists(absolute):
             chosen.append(relative)
         else:
             errors.append(ScanError(path=relative, line=None, message="no such file"))

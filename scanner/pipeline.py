@@ -8,6 +8,8 @@ architecture. Each stage is callable on its own. Bad input never stops the scan:
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,17 +92,19 @@ def read(root: Path, path: str, max_file_size: int) -> bytes:
     """A file's bytes, refusing what a scan must not open. Raises ParseError with the reason."""
     full = root / path
     try:
-        if full.is_symlink() and not full.resolve().is_relative_to(root.resolve()):
+        # realpath, not Path.resolve: resolve raises RuntimeError on a symlink loop (3.11)
+        if full.is_symlink() and not Path(os.path.realpath(full)).is_relative_to(root.resolve()):
             raise ParseError("symbolic link to a file outside the repository; not followed")
-        size = full.stat().st_size
-        if size > max_file_size:
+        status = full.stat()
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
+            raise ParseError("not a regular file; skipped")
+        if status.st_size > max_file_size:
+            size = status.st_size
             raise ParseError(f"{size} bytes, over the {max_file_size}-byte limit; skipped")
         return full.read_bytes()
     except FileNotFoundError:
         raise ParseError("listed by git but missing on disk") from None
-    except (IsADirectoryError, NotADirectoryError):
-        raise ParseError("not a regular file") from None
-    except PermissionError:
+    except PermissionError:  # pragma: no cover - CI runs as root, which can read anything
         raise ParseError("permission denied") from None
     except OSError as error:
         raise ParseError(f"cannot be read: {error.strerror or type(error).__name__}") from None

@@ -151,3 +151,29 @@ def test_report_is_valid_against_the_schema(git_repo) -> None:
     assert document["modules"] == [
         {"path": "iam.tf", "line": 4, "name": "m", "source": "./m", "version": None}
     ]
+
+
+def test_special_files_and_symlink_loops_are_not_read(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.tf")
+    os.symlink("loop_b.tf", tmp_path / "loop_a.tf")
+    os.symlink("loop_a.tf", tmp_path / "loop_b.tf")
+    (tmp_path / "dir").mkdir()
+    report = pipeline.scan(tmp_path, [tmp_path / "pipe.tf", tmp_path / "loop_a.tf"])
+    assert errors(report) == [
+        ("loop_a.tf", None, "cannot be read: Too many levels of symbolic links"),
+        ("pipe.tf", None, "not a regular file; skipped"),
+    ]
+
+
+def test_explicit_folder_outside_git_is_walked(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/one.tf").write_text(USER.format(name="one"))
+    (tmp_path / "two.tf").write_text(USER.format(name="two"))
+    assert ids(pipeline.scan(tmp_path, [tmp_path / "a"])) == ["a/one.tf#aws_iam_user.one"]
+
+
+def test_git_failures_are_explained(tmp_path: Path) -> None:
+    from scanner import git
+
+    with pytest.raises(git.GitError, match=r"^git frobnicate failed: .*frobnicate"):
+        git.run(tmp_path, "frobnicate")

@@ -48,7 +48,9 @@ class Block:
         try:
             rule = RuleTransformer(discard_new_line_or_comments=True).transform(self._tree)
             value = rule.serialize(options=_OPTIONS)
-        except (LarkError, RecursionError, ValueError, TypeError) as error:
+        except RecursionError:
+            raise ParseError("invalid HCL: nested too deeply", self.line) from None
+        except (LarkError, ValueError, TypeError) as error:  # pragma: no cover - parsed already
             raise ParseError(f"invalid HCL block: {type(error).__name__}", self.line) from None
         for _ in self.labels:
             value = next(iter(value.values()))
@@ -61,7 +63,7 @@ def blocks(text: str) -> Iterator[Block]:
         tree = hcl2.parses_to_tree(text)
     except UnexpectedInput as error:
         raise ParseError(_describe(error), error.line if error.line > 0 else None) from None
-    except (LarkError, RecursionError) as error:
+    except (LarkError, RecursionError) as error:  # pragma: no cover - lark's LALR is iterative
         raise ParseError(f"invalid HCL: {type(error).__name__}") from None
     for body in tree.children:
         for node in body.children:
