@@ -7,6 +7,7 @@ the documented exit codes (README, "Exit codes") and turns anything else into a 
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 import traceback
@@ -16,7 +17,7 @@ from pathlib import Path
 import click
 
 from scanner import __version__, git
-from scanner.errors import ScannerError
+from scanner.errors import ConfigError, PolicyError, ScannerError
 from scanner.model import Report, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
@@ -62,7 +63,37 @@ def cli() -> None:
     type=click.Choice(_SEVERITIES),
     default="high",
     show_default=True,
-    help="Exit 1 when a finding has this severity or a higher one.",
+    help="Exit 1 when an open finding has this severity or a higher one.",
+)
+@click.option(
+    "--policies",
+    "policy_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Policy file or folder to add (or to override a built-in with the same id). Repeatable.",
+)
+@click.option("--no-waivers", is_flag=True, help="Ignore every waiver, inline and in files.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Judge waiver expiry as of this date (YYYY-MM-DD). Default: today.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Findings listed in this baseline file do not fail the run.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every current finding to this baseline file and exit 0.",
+)
+@click.option(
+    "--diff-base",
+    metavar="REF",
+    help="Fail only on identities added or changed since the merge base of REF and "
+    "HEAD; older findings are reported as pre-existing.",
 )
 @click.option("--strict", is_flag=True, help="Exit 3 when any file could not be scanned.")
 @click.option(
@@ -79,26 +110,120 @@ def scan(
     fmt: str,
     output: Path | None,
     fail_on: str,
+    policy_paths: tuple[Path, ...],
+    no_waivers: bool,
+    today: datetime.datetime | None,
+    baseline_file: Path | None,
+    write_baseline: Path | None,
+    diff_base: str | None,
     strict: bool,
     max_file_size: int,
     verbose: bool,
 ) -> int:
     """Scan PATHS (files or folders; default: the whole repository)."""
-    from scanner import pipeline
+    from scanner import baseline, pipeline, policy
     from scanner.reporters import REPORTERS
 
     root = repo or git.toplevel(Path.cwd()) or Path.cwd()
-    options = pipeline.Options(max_file_size=max_file_size, repository_name=_ci_repository())
+    options = pipeline.Options(
+        max_file_size=max_file_size,
+        repository_name=_ci_repository(),
+        policies=policy.combine(policy.builtin(), policy.load_paths(policy_paths)),
+        use_waivers=not no_waivers,
+        today=(today or datetime.datetime.now()).date(),
+        baseline=baseline.parse(_read(baseline_file)) if baseline_file else frozenset(),
+        diff_base=diff_base,
+    )
     report = pipeline.scan(root, paths, options)
+    if write_baseline is not None:
+        _write_baseline(root, write_baseline, baseline.render(report.findings))
+        return EXIT_OK
     _emit(REPORTERS[fmt].render(report), output)
     return exit_code(report, Severity[fail_on.upper()], strict=strict)
 
 
+@cli.group()
+def policies() -> None:
+    """List, show and validate policies."""
+
+
+@policies.command("list")
+@click.option(
+    "--policies",
+    "policy_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Also list these policies.",
+)
+def list_policies(policy_paths: tuple[Path, ...]) -> int:
+    """List the built-in policies (and any added with --policies)."""
+    from scanner import policy
+
+    for item in policy.combine(policy.builtin(), policy.load_paths(policy_paths)):
+        click.echo(f"{item.id}  {item.severity.label:<8}  {item.scope:<4}  {item.title}")
+    return EXIT_OK
+
+
+@policies.command("show")
+@click.argument("policy_id")
+def show_policy(policy_id: str) -> int:
+    """Show one policy: what it checks, why, and how to fix a finding."""
+    from scanner import policy
+
+    found = {item.id: item for item in policy.builtin()}.get(policy_id.upper())
+    if found is None:
+        raise ConfigError(f"no policy {policy_id}; `nhi policies list` shows them")
+    click.echo(
+        f"{found.id}: {found.title}\nseverity: {found.severity.label}, scope: "
+        f"{found.scope}, OWASP: {found.owasp or '-'}\n\n{found.description}"
+    )
+    return EXIT_OK
+
+
+@policies.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate_policies(paths: tuple[Path, ...]) -> int:
+    """Check policy files; print each problem and exit 3 if there is one."""
+    from scanner import policy
+
+    problems = 0
+    for path in paths:
+        try:
+            names = [item.id for item in policy.load_paths([path])]
+            click.echo(f"{path}: ok ({', '.join(names) or 'no policies'})")
+        except PolicyError as error:
+            click.echo(f"nhi: error: {error}", err=True)
+            problems += 1
+    return EXIT_INPUT if problems else EXIT_OK
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read {path}: {error}") from None
+
+
+def _write_baseline(root: Path, path: Path, text: str) -> None:
+    """Write the baseline; in git, mark it `merge=union` so parallel additions never conflict."""
+    _emit(text, path)
+    entries = text.count("\n") - text.count("# ")
+    click.echo(f"nhi: wrote {entries} baseline entries to {path}", err=True)
+    top = git.toplevel(path.resolve().parent)
+    if top is None:
+        return
+    relative = path.resolve().relative_to(top).as_posix()
+    if " " not in relative and git.merge_attribute(top, relative) != "union":
+        with (top / ".gitattributes").open("a", encoding="utf-8") as attributes:
+            attributes.write(f"/{relative} merge=union\n")
+        click.echo(f"nhi: added '/{relative} merge=union' to .gitattributes", err=True)
+
+
 def exit_code(report: Report, fail_on: Severity, *, strict: bool) -> int:
-    """3 for scan errors under --strict, 1 for findings at or above `fail_on`, else 0."""
+    """3 for scan errors under --strict, 1 for open findings at or above `fail_on`, else 0."""
     if strict and report.errors:
         return EXIT_INPUT
-    if any(finding.severity >= fail_on for finding in report.findings):
+    if any(f.status == "open" and f.severity >= fail_on for f in report.findings):
         return EXIT_FINDINGS
     return EXIT_OK
 

@@ -29,3 +29,7 @@ class ParseError(ScannerError):
         super().__init__(message)
         self.message = message
         self.line = line
+
+
+class PolicyError(ScannerError):
+    """A policy or waiver file that is not valid; the message names the file and the JSON path."""

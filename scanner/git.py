@@ -77,3 +77,61 @@ def remote_name(root: Path) -> str | None:
     url = run(root, "config", "--get", "remote.origin.url", check=False).strip()
     match = _REMOTE_PATH.search(url)
     return f"{match[1]}/{match[2]}" if match else None
+
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+
+
+def changed_since(root: Path, ref: str) -> tuple[dict[str, list[tuple[int, int]]], set[str]]:
+    """Lines changed since the merge base of `ref` and HEAD, working tree included.
+
+    Returns the changed line ranges of each modified file (in its current numbering; a pure
+    deletion marks the lines on both sides of it) and the set of new files (added, or
+    untracked and not ignored). Renamed files without edits count as unchanged.
+    """
+    base = run(root, "merge-base", ref, "HEAD").strip()
+    output = run(
+        root,
+        "diff",
+        "-U0",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "-M",
+        "--relative",
+        base,
+        "--",
+    )
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    new: set[str] = {
+        p for p in run(root, "ls-files", "-z", "--others", "--exclude-standard").split("\0") if p
+    }
+    current: str | None = None
+    previous_missing = False
+    for line in output.splitlines():
+        if line.startswith("--- "):
+            previous_missing = line == "--- /dev/null"
+        elif line.startswith("+++ "):
+            current = None if line == "+++ /dev/null" else _unquote(line[4:])[2:]
+            if current is not None and previous_missing:
+                new.add(current)
+        elif current is not None and (match := _HUNK.match(line)):
+            start, count = int(match[1]), int(match[2] if match[2] is not None else 1)
+            span = (start, start + count - 1) if count else (start, start + 1)
+            ranges.setdefault(current, []).append(span)
+    return ranges, new
+
+
+def _unquote(name: str) -> str:
+    """git's C-style quoting of unusual file names (`"b/a\\"b.tf"`)."""
+    if not (name.startswith('"') and name.endswith('"')):
+        return name
+    raw = name[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
+    return raw.encode("latin-1").decode("utf-8", "surrogateescape")
+
+
+def merge_attribute(root: Path, path: str) -> str:
+    """The `merge` attribute git applies to `path` (`unspecified`, `union`, ...)."""
+    output = run(root, "check-attr", "-z", "merge", "--", path)
+    parts = output.split("\0")
+    return parts[2] if len(parts) > 2 else "unspecified"

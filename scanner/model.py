@@ -118,7 +118,7 @@ class Attributed:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
-    """A policy that holds for an identity."""
+    """A policy that holds for an identity, and what the filter stage decided about it."""
 
     rule: str
     severity: Severity
@@ -126,6 +126,10 @@ class Finding:
     path: str
     line: int
     message: str
+    # "open" fails the run; "suppressed" (by `waiver`), "baselined" and "pre-existing"
+    # (older than --diff-base) are reported but never fail it.
+    status: str = "open"
+    waiver: Waiver | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,4 +160,53 @@ class Report:
     modules: tuple[ModuleCall, ...]
     findings: tuple[Finding, ...]
     errors: tuple[ScanError, ...]
+    waivers: tuple[WaiverStatus, ...] = ()  # every waiver seen, with how it was used
     schema_version: int = SCHEMA_VERSION
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Waiver:
+    """An owner-signed, expiring exception to one or more rules for matching identities."""
+
+    rules: tuple[str, ...]  # policy ids; ("*",) for every rule
+    owner: str
+    expires: str  # ISO date, YYYY-MM-DD
+    reason: str
+    source: str  # "<file>:<line>" where it is written
+    identity: str | None = None  # an Identity.id, or None to match by `paths`
+    paths: tuple[str, ...] = ()  # globs on the identity's path
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaiverStatus:
+    """A waiver as the run saw it: `active`, `expired`, `invalid` (and why) or `unused`."""
+
+    waiver: Waiver
+    status: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Condition:
+    """One entry of a policy's `when:` list: a predicate and its arguments (or nested ones)."""
+
+    predicate: str  # key in PREDICATES, or "all" / "any" / "not"
+    args: Mapping[str, JSON] = field(default_factory=dict, hash=False)
+    children: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy:
+    """A judgement loaded from a policies/*.yaml file."""
+
+    id: str  # e.g. "NHI001"; never reused or renumbered
+    title: str
+    severity: Severity
+    scope: str  # "repo", or "org" for rules that need a roster (the aggregator runs those)
+    kinds: frozenset[str]  # empty: every kind
+    categories: frozenset[str]  # empty: every category
+    when: tuple[Condition, ...]  # all must hold
+    message: str  # template; placeholders from policy.loader.PLACEHOLDERS
+    description: str
+    owasp: str | None
+    source: str  # the file it came from

@@ -1,4 +1,4 @@
-"""The scan pipeline: discover -> detect -> attribute -> evaluate -> Report.
+"""The scan pipeline: discover -> detect -> attribute -> evaluate -> judge -> Report.
 
 `scan()` is the only function that knows every stage; reading it top to bottom is the
 architecture. Each stage is callable on its own. Bad input never stops the scan: it becomes a
@@ -8,25 +8,31 @@ architecture. Each stage is callable on its own. Bad input never stops the scan:
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import os
 import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanner import __version__, git
+from scanner import __version__, baseline, git, waivers
 from scanner.decode import decode
 from scanner.discover import Candidate, candidates
-from scanner.errors import ParseError
+from scanner.errors import ConfigError, ParseError, PolicyError
 from scanner.model import (
     Attributed,
     Attribution,
+    Finding,
     Identity,
     ModuleCall,
+    Policy,
     Report,
     Repository,
     ScanError,
+    Waiver,
+    WaiverStatus,
 )
+from scanner.policy.engine import evaluate
 from scanner.scanners import SCANNERS
 
 DEFAULT_MAX_FILE_SIZE = 5_000_000
@@ -38,23 +44,87 @@ class Options:
 
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     repository_name: str | None = None  # e.g. GITHUB_REPOSITORY; else the remote, else the folder
+    policies: tuple[Policy, ...] = ()
+    use_waivers: bool = True
+    today: datetime.date = field(default_factory=datetime.date.today)
+    baseline: frozenset[tuple[str, str]] = frozenset()
+    diff_base: str | None = None  # findings on identities unchanged since here are pre-existing
 
 
-def scan(root: Path, paths: Sequence[Path] = (), options: Options = Options()) -> Report:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Detected:
+    """What the detect stage read from the files."""
+
+    identities: tuple[Identity, ...]
+    modules: tuple[ModuleCall, ...]
+    errors: tuple[ScanError, ...]
+    waivers: tuple[Waiver | WaiverStatus, ...]  # inline waivers, resolved to identity ids
+
+
+def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None) -> Report:
     """Scan the repository (or folder) at `root`, or only `paths` inside it."""
+    options = options or Options()
     in_git = git.toplevel(root) is not None
     listed = git.ls_files(root) if in_git else None
     files, errors = candidates(root, paths, listed)
-    identities, modules, detect_errors = detect(root, files, options.max_file_size)
-    subjects = tuple(Attributed(identity=i, attribution=Attribution()) for i in identities)
+    detected = detect(root, files, options.max_file_size)
+    subjects = tuple(Attributed(identity=i, attribution=Attribution()) for i in detected.identities)
+    findings = evaluate(options.policies, subjects)
+    findings, waiver_statuses = judge(root, findings, detected, options, in_git)
     return Report(
         tool_version=__version__,
         repository=repository(root, in_git, options.repository_name),
         subjects=subjects,
-        modules=modules,
-        findings=(),
-        errors=tuple(sorted([*errors, *detect_errors], key=_error_order)),
+        modules=detected.modules,
+        findings=findings,
+        errors=tuple(sorted([*errors, *detected.errors], key=_error_order)),
+        waivers=waiver_statuses,
     )
+
+
+def judge(
+    root: Path, findings: tuple[Finding, ...], detected: Detected, options: Options, in_git: bool
+) -> tuple[tuple[Finding, ...], tuple[WaiverStatus, ...]]:
+    """The filter stage: waivers, then the baseline, then diff mode decide each finding's status."""
+    statuses: tuple[WaiverStatus, ...] = ()
+    if options.use_waivers:
+        findings, statuses = waivers.apply(
+            findings, [*detected.waivers, *waiver_file(root)], options.today
+        )
+    findings = baseline.apply(findings, options.baseline)
+    if options.diff_base is not None:
+        if not in_git:
+            raise ConfigError("--diff-base needs a git repository")
+        changed = changed_identities(root, options.diff_base, detected.identities)
+        findings = tuple(
+            dataclasses.replace(f, status="pre-existing")
+            if f.status == "open" and f.identity not in changed
+            else f
+            for f in findings
+        )
+    return findings, statuses
+
+
+def waiver_file(root: Path) -> list[Waiver | WaiverStatus]:
+    path = root / waivers.FILE_NAME
+    if not path.is_file():
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PolicyError(f"{waivers.FILE_NAME}: cannot be read: {error}") from None
+    return waivers.parse_file(text)
+
+
+def changed_identities(root: Path, ref: str, identities: Iterable[Identity]) -> set[str]:
+    """Ids of identities whose declaration lines changed since the merge base with `ref`."""
+    ranges, new = git.changed_since(root, ref)
+    return {
+        i.id
+        for i in identities
+        if i.path in new
+        or any(start <= i.end_line and i.line <= end for start, end in ranges.get(i.path, ()))
+    }
 
 
 def repository(root: Path, in_git: bool, name: str | None) -> Repository:
@@ -67,14 +137,15 @@ def repository(root: Path, in_git: bool, name: str | None) -> Repository:
     )
 
 
-def detect(
-    root: Path, files: Iterable[Candidate], max_file_size: int
-) -> tuple[tuple[Identity, ...], tuple[ModuleCall, ...], tuple[ScanError, ...]]:
+def detect(root: Path, files: Iterable[Candidate], max_file_size: int) -> Detected:
     """Read each file and run its scanner; the one place a ParseError becomes a ScanError."""
     identities: list[Identity] = []
     modules: list[ModuleCall] = []
     errors: list[ScanError] = []
+    found_waivers: list[Waiver | WaiverStatus] = []
     for file in files:
+        mark = len(identities)
+        text = ""
         try:
             text = decode(read(root, file.path, max_file_size))
             for fact in SCANNERS[file.scanner].scan(file.path, text):
@@ -84,8 +155,14 @@ def detect(
                     identities.append(fact)
         except ParseError as error:
             errors.append(ScanError(path=file.path, line=error.line, message=error.message))
+        found_waivers.extend(waivers.inline(file.path, text, identities[mark:]))
     ordered = sorted(identities, key=lambda i: (i.path, i.line, i.kind, i.name))
-    return _unique(ordered), tuple(sorted(modules, key=lambda m: (m.path, m.line))), tuple(errors)
+    return Detected(
+        identities=_unique(ordered),
+        modules=tuple(sorted(modules, key=lambda m: (m.path, m.line))),
+        errors=tuple(errors),
+        waivers=tuple(found_waivers),
+    )
 
 
 def read(root: Path, path: str, max_file_size: int) -> bytes:

@@ -13,7 +13,8 @@ from scanner import __version__, cli, pipeline
 from scanner.cli import exit_code, main
 from scanner.model import Finding, Report, Repository, ScanError, Severity
 
-USER = 'resource "aws_iam_user" "ci" {\n  name = "ci"\n}\n'
+# Owned (a declared owner tag), so the built-in policies find nothing and the exit code is 0.
+USER = 'resource "aws_iam_user" "ci" {\n  tags = { owner = "@acme/platform" }\n}\n'
 
 
 @pytest.fixture

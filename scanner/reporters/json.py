@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import json
 
-from scanner.model import JSON, Attributed, Finding, ModuleCall, Provisioner, Report, ScanError
+from scanner.model import (
+    JSON,
+    Attributed,
+    Finding,
+    ModuleCall,
+    Provisioner,
+    Report,
+    ScanError,
+    Waiver,
+)
 
 
 def render(report: Report) -> str:
@@ -29,6 +38,9 @@ def to_json(report: Report) -> dict[str, JSON]:
         "modules": [_module(m) for m in report.modules],
         "findings": [_finding(f) for f in report.findings],
         "errors": [_error(e) for e in report.errors],
+        "waivers": [
+            {**_waiver(s.waiver), "status": s.status, "detail": s.detail} for s in report.waivers
+        ],
     }
 
 
@@ -85,6 +97,20 @@ def _finding(finding: Finding) -> dict[str, JSON]:
         "path": finding.path,
         "line": finding.line,
         "message": finding.message,
+        "status": finding.status,
+        "waiver": None if finding.waiver is None else _waiver(finding.waiver),
+    }
+
+
+def _waiver(waiver: Waiver) -> dict[str, JSON]:
+    return {
+        "rules": list(waiver.rules),
+        "owner": waiver.owner,
+        "expires": waiver.expires,
+        "reason": waiver.reason,
+        "source": waiver.source,
+        "identity": waiver.identity,
+        "paths": list(waiver.paths),
     }
 
 

@@ -16,7 +16,13 @@ def render(report: Report) -> str:
     ]
     lines += [
         f"{_clean(f.path)}:{f.line}: {f.rule} [{f.severity.label}] {_clean(f.message)}"
+        + ("" if f.status == "open" else f" ({f.status})")
         for f in report.findings
+    ]
+    lines += [
+        f"{_clean(s.waiver.source)}: waiver {s.status}: {_clean(s.detail)}"
+        for s in report.waivers
+        if s.status in ("expired", "invalid", "unused")
     ]
     lines += [
         f"{_clean(e.path)}{'' if e.line is None else f':{e.line}'}: error: {_clean(e.message)}"
@@ -28,10 +34,13 @@ def render(report: Report) -> str:
 
 def _summary(report: Report) -> str:
     files = len({s.identity.path for s in report.subjects})
+    open_findings = sum(1 for f in report.findings if f.status == "open")
+    other = len(report.findings) - open_findings
     return (
         f"{_plural(len(report.subjects), 'identity', 'identities')} in "
-        f"{_plural(files, 'file', 'files')}, {_plural(len(report.findings), 'finding', 'findings')}"
-        f", {_plural(len(report.errors), 'error', 'errors')}"
+        f"{_plural(files, 'file', 'files')}, {_plural(open_findings, 'finding', 'findings')}"
+        + (f" (+{other} waived, baselined or pre-existing)" if other else "")
+        + f", {_plural(len(report.errors), 'error', 'errors')}"
     )
 
 

@@ -17,6 +17,8 @@ from scanner.model import (
     Repository,
     ScanError,
     Severity,
+    Waiver,
+    WaiverStatus,
 )
 
 
@@ -73,6 +75,22 @@ def sample_report() -> Report:
         evidence=("introduced by aaaaaaa",),
         co_authors=("Bob <bob@example.com>",),
     )
+    waiver = Waiver(
+        rules=("NHI002",),
+        owner="@alice",
+        expires="2027-03-01",
+        reason="moving to OIDC",
+        source="infra/iam.tf:8",
+        identity=key.id,
+    )
+    expired = Waiver(
+        rules=("*",),
+        owner="bob@example.com",
+        expires="2025-01-01",
+        reason="",
+        source=".nhi-waivers.yaml:3",
+        paths=("legacy/**",),
+    )
     return Report(
         tool_version="0.1.0",
         repository=Repository(name="acme/infra", commit="b" * 40, shallow=False),
@@ -95,6 +113,33 @@ def sample_report() -> Report:
                 path=key.path,
                 line=key.line,
                 message="aws_iam_access_key ci has no accountable owner",
+            ),
+            Finding(
+                rule="NHI002",
+                severity=Severity.MEDIUM,
+                identity=key.id,
+                path=key.path,
+                line=key.line,
+                message="aws_iam_access_key ci is long-lived",
+                status="suppressed",
+                waiver=waiver,
+            ),
+            Finding(
+                rule="NHI001",
+                severity=Severity.HIGH,
+                identity=odd.id,
+                path=odd.path,
+                line=odd.line,
+                message="weird has no owner",
+                status="baselined",
+            ),
+        ),
+        waivers=(
+            WaiverStatus(waiver=waiver, status="active"),
+            WaiverStatus(
+                waiver=expired,
+                status="expired",
+                detail="expired on 2025-01-01; it no longer suppresses",
             ),
         ),
         errors=(

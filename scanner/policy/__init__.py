@@ -1,0 +1,16 @@
+"""Policies as data: load YAML rules, evaluate them against attributed identities."""
+
+from scanner.policy.engine import evaluate
+from scanner.policy.loader import builtin, combine, load_paths, parse
+from scanner.policy.predicates import PREDICATES, Context, Directory
+
+__all__ = [
+    "PREDICATES",
+    "Context",
+    "Directory",
+    "builtin",
+    "combine",
+    "evaluate",
+    "load_paths",
+    "parse",
+]

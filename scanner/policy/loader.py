@@ -1,0 +1,154 @@
+"""Policy files: YAML in, validated against `schema.json`, out as `Policy` values.
+
+`parse` is pure (text -> Policy) and the tests target it; `load` and `builtin` are the thin
+I/O wrappers. Every error names the file, the JSON path of the bad entry and the reason.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import string
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+import jsonschema
+import yaml
+from jsonschema.exceptions import best_match
+
+from scanner.errors import PolicyError
+from scanner.model import JSON, Condition, Policy, Severity
+
+# The only names a message template may use; see engine.message().
+PLACEHOLDERS = frozenset(
+    {"id", "rule", "kind", "category", "name", "path", "line", "owners", "declared_owners",
+     "provisioner"}
+)  # fmt: skip
+_FILE_NAME = re.compile(r"^(NHI[0-9]{3})-[a-z0-9-]+\.ya?ml$")
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    text = resources.files("scanner.policy").joinpath("schema.json").read_text("utf-8")
+    return cast(dict[str, Any], json.loads(text))
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(
+        schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def parse(text: str, source: str) -> Policy:
+    """Build a Policy from one file's text; raise PolicyError naming `source` on any problem."""
+    document = parse_document(text, source)
+    _check_message(document["message"], source)
+    match = _FILE_NAME.match(Path(source).name)
+    if match and match[1] != document["id"]:
+        raise PolicyError(f"{source}: /id: {document['id']} does not match the file name")
+    applies = document.get("applies_to", {})
+    return Policy(
+        id=document["id"],
+        title=document["title"],
+        severity=Severity[document["severity"].upper()],
+        scope=document["scope"],
+        kinds=frozenset(applies.get("kinds", ())),
+        categories=frozenset(applies.get("categories", ())),
+        when=tuple(condition(entry) for entry in document["when"]),
+        message=document["message"],
+        description=document["description"].strip(),
+        owasp=document.get("owasp"),
+        source=source,
+    )
+
+
+def parse_document(text: str, source: str) -> dict[str, Any]:
+    """The validated YAML document (examples included, for the tests that run them)."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise PolicyError(f"{source}: not valid YAML{where}") from None
+    problem = best_match(_validator().iter_errors(document))
+    if problem is not None:
+        path = "/" + "/".join(str(part) for part in problem.absolute_path)
+        raise PolicyError(f"{source}: {path}: {_reason(problem)}")
+    return cast(dict[str, Any], document)
+
+
+def _reason(problem: jsonschema.ValidationError) -> str:
+    """jsonschema's message, shortened where it would dump a whole sub-document."""
+    if problem.validator == "additionalProperties":
+        return problem.message.replace("Additional properties are not allowed", "unknown key")
+    if problem.validator in ("oneOf", "anyOf", "not"):
+        return f"does not match the {problem.validator} alternatives"
+    message = problem.message
+    return message if len(message) <= 200 else message[:197] + "..."
+
+
+def _check_message(message: str, source: str) -> None:
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(message) if name is not None}
+    except ValueError as error:
+        raise PolicyError(f"{source}: /message: {error}") from None
+    unknown = sorted(fields - PLACEHOLDERS)
+    if unknown:
+        allowed = ", ".join(sorted(PLACEHOLDERS))
+        raise PolicyError(
+            f"{source}: /message: unknown placeholder {{{unknown[0]}}}; allowed: {allowed}"
+        )
+
+
+def condition(entry: Mapping[str, Any]) -> Condition:
+    """One validated `when` entry (a single-key mapping) as a Condition tree."""
+    ((name, args),) = entry.items()
+    if name in ("all", "any"):
+        return Condition(predicate=name, children=tuple(condition(c) for c in args))
+    if name == "not":
+        return Condition(predicate=name, children=(condition(args),))
+    return Condition(predicate=name, args=cast(dict[str, JSON], args))
+
+
+def load(path: Path) -> Policy:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PolicyError(f"{path}: cannot be read: {error}") from None
+    return parse(text, str(path))
+
+
+def load_paths(paths: Iterable[Path]) -> tuple[Policy, ...]:
+    """Policies from files and folders (every *.yaml / *.yml in a folder, sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+        else:
+            files.append(path)
+    return tuple(load(file) for file in files)
+
+
+def builtin_folder() -> Path:
+    """Where the built-in policies are: inside the wheel, or the checkout's `policies/`."""
+    packaged = Path(str(resources.files("scanner"))) / "policies"
+    return packaged if packaged.is_dir() else Path(__file__).parents[2] / "policies"
+
+
+@functools.cache
+def builtin() -> tuple[Policy, ...]:
+    return load_paths([builtin_folder()])
+
+
+def combine(base: Iterable[Policy], custom: Iterable[Policy]) -> tuple[Policy, ...]:
+    """Custom policies add to the built-in ones, or replace one with the same id."""
+    by_id = {policy.id: policy for policy in base}
+    by_id.update({policy.id: policy for policy in custom})
+    return tuple(sorted(by_id.values(), key=lambda policy: policy.id))
+
+
+__all__ = ["PLACEHOLDERS", "builtin", "combine", "condition", "load", "load_paths", "parse"]
