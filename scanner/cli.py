@@ -59,6 +59,15 @@ def cli() -> None:
     help="Write the report to this file instead of standard output.",
 )
 @click.option(
+    "--write",
+    "extra_outputs",
+    multiple=True,
+    metavar="FORMAT=FILE",
+    callback=lambda _ctx, _param, values: _format_files(values),
+    help="Also write the report in FORMAT to FILE, from the same scan. Repeatable "
+    "(e.g. --write sarif=nhi.sarif --write json=nhi.json).",
+)
+@click.option(
     "--fail-on",
     type=click.Choice(_SEVERITIES),
     default="high",
@@ -109,6 +118,7 @@ def scan(
     repo: Path | None,
     fmt: str,
     output: Path | None,
+    extra_outputs: tuple[tuple[str, Path], ...],
     fail_on: str,
     policy_paths: tuple[Path, ...],
     no_waivers: bool,
@@ -138,6 +148,10 @@ def scan(
     if write_baseline is not None:
         _write_baseline(root, write_baseline, baseline.render(report.findings))
         return EXIT_OK
+    for extra_format, path in extra_outputs:
+        _emit(REPORTERS[extra_format].render(report), path)
+    for extra_format, path in extra_outputs:
+        _emit(REPORTERS[extra_format].render(report), path)
     _emit(REPORTERS[fmt].render(report), output)
     return exit_code(report, Severity[fail_on.upper()], strict=strict)
 
@@ -195,6 +209,20 @@ def validate_policies(paths: tuple[Path, ...]) -> int:
             click.echo(f"nhi: error: {error}", err=True)
             problems += 1
     return EXIT_INPUT if problems else EXIT_OK
+
+
+def _format_files(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
+    pairs = []
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not path or name not in _reporter_names():
+            raise click.BadParameter(
+                f"{value!r}: expected FORMAT=FILE with FORMAT one of "
+                f"{', '.join(_reporter_names())}",
+                param_hint="'--write'",
+            )
+        pairs.append((name, Path(path)))
+    return tuple(pairs)
 
 
 def _read(path: Path) -> str:

@@ -161,6 +161,7 @@ class Report:
     findings: tuple[Finding, ...]
     errors: tuple[ScanError, ...]
     waivers: tuple[WaiverStatus, ...] = ()  # every waiver seen, with how it was used
+    policies: tuple[Policy, ...] = ()  # the policies that fired, for reporters (SARIF rules)
     schema_version: int = SCHEMA_VERSION
 
 

@@ -79,6 +79,7 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         findings=findings,
         errors=tuple(sorted([*errors, *detected.errors], key=_error_order)),
         waivers=waiver_statuses,
+        policies=tuple(p for p in options.policies if p.id in {f.rule for f in findings}),
     )
 
 

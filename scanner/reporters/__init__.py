@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from scanner.model import Report
-from scanner.reporters import json, text
+from scanner.reporters import github, json, markdown, sarif, text
 
 
 class Reporter(Protocol):
@@ -19,6 +19,9 @@ class Reporter(Protocol):
 
 
 REPORTERS: dict[str, Reporter] = {
+    "github": github,
     "json": json,
+    "markdown": markdown,
+    "sarif": sarif,
     "text": text,
 }

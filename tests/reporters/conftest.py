@@ -20,6 +20,7 @@ from scanner.model import (
     Waiver,
     WaiverStatus,
 )
+from scanner.policy import builtin
 
 
 def _identity(**overrides) -> Identity:
@@ -142,6 +143,7 @@ def sample_report() -> Report:
                 detail="expired on 2025-01-01; it no longer suppresses",
             ),
         ),
+        policies=tuple(p for p in builtin() if p.id in ("NHI001", "NHI002")),
         errors=(
             ScanError(path="infra/broken.tf", line=7, message="invalid HCL: unexpected token"),
             ScanError(path="blob.tf", line=None, message="binary file (contains NUL bytes)"),

@@ -12,7 +12,13 @@ from scanner import pipeline
 from scanner.reporters import REPORTERS
 
 GOLDEN = Path(__file__).parent / "golden"
-EXTENSIONS = {"json": "json", "text": "txt"}
+EXTENSIONS = {
+    "github": "github.txt",
+    "json": "json",
+    "markdown": "md",
+    "sarif": "sarif",
+    "text": "txt",
+}
 
 
 @pytest.mark.parametrize("fmt", sorted(REPORTERS))
@@ -34,3 +40,69 @@ def test_json_report_matches_its_schema(sample_report) -> None:
     jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     ).validate(document)
+
+
+def test_sarif_matches_the_oasis_schema(sample_report) -> None:
+    schema = json.loads((Path(__file__).parent / "schemas/sarif-schema-2.1.0.json").read_text())
+    document = json.loads(REPORTERS["sarif"].render(sample_report))
+    jsonschema.Draft4Validator.check_schema(schema)
+    jsonschema.Draft4Validator(schema).validate(document)
+    rules = document["runs"][0]["tool"]["driver"]["rules"]
+    assert [(r["id"], r["properties"]["security-severity"]) for r in rules] == [
+        ("NHI001", "8.0"),
+        ("NHI002", "5.5"),
+    ]
+
+
+def test_annotations_cannot_be_forged_by_a_file_name() -> None:
+    from scanner.reporters.github import escape_data, escape_property
+
+    name = "a%b,c:d\n::error::x.tf"
+    assert escape_property(name) == "a%25b%2Cc%3Ad%0A%3A%3Aerror%3A%3Ax.tf"
+    assert escape_data("50% done\r\n::warning::x") == "50%25 done%0D%0A::warning::x"
+
+
+def test_annotation_limit_per_level(sample_report) -> None:
+    import dataclasses
+
+    from scanner.model import Finding, Severity
+
+    many = tuple(
+        Finding(
+            rule="NHI001",
+            severity=Severity.HIGH,
+            identity=f"x.tf#r{i}",
+            path="x.tf",
+            line=i + 1,
+            message=f"m{i}",
+        )
+        for i in range(13)
+    )
+    out = REPORTERS["github"].render(dataclasses.replace(sample_report, findings=many, errors=()))
+    lines = out.splitlines()
+    assert [line.split(" ")[0] for line in lines[:10]] == ["::error"] * 10
+    assert lines[10:] == [
+        "nhi: 3 more annotations were not shown; the job summary and the SARIF report list "
+        "every finding."
+    ]
+
+
+def test_markdown_summary_stays_under_one_mebibyte(sample_report) -> None:
+    import dataclasses
+
+    from scanner.model import Finding, Severity
+
+    many = tuple(
+        Finding(
+            rule="NHI001",
+            severity=Severity.HIGH,
+            identity=f"x.tf#r{i}",
+            path="p" * 200 + ".tf",
+            line=i + 1,
+            message="m",
+        )
+        for i in range(6000)
+    )
+    out = REPORTERS["markdown"].render(dataclasses.replace(sample_report, findings=many))
+    assert len(out.encode()) < 1024 * 1024
+    assert "more findings are not shown, to stay under GitHub's 1 MiB summary limit" in out

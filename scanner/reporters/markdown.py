@@ -1,0 +1,144 @@
+"""A job summary for `$GITHUB_STEP_SUMMARY`: totals, the findings with their people, and a map.
+
+GitHub renders the summary as Markdown with HTML and Mermaid, and refuses more than 1 MiB per
+step, so the findings table stops before that with a note. Every value from the scanned
+repository is escaped: it must not become a link, an HTML tag or a Mermaid directive.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from scanner.model import Attributed, Finding, Report, Severity
+
+LIMIT_BYTES = 1_000_000  # under GitHub's 1 MiB per-step summary limit, with room for the tail
+DIAGRAM_LIMIT = 40  # identities drawn; past this a diagram is unreadable anyway
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def render(report: Report) -> str:
+    subjects = {s.identity.id: s for s in report.subjects}
+    open_findings = [f for f in report.findings if f.status == "open"]
+    parts = [
+        f"## nhi-scanner: {_plural(len(open_findings), 'open finding')} in "
+        f"{_cell(report.repository.name)}\n",
+        _totals(report.findings),
+        _findings_table(report.findings, subjects),
+        _diagram(open_findings, subjects),
+        f"{_plural(len(report.subjects), 'identity', 'identities')} scanned"
+        + (
+            f"; {_plural(len(report.errors), 'file')} could not be scanned "
+            "(see the annotations or the JSON report)."
+            if report.errors
+            else "."
+        )
+        + "\n",
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+def _totals(findings: tuple[Finding, ...]) -> str:
+    rows = ["| severity | open | waived | baselined or pre-existing |", "|---|---:|---:|---:|"]
+    for severity in sorted(Severity, reverse=True):
+        here = [f for f in findings if f.severity == severity]
+        rows.append(
+            f"| {severity.label} | {sum(f.status == 'open' for f in here)} "
+            f"| {sum(f.status == 'suppressed' for f in here)} "
+            f"| {sum(f.status in ('baselined', 'pre-existing') for f in here)} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def _findings_table(findings: tuple[Finding, ...], subjects: dict[str, Attributed]) -> str:
+    if not findings:
+        return "No findings.\n"
+    ordered = sorted(findings, key=lambda f: (f.status != "open", -f.severity, f.path, f.line))
+    rows = [
+        "### Findings\n",
+        "| rule | severity | where | identity | owners | provisioner | status |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    size = sum(len(row) + 1 for row in rows)
+    for shown, finding in enumerate(ordered):
+        row = _row(finding, subjects.get(finding.identity))
+        size += len(row.encode("utf-8")) + 1
+        if size > LIMIT_BYTES:
+            rows.append(
+                f"\n*{len(ordered) - shown} more findings are not shown, to stay under "
+                "GitHub's 1 MiB summary limit; the SARIF and JSON reports list them all.*"
+            )
+            break
+        rows.append(row)
+    return "\n".join(rows) + "\n"
+
+
+def _row(finding: Finding, subject: Attributed | None) -> str:
+    owners = provisioner = kind_name = "-"
+    if subject is not None:
+        attribution = subject.attribution
+        owners = ", ".join(attribution.owners or subject.identity.declared_owners) or "**nobody**"
+        provisioner = attribution.provisioner.email if attribution.provisioner else "unknown"
+        kind_name = f"{subject.identity.kind} {subject.identity.name}"
+    return (
+        f"| {finding.rule} | {finding.severity.label} | {_cell(f'{finding.path}:{finding.line}')}"
+        f" | {_cell(kind_name)} | {_cell(owners) if owners != '**nobody**' else owners}"
+        f" | {_cell(provisioner)} | {finding.status} |"
+    )
+
+
+def _diagram(findings: list[Finding], subjects: dict[str, Attributed]) -> str:
+    """A Mermaid flowchart: people -> failing identities -> consumers."""
+    failing = [subjects[i] for i in dict.fromkeys(f.identity for f in findings) if i in subjects]
+    if not failing:
+        return ""
+    nodes: dict[str, str] = {}
+    lines = ["### Who is accountable\n", "```mermaid", "flowchart LR"]
+
+    def node(key: str, label: str, shape: tuple[str, str]) -> str:
+        if key not in nodes:
+            nodes[key] = f"n{len(nodes)}"
+            lines.append(f'  {nodes[key]}{shape[0]}"{_mermaid(label)}"{shape[1]}')
+        return nodes[key]
+
+    for subject in failing[:DIAGRAM_LIMIT]:
+        identity, attribution = subject.identity, subject.attribution
+        target = node(identity.id, f"{identity.kind} {identity.name}", ("[", "]"))
+        if attribution.provisioner is not None:
+            who = node(
+                f"person:{attribution.provisioner.email}",
+                attribution.provisioner.email,
+                ("([", "])"),
+            )
+            lines.append(f"  {who} -->|provisioned| {target}")
+        owners = attribution.owners or identity.declared_owners
+        lines.extend(
+            f"  {node(f'person:{owner}', owner, ('([', '])'))} -->|owns| {target}"
+            for owner in owners
+        )
+        if not attribution.owners and not identity.declared_owners:
+            lines.append(f"  {node('nobody', 'no owner', ('{{', '}}'))} -.- {target}")
+        for consumer in identity.consumers:
+            user = node(f"consumer:{consumer.ref}", consumer.ref, ("[/", "/]"))
+            lines.append(f"  {target} -->|used by| {user}")
+    lines.append("```")
+    if len(failing) > DIAGRAM_LIMIT:
+        lines.append(f"\n*The map shows {DIAGRAM_LIMIT} of {len(failing)} failing identities.*")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Plain text in a table cell: no HTML, no Markdown, no line breaks."""
+    flat = " ".join(text.split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def _mermaid(text: str) -> str:
+    """A Mermaid label: entity codes for the characters that would end or change it."""
+    flat = " ".join(text.split())
+    return "".join(f"#{ord(c)};" if c in '"#<>&`[]{}()|\\' else c for c in flat)
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
