@@ -1,0 +1,144 @@
+"""Run action.yml's steps as the runner would: bash, env from inputs, GITHUB_* files.
+
+The `uses:` step (setup-python) is replaced by this interpreter; every `run:` step runs as
+written, including the install of this checkout into the action's own virtual environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import GIT_ENV
+
+ROOT = Path(__file__).parent.parent
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
+KEY = 'resource "aws_iam_access_key" "{name}" {{\n  user = "ci"\n}}\n'
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV}, check=True, capture_output=True
+    )
+
+
+@pytest.fixture(scope="module")
+def runner_temp(tmp_path_factory) -> Path:
+    """RUNNER_TEMP with the action's venv installed once (the install step, as written)."""
+    temp = tmp_path_factory.mktemp("runner_temp")
+    install = ACTION["runs"]["steps"][1]
+    env = {
+        **os.environ,
+        "RUNNER_TEMP": str(temp),
+        "GITHUB_ACTION_PATH": str(ROOT),
+        "NHI_PYTHON": sys.executable,
+    }
+    subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", install["run"]],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return temp
+
+
+def run_scan_step(
+    workspace: Path, runner_temp: Path, inputs: dict[str, str], github: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], Path, Path]:
+    step = ACTION["runs"]["steps"][2]
+    defaults = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()}
+    values = {**defaults, **inputs}
+    env = {
+        name: re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: values[m[1]], template)
+        for name, template in step["env"].items()
+    }
+    output, summary = workspace.parent / "output", workspace.parent / "summary"
+    env |= {
+        "RUNNER_TEMP": str(runner_temp),
+        "GITHUB_ACTION_PATH": str(ROOT),
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_REPOSITORY": "acme/infra",
+        "PATH": os.environ["PATH"],
+        **github,
+    }
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    return result, output, summary
+
+
+@pytest.fixture
+def pull_request(tmp_path) -> Path:
+    """A workspace checked out like actions/checkout with fetch-depth 0, on a PR branch."""
+    origin, seed = tmp_path / "origin.git", tmp_path / "seed"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    git(tmp_path, "clone", "-q", str(origin), str(seed))
+    (seed / "old.tf").write_text(KEY.format(name="old"))
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "-m", "old key")
+    git(seed, "push", "-q", "origin", "main")
+    workspace = tmp_path / "workspace"
+    git(tmp_path, "clone", "-q", f"file://{origin}", str(workspace))
+    git(workspace, "checkout", "-q", "-b", "feature")
+    (workspace / "new.tf").write_text(KEY.format(name="new"))
+    git(workspace, "add", "-A")
+    git(workspace, "commit", "-q", "-m", "new key")
+    return workspace
+
+
+def test_pull_request_run(pull_request: Path, runner_temp: Path) -> None:
+    result, output, summary = run_scan_step(
+        pull_request,
+        runner_temp,
+        {},
+        {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": "main"},
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        "::error file=new.tf,line=1,endLine=3,title=NHI001 (high)::aws_iam_access_key new has "
+        "no accountable owner: no CODEOWNERS rule covers new.tf and the declaration names no "
+        "owner",
+        "::warning file=new.tf,line=1,endLine=3,title=NHI002 (medium)::aws_iam_access_key new "
+        "is a long-lived static cloud credential; prefer short-lived federation (OIDC, "
+        "workload identity)",
+    ]
+    assert output.read_text() == "sarif-file=nhi.sarif\njson-file=nhi.json\nfindings=2\n"
+    assert summary.read_text().startswith("## nhi-scanner: 2 open findings in acme/infra\n")
+    report = json.loads((pull_request / "nhi.json").read_text())
+    assert {(f["identity"], f["rule"], f["status"]) for f in report["findings"]} == {
+        ("new.tf#aws_iam_access_key.new", "NHI001", "open"),
+        ("new.tf#aws_iam_access_key.new", "NHI002", "open"),
+        ("old.tf#aws_iam_access_key.old", "NHI001", "pre-existing"),
+        ("old.tf#aws_iam_access_key.old", "NHI002", "pre-existing"),
+    }
+    sarif = json.loads((pull_request / "nhi.sarif").read_text())
+    assert sarif["version"] == "2.1.0"
+
+
+def test_fail_on_critical_passes_and_shallow_checkout_is_explained(
+    pull_request: Path, runner_temp: Path, tmp_path: Path
+) -> None:
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{pull_request}", str(shallow))
+    result, output, _ = run_scan_step(
+        shallow, runner_temp, {"fail-on": "critical"}, {"GITHUB_BASE_REF": "main"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith(
+        "::warning title=nhi-scanner: shallow checkout::This checkout is shallow"
+    )
+    assert output.read_text().endswith("findings=4\n")
