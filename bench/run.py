@@ -1,0 +1,112 @@
+"""Run the benchmark scenarios and print a table of medians (wall time, peak memory).
+
+    python bench/run.py [--runs 5] [--work bench/out] [--tf-files 3000 --commits 2000 ...]
+
+Each scenario is a whole `nhi` process, timed from start to exit, run once to warm up and then
+`--runs` times; peak memory is the child's maximum resident set size (from wait4). When
+`checkov` is on PATH it is run on the same tree in the same session and the ratio printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import Shape, generate
+
+NHI = [sys.executable, "-m", "scanner"]
+
+
+def measure(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MiB and exit code of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def scenario(
+    name: str,
+    argv: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    runs: int,
+    before: Callable[[], None] = lambda: None,
+) -> dict[str, object]:
+    before()
+    measure(argv, cwd, env)  # warm-up (file system cache, bytecode)
+    samples = []
+    for _ in range(runs):
+        before()
+        samples.append(measure(argv, cwd, env))
+    return {
+        "scenario": name,
+        "median_s": statistics.median(s[0] for s in samples),
+        "peak_mib": max(s[1] for s in samples),
+        "exit": samples[-1][2],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=Path(__file__).parent / "out")
+    for field, value in Shape().__dict__.items():
+        parser.add_argument(f"--{field.replace('_', '-')}", type=type(value), default=value)
+    args = vars(parser.parse_args())
+    runs, work = args.pop("runs"), args.pop("work")
+    shape = Shape(**args)
+    repo = work / f"repo-{shape.tf_files}-{shape.commits}-{shape.seed}"
+    if not repo.exists():
+        generate(repo, shape)
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
+    staged = subprocess.run(
+        ["git", "ls-files", "infra/stack000/*.tf"],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()[:10]
+
+    def cold() -> None:
+        shutil.rmtree(work / "cache", ignore_errors=True)
+
+    rows = [
+        scenario("full scan, cold", [*NHI, "scan", "--output", os.devnull], repo, env, runs, cold),
+        scenario("full scan, warm", [*NHI, "scan", "--output", os.devnull], repo, env, runs),
+        scenario("hook: 10 staged files", [*NHI, "scan", *staged], repo, env, runs),
+        scenario("one file", [*NHI, "scan", staged[0]], repo, env, runs),
+        scenario("nhi --version", [*NHI, "--version"], repo, env, runs),
+    ]
+    if shutil.which("checkov"):
+        checkov = ["checkov", "-d", str(repo), "--framework", "terraform", "--quiet"]
+        rows.append(scenario("checkov (terraform)", checkov, repo, env, max(1, runs // 3)))
+    print(
+        f"repository: {shape.tf_files} .tf files ({shape.identity_share:.0%} with identities),"
+        f" {shape.commits} commits; {os.cpu_count()} cores; {runs} runs after a warm-up\n"
+    )
+    print(f"| {'scenario':<24} | {'median s':>9} | {'peak MiB':>9} | exit |")
+    print(f"|{'-' * 26}|{'-' * 11}|{'-' * 11}|------|")
+    for row in rows:
+        print(
+            f"| {row['scenario']:<24} | {row['median_s']:>9.3f} | {row['peak_mib']:>9.1f} "
+            f"| {row['exit']:>4} |"
+        )
+    if shutil.which("checkov"):
+        ratio = rows[-1]["median_s"] / rows[0]["median_s"]  # type: ignore[operator]
+        print(f"\ncheckov / nhi cold full scan: {ratio:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
