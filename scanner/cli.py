@@ -106,6 +106,20 @@ def cli() -> None:
 )
 @click.option("--strict", is_flag=True, help="Exit 3 when any file could not be scanned.")
 @click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Cache per-file results here. Default: $XDG_CACHE_HOME/nhi-scanner or "
+    "~/.cache/nhi-scanner.",
+)
+@click.option("--no-cache", is_flag=True, help="Parse every file; read and write no cache.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Parser processes (0: one per core, up to 8).",
+)
+@click.option(
     "--max-file-size",
     type=click.IntRange(min=1),
     default=5_000_000,
@@ -127,6 +141,9 @@ def scan(
     write_baseline: Path | None,
     diff_base: str | None,
     strict: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
+    jobs: int,
     max_file_size: int,
     verbose: bool,
 ) -> int:
@@ -143,6 +160,8 @@ def scan(
         today=(today or datetime.datetime.now()).date(),
         baseline=baseline.parse(_read(baseline_file)) if baseline_file else frozenset(),
         diff_base=diff_base,
+        cache_dir=None if no_cache else (cache_dir or _cache_home()),
+        jobs=jobs,
     )
     report = pipeline.scan(root, paths, options)
     if write_baseline is not None:
@@ -254,6 +273,11 @@ def exit_code(report: Report, fail_on: Severity, *, strict: bool) -> int:
     if any(f.status == "open" and f.severity >= fail_on for f in report.findings):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _cache_home() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "nhi-scanner"
 
 
 def _ci_repository() -> str | None:

@@ -135,3 +135,20 @@ def merge_attribute(root: Path, path: str) -> str:
     output = run(root, "check-attr", "-z", "merge", "--", path)
     parts = output.split("\0")
     return parts[2] if len(parts) > 2 else "unspecified"
+
+
+def clean_blobs(root: Path) -> dict[str, str]:
+    """Blob ids of tracked regular files whose working-tree content equals the index.
+
+    Free from git's index (`ls-files -s`); files with unstaged changes, symlinks and
+    untracked files are left out, and the caller hashes those itself.
+    """
+    staged: dict[str, str] = {}
+    for entry in run(root, "ls-files", "-s", "-z").split("\0"):
+        meta, _, path = entry.partition("\t")
+        fields = meta.split()
+        if len(fields) == 3 and fields[0] in ("100644", "100755") and fields[2] == "0":
+            staged[path] = fields[1]
+    for path in run(root, "diff", "--name-only", "-z", "--no-renames").split("\0"):
+        staged.pop(path, None)
+    return staged

@@ -7,15 +7,20 @@ architecture. Each stage is callable on its own. Bad input never stops the scan:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
+import multiprocessing
 import os
 import stat
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanner import __version__, baseline, git, waivers
+from scanner.cache import Cache, blob_id
 from scanner.decode import decode
 from scanner.discover import Candidate, candidates
 from scanner.errors import ConfigError, ParseError, PolicyError
@@ -49,6 +54,8 @@ class Options:
     today: datetime.date = field(default_factory=datetime.date.today)
     baseline: frozenset[tuple[str, str]] = frozenset()
     diff_base: str | None = None  # findings on identities unchanged since here are pre-existing
+    cache_dir: Path | None = None  # where per-file results are cached; None: no cache
+    jobs: int = 0  # parser processes; 0: one per core (up to 8), 1: no pool
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,7 +74,11 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
     in_git = git.toplevel(root) is not None
     listed = git.ls_files(root) if in_git else None
     files, errors = candidates(root, paths, listed)
-    detected = detect(root, files, options.max_file_size)
+    cache = Cache(options.cache_dir) if options.cache_dir is not None else None
+    blobs = git.clean_blobs(root) if cache is not None and in_git else {}
+    detected = detect(root, files, options.max_file_size, cache, blobs, options.jobs)
+    if cache is not None:
+        cache.close()
     subjects = tuple(Attributed(identity=i, attribution=Attribution()) for i in detected.identities)
     findings = evaluate(options.policies, subjects)
     findings, waiver_statuses = judge(root, findings, detected, options, in_git)
@@ -138,25 +149,76 @@ def repository(root: Path, in_git: bool, name: str | None) -> Repository:
     )
 
 
-def detect(root: Path, files: Iterable[Candidate], max_file_size: int) -> Detected:
-    """Read each file and run its scanner; the one place a ParseError becomes a ScanError."""
+PARALLEL_FROM = 48  # files to parse before a process pool pays for its start-up
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileResult:
+    """What scanning one file gave: facts, or the reason it could not be scanned."""
+
+    path: str
+    facts: tuple[Identity | ModuleCall, ...] = ()
+    error: ScanError | None = None
+    blob: str | None = None  # for the cache; None when the file could not be read
+    text: str | None = None  # kept only when it holds inline waivers
+
+
+def detect(
+    root: Path,
+    files: Sequence[Candidate],
+    max_file_size: int,
+    cache: Cache | None = None,
+    blobs: Mapping[str, str] | None = None,
+    jobs: int = 0,
+) -> Detected:
+    """Read each file and run its scanner (or take the cached result for its blob)."""
+    blobs = dict(blobs or {})
+    if cache is not None:  # outside git or for changed files, hash the bytes as git would
+        for file in files:
+            if file.path not in blobs:
+                with contextlib.suppress(ParseError):  # unreadable: scan_file reports why
+                    blobs[file.path] = blob_id(read(root, file.path, max_file_size))
+    keys = {f.path: Cache.key(f.path, blobs[f.path]) for f in files if f.path in blobs}
+    cached = cache.get_many(keys.values()) if cache is not None else {}
+    results: dict[str, FileResult] = {}
+    todo: list[Candidate] = []
+    for file in files:
+        hit = cached.get(keys.get(file.path, ""))
+        if hit is None:
+            todo.append(file)
+            continue
+        facts, error, marked = hit
+        results[file.path] = FileResult(
+            path=file.path, facts=facts, blob=blobs[file.path],
+            error=None if error is None else ScanError(path=file.path, line=error[0],
+                                                       message=error[1]),
+            text=_marked_text(root, file.path, max_file_size) if marked else None,
+        )  # fmt: skip
+    scanned = list(_scan_all(root, todo, max_file_size, jobs))
+    results.update((result.path, result) for result in scanned)
+    if cache is not None:
+        cache.put_many({
+            Cache.key(r.path, r.blob): (r.facts, None if r.error is None
+                                        else (r.error.line, r.error.message), r.text is not None)
+            for r in scanned if r.blob is not None
+        })  # fmt: skip
+    return _collect(files, results)
+
+
+def _collect(files: Sequence[Candidate], results: Mapping[str, FileResult]) -> Detected:
     identities: list[Identity] = []
     modules: list[ModuleCall] = []
     errors: list[ScanError] = []
     found_waivers: list[Waiver | WaiverStatus] = []
     for file in files:
-        mark = len(identities)
-        text = ""
-        try:
-            text = decode(read(root, file.path, max_file_size))
-            for fact in SCANNERS[file.scanner].scan(file.path, text):
-                if isinstance(fact, ModuleCall):
-                    modules.append(fact)
-                else:
-                    identities.append(fact)
-        except ParseError as error:
-            errors.append(ScanError(path=file.path, line=error.line, message=error.message))
-        found_waivers.extend(waivers.inline(file.path, text, identities[mark:]))
+        result = results[file.path]
+        mine = [f for f in result.facts if isinstance(f, Identity)]
+        identities.extend(mine)
+        modules.extend(f for f in result.facts if isinstance(f, ModuleCall))
+        if result.error is not None:
+            errors.append(result.error)
+        if result.text is not None:
+            found_waivers.extend(waivers.inline(file.path, result.text, mine))
     ordered = sorted(identities, key=lambda i: (i.path, i.line, i.kind, i.name))
     return Detected(
         identities=_unique(ordered),
@@ -164,6 +226,57 @@ def detect(root: Path, files: Iterable[Candidate], max_file_size: int) -> Detect
         errors=tuple(errors),
         waivers=tuple(found_waivers),
     )
+
+
+def _scan_all(
+    root: Path, files: Sequence[Candidate], max_file_size: int, jobs: int
+) -> Iterable[FileResult]:
+    """Scan files, over a process pool when there are many (parsing is CPU-bound)."""
+    workers = jobs or min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(files) < PARALLEL_FROM:
+        return [scan_file(root, file, max_file_size) for file in files]
+    context = multiprocessing.get_context("forkserver" if sys.platform != "linux" else "fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        chunk = max(1, len(files) // (workers * 8))
+        return list(
+            pool.map(
+                scan_file, [root] * len(files), files, [max_file_size] * len(files), chunksize=chunk
+            )
+        )
+
+
+def scan_file(root: Path, file: Candidate, max_file_size: int) -> FileResult:
+    """Read one file and run its scanner; the one place a ParseError becomes a ScanError."""
+    facts: list[Identity | ModuleCall] = []
+    try:
+        data = read(root, file.path, max_file_size)
+    except ParseError as error:
+        return FileResult(
+            path=file.path, error=ScanError(path=file.path, line=error.line, message=error.message)
+        )
+    text = ""
+    try:
+        text = decode(data)
+        facts.extend(SCANNERS[file.scanner].scan(file.path, text))
+        problem = None
+    except ParseError as error:  # facts yielded before the error are kept
+        problem = ScanError(path=file.path, line=error.line, message=error.message)
+    return FileResult(
+        path=file.path,
+        facts=tuple(facts),
+        error=problem,
+        blob=blob_id(data),
+        text=text if waivers.MARK in text else None,
+    )
+
+
+def _marked_text(root: Path, path: str, max_file_size: int) -> str | None:
+    """A cached file's text, read again only when it may hold inline waivers."""
+    try:
+        text = decode(read(root, path, max_file_size))
+    except ParseError:
+        return None
+    return text if waivers.MARK in text else None
 
 
 def read(root: Path, path: str, max_file_size: int) -> bytes:

@@ -91,3 +91,9 @@ def git_repo(tmp_path: Path) -> Iterator[GitRepo]:
     repo = GitRepo(root)
     repo.git("init", "-q", "-b", "main")
     yield repo
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
+    """The CLI caches under XDG_CACHE_HOME: never the developer's real cache in tests."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))

@@ -37,15 +37,14 @@ def test_readme_lists_every_builtin_policy() -> None:
     from scanner.policy import builtin
 
     rows = [
-        f"| `{p.id}` | {p.severity.label} | {p.scope} | {p.owasp} | {p.title} |"
-        for p in builtin()
+        f"| `{p.id}` | {p.severity.label} | {p.scope} | {p.owasp} | {p.title} |" for p in builtin()
     ]
-    table = README[README.index("| id | severity | scope | OWASP | title |"):].splitlines()
+    table = README[README.index("| id | severity | scope | OWASP | title |") :].splitlines()
     assert table[2 : 2 + len(rows)] == rows
 
 
 def test_readme_lists_every_output_format() -> None:
     from scanner.reporters import REPORTERS
 
-    section = README[README.index("### Output formats"):README.index("## Command line")]
+    section = README[README.index("### Output formats") : README.index("## Command line")]
     assert set(re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE)) == set(REPORTERS)

@@ -1,0 +1,140 @@
+"""A content-addressed cache of per-file scan results, so unchanged files are never parsed twice.
+
+The key is the file's git blob id (from `git ls-files -s` for clean files, computed the same
+way from the bytes otherwise), its path (identities carry it) and a salt made of the tool
+version and the scanners' own source, so an upgrade or a local edit of a scanner invalidates
+everything. Entries live in one SQLite file under the user cache directory (restorable in CI
+with actions/cache). The cache is an optimisation only: any problem with it is a miss.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from scanner import __version__
+from scanner.model import JSON, Category, Consumer, Identity, ModuleCall
+
+# A file's facts, its parse error (line, message) if any, and whether it holds waiver marks.
+Facts = tuple[tuple[Identity | ModuleCall, ...], tuple[int | None, str] | None, bool]
+
+
+@functools.cache
+def salt() -> str:
+    """The tool version plus a digest of every module that decides what a scan finds."""
+    package = Path(__file__).parent
+    sources = sorted(
+        [*package.glob("scanners/*.py"), package / "secrets.py", package / "decode.py"]
+    )
+    digest = hashlib.sha256(__version__.encode())
+    for source in sources:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def blob_id(data: bytes) -> str:
+    """git's object id for a blob with this content (what `git hash-object` prints)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+class Cache:
+    """Scan results by (path, blob id). Safe to share between processes (WAL, busy timeout)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._db: sqlite3.Connection | None = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(folder / "scan-cache.sqlite", timeout=5)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+        except (OSError, sqlite3.Error):
+            self._db = None
+
+    @staticmethod
+    def key(path: str, blob: str) -> str:
+        return hashlib.sha256(f"{salt()}\0{path}\0{blob}".encode()).hexdigest()
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Facts]:
+        if self._db is None:
+            return {}
+        wanted = list(keys)
+        found: dict[str, Facts] = {}
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT key, value FROM facts WHERE key IN ({marks})", chunk
+                ).fetchall()
+                for key, value in rows:
+                    decoded = _decode(value)
+                    if decoded is not None:  # a corrupt entry is a miss, rewritten later
+                        found[key] = decoded
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put_many(self, entries: dict[str, Facts]) -> None:
+        if self._db is None or not entries:
+            return
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO facts (key, value) VALUES (?, ?)",
+                    [(key, _encode(facts)) for key, facts in entries.items()],
+                )
+        except sqlite3.Error:
+            return
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+def _encode(facts: Facts) -> str:
+    items, error, marked = facts
+    return json.dumps(
+        {
+            "facts": [{"type": type(f).__name__, **dataclasses.asdict(f)} for f in items],
+            "error": None if error is None else list(error),
+            "marked": marked,
+        }
+    )
+
+
+def _decode(value: str) -> Facts | None:
+    try:
+        document = json.loads(value)
+        items: list[Identity | ModuleCall] = []
+        for fact in document["facts"]:
+            kind = fact.pop("type")
+            if kind == "ModuleCall":
+                items.append(ModuleCall(**fact))
+            else:
+                items.append(_identity(fact))
+        error = document["error"]
+        marked = document["marked"]
+        if not isinstance(marked, bool):
+            return None
+        return tuple(items), None if error is None else (error[0], str(error[1])), marked
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None
+
+
+def _identity(fact: dict[str, JSON]) -> Identity:
+    consumers = fact.pop("consumers")
+    owners = fact.pop("declared_owners")
+    category = fact.pop("category")
+    return Identity(
+        **fact,  # type: ignore[arg-type]
+        category=Category(str(category)),
+        consumers=tuple(Consumer(**c) for c in consumers),  # type: ignore[arg-type, union-attr]
+        declared_owners=tuple(owners),  # type: ignore[arg-type]
+    )

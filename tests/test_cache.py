@@ -1,0 +1,123 @@
+"""The scan cache: hits skip parsing, changes and upgrades miss, corruption is a miss."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from scanner import cache, pipeline
+from scanner.scanners import terraform
+
+USER = 'resource "aws_iam_user" "{name}" {{\n  name = "{name}"\n}}\n'
+
+
+@pytest.fixture
+def parsed(monkeypatch) -> list[str]:
+    """The paths the Terraform scanner was actually asked to parse."""
+    calls: list[str] = []
+    real = terraform.scan
+
+    def counting(path: str, text: str):
+        calls.append(path)
+        return real(path, text)
+
+    monkeypatch.setattr(terraform, "scan", counting)
+    return calls
+
+
+def run(root: Path, folder: Path, jobs: int = 1):
+    options = pipeline.Options(cache_dir=folder, jobs=jobs)
+    return pipeline.scan(root, options=options)
+
+
+def ids(report) -> list[tuple[str, int]]:
+    return [(s.identity.id, s.identity.line) for s in report.subjects]
+
+
+def test_unchanged_files_are_not_parsed_again(git_repo, tmp_path, parsed) -> None:
+    git_repo.write("a.tf", USER.format(name="a"))
+    git_repo.write(
+        "b.tf", "# nhi:ignore[NHI001] owner=@x expires=2030-01-01\n" + USER.format(name="b")
+    )
+    git_repo.write("bad.tf", 'resource "aws_iam_user" {\n')
+    git_repo.commit("files")
+    git_repo.write("untracked.tf", USER.format(name="u"))
+    first = run(git_repo.root, tmp_path / "cache")
+    assert sorted(parsed) == ["a.tf", "b.tf", "bad.tf", "untracked.tf"]
+    parsed.clear()
+    second = run(git_repo.root, tmp_path / "cache")
+    assert parsed == []
+    assert ids(second) == ids(first)
+    assert second.errors == first.errors
+    assert [
+        w.identity
+        for w in pipeline.detect(
+            git_repo.root,
+            [pipeline.Candidate(path="b.tf", scanner="terraform")],
+            10**6,
+            cache.Cache(tmp_path / "cache"),
+        ).waivers
+    ] == ["b.tf#aws_iam_user.b"]
+
+
+def test_a_changed_blob_is_scanned_again(git_repo, tmp_path, parsed) -> None:
+    git_repo.write("a.tf", USER.format(name="a"))
+    git_repo.write("b.tf", USER.format(name="b"))
+    git_repo.commit("files")
+    run(git_repo.root, tmp_path / "cache")
+    parsed.clear()
+    git_repo.write("a.tf", "# moved down\n" + USER.format(name="a"))  # unstaged change
+    report = run(git_repo.root, tmp_path / "cache")
+    assert parsed == ["a.tf"]
+    assert ids(report) == [("a.tf#aws_iam_user.a", 2), ("b.tf#aws_iam_user.b", 1)]
+
+
+def test_a_tool_upgrade_invalidates_everything(git_repo, tmp_path, parsed, monkeypatch) -> None:
+    git_repo.write("a.tf", USER.format(name="a"))
+    git_repo.commit("files")
+    run(git_repo.root, tmp_path / "cache")
+    parsed.clear()
+    monkeypatch.setattr(cache, "__version__", "999.0.0")
+    cache.salt.cache_clear()
+    try:
+        run(git_repo.root, tmp_path / "cache")
+    finally:
+        cache.salt.cache_clear()
+    assert parsed == ["a.tf"]
+
+
+def test_a_corrupt_entry_is_ignored_and_rebuilt(git_repo, tmp_path, parsed) -> None:
+    git_repo.write("a.tf", USER.format(name="a"))
+    git_repo.commit("files")
+    expected = ids(run(git_repo.root, tmp_path / "cache"))
+    database = sqlite3.connect(tmp_path / "cache/scan-cache.sqlite")
+    with database:
+        database.execute('UPDATE facts SET value = \'{"facts": [{"type": 1}]\'')
+    database.close()
+    parsed.clear()
+    assert ids(run(git_repo.root, tmp_path / "cache")) == expected
+    assert parsed == ["a.tf"]
+    parsed.clear()
+    assert ids(run(git_repo.root, tmp_path / "cache")) == expected
+    assert parsed == []
+
+
+def test_an_unusable_cache_folder_is_a_miss_not_an_error(tmp_path) -> None:
+    (tmp_path / "a.tf").write_text(USER.format(name="a"))
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    report = run(tmp_path, blocker / "cache")
+    assert ids(report) == [("a.tf#aws_iam_user.a", 1)]
+
+
+def test_parallel_parsing_gives_the_same_report(tmp_path) -> None:
+    for index in range(pipeline.PARALLEL_FROM + 2):
+        (tmp_path / f"f{index:03d}.tf").write_text(USER.format(name=f"u{index}"))
+    (tmp_path / "bad.tf").write_text('resource "aws_iam_user" {\n')
+    serial = pipeline.scan(tmp_path, options=pipeline.Options(jobs=1))
+    parallel = pipeline.scan(tmp_path, options=pipeline.Options(jobs=2))
+    assert ids(parallel) == ids(serial)
+    assert parallel.errors == serial.errors
+    assert len(serial.subjects) == pipeline.PARALLEL_FROM + 2
