@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from scanner.errors import ScannerError
@@ -152,3 +153,58 @@ def clean_blobs(root: Path) -> dict[str, str]:
     for path in run(root, "diff", "--name-only", "-z", "--no-renames").split("\0"):
         staged.pop(path, None)
     return staged
+
+
+def blame(
+    root: Path,
+    path: str,
+    ranges: Sequence[tuple[int, int]],
+    *,
+    ignore_revs: Iterable[str] = (),
+    ignore_revs_file: Path | None = None,
+    whitespace: bool = False,
+) -> str:
+    """`git blame --porcelain` of the working-tree file, for all `ranges` in one call.
+
+    Whitespace-only changes are skipped (-w) unless `whitespace`; lines moved within the file
+    are followed (-M), and so are whole-file renames (always, in git).
+    """
+    args = ["blame", "--porcelain", "-M"] + ([] if whitespace else ["-w"])
+    for start, end in ranges:
+        args += ["-L", f"{start},{end}"]
+    if ignore_revs_file is not None:
+        args += ["--ignore-revs-file", str(ignore_revs_file)]
+    for sha in sorted(ignore_revs):
+        args += ["--ignore-rev", sha]
+    return run(root, *args, "--", path)
+
+
+def shallow_commits(root: Path) -> frozenset[str]:
+    """The boundary commits of a shallow clone (empty for a full clone)."""
+    location = Path(run(root, "rev-parse", "--git-path", "shallow").strip())
+    shallow = location if location.is_absolute() else root / location
+    try:
+        return frozenset(shallow.read_text().split())
+    except FileNotFoundError:
+        return frozenset()
+
+
+def identity(root: Path) -> tuple[str, str]:
+    """The configured author (name, email) that a commit made now would carry."""
+    ident = run(root, "var", "GIT_AUTHOR_IDENT", check=False).strip()
+    match = re.match(r"^(.*) <([^>]*)> \d+ [+-]\d{4}$", ident)
+    return (match[1], match[2].lower()) if match else ("", "")
+
+
+def commit_messages(root: Path, shas: Iterable[str]) -> dict[str, str]:
+    """Full messages of the given commits, in one call."""
+    wanted = sorted(set(shas))
+    if not wanted:
+        return {}
+    output = run(root, "log", "--no-walk=unsorted", "--format=%H%x00%B%x1e", *wanted, "--")
+    messages: dict[str, str] = {}
+    for record in output.split("\x1e"):
+        sha, _, body = record.strip("\n").partition("\0")
+        if sha:
+            messages[sha] = body
+    return messages

@@ -100,12 +100,25 @@ class Provisioner:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    """A human author of some of a declaration's lines."""
+
+    name: str
+    email: str
+    commit: str  # their latest commit among those lines (all zeros: not committed yet)
+    date: str  # ISO 8601
+    lines: int  # how many of the declaration's lines are theirs
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Attribution:
     """Who is accountable for an identity. Empty when there is no evidence (no git, no rule)."""
 
     provisioner: Provisioner | None = None
     owners: tuple[str, ...] = ()  # CODEOWNERS owners: "@org/team", "@user", "user@example.com"
     owners_source: str | None = None  # "<CODEOWNERS file>:<line>" of the rule that matched
+    last_modified_by: Person | None = None  # the most recent human author of any line
+    contributors: tuple[Person, ...] = ()  # distinct human authors, most lines first
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

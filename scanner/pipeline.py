@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanner import __version__, baseline, git, waivers
+from scanner.attribution import Options as AttributionOptions
+from scanner.attribution import attribute, declared
 from scanner.cache import Cache, blob_id
 from scanner.decode import decode
 from scanner.discover import Candidate, candidates
@@ -55,6 +57,8 @@ class Options:
     baseline: frozenset[tuple[str, str]] = frozenset()
     diff_base: str | None = None  # findings on identities unchanged since here are pre-existing
     cache_dir: Path | None = None  # where per-file results are cached; None: no cache
+    attribution: bool = True  # blame and CODEOWNERS; off only for benchmarks and quick looks
+    bot_patterns: tuple[str, ...] = ()  # more authors that are never provisioners
     jobs: int = 0  # parser processes; 0: one per core (up to 8), 1: no pool
 
 
@@ -79,7 +83,7 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
     detected = detect(root, files, options.max_file_size, cache, blobs, options.jobs)
     if cache is not None:
         cache.close()
-    subjects = tuple(Attributed(identity=i, attribution=Attribution()) for i in detected.identities)
+    subjects, owner_errors = attribute_stage(root, detected.identities, in_git, options)
     findings = evaluate(options.policies, subjects)
     findings, waiver_statuses = judge(root, findings, detected, options, in_git)
     return Report(
@@ -88,9 +92,20 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         subjects=subjects,
         modules=detected.modules,
         findings=findings,
-        errors=tuple(sorted([*errors, *detected.errors], key=_error_order)),
+        errors=tuple(sorted([*errors, *detected.errors, *owner_errors], key=_error_order)),
         waivers=waiver_statuses,
         policies=tuple(p for p in options.policies if p.id in {f.rule for f in findings}),
+    )
+
+
+def attribute_stage(
+    root: Path, identities: tuple[Identity, ...], in_git: bool, options: Options
+) -> tuple[tuple[Attributed, ...], tuple[ScanError, ...]]:
+    """Blame and CODEOWNERS, unless attribution is off."""
+    if not options.attribution:
+        return tuple(Attributed(identity=i, attribution=Attribution()) for i in identities), ()
+    return attribute(
+        root, identities, in_git, AttributionOptions(bot_patterns=options.bot_patterns)
     )
 
 
@@ -205,6 +220,13 @@ def detect(
     return _collect(files, results)
 
 
+def _with_hints(identity: Identity, hints: tuple[str, ...]) -> Identity:
+    if not hints:
+        return identity
+    owners = tuple(dict.fromkeys((*identity.declared_owners, *hints)))
+    return dataclasses.replace(identity, declared_owners=owners)
+
+
 def _collect(files: Sequence[Candidate], results: Mapping[str, FileResult]) -> Detected:
     identities: list[Identity] = []
     modules: list[ModuleCall] = []
@@ -213,6 +235,10 @@ def _collect(files: Sequence[Candidate], results: Mapping[str, FileResult]) -> D
     for file in files:
         result = results[file.path]
         mine = [f for f in result.facts if isinstance(f, Identity)]
+        if result.text is not None and declared.has_hints(result.text):
+            lines = result.text.splitlines()
+            mine = [_with_hints(identity, declared.owners_near(lines, identity.line))
+                    for identity in mine]  # fmt: skip
         identities.extend(mine)
         modules.extend(f for f in result.facts if isinstance(f, ModuleCall))
         if result.error is not None:
@@ -266,7 +292,7 @@ def scan_file(root: Path, file: Candidate, max_file_size: int) -> FileResult:
         facts=tuple(facts),
         error=problem,
         blob=blob_id(data),
-        text=text if waivers.MARK in text else None,
+        text=text if _needs_text(text) else None,
     )
 
 
@@ -276,7 +302,12 @@ def _marked_text(root: Path, path: str, max_file_size: int) -> str | None:
         text = decode(read(root, path, max_file_size))
     except ParseError:
         return None
-    return text if waivers.MARK in text else None
+    return text if _needs_text(text) else None
+
+
+def _needs_text(text: str) -> bool:
+    """Whether a file's text is needed after scanning: inline waivers or owner comments."""
+    return waivers.MARK in text or declared.has_hints(text)
 
 
 def read(root: Path, path: str, max_file_size: int) -> bytes:

@@ -141,4 +141,10 @@ def test_fail_on_critical_passes_and_shallow_checkout_is_explained(
     assert result.stdout.splitlines()[0].startswith(
         "::warning title=nhi-scanner: shallow checkout::This checkout is shallow"
     )
-    assert output.read_text().endswith("findings=4\n")
+    # NHI001 and NHI002 for each key, and NHI007 (provisioner unknown: shallow) for each.
+    assert output.read_text().endswith("findings=6\n")
+    report = json.loads((shallow / "nhi.json").read_text())
+    assert sorted(
+        (f["identity"], f["rule"]) for f in report["findings"] if f["rule"] == "NHI007"
+    ) == [("new.tf#aws_iam_access_key.new", "NHI007"), ("old.tf#aws_iam_access_key.old", "NHI007")]
+    assert report["repository"]["shallow"] is True

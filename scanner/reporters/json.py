@@ -14,6 +14,7 @@ from scanner.model import (
     Attributed,
     Finding,
     ModuleCall,
+    Person,
     Provisioner,
     Report,
     ScanError,
@@ -59,6 +60,8 @@ def _subject(subject: Attributed) -> dict[str, JSON]:
         "provisioner": _provisioner(attribution.provisioner),
         "owners": list(attribution.owners),
         "owners_source": attribution.owners_source,
+        "last_modified_by": _person(attribution.last_modified_by),
+        "contributors": [_person(p) for p in attribution.contributors],
         "declared_owners": list(identity.declared_owners),
         "consumers": [{"kind": c.kind, "ref": c.ref} for c in identity.consumers],
     }
@@ -76,6 +79,18 @@ def _provisioner(provisioner: Provisioner | None) -> JSON:
         "confidence": provisioner.confidence,
         "evidence": list(provisioner.evidence),
         "co_authors": list(provisioner.co_authors),
+    }
+
+
+def _person(person: Person | None) -> JSON:
+    if person is None:
+        return None
+    return {
+        "name": person.name,
+        "email": person.email,
+        "commit": person.commit,
+        "date": person.date,
+        "lines": person.lines,
     }
 
 

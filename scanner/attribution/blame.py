@@ -1,0 +1,85 @@
+"""Parse `git blame --porcelain` output into one record per line. Pure; git.py runs git.
+
+Porcelain prints a commit's details only the first time the commit appears, so records share
+a per-commit table; `boundary` and `previous` are kept because they decide confidence
+(shared/reference/conventions.md, section 2.1). Unknown keys are ignored, as git asks.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+UNCOMMITTED = "0" * 40
+_HEADER = re.compile(r"^([0-9a-f]{40}) (\d+) (\d+)(?: (\d+))?$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Commit:
+    """What blame says about one commit."""
+
+    sha: str
+    author: str
+    email: str  # lower-case, without <>
+    time: int  # author-time, epoch seconds
+    summary: str
+    boundary: bool  # a root commit, or the edge of a shallow clone
+
+    @property
+    def uncommitted(self) -> bool:
+        return self.sha == UNCOMMITTED
+
+    @property
+    def date(self) -> str:
+        return datetime.datetime.fromtimestamp(self.time, datetime.UTC).isoformat()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Line:
+    """One blamed line of the current file."""
+
+    number: int  # in the file as it is now
+    commit: Commit
+    original_line: int  # in the commit that introduced it
+    original_path: str  # the file's name in that commit (renames are followed)
+
+
+def parse(text: str) -> dict[int, Line]:
+    """Blamed lines by line number."""
+    commits: dict[str, dict[str, str]] = {}
+    lines: dict[int, Line] = {}
+    current: dict[str, str] | None = None
+    header: re.Match[str] | None = None
+    for raw in text.split("\n"):
+        if raw.startswith("\t"):  # the line's content ends the entry
+            if header is not None and current is not None:
+                sha = header[1]
+                lines[int(header[3])] = Line(
+                    number=int(header[3]),
+                    commit=_commit(sha, commits[sha]),
+                    original_line=int(header[2]),
+                    original_path=current.get("filename", commits[sha].get("filename", "")),
+                )
+            header = current = None
+            continue
+        match = _HEADER.match(raw)
+        if match is not None and header is None:
+            header = match
+            current = commits.setdefault(match[1], {})
+            continue
+        if current is not None and raw:
+            key, _, value = raw.partition(" ")
+            current[key] = value
+    return lines
+
+
+def _commit(sha: str, fields: dict[str, str]) -> Commit:
+    return Commit(
+        sha=sha,
+        author=fields.get("author", ""),
+        email=fields.get("author-mail", "").strip("<>").lower(),
+        time=int(fields.get("author-time", "0") or 0),
+        summary=fields.get("summary", ""),
+        boundary="boundary" in fields,
+    )

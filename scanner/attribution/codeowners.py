@@ -1,0 +1,122 @@
+"""CODEOWNERS with GitHub's semantics exactly (shared/reference/conventions.md, section 1).
+
+Only the first of `.github/CODEOWNERS`, `CODEOWNERS`, `docs/CODEOWNERS` is used; a file of
+3 MB or more is not loaded. The last matching rule wins; a rule with no owners makes a path
+explicitly unowned. A line GitHub cannot parse (`!` negation, `[ ]` ranges, an escaped `\\#`,
+a bad owner token) is skipped whole and reported with its line number. Inline `#` comments
+are allowed. Paths are case-sensitive. Patterns follow gitignore, except that a trailing
+`/*` matches only the folder's direct children.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+MAX_BYTES = 3 * 1024 * 1024
+
+_USER = r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_TEAM = r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9_.-]+"
+_EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+_OWNER = re.compile(f"^(?:{_TEAM}|{_USER}|{_EMAIL})$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule:
+    """One valid CODEOWNERS line."""
+
+    line: int
+    pattern: str
+    owners: tuple[str, ...]
+    regex: re.Pattern[str]
+    folders_only: bool  # a trailing `/`: the pattern names folders, never files
+    below: bool  # a matching folder also matches everything below it
+
+    def matches(self, path: str) -> bool:
+        if not self.folders_only and self.regex.fullmatch(path):
+            return True
+        if not self.below:
+            return False
+        parts = path.split("/")[:-1]
+        return any(self.regex.fullmatch("/".join(parts[:n])) for n in range(1, len(parts) + 1))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """A line GitHub skips, and why."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CodeOwners:
+    """A parsed CODEOWNERS file."""
+
+    path: str
+    rules: tuple[Rule, ...]
+    problems: tuple[Problem, ...]
+
+    def match(self, path: str) -> Rule | None:
+        """The rule that decides `path`'s owners: the last one that matches."""
+        for rule in reversed(self.rules):
+            if rule.matches(path):
+                return rule
+        return None
+
+
+def parse(text: str, path: str = "CODEOWNERS") -> CodeOwners:
+    rules: list[Rule] = []
+    problems: list[Problem] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = re.sub(r"(^|\s)#.*$", "", raw).strip()  # comments, whole-line or inline
+        if not line:
+            continue
+        pattern, *owners = line.split()
+        problem = _check(pattern, owners)
+        if problem:
+            problems.append(Problem(line=number, message=problem))
+            continue
+        rules.append(_rule(number, pattern, tuple(owners)))
+    return CodeOwners(path=path, rules=tuple(rules), problems=tuple(problems))
+
+
+_ESCAPE = "escaping a pattern with \\ is not supported by GitHub; line skipped"
+
+
+def _check(pattern: str, owners: list[str]) -> str:
+    if pattern.startswith("!"):
+        return "negation (!) is not supported by GitHub; line skipped"
+    if "[" in pattern or "]" in pattern:
+        return "character ranges ([ ]) are not supported by GitHub; line skipped"
+    if "\\" in pattern:
+        return _ESCAPE
+    for owner in owners:
+        if not _OWNER.match(owner):
+            shown = owner if len(owner) <= 40 else owner[:37] + "..."
+            return f"invalid owner {shown!r} (expected @user, @org/team or an email); line skipped"
+    return ""
+
+
+def _rule(number: int, pattern: str, owners: tuple[str, ...]) -> Rule:
+    folders_only = pattern.endswith("/")
+    body = pattern.strip("/")
+    anchored = pattern.startswith("/") or "/" in body
+    parts = re.split(r"(\*\*/|/\*\*$|\*\*|\*|\?)", body)
+    regex = "".join(
+        {"**/": "(?:.*/)?", "/**": "(?:/.*)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}.get(
+            part, re.escape(part)
+        )
+        for part in parts
+    )
+    return Rule(
+        line=number,
+        pattern=pattern,
+        owners=owners,
+        regex=re.compile(regex if anchored else "(?:.*/)?" + regex),
+        folders_only=folders_only,
+        # `docs/*` is the folder's direct children only (GitHub's documented example);
+        # `dir/**` already reaches everything below.
+        below=folders_only or not (body.endswith("/*") or body.endswith("/**")),
+    )

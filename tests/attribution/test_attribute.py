@@ -1,0 +1,239 @@
+"""Attribution in real temporary repositories with pinned authors, committers and dates."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scanner import pipeline
+from tests.conftest import GIT_ENV, GitRepo
+
+ALICE = "Alice Example <alice@example.com>"
+BOB = "Bob Builder <bob@example.com>"
+CAROL = "Carol Coder <carol@example.com>"
+RENOVATE = "renovate[bot] <29139614+renovate[bot]@users.noreply.github.com>"
+KEY = 'resource "aws_iam_access_key" "{name}" {{\n  user = "{user}"\n}}\n'
+
+
+def provisioners(root: Path) -> dict[str, tuple[str, str, bool] | None]:
+    report = pipeline.scan(root)
+    return {
+        s.identity.id: None
+        if s.attribution.provisioner is None
+        else (
+            s.attribution.provisioner.email,
+            s.attribution.provisioner.confidence,
+            s.attribution.provisioner.uncommitted,
+        )
+        for s in report.subjects
+    }
+
+
+def subject(root: Path, identity_id: str):
+    return next(s for s in pipeline.scan(root).subjects if s.identity.id == identity_id)
+
+
+def test_whitespace_only_reformat_keeps_the_author(git_repo: GitRepo) -> None:
+    git_repo.write("iam.tf", KEY.format(name="ci", user="ci"))
+    git_repo.commit("key", author=ALICE, date="2026-01-01T00:00:00Z")
+    git_repo.write("iam.tf", KEY.format(name="ci", user="ci").replace("  user", "\tuser  "))
+    git_repo.commit("reformat", author=BOB, date="2026-02-01T00:00:00Z")
+    assert provisioners(git_repo.root) == {
+        "iam.tf#aws_iam_access_key.ci": ("alice@example.com", "high", False)
+    }
+
+
+def test_a_bot_is_never_the_provisioner(git_repo: GitRepo) -> None:
+    git_repo.write("iam.tf", KEY.format(name="ci", user="ci"))
+    git_repo.commit("key", author=ALICE)
+    git_repo.write("iam.tf", 'resource "aws_iam_access_key" "ci" { # bumped\n  user = "ci2"\n}\n')
+    git_repo.commit("chore(deps): bump", author=RENOVATE, date="2026-03-01T00:00:00Z")
+    found = subject(git_repo.root, "iam.tf#aws_iam_access_key.ci").attribution
+    assert found.provisioner is not None
+    assert (found.provisioner.email, found.provisioner.confidence) == (
+        "alice@example.com",
+        "medium",
+    )
+    assert found.provisioner.evidence[1].startswith("looked past bot commit ")
+    assert [(p.email, p.lines) for p in found.contributors] == [("alice@example.com", 3)]
+
+
+def test_ignored_revisions_are_skipped_with_lower_confidence(git_repo: GitRepo) -> None:
+    git_repo.write("iam.tf", KEY.format(name="a", user="a"))
+    git_repo.commit("key a", author=ALICE)
+    git_repo.write(
+        "iam.tf",
+        'resource "aws_iam_access_key" "a" { # renamed\n  user = "A"\n}\n'
+        + KEY.format(name="b", user="b"),
+    )
+    sweep = git_repo.commit("mass rename", author=BOB)
+    git_repo.write(".git-blame-ignore-revs", f"# the big rename\n{sweep}\n")
+    git_repo.commit("ignore the sweep", author=CAROL)
+    result = provisioners(git_repo.root)
+    assert result["iam.tf#aws_iam_access_key.a"] == ("alice@example.com", "medium", False)
+    # b was added by the ignored commit itself: git cannot place it anywhere else.
+    assert result["iam.tf#aws_iam_access_key.b"] == ("bob@example.com", "low", False)
+
+
+def test_rename_then_edit_follows_the_file(git_repo: GitRepo) -> None:
+    git_repo.write("old/iam.tf", KEY.format(name="ci", user="ci") + "# end\n")
+    git_repo.commit("key", author=ALICE)
+    (git_repo.root / "new").mkdir()
+    git_repo.git("mv", "old/iam.tf", "new/iam.tf")
+    git_repo.commit("move", author=BOB)
+    git_repo.write("new/iam.tf", KEY.format(name="ci", user="ci") + "# the end\n")
+    git_repo.commit("edit the last line", author=CAROL)
+    found = subject(git_repo.root, "new/iam.tf#aws_iam_access_key.ci").attribution
+    assert found.provisioner is not None
+    assert (found.provisioner.email, found.provisioner.confidence) == ("alice@example.com", "high")
+
+
+def test_uncommitted_and_staged_lines_belong_to_the_configured_identity(git_repo) -> None:
+    git_repo.git("config", "user.name", "Dana Dev")
+    git_repo.git("config", "user.email", "Dana@Example.com")
+    git_repo.write("iam.tf", KEY.format(name="old", user="x"))
+    git_repo.commit("old", author=ALICE)
+    git_repo.write("iam.tf", KEY.format(name="old", user="x") + KEY.format(name="new", user="y"))
+    git_repo.write("staged.tf", KEY.format(name="staged", user="z"))
+    git_repo.git("add", "staged.tf")
+    subprocess.run(["git", "var", "GIT_AUTHOR_IDENT"], cwd=git_repo.root, check=True)
+    assert provisioners(git_repo.root) == {
+        "iam.tf#aws_iam_access_key.old": ("alice@example.com", "high", False),
+        "iam.tf#aws_iam_access_key.new": ("dana@example.com", "high", True),
+        "staged.tf#aws_iam_access_key.staged": ("dana@example.com", "high", True),
+    }
+
+
+def test_shallow_clone_is_never_a_confident_author(git_repo: GitRepo, tmp_path: Path) -> None:
+    git_repo.write("iam.tf", KEY.format(name="ci", user="ci"))
+    git_repo.commit("key", author=ALICE)
+    git_repo.write("README.md", "later\n")
+    git_repo.commit("docs", author=BOB)
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{git_repo.root}", str(clone)],
+        check=True,
+        env={**GIT_ENV, "PATH": "/usr/bin:/bin"},
+    )
+    report = pipeline.scan(clone)
+    provisioner = report.subjects[0].attribution.provisioner
+    assert report.repository.shallow is True
+    assert provisioner is not None
+    assert (provisioner.email, provisioner.confidence) == ("bob@example.com", "unknown")
+    assert "fetch-depth: 0" in provisioner.evidence[-1]
+    # The root commit of a full clone is a boundary too, but not a shallow one.
+    assert provisioners(git_repo.root) == {
+        "iam.tf#aws_iam_access_key.ci": ("alice@example.com", "high", False)
+    }
+
+
+def test_mailmap_and_co_author_trailers(git_repo: GitRepo) -> None:
+    git_repo.write(
+        ".mailmap", "Alice Example <alice@corp.example> <12345+alice@users.noreply.github.com>\n"
+    )
+    git_repo.write("iam.tf", KEY.format(name="ci", user="ci"))
+    git_repo.commit(
+        "key\n\nCo-authored-by: Bob Builder <bob@example.com>",
+        author="alice <12345+alice@users.noreply.github.com>",
+    )
+    provisioner = subject(git_repo.root, "iam.tf#aws_iam_access_key.ci").attribution.provisioner
+    assert provisioner is not None
+    assert (provisioner.name, provisioner.email, provisioner.confidence) == (
+        "Alice Example",
+        "alice@corp.example",
+        "high",
+    )
+    assert provisioner.co_authors == ("Bob Builder <bob@example.com>",)
+
+
+def test_last_modified_by_and_contributors(git_repo: GitRepo) -> None:
+    git_repo.write("iam.tf", 'resource "aws_iam_user" "ci" {\n  name = "ci"\n  path = "/"\n}\n')
+    git_repo.commit("user", author=ALICE, date="2026-01-01T00:00:00Z")
+    git_repo.write("iam.tf", 'resource "aws_iam_user" "ci" {\n  name = "ci-2"\n  path = "/x/"\n}\n')
+    git_repo.commit("rename", author=BOB, date="2026-02-01T00:00:00Z")
+    attribution = subject(git_repo.root, "iam.tf#aws_iam_user.ci").attribution
+    assert attribution.provisioner is not None
+    assert attribution.provisioner.email == "alice@example.com"
+    assert attribution.last_modified_by is not None
+    assert (attribution.last_modified_by.email, attribution.last_modified_by.date) == (
+        "bob@example.com",
+        "2026-02-01T00:00:00+00:00",
+    )
+    assert [(p.email, p.lines) for p in attribution.contributors] == [
+        ("alice@example.com", 2),
+        ("bob@example.com", 2),
+    ]
+
+
+def test_codeowners_owners_and_declared_comment_owners(git_repo: GitRepo) -> None:
+    git_repo.write("docs/CODEOWNERS", "* @acme/docs\n")
+    git_repo.write(
+        ".github/CODEOWNERS",
+        "# owners\n* @acme/all\n/infra/ @acme/platform @bob\n/infra/legacy/\n/x/ !bad\n",
+    )
+    git_repo.write("infra/iam.tf", "# owner: @carol\n" + KEY.format(name="ci", user="ci"))
+    git_repo.write(
+        "infra/legacy/old.tf",
+        "// nhi:owner=team-x@example.com\n" + KEY.format(name="old", user="o"),
+    )
+    git_repo.write("app/iam.tf", KEY.format(name="app", user="a"))
+    git_repo.commit("files", author=ALICE)
+    report = pipeline.scan(git_repo.root)
+    assert [
+        (
+            s.identity.id,
+            s.attribution.owners,
+            s.attribution.owners_source,
+            s.identity.declared_owners,
+        )
+        for s in report.subjects
+    ] == [
+        ("app/iam.tf#aws_iam_access_key.app", ("@acme/all",), ".github/CODEOWNERS:2", ()),
+        (
+            "infra/iam.tf#aws_iam_access_key.ci",
+            ("@acme/platform", "@bob"),
+            ".github/CODEOWNERS:3",
+            ("@carol",),
+        ),
+        (
+            "infra/legacy/old.tf#aws_iam_access_key.old",
+            (),
+            ".github/CODEOWNERS:4",
+            ("team-x@example.com",),
+        ),
+    ]
+    assert [(e.path, e.line, e.message) for e in report.errors] == [
+        (
+            ".github/CODEOWNERS",
+            5,
+            "invalid owner '!bad' (expected @user, @org/team or an email); line skipped",
+        )
+    ]
+
+
+def test_outside_git_there_is_no_provisioner_but_codeowners_still_count(tmp_path) -> None:
+    (tmp_path / "CODEOWNERS").write_text("*.tf @acme/platform\n")
+    (tmp_path / "iam.tf").write_text(KEY.format(name="ci", user="ci"))
+    found = pipeline.scan(tmp_path).subjects[0].attribution
+    assert (found.provisioner, found.owners) == (None, ("@acme/platform",))
+
+
+def test_repository_without_commits(git_repo: GitRepo) -> None:
+    git_repo.git("config", "user.email", "first@example.com")
+    git_repo.write("iam.tf", KEY.format(name="ci", user="ci"))
+    assert provisioners(git_repo.root) == {
+        "iam.tf#aws_iam_access_key.ci": ("first@example.com", "high", True)
+    }
+
+
+@pytest.mark.parametrize("pattern", ["^ci-deployer", "deploy-bot@"])
+def test_custom_bot_patterns(git_repo: GitRepo, pattern: str) -> None:
+    git_repo.write("iam.tf", KEY.format(name="ci", user="ci"))
+    git_repo.commit("key", author=ALICE)
+    git_repo.write("iam.tf", KEY.format(name="ci", user="changed"))
+    git_repo.commit("automation", author="ci-deployer <deploy-bot@example.com>")
+    options = pipeline.Options(bot_patterns=(pattern,))
+    provisioner = pipeline.scan(git_repo.root, options=options).subjects[0].attribution.provisioner
+    assert provisioner is not None and provisioner.email == "alice@example.com"
