@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -113,6 +114,15 @@ def cli() -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Parse every file; read and write no cache.")
 @click.option(
+    "--bot-pattern",
+    "bot_patterns",
+    multiple=True,
+    metavar="REGEX",
+    help="Authors (name or email) that are bots and never provisioners, besides [bot] "
+    "accounts, dependabot, renovate and github-actions. Repeatable.",
+)
+@click.option("--no-attribution", is_flag=True, help="Skip git blame and CODEOWNERS.")
+@click.option(
     "--jobs",
     type=click.IntRange(min=0),
     default=0,
@@ -143,6 +153,8 @@ def scan(
     strict: bool,
     cache_dir: Path | None,
     no_cache: bool,
+    bot_patterns: tuple[str, ...],
+    no_attribution: bool,
     jobs: int,
     max_file_size: int,
     verbose: bool,
@@ -162,8 +174,12 @@ def scan(
         diff_base=diff_base,
         cache_dir=None if no_cache else (cache_dir or _cache_home()),
         jobs=jobs,
+        attribution=not no_attribution,
+        bot_patterns=_regexes(bot_patterns),
     )
     report = pipeline.scan(root, paths, options)
+    if report.repository.shallow and not no_attribution:
+        click.echo(SHALLOW_NOTE, err=True)
     if write_baseline is not None:
         _write_baseline(root, write_baseline, baseline.render(report.findings))
         return EXIT_OK
@@ -173,6 +189,40 @@ def scan(
         _emit(REPORTERS[extra_format].render(report), path)
     _emit(REPORTERS[fmt].render(report), output)
     return exit_code(report, Severity[fail_on.upper()], strict=strict)
+
+
+@cli.command()
+@click.argument("identity_id", metavar="ID")
+@click.option(
+    "--repo",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Repository to look in. Default: the git work tree around the current directory.",
+)
+def explain(identity_id: str, repo: Path | None) -> int:
+    """Show the evidence behind one identity's provisioner and owners."""
+    from scanner import pipeline, policy
+    from scanner.explain import explain as render
+
+    root = repo or git.toplevel(Path.cwd()) or Path.cwd()
+    report = pipeline.scan(root, options=pipeline.Options(policies=policy.builtin()))
+    click.echo(render(report, identity_id, root), nl=False)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option(
+    "--folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build the sample organisation here (default: a new temporary folder).",
+)
+def demo(folder: Path | None) -> int:
+    """Build a small sample organisation, scan it and show who is accountable."""
+    from scanner.demo import run
+
+    if folder is not None and folder.exists() and any(folder.iterdir()):
+        raise ConfigError(f"{folder} is not empty; give a new or empty folder")
+    click.echo(run(folder), nl=False)
+    return EXIT_OK
 
 
 @cli.group()
@@ -228,6 +278,23 @@ def validate_policies(paths: tuple[Path, ...]) -> int:
             click.echo(f"nhi: error: {error}", err=True)
             problems += 1
     return EXIT_INPUT if problems else EXIT_OK
+
+
+SHALLOW_NOTE = (
+    "nhi: this is a shallow clone, so git cannot say who wrote older lines; provisioners from "
+    "its boundary commit are marked 'unknown'. Fetch the history (actions/checkout with "
+    "fetch-depth: 0, or git fetch --unshallow)."
+)
+
+
+def _regexes(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            message = f"--bot-pattern {pattern!r}: not a regular expression ({error})"
+            raise ConfigError(message) from None
+    return patterns
 
 
 def _format_files(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:

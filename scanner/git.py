@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from scanner.errors import ScannerError
@@ -25,13 +25,13 @@ class GitError(ScannerError):
 _SAFE = ("-c", "core.fsmonitor=false", "-c", "core.pager=cat", "-c", "blame.ignoreRevsFile=")
 
 
-def run(root: Path, *args: str, check: bool = True) -> str:
+def run(root: Path, *args: str, check: bool = True, env: Mapping[str, str] | None = None) -> str:
     """Run `git args` in `root` and return stdout (text; names stay NUL-separated with -z)."""
     result = subprocess.run(
         ["git", *_SAFE, *args],
         cwd=root,
         capture_output=True,
-        env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})},
         check=False,
     )
     if check and result.returncode != 0:

@@ -20,17 +20,18 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert test_command in (ROOT / ".ci/run").read_text().splitlines()
 
 
-def test_readme_demo_output_is_what_the_scan_prints() -> None:
-    shown = re.search(r"The first prints .*?```\n(.+?)```", README, re.DOTALL)
+def test_readme_demo_output_is_what_the_demo_prints(tmp_path) -> None:
+    shown = re.search(r"The demo prints:\n\n```\n(.+?)```", README, re.DOTALL)
     assert shown is not None
+    folder = tmp_path / "nhi-demo"
     result = subprocess.run(
-        [sys.executable, "-m", "scanner", "scan", "examples/terraform"],
+        [sys.executable, "-m", "scanner", "demo", "--folder", str(folder)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        check=False,
+        check=True,
     )
-    assert (result.returncode, result.stdout) == (1, shown[1])
+    assert result.stdout.replace(str(folder), "/tmp/nhi-demo-XXXXXXXX") == shown[1]
 
 
 def test_readme_lists_every_builtin_policy() -> None:

@@ -237,3 +237,22 @@ def test_custom_bot_patterns(git_repo: GitRepo, pattern: str) -> None:
     options = pipeline.Options(bot_patterns=(pattern,))
     provisioner = pipeline.scan(git_repo.root, options=options).subjects[0].attribution.provisioner
     assert provisioner is not None and provisioner.email == "alice@example.com"
+
+
+def test_cli_says_plainly_when_the_clone_is_shallow(
+    git_repo: GitRepo, tmp_path: Path, capsys
+) -> None:
+    from scanner.cli import SHALLOW_NOTE, main
+
+    git_repo.write("iam.tf", KEY.format(name="ci", user="ci"))
+    git_repo.commit("key", author=ALICE)
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{git_repo.root}", str(clone)],
+        check=True,
+        env={**GIT_ENV, "PATH": "/usr/bin:/bin"},
+    )
+    main(["scan", "--repo", str(clone)])
+    assert capsys.readouterr().err == SHALLOW_NOTE + "\n"
+    main(["scan", "--repo", str(git_repo.root)])
+    assert capsys.readouterr().err == ""

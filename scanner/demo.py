@@ -1,0 +1,136 @@
+"""`nhi demo`: build a small sample organisation, scan it, and show who is accountable.
+
+Two repositories with several authors over time: a bot that edits a line, a whitespace-only
+reformat, a file renamed, a change not committed yet, CODEOWNERS and a waiver. Authors and
+dates are pinned, so the history (and the output) is the same on every machine.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tempfile
+from pathlib import Path
+
+from scanner import git, pipeline, policy
+from scanner.model import Report
+
+ALICE = ("Alice Archer", "alice@acme.example")
+BOB = ("Bob Baker", "bob@acme.example")
+CAROL = ("Carol Chen", "carol@acme.example")
+DANA = ("Dana Diaz", "dana@acme.example")
+RENOVATE = ("renovate[bot]", "29139614+renovate[bot]@users.noreply.github.com")
+TODAY = datetime.date(2026, 11, 1)  # waivers are judged as of a fixed day: the demo never ages
+
+USER = 'resource "aws_iam_user" "ci_deployer" {\n  name = "ci-deployer"\n}\n'
+KEY = 'resource "aws_iam_access_key" "ci_deployer" {\n  user = aws_iam_user.ci_deployer.name\n}\n'
+POLICY = (
+    'resource "aws_iam_user_policy_attachment" "ci_deployer" {\n'
+    "  user       = aws_iam_user.ci_deployer.name\n"
+    '  policy_arn = "arn:aws:iam::aws:policy/PowerUserAccess"\n}\n'
+)
+SA = (
+    'resource "google_service_account" "etl" {\n  account_id = "etl"\n}\n\n'
+    'resource "google_service_account_key" "etl" {\n'
+    "  service_account_id = google_service_account.etl.name\n}\n"
+)
+
+
+def commit(repo: Path, who: tuple[str, str], date: str, message: str) -> None:
+    name, email = who
+    stamp = f"{date}T09:00:00Z"
+    env = {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_COMMITTER_DATE": stamp,
+    }
+    git.run(repo, "add", "-A", env=env)
+    git.run(repo, "commit", "-q", "--no-gpg-sign", "-m", message, env=env)
+
+
+def write(repo: Path, path: str, text: str) -> None:
+    target = repo / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+def new_repo(folder: Path, name: str) -> Path:
+    repo = folder / name
+    repo.mkdir(parents=True)
+    git.run(repo, "init", "-q", "-b", "main")
+    git.run(repo, "config", "user.name", DANA[0])
+    git.run(repo, "config", "user.email", DANA[1])
+    git.run(repo, "config", "remote.origin.url", f"https://github.com/acme/{name}.git")
+    return repo
+
+
+def build(folder: Path) -> list[Path]:
+    """The sample organisation's repositories, history included."""
+    payments = new_repo(folder, "payments-infra")
+    write(payments, "iam.tf", USER + "\n" + KEY)
+    commit(payments, ALICE, "2025-11-03", "Add the CI deployer and its access key")
+    reformatted = KEY.replace(
+        'resource "aws_iam_access_key" "ci_deployer" {',
+        'resource  "aws_iam_access_key"  "ci_deployer"  {',
+    )
+    write(payments, "iam.tf", USER + "\n" + reformatted + "\n" + POLICY)
+    commit(payments, BOB, "2025-12-01", "Reformat, and let the deployer push images")
+    renamed = USER.replace("{\n", "{ # renamed by automation\n", 1).replace(
+        '"ci-deployer"', '"ci-deployer-v2"'
+    )
+    write(payments, "iam.tf", renamed + "\n" + reformatted + "\n" + POLICY)
+    commit(payments, RENOVATE, "2026-01-15", "chore: rename the deployer")
+    git.run(payments, "mv", "iam.tf", "deployer.tf")
+    write(payments, "CODEOWNERS", "/deployer.tf @acme/payments-platform\n")
+    commit(payments, CAROL, "2026-02-02", "Move the deployer to its own file; add owners")
+    write(
+        payments,
+        "deployer.tf",
+        (payments / "deployer.tf").read_text()
+        + '\n# nhi:ignore[NHI002] owner=@carol expires=2027-06-30 reason="OIDC in Q2"\n'
+        + KEY.replace("ci_deployer", "ci_deployer_2"),
+    )
+    data = new_repo(folder, "data-pipeline")
+    write(data, "etl/service_accounts.tf", SA)
+    commit(data, BOB, "2025-09-10", "ETL service account and key")
+    return [payments, data]
+
+
+def render(reports: list[Report], folder: Path) -> str:
+    out = [f"nhi demo: a sample organisation in {folder}", ""]
+    for report in reports:
+        out.append(f"{report.repository.name}")
+        for subject in report.subjects:
+            identity, attribution = subject.identity, subject.attribution
+            provisioner = attribution.provisioner
+            who = (
+                "unknown"
+                if provisioner is None
+                else (
+                    f"{provisioner.email} ({provisioner.confidence}"
+                    + (", not committed yet)" if provisioner.uncommitted else ")")
+                )
+            )
+            owners = ", ".join(attribution.owners or identity.declared_owners) or "NOBODY"
+            out.append(f"  {identity.path}:{identity.line} {identity.kind} {identity.name}")
+            out.append(f"      provisioned by {who}; owned by {owners}")
+        out.extend(
+            f"  {finding.path}:{finding.line}: {finding.rule} [{finding.severity.label}]"
+            f" {finding.status}: {finding.message}"
+            for finding in report.findings
+        )
+        out.append("")
+    out.append(
+        f"Try: nhi explain --repo {folder / 'payments-infra'} "
+        "'deployer.tf#aws_iam_access_key.ci_deployer'"
+    )
+    return "\n".join(out) + "\n"
+
+
+def run(folder: Path | None = None) -> str:
+    folder = folder or Path(tempfile.mkdtemp(prefix="nhi-demo-"))
+    options = pipeline.Options(policies=policy.builtin(), today=TODAY)
+    reports = [pipeline.scan(repo, options=options) for repo in build(folder)]
+    return render(reports, folder)
