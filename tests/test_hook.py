@@ -1,0 +1,91 @@
+"""The pre-commit hook, run by the real `pre-commit` program against this checkout."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scanner.scanners import SCANNERS
+from tests.conftest import GIT_ENV
+
+ROOT = Path(__file__).parent.parent
+HOOK = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())[0]
+KEY = 'resource "aws_iam_access_key" "ci" {\n  user = "ci"\n}\n'
+
+
+def _example(pattern: str) -> str:
+    """A path a glob pattern matches (for checking the hook's `files` regex)."""
+    return pattern.lstrip("/").replace("**/", "a/").replace("*", "x").replace("?", "y")
+
+
+def test_hook_files_regex_covers_every_scanner() -> None:
+    files = re.compile(HOOK["files"])
+    examples = [_example(p) for module in SCANNERS.values() for p in module.PATTERNS]
+    assert [e for e in examples if not files.search(e)] == []
+    assert HOOK["entry"] == "nhi scan" and HOOK["language"] == "python"
+
+
+@pytest.fixture(scope="module")
+def pre_commit() -> str:
+    found = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which(
+        "pre-commit"
+    )
+    assert found, "pre-commit is a test dependency: pip install -e '.[test]'"
+    return found
+
+
+@pytest.fixture(scope="module")
+def hook_source(tmp_path_factory) -> Path:
+    """This checkout as committed plus the working tree: pre-commit try-repo needs a repo."""
+    source = tmp_path_factory.mktemp("hook-source")
+    shutil.copytree(
+        ROOT,
+        source,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "bench"),
+    )
+    env = {**os.environ, **GIT_ENV}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "hook"]):
+        subprocess.run(["git", *args], cwd=source, env=env, check=True, capture_output=True)
+    return source
+
+
+def test_real_pre_commit_blocks_an_unowned_key_and_codeowners_lets_it_through(
+    git_repo, pre_commit: str, hook_source: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    git_repo.write("README.md", "app\n")
+    git_repo.commit("initial")
+    git_repo.write("infra/iam.tf", KEY)
+    git_repo.git("add", "infra/iam.tf")
+
+    def run_hook() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [pre_commit, "try-repo", str(hook_source), "nhi-scan", "--verbose"],
+            cwd=git_repo.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    blocked = run_hook()
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert (
+        "infra/iam.tf:1: NHI001 [high] aws_iam_access_key ci has no accountable owner"
+        in blocked.stdout
+    )
+
+    git_repo.write(".github/CODEOWNERS", "/infra/ @acme/platform\n")
+    git_repo.git("add", ".github/CODEOWNERS")
+    passed = run_hook()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "infra/iam.tf:1: aws_iam_access_key ci" in passed.stdout
+    assert "NHI001" not in passed.stdout
