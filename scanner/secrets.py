@@ -74,12 +74,15 @@ def detect(value: str) -> Match | None:
     return None
 
 
+_PATH = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\)[^\s]*$")
+
+
 def value_state(value: str) -> str:
-    """`empty`, `reference` (to a variable or a vault), `placeholder`, or `literal`."""
+    """`empty`, `reference` (to a variable, a vault or a file), `placeholder`, or `literal`."""
     stripped = value.strip().strip("'\"")
     if not stripped:
         return "empty"
-    if _REFERENCE.search(stripped):
+    if _REFERENCE.search(stripped) or _PATH.match(stripped):
         return "reference"
     if _PLACEHOLDER.fullmatch(stripped):
         return "placeholder"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from scanner.model import Identity, ModuleCall
-from scanner.scanners import terraform
+from scanner.scanners import terraform, workflows
 
 Fact = Identity | ModuleCall
 
@@ -27,6 +27,7 @@ class Scanner(Protocol):
 
 SCANNERS: dict[str, Scanner] = {
     "terraform": terraform,
+    "workflows": workflows,
 }
 
 

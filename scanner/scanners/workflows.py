@@ -1,0 +1,349 @@
+"""GitHub Actions workflows: the credentials each job consumes, with the job as consumer.
+
+Kinds (stable public names) and pointers:
+- `workflow_secret` `secrets/<NAME>`: one per distinct secret name (GitHub names are
+  case-insensitive; the first spelling is kept), at its first reference: `secrets.NAME`,
+  `secrets['NAME']` in any `${{ }}` expression or `if:`, and names declared under
+  `on.workflow_call.secrets`. `secrets: inherit` gives `secrets/*inherit`, `toJSON(secrets)`
+  `secrets/*all` (both named `*`); `secrets[<expression>]` gives `secrets/[<expression>]`
+  with `dynamic: true`. `github.token` is the same token as `secrets.GITHUB_TOKEN` but is not
+  a secret reference, so it is not reported.
+- `workflow_oidc` `jobs/<job>/steps/<n>/oidc`: a step that federates to AWS, GCP, Azure or
+  Vault through OpenID Connect; `id_token_write` says whether the job may request the token
+  (without it the federation fails at run time, but the trust is still declared).
+- `workflow_app_token` `jobs/<job>/steps/<n>/app-token`: a GitHub App token minted in the job.
+- `workflow_literal_credential` `<yaml path>`: an `env`, `with` or `credentials` entry whose
+  value is written in the file and is credential-like. The value is never kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from scanner import secrets
+from scanner.errors import ParseError
+from scanner.model import JSON, Category, Consumer, Identity
+from scanner.scanners import _yaml
+from scanner.scanners._json import JSONPath, Spans
+
+PATTERNS = ("/.github/workflows/*.yml", "/.github/workflows/*.yaml")
+
+_WORTH = ("secret", "id-token", "token", "password", "key", "credential", "app-id", "app_id",
+          "client-id", "write-all")  # fmt: skip
+_EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+_NAMED = re.compile(r"\bsecrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*(['\"])(.*?)\2\s*\])")
+_DYNAMIC = re.compile(r"\bsecrets\s*\[(?!\s*['\"])\s*([^\]]+?)\s*\]")
+_ALL = re.compile(r"\btojson\s*\(\s*secrets\s*\)|\bsecrets\b(?!\s*[.\[])", re.IGNORECASE)
+_STATIC_INPUTS = {
+    "aws-actions/configure-aws-credentials": {"aws-access-key-id", "aws-secret-access-key"},
+    "google-github-actions/auth": {"credentials_json"},
+    "azure/login": {"creds"},
+}
+_STATIC_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AZURE_CLIENT_SECRET",
+               "GOOGLE_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS_JSON"}  # fmt: skip
+_APP_TOKEN_ACTIONS = ("actions/create-github-app-token", "tibdex/github-app-token",
+                      "peter-murray/workflow-application-token-action",
+                      "navikt/github-app-token-generator")  # fmt: skip
+_APP_ID_INPUTS = ("app-id", "client-id", "app_id", "application_id", "application-id")
+_LITERAL_PARENTS = ("env", "with", "credentials")
+
+
+@dataclass
+class _Secret:
+    key: str  # the pointer's last part: the upper-cased name, *inherit, *all or [expression]
+    name: str
+    line: int
+    jobs: set[str] = field(default_factory=set)
+    static: bool = False
+    declared: bool = False
+    flags: dict[str, JSON] = field(default_factory=dict)
+
+
+def scan(path: str, text: str) -> Iterator[Identity]:
+    """Yield the credentials and federations one workflow file declares."""
+    lowered = text.lower()
+    if not any(word in lowered for word in _WORTH):
+        return
+    document, spans = _yaml.parse(text)
+    if document is None:
+        return
+    if not isinstance(document, dict):
+        raise ParseError("a workflow must be a mapping at the top level", 1)
+    workflow = _Workflow(path, text.splitlines(), document, spans)
+    yield from workflow.identities()
+
+
+class _Workflow:
+    def __init__(
+        self, path: str, lines: list[str], document: dict[str, JSON], spans: Spans
+    ) -> None:
+        self.path, self.lines, self.document, self.spans = path, lines, document, spans
+        jobs = document.get("jobs")
+        self.jobs: dict[str, JSON] = jobs if isinstance(jobs, dict) else {}
+        self.found: dict[str, _Secret] = {}
+
+    def identities(self) -> Iterator[Identity]:
+        self._walk(self.document, ())
+        self._declared()
+        for job_id, job in self.jobs.items():
+            if isinstance(job, dict) and job.get("secrets") == "inherit":
+                self._add("*inherit", "*", ("jobs", job_id, "secrets"), {job_id}, inherit=True)
+        yield from (self._secret(secret) for secret in self.found.values())
+        for job_id, job in self.jobs.items():
+            if isinstance(job, dict):
+                yield from self._steps(job_id, job)
+        yield from self._literals(self.document, ())
+
+    # -- secrets ---------------------------------------------------------------------------
+
+    def _walk(self, value: JSON, route: JSONPath) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self._walk(item, (*route, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                self._walk(item, (*route, index))
+        elif isinstance(value, str):
+            self._references(value, route)
+
+    def _references(self, value: str, route: JSONPath) -> None:
+        expressions = [m[1] for m in _EXPRESSION.finditer(value)]
+        if route and route[-1] == "if" and "${{" not in value:
+            expressions.append(value)  # `if:` is an expression even without ${{ }}
+        jobs = self._jobs_for(route)
+        for expression in expressions:
+            for match in _NAMED.finditer(expression):
+                name = match[1] or match[3]
+                static = self._static(route, name)
+                self._add(name.upper(), name, route, jobs, static=static, raw=match[0])
+            for match in _DYNAMIC.finditer(expression):
+                self._add(
+                    f"[{match[1]}]", f"secrets[{match[1]}]", route, jobs, dynamic=True, raw=match[0]
+                )
+            if _ALL.search(_NAMED.sub("", _DYNAMIC.sub("", expression))):
+                self._add("*all", "*", route, jobs, all_secrets=True, raw="secrets")
+
+    def _add(
+        self,
+        key: str,
+        name: str,
+        route: JSONPath,
+        jobs: set[str],
+        *,
+        static: bool = False,
+        raw: str | None = None,
+        **flags: JSON,
+    ) -> None:
+        line = self._locate(route, raw)
+        secret = self.found.get(key)
+        if secret is None:
+            secret = self.found[key] = _Secret(key=key, name=name, line=line)
+        secret.line = min(secret.line, line)
+        secret.jobs |= jobs
+        secret.static = secret.static or static
+        secret.flags.update(flags)
+
+    def _declared(self) -> None:
+        on = self.document.get("on")
+        call = on.get("workflow_call") if isinstance(on, dict) else None
+        declared = call.get("secrets") if isinstance(call, dict) else None
+        if isinstance(declared, dict):
+            for name in declared:
+                self._add(name.upper(), name, ("on", "workflow_call", "secrets", name), set())
+                self.found[name.upper()].declared = True
+
+    def _secret(self, secret: _Secret) -> Identity:
+        attributes: dict[str, JSON] = {"jobs": list[JSON](sorted(secret.jobs))}
+        environments: list[JSON] = [
+            env for env in sorted({self._environment(job) or "" for job in secret.jobs}) if env
+        ]
+        if environments:
+            attributes["environment"] = environments[0] if len(environments) == 1 else environments
+        if secret.name.upper() == "GITHUB_TOKEN":
+            attributes["ephemeral"] = True
+        if secret.static:
+            attributes["static_cloud_key"] = True
+        if secret.declared:
+            attributes["declared"] = True
+        attributes.update(secret.flags)
+        attributes["permissions"] = {job: self._permissions(job) for job in sorted(secret.jobs)}
+        return Identity(
+            scanner="workflows", kind="workflow_secret", category=Category.CREDENTIAL,
+            name=secret.name, path=self.path, line=secret.line, end_line=secret.line,
+            pointer=f"secrets/{secret.key}", anchor_line=secret.line,
+            attributes=attributes, consumers=self._consumers(secret.jobs),
+        )  # fmt: skip
+
+    def _static(self, route: JSONPath, name: str) -> bool:
+        """Whether this reference feeds a long-lived cloud key (not an OIDC federation)."""
+        if len(route) >= 2 and route[-2] == "env":
+            return str(route[-1]) in _STATIC_ENV
+        if len(route) >= 2 and route[-2] == "with":
+            step = self._value(route[:-2])
+            action = _action(step.get("uses")) if isinstance(step, dict) else ""
+            return str(route[-1]) in _STATIC_INPUTS.get(action, set())
+        return False
+
+    # -- steps: OIDC and app tokens ------------------------------------------------------------
+
+    def _steps(self, job_id: str, job: dict[str, JSON]) -> Iterator[Identity]:
+        steps = job.get("steps")
+        for index, step in enumerate(steps if isinstance(steps, list) else []):
+            if not isinstance(step, dict):
+                continue
+            action = _action(step.get("uses"))
+            inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+            assert isinstance(inputs, dict)
+            route: JSONPath = ("jobs", job_id, "steps", index)
+            oidc = _federation(action, inputs)
+            if oidc is not None:
+                provider, name = oidc
+                yield self._step_identity(
+                    "workflow_oidc", Category.IDENTITY, name, route, "oidc", job_id,
+                    {"provider": provider, "job": job_id, "action": str(step.get("uses")),
+                     "id_token_write": self._id_token(job_id)})  # fmt: skip
+            if action in _APP_TOKEN_ACTIONS:
+                app = next((inputs[k] for k in _APP_ID_INPUTS if k in inputs), None)
+                yield self._step_identity(
+                    "workflow_app_token",
+                    Category.CREDENTIAL,
+                    str(app or "unknown"),
+                    route,
+                    "app-token",
+                    job_id,
+                    {"job": job_id, "action": str(step.get("uses"))},
+                )
+
+    def _step_identity(
+        self,
+        kind: str,
+        category: Category,
+        name: str,
+        route: JSONPath,
+        suffix: str,
+        job_id: str,
+        attributes: dict[str, JSON],
+    ) -> Identity:
+        span = self.spans[route]
+        return Identity(
+            scanner="workflows", kind=kind, category=category, name=name, path=self.path,
+            line=span.line, end_line=span.end_line,
+            pointer="/".join(str(p) for p in route) + f"/{suffix}", anchor_line=span.line,
+            attributes={**attributes, "permissions": self._permissions(job_id)},
+            consumers=self._consumers({job_id}),
+        )  # fmt: skip
+
+    # -- literal credentials ---------------------------------------------------------------------
+
+    def _literals(self, value: JSON, route: JSONPath) -> Iterator[Identity]:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                here = (*route, key)
+                if route and route[-1] in _LITERAL_PARENTS and isinstance(item, str):
+                    found = self._literal(key, item, here)
+                    if found is not None:
+                        yield found
+                else:
+                    yield from self._literals(item, here)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from self._literals(item, (*route, index))
+
+    def _literal(self, key: str, value: str, route: JSONPath) -> Identity | None:
+        if "${{" in value:
+            return None
+        match = secrets.detect(value)
+        if match is None and not (
+            secrets.is_credential_name(key) and secrets.value_state(value) == "literal"
+        ):
+            return None
+        job = str(route[1]) if route[0] == "jobs" and len(route) > 1 else None
+        line = self.spans.line(route)
+        attributes: dict[str, JSON] = {
+            "detector": match.detector if match else None,
+            "provider": secrets.provider_for(key, match),
+            "secret_present": match is not None,
+            "placement": str(route[-2]),
+        }
+        return Identity(
+            scanner="workflows", kind="workflow_literal_credential",
+            category=Category.CREDENTIAL, name=key, path=self.path, line=line, end_line=line,
+            pointer="/".join(str(p) for p in route), anchor_line=line, attributes=attributes,
+            consumers=self._consumers({job} if job else set()),
+        )  # fmt: skip
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _value(self, route: JSONPath) -> JSON:
+        value: JSON = self.document
+        for part in route:
+            if isinstance(value, dict) and isinstance(part, str):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                return None
+        return value
+
+    def _jobs_for(self, route: JSONPath) -> set[str]:
+        if len(route) >= 2 and route[0] == "jobs":
+            return {str(route[1])}
+        if route and route[0] == "env":  # workflow-level env reaches every job
+            return set(self.jobs)
+        return set()
+
+    def _locate(self, route: JSONPath, raw: str | None) -> int:
+        """The exact line of a reference: searched in the raw text within the value's span."""
+        span = self.spans[route]
+        if raw is not None:
+            needle = re.compile(re.escape(raw).replace(r"\ ", r"\s*"))
+            for number in range(span.line, span.end_line + 1):
+                if needle.search(self.lines[number - 1]):
+                    return number
+        return span.line
+
+    def _environment(self, job_id: str) -> str | None:
+        job = self.jobs.get(job_id)
+        environment = job.get("environment") if isinstance(job, dict) else None
+        if isinstance(environment, dict):
+            environment = environment.get("name")
+        return environment if isinstance(environment, str) else None
+
+    def _permissions(self, job_id: str) -> JSON:
+        job = self.jobs.get(job_id)
+        if isinstance(job, dict) and "permissions" in job:
+            return job["permissions"]
+        return self.document.get("permissions", "default")
+
+    def _id_token(self, job_id: str) -> bool:
+        permissions = self._permissions(job_id)
+        if permissions == "write-all":
+            return True
+        return isinstance(permissions, dict) and permissions.get("id-token") == "write"
+
+    def _consumers(self, jobs: set[str]) -> tuple[Consumer, ...]:
+        return tuple(Consumer(kind="workflow_job", ref=f"{self.path}#{job}")
+                     for job in sorted(jobs))  # fmt: skip
+
+
+def _action(uses: JSON) -> str:
+    """`owner/repo` of a `uses:` reference, lower-cased, without path or ref."""
+    if not isinstance(uses, str) or uses.startswith(("./", "docker://")):
+        return ""
+    return "/".join(uses.split("@")[0].split("/")[:2]).lower()
+
+
+def _federation(action: str, inputs: Mapping[str, JSON]) -> tuple[str, str] | None:
+    """(provider, name as written) when a step federates through OIDC."""
+    if action == "aws-actions/configure-aws-credentials" and "role-to-assume" in inputs \
+            and "aws-access-key-id" not in inputs:  # fmt: skip
+        return "aws", str(inputs["role-to-assume"])
+    if action == "google-github-actions/auth" and "workload_identity_provider" in inputs:
+        return "gcp", str(inputs.get("service_account") or inputs["workload_identity_provider"])
+    if action == "azure/login" and "client-id" in inputs and "creds" not in inputs:
+        return "azure", str(inputs["client-id"])
+    if action == "hashicorp/vault-action" and str(inputs.get("method", "")).lower() == "jwt":
+        return "vault", str(inputs.get("role") or inputs.get("url") or "jwt")
+    return None
