@@ -7,6 +7,7 @@ which provider). Answers carry the detector's name, never the value or any piece
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -45,7 +46,8 @@ _REFERENCE = re.compile(
 _PLACEHOLDER = re.compile(
     r"(?i)^(?:x{3,}|\*{3,}|\.{3,}|-+|changeme|change[_-]?me|replace[_-]?me|todo|tbd|none|null|"
     r"dummy|example|sample|placeholder|secret|password|token|test|fake|redacted|"
-    r"<[^>]*>|\[[^\]]*\]|your[_\- ].*|.*[_\-]here|enter[_\- ].*|insert[_\- ].*)$"
+    r"<[^>]*>|\[[^\]]*\]|your[_\- ].*|.*[_\-]here|enter[_\- ].*|insert[_\- ].*|"
+    r".*x{3,}.*|.*\.{3}|.*(?:placeholder|changeme|replace[_\-]?me|example[_\-]?key).*)$"
 )
 _CREDENTIAL_NAME = re.compile(
     r"(?i)(?:^|[_\-.])(?:api[_\-]?key|apikey|access[_\-]?key(?:[_\-]id)?|secret(?:[_\-]?key)?|"
@@ -89,9 +91,49 @@ def value_state(value: str) -> str:
     return "literal"
 
 
+# Credential names the suffix rules would miss or exclude.
+_KNOWN = frozenset({
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "SECRET_KEY_BASE",
+    "GOOGLE_APPLICATION_CREDENTIALS_JSON", "AZURE_CLIENT_SECRET", "PGPASSWORD", "MYSQL_PWD",
+})  # fmt: skip
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NOT_CREDENTIAL = re.compile(
+    r"(?i)(?:^|_)(?:token_(?:url|uri|endpoint|expiry|expires|ttl|type|file|path)|"
+    r"(?:key|token)_(?:id|name|file|path|length|prefix)|auth_(?:url|uri|domain|type|mode|host))$"
+)
+
+
 def is_credential_name(name: str) -> bool:
-    """Whether a variable, header or key name denotes a credential (`GITHUB_TOKEN`, `X-Api-Key`)."""
-    return bool(_CREDENTIAL_NAME.search(name)) or name.lower() == "authorization"
+    """Whether a variable, header or key name denotes a credential (`GITHUB_TOKEN`, `X-Api-Key`,
+    `exaApiKey`), not something about one (`TOKEN_URL`, `AUTH_DOMAIN`)."""
+    snake = _CAMEL.sub("_", name.strip().lstrip("-"))
+    if snake.upper().replace("-", "_") in _KNOWN:
+        return True
+    if _NOT_CREDENTIAL.search(snake):
+        return False
+    return bool(_CREDENTIAL_NAME.search(snake)) or snake.lower() in (
+        "authorization",
+        "proxy-authorization",
+    )
+
+
+def looks_secret(value: str) -> bool:
+    """A guarded entropy check for literals with no known shape: long, mixed, random-looking.
+
+    Only for values already known to sit under a credential name; paths, URLs, words with
+    spaces and placeholders never qualify.
+    """
+    candidate = value.strip().strip("'\"")
+    if len(candidate) < 16 or len(candidate) > 512 or value_state(candidate) != "literal":
+        return False
+    if re.search(r"\s|://", candidate) or not re.fullmatch(r"[A-Za-z0-9+/=_\-.~:]+", candidate):
+        return False
+    classes = sum(bool(re.search(p, candidate)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]"))
+    if classes < 2:
+        return False
+    counts = {c: candidate.count(c) for c in set(candidate)}
+    entropy = -sum(n / len(candidate) * math.log2(n / len(candidate)) for n in counts.values())
+    return entropy >= 3.5
 
 
 def provider_for(name: str, match: Match | None = None) -> str | None:

@@ -1,0 +1,531 @@
+"""MCP client configs: the servers an AI agent may start, and each credential handed to them.
+
+`CLIENTS` is the one table of committable, project-level config files (README lists it).
+Kinds and pointers (stable public names):
+- `mcp_server` `<root>/<server>`: a configured server, with its client, transport, launch
+  command, package and version (`pinned`), host of a remote URL (never the URL: its query may
+  carry a key), and `receives_credentials`.
+- `mcp_credential` `<root>/<server>/<placement>/<name>`: a credential handed to a server through
+  `env`, `headers`, flags or DSNs in `args` (pointer `args/<index>`), URL query keys, VS Code
+  `${input:...}` prompts (`inputs/<id>`), `envFile`, or Codex `bearer_token_env_var` /
+  `env_http_headers`. `value_source` says where its value comes from: `literal`, `env_ref`
+  (`ref` names the variable), `input`, `secret_ref`, `env_file`. A literal that looks real sets
+  `secret_present`; the value itself is never kept. The server is its consumer.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+from scanner import secrets
+from scanner.errors import ParseError
+from scanner.model import JSON, Category, Consumer, Identity
+from scanner.scanners import _json, _yaml
+from scanner.scanners._json import JSONPath
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    name: str
+    pattern: str  # glob on the repository-relative path (see scanners.glob_to_regex)
+    syntax: str  # json (comments and trailing commas accepted), toml or yaml
+    roots: tuple[str, ...]  # keys holding the servers
+
+
+CLIENTS = (
+    Client("vscode", ".vscode/mcp.json", "json", ("servers", "mcpServers")),
+    Client("cursor", ".cursor/mcp.json", "json", ("mcpServers",)),
+    Client("windsurf", ".windsurf/mcp.json", "json", ("mcpServers",)),
+    Client("gemini", ".gemini/settings.json", "json", ("mcpServers",)),
+    Client("codex", ".codex/config.toml", "toml", ("mcp_servers",)),
+    Client("opencode", "opencode.json", "json", ("mcp",)),
+    Client("opencode", "opencode.jsonc", "json", ("mcp",)),
+    Client("continue", ".continue/mcpServers/*.yaml", "yaml", ("mcpServers",)),
+    Client("continue", ".continue/mcpServers/*.yml", "yaml", ("mcpServers",)),
+    Client("continue", ".continue/mcpServers/*.json", "json", ("mcpServers",)),
+    Client("amazonq", ".amazonq/mcp.json", "json", ("mcpServers",)),
+    Client("amazonq", ".amazonq/default.json", "json", ("mcpServers",)),
+    Client("kiro", ".kiro/settings/mcp.json", "json", ("mcpServers",)),
+    Client("antigravity", ".agents/mcp_config.json", "json", ("mcpServers",)),
+    Client("claude-desktop", "claude_desktop_config.json", "json", ("mcpServers",)),
+    Client("zed", ".zed/settings.json", "json", ("context_servers",)),
+    Client("claude-code", ".mcp.json", "json", ("mcpServers",)),
+    Client("generic", "mcp.json", "json", ("mcpServers", "servers")),
+)
+PATTERNS = tuple(dict.fromkeys(client.pattern for client in CLIENTS))
+
+_REF = re.compile(
+    r"\$\{input:(?P<input>[^}]+)\}|\$\{\{\s*secrets\.(?P<secret>[A-Za-z0-9_]+)\s*\}\}|"
+    r"\$\{env:(?P<env1>[A-Za-z_][A-Za-z0-9_]*)\}|\{env:(?P<env2>[A-Za-z_][A-Za-z0-9_]*)\}|"
+    r"\$\{(?P<env3>[A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}|\$(?P<env4>[A-Za-z_][A-Za-z0-9_]*)"
+)
+_LAUNCHERS = ("npx", "bunx", "uvx", "pipx", "docker", "podman", "pnpm", "yarn")
+_DOCKER_VALUE_FLAGS = {"-e", "--env", "-v", "--volume", "--name", "-p", "--publish", "--network",
+                       "--env-file", "-w", "--workdir", "--entrypoint", "-u", "--user",
+                       "--mount", "--platform", "-l", "--label"}  # fmt: skip
+_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|token|Bot)\s+")
+_DSN = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
+
+
+def scan(path: str, text: str) -> Iterator[Identity]:
+    """Yield the servers and credentials of one MCP config file."""
+    client = _client(path)
+    if client is None or not text.strip():
+        return
+    if client.syntax == "toml":
+        document, locate = _toml(text)
+    else:
+        parsed, spans = (_yaml.parse(text) if client.syntax == "yaml"
+                         else _json.parse(text, jsonc=True))  # fmt: skip
+        document, locate = parsed, _locator(spans)
+    if not isinstance(document, dict):
+        return
+    yield from _Config(path, client, document, locate).identities()
+
+
+def _client(path: str) -> Client | None:
+    from scanner.scanners import glob_to_regex
+
+    for client in CLIENTS:
+        if re.fullmatch(glob_to_regex(client.pattern), path):
+            return client
+    return None
+
+
+Locate = Callable[[JSONPath], tuple[int, int]]
+
+
+def _locator(spans: _json.Spans) -> Locate:
+    def locate(route: JSONPath) -> tuple[int, int]:
+        span = spans[route]
+        return span.line, span.end_line
+
+    return locate
+
+
+class _Config:
+    def __init__(
+        self, path: str, client: Client, document: dict[str, JSON], locate: Locate
+    ) -> None:
+        self.path, self.client, self.document, self.locate = path, client, document, locate
+        inputs = document.get("inputs")
+        self.inputs: dict[str, tuple[int, dict[str, JSON]]] = {
+            str(item.get("id")): (index, item)
+            for index, item in enumerate(inputs if isinstance(inputs, list) else [])
+            if isinstance(item, dict) and item.get("id")
+        }
+
+    def identities(self) -> Iterator[Identity]:
+        for root in self.client.roots:
+            servers = self.document.get(root)
+            if isinstance(servers, dict):
+                for name, config in servers.items():
+                    if isinstance(config, dict):
+                        yield from self._server(root, name, (root, name), config)
+            elif isinstance(servers, list):  # Continue: a list of servers with names
+                for index, config in enumerate(servers):
+                    label = config.get("name") if isinstance(config, dict) else None
+                    if isinstance(config, dict) and isinstance(label, str):
+                        yield from self._server(root, label, (root, index), config)
+        for input_id, (index, spec) in self.inputs.items():
+            if spec.get("password") is True or secrets.is_credential_name(input_id):
+                yield self._credential(
+                    input_id,
+                    ("inputs", index),
+                    f"inputs/{input_id}",
+                    None,
+                    {"placement": "input", "value_source": "input"},
+                )
+
+    def _server(
+        self, root: str, name: str, route: JSONPath, config: Mapping[str, JSON]
+    ) -> Iterator[Identity]:
+        base = f"{root}/{name}"
+        found = list(self._credentials(base, name, route, config))
+        line, end = self.locate(route)
+        yield Identity(
+            scanner="mcp", kind="mcp_server", category=Category.IDENTITY, name=name,
+            path=self.path, line=line, end_line=end, pointer=base, anchor_line=line,
+            attributes={**_launch(self.client.name, config), "receives_credentials": bool(found)},
+        )  # fmt: skip
+        yield from found
+
+    def _credentials(
+        self, base: str, server: str, route: JSONPath, config: Mapping[str, JSON]
+    ) -> Iterator[Identity]:
+        command = config.get("command")
+        if isinstance(command, dict):  # Zed's older shape: {"command": {"path", "args", "env"}}
+            inner = {**command, "command": command.get("path")}
+            yield from self._credentials(base, server, (*route, "command"), inner)
+            config = {key: value for key, value in config.items() if key != "command"}
+        for field in ("env", "environment"):
+            yield from self._pairs(base, server, route, config, field, "env")
+        for field in ("headers", "http_headers", "requestInit"):
+            yield from self._pairs(base, server, route, config, field, "header")
+        yield from self._args(base, server, route, config)
+        for field in ("url", "serverUrl", "httpUrl"):
+            if isinstance(config.get(field), str):
+                yield from self._query(base, server, (*route, field), str(config[field]))
+        if isinstance(config.get("envFile"), str):
+            yield self._credential(
+                str(config["envFile"]),
+                (*route, "envFile"),
+                f"{base}/envFile",
+                server,
+                {"placement": "env_file", "value_source": "env_file"},
+            )
+        yield from self._codex(base, server, route, config)
+
+    def _pairs(
+        self,
+        base: str,
+        server: str,
+        route: JSONPath,
+        config: Mapping[str, JSON],
+        field: str,
+        placement: str,
+    ) -> Iterator[Identity]:
+        pairs = config.get(field)
+        if not isinstance(pairs, dict):
+            return
+        for key, value in pairs.items():
+            text = value if isinstance(value, str) else ""
+            if not (
+                secrets.is_credential_name(key)
+                or secrets.detect(text)
+                or self._secret_reference(text)
+            ):
+                continue
+            yield self._credential(
+                key,
+                (*route, field, key),
+                f"{base}/{field}/{key}",
+                server,
+                {"placement": placement, **_source(key, text)},
+            )
+
+    def _secret_reference(self, text: str) -> bool:
+        """A value taken from a secret store or from a prompted password input."""
+        kind, ref = _reference(text)
+        if kind == "secret_ref":
+            return True
+        spec = self.inputs.get(str(ref)) if kind == "input" else None
+        return spec is not None and spec[1].get("password") is True
+
+    def _args(
+        self, base: str, server: str, route: JSONPath, config: Mapping[str, JSON]
+    ) -> Iterator[Identity]:
+        args = config.get("args")
+        if not isinstance(args, list):
+            command = config.get("command")
+            args = command[1:] if isinstance(command, list) else []  # opencode: one array
+            route = (*route, "command")
+            offset = 1
+        else:
+            route = (*route, "args")
+            offset = 0
+        items = [a if isinstance(a, str) else "" for a in args]
+        consumed: set[int] = set()
+        for index, arg in enumerate(items):
+            if index in consumed:
+                continue
+            where = (*route, index + offset)
+            flag, eq, inline = arg.partition("=")
+            if (
+                arg.startswith("-")
+                and flag not in ("-e", "--env")
+                and secrets.is_credential_name(flag.lstrip("-"))
+            ):
+                value = inline if eq else (items[index + 1] if index + 1 < len(items) else "")
+                if not eq and value and not value.startswith("-"):
+                    consumed.add(index + 1)
+                yield self._credential(
+                    flag,
+                    where,
+                    f"{base}/args/{flag}",
+                    server,
+                    {"placement": "arg", **_source(flag, value)},
+                )
+            elif arg in ("-e", "--env") and index + 1 < len(items):
+                var, _, value = items[index + 1].partition("=")
+                if secrets.is_credential_name(var) or secrets.detect(value):
+                    source = (
+                        _source(var, value) if value else {"value_source": "env_ref", "ref": var}
+                    )
+                    yield self._credential(
+                        var,
+                        (*route, index + 1 + offset),
+                        f"{base}/args/-e/{var}",
+                        server,
+                        {"placement": "arg", **source},
+                    )
+            elif _DSN.match(arg):
+                yield self._credential(
+                    f"args[{index + offset}]",
+                    where,
+                    f"{base}/args/{index + offset}",
+                    server,
+                    {
+                        "placement": "arg",
+                        "value_source": "literal",
+                        "secret_present": True,
+                        "detector": "url_with_password",
+                        "provider": _scheme_provider(arg),
+                    },
+                )
+            elif arg.startswith(("http://", "https://")):
+                yield from self._query(base, server, where, arg)
+
+    def _query(self, base: str, server: str, route: JSONPath, url: str) -> Iterator[Identity]:
+        if _DSN.match(url):
+            yield self._credential(
+                "url",
+                route,
+                f"{base}/url",
+                server,
+                {
+                    "placement": "url",
+                    "value_source": "literal",
+                    "secret_present": True,
+                    "detector": "url_with_password",
+                    "provider": secrets.provider_for(server),
+                },
+            )
+        for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+            if secrets.is_credential_name(key):
+                yield self._credential(
+                    key,
+                    route,
+                    f"{base}/url/{key}",
+                    server,
+                    {"placement": "url", **_source(key, value)},
+                )
+
+    def _codex(
+        self, base: str, server: str, route: JSONPath, config: Mapping[str, JSON]
+    ) -> Iterator[Identity]:
+        variable = config.get("bearer_token_env_var")
+        if isinstance(variable, str):
+            yield self._credential(
+                variable,
+                (*route, "bearer_token_env_var"),
+                f"{base}/bearer_token_env_var",
+                server,
+                {"placement": "header", "value_source": "env_ref", "ref": variable},
+            )
+        headers = config.get("env_http_headers")
+        if isinstance(headers, dict):
+            for header, variable in headers.items():
+                yield self._credential(
+                    header,
+                    (*route, "env_http_headers", header),
+                    f"{base}/env_http_headers/{header}",
+                    server,
+                    {"placement": "header", "value_source": "env_ref", "ref": str(variable)},
+                )
+
+    def _credential(
+        self,
+        name: str,
+        route: JSONPath,
+        pointer: str,
+        server: str | None,
+        attributes: dict[str, JSON],
+    ) -> Identity:
+        line, end = self.locate(route)
+        attributes = {"server": server, **attributes}
+        if "provider" not in attributes:
+            attributes["provider"] = secrets.provider_for(name) or (
+                secrets.provider_for(server) if server else None
+            )
+        consumers = (Consumer(kind="mcp_server", ref=f"{self.path}#{server}"),) if server else ()
+        return Identity(
+            scanner="mcp", kind="mcp_credential", category=Category.CREDENTIAL, name=name,
+            path=self.path, line=line, end_line=end, pointer=pointer, anchor_line=line,
+            attributes=attributes, consumers=consumers,
+        )  # fmt: skip
+
+
+def _scheme_provider(url: str) -> str | None:
+    scheme = urlsplit(url).scheme.lower().split("+")[0]
+    return {"postgresql": "postgres"}.get(scheme, scheme) or None
+
+
+def _reference(value: str) -> tuple[str, str | None]:
+    match = _REF.search(value)
+    if match is None:
+        return "literal", None
+    if match["input"]:
+        return "input", match["input"]
+    if match["secret"]:
+        return "secret_ref", match["secret"]
+    return "env_ref", match["env1"] or match["env2"] or match["env3"] or match["env4"]
+
+
+def _source(name: str, value: str) -> dict[str, JSON]:
+    """Where a credential's value comes from; for literals, whether a real secret is written."""
+    kind, ref = _reference(value)
+    if kind != "literal":
+        return {"value_source": kind, "ref": ref}
+    bare = _SCHEME.sub("", value.strip())  # "Bearer <token>": judge the token
+    match = secrets.detect(bare)
+    present = match is not None or secrets.looks_secret(bare)
+    attributes: dict[str, JSON] = {
+        "value_source": "literal",
+        "value_state": secrets.value_state(value),
+    }
+    if present:
+        attributes["secret_present"] = True
+        attributes["detector"] = match.detector if match else "high_entropy"
+    attributes["provider"] = secrets.provider_for(name, match) or (
+        _scheme_provider(bare) if "://" in bare else None
+    )
+    return attributes
+
+
+def _launch(client: str, config: Mapping[str, JSON]) -> dict[str, JSON]:
+    """How the server runs: transport, command, package and version, remote host."""
+    attributes: dict[str, JSON] = {"client": client}
+    command = config.get("command")
+    if isinstance(command, dict):  # Zed: {"command": {"path", "args", "env"}}
+        config = {**config, "args": command.get("args")}
+        command = command.get("path")
+    raw_args = config.get("args")
+    args = [a for a in raw_args if isinstance(a, str)] if isinstance(raw_args, list) else []
+    if isinstance(command, list):  # opencode: the command and its arguments in one array
+        args = [str(a) for a in command[1:]]
+        command = str(command[0]) if command else None
+    url = next(
+        (config[k] for k in ("url", "serverUrl", "httpUrl") if isinstance(config.get(k), str)), None
+    )
+    declared = str(config.get("type") or config.get("transport") or "").lower()
+    if url is not None:
+        attributes["transport"] = "sse" if declared == "sse" else "http"
+        attributes["url_host"] = urlsplit(str(url)).hostname
+    else:
+        attributes["transport"] = "stdio"
+    if isinstance(command, str):
+        attributes["command"] = command
+        attributes.update(_package(command, args))
+    return attributes
+
+
+def _package(command: str, args: list[str]) -> dict[str, JSON]:
+    tool = command.rsplit("/", 1)[-1]
+    if tool not in _LAUNCHERS:
+        return {}
+    rest = args[1:] if tool in ("docker", "podman", "pipx", "pnpm", "yarn") and args else args
+    if tool in ("docker", "podman"):
+        if not args or args[0] != "run":
+            return {}
+        image = _first_positional(rest, _DOCKER_VALUE_FLAGS)
+        if image is None:
+            return {}
+        name, tag = _split_image(image)
+        return {"package": name, "version": tag, "pinned": tag not in (None, "latest")}
+    spec = _option_value(rest, ("--from", "--spec")) or _first_positional(
+        rest, {"-p", "--package", "--from", "--spec", "--python", "--with"}
+    )
+    if spec is None:
+        return {}
+    name, version = _split_spec(spec)
+    return {
+        "package": name,
+        "version": version,
+        "pinned": version is not None and version not in ("latest", "next"),
+    }
+
+
+def _option_value(args: list[str], names: tuple[str, ...]) -> str | None:
+    for index, arg in enumerate(args):
+        flag, eq, value = arg.partition("=")
+        if flag in names:
+            return value if eq else (args[index + 1] if index + 1 < len(args) else None)
+    return None
+
+
+def _first_positional(args: list[str], takes_value: set[str]) -> str | None:
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg.startswith("-"):
+            skip = arg in takes_value
+            continue
+        return arg
+    return None
+
+
+def _split_spec(spec: str) -> tuple[str, str | None]:
+    for separator in ("==", "@"):
+        head, sep, tail = spec.rpartition(separator)
+        if sep and head and not head.endswith("/") and head != "":
+            return head, tail or None
+    return spec, None
+
+
+def _split_image(image: str) -> tuple[str, str | None]:
+    if "@sha256:" in image:
+        name, _, digest = image.partition("@")
+        return name, digest
+    last = image.rsplit("/", 1)[-1]
+    if ":" in last:
+        return image.rsplit(":", 1)[0], image.rsplit(":", 1)[1]
+    return image, None
+
+
+# -- TOML (Codex): tomllib gives values, a line scan gives positions --------------------------
+
+_TABLE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:#.*)?$")
+_KEY = re.compile(r"^\s*(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_-]+)\s*=")
+_INLINE_KEY = re.compile(r"[{,]\s*(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_-]+)\s*=")
+
+
+def _toml(text: str) -> tuple[JSON, Locate]:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = re.search(r"line (\d+)", str(error))
+        raise ParseError("invalid TOML", int(line[1]) if line else None) from None
+    lines = _toml_lines(text)
+
+    def locate(route: JSONPath) -> tuple[int, int]:
+        for size in range(len(route), 0, -1):
+            found = lines.get(tuple(str(p) for p in route[:size]))
+            if found is not None:
+                return found, found
+        return 1, 1
+
+    return document, locate
+
+
+def _toml_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The line of each table header and key, by dotted route (quotes removed)."""
+    found: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        header = _TABLE.match(raw)
+        if header is not None:
+            table = tuple(_unquote(part) for part in _split_dotted(header[1]))
+            found.setdefault(table, number)
+            continue
+        key = _KEY.match(raw)
+        if key is not None:
+            route = (*table, _unquote(key[1]))
+            found.setdefault(route, number)
+            for inner in _INLINE_KEY.finditer(raw[key.end() :]):
+                found.setdefault((*route, _unquote(inner[1])), number)
+    return found
+
+
+def _split_dotted(name: str) -> list[str]:
+    return re.findall(r"\"[^\"]*\"|'[^']*'|[^.\s]+", name)
+
+
+def _unquote(part: str) -> str:
+    return part[1:-1] if part[:1] in "\"'" and part[-1:] == part[:1] else part
