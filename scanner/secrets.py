@@ -60,7 +60,8 @@ _PLACEHOLDER = re.compile(
 _CREDENTIAL_NAME = re.compile(
     r"(?i)(?:^|[_\-.])(?:api[_\-]?key|apikey|access[_\-]?key(?:[_\-]id)?|secret(?:[_\-]?key)?|"
     r"token|password|passwd|pwd|private[_\-]?key|client[_\-]?secret|credentials?|auth|"
-    r"bearer|dsn|connection[_\-]?string|webhook[_\-]?url)$"
+    r"bearer|dsn|connection[_\-]?string|webhook[_\-]?url|"
+    r"(?:signing|encryption|master|session|license|jwt|hmac|webhook|app)[_\-]?key)$"
 )
 _PROVIDER_NAMES = (
     ("github", "github"), ("gh_", "github"), ("gitlab", "gitlab"), ("openai", "openai"),
@@ -142,6 +143,16 @@ def looks_secret(value: str) -> bool:
     counts = {c: candidate.count(c) for c in set(candidate)}
     entropy = -sum(n / len(candidate) * math.log2(n / len(candidate)) for n in counts.values())
     return entropy >= 3.5
+
+
+def url_provider(value: str) -> str | None:
+    """The service a URL with a password belongs to, from its scheme (`postgres://...`)."""
+    scheme = re.match(r"^([a-z][a-z0-9]*)(?:\+[a-z0-9]+)?://[^/\s:@]+:[^/\s@]+@", value.strip())
+    if scheme is None:
+        return None
+    return {"postgresql": "postgres", "mongodb": "mongodb", "rediss": "redis"}.get(
+        scheme[1], scheme[1]
+    )
 
 
 def provider_for(name: str, match: Match | None = None) -> str | None:

@@ -92,10 +92,9 @@ def _check(pattern: str, owners: list[str]) -> str:
         return "character ranges ([ ]) are not supported by GitHub; line skipped"
     if "\\" in pattern:
         return _ESCAPE
-    for owner in owners:
-        if not _OWNER.match(owner):
-            shown = owner if len(owner) <= 40 else owner[:37] + "..."
-            return f"invalid owner {shown!r} (expected @user, @org/team or an email); line skipped"
+    for position, owner in enumerate(owners, start=1):
+        if not _OWNER.match(owner):  # not quoted: a hostile file could put a secret there
+            return f"owner {position} is not an @user, @org/team or email; line skipped"
     return ""
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from scanner.model import Identity, ModuleCall
-from scanner.scanners import mcp, terraform, workflows
+from scanner.scanners import dotenv, mcp, terraform, workflows
 
 Fact = Identity | ModuleCall
 
@@ -26,6 +26,7 @@ class Scanner(Protocol):
 
 
 SCANNERS: dict[str, Scanner] = {
+    "dotenv": dotenv,
     "mcp": mcp,
     "terraform": terraform,
     "workflows": workflows,

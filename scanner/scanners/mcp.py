@@ -351,8 +351,7 @@ class _Config:
 
 
 def _scheme_provider(url: str) -> str | None:
-    scheme = urlsplit(url).scheme.lower().split("+")[0]
-    return {"postgresql": "postgres"}.get(scheme, scheme) or None
+    return secrets.url_provider(url)
 
 
 def _reference(value: str) -> tuple[str, str | None]:

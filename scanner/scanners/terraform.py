@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TypeGuard
 
+from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Identity, ModuleCall
 from scanner.scanners import _hcl, _json
@@ -36,6 +37,9 @@ _OWNER_KEYS = frozenset(
         "businessowner",
     ]
 )
+# Attributes that hold a credential's value when one is written into the configuration.
+_VALUE_KEYS = ("plaintext_value", "value", "secret_string", "secret_data", "password",
+               "private_key", "api_key", "token", "client_secret", "secret")  # fmt: skip
 _EXPIRY_KEYS = (
     "end_date", "end_date_relative", "expiration_date", "expiration", "expires_at",
     "expire_time", "expiry_date", "expiry", "expires_in",
@@ -137,7 +141,24 @@ def _attributes(address: str, kind: str, entry: Entry, body: Mapping[str, JSON])
         if key in body:
             attributes["expiry"] = _expression(body[key])
             break
+    attributes.update(_literal_secret(body))
     return attributes
+
+
+def _literal_secret(body: Mapping[str, JSON]) -> dict[str, JSON]:
+    """A secret value written in the resource (`plaintext_value = "ghp_..."`), never kept."""
+    for key in _VALUE_KEYS:
+        value = body.get(key)
+        if not isinstance(value, str) or "${" in value:
+            continue
+        match = secrets.detect(value)
+        if match is not None or secrets.looks_secret(value):
+            return {
+                "secret_present": True,
+                "secret_attribute": key,
+                "detector": match.detector if match else "high_entropy",
+            }
+    return {}
 
 
 def _declared_owners(body: Mapping[str, JSON]) -> tuple[str, ...]:

@@ -255,16 +255,16 @@ class _Workflow:
         if "${{" in value:
             return None
         match = secrets.detect(value)
-        if match is None and not (
-            secrets.is_credential_name(key) and secrets.value_state(value) == "literal"
-        ):
+        named = secrets.is_credential_name(key) and secrets.value_state(value) == "literal"
+        if match is None and not named:
             return None
+        present = match is not None or secrets.looks_secret(value)
         job = str(route[1]) if route[0] == "jobs" and len(route) > 1 else None
         line = self.spans.line(route)
         attributes: dict[str, JSON] = {
-            "detector": match.detector if match else None,
+            "detector": match.detector if match else ("high_entropy" if present else None),
             "provider": secrets.provider_for(key, match),
-            "secret_present": match is not None,
+            "secret_present": present,
             "placement": str(route[-2]),
         }
         return Identity(

@@ -208,7 +208,7 @@ def test_codeowners_owners_and_declared_comment_owners(git_repo: GitRepo) -> Non
         (
             ".github/CODEOWNERS",
             5,
-            "invalid owner '!bad' (expected @user, @org/team or an email); line skipped",
+            "owner 1 is not an @user, @org/team or email; line skipped",
         )
     ]
 

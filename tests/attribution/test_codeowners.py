@@ -82,8 +82,8 @@ def test_invalid_lines_are_skipped_whole_and_reported() -> None:
         (1, "negation (!) is not supported by GitHub; line skipped"),
         (2, "character ranges ([ ]) are not supported by GitHub; line skipped"),
         (3, "escaping a pattern with \\ is not supported by GitHub; line skipped"),
-        (4, "invalid owner 'TODO' (expected @user, @org/team or an email); line skipped"),
-        (6, "invalid owner '@-bad' (expected @user, @org/team or an email); line skipped"),
+        (4, "owner 2 is not an @user, @org/team or email; line skipped"),
+        (6, "owner 1 is not an @user, @org/team or email; line skipped"),
     ]
     assert [(r.line, r.pattern, r.owners) for r in parsed.rules] == [
         (5, "*.js", ("@a",)),

@@ -2,8 +2,8 @@
 
 A case's path relative to its scanner folder is the path the scanner sees, so a case can live
 at `mcp/.cursor/mcp.json`. Goldens are `<case>.expected.json`: the facts the scanner yields,
-or the ParseError it raises (decoding included). Run `pytest --update-goldens` to rewrite
-them, then review the diff.
+or the ParseError it raises (decoding included) with any facts yielded before it. Run
+`pytest --update-goldens` to rewrite them, then review the diff.
 """
 
 from __future__ import annotations
@@ -35,15 +35,18 @@ def _scanner_and_path(case: Path) -> tuple[str, str]:
 def test_scanner(case: Path, golden) -> None:
     name, path = _scanner_and_path(case)
     assert for_path(path) == name, f"{path} is not routed to the {name} scanner"
+    facts: list[dict] = []
     try:
         text = decode(case.read_bytes())
-        facts = [
-            {"type": type(fact).__name__, **dataclasses.asdict(fact)}
-            for fact in SCANNERS[name].scan(path, text)
-        ]
+        # One at a time, so the facts yielded before a ParseError are kept.
+        for fact in SCANNERS[name].scan(path, text):
+            facts.append({"type": type(fact).__name__, **dataclasses.asdict(fact)})  # noqa: PERF401
         actual: object = facts
     except ParseError as error:
+        # Facts yielded before the error are kept by the pipeline, so the golden keeps them.
         actual = {"error": error.message, "line": error.line}
+        if facts:
+            actual = {"facts": facts, **actual}
     golden(case.with_name(case.name + ".expected.json"), json.dumps(actual, indent=2) + "\n")
 
 

@@ -1,0 +1,136 @@
+"""`.env` files: the credentials an application consumes, and whether their values are committed.
+
+Syntax follows python-dotenv's grammar: optional `export`, `KEY=value` with spaces around `=`,
+unquoted values ending at ` #` comments, single quotes (literal, may span lines), double
+quotes (escapes, may span lines), `${VAR}` references, blank values, CRLF line ends. `.envrc`
+(direnv, a shell script) contributes only its `export KEY=value` and `KEY=value` lines.
+
+One `dotenv_credential` per credential key (pointer: the key; when a key repeats, the last
+assignment wins, as in dotenv), with `value_state`, `secret_present`, `detector` and `provider`.
+The value is never kept. A line that is not `KEY=value` does not stop the scan: every
+credential is yielded first, then a ParseError names the first bad line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from scanner import secrets
+from scanner.errors import ParseError
+from scanner.model import JSON, Category, Identity
+
+PATTERNS = (".env", ".env.*", "*.env", ".envrc")
+
+_ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(.*)$", re.DOTALL)
+_URL_KEY = re.compile(r"(?i)(?:^|_)(?:url|uri|dsn|connection_string|conn_str)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    key: str
+    value: str
+    line: int
+    end_line: int
+
+
+def scan(path: str, text: str) -> Iterator[Identity]:
+    """Yield the credential keys of one dotenv file; raise on its first bad line at the end."""
+    assignments, bad = parse(text, shell=path.endswith(".envrc"))
+    last = {a.key: a for a in assignments}
+    for assignment in sorted(last.values(), key=lambda a: a.line):
+        identity = _credential(path, assignment)
+        if identity is not None:
+            yield identity
+    if bad is not None:
+        line, reason = bad
+        raise ParseError(f"line {line} {reason}; the other lines were scanned", line)
+
+
+def parse(text: str, *, shell: bool = False) -> tuple[list[Assignment], tuple[int, str] | None]:
+    """Assignments in order, and the first line that could not be read (number, reason)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    found: list[Assignment] = []
+    bad: tuple[int, str] | None = None
+    index = 0
+    while index < len(lines):
+        raw = lines[index]
+        number = index + 1
+        index += 1
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _ASSIGN.match(raw)
+        if match is None:
+            if not shell and bad is None:
+                bad = (number, "is not KEY=value")
+            continue
+        key, rest = match[1], match[2]
+        value, consumed, problem = _value(rest, lines, index)
+        if problem:
+            bad = bad or (number, problem)
+            break
+        index += consumed
+        found.append(Assignment(key=key, value=value, line=number, end_line=number + consumed))
+    return found, bad
+
+
+def _value(rest: str, lines: list[str], index: int) -> tuple[str, int, str]:
+    """(value, extra lines consumed, problem) for what follows `KEY=`."""
+    quote = rest[:1]
+    if rest.startswith("#"):  # `KEY= # comment`: an empty value
+        return "", 0, ""
+    if quote not in ("'", '"'):
+        return re.split(r"\s+#", rest, maxsplit=1)[0].strip(), 0, ""
+    body, consumed = rest[1:], 0
+    while True:
+        end = _closing(body, quote)
+        if end >= 0:
+            value = body[:end]
+            return (_unescape(value) if quote == '"' else value), consumed, ""
+        if index + consumed >= len(lines):
+            return "", consumed, f"has a {quote} quote that is never closed"
+        body += "\n" + lines[index + consumed]
+        consumed += 1
+
+
+def _closing(body: str, quote: str) -> int:
+    escaped = False
+    for position, char in enumerate(body):
+        if quote == '"' and char == "\\" and not escaped:
+            escaped = True
+            continue
+        if char == quote and not escaped:
+            return position
+        escaped = False
+    return -1
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\([\\\"nrt$])",
+                  lambda m: {"n": "\n", "r": "\r", "t": "\t"}.get(m[1], m[1]), value)  # fmt: skip
+
+
+def _credential(path: str, assignment: Assignment) -> Identity | None:
+    key, value = assignment.key, assignment.value
+    match = secrets.detect(value)
+    is_url_key = bool(_URL_KEY.search(key))
+    named = secrets.is_credential_name(key) and not is_url_key
+    if is_url_key and (match is None or match.detector != "url_with_password"):
+        return None  # a URL names a credential only when it carries a password
+    if not named and match is None:
+        return None
+    state = secrets.value_state(value)
+    present = match is not None or (state == "literal" and secrets.looks_secret(value))
+    attributes: dict[str, JSON] = {
+        "value_state": state,
+        "secret_present": present,
+        "detector": match.detector if match else ("high_entropy" if present else None),
+        "provider": secrets.provider_for(key, match) or secrets.url_provider(value),
+    }
+    return Identity(
+        scanner="dotenv", kind="dotenv_credential", category=Category.CREDENTIAL, name=key,
+        path=path, line=assignment.line, end_line=assignment.end_line, pointer=key,
+        anchor_line=assignment.line, attributes=attributes,
+    )  # fmt: skip

@@ -1,0 +1,224 @@
+"""No output ever contains a credential's value: every format, every scanner, every error path.
+
+Realistic fake secrets (one per detector and per file kind, plus secrets inside malformed files
+and a hostile CODEOWNERS) are planted in a real repository; then every reporter runs, through
+the CLI as a user would, to stdout and through --write; `nhi explain` runs too. No planted value,
+nor any 8-character piece of one, may appear in stdout, stderr or any written file. New formats
+in REPORTERS are picked up automatically.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scanner.reporters import REPORTERS
+
+SECRETS = {
+    "aws_key": "AKIAQ7XW2LMZPK4RT3VZ",
+    "aws_secret": "Wq8Lm2Xr7Tz4Pk9Nv3Bc6Yd1Hf5Jg0Sa8Ex2Qu",
+    "github": "ghp_Y6tR3wQ9zX2cV5bN8mL1kJ4hG7fD0sA3pO6iU",
+    "github_pat": "github_pat_11QWERTY0aBcDeFgHiJkL_ZyXwVuTsRqPoNmLkJiHgFeDcBa987654",
+    "gitlab": "glpat-Hq4Zw8Xc2Vb6Nm9Lk3Jp",
+    "slack": "xoxp-7463529180-MnBvCxZlKjHgFd",
+    "openai": "sk-proj-Lk9Jh8Gf7Ds6Ap5Oi4Uy3Tr2Ew1Qz0Xm",
+    "anthropic": "sk-ant-api03-Pl0Ok9Ij8Uh7Yg6Tf5Rd4Es3Wa",
+    "google": "AIzaSyQ3wE5rT7yU9iO1pA3sD5fG7hJ9kL1zX3c",
+    "stripe": "sk_live_51Qa2Ws3Ed4Rf5Tg6Yh7Uj",
+    "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsZWFrIn0.Qw3Er5Ty7Ui9Op1As3Df",
+    "pem_body": "MIIEpAIBAAKCAQEAzX9Lq3Wv7Rt2Yp5",
+    "dsn_password": "Dsn-Pw-8Qz3Xk7Lm",
+    "supabase": "sbp_4d7e1a9c3f6b2e8d5a0c7f4b1e9d3a6c8f2b5e7d",
+    "npm": "npm_Rt5Yu7Io9Pa1Sd3Fg5Hj7Kl9Zx1Cv3Bn5Mq7",
+    "huggingface": "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",
+    "sendgrid": "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",
+    "entropy_env": "Tz6Rw1Qx8Lp3Vm7Kc2Nb5Hy9Jd",
+    "mcp_env": "ghp_M3nB6vC9xZ2lK5jH8gF1dS4aP7oI0uY3tR6e",
+    "mcp_header": "sk-proj-Aq1Sw2De3Fr4Gt5Hy6Ju7Ki8Lo9Pz0Xm",
+    "mcp_flag": "Zq5Xw8Ec1Rv4Tb7Yn0Um3Ik6Ol",
+    "mcp_url": "Hq2Wm6Xp9Zr3Lt7Vk1Nc4Bd8Js",
+    "mcp_docker": "xoxb-5019283746-LkJhGfDsAzXc",
+    "mcp_codex": "glpat-Zx9Cv8Bn7Mq6Lw5Kp4Jr",
+    "workflow_env": "AKIAP3LMKXZ2QW7RT5VN",
+    "workflow_with": "ghp_Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8",
+    "workflow_service": "Svc-Pw-2Lq8Xz5Mk",
+    "tf_plaintext": "npm_Zm4Xn7Bc1Vq8Lw2Kp5Jr9Ht3Gy6Fd0Sa4Ew8",
+    "tf_secret_string": "Tf-Sec-9Rk2Wq5Lz8Xm",
+    "bad_hcl": "ghp_B4dHcL5eCr3tV4lU3iN7aM8lF0rM3dF1lE9x",
+    "bad_json": "sk-proj-BadJson7Xw3Lq9Zr2Vm5Kt8Np1Hc",
+    "bad_yaml": "ghp_B4dYaMl7Xw3Lq9Zr2Vm5Kt8Np1Hc4Jd6Fg0",
+    "bad_toml": "glpat-BadToml8Qx2Lz6Wm9R",
+    "bad_env": "Unterminated-Secret-5Xq9Lm",
+    "codeowners": "ghp_C0d30wn3rs5Xq9Lm2Vt7Rk4Wz8Np1Hc6Jd3",
+}
+
+
+def plant(root: Path) -> None:
+    s = SECRETS
+    files = {
+        ".env": (
+            f"AWS_ACCESS_KEY_ID={s['aws_key']}\nAWS_SECRET_ACCESS_KEY={s['aws_secret']}\n"
+            f"GITHUB_TOKEN={s['github']}\nGH_PAT={s['github_pat']}\nGITLAB_TOKEN={s['gitlab']}\n"
+            f"SLACK_TOKEN={s['slack']}\nOPENAI_API_KEY={s['openai']}\n"
+            f"ANTHROPIC_API_KEY={s['anthropic']}\nGOOGLE_API_KEY={s['google']}\n"
+            f"STRIPE_KEY={s['stripe']}\nSESSION_JWT={s['jwt']}\n"
+            f'TLS_PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----\n{s["pem_body"]}\n'
+            '-----END RSA PRIVATE KEY-----"\n'
+            f"DATABASE_URL=postgres://app:{s['dsn_password']}@db:5432/app\n"
+            f"SUPABASE_TOKEN={s['supabase']}\nNPM_TOKEN={s['npm']}\nHF_TOKEN={s['huggingface']}\n"
+            f"SENDGRID_API_KEY={s['sendgrid']}\nCLIENT_SECRET={s['entropy_env']}\n"
+        ),
+        "broken.env": f'GOOD=1\nBROKEN_SECRET="{s["bad_env"]}\n',
+        ".mcp.json": json.dumps(
+            {
+                "mcpServers": {
+                    "github": {
+                        "command": "npx",
+                        "args": ["-y", "srv", "--api-key", s["mcp_flag"]],
+                        "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": s["mcp_env"]},
+                    },
+                    "remote": {
+                        "url": f"https://x.example.com/mcp?apiKey={s['mcp_url']}",
+                        "headers": {"Authorization": f"Bearer {s['mcp_header']}"},
+                    },
+                    "slack": {
+                        "command": "docker",
+                        "args": ["run", "-e", f"SLACK_BOT_TOKEN={s['mcp_docker']}", "mcp/slack"],
+                    },
+                }
+            },
+            indent=2,
+        ),
+        ".codex/config.toml": (
+            f'[mcp_servers.gl]\ncommand = "npx"\nenv = {{ GITLAB_TOKEN = "{s["mcp_codex"]}" }}\n'
+        ),
+        "broken/.codex/config.toml": f'[mcp_servers.x]\ntoken = "{s["bad_toml"]}\n',
+        ".cursor/mcp.json": '{"mcpServers": {"x": {"env": {"T": "' + s["bad_json"] + '" "oops"}}}}',
+        ".github/workflows/ci.yml": (
+            f"on: push\nenv:\n  AWS_ACCESS_KEY_ID: {s['workflow_env']}\njobs:\n  test:\n"
+            f"    runs-on: ubuntu-latest\n    services:\n      db:\n        image: postgres\n"
+            f"        env:\n          POSTGRES_PASSWORD: {s['workflow_service']}\n"
+            f"    steps:\n      - uses: some/action@v1\n        with:\n"
+            f"          token: {s['workflow_with']}\n"
+        ),
+        ".github/workflows/broken.yml": f"on: push\njobs:\n  x: [\n  token: {s['bad_yaml']}\n",
+        "infra/secrets.tf": (
+            'resource "github_actions_secret" "npm" {\n'
+            f'  plaintext_value = "{s["tf_plaintext"]}"\n}}\n'
+            f'resource "aws_secretsmanager_secret_version" "db" {{\n'
+            f'  secret_string = "{s["tf_secret_string"]}"\n}}\n'
+        ),
+        "infra/broken.tf": (
+            f'resource "aws_iam_user" "x" {{\n  name = "{s["bad_hcl"]}" "extra"\n}}\n'
+        ),
+        ".github/CODEOWNERS": f"/infra/ @acme/platform {s['codeowners']}\n",
+    }
+    for path, text in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+
+
+def leaks(text: str) -> list[tuple[str, str]]:
+    return [
+        (name, value[i : i + 8])
+        for name, value in SECRETS.items()
+        for i in range(len(value) - 7)
+        if value[i : i + 8] in text
+    ]
+
+
+def nhi(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scanner", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory) -> Path:
+    from tests.conftest import GitRepo
+
+    root = tmp_path_factory.mktemp("leak") / "repo"
+    root.mkdir()
+    repo = GitRepo(root)
+    repo.git("init", "-q", "-b", "main")
+    plant(root)
+    repo.commit("plant fake secrets")
+    return root
+
+
+@pytest.mark.parametrize("fmt", sorted(REPORTERS))
+def test_no_format_prints_a_value(planted: Path, fmt: str, tmp_path: Path) -> None:
+    written = tmp_path / f"report.{fmt}"
+    result = nhi("scan", "--no-cache", "--format", fmt, "--write", f"{fmt}={written}", cwd=planted)
+    assert result.returncode == 1  # the planted secrets are critical findings
+    assert leaks(result.stdout) == []
+    assert leaks(result.stderr) == []
+    assert leaks(written.read_text()) == []
+
+
+def test_every_planted_kind_was_found(planted: Path) -> None:
+    report = json.loads(nhi("scan", "--no-cache", "--format", "json", cwd=planted).stdout)
+    present = {
+        (i["path"], i["name"]): i["attributes"]["detector"]
+        for i in report["identities"]
+        if i["attributes"].get("secret_present")
+    }
+    assert present == {
+        (".codex/config.toml", "GITLAB_TOKEN"): "gitlab_token",
+        (".env", "AWS_ACCESS_KEY_ID"): "aws_access_key_id",
+        (".env", "AWS_SECRET_ACCESS_KEY"): "high_entropy",
+        (".env", "GITHUB_TOKEN"): "github_token",
+        (".env", "GH_PAT"): "github_fine_grained_pat",
+        (".env", "GITLAB_TOKEN"): "gitlab_token",
+        (".env", "SLACK_TOKEN"): "slack_token",
+        (".env", "OPENAI_API_KEY"): "openai_api_key",
+        (".env", "ANTHROPIC_API_KEY"): "anthropic_api_key",
+        (".env", "GOOGLE_API_KEY"): "google_api_key",
+        (".env", "STRIPE_KEY"): "stripe_secret_key",
+        (".env", "SESSION_JWT"): "jwt",
+        (".env", "TLS_PRIVATE_KEY"): "private_key",
+        (".env", "DATABASE_URL"): "url_with_password",
+        (".env", "SUPABASE_TOKEN"): "supabase_access_token",
+        (".env", "NPM_TOKEN"): "npm_token",
+        (".env", "HF_TOKEN"): "huggingface_token",
+        (".env", "SENDGRID_API_KEY"): "sendgrid_api_key",
+        (".env", "CLIENT_SECRET"): "high_entropy",
+        (".github/workflows/ci.yml", "AWS_ACCESS_KEY_ID"): "aws_access_key_id",
+        (".github/workflows/ci.yml", "POSTGRES_PASSWORD"): "high_entropy",
+        (".github/workflows/ci.yml", "token"): "github_token",
+        (".mcp.json", "--api-key"): "high_entropy",
+        (".mcp.json", "GITHUB_PERSONAL_ACCESS_TOKEN"): "github_token",
+        (".mcp.json", "apiKey"): "high_entropy",
+        (".mcp.json", "Authorization"): "openai_api_key",
+        (".mcp.json", "SLACK_BOT_TOKEN"): "slack_token",
+        ("infra/secrets.tf", "npm"): "npm_token",
+        ("infra/secrets.tf", "db"): "high_entropy",
+    }
+    assert {e["path"] for e in report["errors"]} == {
+        ".cursor/mcp.json",
+        ".github/CODEOWNERS",
+        ".github/workflows/broken.yml",
+        "broken.env",
+        "broken/.codex/config.toml",
+        "infra/broken.tf",
+    }
+
+
+def test_explain_and_baselines_print_no_value(planted: Path, tmp_path: Path) -> None:
+    report = json.loads(nhi("scan", "--no-cache", "--format", "json", cwd=planted).stdout)
+    for identity in report["identities"]:
+        result = nhi("explain", identity["id"], cwd=planted)
+        assert result.returncode == 0
+        assert leaks(result.stdout + result.stderr) == [], identity["id"]
+    baseline = tmp_path / "baseline"
+    result = nhi("scan", "--no-cache", "--write-baseline", str(baseline), cwd=planted)
+    assert leaks(result.stdout + result.stderr + baseline.read_text()) == []

@@ -1,0 +1,97 @@
+"""The shared secret-shape detector: each shape with a hit and a near miss, states and names."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner import secrets
+
+
+@pytest.mark.parametrize(
+    ("value", "detector"),
+    [
+        ("AKIAIOSFODNN7EXAMPLE", "aws_access_key_id"),
+        ("AKIAIOSFODNN7EXAMPL", None),  # one character short
+        ("ASIAY34FZKBOKMUTVV7A", "aws_access_key_id"),
+        ("ghp_R7tK2mQ9vX4bN8cL1wZ6hJ3pF5sD0gY2aE7q", "github_token"),
+        ("ghp_short", None),
+        ("github_pat_11ABCDEFG0aBcDeFgHiJkL_MnOpQrStUvWxYz0123456789", "github_fine_grained_pat"),
+        ("glpat-Vb7nQ2xL9mK4pR8sT1wZ", "gitlab_token"),
+        ("glpat-short", None),
+        ("xoxb-9283746501-QpWmZrTxYvUs", "slack_token"),
+        ("xoxz-9283746501-QpWmZrTxYvUs", None),
+        ("sk-ant-api03-Qw7Er9Ty2Ui4Op6As8Df1Gh3Jk5Lz", "anthropic_api_key"),
+        ("sk-proj-Zq9XwV8uT7sR6qP5oN4mL3kJ2iH1gF0e", "openai_api_key"),
+        ("sk-short", None),
+        ("AIzaSyD4nQ8x2Lm7Pk9Rt3Wv6Yb1Hc5Fj0Ge2Ks", "google_api_key"),
+        ("AIzaShort", None),
+        ("sk_live_51Hx9QwErTyUiOpAsDfGh", "stripe_secret_key"),
+        ("sk_test_51Hx9QwErTyUiOpAsDfGh", None),
+        ("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----", "private_key"),
+        ("-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----", None),
+        ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaSJ9.Xk3Lp9Qw7Er2Ty5Ui8Op", "jwt"),
+        ("eyJhbGciOiJIUzI1NiJ9.payload", None),
+        ("postgres://app:Pg-pass@db:5432/app", "url_with_password"),
+        ("postgres://app@db:5432/app", None),
+        ("sbp_9f3c2a7d1e5b8c4a6f0d2e9b7c1a5f3d8e6b4c2a", "supabase_access_token"),
+        ("npm_Qx7Lm2Pk9Rt3Wv6Yb1Hc5Fj0Ge2Ks4Nd8Azq", "npm_token"),
+        ("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", "huggingface_token"),
+        ("dapi0123456789abcdef0123456789abcdef", "databricks_token"),
+        ("hello world", None),
+    ],
+)
+def test_detect(value: str, detector: str | None) -> None:
+    match = secrets.detect(value)
+    assert (match.detector if match else None) == detector
+
+
+@pytest.mark.parametrize(
+    ("value", "state"),
+    [
+        ("", "empty"), ("  ", "empty"), ("''", "empty"),
+        ("${OTHER}", "reference"), ("$OTHER", "reference"), ("{env:X}", "reference"),
+        ("${{ secrets.X }}", "reference"), ("vault://secret/db", "reference"),
+        ("/run/secrets/key.json", "reference"), ("./key.pem", "reference"),
+        ("changeme", "placeholder"), ("xxx", "placeholder"), ("<your-key>", "placeholder"),
+        ("your_api_key_here", "placeholder"), ("sk_test_xxx", "placeholder"),
+        ("...", "placeholder"),
+        ("[REDACTED]", "placeholder"), ("REPLACE_ME", "placeholder"),
+        ("hunter2", "literal"), ("Zx8Q4kLp9vN2mR7tY1wB5cHd", "literal"),
+    ],
+)  # fmt: skip
+def test_value_state(value: str, state: str) -> None:
+    assert secrets.value_state(value) == state
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("GITHUB_TOKEN", True), ("X-Api-Key", True), ("exaApiKey", True), ("Authorization", True),
+        ("AWS_ACCESS_KEY_ID", True), ("AWS_SECRET_ACCESS_KEY", True), ("DB_PASSWORD", True),
+        ("--api-key", True), ("client_secret", True), ("SIGNING_KEY", True), ("PGPASSWORD", True),
+        ("PORT", False), ("NODE_ENV", False), ("LOG_LEVEL", False), ("TOKEN_URL", False),
+        ("AUTH_DOMAIN", False), ("KEY_ID", False), ("PUBLIC_KEY_PATH", False), ("DEBUG", False),
+    ],
+)  # fmt: skip
+def test_credential_names(name: str, expected: bool) -> None:
+    assert secrets.is_credential_name(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Zx8Q4kLp9vN2mR7tY1wB5cHd", True), ("a8f5f167f44f4964e6c998dee827110c", True),
+        ("correct horse battery staple", False), ("aaaaaaaaaaaaaaaaaaaa", False),
+        ("short1A", False), ("https://example.com/aB3dE5fG7hJ9kL", False),
+        ("changeme-changeme-changeme", False),
+    ],
+)  # fmt: skip
+def test_guarded_entropy(value: str, expected: bool) -> None:
+    assert secrets.looks_secret(value) is expected
+
+
+def test_matches_never_carry_the_value() -> None:
+    value = "ghp_R7tK2mQ9vX4bN8cL1wZ6hJ3pF5sD0gY2aE7q"
+    match = secrets.detect(value)
+    assert match is not None
+    assert all(value[i : i + 8] not in repr(match) for i in range(len(value) - 7))
