@@ -43,7 +43,8 @@ _SHAPES: tuple[tuple[str, str | None, re.Pattern[str]], ...] = tuple(
         ("twilio_api_key", "twilio", r"SK[0-9a-fA-F]{32}"),
         ("private_key", None, r"-----BEGIN[A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*"),
         ("jwt", None, r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"),
-        ("url_with_password", None, r"[a-z][a-z0-9+.\-]*://[^/\s:@]+:[^/\s@]+@[^\s]+"),
+        # A password that is itself a reference (`:${DB_PASSWORD}@`) is not a secret.
+        ("url_with_password", None, r"[a-z][a-z0-9+.\-]*://[^/\s:@]+:(?![$%{])[^/\s@]+@[^\s]+"),
     )
 )
 
@@ -61,7 +62,8 @@ _CREDENTIAL_NAME = re.compile(
     r"(?i)(?:^|[_\-.])(?:api[_\-]?key|apikey|access[_\-]?key(?:[_\-]id)?|secret(?:[_\-]?key)?|"
     r"token|password|passwd|pwd|private[_\-]?key|client[_\-]?secret|credentials?|auth|"
     r"bearer|dsn|connection[_\-]?string|webhook[_\-]?url|"
-    r"(?:signing|encryption|master|session|license|jwt|hmac|webhook|app)[_\-]?key)$"
+    r"(?:signing|encryption|master|session|license|jwt|hmac|webhook|app|service[_\-]?role|"
+    r"admin|server|root|deploy|management)[_\-]?key)$"
 )
 _PROVIDER_NAMES = (
     ("github", "github"), ("gh_", "github"), ("gitlab", "gitlab"), ("openai", "openai"),
@@ -112,12 +114,20 @@ _NOT_CREDENTIAL = re.compile(
 )
 
 
+# Build tools expose these to browsers by design: never secrets by name (a secret-shaped value
+# under one is still found by its shape).
+PUBLIC_PREFIXES = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "PUBLIC_", "EXPO_PUBLIC_",
+                   "NUXT_PUBLIC_", "GATSBY_", "STORYBOOK_")  # fmt: skip
+
+
 def is_credential_name(name: str) -> bool:
     """Whether a variable, header or key name denotes a credential (`GITHUB_TOKEN`, `X-Api-Key`,
     `exaApiKey`), not something about one (`TOKEN_URL`, `AUTH_DOMAIN`)."""
     snake = _CAMEL.sub("_", name.strip().lstrip("-"))
     if snake.upper().replace("-", "_") in _KNOWN:
         return True
+    if snake.upper().startswith(PUBLIC_PREFIXES):
+        return False
     if _NOT_CREDENTIAL.search(snake):
         return False
     return bool(_CREDENTIAL_NAME.search(snake)) or snake.lower() in (
