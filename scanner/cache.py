@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -47,13 +48,18 @@ class Cache:
 
     def __init__(self, folder: Path) -> None:
         self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()  # one connection, shared by the blame threads
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(folder / "scan-cache.sqlite", timeout=5)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            # Threads of the attribution pool share it; sqlite3 serialises the calls.
+            self._db = sqlite3.connect(
+                folder / "scan-cache.sqlite", timeout=5, check_same_thread=False
             )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            for table in ("facts", "blame"):
+                self._db.execute(
+                    f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+                )
         except (OSError, sqlite3.Error):
             self._db = None
 
@@ -90,6 +96,27 @@ class Cache:
                     "INSERT OR REPLACE INTO facts (key, value) VALUES (?, ?)",
                     [(key, _encode(facts)) for key, facts in entries.items()],
                 )
+        except sqlite3.Error:
+            return
+
+    def get_text(self, key: str) -> str | None:
+        """A cached `git blame` output (porcelain text), or None."""
+        if self._db is None:
+            return None
+        try:
+            with self._lock:
+                row = self._db.execute("SELECT value FROM blame WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else str(row[0])
+
+    def put_text(self, key: str, value: str) -> None:
+        if self._db is None:
+            return
+        try:
+            with self._lock, self._db:
+                self._db.execute("INSERT OR REPLACE INTO blame (key, value) VALUES (?, ?)",
+                                 (key, value))  # fmt: skip
         except sqlite3.Error:
             return
 

@@ -79,13 +79,16 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
     listed = git.ls_files(root) if in_git else None
     files, errors = candidates(root, paths, listed)
     cache = Cache(options.cache_dir) if options.cache_dir is not None else None
-    blobs = git.clean_blobs(root) if cache is not None and in_git else {}
-    detected = detect(root, files, options.max_file_size, cache, blobs, options.jobs)
-    if cache is not None:
-        cache.close()
-    subjects, owner_errors = attribute_stage(root, detected.identities, in_git, options)
-    findings = evaluate(options.policies, subjects)
-    findings, waiver_statuses = judge(root, findings, detected, options, in_git)
+    try:
+        blobs = git.clean_blobs(root) if cache is not None and in_git else {}
+        detected = detect(root, files, options.max_file_size, cache, blobs, options.jobs)
+        subjects, owner_errors = attribute_stage(root, detected.identities, in_git, options,
+                                                 cache, blobs)  # fmt: skip
+        findings = evaluate(options.policies, subjects)
+        findings, waiver_statuses = judge(root, findings, detected, options, in_git)
+    finally:
+        if cache is not None:
+            cache.close()
     return Report(
         tool_version=__version__,
         repository=repository(root, in_git, options.repository_name),
@@ -99,14 +102,18 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
 
 
 def attribute_stage(
-    root: Path, identities: tuple[Identity, ...], in_git: bool, options: Options
+    root: Path,
+    identities: tuple[Identity, ...],
+    in_git: bool,
+    options: Options,
+    cache: Cache | None = None,
+    blobs: Mapping[str, str] | None = None,
 ) -> tuple[tuple[Attributed, ...], tuple[ScanError, ...]]:
     """Blame and CODEOWNERS, unless attribution is off."""
     if not options.attribution:
         return tuple(Attributed(identity=i, attribution=Attribution()) for i in identities), ()
-    return attribute(
-        root, identities, in_git, AttributionOptions(bot_patterns=options.bot_patterns)
-    )
+    settings = AttributionOptions(bot_patterns=options.bot_patterns, cache=cache, blobs=blobs or {})
+    return attribute(root, identities, in_git, settings)
 
 
 def judge(

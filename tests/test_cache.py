@@ -121,3 +121,44 @@ def test_parallel_parsing_gives_the_same_report(tmp_path) -> None:
     assert ids(parallel) == ids(serial)
     assert parallel.errors == serial.errors
     assert len(serial.subjects) == pipeline.PARALLEL_FROM + 2
+
+
+def test_blame_results_are_cached_per_head_and_content(git_repo, tmp_path, monkeypatch) -> None:
+    from scanner import git
+
+    calls: list[str] = []
+    real = git.blame
+
+    def counting(root, path, *args, **kwargs):
+        calls.append(path)
+        return real(root, path, *args, **kwargs)
+
+    monkeypatch.setattr(git, "blame", counting)
+    git_repo.write("a.tf", USER.format(name="a"))
+    git_repo.write("b.tf", USER.format(name="b"))
+    git_repo.commit("files")
+    folder = tmp_path / "cache"
+    first = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
+    assert sorted(calls) == ["a.tf", "b.tf"]
+    calls.clear()
+    second = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
+    assert calls == []
+    assert [s.attribution for s in second.subjects] == [s.attribution for s in first.subjects]
+    git_repo.write("a.tf", USER.format(name="a") + "# edited\n")  # a changed file misses
+    pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
+    assert calls == ["a.tf"]
+    calls.clear()
+    git_repo.commit("edit", author="Bob Builder <bob@example.com>")  # so does a new HEAD
+    pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
+    assert sorted(calls) == ["a.tf", "b.tf"]
+
+
+def test_blame_cache_is_safe_across_the_attribution_threads(git_repo, tmp_path) -> None:
+    for index in range(40):
+        git_repo.write(f"f{index:02d}.tf", USER.format(name=f"u{index}"))
+    git_repo.commit("many files")
+    folder = tmp_path / "cache"
+    cold = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
+    warm = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
+    assert [s.attribution for s in warm.subjects] == [s.attribution for s in cold.subjects]
+    assert {s.attribution.provisioner.email for s in cold.subjects} == {"alice@example.com"}

@@ -12,6 +12,7 @@ elsewhere), `unknown` (history is missing: a shallow clone).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections import Counter
@@ -19,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from scanner import git
 from scanner.attribution import blame, codeowners
@@ -33,10 +35,20 @@ BOTS = (
 _TRAILER = re.compile(r"^Co-authored-by:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
+class BlameCache(Protocol):
+    """Where blame outputs are kept between runs (scanner.cache.Cache)."""
+
+    def get_text(self, key: str) -> str | None: ...
+
+    def put_text(self, key: str, value: str) -> None: ...
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Options:
     bot_patterns: tuple[str, ...] = ()  # extra regexes on author name or email
     workers: int = 0  # 0: twice the cores, at most 8
+    cache: BlameCache | None = None
+    blobs: Mapping[str, str] = field(default_factory=dict)  # clean files' blob ids
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +71,9 @@ class Repo:
     in_git: bool
     shallow: frozenset[str] = frozenset()
     me: tuple[str, str] = ("", "")
+    head: str | None = None
+    cache: BlameCache | None = None
+    blobs: Mapping[str, str] = field(default_factory=dict)
     ignore_file: Path | None = None
     bot: re.Pattern[str] = field(default_factory=lambda: re.compile("|".join(BOTS)))
 
@@ -101,6 +116,9 @@ def describe(root: Path, in_git: bool, options: Options) -> Repo:
         me=git.identity(root),
         ignore_file=ignore_file if ignore_file.is_file() else None,
         bot=re.compile(pattern, re.IGNORECASE),
+        head=git.head(root),
+        cache=options.cache,
+        blobs=options.blobs,
     )
 
 
@@ -149,7 +167,7 @@ def history(repo: Repo, path: str, identities: Sequence[Identity]) -> History:
     wanted = ranges(identities)
     ignored = _ignored_revisions(repo.ignore_file)
     try:
-        first = blame.parse(git.blame(repo.root, path, wanted, ignore_revs_file=repo.ignore_file))
+        first = blame.parse(_blame(repo, path, wanted))
     except git.GitError as error:
         return History(
             lines={}, first={}, unignored=None, ignored=ignored, bots=frozenset(), error=str(error)
@@ -165,8 +183,33 @@ def history(repo: Repo, path: str, identities: Sequence[Identity]) -> History:
         )
     unignored = None
     if repo.ignore_file is not None and ignored:
-        unignored = blame.parse(git.blame(repo.root, path, wanted, ignore_revs=bots))
+        unignored = blame.parse(_blame(repo, path, wanted, bots, use_ignore_file=False))
     return History(lines=lines, first=first, unignored=unignored, ignored=ignored, bots=bots)
+
+
+def _blame(
+    repo: Repo,
+    path: str,
+    wanted: list[tuple[int, int]],
+    bots: frozenset[str] = frozenset(),
+    *,
+    use_ignore_file: bool = True,
+) -> str:
+    """git blame, or its cached output when HEAD, the file's content and the arguments match."""
+    ignore_file = repo.ignore_file if use_ignore_file else None
+    blob = repo.blobs.get(path)
+    key = None
+    if repo.cache is not None and repo.head is not None and blob is not None:
+        ignored = ignore_file.read_bytes() if ignore_file is not None else b""
+        material = f"{repo.head}\0{path}\0{blob}\0{wanted}\0{sorted(bots)}\0"
+        key = "blame:" + hashlib.sha256(material.encode() + ignored).hexdigest()
+        cached = repo.cache.get_text(key)
+        if cached is not None:
+            return cached
+    text = git.blame(repo.root, path, wanted, ignore_revs=bots, ignore_revs_file=ignore_file)
+    if key is not None and repo.cache is not None:
+        repo.cache.put_text(key, text)
+    return text
 
 
 def _ignored_revisions(path: Path | None) -> frozenset[str]:
