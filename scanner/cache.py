@@ -58,7 +58,8 @@ class Cache:
             self._db.execute("PRAGMA journal_mode=WAL")
             for table in ("facts", "blame"):
                 self._db.execute(
-                    f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+                    f"CREATE TABLE IF NOT EXISTS {table} "
+                    "(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
                 )
         except (OSError, sqlite3.Error):
             self._db = None

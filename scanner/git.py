@@ -201,7 +201,17 @@ def commit_messages(root: Path, shas: Iterable[str]) -> dict[str, str]:
     wanted = sorted(set(shas))
     if not wanted:
         return {}
-    output = run(root, "log", "--no-walk=unsorted", "--format=%H%x00%B%x1e", *wanted, "--")
+    # check=False: a commit missing from this clone has no message to give, which is no error.
+    output = run(
+        root,
+        "log",
+        "--no-walk=unsorted",
+        "--ignore-missing",
+        "--format=%H%x00%B%x1e",
+        *wanted,
+        "--",
+        check=False,
+    )
     messages: dict[str, str] = {}
     for record in output.split("\x1e"):
         sha, _, body = record.strip("\n").partition("\0")

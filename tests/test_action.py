@@ -69,6 +69,7 @@ def run_scan_step(
         "GITHUB_ACTIONS": "true",
         "GITHUB_REPOSITORY": "acme/infra",
         "PATH": os.environ["PATH"],
+        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],  # the tests' own cache, not ~/.cache
         **github,
     }
     result = subprocess.run(

@@ -162,3 +162,25 @@ def test_blame_cache_is_safe_across_the_attribution_threads(git_repo, tmp_path) 
     warm = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
     assert [s.attribution for s in warm.subjects] == [s.attribution for s in cold.subjects]
     assert {s.attribution.provisioner.email for s in cold.subjects} == {"alice@example.com"}
+
+
+def test_a_shallow_clone_of_the_same_head_does_not_reuse_full_history(git_repo, tmp_path) -> None:
+    import subprocess
+
+    from tests.conftest import GIT_ENV
+
+    git_repo.write("iam.tf", USER.format(name="a"))
+    git_repo.commit("key", author="Alice Example <alice@example.com>")
+    git_repo.write("README.md", "later\n")
+    git_repo.commit("docs", author="Bob Builder <bob@example.com>")
+    folder = tmp_path / "cache"
+    full = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder))
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{git_repo.root}", str(clone)],
+        check=True,
+        env={**GIT_ENV, "PATH": "/usr/bin:/bin"},
+    )
+    shallow = pipeline.scan(clone, options=pipeline.Options(cache_dir=folder))
+    assert full.subjects[0].attribution.provisioner.confidence == "high"
+    assert shallow.subjects[0].attribution.provisioner.confidence == "unknown"

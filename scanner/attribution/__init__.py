@@ -201,7 +201,10 @@ def _blame(
     key = None
     if repo.cache is not None and repo.head is not None and blob is not None:
         ignored = ignore_file.read_bytes() if ignore_file is not None else b""
-        material = f"{repo.head}\0{path}\0{blob}\0{wanted}\0{sorted(bots)}\0"
+        # The same HEAD can have less history (a shallow clone): the boundary is part of the key.
+        material = (
+            f"{repo.head}\0{sorted(repo.shallow)}\0{path}\0{blob}\0{wanted}\0{sorted(bots)}\0"
+        )
         key = "blame:" + hashlib.sha256(material.encode() + ignored).hexdigest()
         cached = repo.cache.get_text(key)
         if cached is not None:
