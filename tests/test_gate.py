@@ -229,3 +229,16 @@ def test_policies_commands(tmp_path, capsys) -> None:
     captured = capsys.readouterr()
     assert captured.out == f"{good}: ok (NHI003)\n"
     assert captured.err == f"nhi: error: {bad}: /: 'severity' is a required property\n"
+
+
+def test_a_codeowners_rule_makes_the_unowned_key_pass(git_repo, capsys) -> None:
+    git_repo.write("infra/iam.tf", KEY.format(name="ci"))
+    git_repo.commit("key")
+    assert main(["scan", "--repo", str(git_repo.root)]) == 1
+    capsys.readouterr()
+    git_repo.write(".github/CODEOWNERS", "/infra/ @acme/platform\n")
+    git_repo.commit("owners")
+    code, report = scan_json(git_repo, capsys=capsys)
+    assert code == 0
+    assert findings(report) == [("NHI002", "infra/iam.tf#aws_iam_access_key.ci", "open")]
+    assert report["identities"][0]["owners"] == ["@acme/platform"]
