@@ -38,14 +38,24 @@ def cli() -> None:
     """Find the non-human identities a repository declares and the humans accountable for them."""
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
+REPO_OPTION = click.option(
     "--repo",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Repository (or folder) to scan. Default: the git work tree around the "
-    "current directory, else the current directory.",
+    help="Repository (or folder). Default: the git work tree around the current directory, "
+    "else the current directory.",
 )
+POLICIES_OPTION = click.option(
+    "--policies",
+    "policy_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Policy file or folder to add (or to override a built-in with the same id). Repeatable.",
+)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@REPO_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -75,13 +85,7 @@ def cli() -> None:
     show_default=True,
     help="Exit 1 when an open finding has this severity or a higher one.",
 )
-@click.option(
-    "--policies",
-    "policy_paths",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="Policy file or folder to add (or to override a built-in with the same id). Repeatable.",
-)
+@POLICIES_OPTION
 @click.option("--no-waivers", is_flag=True, help="Ignore every waiver, inline and in files.")
 @click.option(
     "--today",
@@ -193,11 +197,7 @@ def scan(
 
 @cli.command()
 @click.argument("identity_id", metavar="ID")
-@click.option(
-    "--repo",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Repository to look in. Default: the git work tree around the current directory.",
-)
+@REPO_OPTION
 def explain(identity_id: str, repo: Path | None) -> int:
     """Show the evidence behind one identity's provisioner and owners."""
     from scanner import pipeline, policy
@@ -231,13 +231,7 @@ def policies() -> None:
 
 
 @policies.command("list")
-@click.option(
-    "--policies",
-    "policy_paths",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="Also list these policies.",
-)
+@POLICIES_OPTION
 def list_policies(policy_paths: tuple[Path, ...]) -> int:
     """List the built-in policies (and any added with --policies)."""
     from scanner import policy
