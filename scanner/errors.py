@@ -33,3 +33,7 @@ class ParseError(ScannerError):
 
 class PolicyError(ScannerError):
     """A policy or waiver file that is not valid; the message names the file and the JSON path."""
+
+
+class RosterError(ScannerError):
+    """An IdP roster, teams or people-map file that cannot be used; the message names it."""

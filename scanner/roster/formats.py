@@ -1,0 +1,281 @@
+"""IdP roster exports, one pure parser per format, listed in `ROSTER_FORMATS`.
+
+Each parser turns a vendor's documented export shape into `Person` values with one of the
+states `active`, `suspended`, `departed`, `not_started`, `leaving` (a leave date after
+`as_of`); `unknown` is what the roster answers for anyone it does not list
+(shared/reference/conventions.md, section 6). Field names follow the vendors' documentation:
+Okta Users API, Entra ID (Microsoft Graph `user`), Google Workspace Directory, SCIM 2.0.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scanner.errors import RosterError
+
+SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+SCIM_ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    """Someone an IdP roster lists."""
+
+    id: str  # the IdP's own id (Okta id, Entra object id, SCIM id), else the primary email
+    name: str
+    emails: frozenset[str]  # lower-cased; the first is in `primary`
+    primary: str
+    logins: frozenset[str]  # GitHub logins, lower-cased, without @
+    state: str
+    manager: str | None  # a reference to another person: id, email or login
+    source: str
+
+
+Parser = Callable[[str, datetime.date, str], list[Person]]
+
+
+def _json(text: str, source: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RosterError(f"{source}: not valid JSON (line {error.lineno})") from None
+
+
+def _list(document: Any, key: str | None, source: str) -> list[dict[str, Any]]:
+    items = document.get(key) if key and isinstance(document, dict) else document
+    if not isinstance(items, list):
+        raise RosterError(
+            f"{source}: expected a list of users" + (f" under {key!r}" if key else "")
+        )
+    return [item for item in items if isinstance(item, dict)]
+
+
+def _emails(*values: Any) -> tuple[str, frozenset[str]]:
+    found = [str(v).strip().lower() for v in values if isinstance(v, str) and "@" in v]
+    unique = list(dict.fromkeys(found))
+    return (unique[0] if unique else ""), frozenset(unique)
+
+
+def _date(value: Any) -> datetime.date | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _leaving(state: str, leave: datetime.date | None, as_of: datetime.date) -> str:
+    if leave is None:
+        return state
+    return "departed" if leave <= as_of else ("leaving" if state == "active" else state)
+
+
+_OKTA_STATES = {
+    "ACTIVE": "active", "RECOVERY": "active", "LOCKED_OUT": "active",
+    "PASSWORD_EXPIRED": "active", "SUSPENDED": "suspended", "DEPROVISIONED": "departed",
+    "STAGED": "not_started", "PROVISIONED": "not_started",
+}  # fmt: skip
+
+
+def okta(text: str, as_of: datetime.date, source: str) -> list[Person]:
+    """Okta Users API JSON: a list of users with `status` and `profile`."""
+    people = []
+    for user in _list(_json(text, source), None, source):
+        profile: dict[str, Any] = user["profile"] if isinstance(user.get("profile"), dict) else {}
+        primary, emails = _emails(profile.get("email"), profile.get("login"),
+                                  profile.get("secondEmail"))  # fmt: skip
+        name = (
+            profile.get("displayName")
+            or " ".join(str(profile.get(k, "")) for k in ("firstName", "lastName")).strip()
+        )
+        people.append(Person(
+            id=str(user.get("id") or primary), name=str(name), emails=emails, primary=primary,
+            logins=_logins(profile.get("githubUsername") or profile.get("github_login")),
+            state=_OKTA_STATES.get(str(user.get("status", "")).upper(), "unknown"),
+            manager=profile.get("managerId") or profile.get("manager"), source=source,
+        ))  # fmt: skip
+    return people
+
+
+def entra(text: str, as_of: datetime.date, source: str) -> list[Person]:
+    """Microsoft Graph `user` objects under `value` (a list export without it is accepted)."""
+    document = _json(text, source)
+    users = _list(document, "value" if isinstance(document, dict) else None, source)
+    people = []
+    for user in users:
+        proxies = [p.split(":", 1)[1] for p in user.get("proxyAddresses") or []
+                   if isinstance(p, str) and p.lower().startswith("smtp:")]  # fmt: skip
+        primary, emails = _emails(user.get("mail"), user.get("userPrincipalName"),
+                                  *(user.get("otherMails") or []), *proxies)  # fmt: skip
+        enabled = user.get("accountEnabled")
+        state = "departed" if enabled is False else "active"
+        if user.get("deletedDateTime"):
+            state = "departed"
+        manager = user.get("manager")
+        people.append(Person(
+            id=str(user.get("id") or primary), name=str(user.get("displayName") or ""),
+            emails=emails, primary=primary, logins=frozenset(),
+            state=_leaving(state, _date(user.get("employeeLeaveDateTime")), as_of),
+            manager=manager.get("id") if isinstance(manager, dict) else manager,
+            source=source,
+        ))  # fmt: skip
+    return people
+
+
+def google(text: str, as_of: datetime.date, source: str) -> list[Person]:
+    """Google Workspace Directory `users` (under `users`, or a bare list)."""
+    document = _json(text, source)
+    people = []
+    for user in _list(document, "users" if isinstance(document, dict) else None, source):
+        extra = [e.get("address") for e in user.get("emails") or [] if isinstance(e, dict)]
+        primary, emails = _emails(user.get("primaryEmail"), *(user.get("aliases") or []),
+                                  *(user.get("nonEditableAliases") or []), *extra)  # fmt: skip
+        gone = user.get("suspended") or user.get("archived")
+        manager = next((r.get("value") for r in user.get("relations") or []
+                        if isinstance(r, dict) and r.get("type") == "manager"), None)  # fmt: skip
+        name = user.get("name", {}).get("fullName") if isinstance(user.get("name"), dict) else ""
+        people.append(Person(
+            id=str(user.get("id") or primary), name=str(name or ""), emails=emails,
+            primary=primary, logins=frozenset(),
+            state="departed" if user.get("deletionTime") else ("suspended" if gone else "active"),
+            manager=manager, source=source,
+        ))  # fmt: skip
+    return people
+
+
+def scim(text: str, as_of: datetime.date, source: str) -> list[Person]:
+    """A SCIM 2.0 ListResponse of core Users with the enterprise extension's manager."""
+    document = _json(text, source)
+    users = _list(document, "Resources" if isinstance(document, dict) else None, source)
+    people = []
+    for user in users:
+        listed = [e.get("value") for e in user.get("emails") or [] if isinstance(e, dict)]
+        primary_first = sorted(
+            user.get("emails") or [], key=lambda e: not (isinstance(e, dict) and e.get("primary"))
+        )
+        primary, emails = _emails(*[e.get("value") for e in primary_first if isinstance(e, dict)],
+                                  user.get("userName"), *listed)  # fmt: skip
+        extension: dict[str, Any] = (
+            user[SCIM_ENTERPRISE] if isinstance(user.get(SCIM_ENTERPRISE), dict) else {}
+        )
+        manager = extension.get("manager")
+        people.append(Person(
+            id=str(user.get("id") or primary), name=str(user.get("displayName") or ""),
+            emails=emails, primary=primary, logins=frozenset(),
+            state="active" if user.get("active", True) else "departed",
+            manager=manager.get("value") if isinstance(manager, dict) else None, source=source,
+        ))  # fmt: skip
+    return people
+
+
+_CSV_STATES = {"active": "active", "suspended": "suspended", "departed": "departed",
+               "deprovisioned": "departed", "terminated": "departed", "inactive": "departed",
+               "disabled": "departed", "staged": "not_started", "not_started": "not_started",
+               "leaving": "leaving"}  # fmt: skip
+
+
+def plain_csv(
+    text: str, as_of: datetime.date, source: str, columns: Mapping[str, str] | None = None
+) -> list[Person]:
+    """The plain CSV: `email,status,manager,github_login,name,aliases` (a header row).
+
+    `columns` maps our field names to other headers (for Okta or Entra admin exports).
+    """
+    names = {"email": "email", "status": "status", "manager": "manager",
+             "github_login": "github_login", "name": "name", "aliases": "aliases",
+             "leave_date": "leave_date", **(columns or {})}  # fmt: skip
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or names["email"] not in reader.fieldnames:
+        raise RosterError(
+            f"{source}: a CSV roster needs a header row with an {names['email']!r} column"
+        )
+    people = []
+    for row in reader:
+        aliases = (row.get(names["aliases"]) or "").replace(";", " ").split()
+        primary, emails = _emails(row.get(names["email"]), *aliases)
+        if not primary:
+            continue
+        status = (row.get(names["status"]) or "").strip().lower()
+        state = _CSV_STATES.get(status, _OKTA_STATES.get(status.upper(), "unknown"))
+        people.append(Person(
+            id=primary, name=(row.get(names["name"]) or "").strip(), emails=emails,
+            primary=primary, logins=_logins(row.get(names["github_login"])),
+            state=_leaving(state, _date(row.get(names["leave_date"])), as_of),
+            manager=(row.get(names["manager"]) or "").strip() or None, source=source,
+        ))  # fmt: skip
+    return people
+
+
+def okta_csv(text: str, as_of: datetime.date, source: str) -> list[Person]:
+    """An Okta admin CSV export (profile variable names as headers)."""
+    return plain_csv(text, as_of, source, {"email": "email", "status": "status",
+                                           "manager": "managerId", "name": "displayName",
+                                           "github_login": "githubUsername"})  # fmt: skip
+
+
+def entra_csv(text: str, as_of: datetime.date, source: str) -> list[Person]:
+    """An Entra ID users CSV export from the admin centre."""
+    return plain_csv(text, as_of, source, {"email": "userPrincipalName",
+                                           "status": "accountEnabled", "manager": "manager",
+                                           "name": "displayName",
+                                           "leave_date": "employeeLeaveDateTime"})  # fmt: skip
+
+
+def _logins(value: Any) -> frozenset[str]:
+    if not isinstance(value, str):
+        return frozenset()
+    return frozenset(v.strip().lstrip("@").lower() for v in value.replace(";", " ").split() if v)
+
+
+ROSTER_FORMATS: dict[str, Parser] = {
+    "csv": plain_csv,
+    "entra": entra,
+    "entra-csv": entra_csv,
+    "google": google,
+    "okta": okta,
+    "okta-csv": okta_csv,
+    "scim": scim,
+}
+
+
+def detect(text: str) -> str:
+    """Which format a roster file is in, from its shape."""
+    head = text.lstrip()[:4096]
+    if not head.startswith(("{", "[")):
+        first = head.splitlines()[0] if head else ""
+        if "userPrincipalName" in first:
+            return "entra-csv"
+        if "managerId" in first or "login" in first.split(","):
+            return "okta-csv"
+        return "csv"
+    if SCIM_USER in head or '"Resources"' in head:
+        return "scim"
+    if '"primaryEmail"' in head:
+        return "google"
+    if '"userPrincipalName"' in head or '"accountEnabled"' in head:
+        return "entra"
+    if '"profile"' in head:
+        return "okta"
+    raise RosterError("cannot tell the roster's format; give --roster-format")
+
+
+def parse(text: str, source: str, as_of: datetime.date, fmt: str = "auto") -> list[Person]:
+    try:
+        name = detect(text) if fmt == "auto" else fmt
+    except RosterError as error:
+        raise RosterError(f"{source}: {error}") from None
+    if name not in ROSTER_FORMATS:
+        raise RosterError(f"{source}: unknown roster format {name!r}")
+    try:
+        return ROSTER_FORMATS[name](text, as_of, source)
+    except RosterError as error:
+        message = str(error)
+        raise RosterError(message if message.startswith(source) else f"{source}: {message}") \
+            from None  # fmt: skip
