@@ -225,6 +225,64 @@ def demo(folder: Path | None) -> int:
     return EXIT_OK
 
 
+@cli.command("aggregate")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--roster",
+    "rosters",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An IdP export (Okta, Entra ID, Google, SCIM or CSV). Repeatable.",
+)
+@click.option(
+    "--roster-format",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "csv", "entra", "entra-csv", "google", "okta", "okta-csv", "scim"]),
+)
+@click.option(
+    "--teams",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='YAML or JSON: {"@org/team": [login or email, ...]}.',
+)
+@click.option(
+    "--people-map",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='YAML or JSON: {"login or email": "roster email"}.',
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Judge leave dates as of this day (default: today).",
+)
+@click.option("--default-owner", metavar="EMAIL", help="Who decides when nobody else can.")
+@click.option(
+    "--format", "fmt", default="text", show_default=True, type=click.Choice(["csv", "json", "text"])
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
+def aggregate_command(
+    reports: tuple[Path, ...],
+    rosters: tuple[Path, ...],
+    roster_format: str,
+    teams: Path | None,
+    people_map: Path | None,
+    as_of: datetime.datetime | None,
+    default_owner: str | None,
+    fmt: str,
+    output: Path | None,
+) -> int:
+    """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
+    from scanner import collect
+    from scanner.aggregate_output import RENDERERS
+
+    result = collect.run(reports, rosters, roster_format=roster_format, teams=teams,
+                         people_map=people_map, as_of=(as_of or datetime.datetime.now()).date(),
+                         default_owner=default_owner)  # fmt: skip
+    _emit(RENDERERS[fmt](result), output)
+    return EXIT_FINDINGS if result.orphans else EXIT_OK
+
+
 @cli.group()
 def policies() -> None:
     """List, show and validate policies."""

@@ -7,18 +7,33 @@ a fixed order, and there are no timestamps.
 
 from __future__ import annotations
 
+import functools
 import json
+from importlib import resources
+from typing import Any
 
+import jsonschema
+from jsonschema.exceptions import best_match
+
+from scanner.errors import ReportError
 from scanner.model import (
     JSON,
+    SCHEMA_VERSION,
     Attributed,
+    Attribution,
+    Category,
+    Consumer,
     Finding,
+    Identity,
     ModuleCall,
     Person,
     Provisioner,
     Report,
+    Repository,
     ScanError,
+    Severity,
     Waiver,
+    WaiverStatus,
 )
 
 
@@ -131,3 +146,83 @@ def _waiver(waiver: Waiver) -> dict[str, JSON]:
 
 def _error(error: ScanError) -> dict[str, JSON]:
     return {"path": error.path, "line": error.line, "message": error.message}
+
+
+def from_json(text: str, source: str = "report") -> Report:
+    """A report written by `render`, validated against the schema. Raises ReportError."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ReportError(f"{source}: not valid JSON (line {error.lineno})") from None
+    version = document.get("schema_version") if isinstance(document, dict) else None
+    if isinstance(document, dict) and version != SCHEMA_VERSION:
+        raise ReportError(f"{source}: report format version {version!r} is not supported; "
+                          f"this nhi reads version {SCHEMA_VERSION}")  # fmt: skip
+    problem = best_match(_validator().iter_errors(document))
+    if problem is not None:
+        path = "/" + "/".join(str(part) for part in problem.absolute_path)
+        raise ReportError(f"{source}: {path}: {problem.message[:200]}")
+    repository = document["repository"]
+    return Report(
+        tool_version=document["tool"]["version"],
+        repository=Repository(
+            name=repository["name"], commit=repository["commit"], shallow=repository["shallow"]
+        ),
+        subjects=tuple(_read_subject(item) for item in document["identities"]),
+        modules=tuple(ModuleCall(**item) for item in document.get("modules", [])),
+        findings=tuple(_read_finding(item) for item in document["findings"]),
+        errors=tuple(ScanError(**item) for item in document["errors"]),
+        waivers=tuple(
+            WaiverStatus(waiver=_read_waiver(item), status=item["status"], detail=item["detail"])
+            for item in document.get("waivers", [])
+        ),
+    )
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(resources.files("scanner").joinpath("schemas/report.schema.json")
+                        .read_text("utf-8"))  # fmt: skip
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _read_subject(item: dict[str, Any]) -> Attributed:
+    provisioner = item["provisioner"]
+    return Attributed(
+        identity=Identity(
+            scanner=item["scanner"], kind=item["kind"], category=Category(item["category"]),
+            name=item["name"], path=item["path"], line=item["line"], end_line=item["end_line"],
+            pointer=item["id"].partition("#")[2], anchor_line=item["line"],
+            attributes=item["attributes"], declared_owners=tuple(item["declared_owners"]),
+            consumers=tuple(Consumer(kind=c["kind"], ref=c["ref"]) for c in item["consumers"]),
+        ),
+        attribution=Attribution(
+            provisioner=None if provisioner is None else Provisioner(
+                name=provisioner["name"], email=provisioner["email"],
+                commit=provisioner["commit"], date=provisioner["date"],
+                uncommitted=provisioner["uncommitted"], confidence=provisioner["confidence"],
+                evidence=tuple(provisioner["evidence"]),
+                co_authors=tuple(provisioner.get("co_authors", ()))),
+            owners=tuple(item["owners"]), owners_source=item["owners_source"],
+            last_modified_by=_read_person(item.get("last_modified_by")),
+            contributors=tuple(p for p in map(_read_person, item.get("contributors", [])) if p),
+        ),
+    )  # fmt: skip
+
+
+def _read_person(item: dict[str, Any] | None) -> Person | None:
+    return None if item is None else Person(**item)
+
+
+def _read_finding(item: dict[str, Any]) -> Finding:
+    waiver = item.get("waiver")
+    return Finding(rule=item["rule"], severity=Severity[item["severity"].upper()],
+                   identity=item["identity"], path=item["path"], line=item["line"],
+                   message=item["message"], status=item.get("status", "open"),
+                   waiver=None if waiver is None else _read_waiver(waiver))  # fmt: skip
+
+
+def _read_waiver(item: dict[str, Any]) -> Waiver:
+    return Waiver(rules=tuple(item["rules"]), owner=item["owner"], expires=item["expires"],
+                  reason=item["reason"], source=item["source"], identity=item["identity"],
+                  paths=tuple(item["paths"]))  # fmt: skip

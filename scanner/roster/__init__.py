@@ -29,6 +29,12 @@ def normalise(reference: str) -> str:
     return f"@{match[1]}" if match else value
 
 
+def _member(reference: str) -> str:
+    """A team member as written in --teams: an email, `@login` or a bare login."""
+    value = normalise(reference)
+    return value if "@" in value else f"@{value}"
+
+
 class Roster:
     """Merged rosters with lookups by email, GitHub login and IdP id, plus teams."""
 
@@ -42,7 +48,7 @@ class Roster:
         self._index: dict[str, str] = {}
         for person in people:
             self._add(person)
-        self._teams = {team.lower(): [normalise(m) for m in members]
+        self._teams = {team.lower(): [_member(m) for m in members]
                        for team, members in (teams or {}).items()}  # fmt: skip
         self._aliases = {normalise(k): normalise(v) for k, v in (people_map or {}).items()}
 

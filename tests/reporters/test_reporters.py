@@ -106,3 +106,36 @@ def test_markdown_summary_stays_under_one_mebibyte(sample_report) -> None:
     out = REPORTERS["markdown"].render(dataclasses.replace(sample_report, findings=many))
     assert len(out.encode()) < 1024 * 1024
     assert "more findings are not shown, to stay under GitHub's 1 MiB summary limit" in out
+
+
+def test_json_round_trip(sample_report) -> None:
+    import dataclasses
+
+    from scanner.reporters.json import from_json, render
+
+    again = from_json(render(sample_report))
+    assert render(again) == render(sample_report)
+    assert again.subjects == sample_report.subjects
+    assert again.findings == sample_report.findings
+    assert again == dataclasses.replace(sample_report, policies=())  # rules are not in JSON
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", "r.json: not valid JSON (line 1)"),
+        (
+            '{"schema_version": 2}',
+            "r.json: report format version 2 is not supported; this nhi reads version 1",
+        ),
+        ('{"schema_version": 1}', "r.json: /: 'tool' is a required property"),
+        ("[]", "r.json: /: [] is not of type 'object'"),
+    ],
+)
+def test_bad_reports_are_explained(text: str, message: str) -> None:
+    from scanner.errors import ReportError
+    from scanner.reporters.json import from_json
+
+    with pytest.raises(ReportError) as caught:
+        from_json(text, "r.json")
+    assert str(caught.value) == message
