@@ -16,7 +16,8 @@ from dataclasses import dataclass
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 MAX_BYTES = 3 * 1024 * 1024
 
-_USER = r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+# Enterprise Managed Users' handles carry an underscore and a short code (@mona_octocorp).
+_USER = r"@[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?"
 _TEAM = r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9_.-]+"
 _EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 _OWNER = re.compile(f"^(?:{_TEAM}|{_USER}|{_EMAIL})$")

@@ -66,6 +66,7 @@ def test_github_documentation_examples(path: str, line: int, owners: tuple[str, 
         ("infra/iam.tf @a\n", "x/infra/iam.tf", None),  # a middle slash anchors it
         ("iam.tf @a\n", "x/infra/iam.tf", ("@a",)),
         ("? @a\n", "x", ("@a",)),
+        ("*.tf @mona_octocorp\n", "main.tf", ("@mona_octocorp",)),  # an EMU handle
     ],
 )
 def test_pattern_semantics(rules: str, path: str, expected: tuple[str, ...] | None) -> None:
