@@ -258,7 +258,19 @@ def demo(folder: Path | None) -> int:
 )
 @click.option("--default-owner", metavar="EMAIL", help="Who decides when nobody else can.")
 @click.option(
-    "--format", "fmt", default="text", show_default=True, type=click.Choice(["csv", "json", "text"])
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="nhi-inventory.sqlite",
+    show_default=True,
+    help="The SQLite inventory this run is recorded in.",
+)
+@click.option("--no-db", is_flag=True, help="Record nothing: no inventory, no history.")
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["csv", "json", "markdown", "text"]),
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
 def aggregate_command(
@@ -269,18 +281,49 @@ def aggregate_command(
     people_map: Path | None,
     as_of: datetime.datetime | None,
     default_owner: str | None,
+    db: Path,
+    no_db: bool,
     fmt: str,
     output: Path | None,
 ) -> int:
     """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
-    from scanner import collect
+    from scanner import collect, inventory
     from scanner.aggregate_output import RENDERERS
 
+    day = (as_of or datetime.datetime.now()).date()
     result = collect.run(reports, rosters, roster_format=roster_format, teams=teams,
-                         people_map=people_map, as_of=(as_of or datetime.datetime.now()).date(),
-                         default_owner=default_owner)  # fmt: skip
-    _emit(RENDERERS[fmt](result), output)
+                         people_map=people_map, as_of=day, default_owner=default_owner)  # fmt: skip
+    history = None if no_db else inventory.record(db, result, day)
+    _emit(RENDERERS[fmt](result, history), output)
     return EXIT_FINDINGS if result.orphans else EXIT_OK
+
+
+@cli.command("inventory")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="nhi-inventory.sqlite",
+    show_default=True,
+)
+@click.option("--person", metavar="EMAIL", help="Identities this person provisioned or owns.")
+@click.option("--kind", help="Only this kind (e.g. aws_iam_access_key).")
+@click.option("--repo", "repository", metavar="OWNER/NAME", help="Only this repository.")
+@click.option("--orphaned", is_flag=True, help="Only identities orphaned now.")
+@click.option(
+    "--format", "fmt", default="text", show_default=True, type=click.Choice(["csv", "json", "text"])
+)
+def inventory_command(
+    db: Path, person: str | None, kind: str | None, repository: str | None, orphaned: bool,
+    fmt: str,
+) -> int:  # fmt: skip
+    """Query the inventory: what does alice own, which access keys are orphaned in repo X?"""
+    from scanner import inventory
+    from scanner.inventory_output import RENDERERS
+
+    entries = inventory.query(db, person=person, kind=kind, repository=repository,
+                              orphaned=orphaned)  # fmt: skip
+    _emit(RENDERERS[fmt](entries), None)
+    return EXIT_OK
 
 
 @cli.group()
