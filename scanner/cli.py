@@ -20,6 +20,7 @@ import click
 from scanner import __version__, git
 from scanner.errors import ConfigError, PolicyError, ScannerError
 from scanner.model import Report, Severity
+from scanner.roster import ROSTER_FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 ISSUES_URL = "https://github.com/nhi-scanner/nhi-scanner/issues"
@@ -226,12 +227,11 @@ def demo(folder: Path | None) -> int:
 
 
 @cli.command("aggregate")
-@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("reports", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--roster",
     "rosters",
     multiple=True,
-    required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="An IdP export (Okta, Entra ID, Google, SCIM or CSV). Repeatable.",
 )
@@ -239,7 +239,7 @@ def demo(folder: Path | None) -> int:
     "--roster-format",
     default="auto",
     show_default=True,
-    type=click.Choice(["auto", "csv", "entra", "entra-csv", "google", "okta", "okta-csv", "scim"]),
+    type=click.Choice(["auto", *sorted(ROSTER_FORMATS)]),
 )
 @click.option(
     "--teams",
@@ -273,28 +273,82 @@ def demo(folder: Path | None) -> int:
     type=click.Choice(["csv", "json", "markdown", "text"]),
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--github-org", metavar="ORG", help="Collect reports from this organisation "
+              "(token from GITHUB_TOKEN).")  # fmt: skip
+@click.option("--github-url", default="https://api.github.com", show_default=True,
+              help="API URL (GitHub Enterprise Server: https://HOST/api/v3).")  # fmt: skip
+@click.option("--artifact-name", default="nhi-report", show_default=True,
+              help="The report artifact each repository's workflow uploads.")  # fmt: skip
+@click.option("--include-archived", is_flag=True, help="Also archived repositories.")
+@click.option("--include-forks", is_flag=True, help="Also forks.")
+@click.option("--clone-missing", is_flag=True, help="Clone and scan repositories with no "
+              "report artifact.")  # fmt: skip
+@click.option("--jobs", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Repositories cloned and scanned at once.")  # fmt: skip
+@click.option("--reports-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep collected reports here (default: a temporary folder).")  # fmt: skip
+@click.option("--list-repos", is_flag=True, help="Print the job matrix for --shards and exit.")
+@click.option("--shards", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--shard", type=click.IntRange(min=0), help="Collect only this shard (0-based).")
+@click.option("--collect-only", is_flag=True, help="Collect reports into --reports-dir; no "
+              "aggregation (a shard job).")  # fmt: skip
+@click.option("--open-issues", is_flag=True, help="Open or update one issue per repository "
+              "listing its orphans; close it when none is left.")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="With --open-issues: print the actions only.")
 def aggregate_command(
-    reports: tuple[Path, ...],
-    rosters: tuple[Path, ...],
-    roster_format: str,
-    teams: Path | None,
-    people_map: Path | None,
-    as_of: datetime.datetime | None,
-    default_owner: str | None,
-    db: Path,
-    no_db: bool,
-    fmt: str,
-    output: Path | None,
-) -> int:
+    reports: tuple[Path, ...], rosters: tuple[Path, ...], roster_format: str,
+    teams: Path | None, people_map: Path | None, as_of: datetime.datetime | None,
+    default_owner: str | None, db: Path, no_db: bool, fmt: str, output: Path | None,
+    github_org: str | None, github_url: str, artifact_name: str, include_archived: bool,
+    include_forks: bool, clone_missing: bool, jobs: int, reports_dir: Path | None,
+    list_repos: bool, shards: int, shard: int | None, collect_only: bool, open_issues: bool,
+    dry_run: bool,
+) -> int:  # fmt: skip
     """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
-    from scanner import collect, inventory
+    import json
+    import tempfile
+
+    from scanner import collect, inventory, notify
     from scanner.aggregate_output import RENDERERS
 
+    gh = None if github_org is None else collect.GitHubOptions(
+        org=github_org, token=os.environ.get("GITHUB_TOKEN") or None, base_url=github_url,
+        artifact=artifact_name, archived=include_archived, forks=include_forks,
+        clone_missing=clone_missing, jobs=jobs, shard=shard, shards=shards)  # fmt: skip
+    if (list_repos or collect_only or open_issues) and gh is None:
+        raise ConfigError("--list-repos, --collect-only and --open-issues need --github-org")
+    if gh is not None and list_repos:
+        click.echo(json.dumps(collect.matrix(gh)))
+        return EXIT_OK
+    paths, failures = list(reports), []
+    if gh is not None:
+        folder = reports_dir or Path(tempfile.mkdtemp(prefix="nhi-reports-"))
+        got = collect.from_github(gh, folder, lambda name: click.echo(f"nhi: {name}", err=True))
+        paths, failures = paths + list(got.reports), list(got.failures)
+        for name, reason in failures:
+            click.echo(f"nhi: {name}: {reason}", err=True)
+        if collect_only:
+            click.echo(f"nhi: {len(got.reports)} reports in {folder}, {len(got.missing)} "
+                       f"repositories without one, {len(failures)} failed", err=True)  # fmt: skip
+            return EXIT_OK
+    if not rosters:
+        raise ConfigError("give at least one --roster")
     day = (as_of or datetime.datetime.now()).date()
-    result = collect.run(reports, rosters, roster_format=roster_format, teams=teams,
-                         people_map=people_map, as_of=day, default_owner=default_owner)  # fmt: skip
+    result, roster = collect.run(paths, rosters, roster_format=roster_format, teams=teams,
+                                 people_map=people_map, as_of=day, default_owner=default_owner,
+                                 github=gh, failures=failures)  # fmt: skip
     history = None if no_db else inventory.record(db, result, day)
     _emit(RENDERERS[fmt](result, history), output)
+    if gh is not None and open_issues:
+        client = collect.organisation(gh)
+        touched = [o.repository for o in result.orphans]
+        touched += [r.repository for r in (history.resolved if history else ())]
+        actions, problems = notify.sync_all(client.repository, result.orphans, touched,
+                                            collect.logins(roster), dry_run=dry_run)  # fmt: skip
+        for action in actions:
+            click.echo(f"nhi: {'would ' if dry_run else ''}{action.describe()}", err=True)
+        for name, reason in problems:
+            click.echo(f"nhi: {name}: cannot update its issue: {reason}", err=True)
     return EXIT_FINDINGS if result.orphans else EXIT_OK
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from scanner import policy
+from scanner import github_org, policy
 from scanner.aggregate import Aggregate, aggregate
 from scanner.errors import ReportError, RosterError
 from scanner.model import Report
@@ -20,16 +21,24 @@ from scanner.roster import Roster, parse
 
 def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str = "auto",
         teams: Path | None = None, people_map: Path | None = None,
-        as_of: datetime.date, default_owner: str | None = None) -> Aggregate:  # fmt: skip
+        as_of: datetime.date, default_owner: str | None = None,
+        github: GitHubOptions | None = None,
+        failures: Iterable[tuple[str, str]] = ()) -> tuple[Aggregate, Roster]:  # fmt: skip
+    """Read everything, then aggregate; `failures` (repositories GitHub could not give us)
+    are listed with the rejected reports."""
     good, rejected = read_reports(reports)
+    rejected = [*failures, *rejected]
     if not good:
         reasons = "; ".join(f"{source}: {reason}" for source, reason in rejected) or "none given"
         raise ReportError(f"no report could be read ({reasons})")
     people = [p for path in rosters for p in parse(_read(path, RosterError), str(path), as_of,
                                                    roster_format)]  # fmt: skip
-    roster = Roster(people, teams=_mapping(teams), people_map=_mapping(people_map))
+    team_members = _mapping(teams)
+    if github is not None:
+        team_members = {**teams_from_github(github, good), **team_members}
+    roster = Roster(people, teams=team_members, people_map=_mapping(people_map))
     org = [p for p in policy.builtin() if p.scope == "org"]
-    return aggregate(good, roster, org, rejected, default_owner)
+    return aggregate(good, roster, org, rejected, default_owner), roster
 
 
 def read_reports(paths: Iterable[Path]) -> tuple[list[Report], list[tuple[str, str]]]:
@@ -66,3 +75,78 @@ def _mapping(path: Path | None) -> dict[str, Any]:
     if not isinstance(document, Mapping):
         raise RosterError(f"{path}: expected a mapping")
     return dict(document)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GitHubOptions:
+    """What `--github-org` and its companions ask for."""
+
+    org: str
+    token: str | None
+    base_url: str
+    artifact: str
+    archived: bool
+    forks: bool
+    clone_missing: bool
+    jobs: int
+    shard: int | None
+    shards: int
+
+
+def from_github(options: GitHubOptions, folder: Path,
+                progress: Callable[[str], None] | None = None) -> github_org.Collected:  # fmt: skip
+    """Collect this shard's reports into `folder`: artifacts first, then clones if asked."""
+    org = organisation(options)
+    repos = org.repositories(archived=options.archived, forks=options.forks)
+    if options.shard is not None:
+        groups = github_org.shards(repos, options.shards)
+        chosen = set(groups[options.shard]) if options.shard < len(groups) else set()
+        repos = [r for r in repos if r.full_name in chosen]
+    collected = org.collect(repos, options.artifact, folder / "artifacts", progress)
+    if not (options.clone_missing and collected.missing):
+        return collected
+    scanned = github_org.clone_and_scan(collected.missing, folder / "clones", options.token,
+                                        options.jobs, _scan, progress)  # fmt: skip
+    return github_org.Collected(reports=collected.reports + scanned.reports, missing=(),
+                                failures=collected.failures + scanned.failures)  # fmt: skip
+
+
+def organisation(options: GitHubOptions) -> github_org.Organisation:
+    return github_org.Organisation(github_org.connect(options.token, options.base_url),
+                                   options.org, options.token)  # fmt: skip
+
+
+def logins(roster: Roster) -> Callable[[str], list[str]]:
+    """email -> the person's GitHub logins, for @mentions."""
+
+    def find(email: str) -> list[str]:
+        person = roster.person(email)
+        return sorted(person.logins) if person else []
+
+    return find
+
+
+def matrix(options: GitHubOptions) -> dict[str, list[dict[str, int]]]:
+    """A GitHub Actions job matrix: one entry per non-empty shard."""
+    org = organisation(options)
+    repos = org.repositories(archived=options.archived, forks=options.forks)
+    groups = github_org.shards(repos, options.shards)
+    return {"include": [{"shard": index, "repositories": len(names)}
+                        for index, names in enumerate(groups)]}  # fmt: skip
+
+
+def _scan(root: Path, name: str) -> str:
+    from scanner import pipeline, policy
+    from scanner.reporters.json import render
+
+    options = pipeline.Options(policies=policy.builtin(), repository_name=name)
+    return render(pipeline.scan(root, options=options))
+
+
+def teams_from_github(options: GitHubOptions, reports: Iterable[Report]) -> dict[str, list[str]]:
+    """Members of every `@org/team` the reports name as an owner."""
+    wanted = {owner for report in reports for subject in report.subjects
+              for owner in (*subject.attribution.owners, *subject.identity.declared_owners)
+              if owner.startswith("@") and "/" in owner}  # fmt: skip
+    org = organisation(options)
+    return org.team_members(wanted)
