@@ -71,7 +71,8 @@ _PLACEHOLDER = re.compile(
     r"dummy|example|sample|placeholder|secret|password|token|test|fake|redacted|"
     r"<[^>]*>|\[[^\]]*\]|your[_\- ].*|.*[_\-]here|enter[_\- ].*|insert[_\- ].*|"
     r".*x{3,}.*|.*\*{3,}.*|.*\.{3}|.*example(?:key)?|"
-    r".*(?:placeholder|change[_\-]?me|replace[_\-]?me|example[_\-]?key).*)$"
+    r".*(?:placeholder|change[_\-]?me|change[_\-]this|replace[_\-]?me|example[_\-]?key).*|"
+    r".*(?-i:[Yy]our[A-Z]).*)$"
 )
 # The password in a URL's userinfo: `scheme://user:PASSWORD@host`.
 _URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/\s:@]*:([^/\s@]+)@", re.IGNORECASE)
@@ -115,15 +116,26 @@ def detect(value: str) -> Match | None:
         if detector == "url_with_password":
             if url_password_state(candidate) != "literal":
                 return None
-        elif detector != "private_key" and _is_dummy(candidate):
+        elif _is_dummy(detector, candidate):
             return None
         return Match(detector, provider)
     return None
 
 
-def _is_dummy(candidate: str) -> bool:
-    """A token-shaped value typed by hand: a placeholder, or a tail of one or two characters."""
-    return bool(_PLACEHOLDER.fullmatch(candidate)) or len(set(candidate[-16:])) <= 3
+# What a hand-typed token or key body contains and a random one (almost) never does.
+_DUMMY = re.compile(
+    r"(?i)x{5,}|\*{3,}|\.{3}|[<>]|your[_\- ]|(?-i:[Yy]our[A-Z])|[_\-]here$|example(?:key)?$|"
+    r"placeholder|change[_\-]?(?:me|this)|replace[_\-]?me|insert[_\-]|paste[_\-]"
+)
+
+
+def _is_dummy(detector: str, candidate: str) -> bool:
+    """A value with a token's shape typed by hand (`ghp_xxxx...`, `sk-proj-aaaa...`), or a PEM
+    block around `...` or `YOUR_KEY_HERE`."""
+    if detector == "private_key":
+        body = re.sub(r"-----[A-Z ]+-----|\\n|\s", "", candidate)
+        return not body or bool(_DUMMY.search(body))
+    return bool(_DUMMY.search(candidate)) or len(set(candidate[-16:])) <= 3
 
 
 def url_password_state(value: str) -> str | None:
@@ -150,11 +162,13 @@ def value_state(value: str) -> str:
         return "empty"
     if _REFERENCE.search(stripped) or _PATH.match(stripped):
         return "reference"
+    if detect(stripped) is not None:  # a real token may hold `xxx` by chance
+        return "literal"
     if (
         _PLACEHOLDER.fullmatch(stripped)
         or url_password_state(stripped) == "placeholder"
         or (len(stripped) >= 4 and len(set(stripped)) == 1)  # `0000`, `aaaaaaaa`
-        or (_is_dummy(stripped) and any(p.fullmatch(stripped) for _, _, p in _SHAPES))
+        or any(p.fullmatch(stripped) and _is_dummy(d, stripped) for d, _, p in _SHAPES)
     ):
         return "placeholder"
     return "literal"

@@ -34,6 +34,7 @@ DETECT_CASES = [
     ("sk_live_51Hx9QwErTyUiOpAsDfGh", "stripe_secret_key"),
     ("sk_test_51Hx9QwErTyUiOpAsDfGh", None),
     ("rk_live_51Hx9QwErTyUiOpAsDfGh", "stripe_secret_key"),
+    ("sk_live_yourStripePrivateLiveKey", None),  # typed by hand
     ("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----", "private_key"),
     ("-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----", None),
     ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaSJ9.Xk3Lp9Qw7Er2Ty5Ui8Op", "jwt"),
@@ -100,7 +101,8 @@ def test_detect(value: str, detector: str | None) -> None:
         ("...", "placeholder"),
         ("[REDACTED]", "placeholder"), ("REPLACE_ME", "placeholder"),
         ("***REMOVED***", "placeholder"), ("dev-only-change-me", "placeholder"),
-        ("?", "placeholder"),
+        ("?", "placeholder"), ("change-this-password", "placeholder"),
+    ("YourSuperSecretKeyForJwt123", "placeholder"),
         ("0000", "placeholder"), ("AKIAIOSFODNN7EXAMPLE", "placeholder"),
         ("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "placeholder"),
         ("sk-proj-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "placeholder"),
