@@ -41,6 +41,18 @@ _SHAPES: tuple[tuple[str, str | None, re.Pattern[str]], ...] = tuple(
         ("databricks_token", "databricks", r"dapi[0-9a-f]{32}(?:-\d)?"),
         ("digitalocean_token", "digitalocean", r"do[por]_v1_[0-9a-f]{64}"),
         ("twilio_api_key", "twilio", r"SK[0-9a-fA-F]{32}"),
+        ("shopify_token", "shopify", r"shp(?:at|ca|pa|ss)_[0-9a-fA-F]{32}"),
+        ("linear_api_key", "linear", r"lin_api_[A-Za-z0-9]{40}"),
+        (
+            "slack_webhook_url",
+            "slack",
+            r"https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,}/[A-Za-z0-9/_\-]{10,}",
+        ),
+        (
+            "discord_webhook_url",
+            "discord",
+            r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{5,}/[A-Za-z0-9_\-]{40,}",
+        ),
         ("private_key", None, r"-----BEGIN[A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*"),
         ("jwt", None, r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"),
         # A password that is itself a reference (`:${DB_PASSWORD}@`) is not a secret.
@@ -52,18 +64,27 @@ _REFERENCE = re.compile(
     r"\$\{\{?\s*[^}]+\}\}?|\$[A-Za-z_][A-Za-z0-9_]*|\{env:[^}]+\}|"
     r"(?:vault|op|aws-sm|gcp-sm|azure-kv|secretsmanager)://\S+"
 )
+# `***REMOVED***` is what history scrubbers leave; values ending in EXAMPLE or EXAMPLEKEY are
+# the AWS documentation's sample keys (AKIAIOSFODNN7EXAMPLE).
 _PLACEHOLDER = re.compile(
-    r"(?i)^(?:x{3,}|\*{3,}|\.{3,}|-+|changeme|change[_-]?me|replace[_-]?me|todo|tbd|none|null|"
+    r"(?i)^(?:x{3,}|\.{3,}|-+|\?+|changeme|change[_-]?me|replace[_-]?me|todo|tbd|none|null|"
     r"dummy|example|sample|placeholder|secret|password|token|test|fake|redacted|"
     r"<[^>]*>|\[[^\]]*\]|your[_\- ].*|.*[_\-]here|enter[_\- ].*|insert[_\- ].*|"
-    r".*x{3,}.*|.*\.{3}|.*(?:placeholder|changeme|replace[_\-]?me|example[_\-]?key).*)$"
+    r".*x{3,}.*|.*\*{3,}.*|.*\.{3}|.*example(?:key)?|"
+    r".*(?:placeholder|change[_\-]?me|change[_\-]this|replace[_\-]?me|example[_\-]?key).*|"
+    r".*(?-i:[Yy]our[A-Z]).*)$"
 )
+# The password in a URL's userinfo: `scheme://user:PASSWORD@host`.
+_URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/\s:@]*:([^/\s@]+)@", re.IGNORECASE)
+_PLACEHOLDER_PASSWORDS = frozenset({"pass", "passwd", "pwd", "pw", "pass123", "password123"})
 _CREDENTIAL_NAME = re.compile(
     r"(?i)(?:^|[_\-.])(?:api[_\-]?key|apikey|access[_\-]?key(?:[_\-]id)?|secret(?:[_\-]?key)?|"
-    r"token|password|passwd|pwd|private[_\-]?key|client[_\-]?secret|credentials?|auth|"
-    r"bearer|dsn|connection[_\-]?string|webhook[_\-]?url|"
+    r"token|password|passwd|pwd|pass|pass[_\-]?phrase|pat|private[_\-]?key|client[_\-]?secret|"
+    r"credentials?|auth|bearer|dsn|connection[_\-]?string|webhook[_\-]?url|"
     r"(?:signing|encryption|master|session|license|jwt|hmac|webhook|app|service[_\-]?role|"
-    r"admin|server|root|deploy|management)[_\-]?key)$"
+    r"admin|server|root|deploy|management|credentials?)[_\-]?key)$"
+    # `SERPAPI_KEY`, `OPENAIAPIKEY`: an API key whatever is glued before it.
+    r"|api[_\-]?key$"
 )
 _PROVIDER_NAMES = (
     ("github", "github"), ("gh_", "github"), ("gitlab", "gitlab"), ("openai", "openai"),
@@ -75,16 +96,60 @@ _PROVIDER_NAMES = (
     ("cloudflare", "cloudflare"), ("twilio", "twilio"), ("sendgrid", "sendgrid"),
     ("npm", "npm"), ("docker", "docker"), ("hf_", "huggingface"), ("huggingface", "huggingface"),
     ("brave", "brave"), ("tavily", "tavily"), ("exa", "exa"), ("firecrawl", "firecrawl"),
+    ("cohere", "cohere"), ("openrouter", "openrouter"), ("groq", "groq"), ("mistral", "mistral"),
+    ("telegram", "telegram"), ("discord", "discord"), ("cloudinary", "cloudinary"),
+    ("shopify", "shopify"), ("mongo", "mongodb"), ("redis", "redis"),
 )  # fmt: skip
 
 
 def detect(value: str) -> Match | None:
-    """The known secret shape of a literal value, if it has one."""
+    """The known secret shape of a literal value, if it has one.
+
+    A value shaped like a token but filled in by hand (`ghp_xxxx...`, `sk-proj-aaaa...`,
+    `AKIA...EXAMPLE`) and a URL whose password is a placeholder (`user:password@`) are not
+    secrets: they are what example files are full of.
+    """
     candidate = value.strip()
     for detector, provider, pattern in _SHAPES:
-        if pattern.fullmatch(candidate):
-            return Match(detector, provider)
+        if not pattern.fullmatch(candidate):
+            continue
+        if detector == "url_with_password":
+            if url_password_state(candidate) != "literal":
+                return None
+        elif _is_dummy(detector, candidate):
+            return None
+        return Match(detector, provider)
     return None
+
+
+# What a hand-typed token or key body contains and a random one (almost) never does.
+_DUMMY = re.compile(
+    r"(?i)x{5,}|\*{3,}|\.{3}|[<>]|your[_\- ]|(?-i:[Yy]our[A-Z])|[_\-]here$|example(?:key)?$|"
+    r"placeholder|change[_\-]?(?:me|this)|replace[_\-]?me|insert[_\-]|paste[_\-]"
+)
+
+
+def _is_dummy(detector: str, candidate: str) -> bool:
+    """A value with a token's shape typed by hand (`ghp_xxxx...`, `sk-proj-aaaa...`), or a PEM
+    block around `...` or `YOUR_KEY_HERE`."""
+    if detector == "private_key":
+        body = re.sub(r"-----[A-Z ]+-----|\\n|\s", "", candidate)
+        return not body or bool(_DUMMY.search(body))
+    return bool(_DUMMY.search(candidate)) or len(set(candidate[-16:])) <= 3
+
+
+def url_password_state(value: str) -> str | None:
+    """The state of the password in a URL's userinfo (`reference`, `placeholder`, `literal`),
+    or None when the value is not a URL with a password."""
+    found = _URL_PASSWORD.match(value.strip())
+    if found is None:
+        return None
+    password = found[1]
+    if _REFERENCE.search(password) or password.startswith(("$", "%", "{")):
+        return "reference"
+    if password.lower() in _PLACEHOLDER_PASSWORDS or _PLACEHOLDER.fullmatch(password):
+        return "placeholder"
+    return "literal"
 
 
 _PATH = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\)[^\s]*$")
@@ -97,7 +162,14 @@ def value_state(value: str) -> str:
         return "empty"
     if _REFERENCE.search(stripped) or _PATH.match(stripped):
         return "reference"
-    if _PLACEHOLDER.fullmatch(stripped):
+    if detect(stripped) is not None:  # a real token may hold `xxx` by chance
+        return "literal"
+    if (
+        _PLACEHOLDER.fullmatch(stripped)
+        or url_password_state(stripped) == "placeholder"
+        or (len(stripped) >= 4 and len(set(stripped)) == 1)  # `0000`, `aaaaaaaa`
+        or any(p.fullmatch(stripped) and _is_dummy(d, stripped) for d, _, p in _SHAPES)
+    ):
         return "placeholder"
     return "literal"
 
@@ -111,6 +183,12 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NOT_CREDENTIAL = re.compile(
     r"(?i)(?:^|_)(?:token_(?:url|uri|endpoint|expiry|expires|ttl|type|file|path)|"
     r"(?:key|token)_(?:id|name|file|path|length|prefix)|auth_(?:url|uri|domain|type|mode|host))$"
+)
+# Feature flags (`DISABLE_AUTH`, `AUTH_TOKEN_REQUIRED`) switch a credential on or off; they are
+# not one.
+_FLAG = re.compile(
+    r"(?i)^(?:enable|disable|enabled|disabled|require|skip|use|allow|no|is|has|should)_|"
+    r"_(?:enable|disable|enabled|disabled|required|optional)$"
 )
 
 
@@ -128,7 +206,7 @@ def is_credential_name(name: str) -> bool:
         return True
     if snake.upper().startswith(PUBLIC_PREFIXES):
         return False
-    if _NOT_CREDENTIAL.search(snake):
+    if _NOT_CREDENTIAL.search(snake) or _FLAG.search(snake):
         return False
     return bool(_CREDENTIAL_NAME.search(snake)) or snake.lower() in (
         "authorization",

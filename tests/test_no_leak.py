@@ -10,6 +10,7 @@ in REPORTERS are picked up automatically.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,16 @@ SECRETS = {
     "huggingface": "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",
     "sendgrid": "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",
     "entropy_env": "Tz6Rw1Qx8Lp3Vm7Kc2Nb5Hy9Jd",
+    "pypi": "pypi-AgEIcHlwaS5vcmcQm7Xr2Lp9Vn4Tz8Wc1Yb6Hd3Jf5Kg0Sa7Ex2Qu9Io4Pa6Sd1Fg3Hj",
+    "databricks": "dapi7c1e9a3f5b2d8e4a6c0f9b1d3e5a7c2f",
+    "digitalocean": "dop_v1_3a9f1c7e5b2d8a4c6e0f9b1d3a5c7e2f4b6d8a0c1e3f5a7b9d2c4e6f8a1b3c5d",
+    "twilio": "SK4f2a9c7e1b5d3f8a0c6e2b9d4f7a1c3e",
+    "shopify": "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",
+    "linear": "lin_api_Wq7Er2Ty9Ui4Op1As6Df3Gh8Jk5Lz0Xc2Vb7Nm4Q",
+    # Webhook URLs: the secret is the path after the service's public prefix.
+    "slack_webhook": "T7QX2LM4P/B9RZ3KN5W/Hq4Wm8Xp2Zr6Lt0Vk3Nc7Bd",
+    "discord_webhook": "948271635501827364/Zr5Lt9Vk2Nc6Bd0Js4Hq8Wm1Xp3Qy7Ue5Io9Pa2Sd6Fg0Hj4Kl8",
+    "workflow_webhook": "T3KD9WQ2X/B6PL4ZN8R/Vn2Bc7Xz5Lk9Jh3Gf1Ds6Aq",
     "mcp_env": "ghp_M3nB6vC9xZ2lK5jH8gF1dS4aP7oI0uY3tR6e",
     "mcp_header": "sk-proj-Aq1Sw2De3Fr4Gt5Hy6Ju7Ki8Lo9Pz0Xm",
     "mcp_flag": "Zq5Xw8Ec1Rv4Tb7Yn0Um3Ik6Ol",
@@ -55,6 +66,7 @@ SECRETS = {
     "bad_env": "Unterminated-Secret-5Xq9Lm",
     "codeowners": "ghp_C0d30wn3rs5Xq9Lm2Vt7Rk4Wz8Np1Hc6Jd3",
 }
+SLACK = "https://hooks.slack.com/services/"
 
 
 def plant(root: Path) -> None:
@@ -71,6 +83,11 @@ def plant(root: Path) -> None:
             f"DATABASE_URL=postgres://app:{s['dsn_password']}@db:5432/app\n"
             f"SUPABASE_TOKEN={s['supabase']}\nNPM_TOKEN={s['npm']}\nHF_TOKEN={s['huggingface']}\n"
             f"SENDGRID_API_KEY={s['sendgrid']}\nCLIENT_SECRET={s['entropy_env']}\n"
+            f"PYPI_TOKEN={s['pypi']}\nDATABRICKS_TOKEN={s['databricks']}\n"
+            f"DIGITALOCEAN_TOKEN={s['digitalocean']}\nTWILIO_API_KEY={s['twilio']}\n"
+            f"SHOPIFY_TOKEN={s['shopify']}\nLINEAR_API_KEY={s['linear']}\n"
+            f"SLACK_WEBHOOK_URL={SLACK}{s['slack_webhook']}\n"
+            f"ALERTS_HOOK=https://discord.com/api/webhooks/{s['discord_webhook']}\n"
         ),
         "broken.env": f'GOOD=1\nBROKEN_SECRET="{s["bad_env"]}\n',
         ".mcp.json": json.dumps(
@@ -99,7 +116,8 @@ def plant(root: Path) -> None:
         "broken/.codex/config.toml": f'[mcp_servers.x]\ntoken = "{s["bad_toml"]}\n',
         ".cursor/mcp.json": '{"mcpServers": {"x": {"env": {"T": "' + s["bad_json"] + '" "oops"}}}}',
         ".github/workflows/ci.yml": (
-            f"on: push\nenv:\n  AWS_ACCESS_KEY_ID: {s['workflow_env']}\njobs:\n  test:\n"
+            f"on: push\nenv:\n  AWS_ACCESS_KEY_ID: {s['workflow_env']}\n"
+            f"  SLACK_WEBHOOK_URL: {SLACK}{s['workflow_webhook']}\njobs:\n  test:\n"
             f"    runs-on: ubuntu-latest\n    services:\n      db:\n        image: postgres\n"
             f"        env:\n          POSTGRES_PASSWORD: {s['workflow_service']}\n"
             f"    steps:\n      - uses: some/action@v1\n        with:\n"
@@ -132,13 +150,20 @@ def leaks(text: str) -> list[tuple[str, str]]:
     ]
 
 
+# The checkout under test, first on the child's path: run from another folder, `-m scanner`
+# would otherwise import whichever copy is installed in the environment.
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
 def nhi(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    path = os.pathsep.join(filter(None, [str(CHECKOUT), os.environ.get("PYTHONPATH")]))
     return subprocess.run(
         [sys.executable, "-m", "scanner", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "PYTHONPATH": path},
     )
 
 
@@ -192,6 +217,15 @@ def test_every_planted_kind_was_found(planted: Path) -> None:
         (".env", "HF_TOKEN"): "huggingface_token",
         (".env", "SENDGRID_API_KEY"): "sendgrid_api_key",
         (".env", "CLIENT_SECRET"): "high_entropy",
+        (".env", "PYPI_TOKEN"): "pypi_token",
+        (".env", "DATABRICKS_TOKEN"): "databricks_token",
+        (".env", "DIGITALOCEAN_TOKEN"): "digitalocean_token",
+        (".env", "TWILIO_API_KEY"): "twilio_api_key",
+        (".env", "SHOPIFY_TOKEN"): "shopify_token",
+        (".env", "LINEAR_API_KEY"): "linear_api_key",
+        (".env", "SLACK_WEBHOOK_URL"): "slack_webhook_url",
+        (".env", "ALERTS_HOOK"): "discord_webhook_url",
+        (".github/workflows/ci.yml", "SLACK_WEBHOOK_URL"): "slack_webhook_url",
         (".github/workflows/ci.yml", "AWS_ACCESS_KEY_ID"): "aws_access_key_id",
         (".github/workflows/ci.yml", "POSTGRES_PASSWORD"): "high_entropy",
         (".github/workflows/ci.yml", "token"): "github_token",

@@ -6,40 +6,84 @@ import pytest
 
 from scanner import secrets
 
+DETECT_CASES = [
+    ("AKIA2OGYBAH6RL5KXW7Q", "aws_access_key_id"),
+    ("AKIA2OGYBAH6RL5KXW7", None),  # one character short
+    ("AKIAIOSFODNN7EXAMPLE", None),  # the AWS documentation's sample key
+    ("ASIAY34FZKBOKMUTVV7A", "aws_access_key_id"),
+    ("ghp_R7tK2mQ9vX4bN8cL1wZ6hJ3pF5sD0gY2aE7q", "github_token"),
+    ("ghp_short", None),
+    ("ghs_R7tK2mQ9vX4bN8cL1wZ6hJ3pF5sD0gY2aE7q", "github_token"),
+    ("ghx_R7tK2mQ9vX4bN8cL1wZ6hJ3pF5sD0gY2aE7q", None),  # no such GitHub prefix
+    ("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", None),  # typed over
+    ("github_pat_11ABCDEFG0aBcDeFgHiJkL_MnOpQrStUvWxYz0123456789", "github_fine_grained_pat"),
+    ("github_pat_short", None),
+    ("glpat-Vb7nQ2xL9mK4pR8sT1wZ", "gitlab_token"),
+    ("glpat-short", None),
+    ("glpat-xxxxxxxxxxxxxxxxxxxx", None),
+    ("xoxb-9283746501-QpWmZrTxYvUs", "slack_token"),
+    ("xoxz-9283746501-QpWmZrTxYvUs", None),
+    ("sk-ant-api03-Qw7Er9Ty2Ui4Op6As8Df1Gh3Jk5Lz", "anthropic_api_key"),
+    ("sk-ant-xxxx", None),
+    ("sk-proj-Zq9XwV8uT7sR6qP5oN4mL3kJ2iH1gF0e", "openai_api_key"),
+    ("sk-proj-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", None),  # one character repeated
+    ("sk-short", None),
+    ("sk-...", None),
+    ("AIzaSyD4nQ8x2Lm7Pk9Rt3Wv6Yb1Hc5Fj0Ge2Ks", "google_api_key"),
+    ("AIzaShort", None),
+    ("sk_live_51Hx9QwErTyUiOpAsDfGh", "stripe_secret_key"),
+    ("sk_test_51Hx9QwErTyUiOpAsDfGh", None),
+    ("rk_live_51Hx9QwErTyUiOpAsDfGh", "stripe_secret_key"),
+    ("sk_live_yourStripePrivateLiveKey", None),  # typed by hand
+    ("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----", "private_key"),
+    ("-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----", None),
+    ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaSJ9.Xk3Lp9Qw7Er2Ty5Ui8Op", "jwt"),
+    ("eyJhbGciOiJIUzI1NiJ9.payload", None),
+    ("postgres://app:Pg-pass@db:5432/app", "url_with_password"),
+    ("postgres://app@db:5432/app", None),
+    ("postgres://user:password@localhost/app", None),  # a placeholder password
+    ("postgres://app:${DB_PASSWORD}@db/app", None),  # a referenced password
+    (
+        "https://hooks.slack.com/services/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",
+        "slack_webhook_url",
+    ),
+    ("https://hooks.slack.com/services/", None),
+    (
+        "https://discord.com/api/webhooks/123456789012345678/Ab3Cd5Ef7Gh9Ij1Kl3Mn5Op7Qr9St1Uv3Wx5Yz7Ab9Cd1Ef3G",
+        "discord_webhook_url",
+    ),
+    ("https://discord.com/api/webhooks/123456789012345678", None),
+    ("sbp_9f3c2a7d1e5b8c4a6f0d2e9b7c1a5f3d8e6b4c2a", "supabase_access_token"),
+    ("sbp_9f3c2a7d1e5b8c4a6f0d2e9b7c1a5f3d8e6b4c2Z", None),  # not hex
+    ("npm_Qx7Lm2Pk9Rt3Wv6Yb1Hc5Fj0Ge2Ks4Nd8Azq", "npm_token"),
+    ("npm_Qx7Lm2Pk9Rt3Wv6Yb1Hc5Fj0Ge2Ks4Nd8Az", None),  # 35 characters
+    ("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", "huggingface_token"),
+    ("hf_QxLmPkRtWv", None),
+    ("dapi0123456789abcdef0123456789abcdef", "databricks_token"),
+    ("dapi0123456789abcdef0123456789abcdeg", None),  # not hex
+    (
+        "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",
+        "sendgrid_api_key",
+    ),
+    ("SG.Qw3Er5Ty7Ui9Op1As3Df5G", None),
+    (
+        "pypi-AgEIcHlwaS5vcmc" + "Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7Qw9Er1Ty3Ui5Op7",
+        "pypi_token",
+    ),
+    ("pypi-AgEIcHlwaS5vcmcShort", None),
+    ("dop_v1_" + "9f3c2a7d1e5b8c4a" * 4, "digitalocean_token"),
+    ("dop_v1_9f3c2a7d1e5b8c4a", None),
+    ("SK0123456789abcdef0123456789abcdef", "twilio_api_key"),
+    ("SK0123456789abcdef", None),
+    ("shpat_0123456789abcdef0123456789abcdef", "shopify_token"),
+    ("shpat_0123456789abcdefg", None),
+    ("lin_api_Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7Q", "linear_api_key"),
+    ("lin_api_short", None),
+    ("hello world", None),
+]
 
-@pytest.mark.parametrize(
-    ("value", "detector"),
-    [
-        ("AKIAIOSFODNN7EXAMPLE", "aws_access_key_id"),
-        ("AKIAIOSFODNN7EXAMPL", None),  # one character short
-        ("ASIAY34FZKBOKMUTVV7A", "aws_access_key_id"),
-        ("ghp_R7tK2mQ9vX4bN8cL1wZ6hJ3pF5sD0gY2aE7q", "github_token"),
-        ("ghp_short", None),
-        ("github_pat_11ABCDEFG0aBcDeFgHiJkL_MnOpQrStUvWxYz0123456789", "github_fine_grained_pat"),
-        ("glpat-Vb7nQ2xL9mK4pR8sT1wZ", "gitlab_token"),
-        ("glpat-short", None),
-        ("xoxb-9283746501-QpWmZrTxYvUs", "slack_token"),
-        ("xoxz-9283746501-QpWmZrTxYvUs", None),
-        ("sk-ant-api03-Qw7Er9Ty2Ui4Op6As8Df1Gh3Jk5Lz", "anthropic_api_key"),
-        ("sk-proj-Zq9XwV8uT7sR6qP5oN4mL3kJ2iH1gF0e", "openai_api_key"),
-        ("sk-short", None),
-        ("AIzaSyD4nQ8x2Lm7Pk9Rt3Wv6Yb1Hc5Fj0Ge2Ks", "google_api_key"),
-        ("AIzaShort", None),
-        ("sk_live_51Hx9QwErTyUiOpAsDfGh", "stripe_secret_key"),
-        ("sk_test_51Hx9QwErTyUiOpAsDfGh", None),
-        ("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----", "private_key"),
-        ("-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----", None),
-        ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaSJ9.Xk3Lp9Qw7Er2Ty5Ui8Op", "jwt"),
-        ("eyJhbGciOiJIUzI1NiJ9.payload", None),
-        ("postgres://app:Pg-pass@db:5432/app", "url_with_password"),
-        ("postgres://app@db:5432/app", None),
-        ("sbp_9f3c2a7d1e5b8c4a6f0d2e9b7c1a5f3d8e6b4c2a", "supabase_access_token"),
-        ("npm_Qx7Lm2Pk9Rt3Wv6Yb1Hc5Fj0Ge2Ks4Nd8Azq", "npm_token"),
-        ("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", "huggingface_token"),
-        ("dapi0123456789abcdef0123456789abcdef", "databricks_token"),
-        ("hello world", None),
-    ],
-)
+
+@pytest.mark.parametrize(("value", "detector"), DETECT_CASES)
 def test_detect(value: str, detector: str | None) -> None:
     match = secrets.detect(value)
     assert (match.detector if match else None) == detector
@@ -56,6 +100,15 @@ def test_detect(value: str, detector: str | None) -> None:
         ("your_api_key_here", "placeholder"), ("sk_test_xxx", "placeholder"),
         ("...", "placeholder"),
         ("[REDACTED]", "placeholder"), ("REPLACE_ME", "placeholder"),
+        ("***REMOVED***", "placeholder"), ("dev-only-change-me", "placeholder"),
+        ("?", "placeholder"), ("change-this-password", "placeholder"),
+    ("YourSuperSecretKeyForJwt123", "placeholder"),
+        ("0000", "placeholder"), ("AKIAIOSFODNN7EXAMPLE", "placeholder"),
+        ("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "placeholder"),
+        ("sk-proj-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "placeholder"),
+        ("postgres://user:password@localhost/app", "placeholder"),
+        ("postgres://app:${DB_PASSWORD}@db/app", "reference"),
+        ("postgres://app:Pg-pass-2026@db/app", "literal"), ("postgres", "literal"),
         ("hunter2", "literal"), ("Zx8Q4kLp9vN2mR7tY1wB5cHd", "literal"),
     ],
 )  # fmt: skip
@@ -71,6 +124,12 @@ def test_value_state(value: str, state: str) -> None:
         ("--api-key", True), ("client_secret", True), ("SIGNING_KEY", True), ("PGPASSWORD", True),
         ("PORT", False), ("NODE_ENV", False), ("LOG_LEVEL", False), ("TOKEN_URL", False),
         ("AUTH_DOMAIN", False), ("KEY_ID", False), ("PUBLIC_KEY_PATH", False), ("DEBUG", False),
+        ("SERPAPI_KEY", True), ("MAIL_PASS", True), ("CLOB_PASS_PHRASE", True),
+        ("RUNNER_CFG_PAT", True), ("CREDENTIALS_KEY", True), ("SLACK_WEBHOOK_URL", True),
+        ("DISABLE_AUTH", False), ("ENABLE_API_KEY", False), ("AUTH_TOKEN_REQUIRED", False),
+        ("BYPASS", False), ("PATH", False), ("MONKEY", False),
+        ("NEXT_PUBLIC_SUPABASE_ANON_KEY", False),
+        ("TOKEN_TTL", False), ("OPENAI_MAX_TOKENS", False),
     ],
 )  # fmt: skip
 def test_credential_names(name: str, expected: bool) -> None:
@@ -88,6 +147,11 @@ def test_credential_names(name: str, expected: bool) -> None:
 )  # fmt: skip
 def test_guarded_entropy(value: str, expected: bool) -> None:
     assert secrets.looks_secret(value) is expected
+
+
+def test_every_detector_has_a_hit_in_the_table() -> None:
+    shapes = {detector for detector, _, _ in secrets._SHAPES}
+    assert {detector for _, detector in DETECT_CASES if detector} == shapes
 
 
 def test_matches_never_carry_the_value() -> None:

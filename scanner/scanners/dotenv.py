@@ -25,6 +25,7 @@ PATTERNS = (".env", ".env.*", "*.env", ".envrc")
 
 _ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(.*)$", re.DOTALL)
 _URL_KEY = re.compile(r"(?i)(?:^|_)(?:url|uri|dsn|connection_string|conn_str)$")
+_WEBHOOK_KEY = re.compile(r"(?i)webhook_?(?:url|uri)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +116,14 @@ def _unescape(value: str) -> str:
 def _credential(path: str, assignment: Assignment) -> Identity | None:
     key, value = assignment.key, assignment.value
     match = secrets.detect(value)
-    is_url_key = bool(_URL_KEY.search(key))
-    named = secrets.is_credential_name(key) and not is_url_key
-    if is_url_key and (match is None or match.detector != "url_with_password"):
-        return None  # a URL names a credential only when it carries a password
-    if not named and match is None:
+    if _URL_KEY.search(key):
+        # A URL is a credential when it carries one: a secret shape (a password, a webhook's
+        # token), a placeholder password an example declares, or a webhook by name. A URL whose
+        # password is `${OTHER}` is not: OTHER is reported where it is set.
+        declared = secrets.url_password_state(value) == "placeholder"
+        if match is None and not declared and not _WEBHOOK_KEY.search(key):
+            return None
+    elif match is None and not secrets.is_credential_name(key):
         return None
     state = secrets.value_state(value)
     present = match is not None or (state == "literal" and secrets.looks_secret(value))

@@ -12,8 +12,12 @@ Kinds (stable public names) and pointers:
   Vault through OpenID Connect; `id_token_write` says whether the job may request the token
   (without it the federation fails at run time, but the trust is still declared).
 - `workflow_app_token` `jobs/<job>/steps/<n>/app-token`: a GitHub App token minted in the job.
-- `workflow_literal_credential` `<yaml path>`: an `env`, `with` or `credentials` entry whose
-  value is written in the file and is credential-like. The value is never kept.
+- `workflow_literal_credential` `<yaml path>`: an `env`, `with`, `credentials` or reusable-call
+  `secrets` entry whose value is written in the file and is credential-like. Never the value.
+
+Every file is parsed: a textual pre-filter would hide invalid YAML and shape-only literals, and
+on real repositories it skipped almost nothing. Composite actions (`action.yml`) are not read:
+they cannot see the `secrets` context, so all they could hold is a literal.
 """
 
 from __future__ import annotations
@@ -30,19 +34,31 @@ from scanner.scanners._json import JSONPath, Spans
 
 PATTERNS = ("/.github/workflows/*.yml", "/.github/workflows/*.yaml")
 
-_WORTH = ("secret", "id-token", "token", "password", "key", "credential", "app-id", "app_id",
-          "client-id", "write-all")  # fmt: skip
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
-_NAMED = re.compile(r"\bsecrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*(['\"])(.*?)\2\s*\])")
-_DYNAMIC = re.compile(r"\bsecrets\s*\[(?!\s*['\"])\s*([^\]]+?)\s*\]")
-_ALL = re.compile(r"\btojson\s*\(\s*secrets\s*\)|\bsecrets\b(?!\s*[.\[])", re.IGNORECASE)
+# One token of an expression: a reference to the secrets context, or a string literal to skip
+# (`contains(labels, 'secrets')` names no secret). `steps.secrets.outputs.x` and `inputs.secrets`
+# are other contexts' properties, hence the look-behind. Context names are case-insensitive.
+_TOKEN = re.compile(
+    r"""(?P<context>(?<![\w.-])(?i:secrets))\s*(?:
+        \.\s*(?P<dot>[A-Za-z_][A-Za-z0-9_-]*)
+      | \[\s*(?P<q>['"])(?P<key>.*?)(?P=q)\s*\]
+      | \[\s*(?P<dynamic>[^\]'"\s][^\]]*?)\s*\]
+      | (?P<all>(?![\w-]))
+    )
+    | '(?:[^']|'')*' | "[^"]*"
+    """,
+    re.VERBOSE,
+)
 _STATIC_INPUTS = {
     "aws-actions/configure-aws-credentials": {"aws-access-key-id", "aws-secret-access-key"},
     "google-github-actions/auth": {"credentials_json"},
     "azure/login": {"creds"},
 }
-_STATIC_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AZURE_CLIENT_SECRET",
-               "GOOGLE_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS_JSON"}  # fmt: skip
+# AWS_ACCESS_KEY/AWS_SECRET_KEY: the AWS SDK for Java's alternates (seen in pulumi/pulumi);
+# ARM_*/GOOGLE_CREDENTIALS: what the Terraform azurerm and google providers read.
+_STATIC_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY", "AWS_SECRET_KEY",
+               "AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET", "GOOGLE_CREDENTIALS",
+               "GOOGLE_APPLICATION_CREDENTIALS_JSON"}  # fmt: skip
 _APP_TOKEN_ACTIONS = ("actions/create-github-app-token", "tibdex/github-app-token",
                       "peter-murray/workflow-application-token-action",
                       "navikt/github-app-token-generator")  # fmt: skip
@@ -63,9 +79,6 @@ class _Secret:
 
 def scan(path: str, text: str) -> Iterator[Identity]:
     """Yield the credentials and federations one workflow file declares."""
-    lowered = text.lower()
-    if not any(word in lowered for word in _WORTH):
-        return
     document, spans = _yaml.parse(text)
     if document is None:
         return
@@ -89,7 +102,8 @@ class _Workflow:
         self._declared()
         for job_id, job in self.jobs.items():
             if isinstance(job, dict) and job.get("secrets") == "inherit":
-                self._add("*inherit", "*", ("jobs", job_id, "secrets"), {job_id}, inherit=True)
+                line = self.spans.line(("jobs", job_id, "secrets"))
+                self._add("*inherit", "*", line, {job_id}, inherit=True)
         yield from (self._secret(secret) for secret in self.found.values())
         for job_id, job in self.jobs.items():
             if isinstance(job, dict):
@@ -110,33 +124,36 @@ class _Workflow:
 
     def _references(self, value: str, route: JSONPath) -> None:
         expressions = [m[1] for m in _EXPRESSION.finditer(value)]
-        if route and route[-1] == "if" and "${{" not in value:
+        bare = bool(route) and route[-1] == "if" and "${{" not in value
+        if bare:
             expressions.append(value)  # `if:` is an expression even without ${{ }}
         jobs = self._jobs_for(route)
         for expression in expressions:
-            for match in _NAMED.finditer(expression):
-                name = match[1] or match[3]
-                static = self._static(route, name)
-                self._add(name.upper(), name, route, jobs, static=static, raw=match[0])
-            for match in _DYNAMIC.finditer(expression):
-                self._add(
-                    f"[{match[1]}]", f"secrets[{match[1]}]", route, jobs, dynamic=True, raw=match[0]
-                )
-            if _ALL.search(_NAMED.sub("", _DYNAMIC.sub("", expression))):
-                self._add("*all", "*", route, jobs, all_secrets=True, raw="secrets")
+            for match in _TOKEN.finditer(expression):
+                if match["context"] is None:
+                    continue  # a string literal
+                needle = _needle(match[0], all_secrets=match["all"] is not None)
+                line = self._locate(route, needle, bare)
+                if match["all"] is not None:
+                    self._add("*all", "*", line, jobs, all_secrets=True)
+                elif match["dynamic"] is not None:
+                    dynamic = match["dynamic"]
+                    self._add(f"[{dynamic}]", f"secrets[{dynamic}]", line, jobs, dynamic=True)
+                else:
+                    name = match["dot"] or match["key"]
+                    static = self._static(route, name)
+                    self._add(name.upper(), name, line, jobs, static=static)
 
     def _add(
         self,
         key: str,
         name: str,
-        route: JSONPath,
+        line: int,
         jobs: set[str],
         *,
         static: bool = False,
-        raw: str | None = None,
         **flags: JSON,
     ) -> None:
-        line = self._locate(route, raw)
         secret = self.found.get(key)
         if secret is None:
             secret = self.found[key] = _Secret(key=key, name=name, line=line)
@@ -151,7 +168,8 @@ class _Workflow:
         declared = call.get("secrets") if isinstance(call, dict) else None
         if isinstance(declared, dict):
             for name in declared:
-                self._add(name.upper(), name, ("on", "workflow_call", "secrets", name), set())
+                line = self.spans.line(("on", "workflow_call", "secrets", name))
+                self._add(name.upper(), name, line, set())
                 self.found[name.upper()].declared = True
 
     def _secret(self, secret: _Secret) -> Identity:
@@ -241,7 +259,7 @@ class _Workflow:
         if isinstance(value, dict):
             for key, item in value.items():
                 here = (*route, key)
-                if route and route[-1] in _LITERAL_PARENTS and isinstance(item, str):
+                if _literal_parent(route) and isinstance(item, str):
                     found = self._literal(key, item, here)
                     if found is not None:
                         yield found
@@ -259,7 +277,6 @@ class _Workflow:
         if match is None and not named:
             return None
         present = match is not None or secrets.looks_secret(value)
-        job = str(route[1]) if route[0] == "jobs" and len(route) > 1 else None
         line = self.spans.line(route)
         attributes: dict[str, JSON] = {
             "detector": match.detector if match else ("high_entropy" if present else None),
@@ -271,7 +288,7 @@ class _Workflow:
             scanner="workflows", kind="workflow_literal_credential",
             category=Category.CREDENTIAL, name=key, path=self.path, line=line, end_line=line,
             pointer="/".join(str(p) for p in route), anchor_line=line, attributes=attributes,
-            consumers=self._consumers({job} if job else set()),
+            consumers=self._consumers(self._jobs_for(route)),
         )  # fmt: skip
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -283,7 +300,7 @@ class _Workflow:
                 value = value.get(part)
             elif isinstance(value, list) and isinstance(part, int) and part < len(value):
                 value = value[part]
-            else:
+            else:  # pragma: no cover - every route was found by walking this document
                 return None
         return value
 
@@ -294,15 +311,20 @@ class _Workflow:
             return set(self.jobs)
         return set()
 
-    def _locate(self, route: JSONPath, raw: str | None) -> int:
-        """The exact line of a reference: searched in the raw text within the value's span."""
+    def _locate(self, route: JSONPath, needle: re.Pattern[str], bare: bool) -> int:
+        """The exact line of a reference: searched in the raw text within the value's span.
+
+        A line where the reference follows `${{` wins over one where it is plain script text
+        (`# needs secrets.X`), which GitHub does not evaluate; multi-line expressions fall back.
+        """
         span = self.spans[route]
-        if raw is not None:
-            needle = re.compile(re.escape(raw).replace(r"\ ", r"\s*"))
-            for number in range(span.line, span.end_line + 1):
-                if needle.search(self.lines[number - 1]):
-                    return number
-        return span.line
+        numbers = range(span.line, span.end_line + 1)
+        for number in numbers:
+            line = self.lines[number - 1]
+            found = needle.search(line)
+            if found and (bare or "${{" in line[: found.start()]):
+                return number
+        return next((n for n in numbers if needle.search(self.lines[n - 1])), span.line)
 
     def _environment(self, job_id: str) -> str | None:
         job = self.jobs.get(job_id)
@@ -333,6 +355,20 @@ def _action(uses: JSON) -> str:
     if not isinstance(uses, str) or uses.startswith(("./", "docker://")):
         return ""
     return "/".join(uses.split("@")[0].split("/")[:2]).lower()
+
+
+def _literal_parent(route: JSONPath) -> bool:
+    """Whether values under `route` are handed to a program as they are written."""
+    if route and route[-1] in _LITERAL_PARENTS:
+        return True
+    return len(route) == 3 and route[0] == "jobs" and route[2] == "secrets"  # a call's map
+
+
+def _needle(reference: str, *, all_secrets: bool) -> re.Pattern[str]:
+    """A pattern for one reference as written, whole (`secrets.FOO` is not in `secrets.FOO_BAR`)."""
+    body = r"\s*".join(re.escape(part) for part in reference.split())
+    end = r"(?![\w-]|\s*[.\[])" if all_secrets else r"(?![\w-])"
+    return re.compile(r"(?<![\w.-])" + body + end)
 
 
 def _federation(action: str, inputs: Mapping[str, JSON]) -> tuple[str, str] | None:
