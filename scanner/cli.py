@@ -323,7 +323,7 @@ def aggregate_command(
     paths, failures = list(reports), []
     if gh is not None:
         folder = reports_dir or Path(tempfile.mkdtemp(prefix="nhi-reports-"))
-        got = collect.from_github(gh, folder, lambda name: click.echo(f"nhi: {name}", err=True))
+        got = collect.from_github(gh, folder, _progress)
         paths, failures = paths + list(got.reports), list(got.failures)
         for name, reason in failures:
             click.echo(f"nhi: {name}: {reason}", err=True)
@@ -501,6 +501,15 @@ def _ci_repository() -> str | None:
     if os.environ.get("GITHUB_ACTIONS") == "true":
         return os.environ.get("GITHUB_REPOSITORY") or None
     return None
+
+
+def _progress(name: str, done: int, total: int) -> None:
+    """One counter line per repository; on a terminal, the line is redrawn in place."""
+    line = f"nhi: [{done}/{total}] {name}"
+    if sys.stderr.isatty():
+        click.echo(f"\r\x1b[K{line}", err=True, nl=done == total)
+    else:
+        click.echo(line, err=True)
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -94,7 +94,7 @@ class GitHubOptions:
 
 
 def from_github(options: GitHubOptions, folder: Path,
-                progress: Callable[[str], None] | None = None) -> github_org.Collected:  # fmt: skip
+                progress: github_org.Progress | None = None) -> github_org.Collected:  # fmt: skip
     """Collect this shard's reports into `folder`: artifacts first, then clones if asked."""
     org = organisation(options)
     repos = org.repositories(archived=options.archived, forks=options.forks)

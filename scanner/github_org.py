@@ -11,6 +11,7 @@ and the rest go on. Rate limits: when few requests are left, we wait for the res
 from __future__ import annotations
 
 import concurrent.futures
+import shutil
 import stat
 import tempfile
 import time
@@ -29,6 +30,8 @@ from scanner.errors import ConfigError, ReportError, ScannerError
 
 MAX_ARCHIVE_BYTES = 256 * 1024 * 1024  # a report archive larger than this is refused
 RATE_RESERVE = 50  # requests kept in hand; below this we wait for the reset
+# progress(repository, done, total): one call per repository handled, for the CLI's counter.
+Progress = Callable[[str, int, int], None]
 _FAILURES = (GithubException, requests.RequestException, zipfile.BadZipFile, OSError, ScannerError)
 
 
@@ -97,13 +100,13 @@ class Organisation:
         repos: Sequence[Repo],
         artifact: str,
         dest: Path,
-        progress: Callable[[str], None] | None = None,
+        progress: Progress | None = None,
     ) -> Collected:
         """Each repository's latest unexpired artifact named `artifact`, extracted under dest."""
         reports: list[Path] = []
         missing: list[Repo] = []
         failures: list[tuple[str, str]] = []
-        for repo in repos:
+        for done, repo in enumerate(repos, start=1):
             self.respect_rate_limit()
             try:
                 found = self._latest(repo, artifact, dest / _folder(repo.full_name))
@@ -112,7 +115,7 @@ class Organisation:
                 continue
             finally:
                 if progress is not None:
-                    progress(repo.full_name)
+                    progress(repo.full_name, done, len(repos))
             if found:
                 reports.extend(found)
             else:
@@ -185,6 +188,7 @@ class Organisation:
 def extract_reports(archive: IO[bytes] | Path, dest: Path) -> list[Path]:
     """The JSON files of a zip archive, extracted under dest; a member that would land outside
     it (absolute, `..`, a drive, a symlink) rejects the whole archive."""
+    shutil.rmtree(dest, ignore_errors=True)  # last run's files must not pass for this run's
     dest.mkdir(parents=True, exist_ok=True)
     root = dest.resolve()
     written: list[Path] = []
@@ -219,13 +223,14 @@ def clone_and_scan(
     token: str | None,
     jobs: int,
     scan: Callable[[Path, str], str],
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> Collected:
     """Clone each repository and write `scan(root, full_name)` (a JSON report) beside it,
     at most `jobs` at a time; a repository that fails is listed and the rest go on."""
 
     def one(repo: Repo) -> Path:
         folder = workdir / _folder(repo.full_name)
+        shutil.rmtree(folder, ignore_errors=True)  # a reused --reports-dir: start afresh
         folder.mkdir(parents=True, exist_ok=True)
         git.clone(repo.clone_url, folder / "src", token)
         report = folder / "report.json"
@@ -236,14 +241,14 @@ def clone_and_scan(
     failures: list[tuple[str, str]] = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(one, repo): repo for repo in repos}
-        for future in concurrent.futures.as_completed(futures):
+        for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
             repo = futures[future]
             try:
                 reports.append(future.result())
             except _FAILURES as error:
                 failures.append((repo.full_name, _reason(error)))
             if progress is not None:
-                progress(repo.full_name)
+                progress(repo.full_name, done, len(repos))
     return Collected(reports=tuple(sorted(reports)), missing=(), failures=tuple(sorted(failures)))
 
 

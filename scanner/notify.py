@@ -23,6 +23,7 @@ from scanner.aggregate_output import md
 MARKER = "<!-- nhi-scanner:orphans -->"
 TITLE = "Orphaned non-human identities need a decision"
 _ITEM = re.compile(r"^- \[(?P<done>[ x])\] (?P<text>.*) <!-- nhi-key:(?P<key>[A-Za-z0-9_=-]+) -->$")
+_TEAM = re.compile(r"^@[a-z0-9](?:[a-z0-9-]{0,38})/[a-z0-9][a-z0-9._-]*$", re.IGNORECASE)
 _LOGIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38})(?:_[a-z0-9]+)?$", re.IGNORECASE)
 
 
@@ -43,6 +44,10 @@ def _key(identity: str) -> str:
 
 
 def _decider(email: str, logins: Callable[[str], Sequence[str]]) -> str:
+    """A person's GitHub login as an @mention, a CODEOWNERS team as itself, else the address
+    escaped (never a mention GitHub would expand)."""
+    if _TEAM.match(email):
+        return email
     found = [login for login in logins(email) if _LOGIN.match(login)]
     return f"@{found[0]}" if found else md(email)
 

@@ -73,13 +73,15 @@ def test_latest_artifact_downloaded_through_the_redirect_without_our_token(
     server.archives[11] = zip_of({"nhi-report.json": REPORT, "notes.txt": b"x"})
     server.fail = {"acme/web"}
     org = Organisation(client(server), "acme", TOKEN)
-    seen: list[str] = []
-    collected = org.collect(org.repositories(), "nhi-report", tmp_path, seen.append)
+    seen: list[tuple[str, int, int]] = []
+    collected = org.collect(
+        org.repositories(), "nhi-report", tmp_path, lambda *step: seen.append(step)
+    )
     assert collected.reports == (tmp_path / "acme__api/nhi-report.json",)
     assert collected.reports[0].read_bytes() == REPORT
     assert [r.full_name for r in collected.missing] == ["acme/db"]
     assert collected.failures == (("acme/web", "GitHub answered 500: Server Error"),)
-    assert seen == ["acme/api", "acme/db", "acme/web"]
+    assert seen == [("acme/api", 1, 3), ("acme/db", 2, 3), ("acme/web", 3, 3)]
     api, blob = [r for r in server.requests if r.path.endswith("/zip") or "/blob/" in r.path]
     assert (api.path, api.headers.get("Authorization")) == (
         "/repos/acme/api/actions/artifacts/11/zip",
