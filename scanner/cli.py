@@ -75,7 +75,7 @@ POLICIES_OPTION = click.option(
     "extra_outputs",
     multiple=True,
     metavar="FORMAT=FILE",
-    callback=lambda _ctx, _param, values: _format_files(values),
+    callback=lambda _ctx, _param, values: _format_files(values, _reporter_names()),
     help="Also write the report in FORMAT to FILE, from the same scan. Repeatable "
     "(e.g. --write sarif=nhi.sarif --write json=nhi.json).",
 )
@@ -226,6 +226,9 @@ def demo(folder: Path | None) -> int:
     return EXIT_OK
 
 
+_AGGREGATE_FORMATS = ("csv", "json", "markdown", "text")
+
+
 @cli.command("aggregate")
 @click.argument("reports", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -270,7 +273,7 @@ def demo(folder: Path | None) -> int:
     "fmt",
     default="text",
     show_default=True,
-    type=click.Choice(["csv", "json", "markdown", "text"]),
+    type=click.Choice(_AGGREGATE_FORMATS),
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--github-org", metavar="ORG", help="Collect reports from this organisation "
@@ -295,6 +298,16 @@ def demo(folder: Path | None) -> int:
 @click.option("--open-issues", is_flag=True, help="Open or update one issue per repository "
               "listing its orphans; close it when none is left.")  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="With --open-issues: print the actions only.")
+@click.option(
+    "--no-collect",
+    is_flag=True,
+    help="With --github-org: aggregate only the REPORTS given (collected by shard jobs); "
+    "GitHub then answers for teams and issues.",
+)
+@click.option("--write", "extra_outputs", multiple=True, metavar="FORMAT=FILE",
+              callback=lambda _ctx, _param, values: _format_files(values, _AGGREGATE_FORMATS),
+              help="Also write the result in FORMAT to FILE. Repeatable "
+              "(e.g. --write csv=access-review.csv).")  # fmt: skip
 def aggregate_command(
     reports: tuple[Path, ...], rosters: tuple[Path, ...], roster_format: str,
     teams: Path | None, people_map: Path | None, as_of: datetime.datetime | None,
@@ -302,7 +315,7 @@ def aggregate_command(
     github_org: str | None, github_url: str, artifact_name: str, include_archived: bool,
     include_forks: bool, clone_missing: bool, jobs: int, reports_dir: Path | None,
     list_repos: bool, shards: int, shard: int | None, collect_only: bool, open_issues: bool,
-    dry_run: bool,
+    dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...],
 ) -> int:  # fmt: skip
     """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
     import json
@@ -315,29 +328,36 @@ def aggregate_command(
         org=github_org, token=os.environ.get("GITHUB_TOKEN") or None, base_url=github_url,
         artifact=artifact_name, archived=include_archived, forks=include_forks,
         clone_missing=clone_missing, jobs=jobs, shard=shard, shards=shards)  # fmt: skip
-    if (list_repos or collect_only or open_issues) and gh is None:
-        raise ConfigError("--list-repos, --collect-only and --open-issues need --github-org")
+    if (list_repos or collect_only or open_issues or no_collect) and gh is None:
+        raise click.UsageError(
+            "--list-repos, --collect-only, --no-collect and --open-issues need --github-org"
+        )
+    if shard is not None and shard >= shards:
+        raise click.UsageError(f"--shard {shard} is out of range: shards are 0 to {shards - 1}")
     if gh is not None and list_repos:
         click.echo(json.dumps(collect.matrix(gh)))
         return EXIT_OK
     paths, failures = list(reports), []
-    if gh is not None:
+    if gh is not None and not no_collect:
         folder = reports_dir or Path(tempfile.mkdtemp(prefix="nhi-reports-"))
         got = collect.from_github(gh, folder, _progress)
         paths, failures = paths + list(got.reports), list(got.failures)
         for name, reason in failures:
             click.echo(f"nhi: {name}: {reason}", err=True)
         if collect_only:
-            click.echo(f"nhi: {len(got.reports)} reports in {folder}, {len(got.missing)} "
-                       f"repositories without one, {len(failures)} failed", err=True)  # fmt: skip
+            click.echo(f"nhi: collected into {folder}: reports {len(got.reports)}, "
+                       f"without a report {len(got.missing)}, failed {len(failures)}",
+                       err=True)  # fmt: skip
             return EXIT_OK
     if not rosters:
-        raise ConfigError("give at least one --roster")
+        raise click.UsageError("give at least one --roster")
     day = (as_of or datetime.datetime.now()).date()
     result, roster = collect.run(paths, rosters, roster_format=roster_format, teams=teams,
                                  people_map=people_map, as_of=day, default_owner=default_owner,
                                  github=gh, failures=failures)  # fmt: skip
     history = None if no_db else inventory.record(db, result, day)
+    for extra_format, path in extra_outputs:
+        _emit(RENDERERS[extra_format](result, history), path)
     _emit(RENDERERS[fmt](result, history), output)
     if gh is not None and open_issues:
         client = collect.organisation(gh)
@@ -446,14 +466,13 @@ def _regexes(patterns: tuple[str, ...]) -> tuple[str, ...]:
     return patterns
 
 
-def _format_files(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
+def _format_files(values: tuple[str, ...], formats: Sequence[str]) -> tuple[tuple[str, Path], ...]:
     pairs = []
     for value in values:
         name, sep, path = value.partition("=")
-        if not sep or not path or name not in _reporter_names():
+        if not sep or not path or name not in formats:
             raise click.BadParameter(
-                f"{value!r}: expected FORMAT=FILE with FORMAT one of "
-                f"{', '.join(_reporter_names())}",
+                f"{value!r}: expected FORMAT=FILE with FORMAT one of {', '.join(formats)}",
                 param_hint="'--write'",
             )
         pairs.append((name, Path(path)))

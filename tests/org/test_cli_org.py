@@ -137,3 +137,57 @@ def test_collect_clone_aggregate_and_open_issues(org, capsys) -> None:
         "decide @acme/payments-platform",
     ]
     assert "ghp_test_token_value" not in json.dumps(state.issues)
+
+
+def test_shard_jobs_collect_and_the_final_job_aggregates_without_collecting(org, capsys) -> None:
+    state, tmp = org
+    for shard in ("0", "1"):
+        assert run(state, tmp, "--shards", "2", "--shard", shard, "--collect-only") == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "nhi: [1/1] acme/data-pipeline",
+        "nhi: [1/1] acme/data-pipeline",
+        f"nhi: collected into {tmp / 'collected'}: reports 1, without a report 0, failed 0",
+        "nhi: [1/1] acme/payments-infra",
+        f"nhi: collected into {tmp / 'collected'}: reports 1, without a report 0, failed 0",
+    ]
+    listed = len(state.requests)
+    code = main(
+        [
+            "aggregate",
+            str(tmp / "collected"),
+            "--github-org",
+            "acme",
+            "--github-url",
+            state.base,
+            "--no-collect",
+            "--roster",
+            str(tmp / "roster.csv"),
+            "--as-of",
+            "2026-11-01",
+            "--no-db",
+            "--format",
+            "markdown",
+            "--write",
+            f"csv={tmp / 'review.csv'}",
+        ]
+    )
+    assert code == 1
+    assert [r.path for r in state.requests[listed:]] == [  # no listing, no download: teams only
+        "/orgs/acme",
+        "/orgs/acme/teams/payments-platform",
+        "/teams/payments-platform/members",
+    ]
+    assert (tmp / "review.csv").read_text().splitlines()[0].startswith("decider,repository,")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("--shards", "2", "--shard", "2"), "--shard 2 is out of range: shards are 0 to 1"),
+        (("--write", "html=x.html"), "'html=x.html': expected FORMAT=FILE with FORMAT one of"),
+    ],
+)
+def test_bad_org_options_exit_2(org, capsys, extra: tuple[str, ...], message: str) -> None:
+    state, tmp = org
+    assert run(state, tmp, *extra) == 2
+    assert message in capsys.readouterr().err
