@@ -67,7 +67,7 @@ def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Poli
               default_owner: str | None = None) -> Aggregate:  # fmt: skip
     """Resolve every identity of every report; when two reports name the same repository,
     the first one read wins and the other is rejected."""
-    names: list[str] = []
+    names: dict[str, None] = {}  # in the order read
     resolved: list[Resolved] = []
     rejected = list(rejected)
     for report in reports:
@@ -75,7 +75,7 @@ def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Poli
         if name in names:
             rejected.append((name, "a second report for this repository; the first one is used"))
             continue
-        names.append(name)
+        names[name] = None
         rules = _rules(report, roster, policies)
         resolved.extend(
             _resolve(name, subject, tuple(sorted(rules.get(subject.identity.id, ()))), roster,

