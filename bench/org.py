@@ -12,8 +12,8 @@ into the same inventory (the weekly job's usual case). Prints wall time and peak
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
 import random
 import statistics
 import sys
