@@ -150,8 +150,18 @@ def main() -> None:
     db = folder / "inventory.sqlite"
 
     def aggregate(day: str) -> list[str]:
-        return [*NHI, "aggregate", "reports", "--roster", "roster.csv", "--teams", "teams.json",
-                "--db", str(db), "--as-of", day, "--format", "json", "--output", "out.json"]  # fmt: skip
+        inputs = ["reports", "--roster", "roster.csv", "--teams", "teams.json", "--db", str(db)]
+        return [
+            *NHI,
+            "aggregate",
+            *inputs,
+            "--as-of",
+            day,
+            "--format",
+            "json",
+            "--output",
+            "out.json",
+        ]
 
     rows = []
     for label, day in (

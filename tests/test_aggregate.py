@@ -217,14 +217,21 @@ def test_bad_inputs_exit_3_with_one_message(org: Path, capsys, tmp_path: Path) -
     )
 
 
+NOT_A_LIST = "must be a list of logins or emails"
+
+
 @pytest.mark.parametrize(
     ("option", "text", "reason"),
     [
-        ("--teams", '{"@acme/a": "alice"}', "the members of '@acme/a' must be a list of logins or emails"),
-        ("--teams", "{1: [alice]}", "the members of '1' must be a list of logins or emails"),
-        ("--people-map", '{"@alice": ["a@x"]}', "'@alice' must map to an email, not a list or number"),
+        ("--teams", '{"@acme/a": "alice"}', f"the members of '@acme/a' {NOT_A_LIST}"),
+        ("--teams", "{1: [alice]}", f"the members of '1' {NOT_A_LIST}"),
+        (
+            "--people-map",
+            '{"@alice": ["a@x"]}',
+            "'@alice' must map to an email, not a list or number",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_teams_and_people_maps_exit_3(
     org: Path, capsys, tmp_path: Path, option: str, text: str, reason: str
 ) -> None:
