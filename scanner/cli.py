@@ -20,7 +20,6 @@ import click
 from scanner import __version__, git
 from scanner.errors import ConfigError, PolicyError, ScannerError
 from scanner.model import Report, Severity
-from scanner.roster import ROSTER_FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 ISSUES_URL = "https://github.com/nhi-scanner/nhi-scanner/issues"
@@ -227,6 +226,23 @@ def demo(folder: Path | None) -> int:
 
 
 _AGGREGATE_FORMATS = ("csv", "json", "markdown", "text")
+# scanner.roster.ROSTER_FORMATS and CSV_FIELDS, spelled out so `nhi --version` need not import
+# the rosters (tests/roster/test_roster.py keeps them equal).
+ROSTER_FORMAT_NAMES = ("csv", "entra", "entra-csv", "google", "okta", "okta-csv", "scim")
+ROSTER_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date")
+
+
+def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
+    columns = {}
+    for value in values:
+        field, sep, header = value.partition("=")
+        if not sep or not header or field not in ROSTER_FIELDS:
+            raise click.BadParameter(
+                f"{value!r}: expected FIELD=HEADER with FIELD one of {', '.join(ROSTER_FIELDS)}",
+                param_hint="'--roster-columns'",
+            )
+        columns[field] = header
+    return columns
 
 
 @cli.command("aggregate")
@@ -242,7 +258,15 @@ _AGGREGATE_FORMATS = ("csv", "json", "markdown", "text")
     "--roster-format",
     default="auto",
     show_default=True,
-    type=click.Choice(["auto", *sorted(ROSTER_FORMATS)]),
+    type=click.Choice(["auto", *ROSTER_FORMAT_NAMES]),
+)
+@click.option(
+    "--roster-columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    callback=lambda _ctx, _param, values: _roster_columns(values),
+    help="A CSV roster's header for one of our fields (email, status, manager, github_login, "
+    "name, aliases, leave_date). Repeatable.",
 )
 @click.option(
     "--teams",
@@ -310,6 +334,7 @@ _AGGREGATE_FORMATS = ("csv", "json", "markdown", "text")
               "(e.g. --write csv=access-review.csv).")  # fmt: skip
 def aggregate_command(
     reports: tuple[Path, ...], rosters: tuple[Path, ...], roster_format: str,
+    roster_columns: dict[str, str],
     teams: Path | None, people_map: Path | None, as_of: datetime.datetime | None,
     default_owner: str | None, db: Path, no_db: bool, fmt: str, output: Path | None,
     github_org: str | None, github_url: str, artifact_name: str, include_archived: bool,
@@ -354,7 +379,8 @@ def aggregate_command(
     day = (as_of or datetime.datetime.now()).date()
     result, roster = collect.run(paths, rosters, roster_format=roster_format, teams=teams,
                                  people_map=people_map, as_of=day, default_owner=default_owner,
-                                 github=gh, failures=failures)  # fmt: skip
+                                 github=gh, roster_columns=roster_columns,
+                                 failures=failures)  # fmt: skip
     history = None if no_db else inventory.record(db, result, day)
     for extra_format, path in extra_outputs:
         _emit(RENDERERS[extra_format](result, history), path)

@@ -23,14 +23,14 @@ from scanner.roster import Roster, parse
 def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str = "auto",
         teams: Path | None = None, people_map: Path | None = None,
         as_of: datetime.date, default_owner: str | None = None,
-        github: GitHubOptions | None = None,
+        github: GitHubOptions | None = None, roster_columns: Mapping[str, str] | None = None,
         failures: Iterable[tuple[str, str]] = ()) -> tuple[Aggregate, Roster]:  # fmt: skip
     """Read the rosters, then stream the reports through the aggregator one at a time (only
     the resolved identities are kept, never a whole report); `failures` (repositories GitHub
     could not give us) are listed first among the rejected."""
     files = report_files(reports)
     people = [p for path in rosters for p in parse(_read(path, RosterError), str(path), as_of,
-                                                   roster_format)]  # fmt: skip
+                                                   roster_format, roster_columns)]  # fmt: skip
     team_members = _teams(teams)
     if github is not None:
         team_members = {**teams_from_github(github, files), **team_members}
