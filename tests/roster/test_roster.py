@@ -190,7 +190,7 @@ def test_the_cli_spells_out_the_roster_formats_and_fields() -> None:
     from scanner.cli import ROSTER_FIELDS, ROSTER_FORMAT_NAMES
     from scanner.roster.formats import CSV_FIELDS, ROSTER_FORMATS
 
-    assert (ROSTER_FORMAT_NAMES, ROSTER_FIELDS) == (tuple(sorted(ROSTER_FORMATS)), CSV_FIELDS)
+    assert (tuple(sorted(ROSTER_FORMATS)), CSV_FIELDS) == (ROSTER_FORMAT_NAMES, ROSTER_FIELDS)
 
 
 # An Okta export whose admin renamed the columns: `--roster-columns` maps them.
