@@ -212,8 +212,9 @@ def test_roster_columns_rename_a_csv_export() -> None:
         "carol@acme.example",
     )
     assert roster.state("@carolc") == "active"
-    with pytest.raises(RosterError, match="^x.json: --roster-columns applies to CSV rosters, not"):
+    with pytest.raises(RosterError) as raised:
         parse('{"value": []}', "x.json", AS_OF, "entra", columns)
+    assert str(raised.value) == "x.json: --roster-columns applies to CSV rosters, not entra"
 
 
 def test_roster_columns_on_the_command_line(tmp_path: Path, capsys) -> None:
