@@ -8,13 +8,15 @@ import html
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from scanner.aggregate import Aggregate, PersonState, Resolved, gone
-from scanner.inventory import History
+from scanner.inventory import History, Resolution
 from scanner.model import JSON
 
-Renderer = Callable[[Aggregate, "History | None"], str]
+# A renderer yields the output in pieces, so the CLI writes a large result as it goes.
+Renderer = Callable[[Aggregate, "History | None"], Iterator[str]]
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -23,79 +25,92 @@ def _person(p: PersonState) -> dict[str, JSON]:
     return {"email": p.email, "state": p.state, "reference": p.reference, "role": p.role}
 
 
-def to_json(result: Aggregate, history: History | None = None) -> dict[str, JSON]:
-    since = history.orphaned_since if history else {}
-    new = history.new if history else frozenset()
+def _orphan(o: Resolved, history: History | None) -> dict[str, JSON]:
     return {
-        "repositories": list(result.repositories),
-        "summary": {
-            "repositories": len(result.repositories),
-            "identities": len(result.identities),
-            "orphans": len(result.orphans),
-            "new_orphans": len(new),
-            "rejected": len(result.rejected),
-            "previous_run": history.previous_as_of if history else None,
-        },
-        "orphans": [
-            {
-                "repository": o.repository,
-                "identity": o.identity,
-                "kind": o.kind,
-                "name": o.name,
-                "path": o.path,
-                "line": o.line,
-                "rules": list(o.rules),
-                "people": [_person(p) for p in o.people],
-                "route_to": list(o.route_to),
-                "why": o.why,
-                "orphaned_since": since.get(o.key),
-                "new": o.key in new if history else None,
-            }
-            for o in result.orphans
-        ],
-        "identities": [
-            {
-                "repository": r.repository,
-                "identity": r.identity,
-                "kind": r.kind,
-                "name": r.name,
-                "path": r.path,
-                "line": r.line,
-                "state": r.state,
-                "people": [_person(p) for p in r.people],
-            }
-            for r in result.identities
-        ],
-        "resolved": [
-            {
-                "repository": r.repository,
-                "identity": r.identity,
-                "kind": r.kind,
-                "name": r.name,
-                "path": r.path,
-                "line": r.line,
-                "orphaned_since": r.orphaned_since,
-                "gone": r.gone,
-            }
-            for r in (history.resolved if history else ())
-        ],
-        "rejected": [{"source": source, "reason": reason} for source, reason in result.rejected],
+        "repository": o.repository,
+        "identity": o.identity,
+        "kind": o.kind,
+        "name": o.name,
+        "path": o.path,
+        "line": o.line,
+        "rules": list(o.rules),
+        "people": [_person(p) for p in o.people],
+        "route_to": list(o.route_to),
+        "why": o.why,
+        "orphaned_since": history.orphaned_since.get(o.key) if history else None,
+        "new": o.key in history.new if history else None,
     }
 
 
-def render_json(result: Aggregate, history: History | None = None) -> str:
-    """One key a line and one list item a line: readable, diffable, and written by json's C
-    encoder (an indented dump goes through the pure-Python one, 4x slower at 500,000 items)."""
-    document = to_json(result, history)
-    parts = []
-    for key, value in document.items():
-        name = json.dumps(key)
-        if isinstance(value, list) and value:
-            items = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in value)
-            parts.append(f"  {name}: [\n    {items}\n  ]")
-        else:
-            parts.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+def _identity(r: Resolved) -> dict[str, JSON]:
+    return {
+        "repository": r.repository,
+        "identity": r.identity,
+        "kind": r.kind,
+        "name": r.name,
+        "path": r.path,
+        "line": r.line,
+        "state": r.state,
+        "people": [_person(p) for p in r.people],
+    }
+
+
+def _resolution(r: Resolution) -> dict[str, JSON]:
+    return {
+        "repository": r.repository,
+        "identity": r.identity,
+        "kind": r.kind,
+        "name": r.name,
+        "path": r.path,
+        "line": r.line,
+        "orphaned_since": r.orphaned_since,
+        "gone": r.gone,
+    }
+
+
+def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str, Any]]:
+    """The JSON document's keys in order; the long lists are generators, built item by item."""
+    yield "repositories", list(result.repositories)
+    yield (
+        "summary",
+        {
+            "repositories": len(result.repositories),
+            "identities": len(result.identities),
+            "orphans": len(result.orphans),
+            "new_orphans": len(history.new) if history else 0,
+            "rejected": len(result.rejected),
+            "previous_run": history.previous_as_of if history else None,
+        },
+    )
+    yield "orphans", (_orphan(o, history) for o in result.orphans)
+    yield "identities", (_identity(r) for r in result.identities)
+    yield "resolved", (_resolution(r) for r in (history.resolved if history else ()))
+    yield "rejected", [{"source": source, "reason": reason} for source, reason in result.rejected]
+
+
+def render_json(result: Aggregate, history: History | None = None) -> Iterator[str]:
+    """One key a line and one list item a line: readable and diffable, written piece by piece
+    (500,000 identities never exist as one string) by json's C encoder (an indented dump goes
+    through the pure-Python encoder, 4x slower)."""
+    yield "{"
+    for index, (key, value) in enumerate(_sections(result, history)):
+        yield ("\n  " if index == 0 else ",\n  ") + json.dumps(key) + ": "
+        if isinstance(value, dict):
+            yield json.dumps(value, ensure_ascii=False)
+            continue
+        items = iter(value)
+        first = next(items, _END)
+        if first is _END:
+            yield "[]"
+            continue
+        yield "[\n    " + json.dumps(first, ensure_ascii=False)
+        for item in items:
+            yield ",\n    " + json.dumps(item, ensure_ascii=False)
+        yield "\n  ]"
+    yield "\n}\n"
+
+
+_END = object()
 
 
 def since_note(orphan: Resolved, history: History | None) -> str:
@@ -117,39 +132,37 @@ def since_note(orphan: Resolved, history: History | None) -> str:
     return f"orphaned since {day}{when}"
 
 
-def render_text(result: Aggregate, history: History | None = None) -> str:
-    lines = []
+def render_text(result: Aggregate, history: History | None = None) -> Iterator[str]:
     for orphan in result.orphans:
         people = ", ".join(f"{p.role} {p.email or p.reference} ({p.state})" for p in orphan.people)
         fresh = " NEW" if history and orphan.key in history.new else ""
-        lines.append(
-            f"{orphan.repository}: {orphan.path}:{orphan.line}: {orphan.kind} "
-            f"{orphan.name} [{', '.join(orphan.rules)}]{fresh}"
-        )
-        lines.append(f"    people: {people or 'none'}")
         decider = ", ".join(orphan.route_to)
-        lines.append(
-            f"    decide: {decider} ({orphan.why})" if decider else f"    decide: {orphan.why}"
-        )
+        lines = [
+            f"{orphan.repository}: {orphan.path}:{orphan.line}: {orphan.kind} "
+            f"{orphan.name} [{', '.join(orphan.rules)}]{fresh}",
+            f"    people: {people or 'none'}",
+            f"    decide: {decider} ({orphan.why})" if decider else f"    decide: {orphan.why}",
+        ]
         if note := since_note(orphan, history):
             lines.append(f"    {note}")
+        yield "\n".join(lines) + "\n"
     for done in history.resolved if history else ():
         how = "no longer declared" if done.gone else "owned again"
-        lines.append(
+        yield (
             f"resolved: {done.repository}: {done.path}:{done.line}: {done.kind} "
-            f"{done.name} ({how}; orphaned since {done.orphaned_since})"
+            f"{done.name} ({how}; orphaned since {done.orphaned_since})\n"
         )
-    lines += [f"rejected: {source}: {reason}" for source, reason in result.rejected]
+    for source, reason in result.rejected:
+        yield f"rejected: {source}: {reason}\n"
     new = (
         f" ({len(history.new)} new since {history.previous_as_of})"
         if history and history.previous_as_of
         else ""
     )
-    lines.append(
+    yield (
         f"{len(result.orphans)} orphaned{new} of {len(result.identities)} identities in "
-        f"{len(result.repositories)} repositories, {len(result.rejected)} rejected"
+        f"{len(result.repositories)} repositories, {len(result.rejected)} rejected\n"
     )
-    return "\n".join(lines) + "\n"
 
 
 def _reason(item: Resolved) -> str:
@@ -164,11 +177,18 @@ def safe_cell(value: object) -> str:
     return f"'{text}" if text.startswith(_CSV_FORMULA) else text
 
 
-def render_csv(result: Aggregate, history: History | None = None) -> str:
+def render_csv(result: Aggregate, history: History | None = None) -> Iterator[str]:
     """The access review sheet: one row per identity that needs a decision (orphaned, or with
     someone suspended or leaving), sorted by who must decide; the decision column is empty."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+
+    def flush() -> str:
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        return text
+
     writer.writerow(
         [
             "decider",
@@ -186,6 +206,7 @@ def render_csv(result: Aggregate, history: History | None = None) -> str:
             "decision",
         ]
     )
+    yield flush()
     review = sorted(
         (r for r in result.identities if r.state != "owned"),
         key=lambda r: (r.route_to, r.repository, r.path, r.line, r.identity),
@@ -213,7 +234,7 @@ def render_csv(result: Aggregate, history: History | None = None) -> str:
                 )
             ]
         )
-    return out.getvalue()
+        yield flush()
 
 
 def md(text: str) -> str:
@@ -222,8 +243,11 @@ def md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False)).replace("@", "&#64;")
 
 
-def render_markdown(result: Aggregate, history: History | None = None) -> str:
-    """A summary for people: one table per decider."""
+MARKDOWN_ROWS = 500  # a job summary holds 1 MiB; the CSV review sheet lists everything
+
+
+def render_markdown(result: Aggregate, history: History | None = None) -> Iterator[str]:
+    """A summary for people: one table per decider, at most MARKDOWN_ROWS orphans in all."""
     lines = [
         "# Orphaned non-human identities",
         "",
@@ -232,7 +256,7 @@ def render_markdown(result: Aggregate, history: History | None = None) -> str:
         "",
     ]
     by_decider: dict[tuple[str, ...], list[Resolved]] = {}
-    for orphan in result.orphans:
+    for orphan in result.orphans[:MARKDOWN_ROWS]:
         by_decider.setdefault(orphan.route_to, []).append(orphan)
     for decider, orphans in by_decider.items():
         lines += [
@@ -251,11 +275,14 @@ def render_markdown(result: Aggregate, history: History | None = None) -> str:
                 f"{since}{fresh} |"
             )
         lines.append("")
+    if len(result.orphans) > MARKDOWN_ROWS:
+        lines += [f"{len(result.orphans) - MARKDOWN_ROWS} more orphans are not shown here: "
+                  "`--format csv` lists them all.", ""]  # fmt: skip
     if result.rejected:
         lines += ["## Rejected reports", ""]
         lines += [f"- {md(source)}: {md(reason)}" for source, reason in result.rejected]
         lines.append("")
-    return "\n".join(lines)
+    yield "\n".join(lines)
 
 
 RENDERERS: dict[str, Renderer] = {

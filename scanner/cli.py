@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import click
@@ -557,12 +557,16 @@ def _progress(name: str, done: int, total: int) -> None:
         click.echo(line, err=True)
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str | Iterable[str], output: Path | None) -> None:
+    """Write the output (a string, or pieces written as they come) to stdout or a file."""
+    pieces = [text] if isinstance(text, str) else text
     if output is None:
-        click.echo(text, nl=False)
+        sys.stdout.writelines(pieces)
+        sys.stdout.flush()
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        with output.open("w", encoding="utf-8") as out:
+            out.writelines(pieces)
     except OSError as error:
         raise ScannerError(f"cannot write {output}: {error.strerror}") from None
 

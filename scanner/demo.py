@@ -150,7 +150,7 @@ def organisation(reports: list[Report], folder: Path) -> str:
                                   teams=folder / "teams.json", as_of=TODAY)  # fmt: skip
     return (
         f"Bob Baker has left (roster: {folder / 'roster.csv'}). Across the organisation:\n"
-        + render_text(result)
+        + "".join(render_text(result))
         + "\n"
         + f"Try: nhi explain --repo {folder / 'payments-infra'} "
         "'deployer.tf#aws_iam_access_key.ci_deployer'\n"

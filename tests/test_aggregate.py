@@ -297,3 +297,22 @@ def test_markdown_neutralises_untrusted_names() -> None:
     assert [safe_cell(v) for v in ("=HYPERLINK(1)", "@acme/x", "-1", "ok", 3)] == [
         "'=HYPERLINK(1)", "'@acme/x", "'-1", "ok", "3"
     ]  # fmt: skip
+
+
+def test_markdown_stops_at_its_row_limit_and_points_to_the_csv(
+    org: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scanner import aggregate_output
+
+    monkeypatch.setattr(aggregate_output, "MARKDOWN_ROWS", 1)
+    argv = ["aggregate", str(org / "reports"), "--roster", str(org / "roster.csv"), "--no-db"]
+    assert main([*argv, "--teams", str(org / "teams.json"), "--format", "markdown"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if line.startswith(("## ", "| acme", "2 more"))] == [
+        "## &#64;acme/payments\\-platform",
+        "| acme/payments\\-infra | aws\\_iam\\_access\\_key ci\\_deployer\\_2 at deployer.tf:15 | "
+        "NHI103 | dana&#64;acme.example \\(unknown\\), &#64;acme/payments\\-platform \\(active\\) "
+        "|  |",
+        "2 more orphans are not shown here: `--format csv` lists them all.",
+        "## Rejected reports",
+    ]
