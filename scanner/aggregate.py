@@ -1,9 +1,11 @@
 """The organisation-wide view: many repositories' reports judged against who is still here.
 
 Pure: reports and a roster in, an `Aggregate` out. The org-scope policies (NHI101-NHI104) are
-evaluated with the roster as their `Directory`; every identity they fire on is an orphan and is
-routed to the person who must decide: the nearest active manager up the chain of the departed
-person (the provisioner first, else an owner), else the active owners, else a default owner.
+evaluated with the roster as their `Directory`, and an identity the repository's own scan found
+with no owner at all (NHI001, not waived) counts too; every identity a rule fires on is an
+orphan. Orphans, and identities whose people are suspended or leaving, are routed to the person
+who must decide: the nearest active manager up the chain of the person who is gone (the
+provisioner first, else an owner), else the active owners, else a default owner.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from scanner.model import Attributed, Policy, Report
 from scanner.policy import Context, evaluate
 from scanner.roster import Roster, normalise
 
+NO_OWNER = "NHI001"  # repo-scope "no accountable owner", read from each report's findings
+REVIEW_STATES = frozenset({"suspended", "leaving"})  # still here, but someone should look
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PersonState:
@@ -25,71 +30,98 @@ class PersonState:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Orphan:
+class Resolved:
+    """One identity of one repository with its people looked up in the roster.
+
+    `state` is `orphaned` (a rule fired: `rules`), `review` (someone is suspended or leaving)
+    or `owned`; `route_to` and `why` are empty for `owned` identities.
+    """
+
     repository: str
     identity: str
     kind: str
     name: str
     path: str
     line: int
+    state: str
     rules: tuple[str, ...]
     people: tuple[PersonState, ...]
     route_to: tuple[str, ...]
-    why: str  # how route_to was chosen
+    why: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.repository, self.identity
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Aggregate:
     repositories: tuple[str, ...]
-    identities: int
-    orphans: tuple[Orphan, ...]
+    identities: tuple[Resolved, ...]  # sorted by repository, path, line
+    orphans: tuple[Resolved, ...]  # sorted by route_to, repository, path, line
     rejected: tuple[tuple[str, str], ...]  # (source, reason)
 
 
 def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Policy],
               rejected: Sequence[tuple[str, str]] = (),
               default_owner: str | None = None) -> Aggregate:  # fmt: skip
-    orphans: list[Orphan] = []
-    names: list[str] = []
-    count = 0
+    """Resolve every identity of every report; when two reports name the same repository,
+    the first one read wins and the other is rejected."""
+    names: dict[str, None] = {}  # in the order read
+    resolved: list[Resolved] = []
+    rejected = list(rejected)
     for report in reports:
-        names.append(report.repository.name)
-        count += len(report.subjects)
-        waiver_owners: dict[str, list[str]] = {}
-        for status in report.waivers:
-            if status.waiver.identity is not None and status.status == "active":
-                waiver_owners.setdefault(status.waiver.identity, []).append(status.waiver.owner)
-        context = Context(
-            directory=roster, waiver_owners={k: tuple(v) for k, v in waiver_owners.items()}
-        )
-        findings = evaluate(policies, report.subjects, scope="org", context=context)
-        rules: dict[str, list[str]] = {}
-        for finding in findings:
-            rules.setdefault(finding.identity, []).append(finding.rule)
-        orphans.extend(
-            _orphan(report.repository.name, subject, tuple(rules[subject.identity.id]), roster,
-                    default_owner)
+        name = report.repository.name
+        if name in names:
+            rejected.append((name, "a second report for this repository; the first one is used"))
+            continue
+        names[name] = None
+        rules = _rules(report, roster, policies)
+        resolved.extend(
+            _resolve(name, subject, tuple(sorted(rules.get(subject.identity.id, ()))), roster,
+                     default_owner)
             for subject in report.subjects
-            if subject.identity.id in rules
         )  # fmt: skip
-    orphans.sort(key=lambda o: (o.route_to, o.repository, o.path, o.line))
-    return Aggregate(repositories=tuple(names), identities=count, orphans=tuple(orphans),
-                     rejected=tuple(rejected))  # fmt: skip
+    resolved.sort(key=lambda r: (r.repository, r.path, r.line, r.identity))
+    orphans = sorted((r for r in resolved if r.state == "orphaned"),
+                     key=lambda o: (o.route_to, o.repository, o.path, o.line))  # fmt: skip
+    return Aggregate(repositories=tuple(names), identities=tuple(resolved),
+                     orphans=tuple(orphans), rejected=tuple(rejected))  # fmt: skip
 
 
-def _orphan(
+def _rules(report: Report, roster: Roster, policies: Sequence[Policy]) -> dict[str, set[str]]:
+    """Which orphan rules fire on which identity id."""
+    waiver_owners: dict[str, list[str]] = {}
+    for status in report.waivers:
+        if status.waiver.identity is not None and status.status == "active":
+            waiver_owners.setdefault(status.waiver.identity, []).append(status.waiver.owner)
+    context = Context(
+        directory=roster, waiver_owners={k: tuple(v) for k, v in waiver_owners.items()}
+    )
+    rules: dict[str, set[str]] = {}
+    for finding in evaluate(policies, report.subjects, scope="org", context=context):
+        rules.setdefault(finding.identity, set()).add(finding.rule)
+    for finding in report.findings:
+        if finding.rule == NO_OWNER and finding.status != "waived":
+            rules.setdefault(finding.identity, set()).add(finding.rule)
+    return rules
+
+
+def _resolve(
     repository: str,
     subject: Attributed,
     rules: tuple[str, ...],
     roster: Roster,
     default_owner: str | None,
-) -> Orphan:
+) -> Resolved:
     identity = subject.identity
     people = _people(subject, roster)
-    route, why = _route(people, roster, default_owner)
-    return Orphan(repository=repository, identity=identity.id, kind=identity.kind,
-                  name=identity.name, path=identity.path, line=identity.line, rules=rules,
-                  people=people, route_to=route, why=why)  # fmt: skip
+    state = "orphaned" if rules else (
+        "review" if any(p.state in REVIEW_STATES for p in people) else "owned")  # fmt: skip
+    route, why = _route(people, roster, default_owner) if state != "owned" else ((), "")
+    return Resolved(repository=repository, identity=identity.id, kind=identity.kind,
+                    name=identity.name, path=identity.path, line=identity.line, state=state,
+                    rules=rules, people=people, route_to=route, why=why)  # fmt: skip
 
 
 def _people(subject: Attributed, roster: Roster) -> tuple[PersonState, ...]:
@@ -123,3 +155,12 @@ def _route(
     if default_owner:
         return (default_owner,), "the default owner (nobody else could decide)"
     return (), "nobody: give --default-owner"
+
+
+def gone(orphan: Resolved) -> PersonState | None:
+    """The first person whose absence makes this identity an orphan (departed, then unknown)."""
+    for wanted in ("departed", "unknown", "suspended", "leaving"):
+        for person in orphan.people:
+            if person.state == wanted:
+                return person
+    return None

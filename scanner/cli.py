@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import click
@@ -74,7 +74,7 @@ POLICIES_OPTION = click.option(
     "extra_outputs",
     multiple=True,
     metavar="FORMAT=FILE",
-    callback=lambda _ctx, _param, values: _format_files(values),
+    callback=lambda _ctx, _param, values: _format_files(values, _reporter_names()),
     help="Also write the report in FORMAT to FILE, from the same scan. Repeatable "
     "(e.g. --write sarif=nhi.sarif --write json=nhi.json).",
 )
@@ -225,13 +225,32 @@ def demo(folder: Path | None) -> int:
     return EXIT_OK
 
 
+_AGGREGATE_FORMATS = ("csv", "json", "markdown", "text")
+# scanner.roster.ROSTER_FORMATS and CSV_FIELDS, spelled out so `nhi --version` need not import
+# the rosters (tests/roster/test_roster.py keeps them equal).
+ROSTER_FORMAT_NAMES = ("csv", "entra", "entra-csv", "google", "okta", "okta-csv", "scim")
+ROSTER_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date")
+
+
+def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
+    columns = {}
+    for value in values:
+        field, sep, header = value.partition("=")
+        if not sep or not header or field not in ROSTER_FIELDS:
+            raise click.BadParameter(
+                f"{value!r}: expected FIELD=HEADER with FIELD one of {', '.join(ROSTER_FIELDS)}",
+                param_hint="'--roster-columns'",
+            )
+        columns[field] = header
+    return columns
+
+
 @cli.command("aggregate")
-@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("reports", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--roster",
     "rosters",
     multiple=True,
-    required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="An IdP export (Okta, Entra ID, Google, SCIM or CSV). Repeatable.",
 )
@@ -239,7 +258,15 @@ def demo(folder: Path | None) -> int:
     "--roster-format",
     default="auto",
     show_default=True,
-    type=click.Choice(["auto", "csv", "entra", "entra-csv", "google", "okta", "okta-csv", "scim"]),
+    type=click.Choice(["auto", *ROSTER_FORMAT_NAMES]),
+)
+@click.option(
+    "--roster-columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    callback=lambda _ctx, _param, values: _roster_columns(values),
+    help="A CSV roster's header for one of our fields (email, status, manager, github_login, "
+    "name, aliases, leave_date). Repeatable.",
 )
 @click.option(
     "--teams",
@@ -258,29 +285,145 @@ def demo(folder: Path | None) -> int:
 )
 @click.option("--default-owner", metavar="EMAIL", help="Who decides when nobody else can.")
 @click.option(
-    "--format", "fmt", default="text", show_default=True, type=click.Choice(["csv", "json", "text"])
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="nhi-inventory.sqlite",
+    show_default=True,
+    help="The SQLite inventory this run is recorded in.",
+)
+@click.option("--no-db", is_flag=True, help="Record nothing: no inventory, no history.")
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(_AGGREGATE_FORMATS),
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--github-org", metavar="ORG", help="Collect reports from this organisation "
+              "(token from GITHUB_TOKEN).")  # fmt: skip
+@click.option("--github-url", default="https://api.github.com", show_default=True,
+              help="API URL (GitHub Enterprise Server: https://HOST/api/v3).")  # fmt: skip
+@click.option("--artifact-name", default="nhi-report", show_default=True,
+              help="The report artifact each repository's workflow uploads.")  # fmt: skip
+@click.option("--include-archived", is_flag=True, help="Also archived repositories.")
+@click.option("--include-forks", is_flag=True, help="Also forks.")
+@click.option("--clone-missing", is_flag=True, help="Clone and scan repositories with no "
+              "report artifact.")  # fmt: skip
+@click.option("--jobs", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Repositories cloned and scanned at once.")  # fmt: skip
+@click.option("--reports-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep collected reports here (default: a temporary folder).")  # fmt: skip
+@click.option("--list-repos", is_flag=True, help="Print the job matrix for --shards and exit.")
+@click.option("--shards", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--shard", type=click.IntRange(min=0), help="Collect only this shard (0-based).")
+@click.option("--collect-only", is_flag=True, help="Collect reports into --reports-dir; no "
+              "aggregation (a shard job).")  # fmt: skip
+@click.option("--open-issues", is_flag=True, help="Open or update one issue per repository "
+              "listing its orphans; close it when none is left.")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="With --open-issues: print the actions only.")
+@click.option(
+    "--no-collect",
+    is_flag=True,
+    help="With --github-org: aggregate only the REPORTS given (collected by shard jobs); "
+    "GitHub then answers for teams and issues.",
+)
+@click.option("--write", "extra_outputs", multiple=True, metavar="FORMAT=FILE",
+              callback=lambda _ctx, _param, values: _format_files(values, _AGGREGATE_FORMATS),
+              help="Also write the result in FORMAT to FILE. Repeatable "
+              "(e.g. --write csv=access-review.csv).")  # fmt: skip
 def aggregate_command(
-    reports: tuple[Path, ...],
-    rosters: tuple[Path, ...],
-    roster_format: str,
-    teams: Path | None,
-    people_map: Path | None,
-    as_of: datetime.datetime | None,
-    default_owner: str | None,
-    fmt: str,
-    output: Path | None,
-) -> int:
+    reports: tuple[Path, ...], rosters: tuple[Path, ...], roster_format: str,
+    roster_columns: dict[str, str],
+    teams: Path | None, people_map: Path | None, as_of: datetime.datetime | None,
+    default_owner: str | None, db: Path, no_db: bool, fmt: str, output: Path | None,
+    github_org: str | None, github_url: str, artifact_name: str, include_archived: bool,
+    include_forks: bool, clone_missing: bool, jobs: int, reports_dir: Path | None,
+    list_repos: bool, shards: int, shard: int | None, collect_only: bool, open_issues: bool,
+    dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...],
+) -> int:  # fmt: skip
     """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
-    from scanner import collect
+    import json
+    import tempfile
+
+    from scanner import collect, inventory, notify
     from scanner.aggregate_output import RENDERERS
 
-    result = collect.run(reports, rosters, roster_format=roster_format, teams=teams,
-                         people_map=people_map, as_of=(as_of or datetime.datetime.now()).date(),
-                         default_owner=default_owner)  # fmt: skip
-    _emit(RENDERERS[fmt](result), output)
+    gh = None if github_org is None else collect.GitHubOptions(
+        org=github_org, token=os.environ.get("GITHUB_TOKEN") or None, base_url=github_url,
+        artifact=artifact_name, archived=include_archived, forks=include_forks,
+        clone_missing=clone_missing, jobs=jobs, shard=shard, shards=shards)  # fmt: skip
+    if (list_repos or collect_only or open_issues or no_collect) and gh is None:
+        raise click.UsageError(
+            "--list-repos, --collect-only, --no-collect and --open-issues need --github-org"
+        )
+    if shard is not None and shard >= shards:
+        raise click.UsageError(f"--shard {shard} is out of range: shards are 0 to {shards - 1}")
+    if gh is not None and list_repos:
+        click.echo(json.dumps(collect.matrix(gh)))
+        return EXIT_OK
+    paths, failures = list(reports), []
+    if gh is not None and not no_collect:
+        folder = reports_dir or Path(tempfile.mkdtemp(prefix="nhi-reports-"))
+        got = collect.from_github(gh, folder, _progress)
+        paths, failures = paths + list(got.reports), list(got.failures)
+        for name, reason in failures:
+            click.echo(f"nhi: {name}: {reason}", err=True)
+        if collect_only:
+            click.echo(f"nhi: collected into {folder}: reports {len(got.reports)}, "
+                       f"without a report {len(got.missing)}, failed {len(failures)}",
+                       err=True)  # fmt: skip
+            return EXIT_OK
+    if not rosters:
+        raise click.UsageError("give at least one --roster")
+    day = (as_of or datetime.datetime.now()).date()
+    result, roster = collect.run(paths, rosters, roster_format=roster_format, teams=teams,
+                                 people_map=people_map, as_of=day, default_owner=default_owner,
+                                 github=gh, roster_columns=roster_columns,
+                                 failures=failures)  # fmt: skip
+    history = None if no_db else inventory.record(db, result, day)
+    for extra_format, path in extra_outputs:
+        _emit(RENDERERS[extra_format](result, history), path)
+    _emit(RENDERERS[fmt](result, history), output)
+    if gh is not None and open_issues:
+        client = collect.organisation(gh)
+        touched = [o.repository for o in result.orphans]
+        touched += [r.repository for r in (history.resolved if history else ())]
+        actions, problems = notify.sync_all(client.repository, result.orphans, touched,
+                                            collect.logins(roster), dry_run=dry_run)  # fmt: skip
+        for action in actions:
+            click.echo(f"nhi: {'would ' if dry_run else ''}{action.describe()}", err=True)
+        for name, reason in problems:
+            click.echo(f"nhi: {name}: cannot update its issue: {reason}", err=True)
     return EXIT_FINDINGS if result.orphans else EXIT_OK
+
+
+@cli.command("inventory")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="nhi-inventory.sqlite",
+    show_default=True,
+)
+@click.option("--person", metavar="EMAIL", help="Identities this person provisioned or owns.")
+@click.option("--kind", help="Only this kind (e.g. aws_iam_access_key).")
+@click.option("--repo", "repository", metavar="OWNER/NAME", help="Only this repository.")
+@click.option("--orphaned", is_flag=True, help="Only identities orphaned now.")
+@click.option(
+    "--format", "fmt", default="text", show_default=True, type=click.Choice(["csv", "json", "text"])
+)
+def inventory_command(
+    db: Path, person: str | None, kind: str | None, repository: str | None, orphaned: bool,
+    fmt: str,
+) -> int:  # fmt: skip
+    """Query the inventory: what does alice own, which access keys are orphaned in repo X?"""
+    from scanner import inventory
+    from scanner.inventory_output import RENDERERS
+
+    entries = inventory.query(db, person=person, kind=kind, repository=repository,
+                              orphaned=orphaned)  # fmt: skip
+    _emit(RENDERERS[fmt](entries), None)
+    return EXIT_OK
 
 
 @cli.group()
@@ -349,14 +492,13 @@ def _regexes(patterns: tuple[str, ...]) -> tuple[str, ...]:
     return patterns
 
 
-def _format_files(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
+def _format_files(values: tuple[str, ...], formats: Sequence[str]) -> tuple[tuple[str, Path], ...]:
     pairs = []
     for value in values:
         name, sep, path = value.partition("=")
-        if not sep or not path or name not in _reporter_names():
+        if not sep or not path or name not in formats:
             raise click.BadParameter(
-                f"{value!r}: expected FORMAT=FILE with FORMAT one of "
-                f"{', '.join(_reporter_names())}",
+                f"{value!r}: expected FORMAT=FILE with FORMAT one of {', '.join(formats)}",
                 param_hint="'--write'",
             )
         pairs.append((name, Path(path)))
@@ -406,12 +548,25 @@ def _ci_repository() -> str | None:
     return None
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _progress(name: str, done: int, total: int) -> None:
+    """One counter line per repository; on a terminal, the line is redrawn in place."""
+    line = f"nhi: [{done}/{total}] {name}"
+    if sys.stderr.isatty():
+        click.echo(f"\r\x1b[K{line}", err=True, nl=done == total)
+    else:
+        click.echo(line, err=True)
+
+
+def _emit(text: str | Iterable[str], output: Path | None) -> None:
+    """Write the output (a string, or pieces written as they come) to stdout or a file."""
+    pieces = [text] if isinstance(text, str) else text
     if output is None:
-        click.echo(text, nl=False)
+        sys.stdout.writelines(pieces)
+        sys.stdout.flush()
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        with output.open("w", encoding="utf-8") as out:
+            out.writelines(pieces)
     except OSError as error:
         raise ScannerError(f"cannot write {output}: {error.strerror}") from None
 

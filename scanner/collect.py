@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from scanner import policy
+from scanner import github_org, policy
 from scanner.aggregate import Aggregate, aggregate
 from scanner.errors import ReportError, RosterError
 from scanner.model import Report
@@ -20,31 +22,43 @@ from scanner.roster import Roster, parse
 
 def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str = "auto",
         teams: Path | None = None, people_map: Path | None = None,
-        as_of: datetime.date, default_owner: str | None = None) -> Aggregate:  # fmt: skip
-    good, rejected = read_reports(reports)
-    if not good:
+        as_of: datetime.date, default_owner: str | None = None,
+        github: GitHubOptions | None = None, roster_columns: Mapping[str, str] | None = None,
+        failures: Iterable[tuple[str, str]] = ()) -> tuple[Aggregate, Roster]:  # fmt: skip
+    """Read the rosters, then stream the reports through the aggregator one at a time (only
+    the resolved identities are kept, never a whole report); `failures` (repositories GitHub
+    could not give us) are listed first among the rejected."""
+    files = report_files(reports)
+    people = [p for path in rosters for p in parse(_read(path, RosterError), str(path), as_of,
+                                                   roster_format, roster_columns)]  # fmt: skip
+    team_members = _teams(teams)
+    if github is not None:
+        team_members = {**teams_from_github(github, files), **team_members}
+    roster = Roster(people, teams=team_members, people_map=_people_map(people_map))
+    org = [p for p in policy.builtin() if p.scope == "org"]
+    rejected = list(failures)
+    result = aggregate(read_reports(files, rejected), roster, org, (), default_owner)
+    if not result.repositories:
         reasons = "; ".join(f"{source}: {reason}" for source, reason in rejected) or "none given"
         raise ReportError(f"no report could be read ({reasons})")
-    people = [p for path in rosters for p in parse(_read(path, RosterError), str(path), as_of,
-                                                   roster_format)]  # fmt: skip
-    roster = Roster(people, teams=_mapping(teams), people_map=_mapping(people_map))
-    org = [p for p in policy.builtin() if p.scope == "org"]
-    return aggregate(good, roster, org, rejected, default_owner)
+    return dataclasses.replace(result, rejected=(*rejected, *result.rejected)), roster
 
 
-def read_reports(paths: Iterable[Path]) -> tuple[list[Report], list[tuple[str, str]]]:
-    """Every JSON report in the given files and folders; the ones that fail are set aside."""
+def report_files(paths: Iterable[Path]) -> list[Path]:
+    """The given files, and the JSON files under the given folders (sorted)."""
     files: list[Path] = []
     for path in paths:
         files.extend(sorted(path.rglob("*.json")) if path.is_dir() else [path])
-    good: list[Report] = []
-    rejected: list[tuple[str, str]] = []
+    return files
+
+
+def read_reports(files: Iterable[Path], rejected: list[tuple[str, str]]) -> Iterator[Report]:
+    """Each report that reads and validates; the others are appended to `rejected`."""
     for file in files:
         try:
-            good.append(from_json(_read(file, ReportError), str(file)))
+            yield from_json(_read(file, ReportError), str(file))
         except ReportError as error:
             rejected.append((str(file), str(error).removeprefix(f"{file}: ")))
-    return good, rejected
 
 
 def _read(path: Path, error: type[Exception]) -> str:
@@ -66,3 +80,109 @@ def _mapping(path: Path | None) -> dict[str, Any]:
     if not isinstance(document, Mapping):
         raise RosterError(f"{path}: expected a mapping")
     return dict(document)
+
+
+def _teams(path: Path | None) -> dict[str, list[str]]:
+    """`--teams`: `{"@org/team": ["login", "email", ...]}`."""
+    teams = _mapping(path)
+    for team, members in teams.items():
+        if not isinstance(team, str) or not isinstance(members, list) \
+                or not all(isinstance(m, str) for m in members):  # fmt: skip
+            raise RosterError(f"{path}: the members of {_quote(team)} must be a list of logins "
+                              "or emails")  # fmt: skip
+    return teams
+
+
+def _people_map(path: Path | None) -> dict[str, str]:
+    """`--people-map`: `{"login or email": "person's email"}`."""
+    mapping = _mapping(path)
+    for key, value in mapping.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise RosterError(f"{path}: {_quote(key)} must map to an email, not a list or number")
+    return mapping
+
+
+def _quote(key: object) -> str:
+    text = str(key)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GitHubOptions:
+    """What `--github-org` and its companions ask for."""
+
+    org: str
+    token: str | None
+    base_url: str
+    artifact: str
+    archived: bool
+    forks: bool
+    clone_missing: bool
+    jobs: int
+    shard: int | None
+    shards: int
+
+
+def from_github(options: GitHubOptions, folder: Path,
+                progress: github_org.Progress | None = None) -> github_org.Collected:  # fmt: skip
+    """Collect this shard's reports into `folder`: artifacts first, then clones if asked."""
+    org = organisation(options)
+    repos = org.repositories(archived=options.archived, forks=options.forks)
+    if options.shard is not None:
+        groups = github_org.shards(repos, options.shards)
+        chosen = set(groups[options.shard]) if options.shard < len(groups) else set()
+        repos = [r for r in repos if r.full_name in chosen]
+    collected = org.collect(repos, options.artifact, folder / "artifacts", progress)
+    if not (options.clone_missing and collected.missing):
+        return collected
+    scanned = github_org.clone_and_scan(collected.missing, folder / "clones", options.token,
+                                        options.jobs, _scan, progress)  # fmt: skip
+    return github_org.Collected(reports=collected.reports + scanned.reports, missing=(),
+                                failures=collected.failures + scanned.failures)  # fmt: skip
+
+
+def organisation(options: GitHubOptions) -> github_org.Organisation:
+    return github_org.Organisation(github_org.connect(options.token, options.base_url),
+                                   options.org, options.token)  # fmt: skip
+
+
+def logins(roster: Roster) -> Callable[[str], list[str]]:
+    """email -> the person's GitHub logins, for @mentions."""
+
+    def find(email: str) -> list[str]:
+        person = roster.person(email)
+        return sorted(person.logins) if person else []
+
+    return find
+
+
+def matrix(options: GitHubOptions) -> dict[str, list[dict[str, int]]]:
+    """A GitHub Actions job matrix: one entry per non-empty shard."""
+    org = organisation(options)
+    repos = org.repositories(archived=options.archived, forks=options.forks)
+    groups = github_org.shards(repos, options.shards)
+    return {"include": [{"shard": index, "repositories": len(names)}
+                        for index, names in enumerate(groups)]}  # fmt: skip
+
+
+def _scan(root: Path, name: str) -> str:
+    from scanner import pipeline, policy
+    from scanner.reporters.json import render
+
+    options = pipeline.Options(policies=policy.builtin(), repository_name=name)
+    return render(pipeline.scan(root, options=options))
+
+
+def teams_from_github(options: GitHubOptions, files: Iterable[Path]) -> dict[str, list[str]]:
+    """Members of every `@org/team` the reports name as an owner (a quick first pass over the
+    files: a report that does not read is left for the real pass to reject)."""
+    wanted: set[str] = set()
+    for file in files:
+        try:
+            document = json.loads(file.read_text(encoding="utf-8"))
+            for item in document["identities"]:
+                wanted.update(o for o in (*item["owners"], *item["declared_owners"])
+                              if isinstance(o, str) and o.startswith("@") and "/" in o)  # fmt: skip
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return organisation(options).team_members(wanted)

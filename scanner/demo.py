@@ -2,7 +2,9 @@
 
 Two repositories with several authors over time: a bot that edits a line, a whitespace-only
 reformat, a file renamed, a change not committed yet, CODEOWNERS and a waiver. Authors and
-dates are pinned, so the history (and the output) is the same on every machine.
+dates are pinned, so the history (and the output) is the same on every machine. Then the
+organisation view: a roster in which Bob has left, and what he leaves behind routed to his
+manager by `nhi aggregate`.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import datetime
 import tempfile
 from pathlib import Path
 
-from scanner import git, pipeline, policy
+from scanner import collect, git, pipeline, policy
+from scanner.aggregate_output import render_text
 from scanner.model import Report
+from scanner.reporters import json as json_report
 
 ALICE = ("Alice Archer", "alice@acme.example")
 BOB = ("Bob Baker", "bob@acme.example")
@@ -28,6 +32,15 @@ POLICY = (
     "  user       = aws_iam_user.ci_deployer.name\n"
     '  policy_arn = "arn:aws:iam::aws:policy/PowerUserAccess"\n}\n'
 )
+# The IdP export the organisation view reads (the plain CSV roster): Bob has left.
+ROSTER = """\
+email,status,manager,github_login,name,aliases
+carol@acme.example,active,,carolc,Carol Chen,
+bob@acme.example,departed,carol@acme.example,bobb,Bob Baker,
+alice@acme.example,active,bob@acme.example,alice-a,Alice Archer,
+dana@acme.example,active,carol@acme.example,dana-d,Dana Diaz,
+"""
+TEAMS = '{"@acme/payments-platform": ["alice-a", "dana-d"]}\n'
 SA = (
     'resource "google_service_account" "etl" {\n  account_id = "etl"\n}\n\n'
     'resource "google_service_account_key" "etl" {\n'
@@ -122,15 +135,32 @@ def render(reports: list[Report], folder: Path) -> str:
             for finding in report.findings
         )
         out.append("")
-    out.append(
-        f"Try: nhi explain --repo {folder / 'payments-infra'} "
-        "'deployer.tf#aws_iam_access_key.ci_deployer'"
-    )
     return "\n".join(out) + "\n"
+
+
+def organisation(reports: list[Report], folder: Path) -> str:
+    """Both reports plus the roster through the aggregator: Bob's orphans go to Carol."""
+    for report in reports:
+        path = folder / "reports" / f"{report.repository.name.replace('/', '__')}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json_report.render(report), encoding="utf-8")
+    (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    (folder / "teams.json").write_text(TEAMS, encoding="utf-8")
+    result, _roster = collect.run([folder / "reports"], [folder / "roster.csv"],
+                                  teams=folder / "teams.json", as_of=TODAY)  # fmt: skip
+    return (
+        f"Bob Baker has left (roster: {folder / 'roster.csv'}). Across the organisation:\n"
+        + "".join(render_text(result))
+        + "\n"
+        + f"Try: nhi explain --repo {folder / 'payments-infra'} "
+        "'deployer.tf#aws_iam_access_key.ci_deployer'\n"
+        + f"Try: nhi aggregate {folder / 'reports'} --roster {folder / 'roster.csv'} "
+        f"--teams {folder / 'teams.json'} --db {folder / 'nhi-inventory.sqlite'}\n"
+    )
 
 
 def run(folder: Path | None = None) -> str:
     folder = folder or Path(tempfile.mkdtemp(prefix="nhi-demo-"))
     options = pipeline.Options(policies=policy.builtin(), today=TODAY)
     reports = [pipeline.scan(repo, options=options) for repo in build(folder)]
-    return render(reports, folder)
+    return render(reports, folder) + organisation(reports, folder)

@@ -37,3 +37,7 @@ class PolicyError(ScannerError):
 
 class RosterError(ScannerError):
     """An IdP roster, teams or people-map file that cannot be used; the message names it."""
+
+
+class InventoryError(ScannerError):
+    """The SQLite inventory cannot be opened, is locked by another writer, or is too new."""

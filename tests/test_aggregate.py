@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -59,6 +61,7 @@ def aggregate_json(org: Path, capsys, *extra: str) -> tuple[int, dict]:
             "2026-11-01",
             "--format",
             "json",
+            "--no-db",
             *extra,
         ]
     )
@@ -83,26 +86,43 @@ def test_orphans_are_flagged_and_routed(org: Path, capsys) -> None:
         (
             "acme/data-pipeline",
             "etl/service_accounts.tf#google_service_account.etl",
-            ["NHI101"],
+            ["NHI001", "NHI101"],
             ["carol@acme.example"],
             "manager of bob@acme.example",
         ),
         (
             "acme/data-pipeline",
             "etl/service_accounts.tf#google_service_account_key.etl",
-            ["NHI101"],
+            ["NHI001", "NHI101"],
             ["carol@acme.example"],
             "manager of bob@acme.example",
         ),
     ]
     assert result["orphans"][1]["people"] == [
         {
-            "reference": "bob@acme.example",
-            "role": "provisioner",
             "email": "bob@acme.example",
             "state": "departed",
+            "reference": "bob@acme.example",
+            "role": "provisioner",
         }
     ]
+    assert (result["orphans"][1]["orphaned_since"], result["orphans"][1]["new"]) == (None, None)
+    assert [(i["identity"], i["state"]) for i in result["identities"]] == [
+        ("etl/service_accounts.tf#google_service_account.etl", "orphaned"),
+        ("etl/service_accounts.tf#google_service_account_key.etl", "orphaned"),
+        ("deployer.tf#aws_iam_user.ci_deployer", "owned"),
+        ("deployer.tf#aws_iam_access_key.ci_deployer", "owned"),
+        ("deployer.tf#aws_iam_user_policy_attachment.ci_deployer", "owned"),
+        ("deployer.tf#aws_iam_access_key.ci_deployer_2", "orphaned"),
+    ]
+    assert result["summary"] == {
+        "repositories": 2,
+        "identities": 6,
+        "orphans": 3,
+        "new_orphans": 0,
+        "rejected": 1,
+        "previous_run": None,
+    }
     assert result["rejected"] == [
         {"source": str(org / "reports/broken.json"), "reason": "not valid JSON (line 1)"}
     ]
@@ -122,32 +142,61 @@ def test_a_departed_team_goes_to_the_default_owner(org: Path, capsys, tmp_path: 
             "2026-11-01",
             "--default-owner",
             "security@acme.example",
+            "--no-db",
             "--format",
             "csv",
         ]
     )
-    rows = [row.split(",") for row in capsys.readouterr().out.splitlines()]
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert code == 1
     assert rows[0] == [
         "decider",
         "repository",
         "identity",
         "kind",
+        "name",
         "path",
         "line",
-        "rules",
+        "state",
+        "reason",
         "people",
+        "orphaned_since",
         "why",
         "decision",
     ]
-    assert [(row[0], row[2], row[6]) for row in rows[1:]] == [
-        ("carol@acme.example", "etl/service_accounts.tf#google_service_account.etl", "NHI101"),
-        ("carol@acme.example", "etl/service_accounts.tf#google_service_account_key.etl", "NHI101"),
-        ("security@acme.example", "deployer.tf#aws_iam_user.ci_deployer", "NHI102"),
-        ("security@acme.example", "deployer.tf#aws_iam_access_key.ci_deployer", "NHI102"),
-        ("security@acme.example", "deployer.tf#aws_iam_access_key.ci_deployer_2", "NHI102 NHI103"),
+    assert [(row[0], row[2], row[8], row[9]) for row in rows[1:]] == [
+        (
+            "carol@acme.example",
+            "etl/service_accounts.tf#google_service_account.etl",
+            "NHI001; NHI101; bob@acme.example departed",
+            "bob@acme.example (provisioner, departed)",
+        ),
+        (
+            "carol@acme.example",
+            "etl/service_accounts.tf#google_service_account_key.etl",
+            "NHI001; NHI101; bob@acme.example departed",
+            "bob@acme.example (provisioner, departed)",
+        ),
+        (
+            "security@acme.example",
+            "deployer.tf#aws_iam_user.ci_deployer",
+            "NHI102; @acme/payments-platform departed",
+            "alice@acme.example (provisioner, active); @acme/payments-platform (owner, departed)",
+        ),
+        (
+            "security@acme.example",
+            "deployer.tf#aws_iam_access_key.ci_deployer",
+            "NHI102; @acme/payments-platform departed",
+            "alice@acme.example (provisioner, active); @acme/payments-platform (owner, departed)",
+        ),
+        (
+            "security@acme.example",
+            "deployer.tf#aws_iam_access_key.ci_deployer_2",
+            "NHI102; NHI103; dana@acme.example unknown; @acme/payments-platform departed",
+            "dana@acme.example (provisioner, unknown); @acme/payments-platform (owner, departed)",
+        ),
     ]
-    assert rows[1][-1] == ""  # the decision column is left for the decider
+    assert [row[-1] for row in rows[1:]] == [""] * 5  # the decision column is left for the decider
 
 
 def test_bad_inputs_exit_3_with_one_message(org: Path, capsys, tmp_path: Path) -> None:
@@ -166,3 +215,104 @@ def test_bad_inputs_exit_3_with_one_message(org: Path, capsys, tmp_path: Path) -
         f"nhi: error: {tmp_path / 'roster.json'}: cannot tell the roster's format; give "
         "--roster-format\n"
     )
+
+
+NOT_A_LIST = "must be a list of logins or emails"
+
+
+@pytest.mark.parametrize(
+    ("option", "text", "reason"),
+    [
+        ("--teams", '{"@acme/a": "alice"}', f"the members of '@acme/a' {NOT_A_LIST}"),
+        ("--teams", "{1: [alice]}", f"the members of '1' {NOT_A_LIST}"),
+        (
+            "--people-map",
+            '{"@alice": ["a@x"]}',
+            "'@alice' must map to an email, not a list or number",
+        ),
+    ],
+)
+def test_bad_teams_and_people_maps_exit_3(
+    org: Path, capsys, tmp_path: Path, option: str, text: str, reason: str
+) -> None:
+    path = tmp_path / ("map.yaml" if text.startswith("{1") else "map.json")
+    path.write_text(text)
+    argv = ["aggregate", str(org / "reports"), "--roster", str(org / "roster.csv"), "--no-db"]
+    assert main([*argv, option, str(path)]) == 3
+    assert capsys.readouterr().err == f"nhi: error: {path}: {reason}\n"
+
+
+def test_a_team_that_contains_itself_is_judged_by_its_people(org: Path, capsys, tmp_path) -> None:
+    teams = {"@acme/payments-platform": ["@acme/payments-platform", "@acme/core"],
+             "@acme/core": ["@acme/payments-platform", "bobb"]}  # fmt: skip
+    (tmp_path / "teams.json").write_text(json.dumps(teams))
+    argv = ["aggregate", str(org / "reports"), "--roster", str(org / "roster.csv"), "--no-db"]
+    assert main([*argv, "--teams", str(tmp_path / "teams.json"), "--format", "json"]) == 1
+    people = {o["identity"]: o["people"] for o in json.loads(capsys.readouterr().out)["orphans"]}
+    assert people["deployer.tf#aws_iam_access_key.ci_deployer"][-1] == {
+        "email": None,
+        "state": "departed",
+        "reference": "@acme/payments-platform",
+        "role": "owner",
+    }
+
+
+def test_the_inventory_says_since_when_and_what_is_new(org: Path, capsys, tmp_path: Path) -> None:
+    db = tmp_path / "inventory.sqlite"
+    (tmp_path / "before.csv").write_text(ROSTER.replace("departed", "active"))
+
+    def aggregate(roster: Path, day: str, fmt: str = "text", reports: str = "") -> str:
+        args = [str(org / "reports" / reports), "--roster", str(roster)]
+        args += ["--teams", str(org / "teams.json"), "--as-of", day, "--db", str(db)]
+        assert main(["aggregate", *args, "--format", fmt]) == 1
+        return capsys.readouterr().out
+
+    aggregate(tmp_path / "before.csv", "2026-03-01", reports="payments-infra.json")
+    text = aggregate(org / "roster.csv", "2026-03-02")
+    lines = text.splitlines()
+    assert lines[-2] == f"rejected: {org / 'reports/broken.json'}: not valid JSON (line 1)"
+    assert [*lines[-6:-2], lines[-1]] == [
+        "acme/data-pipeline: etl/service_accounts.tf:5: google_service_account_key etl "
+        "[NHI001, NHI101] NEW",
+        "    people: provisioner bob@acme.example (departed)",
+        "    decide: carol@acme.example (manager of bob@acme.example)",
+        "    orphaned since 2026-03-02, when bob@acme.example left",
+        "3 orphaned (2 new since 2026-03-01) of 6 identities in 2 repositories, 1 rejected",
+    ]
+    result = json.loads(aggregate(org / "roster.csv", "2026-03-09", "json"))
+    assert [(o["name"], o["orphaned_since"], o["new"]) for o in result["orphans"]] == [
+        ("ci_deployer_2", "2026-03-01", False),
+        ("etl", "2026-03-02", False),
+        ("etl", "2026-03-02", False),
+    ]
+    assert result["summary"]["previous_run"] == "2026-03-02"
+
+
+def test_markdown_neutralises_untrusted_names() -> None:
+    from scanner.aggregate_output import md, safe_cell
+
+    assert md("<img src=x> [a](http://x) @everyone #1 `x`\n|") == (
+        "&lt;img src=x&gt; \\[a\\]\\(http://x\\) &#64;everyone \\#1 \\`x\\` \\|"
+    )
+    assert [safe_cell(v) for v in ("=HYPERLINK(1)", "@acme/x", "-1", "ok", 3)] == [
+        "'=HYPERLINK(1)", "'@acme/x", "'-1", "ok", "3"
+    ]  # fmt: skip
+
+
+def test_markdown_stops_at_its_row_limit_and_points_to_the_csv(
+    org: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scanner import aggregate_output
+
+    monkeypatch.setattr(aggregate_output, "MARKDOWN_ROWS", 1)
+    argv = ["aggregate", str(org / "reports"), "--roster", str(org / "roster.csv"), "--no-db"]
+    assert main([*argv, "--teams", str(org / "teams.json"), "--format", "markdown"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if line.startswith(("## ", "| acme", "2 more"))] == [
+        "## &#64;acme/payments\\-platform",
+        "| acme/payments\\-infra | aws\\_iam\\_access\\_key ci\\_deployer\\_2 at deployer.tf:15 | "
+        "NHI103 | dana&#64;acme.example \\(unknown\\), &#64;acme/payments\\-platform \\(active\\) "
+        "|  |",
+        "2 more orphans are not shown here: `--format csv` lists them all.",
+        "## Rejected reports",
+    ]

@@ -9,6 +9,7 @@ never silently active, never silently departed.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
@@ -22,6 +23,7 @@ _PRECEDENCE = ["departed", "suspended", "leaving", "not_started", "active", "unk
 _PRESENT = "active"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few thousand people, asked about 500,000 times
 def normalise(reference: str) -> str:
     """Lower-case, strip `<>`, and turn a GitHub noreply address into `@login`."""
     value = reference.strip().strip("<>").lower()
@@ -51,6 +53,7 @@ class Roster:
         self._teams = {team.lower(): [_member(m) for m in members]
                        for team, members in (teams or {}).items()}  # fmt: skip
         self._aliases = {normalise(k): normalise(v) for k, v in (people_map or {}).items()}
+        self._states: dict[str, str] = {}  # memo: the roster does not change once built
 
     def _add(self, person: Person) -> None:
         key = self._index.get(person.primary) or self._index.get(person.id) or person.primary
@@ -80,10 +83,17 @@ class Roster:
     def state(self, reference: str) -> str:
         """The policy `Directory` answer; a team is departed when no member is active."""
         value = normalise(reference)
-        if value in self._teams:
-            members = [self.state(member) for member in self._teams[value]]
+        known = self._states.get(value)
+        if known is None:
+            known = self._states[value] = self._state(value, frozenset())
+        return known
+
+    def _state(self, value: str, inside: frozenset[str]) -> str:
+        if value in self._teams:  # a team may list teams; one that contains itself ends there
+            inside = inside | {value}
+            members = (self._state(m, inside) for m in self._teams[value] if m not in inside)
             return _PRESENT if _PRESENT in members else "departed"
-        found = self.person(reference)
+        found = self.person(value)
         return found.state if found is not None else "unknown"
 
     def manager_of(self, person: Person) -> Person | None:

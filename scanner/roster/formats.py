@@ -213,19 +213,28 @@ def plain_csv(
     return people
 
 
+# Our CSV fields, and the headers each CSV export uses for them (`--roster-columns` overrides).
+CSV_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date")
+CSV_COLUMNS: dict[str, dict[str, str]] = {
+    "csv": {},
+    # An Okta admin CSV export: profile variable names as headers.
+    "okta-csv": {"email": "email", "status": "status", "manager": "managerId",
+                 "name": "displayName", "github_login": "githubUsername"},
+    # An Entra ID users CSV export from the admin centre.
+    "entra-csv": {"email": "userPrincipalName", "status": "accountEnabled",
+                  "manager": "manager", "name": "displayName",
+                  "leave_date": "employeeLeaveDateTime"},
+}  # fmt: skip
+
+
 def okta_csv(text: str, as_of: datetime.date, source: str) -> list[Person]:
     """An Okta admin CSV export (profile variable names as headers)."""
-    return plain_csv(text, as_of, source, {"email": "email", "status": "status",
-                                           "manager": "managerId", "name": "displayName",
-                                           "github_login": "githubUsername"})  # fmt: skip
+    return plain_csv(text, as_of, source, CSV_COLUMNS["okta-csv"])
 
 
 def entra_csv(text: str, as_of: datetime.date, source: str) -> list[Person]:
     """An Entra ID users CSV export from the admin centre."""
-    return plain_csv(text, as_of, source, {"email": "userPrincipalName",
-                                           "status": "accountEnabled", "manager": "manager",
-                                           "name": "displayName",
-                                           "leave_date": "employeeLeaveDateTime"})  # fmt: skip
+    return plain_csv(text, as_of, source, CSV_COLUMNS["entra-csv"])
 
 
 def _logins(value: Any) -> frozenset[str]:
@@ -266,14 +275,25 @@ def detect(text: str) -> str:
     raise RosterError("cannot tell the roster's format; give --roster-format")
 
 
-def parse(text: str, source: str, as_of: datetime.date, fmt: str = "auto") -> list[Person]:
+def parse(
+    text: str,
+    source: str,
+    as_of: datetime.date,
+    fmt: str = "auto",
+    columns: Mapping[str, str] | None = None,
+) -> list[Person]:
+    """People from one roster file; `columns` renames the headers of a CSV roster."""
     try:
         name = detect(text) if fmt == "auto" else fmt
     except RosterError as error:
         raise RosterError(f"{source}: {error}") from None
     if name not in ROSTER_FORMATS:
         raise RosterError(f"{source}: unknown roster format {name!r}")
+    if columns and name not in CSV_COLUMNS:
+        raise RosterError(f"{source}: --roster-columns applies to CSV rosters, not {name}")
     try:
+        if columns:
+            return plain_csv(text, as_of, source, {**CSV_COLUMNS[name], **columns})
         return ROSTER_FORMATS[name](text, as_of, source)
     except RosterError as error:
         message = str(error)

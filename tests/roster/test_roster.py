@@ -184,3 +184,50 @@ def test_bad_rosters_have_one_clear_message(text: str, fmt: str, message: str) -
     with pytest.raises(RosterError) as caught:
         parse(text, "r.json", AS_OF, fmt)
     assert str(caught.value) == message
+
+
+def test_the_cli_spells_out_the_roster_formats_and_fields() -> None:
+    from scanner.cli import ROSTER_FIELDS, ROSTER_FORMAT_NAMES
+    from scanner.roster.formats import CSV_FIELDS, ROSTER_FORMATS
+
+    assert (tuple(sorted(ROSTER_FORMATS)), CSV_FIELDS) == (ROSTER_FORMAT_NAMES, ROSTER_FIELDS)
+
+
+# An Okta export whose admin renamed the columns: `--roster-columns` maps them.
+RENAMED = """\
+Username,Primary email,Display name,Status,Manager,GitHub
+carol,carol@acme.example,Carol Chen,ACTIVE,,carolc
+bob,bob@acme.example,Bob Baker,DEPROVISIONED,carol@acme.example,
+"""
+
+
+def test_roster_columns_rename_a_csv_export() -> None:
+    columns = {"email": "Primary email", "status": "Status", "manager": "Manager",
+               "name": "Display name", "github_login": "GitHub"}  # fmt: skip
+    roster = Roster(parse(RENAMED, "okta.csv", AS_OF, "okta-csv", columns))
+    bob = roster.person("bob@acme.example")
+    assert bob is not None and (bob.name, bob.state, bob.manager) == (
+        "Bob Baker",
+        "departed",
+        "carol@acme.example",
+    )
+    assert roster.state("@carolc") == "active"
+    with pytest.raises(RosterError) as raised:
+        parse('{"value": []}', "x.json", AS_OF, "entra", columns)
+    assert str(raised.value) == "x.json: --roster-columns applies to CSV rosters, not entra"
+
+
+def test_roster_columns_on_the_command_line(tmp_path: Path, capsys) -> None:
+    from scanner.cli import main
+
+    (tmp_path / "okta.csv").write_text(RENAMED)
+    argv = ["aggregate", str(tmp_path), "--roster", str(tmp_path / "okta.csv"), "--no-db"]
+    assert main([*argv, "--roster-columns", "mail=Primary email"]) == 2
+    assert "'mail=Primary email': expected FIELD=HEADER with FIELD one of email, status" in (
+        capsys.readouterr().err
+    )
+    assert main([*argv, "--roster-format", "okta-csv"]) == 3
+    assert capsys.readouterr().err == (
+        f"nhi: error: {tmp_path / 'okta.csv'}: a CSV roster needs a header row with an 'email' "
+        "column\n"
+    )

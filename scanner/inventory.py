@@ -1,0 +1,392 @@
+"""The inventory: every aggregation run recorded in an embedded SQLite database.
+
+Each identity keeps `first_seen`, `last_seen`, `orphaned_since` (the start of its current or
+last orphaned spell), `resolved_at` (when that spell ended) and `gone_since` (when a reported
+repository stopped declaring it). A run is one transaction, so a crash leaves the previous run's
+state intact; a second writer waits `timeout` seconds, then fails with a clear message. The
+schema version is SQLite's `user_version`; `MIGRATIONS` brings older files forward.
+
+Repositories missing from a run (a shard that failed, a report that was rejected) keep their
+previous state: only the repositories a run reports are updated.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from scanner.aggregate import Aggregate, Resolved
+from scanner.errors import InventoryError
+
+DEFAULT_PATH = Path("nhi-inventory.sqlite")
+BATCH = 5000
+
+# One entry per schema version; never edit a released entry, append a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (  # 1: runs, identities, the people of each identity
+        "CREATE TABLE runs (id INTEGER PRIMARY KEY, as_of TEXT NOT NULL, "
+        "repositories INTEGER NOT NULL, identities INTEGER NOT NULL, orphans INTEGER NOT NULL)",
+        "CREATE TABLE identities (repository TEXT NOT NULL, identity TEXT NOT NULL, "
+        "kind TEXT NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL, line INTEGER NOT NULL, "
+        "state TEXT NOT NULL, rules TEXT NOT NULL, route_to TEXT NOT NULL, "
+        "first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, last_run INTEGER NOT NULL, "
+        "orphaned_since TEXT, resolved_at TEXT, gone_since TEXT, "
+        "PRIMARY KEY (repository, identity)) WITHOUT ROWID",
+        "CREATE TABLE people (repository TEXT NOT NULL, identity TEXT NOT NULL, "
+        "reference TEXT NOT NULL, role TEXT NOT NULL, email TEXT, state TEXT NOT NULL)",
+        "CREATE INDEX people_by_identity ON people (repository, identity)",
+        "CREATE INDEX people_by_email ON people (email)",
+        "CREATE INDEX people_by_reference ON people (reference)",
+    ),
+    (  # 2: which run opened and closed an orphaned spell ("new since the previous run")
+        "ALTER TABLE identities ADD COLUMN orphaned_run INTEGER",
+        "ALTER TABLE identities ADD COLUMN resolved_run INTEGER",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_UPSERT = """
+INSERT INTO identities (repository, identity, kind, name, path, line, state, rules, route_to,
+    first_seen, last_seen, last_run, orphaned_since, orphaned_run)
+VALUES (:repository, :identity, :kind, :name, :path, :line, :state, :rules, :route_to,
+    :as_of, :as_of, :run, CASE WHEN :orphaned THEN :as_of END, CASE WHEN :orphaned THEN :run END)
+ON CONFLICT (repository, identity) DO UPDATE SET
+    kind = excluded.kind, name = excluded.name, path = excluded.path, line = excluded.line,
+    state = excluded.state, rules = excluded.rules, route_to = excluded.route_to,
+    last_seen = excluded.last_seen, last_run = excluded.last_run, gone_since = NULL,
+    orphaned_since = CASE
+        WHEN NOT :orphaned THEN identities.orphaned_since
+        WHEN identities.orphaned_since IS NOT NULL AND identities.resolved_at IS NULL
+            THEN identities.orphaned_since
+        ELSE :as_of END,
+    orphaned_run = CASE
+        WHEN NOT :orphaned THEN identities.orphaned_run
+        WHEN identities.orphaned_since IS NOT NULL AND identities.resolved_at IS NULL
+            THEN identities.orphaned_run
+        ELSE :run END,
+    resolved_at = CASE
+        WHEN :orphaned THEN NULL
+        WHEN identities.orphaned_since IS NOT NULL AND identities.resolved_at IS NULL
+            THEN :as_of
+        ELSE identities.resolved_at END,
+    resolved_run = CASE
+        WHEN :orphaned THEN NULL
+        WHEN identities.orphaned_since IS NOT NULL AND identities.resolved_at IS NULL
+            THEN :run
+        ELSE identities.resolved_run END
+"""
+_GONE = """
+UPDATE identities SET
+    gone_since = COALESCE(gone_since, :as_of),
+    resolved_at = CASE WHEN orphaned_since IS NOT NULL AND resolved_at IS NULL
+                       THEN :as_of ELSE resolved_at END,
+    resolved_run = CASE WHEN orphaned_since IS NOT NULL AND resolved_at IS NULL
+                        THEN :run ELSE resolved_run END
+WHERE last_run <> :run AND repository IN (SELECT name FROM temp.reported)
+"""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resolution:
+    """An orphan that this run found resolved (owned again, or no longer declared)."""
+
+    repository: str
+    identity: str
+    kind: str
+    name: str
+    path: str
+    line: int
+    orphaned_since: str
+    gone: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class History:
+    """What the inventory adds to one aggregation: dates, and what changed since last time."""
+
+    run: int
+    previous_as_of: str | None
+    orphaned_since: dict[tuple[str, str], str]  # (repository, identity) -> date
+    new: frozenset[tuple[str, str]]  # orphans the previous run did not have
+    resolved: tuple[Resolution, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """One identity as the inventory knows it."""
+
+    repository: str
+    identity: str
+    kind: str
+    name: str
+    path: str
+    line: int
+    state: str
+    rules: tuple[str, ...]
+    route_to: tuple[str, ...]
+    people: tuple[tuple[str, str, str | None, str], ...]  # (reference, role, email, state)
+    first_seen: str
+    last_seen: str
+    orphaned_since: str | None
+    resolved_at: str | None
+    gone_since: str | None
+
+
+def record(
+    path: Path,
+    result: Aggregate,
+    as_of: datetime.date,
+    *,
+    timeout: float = 30.0,
+    progress: Callable[[int], None] | None = None,
+) -> History:
+    """Record one run in one transaction; `progress(n)` is called after every batch written."""
+    day = as_of.isoformat()
+    with _connection(path, timeout) as db:
+        _begin(db, path, timeout)
+        try:
+            _migrate(db, path)
+            previous = db.execute("SELECT as_of FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+            run = _insert_run(db, result, day)
+            _write(db, result, day, run, progress)
+            history = _history(db, run, previous[0] if previous else None)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return history
+
+
+def query(
+    path: Path,
+    *,
+    person: str | None = None,
+    kind: str | None = None,
+    repository: str | None = None,
+    orphaned: bool = False,
+    timeout: float = 30.0,
+) -> list[Entry]:
+    """Identities still declared, filtered; `person` matches an email or a reference."""
+    if not path.is_file():
+        raise InventoryError(f"{path}: no inventory here; `nhi aggregate --db {path}` makes one")
+    where, args = ["gone_since IS NULL"], []
+    if person:
+        where.append(
+            "EXISTS (SELECT 1 FROM people p WHERE p.repository = i.repository AND "
+            "p.identity = i.identity AND (p.email = ? OR p.reference = ?))"
+        )
+        args += [person.strip().lower(), person.strip()]
+    if kind:
+        where.append("kind = ?")
+        args.append(kind)
+    if repository:
+        where.append("repository = ?")
+        args.append(repository)
+    if orphaned:
+        where.append("orphaned_since IS NOT NULL AND resolved_at IS NULL")
+    with _connection(path, timeout, read_only=True) as db:
+        _check_version(db, path)
+        rows = db.execute(
+            "SELECT repository, identity, kind, name, path, line, state, rules, route_to, "
+            "first_seen, last_seen, orphaned_since, resolved_at, gone_since FROM identities i "
+            f"WHERE {' AND '.join(where)} ORDER BY repository, path, line, identity",
+            args,
+        ).fetchall()
+        return [_entry(db, row) for row in rows]
+
+
+def _entry(db: sqlite3.Connection, row: Sequence[object]) -> Entry:
+    people = db.execute(
+        "SELECT reference, role, email, state FROM people WHERE repository = ? AND identity = ? "
+        "ORDER BY rowid",
+        (row[0], row[1]),
+    ).fetchall()
+    return Entry(
+        repository=str(row[0]),
+        identity=str(row[1]),
+        kind=str(row[2]),
+        name=str(row[3]),
+        path=str(row[4]),
+        line=int(str(row[5])),
+        state=str(row[6]),
+        rules=tuple(json.loads(str(row[7]))),
+        route_to=tuple(json.loads(str(row[8]))),
+        people=tuple(
+            (str(r), str(o), None if e is None else str(e), str(s)) for r, o, e, s in people
+        ),
+        first_seen=str(row[9]),
+        last_seen=str(row[10]),
+        orphaned_since=_opt(row[11]),
+        resolved_at=_opt(row[12]),
+        gone_since=_opt(row[13]),
+    )
+
+
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+class _connection:
+    """A connection in autocommit mode (transactions are ours), closed on exit."""
+
+    def __init__(self, path: Path, timeout: float, *, read_only: bool = False) -> None:
+        target = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
+        try:
+            self.db = sqlite3.connect(target, timeout=timeout, isolation_level=None, uri=read_only)
+        except sqlite3.Error as error:
+            raise InventoryError(f"{path}: cannot open the inventory ({error})") from None
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self.db
+
+    def __exit__(self, *_exc: object) -> None:
+        self.db.close()
+
+
+def _begin(db: sqlite3.Connection, path: Path, timeout: float) -> None:
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise InventoryError(
+                f"{path}: another nhi is writing this inventory; gave up after waiting "
+                f"{timeout:g} s. Run again when it has finished."
+            ) from None
+        raise InventoryError(f"{path}: cannot write the inventory ({error})") from None
+    except sqlite3.DatabaseError as error:
+        raise InventoryError(f"{path}: not an inventory ({error})") from None
+
+
+def _version(db: sqlite3.Connection, path: Path) -> int:
+    try:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError as error:
+        raise InventoryError(f"{path}: not an inventory ({error})") from None
+
+
+def _check_version(db: sqlite3.Connection, path: Path) -> None:
+    version = _version(db, path)
+    if version != SCHEMA_VERSION:
+        raise InventoryError(
+            f"{path}: inventory schema version {version}, this nhi reads {SCHEMA_VERSION}; "
+            + (
+                "upgrade nhi"
+                if version > SCHEMA_VERSION
+                else "the next `nhi aggregate` with this --db migrates it"
+            )
+        )
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Bring the schema forward inside the run's transaction."""
+    version = _version(db, path)
+    if version > SCHEMA_VERSION:
+        raise InventoryError(
+            f"{path}: inventory schema version {version} was written by a "
+            f"newer nhi (this one knows {SCHEMA_VERSION}); upgrade nhi"
+        )
+    for step in MIGRATIONS[version:]:
+        for statement in step:
+            db.execute(statement)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _insert_run(db: sqlite3.Connection, result: Aggregate, day: str) -> int:
+    cursor = db.execute(
+        "INSERT INTO runs (as_of, repositories, identities, orphans) VALUES (?, ?, ?, ?)",
+        (day, len(result.repositories), len(result.identities), len(result.orphans)),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _write(
+    db: sqlite3.Connection,
+    result: Aggregate,
+    day: str,
+    run: int,
+    progress: Callable[[int], None] | None,
+) -> None:
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS reported (name TEXT PRIMARY KEY)")
+    db.execute("DELETE FROM temp.reported")
+    db.executemany("INSERT INTO temp.reported VALUES (?)", ((n,) for n in result.repositories))
+    db.execute("DELETE FROM people WHERE repository IN (SELECT name FROM temp.reported)")
+    done = 0
+    for batch in _batches(result.identities):
+        db.executemany(_UPSERT, (_row(r, day, run) for r in batch))
+        db.executemany(
+            "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (r.repository, r.identity, p.reference, p.role, p.email, p.state)
+                for r in batch
+                for p in r.people
+            ),
+        )
+        done += len(batch)
+        if progress is not None:
+            progress(done)
+    db.execute(_GONE, {"as_of": day, "run": run})
+
+
+def _batches(items: Sequence[Resolved]) -> Iterator[list[Resolved]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, BATCH)):
+        yield batch
+
+
+def _row(r: Resolved, day: str, run: int) -> dict[str, object]:
+    return {
+        "repository": r.repository,
+        "identity": r.identity,
+        "kind": r.kind,
+        "name": r.name,
+        "path": r.path,
+        "line": r.line,
+        "state": r.state,
+        "rules": json.dumps(r.rules),
+        "route_to": json.dumps(r.route_to),
+        "as_of": day,
+        "run": run,
+        "orphaned": r.state == "orphaned",
+    }
+
+
+def _history(db: sqlite3.Connection, run: int, previous: str | None) -> History:
+    since: dict[tuple[str, str], str] = {}
+    new: set[tuple[str, str]] = set()
+    for repository, identity, day, opened in db.execute(
+        "SELECT repository, identity, orphaned_since, orphaned_run FROM identities "
+        "WHERE last_run = ? AND state = 'orphaned'",
+        (run,),
+    ):
+        since[repository, identity] = day
+        if opened == run:
+            new.add((repository, identity))
+    resolved = tuple(
+        Resolution(
+            repository=row[0],
+            identity=row[1],
+            kind=row[2],
+            name=row[3],
+            path=row[4],
+            line=row[5],
+            orphaned_since=row[6],
+            gone=row[7] is not None,
+        )
+        for row in db.execute(
+            "SELECT repository, identity, kind, name, path, line, orphaned_since, gone_since "
+            "FROM identities WHERE resolved_run = ? ORDER BY repository, path, line, identity",
+            (run,),
+        )
+    )
+    return History(
+        run=run,
+        previous_as_of=previous,
+        orphaned_since=since,
+        new=frozenset(new),
+        resolved=resolved,
+    )

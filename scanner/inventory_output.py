@@ -1,0 +1,118 @@
+"""Render `nhi inventory` answers: text for people, JSON and CSV for tools."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+
+from scanner.aggregate_output import safe_cell
+from scanner.inventory import Entry
+from scanner.model import JSON
+
+
+def _people(entry: Entry) -> str:
+    return "; ".join(
+        f"{email or reference} ({role}, {state})" for reference, role, email, state in entry.people
+    )
+
+
+def to_json(entries: Sequence[Entry]) -> list[JSON]:
+    return [
+        {
+            "repository": e.repository,
+            "identity": e.identity,
+            "kind": e.kind,
+            "name": e.name,
+            "path": e.path,
+            "line": e.line,
+            "state": e.state,
+            "rules": list(e.rules),
+            "route_to": list(e.route_to),
+            "people": [
+                {"reference": r, "role": o, "email": m, "state": s} for r, o, m, s in e.people
+            ],
+            "first_seen": e.first_seen,
+            "last_seen": e.last_seen,
+            "orphaned_since": e.orphaned_since,
+            "resolved_at": e.resolved_at,
+        }
+        for e in entries
+    ]
+
+
+def render_json(entries: Sequence[Entry]) -> str:
+    return json.dumps(to_json(entries), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_text(entries: Sequence[Entry]) -> str:
+    lines = []
+    for e in entries:
+        status = (
+            f"orphaned since {e.orphaned_since}"
+            if e.orphaned_since and not e.resolved_at
+            else e.state
+        )
+        lines.append(
+            f"{e.repository}: {e.path}:{e.line}: {e.kind} {e.name} ({status}; "
+            f"first seen {e.first_seen}, last seen {e.last_seen})"
+        )
+        lines.append(f"    people: {_people(e) or 'none'}")
+        if e.route_to:
+            lines.append(f"    decide: {', '.join(e.route_to)}")
+    lines.append(f"{len(entries)} identities")
+    return "\n".join(lines) + "\n"
+
+
+def render_csv(entries: Sequence[Entry]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "repository",
+            "identity",
+            "kind",
+            "name",
+            "path",
+            "line",
+            "state",
+            "rules",
+            "people",
+            "route_to",
+            "first_seen",
+            "last_seen",
+            "orphaned_since",
+            "resolved_at",
+        ]
+    )
+    for e in entries:
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    e.repository,
+                    e.identity,
+                    e.kind,
+                    e.name,
+                    e.path,
+                    e.line,
+                    e.state,
+                    " ".join(e.rules),
+                    _people(e),
+                    " ".join(e.route_to),
+                    e.first_seen,
+                    e.last_seen,
+                    e.orphaned_since or "",
+                    e.resolved_at or "",
+                )
+            ]
+        )
+    return out.getvalue()
+
+
+RENDERERS: dict[str, Callable[[Sequence[Entry]], str]] = {
+    "csv": render_csv,
+    "json": render_json,
+    "text": render_text,
+}

@@ -1,0 +1,60 @@
+"""The example workflows call `nhi` with options that exist: every command line in them is
+parsed by the real CLI (its options checked, nothing run), so a renamed option fails here."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import click
+import pytest
+import yaml
+
+from scanner.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples/workflows").glob("*.yml"))
+# Values for the shell variables the examples use.
+VARIABLES = {"ORG": "acme", "NHI_SHARDS": "8", "SHARD": "0", "GITHUB_STEP_SUMMARY": "summary.md"}
+
+
+def nhi_commands(workflow: Path) -> list[list[str]]:
+    """Each `.../nhi SUBCOMMAND ...` line of the workflow's run scripts, as arguments."""
+    found = []
+    for job in yaml.safe_load(workflow.read_text())["jobs"].values():
+        for step in job.get("steps", []):
+            script = step.get("run", "").replace("\\\n", " ")
+            for line in script.splitlines():
+                match = re.search(r'(?:^|[\s"(])(?:\S*/)?nhi"? (?P<args>[a-z].*)', line)
+                if match is None:
+                    continue
+                words = shlex.split(match["args"].split(" || ")[0].split(')"')[0])
+                found.append([re.sub(r"^\$(\w+)$", lambda m: VARIABLES[m[1]], w) for w in words])
+    return found
+
+
+def test_the_organisation_example_plans_collects_and_aggregates() -> None:
+    assert nhi_commands(ROOT / "examples/workflows/nhi-organisation.yml") == [
+        ["aggregate", "--github-org", "acme", "--list-repos", "--shards", "8"],
+        ["aggregate", "--github-org", "acme", "--shards", "8", "--shard", "0", "--clone-missing",
+         "--jobs", "4", "--collect-only", "--reports-dir", "reports"],
+        ["aggregate", "reports", "--github-org", "acme", "--no-collect", "--roster",
+         "rosters/okta-users.json", "--db", "nhi-inventory.sqlite", "--open-issues", "--format",
+         "markdown", "--output", "summary.md", "--write", "csv=access-review.csv"],
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("workflow", EXAMPLES, ids=lambda p: p.name)
+def test_every_nhi_command_in_the_examples_parses(
+    workflow: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "rosters").mkdir()
+    (tmp_path / "rosters/okta-users.json").write_text("[]")
+    for args in nhi_commands(workflow):
+        parent = click.Context(cli, info_name="nhi")
+        name, command, rest = cli.resolve_command(parent, list(args))
+        assert isinstance(command, click.Command), name
+        command.make_context(name, rest, parent=parent)  # raises on an unknown or bad option

@@ -1,0 +1,305 @@
+"""The SQLite inventory: history over runs, one transaction per run, one writer at a time."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from scanner import inventory
+from scanner.aggregate import Aggregate, PersonState, Resolved
+from scanner.cli import main
+from scanner.errors import InventoryError
+
+ROOT = Path(__file__).parent.parent
+BOB = PersonState(
+    reference="bob@acme.example", role="provisioner", state="departed", email="bob@acme.example"
+)
+ALICE = PersonState(reference="@alice-a", role="owner", state="active", email="alice@acme.example")
+
+
+def item(repository: str, name: str, state: str, *people: PersonState) -> Resolved:
+    return Resolved(
+        repository=repository,
+        identity=f"iam.tf#aws_iam_access_key.{name}",
+        kind="aws_iam_access_key",
+        name=name,
+        path="iam.tf",
+        line=len(name),
+        state=state,
+        rules=("NHI101",) if state == "orphaned" else (),
+        people=people,
+        route_to=("carol@acme.example",) if state == "orphaned" else (),
+        why="manager of bob@acme.example" if state == "orphaned" else "",
+    )
+
+
+def run(*items: Resolved, repositories: tuple[str, ...]) -> Aggregate:
+    return Aggregate(
+        repositories=repositories,
+        identities=items,
+        orphans=tuple(i for i in items if i.state == "orphaned"),
+        rejected=(),
+    )
+
+
+def dates(db: Path) -> dict[tuple[str, str], tuple[object, ...]]:
+    return {
+        (e.repository, e.name): (
+            e.state,
+            e.first_seen,
+            e.last_seen,
+            e.orphaned_since,
+            e.resolved_at,
+        )
+        for e in inventory.query(db)
+    }
+
+
+def test_three_runs_keep_first_seen_orphaned_since_and_resolved_at(tmp_path: Path) -> None:
+    db = tmp_path / "inventory.sqlite"
+    first = inventory.record(
+        db,
+        run(
+            item("acme/a", "one", "owned", ALICE),
+            item("acme/a", "two", "orphaned", BOB),
+            item("acme/b", "three", "orphaned", BOB),
+            repositories=("acme/a", "acme/b"),
+        ),
+        datetime.date(2026, 1, 5),
+    )
+    assert (first.previous_as_of, sorted(first.new), first.resolved) == (
+        None,
+        [
+            ("acme/a", "iam.tf#aws_iam_access_key.two"),
+            ("acme/b", "iam.tf#aws_iam_access_key.three"),
+        ],
+        (),
+    )
+    # acme/b's shard failed: its identities keep their state
+    second = inventory.record(
+        db,
+        run(
+            item("acme/a", "one", "orphaned", BOB),
+            item("acme/a", "two", "orphaned", BOB),
+            repositories=("acme/a",),
+        ),
+        datetime.date(2026, 2, 2),
+    )
+    assert (second.previous_as_of, sorted(second.new)) == (
+        "2026-01-05",
+        [("acme/a", "iam.tf#aws_iam_access_key.one")],
+    )
+    assert second.orphaned_since == {
+        ("acme/a", "iam.tf#aws_iam_access_key.one"): "2026-02-02",
+        ("acme/a", "iam.tf#aws_iam_access_key.two"): "2026-01-05",
+    }
+    assert dates(db) == {
+        ("acme/a", "one"): ("orphaned", "2026-01-05", "2026-02-02", "2026-02-02", None),
+        ("acme/a", "two"): ("orphaned", "2026-01-05", "2026-02-02", "2026-01-05", None),
+        ("acme/b", "three"): ("orphaned", "2026-01-05", "2026-01-05", "2026-01-05", None),
+    }
+    # one is owned again, two is deleted from the repository, four appears
+    third = inventory.record(
+        db,
+        run(
+            item("acme/a", "one", "owned", ALICE),
+            item("acme/b", "three", "orphaned", BOB),
+            item("acme/b", "four", "owned", ALICE),
+            repositories=("acme/a", "acme/b"),
+        ),
+        datetime.date(2026, 3, 2),
+    )
+    assert (third.new, [(r.name, r.orphaned_since, r.gone) for r in third.resolved]) == (
+        frozenset(),
+        [("one", "2026-02-02", False), ("two", "2026-01-05", True)],
+    )
+    assert dates(db) == {
+        ("acme/a", "one"): ("owned", "2026-01-05", "2026-03-02", "2026-02-02", "2026-03-02"),
+        ("acme/b", "three"): ("orphaned", "2026-01-05", "2026-03-02", "2026-01-05", None),
+        ("acme/b", "four"): ("owned", "2026-03-02", "2026-03-02", None, None),
+    }
+    # orphaned again later: a new spell
+    inventory.record(
+        db,
+        run(item("acme/a", "one", "orphaned", BOB), repositories=("acme/a",)),
+        datetime.date(2026, 4, 1),
+    )
+    assert dates(db)[("acme/a", "one")] == (
+        "orphaned",
+        "2026-01-05",
+        "2026-04-01",
+        "2026-04-01",
+        None,
+    )
+
+
+CRASH = """
+import datetime, sys, time
+from pathlib import Path
+from scanner import inventory
+from scanner.aggregate import Aggregate, Resolved
+
+items = tuple(
+    Resolved(repository="acme/big", identity=f"k#{n}", kind="aws_iam_access_key", name=f"k{n}",
+             path="k.tf", line=n, state="orphaned", rules=("NHI101",), people=(),
+             route_to=(), why="")
+    for n in range(12000)
+)
+result = Aggregate(repositories=("acme/a", "acme/big"), identities=items, orphans=items,
+                   rejected=())
+
+def pause(done):
+    print(f"wrote {done}", flush=True)
+    time.sleep(60)
+
+inventory.record(Path(sys.argv[1]), result, datetime.date(2026, 2, 2), progress=pause)
+"""
+
+
+def test_a_run_killed_midway_leaves_the_previous_state(tmp_path: Path) -> None:
+    db = tmp_path / "inventory.sqlite"
+    inventory.record(
+        db,
+        run(item("acme/a", "one", "orphaned", BOB), repositories=("acme/a",)),
+        datetime.date(2026, 1, 5),
+    )
+    before = dates(db)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CRASH, str(db)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline() == "wrote 5000\n"  # inside the transaction, mid-write
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        assert child.stdout is not None
+        child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+    assert dates(db) == before
+    with sqlite3.connect(db) as check:
+        assert check.execute("SELECT as_of FROM runs").fetchall() == [("2026-01-05",)]
+    again = inventory.record(
+        db,
+        run(item("acme/a", "one", "orphaned", BOB), repositories=("acme/a",)),
+        datetime.date(2026, 2, 3),
+    )
+    assert (again.previous_as_of, again.new) == ("2026-01-05", frozenset())
+
+
+def test_a_second_writer_waits_then_fails_clearly(tmp_path: Path) -> None:
+    db = tmp_path / "inventory.sqlite"
+    inventory.record(db, run(repositories=()), datetime.date(2026, 1, 5))
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(InventoryError) as error:
+            inventory.record(db, run(repositories=()), datetime.date(2026, 1, 6), timeout=0.3)
+        assert time.monotonic() - started >= 0.3
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert str(error.value) == (
+        f"{db}: another nhi is writing this inventory; gave up after waiting 0.3 s. "
+        "Run again when it has finished."
+    )
+
+
+def test_an_old_schema_migrates_forward_and_a_newer_one_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "inventory.sqlite"
+    with sqlite3.connect(db) as old:
+        for statement in inventory.MIGRATIONS[0]:
+            old.execute(statement)
+        old.execute("PRAGMA user_version = 1")
+        old.execute(
+            "INSERT INTO identities VALUES ('acme/a', 'iam.tf#aws_iam_access_key.one', "
+            "'aws_iam_access_key', 'one', 'iam.tf', 3, 'owned', '[]', '[]', "
+            "'2025-06-01', '2025-06-01', 1, NULL, NULL, NULL)"
+        )
+    old.close()
+    with pytest.raises(InventoryError) as error:
+        inventory.query(db)
+    assert str(error.value) == (
+        f"{db}: inventory schema version 1, this nhi reads 2; the next `nhi aggregate` with "
+        "this --db migrates it"
+    )
+    inventory.record(
+        db,
+        run(item("acme/a", "one", "orphaned", BOB), repositories=("acme/a",)),
+        datetime.date(2026, 1, 5),
+    )
+    assert dates(db) == {
+        ("acme/a", "one"): ("orphaned", "2025-06-01", "2026-01-05", "2026-01-05", None)
+    }
+    with sqlite3.connect(db) as newer:
+        newer.execute("PRAGMA user_version = 9")
+    newer.close()
+    with pytest.raises(InventoryError) as error:
+        inventory.record(db, run(repositories=()), datetime.date(2026, 1, 6))
+    assert str(error.value) == (
+        f"{db}: inventory schema version 9 was written by a newer nhi (this one knows 2); "
+        "upgrade nhi"
+    )
+
+
+def test_a_file_that_is_not_an_inventory_exits_3(tmp_path: Path, capsys) -> None:
+    (tmp_path / "x.sqlite").write_text("not a database, just text\n" * 100)
+    assert main(["inventory", "--db", str(tmp_path / "x.sqlite")]) == 3
+    assert capsys.readouterr().err == (
+        f"nhi: error: {tmp_path / 'x.sqlite'}: not an inventory (file is not a database)\n"
+    )
+    assert main(["inventory", "--db", str(tmp_path / "none.sqlite")]) == 3
+    assert capsys.readouterr().err == (
+        f"nhi: error: {tmp_path / 'none.sqlite'}: no inventory here; `nhi aggregate --db "
+        f"{tmp_path / 'none.sqlite'}` makes one\n"
+    )
+
+
+def test_inventory_queries(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "inventory.sqlite"
+    inventory.record(
+        db,
+        run(
+            item("acme/a", "one", "owned", ALICE),
+            item("acme/a", "two", "orphaned", BOB),
+            item("acme/b", "three", "orphaned", BOB, ALICE),
+            repositories=("acme/a", "acme/b"),
+        ),
+        datetime.date(2026, 1, 5),
+    )
+
+    def names(*args: str) -> list[tuple[str, str]]:
+        assert main(["inventory", "--db", str(db), "--format", "json", *args]) == 0
+        return [(e["repository"], e["name"]) for e in json.loads(capsys.readouterr().out)]
+
+    assert names("--person", "alice@acme.example") == [("acme/a", "one"), ("acme/b", "three")]
+    assert names("--person", "@alice-a") == [("acme/a", "one"), ("acme/b", "three")]
+    assert names("--orphaned", "--repo", "acme/a", "--kind", "aws_iam_access_key") == [
+        ("acme/a", "two")
+    ]
+    assert names("--kind", "aws_iam_user") == []
+    assert main(["inventory", "--db", str(db), "--orphaned", "--repo", "acme/b"]) == 0
+    assert capsys.readouterr().out == (
+        "acme/b: iam.tf:5: aws_iam_access_key three (orphaned since 2026-01-05; first seen "
+        "2026-01-05, last seen 2026-01-05)\n"
+        "    people: bob@acme.example (provisioner, departed); alice@acme.example (owner, active)\n"
+        "    decide: carol@acme.example\n"
+        "1 identities\n"
+    )
+    assert main(["inventory", "--db", str(db), "--repo", "acme/b", "--format", "csv"]) == 0
+    assert capsys.readouterr().out == (
+        "repository,identity,kind,name,path,line,state,rules,people,route_to,first_seen,"
+        "last_seen,orphaned_since,resolved_at\n"
+        "acme/b,iam.tf#aws_iam_access_key.three,aws_iam_access_key,three,iam.tf,5,orphaned,"
+        'NHI101,"bob@acme.example (provisioner, departed); alice@acme.example (owner, active)",'
+        "carol@acme.example,2026-01-05,2026-01-05,2026-01-05,\n"
+    )
