@@ -13,11 +13,13 @@ import string
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import jsonschema
+import jsonschema_rs
 import yaml
-from jsonschema.exceptions import best_match
+
+if TYPE_CHECKING:
+    import jsonschema
 
 from scanner.errors import PolicyError
 from scanner.model import JSON, Condition, Policy, Severity
@@ -30,6 +32,10 @@ PLACEHOLDERS = frozenset(
 _FILE_NAME = re.compile(r"^(NHI[0-9]{3})-[a-z0-9-]+\.ya?ml$")
 
 
+# libyaml's loader when PyYAML has it (the wheels do): the built-in policies load on every run.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.cache
 def schema() -> dict[str, Any]:
     text = resources.files("scanner.policy").joinpath("schema.json").read_text("utf-8")
@@ -37,10 +43,21 @@ def schema() -> dict[str, Any]:
 
 
 @functools.cache
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(
+def _fast_validator() -> jsonschema_rs.Draft202012Validator:
+    """jsonschema-rs answers 'valid?' (no import of jsonschema on every run); jsonschema words
+    the problem of an invalid policy."""
+    return jsonschema_rs.Draft202012Validator(schema(), validate_formats=True)
+
+
+def _best_problem(document: object) -> jsonschema.ValidationError | None:
+    import jsonschema
+    from jsonschema.exceptions import best_match
+
+    validator = jsonschema.Draft202012Validator(
         schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
+    problem: jsonschema.ValidationError | None = best_match(validator.iter_errors(document))
+    return problem
 
 
 def parse(text: str, source: str) -> Policy:
@@ -69,12 +86,15 @@ def parse(text: str, source: str) -> Policy:
 def parse_document(text: str, source: str) -> dict[str, Any]:
     """The validated YAML document (examples included, for the tests that run them)."""
     try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise PolicyError(f"{source}: not valid YAML{where}") from None
-    problem = best_match(_validator().iter_errors(document))
+        document = yaml.load(text, Loader=_YAML_LOADER)
+    except yaml.YAMLError:
+        try:  # PyYAML's own loader places the problem where people look for it
+            document = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            raise PolicyError(f"{source}: not valid YAML{where}") from None
+    problem = None if _fast_validator().is_valid(document) else _best_problem(document)
     if problem is not None:
         path = "/" + "/".join(str(part) for part in problem.absolute_path)
         raise PolicyError(f"{source}: {path}: {_reason(problem)}")

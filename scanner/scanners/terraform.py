@@ -15,7 +15,7 @@ from typing import TypeGuard
 from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Identity, ModuleCall
-from scanner.scanners import _hcl, _json
+from scanner.scanners import _json
 from scanner.scanners.terraform_catalog import STATIC, Entry, classify
 
 PATTERNS = ("*.tf", "*.tf.json")
@@ -63,6 +63,8 @@ def _worth_parsing(text: str) -> bool:
 
 
 def _scan_hcl(path: str, text: str) -> Iterator[Identity | ModuleCall]:
+    from scanner.scanners import _hcl  # python-hcl2 and lark: imported when a file needs them
+
     for block in _hcl.blocks(text):
         if block.type == "resource" and len(block.labels) == 2:
             kind, name = block.labels
