@@ -163,6 +163,7 @@ def main() -> None:
             "out.json",
         ]
 
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as run.py
     rows = []
     for label, day in (
         ("first run, empty inventory", "2026-11-02"),
@@ -172,7 +173,7 @@ def main() -> None:
         for _ in range(args.runs):
             if label.startswith("first"):
                 db.unlink(missing_ok=True)
-            samples.append(measure(aggregate(day), folder, dict(os.environ)))
+            samples.append(measure(aggregate(day), folder, env))
         rows.append((label, statistics.median(s[0] for s in samples), max(s[1] for s in samples),
                      samples[-1][2]))  # fmt: skip
     summary = json.loads((folder / "out.json").read_text())["summary"]

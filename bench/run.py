@@ -70,7 +70,10 @@ def main() -> None:
     repo = work / f"repo-{shape.tf_files}-{shape.commits}-{shape.seed}"
     if not repo.exists():
         generate(repo, shape)
-    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
+    # Installed packages have bytecode (pip compiles it); a PYTHONDONTWRITEBYTECODE left in
+    # the environment would make every run compile nhi's modules again and measure that.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["XDG_CACHE_HOME"] = str(work / "cache")
     staged = subprocess.run(
         ["git", "ls-files", "infra/stack000/*.tf"],
         cwd=repo,

@@ -11,7 +11,6 @@ import datetime
 import os
 import re
 import sys
-import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -592,6 +591,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo(f"nhi: internal error: {type(error).__name__}: {error}", err=True)
         click.echo(f"This is a bug; please report it at {ISSUES_URL}", err=True)
         if "--verbose" in args:
+            import traceback
+
             traceback.print_exc()
         code = EXIT_BUG
     if argv is None:

@@ -10,12 +10,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
-import multiprocessing
 import os
 import stat
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -268,6 +266,9 @@ def _scan_all(
     workers = jobs or min(os.cpu_count() or 1, 8)
     if workers < 2 or len(files) < PARALLEL_FROM:
         return [scan_file(root, file, max_file_size) for file in files]
+    import multiprocessing  # only when there is enough to parse in parallel
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("forkserver" if sys.platform != "linux" else "fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         chunk = max(1, len(files) // (workers * 8))

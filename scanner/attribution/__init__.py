@@ -178,9 +178,7 @@ def history(repo: Repo, path: str, identities: Sequence[Identity]) -> History:
         if not found - bots:
             break
         bots |= found
-        lines = blame.parse(
-            git.blame(repo.root, path, wanted, ignore_revs=bots, ignore_revs_file=repo.ignore_file)
-        )
+        lines = blame.parse(_blame(repo, path, wanted, bots))  # cached like the first pass
     unignored = None
     if repo.ignore_file is not None and ignored:
         unignored = blame.parse(_blame(repo, path, wanted, bots, use_ignore_file=False))

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
+if TYPE_CHECKING:
+    import jsonschema_rs
 
 from scanner.errors import ReportError
 from scanner.model import (
@@ -178,7 +179,7 @@ def from_json(text: str, source: str = "report") -> Report:
 
 @functools.cache
 def _schema() -> dict[str, Any]:
-    text = resources.files("scanner").joinpath("schemas/report.schema.json").read_text("utf-8")
+    text = (Path(__file__).parents[1] / "schemas/report.schema.json").read_text("utf-8")
     return dict(json.loads(text))
 
 
@@ -186,6 +187,8 @@ def _schema() -> dict[str, Any]:
 def _fast_validator() -> jsonschema_rs.Draft202012Validator:
     """jsonschema-rs answers 'valid?' about 200 times faster than jsonschema: it is what lets
     the aggregator read thousands of reports (bench/org.py)."""
+    import jsonschema_rs
+
     return jsonschema_rs.Draft202012Validator(_schema())
 
 

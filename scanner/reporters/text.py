@@ -50,4 +50,6 @@ def _plural(count: int, one: str, many: str) -> str:
 
 def _clean(value: str) -> str:
     """Escape control characters (newlines in file names, terminal escape sequences)."""
+    if value.isprintable():  # nearly always: no per-character work
+        return value
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)

@@ -62,6 +62,13 @@ def test_valid_policy_parses() -> None:
             ),
             "p.yaml: /when/0/attribute_matches/pattern: '([' is not a 'regex'",
         ),
+        (  # valid for ECMA-262 (what jsonschema-rs checks), not for Python's re
+            VALID.replace(
+                "- kind_in: {kinds: [aws_iam_user]}",
+                "- attribute_matches: {name: a, pattern: '\\p{L}'}",
+            ),
+            "p.yaml: /when/0/attribute_matches/pattern: '\\\\p{L}' is not a 'regex'",
+        ),
         (
             VALID.replace('"{kind} {name}"', '"{kind} {secret}"'),
             "p.yaml: /message: unknown placeholder {secret}; allowed: category, declared_owners, "
