@@ -153,6 +153,32 @@ def test_blame_results_are_cached_per_head_and_content(git_repo, tmp_path, monke
     assert sorted(calls) == ["a.tf", "b.tf"]
 
 
+def test_the_blame_past_bot_commits_is_cached_too(git_repo, tmp_path, monkeypatch) -> None:
+    from scanner import git
+
+    calls: list[tuple[str, tuple[str, ...]]] = []
+    real = git.blame
+
+    def counting(root, path, *args, **kwargs):
+        calls.append((path, tuple(sorted(kwargs.get("ignore_revs") or ()))))
+        return real(root, path, *args, **kwargs)
+
+    monkeypatch.setattr(git, "blame", counting)
+    git_repo.write("a.tf", USER.format(name="a"))
+    git_repo.commit("add a")
+    git_repo.write("a.tf", USER.format(name="a").replace("{", "{ # reformatted", 1))
+    git_repo.commit("chore: reformat", author="renovate[bot] <bot@renovateapp.com>")
+    bot = git_repo.git("rev-parse", "HEAD").strip()
+    folder = tmp_path / "cache"
+    first = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
+    assert calls == [("a.tf", ()), ("a.tf", (bot,))]  # blamed, then blamed past the bot
+    assert first.subjects[0].attribution.provisioner.email == "alice@example.com"
+    calls.clear()
+    second = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
+    assert calls == []
+    assert second.subjects[0].attribution == first.subjects[0].attribution
+
+
 def test_blame_cache_is_safe_across_the_attribution_threads(git_repo, tmp_path) -> None:
     for index in range(40):
         git_repo.write(f"f{index:02d}.tf", USER.format(name=f"u{index}"))
