@@ -19,9 +19,6 @@ import statistics
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from run import NHI, measure
-
 KINDS = (
     ("terraform", "aws_iam_user", "identity", "iam/users.tf"),
     ("terraform", "aws_iam_access_key", "credential", "iam/keys.tf"),
@@ -137,6 +134,9 @@ def generate(folder: Path, reports: int, identities: int, people: int, seed: int
 
 
 def main() -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from run import NHI, measure  # run.py imports this module's generate()
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=5000)
     parser.add_argument("--identities", type=int, default=100)

@@ -1,6 +1,10 @@
 """Run the benchmark scenarios and print a table of medians (wall time, peak memory).
 
     python bench/run.py [--runs 5] [--work bench/out] [--tf-files 3000 --commits 2000 ...]
+                        [--scaling]
+
+`--scaling` adds cold scans of repositories of 1,000, 3,000 and 9,000 Terraform files (the same
+share of identities) to show that memory follows the identities kept, not the files read.
 
 Each scenario is a whole `nhi` process, timed from start to exit, run once to warm up and then
 `--runs` times; peak memory is the child's maximum resident set size (from wait4). When
@@ -21,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import Shape, generate
+from org import generate as generate_org
 
 NHI = [sys.executable, "-m", "scanner"]
 
@@ -62,10 +67,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument("--scaling", action="store_true", help="also cold scans at 1k/3k/9k files")
     for field, value in Shape().__dict__.items():
         parser.add_argument(f"--{field.replace('_', '-')}", type=type(value), default=value)
     args = vars(parser.parse_args())
-    runs, work = args.pop("runs"), args.pop("work")
+    runs, work, scaling = args.pop("runs"), args.pop("work"), args.pop("scaling")
     shape = Shape(**args)
     repo = work / f"repo-{shape.tf_files}-{shape.commits}-{shape.seed}"
     if not repo.exists():
@@ -92,6 +98,20 @@ def main() -> None:
         scenario("one file", [*NHI, "scan", staged[0]], repo, env, runs),
         scenario("nhi --version", [*NHI, "--version"], repo, env, runs),
     ]
+    org = work / "org-500-100-5000"  # bench/org.py's shape, small enough for every run
+    if not org.exists():
+        generate_org(org, reports=500, identities=100, people=5000)
+    aggregate = [*NHI, "aggregate", "reports", "--roster", "roster.csv", "--teams", "teams.json",
+                 "--no-db", "--format", "json", "--output", os.devnull]  # fmt: skip
+    rows.append(scenario("aggregate 500 reports", aggregate, org, env, runs))
+    if scaling:
+        for files in (1000, 3000, 9000):
+            size = Shape(**{**args, "tf_files": files, "commits": 200})
+            tree = work / f"repo-{size.tf_files}-{size.commits}-{size.seed}"
+            if not tree.exists():
+                generate(tree, size)
+            cold_scan = [*NHI, "scan", "--no-cache", "--output", os.devnull]
+            rows.append(scenario(f"cold scan, {files} files", cold_scan, tree, env, 1))
     if shutil.which("checkov"):
         checkov = ["checkov", "-d", str(repo), "--framework", "terraform", "--quiet"]
         rows.append(scenario("checkov (terraform)", checkov, repo, env, max(1, runs // 3)))

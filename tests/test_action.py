@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -29,11 +30,18 @@ def git(cwd: Path, *args: str) -> None:
     )
 
 
+def step(step_id: str) -> dict[str, Any]:
+    """The action's step with this id."""
+    found = [s for s in ACTION["runs"]["steps"] if s.get("id") == step_id]
+    assert len(found) == 1, step_id
+    return found[0]
+
+
 @pytest.fixture(scope="module")
 def runner_temp(tmp_path_factory) -> Path:
     """RUNNER_TEMP with the action's venv installed once (the install step, as written)."""
     temp = tmp_path_factory.mktemp("runner_temp")
-    install = ACTION["runs"]["steps"][1]
+    install = step("install")
     env = {
         **os.environ,
         "RUNNER_TEMP": str(temp),
@@ -52,12 +60,12 @@ def runner_temp(tmp_path_factory) -> Path:
 def run_scan_step(
     workspace: Path, runner_temp: Path, inputs: dict[str, str], github: dict[str, str]
 ) -> tuple[subprocess.CompletedProcess[str], Path, Path]:
-    step = ACTION["runs"]["steps"][2]
+    scan = step("scan")
     defaults = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()}
     values = {**defaults, **inputs}
     env = {
         name: re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: values[m[1]], template)
-        for name, template in step["env"].items()
+        for name, template in scan["env"].items()
     }
     output, summary = workspace.parent / "output", workspace.parent / "summary"
     env |= {
@@ -73,7 +81,7 @@ def run_scan_step(
         **github,
     }
     result = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", scan["run"]],
         cwd=workspace,
         env=env,
         capture_output=True,
@@ -149,3 +157,16 @@ def test_fail_on_critical_passes_and_shallow_checkout_is_explained(
         (f["identity"], f["rule"]) for f in report["findings"] if f["rule"] == "NHI007"
     ) == [("new.tf#aws_iam_access_key.new", "NHI007"), ("old.tf#aws_iam_access_key.old", "NHI007")]
     assert report["repository"]["shallow"] is True
+
+
+def test_the_cache_steps_keep_the_folder_the_scan_uses() -> None:
+    restore, save = (s for s in ACTION["runs"]["steps"] if "actions/cache/" in s.get("uses", ""))
+    folder = step("scan")["env"]["XDG_CACHE_HOME"]
+    assert (restore["with"]["path"], save["with"]["path"]) == (folder, folder)
+    assert (restore["if"], save["if"]) == (
+        "${{ inputs.cache == 'true' }}",
+        "${{ always() && inputs.cache == 'true' }}",
+    )
+    # Each run saves under a new key (a cache key is written once); restores take the newest.
+    assert save["with"]["key"].startswith(restore["with"]["key"] + "-")
+    assert restore["with"]["restore-keys"] == "nhi-scanner-${{ runner.os }}-"
