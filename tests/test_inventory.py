@@ -303,3 +303,69 @@ def test_inventory_queries(tmp_path: Path, capsys) -> None:
         'NHI101,"bob@acme.example (provisioner, departed); alice@acme.example (owner, active)",'
         "carol@acme.example,2026-01-05,2026-01-05,2026-01-05,\n"
     )
+
+
+# One run of the aggregator's inventory write, sized so that the write takes a while: run N
+# declares 6,000 + 500 N identities, every third one orphaned.
+RUN = """
+import datetime, sys
+from pathlib import Path
+from scanner import inventory
+from scanner.aggregate import Aggregate, Resolved
+
+number = int(sys.argv[2])
+items = tuple(
+    Resolved(repository="acme/big", identity=f"k#{n}", kind="aws_iam_access_key", name=f"k{n}",
+             path="k.tf", line=n, state="orphaned" if (n + number) % 3 == 0 else "owned",
+             rules=("NHI101",) if (n + number) % 3 == 0 else (), people=(), route_to=(), why="")
+    for n in range(6000 + 500 * number)
+)
+result = Aggregate(repositories=("acme/big",), identities=items,
+                   orphans=tuple(i for i in items if i.state == "orphaned"), rejected=())
+print("writing", flush=True)
+inventory.record(Path(sys.argv[1]), result, datetime.date(2026, 1, 1) + datetime.timedelta(number))
+print("done", flush=True)
+"""
+
+
+def test_killed_at_random_points_the_inventory_always_holds_a_complete_run(tmp_path) -> None:
+    import random
+
+    db = tmp_path / "inventory.sqlite"
+    rng = random.Random(20261123)
+
+    def start(number: int) -> subprocess.Popen[str]:
+        child = subprocess.Popen([sys.executable, "-c", RUN, str(db), str(number)], cwd=ROOT,
+                                 stdout=subprocess.PIPE, text=True)  # fmt: skip
+        assert child.stdout is not None and child.stdout.readline() == "writing\n"
+        return child
+
+    first = start(0)
+    began = time.perf_counter()
+    assert first.communicate(timeout=60)[0] == "done\n"
+    write = time.perf_counter() - began  # one write, from its start to its commit
+    completed = [0]
+    for number in range(1, 13):
+        child = start(number)
+        if number % 4:  # every fourth run is left to finish: later runs build on it
+            time.sleep(rng.uniform(0, write))  # a random point of a write at least this long
+            child.kill()
+        out, _ = child.communicate(timeout=60)
+        if out == "done\n":
+            completed.append(number)
+        with sqlite3.connect(db) as check:
+            assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            runs = check.execute("SELECT id, as_of, identities FROM runs ORDER BY id").fetchall()
+            last_id, last_day, count = runs[-1]
+            kept = check.execute(
+                "SELECT count(*), min(last_seen), max(last_seen) FROM identities "
+                "WHERE last_run = ?",
+                (last_id,),
+            ).fetchone()
+        # Either the run committed whole or it left no trace: the newest run is complete.
+        assert [day for _, day, _ in runs] == [
+            (datetime.date(2026, 1, 1) + datetime.timedelta(n)).isoformat() for n in completed
+        ]
+        assert kept == (count, last_day, last_day)
+        assert count == 6000 + 500 * completed[-1]
+    assert {0, 4, 8, 12} <= set(completed) and len(completed) < 13  # some kills hit a write
