@@ -1,8 +1,10 @@
 """`nhi demo`: build a small sample organisation, scan it, and show who is accountable.
 
 Two repositories with several authors over time: a bot that edits a line, a whitespace-only
-reformat, a file renamed, a change not committed yet, CODEOWNERS and a waiver. Authors and
-dates are pinned, so the history (and the output) is the same on every machine.
+reformat, a file renamed, a change not committed yet, CODEOWNERS and a waiver, and a key
+handed to a workflow through a GitHub Actions secret (lineage). Authors and dates are pinned,
+so the history (and the output) is the same on every machine. The lineage map of the whole
+organisation is written beside the repositories.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime
 import tempfile
 from pathlib import Path
 
-from scanner import git, pipeline, policy
+from scanner import git, lineage_view, pipeline, policy
 from scanner.model import Report
 
 ALICE = ("Alice Archer", "alice@acme.example")
@@ -33,6 +35,22 @@ SA = (
     'resource "google_service_account_key" "etl" {\n'
     "  service_account_id = google_service_account.etl.name\n}\n"
 )
+HANDOVER = (
+    'resource "github_actions_secret" "etl_key" {\n'
+    '  repository      = "data-pipeline"\n'
+    '  secret_name     = "ETL_SA_KEY"\n'
+    "  plaintext_value = google_service_account_key.etl.private_key\n}\n"
+)
+WORKFLOW = """on: push
+jobs:
+  load:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./load.sh
+        env:
+          GOOGLE_CREDENTIALS: ${{ secrets.ETL_SA_KEY }}
+"""
+MAP = "nhi-map.html"
 
 
 def commit(repo: Path, who: tuple[str, str], date: str, message: str) -> None:
@@ -95,6 +113,9 @@ def build(folder: Path) -> list[Path]:
     data = new_repo(folder, "data-pipeline")
     write(data, "etl/service_accounts.tf", SA)
     commit(data, BOB, "2025-09-10", "ETL service account and key")
+    write(data, "etl/service_accounts.tf", SA + "\n" + HANDOVER)
+    write(data, ".github/workflows/load.yml", WORKFLOW)
+    commit(data, CAROL, "2025-10-06", "Hand the ETL key to the load job")
     return [payments, data]
 
 
@@ -126,6 +147,7 @@ def render(reports: list[Report], folder: Path) -> str:
         f"Try: nhi explain --repo {folder / 'payments-infra'} "
         "'deployer.tf#aws_iam_access_key.ci_deployer'"
     )
+    out.append(f"Map of who owns what, and who uses it: {folder / MAP}")
     return "\n".join(out) + "\n"
 
 
@@ -133,4 +155,6 @@ def run(folder: Path | None = None) -> str:
     folder = folder or Path(tempfile.mkdtemp(prefix="nhi-demo-"))
     options = pipeline.Options(policies=policy.builtin(), today=TODAY)
     reports = [pipeline.scan(repo, options=options) for repo in build(folder)]
+    page = lineage_view.render(reports, person=None, identity=None, fmt="html")
+    (folder / MAP).write_text(page, encoding="utf-8")
     return render(reports, folder)

@@ -235,8 +235,8 @@ def consumption(identities: Sequence[Identity], graph: Graph, repository: str) -
 def across(reports: Sequence[Report]) -> tuple[Link, ...]:
     """Links between repositories: a workflow secret created by another repository's Terraform.
 
-    `source` is an id in the consuming report; `attributes.repository` names the report that
-    holds `to` (the aggregator sees both reports).
+    `source` is an id in the consuming report (`attributes.from_repository`); `to` is an id in
+    the creating report, `attributes.to_repository` (the aggregator sees both reports).
     """
     found: list[Link] = []
     for creator in reports:
@@ -254,7 +254,7 @@ def across(reports: Sequence[Report]) -> tuple[Link, ...]:
                     Link(source=s.identity.id, to=subject.identity.id, relation="consumes",
                          evidence=f"secrets.{s.identity.name} is created by "
                          f"{attributes.get('address')} in {creator.repository.name}",
-                         attributes={"repository": creator.repository.name,
+                         attributes={"to_repository": creator.repository.name,
                                      "from_repository": consumer.repository.name})
                     for s in consumer.subjects
                     if s.identity.kind == "workflow_secret"
