@@ -153,7 +153,7 @@ def _route(
         return tuple(sorted({p.email or normalise(p.reference) for p in active})), \
             "the active owners"  # fmt: skip
     if default_owner:
-        return (default_owner,), "the default owner (nobody else could decide)"
+        return (default_owner,), "the default owner; nobody else could decide"
     return (), "nobody: give --default-owner"
 
 

@@ -19,10 +19,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from scanner import __version__
-from scanner.model import JSON, Category, Consumer, Identity, ModuleCall
+from scanner.model import JSON, Category, Consumer, Identity, ModuleCall, TerraformBlock
 
 # A file's facts, its parse error (line, message) if any, and whether it holds waiver marks.
-Facts = tuple[tuple[Identity | ModuleCall, ...], tuple[int | None, str] | None, bool]
+Fact = Identity | ModuleCall | TerraformBlock
+Facts = tuple[tuple[Fact, ...], tuple[int | None, str] | None, bool]
 
 
 @functools.cache
@@ -140,11 +141,13 @@ def _encode(facts: Facts) -> str:
 def _decode(value: str) -> Facts | None:
     try:
         document = json.loads(value)
-        items: list[Identity | ModuleCall] = []
+        items: list[Fact] = []
         for fact in document["facts"]:
             kind = fact.pop("type")
             if kind == "ModuleCall":
                 items.append(ModuleCall(**fact))
+            elif kind == "TerraformBlock":
+                items.append(TerraformBlock(**fact))
             else:
                 items.append(_identity(fact))
         error = document["error"]

@@ -31,6 +31,12 @@ def _reporter_names() -> list[str]:
     return sorted(REPORTERS)
 
 
+def _lineage_formats() -> list[str]:
+    from scanner.lineage_view import FORMATS
+
+    return list(FORMATS)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nhi")
 def cli() -> None:
@@ -221,6 +227,39 @@ def demo(folder: Path | None) -> int:
     if folder is not None and folder.exists() and any(folder.iterdir()):
         raise ConfigError(f"{folder} is not empty; give a new or empty folder")
     click.echo(run(folder), nl=False)
+    return EXIT_OK
+
+
+@cli.command("lineage")
+@click.option(
+    "--repo",
+    "repos",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Repository to scan; repeat to see several together. Default: the current one.",
+)
+@click.option("--person", metavar="EMAIL", help="An email, @login or @org/team.")
+@click.option("--identity", "identity_id", metavar="ID", help="An identity id (path#pointer).")
+@click.option(
+    "--format", "fmt", default="text", show_default=True, type=click.Choice(_lineage_formats())
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
+def lineage_command(
+    repos: tuple[Path, ...],
+    person: str | None,
+    identity_id: str | None,
+    fmt: str,
+    output: Path | None,
+) -> int:
+    """What a person provisioned or owns (or one identity): reach, links, consumers, orphans."""
+    from scanner import lineage_view, pipeline, policy
+
+    if (person is None) == (identity_id is None) and not (fmt == "html" and identity_id is None):
+        raise click.UsageError("give exactly one of --person and --identity")
+    roots = repos or (git.toplevel(Path.cwd()) or Path.cwd(),)
+    options = pipeline.Options(policies=policy.builtin(), repository_name=_ci_repository())
+    reports = [pipeline.scan(root, options=options) for root in roots]
+    _emit(lineage_view.render(reports, person=person, identity=identity_id, fmt=fmt), output)
     return EXIT_OK
 
 

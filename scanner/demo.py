@@ -1,10 +1,11 @@
 """`nhi demo`: build a small sample organisation, scan it, and show who is accountable.
 
 Two repositories with several authors over time: a bot that edits a line, a whitespace-only
-reformat, a file renamed, a change not committed yet, CODEOWNERS and a waiver. Authors and
-dates are pinned, so the history (and the output) is the same on every machine. Then the
-organisation view: a roster in which Bob has left, and what he leaves behind routed to his
-manager by `nhi aggregate`.
+reformat, a file renamed, a change not committed yet, CODEOWNERS and a waiver, and a key
+handed to a workflow through a GitHub Actions secret (lineage). Authors and dates are pinned,
+so the history (and the output) is the same on every machine. Then the organisation view: a
+roster in which Bob has left, and what he leaves behind routed to his manager by
+`nhi aggregate`. The lineage map of the whole organisation is written beside the repositories.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import datetime
 import tempfile
 from pathlib import Path
 
-from scanner import collect, git, pipeline, policy
+from scanner import collect, git, lineage_view, pipeline, policy
 from scanner.aggregate_output import render_text
 from scanner.model import Report
 from scanner.reporters import json as json_report
@@ -40,12 +41,29 @@ bob@acme.example,departed,carol@acme.example,bobb,Bob Baker,
 alice@acme.example,active,bob@acme.example,alice-a,Alice Archer,
 dana@acme.example,active,carol@acme.example,dana-d,Dana Diaz,
 """
+DEFAULT_OWNER = "security@acme.example"  # decides when nobody else can
 TEAMS = '{"@acme/payments-platform": ["alice-a", "dana-d"]}\n'
 SA = (
     'resource "google_service_account" "etl" {\n  account_id = "etl"\n}\n\n'
     'resource "google_service_account_key" "etl" {\n'
     "  service_account_id = google_service_account.etl.name\n}\n"
 )
+HANDOVER = (
+    'resource "github_actions_secret" "etl_key" {\n'
+    '  repository      = "data-pipeline"\n'
+    '  secret_name     = "ETL_SA_KEY"\n'
+    "  plaintext_value = google_service_account_key.etl.private_key\n}\n"
+)
+WORKFLOW = """on: push
+jobs:
+  load:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./load.sh
+        env:
+          GOOGLE_CREDENTIALS: ${{ secrets.ETL_SA_KEY }}
+"""
+MAP = "nhi-map.html"
 
 
 def commit(repo: Path, who: tuple[str, str], date: str, message: str) -> None:
@@ -108,6 +126,9 @@ def build(folder: Path) -> list[Path]:
     data = new_repo(folder, "data-pipeline")
     write(data, "etl/service_accounts.tf", SA)
     commit(data, BOB, "2025-09-10", "ETL service account and key")
+    write(data, "etl/service_accounts.tf", SA + "\n" + HANDOVER)
+    write(data, ".github/workflows/load.yml", WORKFLOW)
+    commit(data, CAROL, "2025-10-06", "Hand the ETL key to the load job")
     return [payments, data]
 
 
@@ -147,7 +168,8 @@ def organisation(reports: list[Report], folder: Path) -> str:
     (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
     (folder / "teams.json").write_text(TEAMS, encoding="utf-8")
     result, _roster = collect.run([folder / "reports"], [folder / "roster.csv"],
-                                  teams=folder / "teams.json", as_of=TODAY)  # fmt: skip
+                                  teams=folder / "teams.json", as_of=TODAY,
+                                  default_owner=DEFAULT_OWNER)  # fmt: skip
     return (
         f"Bob Baker has left (roster: {folder / 'roster.csv'}). Across the organisation:\n"
         + "".join(render_text(result))
@@ -155,7 +177,8 @@ def organisation(reports: list[Report], folder: Path) -> str:
         + f"Try: nhi explain --repo {folder / 'payments-infra'} "
         "'deployer.tf#aws_iam_access_key.ci_deployer'\n"
         + f"Try: nhi aggregate {folder / 'reports'} --roster {folder / 'roster.csv'} "
-        f"--teams {folder / 'teams.json'} --db {folder / 'nhi-inventory.sqlite'}\n"
+        f"--teams {folder / 'teams.json'} --default-owner {DEFAULT_OWNER} "
+        f"--db {folder / 'nhi-inventory.sqlite'}\n"
     )
 
 
@@ -163,4 +186,10 @@ def run(folder: Path | None = None) -> str:
     folder = folder or Path(tempfile.mkdtemp(prefix="nhi-demo-"))
     options = pipeline.Options(policies=policy.builtin(), today=TODAY)
     reports = [pipeline.scan(repo, options=options) for repo in build(folder)]
-    return render(reports, folder) + organisation(reports, folder)
+    page = lineage_view.render(reports, person=None, identity=None, fmt="html")
+    (folder / MAP).write_text(page, encoding="utf-8")
+    return (
+        render(reports, folder)
+        + organisation(reports, folder)
+        + f"Map of who owns what, and who uses it: {folder / MAP}\n"
+    )

@@ -86,6 +86,55 @@ class ModuleCall:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TerraformBlock:
+    """What lineage needs from a Terraform block besides its identity. Never a secret's value.
+
+    Emitted for catalog resources, `aws_iam_policy_document` data sources and module calls, so
+    the linking stage can follow references across the files of one configuration.
+    """
+
+    path: str
+    address: str  # "aws_iam_role.deploy", "data.aws_iam_policy_document.trust", "module.eu"
+    line: int
+    end_line: int
+    # Top-level attribute -> the block addresses its expressions name ("user" -> [...]).
+    references: Mapping[str, JSON] = field(default_factory=dict, hash=False)
+    # Literal, non-secret settings lineage matches on: name, secret_name, repository, url, ...
+    settings: Mapping[str, JSON] = field(default_factory=dict, hash=False)
+    # Policy attribute -> normalised statements, {"ref": address} or {"unknown": expression}.
+    policies: Mapping[str, JSON] = field(default_factory=dict, hash=False)
+    digest: str | None = None  # of the normalised body (values left out); None when empty
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Link:
+    """A relation between two identities, or from one to something outside the report.
+
+    `to` is an identity id or an external reference (`github-oidc:repo:acme/app:ref:...`).
+    `evidence` says why, in words, and never quotes a value.
+    """
+
+    source: str  # an Identity.id ("from" in the JSON report)
+    to: str
+    relation: str  # stable public name: see lineage.RELATIONS
+    evidence: str
+    attributes: Mapping[str, JSON] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reach:
+    """What an identity can do, from the policies attached to it in the same configuration."""
+
+    identity: str
+    admin: bool  # "*" on "*" (or a managed policy known to be exactly that)
+    services: tuple[str, ...] = ()  # services with a wildcard action ("s3" for "s3:*")
+    actions: tuple[str, ...] = ()  # named actions outside those services
+    resources: tuple[str, ...] = ()  # named resources ("*" excluded), as written
+    managed: tuple[str, ...] = ()  # managed policies and roles attached by name
+    unknown: tuple[str, ...] = ()  # expressions that could not be resolved, as written
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Provisioner:
     """The human whose commit introduced a declaration, with how sure we are and why."""
 
@@ -175,6 +224,8 @@ class Report:
     errors: tuple[ScanError, ...]
     waivers: tuple[WaiverStatus, ...] = ()  # every waiver seen, with how it was used
     policies: tuple[Policy, ...] = ()  # the policies that fired, for reporters (SARIF rules)
+    links: tuple[Link, ...] = ()  # lineage: how identities relate (lineage.RELATIONS)
+    reach: tuple[Reach, ...] = ()  # lineage: what identities can do
     schema_version: int = SCHEMA_VERSION
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanner import __version__, baseline, git, waivers
+from scanner import __version__, baseline, git, lineage, waivers
 from scanner.attribution import Options as AttributionOptions
 from scanner.attribution import attribute, declared
 from scanner.cache import Cache, blob_id
@@ -34,6 +34,7 @@ from scanner.model import (
     Report,
     Repository,
     ScanError,
+    TerraformBlock,
     Waiver,
     WaiverStatus,
 )
@@ -68,6 +69,7 @@ class Detected:
     modules: tuple[ModuleCall, ...]
     errors: tuple[ScanError, ...]
     waivers: tuple[Waiver | WaiverStatus, ...]  # inline waivers, resolved to identity ids
+    blocks: tuple[TerraformBlock, ...] = ()  # what lineage joins across files
 
 
 def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None) -> Report:
@@ -80,22 +82,28 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
     try:
         blobs = git.clean_blobs(root) if cache is not None and in_git else {}
         detected = detect(root, files, options.max_file_size, cache, blobs, options.jobs)
-        subjects, owner_errors = attribute_stage(root, detected.identities, in_git, options,
-                                                 cache, blobs)  # fmt: skip
+        graph = lineage.expand(detected.identities, detected.blocks)
+        identities = _unique(sorted(graph.identities, key=_identity_order))
+        subjects, owner_errors = attribute_stage(root, identities, in_git, options, cache, blobs)
+        subjects = lineage.credit_module_authors(subjects)
         findings = evaluate(options.policies, subjects)
         findings, waiver_statuses = judge(root, findings, detected, options, in_git)
     finally:
         if cache is not None:
             cache.close()
+    scanned = repository(root, in_git, options.repository_name)
+    links = lineage.link(graph, identities, scanned.name)
     return Report(
         tool_version=__version__,
-        repository=repository(root, in_git, options.repository_name),
+        repository=scanned,
         subjects=subjects,
         modules=detected.modules,
         findings=findings,
         errors=tuple(sorted([*errors, *detected.errors, *owner_errors], key=_error_order)),
         waivers=waiver_statuses,
         policies=tuple(p for p in options.policies if p.id in {f.rule for f in findings}),
+        links=links,
+        reach=lineage.reach(graph, links),
     )
 
 
@@ -177,7 +185,7 @@ class FileResult:
     """What scanning one file gave: facts, or the reason it could not be scanned."""
 
     path: str
-    facts: tuple[Identity | ModuleCall, ...] = ()
+    facts: tuple[Identity | ModuleCall | TerraformBlock, ...] = ()
     error: ScanError | None = None
     blob: str | None = None  # for the cache; None when the file could not be read
     text: str | None = None  # kept only when it holds inline waivers
@@ -235,6 +243,7 @@ def _with_hints(identity: Identity, hints: tuple[str, ...]) -> Identity:
 def _collect(files: Sequence[Candidate], results: Mapping[str, FileResult]) -> Detected:
     identities: list[Identity] = []
     modules: list[ModuleCall] = []
+    blocks: list[TerraformBlock] = []
     errors: list[ScanError] = []
     found_waivers: list[Waiver | WaiverStatus] = []
     for file in files:
@@ -246,16 +255,18 @@ def _collect(files: Sequence[Candidate], results: Mapping[str, FileResult]) -> D
                     for identity in mine]  # fmt: skip
         identities.extend(mine)
         modules.extend(f for f in result.facts if isinstance(f, ModuleCall))
+        blocks.extend(f for f in result.facts if isinstance(f, TerraformBlock))
         if result.error is not None:
             errors.append(result.error)
         if result.text is not None:
             found_waivers.extend(waivers.inline(file.path, result.text, mine))
-    ordered = sorted(identities, key=lambda i: (i.path, i.line, i.kind, i.name))
+    ordered = sorted(identities, key=_identity_order)
     return Detected(
         identities=_unique(ordered),
         modules=tuple(sorted(modules, key=lambda m: (m.path, m.line))),
         errors=tuple(errors),
         waivers=tuple(found_waivers),
+        blocks=tuple(blocks),
     )
 
 
@@ -281,7 +292,7 @@ def _scan_all(
 
 def scan_file(root: Path, file: Candidate, max_file_size: int) -> FileResult:
     """Read one file and run its scanner; the one place a ParseError becomes a ScanError."""
-    facts: list[Identity | ModuleCall] = []
+    facts: list[Identity | ModuleCall | TerraformBlock] = []
     try:
         data = read(root, file.path, max_file_size)
     except ParseError as error:
@@ -350,6 +361,10 @@ def _unique(identities: list[Identity]) -> tuple[Identity, ...]:
             identity = dataclasses.replace(identity, pointer=f"{identity.pointer}~{count}")
         result.append(identity)
     return tuple(result)
+
+
+def _identity_order(identity: Identity) -> tuple[str, int, str, str]:
+    return (identity.path, identity.line, identity.kind, identity.name)
 
 
 def _error_order(error: ScanError) -> tuple[str, int, str]:

@@ -59,6 +59,7 @@ SECRETS = {
     "workflow_service": "Svc-Pw-2Lq8Xz5Mk",
     "tf_plaintext": "npm_Zm4Xn7Bc1Vq8Lw2Kp5Jr9Ht3Gy6Fd0Sa4Ew8",
     "tf_secret_string": "Tf-Sec-9Rk2Wq5Lz8Xm",
+    "tf_k8s_data": "K8s-Dat-4Wq7Zx2Lm9Pv",
     "bad_hcl": "ghp_B4dHcL5eCr3tV4lU3iN7aM8lF0rM3dF1lE9x",
     "bad_json": "sk-proj-BadJson7Xw3Lq9Zr2Vm5Kt8Np1Hc",
     "bad_yaml": "ghp_B4dYaMl7Xw3Lq9Zr2Vm5Kt8Np1Hc4Jd6Fg0",
@@ -129,6 +130,13 @@ def plant(root: Path) -> None:
             f'  plaintext_value = "{s["tf_plaintext"]}"\n}}\n'
             f'resource "aws_secretsmanager_secret_version" "db" {{\n'
             f'  secret_string = "{s["tf_secret_string"]}"\n}}\n'
+        ),
+        "infra/lineage.tf": (
+            'resource "aws_iam_user" "ci" {\n  name = "ci"\n}\n'
+            'resource "aws_iam_access_key" "ci" {\n  user = aws_iam_user.ci.name\n}\n'
+            'resource "kubernetes_secret" "ci" {\n  metadata {\n    name = "ci"\n  }\n'
+            f'  data = {{\n    id = aws_iam_access_key.ci.id\n    extra = "{s["tf_k8s_data"]}"\n'
+            "  }\n}\n"
         ),
         "infra/broken.tf": (
             f'resource "aws_iam_user" "x" {{\n  name = "{s["bad_hcl"]}" "extra"\n}}\n'
@@ -256,3 +264,16 @@ def test_explain_and_baselines_print_no_value(planted: Path, tmp_path: Path) -> 
     baseline = tmp_path / "baseline"
     result = nhi("scan", "--no-cache", "--write-baseline", str(baseline), cwd=planted)
     assert leaks(result.stdout + result.stderr + baseline.read_text()) == []
+
+
+@pytest.mark.parametrize("fmt", ["html", "json", "mermaid", "text"])
+def test_lineage_prints_no_value(planted: Path, fmt: str) -> None:
+    for query in (
+        ["--person", "alice@example.com"],
+        ["--identity", "infra/lineage.tf#aws_iam_access_key.ci"],
+    ):
+        result = nhi("lineage", *query, "--format", fmt, cwd=planted)
+        assert result.returncode == 0, result.stderr
+        assert "kubernetes_secret" in result.stdout or fmt == "mermaid"
+        assert leaks(result.stdout) == []
+        assert leaks(result.stderr) == []

@@ -49,3 +49,17 @@ def test_readme_lists_every_output_format() -> None:
 
     section = README[README.index("### Output formats") : README.index("## Command line")]
     assert set(re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE)) == set(REPORTERS)
+
+
+def test_readme_lineage_example_is_what_nhi_lineage_prints(tmp_path) -> None:
+    shown = re.search(r"For example, in the demo organisation.*?```\n(.+?)```", README, re.DOTALL)
+    assert shown is not None
+    folder = tmp_path / "org"
+    subprocess.run([sys.executable, "-m", "scanner", "demo", "--folder", str(folder)],
+                   cwd=ROOT, check=True, capture_output=True)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "scanner", "lineage", "--repo", str(folder / "payments-infra"),
+         "--repo", str(folder / "data-pipeline"), "--person", "bob@acme.example"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert result.stdout == shown[1]

@@ -25,9 +25,11 @@ from scanner.model import (
     Consumer,
     Finding,
     Identity,
+    Link,
     ModuleCall,
     Person,
     Provisioner,
+    Reach,
     Report,
     Repository,
     ScanError,
@@ -57,6 +59,30 @@ def to_json(report: Report) -> dict[str, JSON]:
         "waivers": [
             {**_waiver(s.waiver), "status": s.status, "detail": s.detail} for s in report.waivers
         ],
+        "links": [link_json(item) for item in report.links],
+        "reach": [reach_json(item) for item in report.reach],
+    }
+
+
+def link_json(link: Link) -> dict[str, JSON]:
+    return {
+        "from": link.source,
+        "to": link.to,
+        "relation": link.relation,
+        "evidence": link.evidence,
+        "attributes": dict(link.attributes),
+    }
+
+
+def reach_json(reach: Reach) -> dict[str, JSON]:
+    return {
+        "identity": reach.identity,
+        "admin": reach.admin,
+        "services": list(reach.services),
+        "actions": list(reach.actions),
+        "resources": list(reach.resources),
+        "managed": list(reach.managed),
+        "unknown": list(reach.unknown),
     }
 
 
@@ -174,7 +200,22 @@ def from_json(text: str, source: str = "report") -> Report:
             WaiverStatus(waiver=_read_waiver(item), status=item["status"], detail=item["detail"])
             for item in document.get("waivers", [])
         ),
+        links=tuple(_read_link(item) for item in document.get("links", [])),
+        reach=tuple(_read_reach(item) for item in document.get("reach", [])),
     )
+
+
+def _read_link(item: dict[str, Any]) -> Link:
+    return Link(source=item["from"], to=item["to"], relation=item["relation"],
+                evidence=item["evidence"], attributes=item.get("attributes", {}))  # fmt: skip
+
+
+def _read_reach(item: dict[str, Any]) -> Reach:
+    return Reach(identity=item["identity"], admin=item["admin"],
+                 **{key: tuple(item[key]) for key in REACH_LISTS})  # fmt: skip
+
+
+REACH_LISTS = ("services", "actions", "resources", "managed", "unknown")
 
 
 @functools.cache

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping, Sequence
 
-from scanner.model import Attributed, Finding, Report, Severity
+from scanner.model import Attributed, Finding, Link, Report, Severity
 
 LIMIT_BYTES = 1_000_000  # under GitHub's 1 MiB per-step summary limit, with room for the tail
 DIAGRAM_LIMIT = 40  # identities drawn; past this a diagram is unreadable anyway
@@ -26,7 +27,7 @@ def render(report: Report) -> str:
         f"{_cell(report.repository.name)}\n",
         _totals(report.findings),
         _findings_table(report.findings, subjects),
-        _diagram(open_findings, subjects),
+        _diagram(open_findings, subjects, report.links),
         f"{_plural(len(report.subjects), 'identity', 'identities')} scanned"
         + (
             f"; {_plural(len(report.errors), 'file')} could not be scanned "
@@ -88,13 +89,32 @@ def _row(finding: Finding, subject: Attributed | None) -> str:
     )
 
 
-def _diagram(findings: list[Finding], subjects: dict[str, Attributed]) -> str:
-    """A Mermaid flowchart: people -> failing identities -> consumers."""
+def _diagram(findings: list[Finding], subjects: dict[str, Attributed], links: tuple[Link, ...]
+             ) -> str:  # fmt: skip
+    """A Mermaid flowchart: people -> failing identities -> what they link to and who uses them."""
     failing = [subjects[i] for i in dict.fromkeys(f.identity for f in findings) if i in subjects]
     if not failing:
         return ""
+    shown = failing[:DIAGRAM_LIMIT]
+    ids = {s.identity.id for s in shown}
+    touching = [link for link in links if link.source in ids or link.to in ids]
+    lines = ["### Who is accountable\n", "```mermaid", diagram(shown, touching, subjects).rstrip()]
+    lines.append("```")
+    if len(failing) > DIAGRAM_LIMIT:
+        lines.append(f"\n*The map shows {DIAGRAM_LIMIT} of {len(failing)} failing identities.*")
+    return "\n".join(lines) + "\n"
+
+
+def diagram(
+    shown: Sequence[Attributed],
+    links: Sequence[Link],
+    known: Mapping[str, Attributed] | None = None,
+    limit: int = DIAGRAM_LIMIT,
+) -> str:
+    """Mermaid `flowchart LR` text: people, identities, their links (lineage) and consumers."""
+    known = {**(known or {}), **{s.identity.id: s for s in shown}}
     nodes: dict[str, str] = {}
-    lines = ["### Who is accountable\n", "```mermaid", "flowchart LR"]
+    lines = ["flowchart LR"]
 
     def node(key: str, label: str, shape: tuple[str, str]) -> str:
         if key not in nodes:
@@ -102,15 +122,18 @@ def _diagram(findings: list[Finding], subjects: dict[str, Attributed]) -> str:
             lines.append(f'  {nodes[key]}{shape[0]}"{_mermaid(label)}"{shape[1]}')
         return nodes[key]
 
-    for subject in failing[:DIAGRAM_LIMIT]:
+    def end(key: str) -> str:
+        subject = known.get(key)
+        if subject is None:
+            return node(key, key, ("[/", "/]"))
+        return node(key, f"{subject.identity.kind} {subject.identity.name}", ("[", "]"))
+
+    for subject in shown[:limit]:
         identity, attribution = subject.identity, subject.attribution
-        target = node(identity.id, f"{identity.kind} {identity.name}", ("[", "]"))
+        target = end(identity.id)
         if attribution.provisioner is not None:
-            who = node(
-                f"person:{attribution.provisioner.email}",
-                attribution.provisioner.email,
-                ("([", "])"),
-            )
+            email = attribution.provisioner.email
+            who = node(f"person:{email}", email, ("([", "])"))
             lines.append(f"  {who} -->|provisioned| {target}")
         owners = attribution.owners or identity.declared_owners
         lines.extend(
@@ -122,9 +145,9 @@ def _diagram(findings: list[Finding], subjects: dict[str, Attributed]) -> str:
         for consumer in identity.consumers:
             user = node(f"consumer:{consumer.ref}", consumer.ref, ("[/", "/]"))
             lines.append(f"  {target} -->|used by| {user}")
-    lines.append("```")
-    if len(failing) > DIAGRAM_LIMIT:
-        lines.append(f"\n*The map shows {DIAGRAM_LIMIT} of {len(failing)} failing identities.*")
+    for link in links:
+        edge = f"  {end(link.source)} -->|{link.relation}| {end(link.to)}"  # declares nodes first
+        lines.append(edge)
     return "\n".join(lines) + "\n"
 
 

@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterator
 from typing import Protocol
 
-from scanner.model import Identity, ModuleCall
+from scanner.model import Identity, ModuleCall, TerraformBlock
 from scanner.scanners import dotenv, mcp, terraform, workflows
 
-Fact = Identity | ModuleCall
+Fact = Identity | ModuleCall | TerraformBlock
 
 
 class Scanner(Protocol):

@@ -87,3 +87,16 @@ def _describe(error: UnexpectedInput) -> str:
         return "invalid HCL: unexpected end of file"
     what = "character" if isinstance(error, UnexpectedCharacters) else "token"
     return f"invalid HCL: unexpected {what} at line {error.line}, column {error.column}"
+
+
+def expression(text: str) -> JSON:
+    """An HCL expression's value (`{Version = "2012-10-17", ...}`), or None when it is not one.
+
+    Used for the argument of `jsonencode(...)`, which python-hcl2 returns as source text.
+    """
+    try:
+        for block in blocks(f"expression {{\n  value = {text}\n}}\n"):
+            return block.body().get("value")
+    except ParseError:
+        return None
+    return None  # pragma: no cover - the wrapper always yields one block

@@ -3,7 +3,9 @@
 Reads `.tf` (HCL, through `_hcl`) and `.tf.json` (Terraform's JSON syntax, through `_json`).
 A cheap regex decides first whether a file can hold a catalog resource or a module call at
 all, because parsing HCL is slow (thousands of lines per second) and most files hold neither.
-Data sources are never identities; `module` blocks are recorded as `ModuleCall`s.
+Data sources are never identities; `module` blocks are recorded as `ModuleCall`s. For lineage,
+each catalog resource, module call and `aws_iam_policy_document` data source also gives a
+`TerraformBlock` (`terraform_lineage`): what it references, names and allows.
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ from typing import TypeGuard
 
 from scanner import secrets
 from scanner.errors import ParseError
-from scanner.model import JSON, Identity, ModuleCall
-from scanner.scanners import _json
+from scanner.model import JSON, Identity, ModuleCall, TerraformBlock
+from scanner.scanners import _json, terraform_lineage
 from scanner.scanners.terraform_catalog import STATIC, Entry, classify
 
 PATTERNS = ("*.tf", "*.tf.json")
 
-_HCL_BLOCK = re.compile(r'^[ \t]*(resource|module)[ \t]+"?([\w-]*)', re.MULTILINE)
-_JSON_BLOCK = re.compile(r'"(resource|module)"\s*:')
+_HCL_BLOCK = re.compile(r'^[ \t]*(resource|module|data)[ \t]+"?([\w-]*)', re.MULTILINE)
+_JSON_BLOCK = re.compile(r'"(resource|module|data)"\s*:')
+POLICY_DOCUMENT = "aws_iam_policy_document"  # the one data source lineage reads
+LINEAGE_ONLY = frozenset(["github_repository"])  # not identities; lineage reads their names
 # Tag and label keys that name an owner, compared lower-case without `-` and `_`.
 _OWNER_KEYS = frozenset(
     [
@@ -46,7 +50,10 @@ _EXPIRY_KEYS = (
 )  # fmt: skip
 
 
-def scan(path: str, text: str) -> Iterator[Identity | ModuleCall]:
+Fact = Identity | ModuleCall | TerraformBlock
+
+
+def scan(path: str, text: str) -> Iterator[Fact]:
     """Yield the catalog resources and module calls declared in one Terraform file."""
     if path.endswith(".json"):
         yield from _scan_json(path, text)
@@ -57,12 +64,14 @@ def scan(path: str, text: str) -> Iterator[Identity | ModuleCall]:
 def _worth_parsing(text: str) -> bool:
     """Whether the text names a catalog resource type or a module (false positives are fine)."""
     return any(
-        keyword == "module" or classify(kind) is not None
+        keyword == "module"
+        or (keyword == "data" and kind == POLICY_DOCUMENT)
+        or (keyword == "resource" and (classify(kind) is not None or kind in LINEAGE_ONLY))
         for keyword, kind in _HCL_BLOCK.findall(text)
     )
 
 
-def _scan_hcl(path: str, text: str) -> Iterator[Identity | ModuleCall]:
+def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
     from scanner.scanners import _hcl  # python-hcl2 and lark: imported when a file needs them
 
     for block in _hcl.blocks(text):
@@ -70,12 +79,30 @@ def _scan_hcl(path: str, text: str) -> Iterator[Identity | ModuleCall]:
             kind, name = block.labels
             entry = classify(kind)
             if entry is not None:
-                yield _identity(path, kind, name, entry, block.body(), block.line, block.end_line)
+                yield from _resource(path, kind, name, entry, block.body(), block.line,
+                                     block.end_line)  # fmt: skip
+            elif kind in LINEAGE_ONLY:
+                yield terraform_lineage.block(path, f"{kind}.{name}", kind, block.body(),
+                                              block.line, block.end_line)  # fmt: skip
         elif block.type == "module" and len(block.labels) == 1:
-            yield _module(path, block.labels[0], block.body(), block.line)
+            body = block.body()
+            yield _module(path, block.labels[0], body, block.line)
+            yield terraform_lineage.block(path, f"module.{block.labels[0]}", "module", body,
+                                          block.line, block.end_line)  # fmt: skip
+        elif block.type == "data" and block.labels[:1] == (POLICY_DOCUMENT,):
+            address = f"data.{POLICY_DOCUMENT}.{block.labels[-1]}"
+            yield terraform_lineage.block(path, address, POLICY_DOCUMENT, block.body(),
+                                          block.line, block.end_line)  # fmt: skip
 
 
-def _scan_json(path: str, text: str) -> Iterator[Identity | ModuleCall]:
+def _resource(
+    path: str, kind: str, name: str, entry: Entry, body: Mapping[str, JSON], line: int, end: int
+) -> Iterator[Fact]:
+    yield _identity(path, kind, name, entry, body, line, end)
+    yield terraform_lineage.block(path, f"{kind}.{name}", kind, body, line, end)
+
+
+def _scan_json(path: str, text: str) -> Iterator[Fact]:
     if not _JSON_BLOCK.search(text):
         return
     document, spans = _json.parse(text)
@@ -89,10 +116,21 @@ def _scan_json(path: str, text: str) -> Iterator[Identity | ModuleCall]:
             span = spans[(*route, kind, name)]
             for item in body if isinstance(body, list) else [body]:
                 if isinstance(item, dict):
-                    yield _identity(path, kind, name, entry, item, span.line, span.end_line)
+                    yield from _resource(path, kind, name, entry, item, span.line, span.end_line)
     for route, name, body in _json_blocks(document, "module"):
         if isinstance(body, dict):
-            yield _module(path, name, body, spans.line((*route, name)))
+            span = spans[(*route, name)]
+            yield _module(path, name, body, span.line)
+            yield terraform_lineage.block(path, f"module.{name}", "module", body, span.line,
+                                          span.end_line)  # fmt: skip
+    for route, kind, by_name in _json_blocks(document, "data"):
+        if kind != POLICY_DOCUMENT or not isinstance(by_name, dict):
+            continue
+        for name, body in by_name.items():
+            span = spans[(*route, kind, name)]
+            if isinstance(body, dict):
+                yield terraform_lineage.block(path, f"data.{kind}.{name}", kind, body,
+                                              span.line, span.end_line)  # fmt: skip
 
 
 def _json_blocks(
@@ -144,6 +182,9 @@ def _attributes(address: str, kind: str, entry: Entry, body: Mapping[str, JSON])
             attributes["expiry"] = _expression(body[key])
             break
     attributes.update(_literal_secret(body))
+    if kind.startswith("github_") and kind.endswith("_secret"):  # where lineage looks for it
+        attributes.update({key: body[key] for key in ("secret_name", "repository")
+                           if _literal(body.get(key))})  # fmt: skip
     return attributes
 
 

@@ -11,8 +11,10 @@ from scanner.model import (
     Consumer,
     Finding,
     Identity,
+    Link,
     ModuleCall,
     Provisioner,
+    Reach,
     Report,
     Repository,
     ScanError,
@@ -148,4 +150,17 @@ def sample_report() -> Report:
             ScanError(path="infra/broken.tf", line=7, message="invalid HCL: unexpected token"),
             ScanError(path="blob.tf", line=None, message="binary file (contains NUL bytes)"),
         ),
-    )
+        links=(
+            Link(source=secret.id, to=key.id, relation="consumes",
+                 evidence="secrets.DEPLOY_TOKEN is created by github_actions_secret.deploy"),
+            Link(source=key.id, to=odd.id, relation="belongs_to",
+                 evidence="aws_iam_access_key.ci names aws_iam_user.weird in `user`"),
+            Link(source=odd.id, to="github-oidc:repo:acme/app:ref:refs/heads/main",
+                 relation="assumable_by", evidence="trust policy admits GitHub OIDC subject",
+                 attributes={"repository": "acme/app"}),
+        ),
+        reach=(
+            Reach(identity=odd.id, admin=False, services=("s3",), actions=("sqs:SendMessage",),
+                  resources=("aws_s3_bucket.site.arn/*",), unknown=("x: var.key_arn",)),
+        ),
+    )  # fmt: skip

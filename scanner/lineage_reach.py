@@ -1,0 +1,133 @@
+"""Reach: what an identity can do, from the policies attached to it in the same configuration.
+
+Inline JSON, `jsonencode(...)` and `aws_iam_policy_document` statements are read; managed
+policies and roles attached by name are listed as written (`AdministratorAccess`, `roles/owner`
+and Azure's `Owner` count as admin). Anything that is an expression we cannot resolve is
+listed under `unknown`, as written: reach is never guessed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from scanner.lineage_terraform import statements
+from scanner.model import JSON, Category, Link, Reach
+from scanner.scanners.terraform_lineage import addresses
+
+if TYPE_CHECKING:
+    from scanner.lineage import Graph, Node
+
+# Managed policies and roles that are exactly "everything on everything".
+ADMIN = frozenset(["arn:aws:iam::aws:policy/AdministratorAccess", "roles/owner", "Owner"])
+
+
+@dataclass
+class _Summary:
+    admin: bool = False
+    services: set[str] = field(default_factory=set)
+    actions: set[str] = field(default_factory=set)
+    resources: set[str] = field(default_factory=set)
+    managed: set[str] = field(default_factory=set)
+    unknown: set[str] = field(default_factory=set)
+
+    def add(self, found: Sequence[Mapping[str, JSON]], unknown: Sequence[str], where: str) -> None:
+        self.unknown.update(f"{where}: {item}" for item in unknown)
+        for statement in found:
+            if statement.get("effect") == "Allow":
+                self._statement(statement, where)
+
+    def _statement(self, statement: Mapping[str, JSON], where: str) -> None:
+        actions, resources = _texts(statement.get("actions")), _texts(statement.get("resources"))
+        for action in _texts(statement.get("not_actions")):
+            self.actions.add(f"everything except {action}")
+        for action in actions:
+            if "${" in action:
+                self.unknown.add(f"{where}: action {_plain(action)}")
+            elif action == "*" and "*" in resources:
+                self.admin = True
+            elif action == "*" or action.endswith(":*"):
+                self.services.add(action.partition(":")[0])
+            else:
+                self.actions.add(action)
+        for resource in resources:
+            if resource == "*":
+                continue
+            named = list(addresses(resource))
+            if "${" in resource and (not named or "var." in resource or "local." in resource):
+                self.unknown.add(f"{where}: resource {_plain(resource)}")
+            else:
+                self.resources.add(_plain(resource))
+
+    def value(self, identity: str) -> Reach:
+        return Reach(
+            identity=identity,
+            admin=self.admin,
+            services=tuple(sorted(self.services)),
+            actions=tuple(sorted(self.actions - {a for a in self.actions
+                                                 if a.partition(":")[0] in self.services})),
+            resources=tuple(sorted(self.resources)),
+            managed=tuple(sorted(self.managed)),
+            unknown=tuple(sorted(self.unknown)),
+        )  # fmt: skip
+
+
+def reach(graph: Graph, links: Sequence[Link]) -> tuple[Reach, ...]:
+    """One `Reach` per principal that has a permission policy written in the configuration."""
+    nodes = {n.identity.id: n for n in graph.nodes if n.identity is not None}
+    grants: dict[str, list[Node]] = defaultdict(list)
+    for item in links:
+        if item.relation == "grants" and item.source in nodes:
+            grants[item.to].append(nodes[item.source])
+    result = []
+    for identity_id, node in sorted(nodes.items()):
+        assert node.identity is not None
+        if node.identity.category is not Category.IDENTITY:
+            continue
+        summary = _Summary()
+        inline = [k for k in node.block.policies if k.startswith("inline_policy.")]
+        for key in inline:
+            summary.add(*statements(graph, node, node.block.policies[key]), node.block.address)
+        for grant in grants.get(identity_id, ()):
+            _grant(graph, grant, summary)
+        if inline or identity_id in grants:
+            result.append(summary.value(identity_id))
+    return tuple(result)
+
+
+def _grant(graph: Graph, node: Node, summary: _Summary) -> None:
+    """What one attachment, inline policy or role assignment contributes."""
+    block, where = node.block, node.block.address
+    kind = node.identity.kind if node.identity is not None else ""
+    settings = block.settings
+    for key in ("policy_arn", "role_definition_name"):
+        if isinstance(settings.get(key), str):
+            summary.managed.add(str(settings[key]))
+    if kind.endswith(("_iam_member", "_iam_binding")) and isinstance(settings.get("role"), str):
+        summary.managed.add(str(settings["role"]))
+    summary.admin = summary.admin or bool(summary.managed & ADMIN)
+    if "policy" in block.policies and kind != "aws_iam_policy":
+        summary.add(*statements(graph, node, block.policies["policy"]), where)
+    named = block.references.get("policy_arn")
+    for address in named if isinstance(named, list) else []:
+        target = graph.resolve(node, str(address))
+        if target is not None and "policy" in target.block.policies:
+            found, unknown = statements(graph, target, target.block.policies["policy"])
+            summary.add(found, unknown, target.block.address)
+        else:
+            summary.unknown.add(f"{where}: policy_arn {address}")
+    if "policy_arn" in block.references or "policy_arn" in settings:
+        return
+    if kind.endswith("_policy_attachment"):
+        summary.unknown.add(f"{where}: policy_arn is an expression")
+
+
+def _texts(value: JSON) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _plain(text: str) -> str:
+    """`${aws_s3_bucket.b.arn}/*` as a reader writes it: `aws_s3_bucket.b.arn/*`."""
+    return text.replace("${", "").replace("}", "")

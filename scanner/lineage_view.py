@@ -1,0 +1,260 @@
+"""`nhi lineage`: one person's (or one identity's) lineage across reports, and the map's data.
+
+Pure functions over `Report`s and their links (plus `lineage.across` links between them):
+what a person provisioned or owns, what each identity reaches, who consumes it, and whether
+it is an orphan (no accountable owner). Rendered as text, JSON or Mermaid here, and as the
+standalone HTML map by `lineage_html`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from scanner.lineage_terraform import STORAGE
+from scanner.model import JSON, Attributed, Link, Reach, Report
+from scanner.reporters import markdown
+from scanner.reporters.json import link_json, reach_json
+
+# Map layers, left to right.
+CONSUMER_KINDS = frozenset(["workflow_secret", "workflow_oidc", "workflow_app_token",
+                            "workflow_literal_credential", "mcp_server",
+                            "mcp_credential"])  # fmt: skip
+STORED_KINDS = STORAGE | {"dotenv_credential"}
+_USES = ("consumes", "assumes")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """One identity in a lineage view, with everything around it."""
+
+    repository: str
+    subject: Attributed
+    roles: tuple[str, ...]  # "provisioned", "owns"
+    reach: Reach | None
+    links: tuple[Link, ...]  # from or to it
+    consumers: tuple[str, ...]  # what uses it, directly or through where it is stored
+
+    @property
+    def orphan(self) -> bool:
+        identity = self.subject.identity
+        return not (self.subject.attribution.owners or identity.declared_owners)
+
+
+def roles(subject: Attributed, person: str) -> tuple[str, ...]:
+    """How `person` (an email, `@login` or `@org/team`) is accountable for `subject`."""
+    who = person.lower()
+    provisioner = subject.attribution.provisioner
+    found = []
+    if provisioner is not None and provisioner.email.lower() == who:
+        found.append("provisioned")
+    owners = (*subject.attribution.owners, *subject.identity.declared_owners)
+    if any(owner.lower() == who for owner in owners):
+        found.append("owns")
+    return tuple(found)
+
+
+def for_person(reports: Sequence[Report], across: Sequence[Link], person: str) -> list[Entry]:
+    """Everything `person` provisioned or owns, in report order."""
+    return [entry for entry in _entries(reports, across, person) if entry.roles]
+
+
+def for_identity(reports: Sequence[Report], across: Sequence[Link], wanted: str) -> list[Entry]:
+    """The identity with this id (or `<repository>:<id>`), in every report that has it."""
+    return [
+        entry
+        for entry in _entries(reports, across, None)
+        if wanted in (entry.subject.identity.id, f"{entry.repository}:{entry.subject.identity.id}")
+    ]
+
+
+def _entries(reports: Sequence[Report], across: Sequence[Link], person: str | None
+             ) -> Iterator[Entry]:  # fmt: skip
+    for report in reports:
+        links = [*report.links, *(a for a in across if _in(a, report))]
+        reach = {r.identity: r for r in report.reach}
+        for subject in report.subjects:
+            here = subject.identity.id
+            yield Entry(
+                repository=report.repository.name,
+                subject=subject,
+                roles=roles(subject, person) if person else (),
+                reach=reach.get(here),
+                links=tuple(link for link in links if here in (link.source, link.to)),
+                consumers=tuple(_consumers(subject, links)),
+            )
+
+
+def _in(link: Link, report: Report) -> bool:
+    return report.repository.name in (link.attributes.get("to_repository"),
+                                      link.attributes.get("from_repository"))  # fmt: skip
+
+
+def _consumers(subject: Attributed, links: Sequence[Link]) -> Iterator[str]:
+    """Its own consumers, what consumes or assumes it, and what consumes where it is stored."""
+    here = subject.identity.id
+    yield from (consumer.ref for consumer in subject.identity.consumers)
+    stored = {link.to for link in links if link.source == here and link.relation == "stored_as"}
+    for link in links:
+        if link.relation in _USES and (link.to == here or link.to in stored):
+            yield link.source
+
+
+def render_text(title: str, entries: Sequence[Entry]) -> str:
+    if not entries:
+        return f"{title}: nothing found\n"
+    orphans = sum(entry.orphan for entry in entries)
+    out = [f"{title}: {len(entries)} identities, {orphans} without an accountable owner", ""]
+    repository = None
+    for entry in entries:
+        if entry.repository != repository:
+            out.extend([""] if repository else [])
+            repository = entry.repository
+            out.append(repository)
+        identity, attribution = entry.subject.identity, entry.subject.attribution
+        owners = ", ".join(attribution.owners or identity.declared_owners)
+        tags = [*entry.roles, "ORPHAN: no accountable owner" if entry.orphan else f"owner {owners}"]
+        out.append(f"  {identity.id}  [{'; '.join(tags)}]")
+        if entry.reach is not None:
+            out.append(f"      reach: {reach_text(entry.reach)}")
+        out.extend(f"      {_link_text(link, identity.id)}" for link in entry.links)
+        if entry.consumers:
+            out.append(f"      used by: {', '.join(dict.fromkeys(entry.consumers))}")
+    return "\n".join(out) + "\n"
+
+
+def reach_text(reach: Reach) -> str:
+    parts = ["ADMIN (* on *)"] if reach.admin else []
+    parts += [f"{service}:*" for service in reach.services]
+    parts += list(reach.actions) + [f"policy {name}" for name in reach.managed]
+    if reach.resources:
+        parts.append(f"on {', '.join(reach.resources)}")
+    if reach.unknown:
+        parts.append(f"unknown: {'; '.join(reach.unknown)}")
+    return ", ".join(parts) or "nothing written here"
+
+
+def _link_text(link: Link, here: str) -> str:
+    if link.source == here:
+        return f"{link.relation} -> {link.to}"
+    return f"<- {link.relation} {link.source}"
+
+
+def render_json(title: str, entries: Sequence[Entry]) -> str:
+    document: dict[str, JSON] = {
+        "query": title,
+        "identities": [
+            {
+                "repository": entry.repository,
+                "id": entry.subject.identity.id,
+                "kind": entry.subject.identity.kind,
+                "name": entry.subject.identity.name,
+                "roles": list(entry.roles),
+                "owners": list(entry.subject.attribution.owners),
+                "orphan": entry.orphan,
+                "reach": None if entry.reach is None else reach_json(entry.reach),
+                "links": [link_json(link) for link in entry.links],
+                "consumers": list(dict.fromkeys(entry.consumers)),
+            }
+            for entry in entries
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_mermaid(entries: Sequence[Entry], reports: Sequence[Report] = ()) -> str:
+    subjects = [entry.subject for entry in entries]
+    links = list(dict.fromkeys(link for entry in entries for link in entry.links))
+    known = {s.identity.id: s for report in reports for s in report.subjects}
+    return markdown.diagram(subjects, links, known, limit=len(subjects))
+
+
+def map_data(reports: Sequence[Report], across: Sequence[Link]) -> dict[str, JSON]:
+    """The map's nodes (people, identities, stores, consumers) and edges, for `lineage_html`."""
+    graph = _Map()
+    for report in reports:
+        repo = report.repository.name
+        reach = {r.identity: r for r in report.reach}
+        ids = {s.identity.id for s in report.subjects}
+        for subject in report.subjects:
+            graph.identity(subject, repo, reach.get(subject.identity.id))
+        mine = [a for a in across if a.attributes.get("from_repository") == repo]
+        for link in [*report.links, *mine]:
+            target_repo = str(link.attributes.get("to_repository") or repo)
+            if link.to in ids or target_repo != repo:
+                to = f"{target_repo}:{link.to}"
+            else:
+                to = graph.add(f"x:{link.to}", 3, link.to, detail=link.evidence)
+            graph.edge(f"{repo}:{link.source}", to, link.relation, link.evidence)
+    keys = set(graph.nodes)
+    return {
+        "nodes": [graph.nodes[key] for key in sorted(keys, key=graph.order)],
+        "edges": [e for e in graph.edges if e["from"] in keys and e["to"] in keys],
+        "repositories": [r.repository.name for r in reports],
+    }
+
+
+class _Map:
+    """Nodes by key and edges, as JSON-ready dicts (built once by `map_data`)."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, dict[str, JSON]] = {}
+        self.edges: list[dict[str, JSON]] = []
+
+    def add(self, key: str, layer: int, label: str, **extra: JSON) -> str:
+        self.nodes.setdefault(key, {"key": key, "layer": layer, "label": label, "repo": "",
+                                    "status": "", "people": [], "detail": "", **extra})  # fmt: skip
+        return key
+
+    def edge(self, source: str, to: str, relation: str, evidence: str = "") -> None:
+        self.edges.append({"from": source, "to": to, "relation": relation, "evidence": evidence})
+
+    def order(self, key: str) -> tuple[str, str, str]:
+        node = self.nodes[key]
+        return (str(node["layer"]), str(node["repo"]), str(node["label"]))
+
+    def identity(self, subject: Attributed, repo: str, reach: Reach | None) -> None:
+        identity, attribution = subject.identity, subject.attribution
+        layer = 3 if identity.kind in CONSUMER_KINDS else 2 if identity.kind in STORED_KINDS else 1
+        owners = attribution.owners or identity.declared_owners
+        people = [(owner, "owns") for owner in owners]
+        if attribution.provisioner is not None:
+            people.insert(0, (attribution.provisioner.email, "provisioned"))
+        key = f"{repo}:{identity.id}"
+        detail = f"{identity.id} ({identity.path}:{identity.line})"
+        if reach is not None:
+            detail += f"; reach: {reach_text(reach)}"
+        self.add(key, layer, f"{identity.kind} {identity.name}", repo=repo,
+                 status="owned" if owners else "orphan", detail=detail,
+                 people=[f"p:{who}" for who in sorted({w.lower() for w, _ in people})],
+                 admin=bool(reach and reach.admin))  # fmt: skip
+        for who, relation in people:
+            self.edge(self.add(f"p:{who.lower()}", 0, who), key, relation)
+        for consumer in identity.consumers:
+            user = self.add(f"{repo}:c:{consumer.ref}", 3, consumer.ref, repo=repo,
+                            detail=consumer.kind)  # fmt: skip
+            self.edge(key, user, "used by")
+
+
+FORMATS = ("html", "json", "mermaid", "text")
+
+
+def render(reports: Sequence[Report], *, person: str | None, identity: str | None, fmt: str) -> str:
+    """`nhi lineage` output. HTML is the whole map (opened on `person` when given)."""
+    from scanner import lineage, lineage_html
+
+    across = lineage.across(reports)
+    if fmt == "html":
+        data = map_data(reports, across)
+        data["initial"] = {"person": (person or "").lower()}
+        return lineage_html.render(data, f"nhi lineage: {person}" if person else "nhi lineage map")
+    if person is not None:
+        title, entries = person, for_person(reports, across, person)
+    else:
+        title, entries = str(identity), for_identity(reports, across, str(identity))
+    if fmt == "json":
+        return render_json(title, entries)
+    if fmt == "mermaid":
+        return render_mermaid(entries, reports)
+    return render_text(title, entries)

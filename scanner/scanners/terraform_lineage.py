@@ -1,0 +1,265 @@
+"""What the Terraform scanner records for lineage: references, settings, policies, a digest.
+
+Pure helpers over one block's body (python-hcl2's shape, expressions as `${...}` text). The
+linking stage (`scanner/lineage.py`) joins these `TerraformBlock` facts across the files of a
+configuration. Values that may be secret are never kept: settings are a closed list of names,
+and the digest replaces every literal under a value attribute with a marker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping
+
+from scanner import secrets
+from scanner.model import JSON, TerraformBlock
+
+# Literal settings that link identities by name: never credential values.
+_SETTINGS = ("name", "secret_name", "repository", "environment", "url", "account_id", "email",
+             "policy_arn", "role", "role_definition_name", "member", "members", "path", "mount",
+             "display_name", "visibility", "source")  # fmt: skip
+# Attributes whose literal is a value, not a setting (the scanner's _VALUE_KEYS and storage).
+VALUE_KEYS = frozenset(["plaintext_value", "encrypted_value", "value", "secret_string",
+                        "secret_binary", "secret_data", "data", "data_json", "binary_data",
+                        "password", "private_key", "api_key", "token", "client_secret",
+                        "secret", "insecure_value", "value_wo", "secret_string_wo"])  # fmt: skip
+_META = frozenset(["provider", "providers", "depends_on", "lifecycle"])
+_INTERPOLATION = re.compile(r"\$\{")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+# A block address inside an expression: resource types always hold `_` (`var.x` does not).
+_ADDRESS = re.compile(
+    r"(?<![\w.])(data\.[a-z][a-z0-9]*_\w+\.[A-Za-z_][\w-]*|module\.[A-Za-z_][\w-]*"
+    r"|[a-z][a-z0-9]*_\w+\.[A-Za-z_][\w-]*)"
+)
+_JSONENCODE = re.compile(r"\$\{\s*jsonencode\((?P<inner>.*)\)\s*\}", re.DOTALL)
+_POLICY_REF = re.compile(
+    r"\$\{\s*(?P<address>(?:data\.)?[a-z][a-z0-9]*_\w+\.[A-Za-z_][\w-]*)"
+    r"\.(?:json|minified_json|policy)\s*\}"
+)
+
+
+def block(
+    path: str, address: str, kind: str, body: Mapping[str, JSON], line: int, end_line: int
+) -> TerraformBlock:
+    """The lineage facts of one resource, data source (`data.` address) or module call."""
+    return TerraformBlock(
+        path=path,
+        address=address,
+        line=line,
+        end_line=end_line,
+        references=references(body),
+        settings=settings(body),
+        policies=policies(kind, body),
+        digest=digest(kind, body),
+    )
+
+
+def references(body: Mapping[str, JSON]) -> dict[str, JSON]:
+    """Top-level attribute -> the block addresses its expressions name, in order."""
+    found: dict[str, JSON] = {}
+    for key, value in body.items():
+        named = list(dict.fromkeys(a for text in _strings(value) for a in addresses(text)))
+        if named:
+            found[key] = list[JSON](named)
+    return found
+
+
+def _strings(value: JSON) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+
+
+def addresses(text: str) -> Iterator[str]:
+    """Addresses named inside the `${...}` parts of a string (quoted text inside is skipped)."""
+    for match in _INTERPOLATION.finditer(text):
+        depth, end = 0, match.end()
+        for end in range(match.end() - 1, len(text)):
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+        expression = _QUOTED.sub('""', text[match.end() : end])
+        yield from _ADDRESS.findall(expression)
+
+
+def settings(body: Mapping[str, JSON]) -> dict[str, JSON]:
+    """The literal settings in `_SETTINGS`, plus Kubernetes `metadata.name`."""
+    found: dict[str, JSON] = {}
+    metadata = body.get("metadata")
+    if isinstance(metadata, list) and metadata and isinstance(metadata[0], dict):
+        body = {**body, "metadata.name": metadata[0].get("name")}
+    for key in (*_SETTINGS, "metadata.name"):
+        value = body.get(key)
+        listed = isinstance(value, list) and bool(value) and all(_plain(v) for v in value)
+        if listed or _plain(value):
+            found[key] = value
+    return found
+
+
+def _plain(value: JSON) -> bool:
+    """A literal string that is no expression and has no secret's shape."""
+    return (
+        isinstance(value, str)
+        and bool(value)
+        and "${" not in value
+        and "@" not in value.partition("://")[2]  # a URL with credentials
+        and secrets.detect(value) is None
+    )
+
+
+def policies(kind: str, body: Mapping[str, JSON]) -> dict[str, JSON]:
+    """Policy documents written in the block, normalised (see `statements`)."""
+    if kind == "aws_iam_policy_document":
+        sources: list[JSON] = [
+            {"ref": address}
+            for key in ("source_policy_documents", "override_policy_documents")
+            for text in _strings(body.get(key))
+            for address in addresses(text)
+        ]
+        return {"document": {"statements": _document_statements(body), "includes": sources}}
+    found: dict[str, JSON] = {}
+    for key in ("policy", "assume_role_policy"):
+        if key in body:
+            found[key] = policy(body[key])
+    inline = body.get("inline_policy")
+    for index, item in enumerate(inline if isinstance(inline, list) else []):
+        if isinstance(item, dict) and "policy" in item:
+            found[f"inline_policy.{index}"] = policy(item["policy"])
+    return found
+
+
+def policy(value: JSON) -> JSON:
+    """A policy attribute: `{"statements": [...]}`, `{"ref": address}` or `{"unknown": text}`."""
+    if not isinstance(value, str):
+        return {"statements": statements(value)} if isinstance(value, dict) else _unknown(value)
+    text = value.strip()
+    encoded = _JSONENCODE.fullmatch(text)
+    if encoded is not None:
+        from scanner.scanners import _hcl  # only HCL files get here: the parser is loaded
+
+        document = _hcl.expression(encoded["inner"])
+        return {"statements": statements(document)} if isinstance(document, dict) else \
+            _unknown(value)  # fmt: skip
+    reference = _POLICY_REF.fullmatch(text)
+    if reference is not None:
+        return {"ref": reference["address"]}
+    if "${" in text:
+        return _unknown(value)
+    for candidate in (text, text.replace('\\"', '"')):  # python-hcl2 escapes `<<-` heredocs
+        try:
+            document = json.loads(candidate)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(document, dict):
+            return {"statements": statements(document)}
+    return {"unknown": "not a JSON policy document"}
+
+
+def _unknown(value: JSON) -> JSON:
+    text = value if isinstance(value, str) else json.dumps(value)
+    if text.startswith("${") and text.endswith("}"):
+        text = text[2:-1]
+    return {"unknown": " ".join(text.split())[:120]}
+
+
+def statements(document: Mapping[str, JSON]) -> list[JSON]:
+    """An IAM JSON policy's statements as `{effect, actions, not_actions, resources, ...}`."""
+    raw = document.get("Statement")
+    items = raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else []
+    result: list[JSON] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        principal = item.get("Principal")
+        principals: list[JSON] = (
+            [{"type": "*", "identifiers": ["*"]}]
+            if principal == "*"
+            else [{"type": str(k), "identifiers": _list(v)} for k, v in principal.items()]
+            if isinstance(principal, dict)
+            else []
+        )
+        conditions: list[JSON] = []
+        condition = item.get("Condition")
+        for test, pairs in condition.items() if isinstance(condition, dict) else []:
+            conditions.extend(
+                {"test": str(test), "variable": str(variable), "values": _list(values)}
+                for variable, values in (pairs.items() if isinstance(pairs, dict) else [])
+            )
+        result.append(_statement(item.get("Effect"), item.get("Action"), item.get("NotAction"),
+                                 item.get("Resource"), principals, conditions))  # fmt: skip
+    return result
+
+
+def _document_statements(body: Mapping[str, JSON]) -> list[JSON]:
+    """The `statement` blocks of an `aws_iam_policy_document` data source."""
+    raw = body.get("statement")
+    result: list[JSON] = []
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict):
+            continue
+        principals: list[JSON] = [
+            {"type": str(p.get("type")), "identifiers": _list(p.get("identifiers"))}
+            for p in _blocks(item.get("principals"))
+        ]
+        conditions: list[JSON] = [
+            {"test": str(c.get("test")), "variable": str(c.get("variable")),
+             "values": _list(c.get("values"))}
+            for c in _blocks(item.get("condition"))
+        ]  # fmt: skip
+        result.append(_statement(item.get("effect"), item.get("actions"),
+                                 item.get("not_actions"), item.get("resources"), principals,
+                                 conditions))  # fmt: skip
+    return result
+
+
+def _statement(
+    effect: JSON, actions: JSON, not_actions: JSON, resources: JSON,
+    principals: list[JSON], conditions: list[JSON],
+) -> JSON:  # fmt: skip
+    return {
+        "effect": effect if isinstance(effect, str) else "Allow",
+        "actions": _list(actions),
+        "not_actions": _list(not_actions),
+        "resources": _list(resources),
+        "principals": principals,
+        "conditions": conditions,
+    }
+
+
+def _blocks(value: JSON) -> list[dict[str, JSON]]:
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, dict)]
+
+
+def _list(value: JSON) -> list[JSON]:
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    return [item if isinstance(item, str) else json.dumps(item) for item in items]
+
+
+def digest(kind: str, body: Mapping[str, JSON]) -> str | None:
+    """A digest of the normalised body, for `duplicate_of`: meta-arguments and literal values
+    left out, so a role copied to a second region (another `provider`) keeps its digest."""
+    kept = {key: _masked(key, value) for key, value in body.items() if key not in _META}
+    if not kept:
+        return None
+    text = json.dumps([kind, kept], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _masked(key: str, value: JSON) -> JSON:
+    if key not in VALUE_KEYS:
+        return value
+    if isinstance(value, str) and "${" not in value:
+        return "<literal>"
+    if isinstance(value, dict):
+        return {k: _masked(key, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(key, v) for v in value]
+    return value
