@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from scanner.model import Attributed, Policy, Report
+from scanner.model import Attributed, Link, Policy, Reach, Report
 from scanner.policy import Context, evaluate
 from scanner.roster import Roster, normalise
 
@@ -48,6 +48,7 @@ class Resolved:
     people: tuple[PersonState, ...]
     route_to: tuple[str, ...]
     why: str
+    reach: tuple[str, ...] = ()  # "admin" and the services it can act on (see reach_labels)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -60,6 +61,7 @@ class Aggregate:
     identities: tuple[Resolved, ...]  # sorted by repository, path, line
     orphans: tuple[Resolved, ...]  # sorted by route_to, repository, path, line
     rejected: tuple[tuple[str, str], ...]  # (source, reason)
+    links: tuple[Link, ...] = ()  # between repositories (lineage.across), added by collect.run
 
 
 def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Policy],
@@ -77,9 +79,10 @@ def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Poli
             continue
         names[name] = None
         rules = _rules(report, roster, policies)
+        reach = {r.identity: reach_labels(r) for r in report.reach}
         resolved.extend(
             _resolve(name, subject, tuple(sorted(rules.get(subject.identity.id, ()))), roster,
-                     default_owner)
+                     default_owner, reach.get(subject.identity.id, ()))
             for subject in report.subjects
         )  # fmt: skip
     resolved.sort(key=lambda r: (r.repository, r.path, r.line, r.identity))
@@ -87,6 +90,13 @@ def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Poli
                      key=lambda o: (o.route_to, o.repository, o.path, o.line))  # fmt: skip
     return Aggregate(repositories=tuple(names), identities=tuple(resolved),
                      orphans=tuple(orphans), rejected=tuple(rejected))  # fmt: skip
+
+
+def reach_labels(reach: Reach) -> tuple[str, ...]:
+    """What `nhi inventory --reach` matches: `admin`, and each service the identity can act on
+    (a wildcard like `s3:*`, or a named action like `iam:PassRole`)."""
+    services = {*reach.services, *(a.partition(":")[0] for a in reach.actions if ":" in a)}
+    return (*(["admin"] if reach.admin else []), *sorted(s.lower() for s in services))
 
 
 def _rules(report: Report, roster: Roster, policies: Sequence[Policy]) -> dict[str, set[str]]:
@@ -113,6 +123,7 @@ def _resolve(
     rules: tuple[str, ...],
     roster: Roster,
     default_owner: str | None,
+    reach: tuple[str, ...] = (),
 ) -> Resolved:
     identity = subject.identity
     people = _people(subject, roster)
@@ -121,7 +132,8 @@ def _resolve(
     route, why = _route(people, roster, default_owner) if state != "owned" else ((), "")
     return Resolved(repository=repository, identity=identity.id, kind=identity.kind,
                     name=identity.name, path=identity.path, line=identity.line, state=state,
-                    rules=rules, people=people, route_to=route, why=why)  # fmt: skip
+                    rules=rules, people=people, route_to=route, why=why,
+                    reach=reach)  # fmt: skip
 
 
 def _people(subject: Attributed, roster: Roster) -> tuple[PersonState, ...]:

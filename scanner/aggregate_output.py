@@ -52,6 +52,7 @@ def _identity(r: Resolved) -> dict[str, JSON]:
         "line": r.line,
         "state": r.state,
         "people": [_person(p) for p in r.people],
+        "reach": list(r.reach),
     }
 
 
@@ -85,6 +86,20 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
     yield "orphans", (_orphan(o, history) for o in result.orphans)
     yield "identities", (_identity(r) for r in result.identities)
     yield "resolved", (_resolution(r) for r in (history.resolved if history else ()))
+    yield (
+        "links",
+        (
+            {
+                "from_repository": link.attributes.get("from_repository"),
+                "from": link.source,
+                "to_repository": link.attributes.get("to_repository"),
+                "to": link.to,
+                "relation": link.relation,
+                "evidence": link.evidence,
+            }
+            for link in result.links
+        ),
+    )
     yield "rejected", [{"source": source, "reason": reason} for source, reason in result.rejected]
 
 

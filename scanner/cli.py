@@ -238,6 +238,12 @@ def demo(folder: Path | None) -> int:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Repository to scan; repeat to see several together. Default: the current one.",
 )
+@click.option(
+    "--inventory",
+    "inventory_db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Answer from the organisation's inventory (nhi aggregate --db) instead of scanning.",
+)
 @click.option("--person", metavar="EMAIL", help="An email, @login or @org/team.")
 @click.option("--identity", "identity_id", metavar="ID", help="An identity id (path#pointer).")
 @click.option(
@@ -246,6 +252,7 @@ def demo(folder: Path | None) -> int:
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
 def lineage_command(
     repos: tuple[Path, ...],
+    inventory_db: Path | None,
     person: str | None,
     identity_id: str | None,
     fmt: str,
@@ -256,6 +263,8 @@ def lineage_command(
 
     if (person is None) == (identity_id is None) and not (fmt == "html" and identity_id is None):
         raise click.UsageError("give exactly one of --person and --identity")
+    if inventory_db is not None:
+        return _lineage_from_inventory(inventory_db, repos, person, fmt, output)
     roots = repos or (git.toplevel(Path.cwd()) or Path.cwd(),)
     options = pipeline.Options(policies=policy.builtin(), repository_name=_ci_repository())
     reports = [pipeline.scan(root, options=options) for root in roots]
@@ -263,7 +272,25 @@ def lineage_command(
     return EXIT_OK
 
 
-_AGGREGATE_FORMATS = ("csv", "json", "markdown", "text")
+def _lineage_from_inventory(
+    db: Path, repos: tuple[Path, ...], person: str | None, fmt: str, output: Path | None
+) -> int:
+    """Everything a person provisioned or owns across the organisation, from the inventory:
+    each identity's state, reach and people (the map needs the reports: aggregate --format
+    html)."""
+    from scanner import inventory
+    from scanner.inventory_output import RENDERERS
+
+    if repos or person is None or fmt not in ("json", "text"):
+        raise click.UsageError(
+            "--inventory takes --person and --format text or json (not --repo or --identity; "
+            "for the map, nhi aggregate --format html)"
+        )
+    _emit(RENDERERS[fmt](inventory.query(db, person=person)), output)
+    return EXIT_OK
+
+
+_AGGREGATE_FORMATS = ("csv", "html", "json", "markdown", "text")
 # scanner.roster.ROSTER_FORMATS and CSV_FIELDS, spelled out so `nhi --version` need not import
 # the rosters (tests/roster/test_roster.py keeps them equal).
 ROSTER_FORMAT_NAMES = ("csv", "entra", "entra-csv", "google", "okta", "okta-csv", "scim")
@@ -415,14 +442,23 @@ def aggregate_command(
     if not rosters:
         raise click.UsageError("give at least one --roster")
     day = (as_of or datetime.datetime.now()).date()
-    result, roster = collect.run(paths, rosters, roster_format=roster_format, teams=teams,
-                                 people_map=people_map, as_of=day, default_owner=default_owner,
-                                 github=gh, roster_columns=roster_columns,
-                                 failures=failures)  # fmt: skip
+    html = "html" in (fmt, *(name for name, _ in extra_outputs))
+    result, roster, kept = collect.run(
+        paths, rosters, roster_format=roster_format, teams=teams, people_map=people_map,
+        as_of=day, default_owner=default_owner, github=gh, roster_columns=roster_columns,
+        failures=failures, keep_reports=html)  # fmt: skip
     history = None if no_db else inventory.record(db, result, day)
+
+    def rendered(name: str) -> Iterable[str]:
+        if name == "html":  # the organisation's lineage map
+            from scanner.lineage_view import organisation_map
+
+            return organisation_map(kept, result)
+        return RENDERERS[name](result, history)
+
     for extra_format, path in extra_outputs:
-        _emit(RENDERERS[extra_format](result, history), path)
-    _emit(RENDERERS[fmt](result, history), output)
+        _emit(rendered(extra_format), path)
+    _emit(rendered(fmt), output)
     if gh is not None and open_issues:
         client = collect.organisation(gh)
         touched = [o.repository for o in result.orphans]
@@ -448,18 +484,23 @@ def aggregate_command(
 @click.option("--repo", "repository", metavar="OWNER/NAME", help="Only this repository.")
 @click.option("--orphaned", is_flag=True, help="Only identities orphaned now.")
 @click.option(
+    "--reach",
+    metavar="admin|SERVICE",
+    help="Only identities with admin reach, or able to act on SERVICE (s3, iam...).",
+)
+@click.option(
     "--format", "fmt", default="text", show_default=True, type=click.Choice(["csv", "json", "text"])
 )
 def inventory_command(
     db: Path, person: str | None, kind: str | None, repository: str | None, orphaned: bool,
-    fmt: str,
+    reach: str | None, fmt: str,
 ) -> int:  # fmt: skip
     """Query the inventory: what does alice own, which access keys are orphaned in repo X?"""
     from scanner import inventory
     from scanner.inventory_output import RENDERERS
 
     entries = inventory.query(db, person=person, kind=kind, repository=repository,
-                              orphaned=orphaned)  # fmt: skip
+                              orphaned=orphaned, reach=reach)  # fmt: skip
     _emit(RENDERERS[fmt](entries), None)
     return EXIT_OK
 

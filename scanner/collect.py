@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from scanner import github_org, policy
+from scanner import github_org, lineage, policy
 from scanner.aggregate import Aggregate, aggregate
 from scanner.errors import ReportError, RosterError
 from scanner.model import Report
@@ -24,10 +24,12 @@ def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str 
         teams: Path | None = None, people_map: Path | None = None,
         as_of: datetime.date, default_owner: str | None = None,
         github: GitHubOptions | None = None, roster_columns: Mapping[str, str] | None = None,
-        failures: Iterable[tuple[str, str]] = ()) -> tuple[Aggregate, Roster]:  # fmt: skip
+        failures: Iterable[tuple[str, str]] = (),
+        keep_reports: bool = False) -> tuple[Aggregate, Roster, list[Report]]:  # fmt: skip
     """Read the rosters, then stream the reports through the aggregator one at a time (only
     the resolved identities are kept, never a whole report); `failures` (repositories GitHub
-    could not give us) are listed first among the rejected."""
+    could not give us) are listed first among the rejected. Links between repositories are
+    gathered on the way; the reports themselves are kept only when asked (the HTML map)."""
     files = report_files(reports)
     people = [p for path in rosters for p in parse(_read(path, RosterError), str(path), as_of,
                                                    roster_format, roster_columns)]  # fmt: skip
@@ -37,11 +39,23 @@ def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str 
     roster = Roster(people, teams=team_members, people_map=_people_map(people_map))
     org = [p for p in policy.builtin() if p.scope == "org"]
     rejected = list(failures)
-    result = aggregate(read_reports(files, rejected), roster, org, (), default_owner)
+    cross, kept = lineage.Across(), []
+
+    def reading() -> Iterator[Report]:
+        for report in read_reports(files, rejected):
+            cross.add(report)
+            if keep_reports:
+                kept.append(report)
+            yield report
+
+    result = aggregate(reading(), roster, org, (), default_owner)
     if not result.repositories:
         reasons = "; ".join(f"{source}: {reason}" for source, reason in rejected) or "none given"
         raise ReportError(f"no report could be read ({reasons})")
-    return dataclasses.replace(result, rejected=(*rejected, *result.rejected)), roster
+    result = dataclasses.replace(
+        result, rejected=(*rejected, *result.rejected), links=cross.links()
+    )
+    return result, roster, kept
 
 
 def report_files(paths: Iterable[Path]) -> list[Path]:

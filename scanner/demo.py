@@ -167,7 +167,7 @@ def organisation(reports: list[Report], folder: Path) -> str:
         path.write_text(json_report.render(report), encoding="utf-8")
     (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
     (folder / "teams.json").write_text(TEAMS, encoding="utf-8")
-    result, _roster = collect.run([folder / "reports"], [folder / "roster.csv"],
+    result, _roster, _reports = collect.run([folder / "reports"], [folder / "roster.csv"],
                                   teams=folder / "teams.json", as_of=TODAY,
                                   default_owner=DEFAULT_OWNER)  # fmt: skip
     return (

@@ -47,17 +47,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE identities ADD COLUMN orphaned_run INTEGER",
         "ALTER TABLE identities ADD COLUMN resolved_run INTEGER",
     ),
+    (  # 3: what each identity can reach ("admin", services), space-separated
+        "ALTER TABLE identities ADD COLUMN reach TEXT NOT NULL DEFAULT ''",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _UPSERT = """
 INSERT INTO identities (repository, identity, kind, name, path, line, state, rules, route_to,
-    first_seen, last_seen, last_run, orphaned_since, orphaned_run)
+    first_seen, last_seen, last_run, orphaned_since, orphaned_run, reach)
 VALUES (:repository, :identity, :kind, :name, :path, :line, :state, :rules, :route_to,
-    :as_of, :as_of, :run, CASE WHEN :orphaned THEN :as_of END, CASE WHEN :orphaned THEN :run END)
+    :as_of, :as_of, :run, CASE WHEN :orphaned THEN :as_of END, CASE WHEN :orphaned THEN :run END,
+    :reach)
 ON CONFLICT (repository, identity) DO UPDATE SET
     kind = excluded.kind, name = excluded.name, path = excluded.path, line = excluded.line,
     state = excluded.state, rules = excluded.rules, route_to = excluded.route_to,
+    reach = excluded.reach,
     last_seen = excluded.last_seen, last_run = excluded.last_run, gone_since = NULL,
     orphaned_since = CASE
         WHEN NOT :orphaned THEN identities.orphaned_since
@@ -135,6 +140,7 @@ class Entry:
     orphaned_since: str | None
     resolved_at: str | None
     gone_since: str | None
+    reach: tuple[str, ...] = ()
 
 
 def record(
@@ -169,6 +175,7 @@ def query(
     kind: str | None = None,
     repository: str | None = None,
     orphaned: bool = False,
+    reach: str | None = None,
     timeout: float = 30.0,
 ) -> list[Entry]:
     """Identities still declared, filtered; `person` matches an email or a reference."""
@@ -189,11 +196,15 @@ def query(
         args.append(repository)
     if orphaned:
         where.append("orphaned_since IS NOT NULL AND resolved_at IS NULL")
+    if reach:
+        where.append("instr(' ' || reach || ' ', ?) > 0")
+        args.append(f" {reach.strip().lower()} ")
     with _connection(path, timeout, read_only=True) as db:
         _check_version(db, path)
         rows = db.execute(
             "SELECT repository, identity, kind, name, path, line, state, rules, route_to, "
-            "first_seen, last_seen, orphaned_since, resolved_at, gone_since FROM identities i "
+            "first_seen, last_seen, orphaned_since, resolved_at, gone_since, reach "
+            "FROM identities i "
             f"WHERE {' AND '.join(where)} ORDER BY repository, path, line, identity",
             args,
         ).fetchall()
@@ -224,6 +235,7 @@ def _entry(db: sqlite3.Connection, row: Sequence[object]) -> Entry:
         orphaned_since=_opt(row[11]),
         resolved_at=_opt(row[12]),
         gone_since=_opt(row[13]),
+        reach=tuple(str(row[14]).split()),
     )
 
 
@@ -352,6 +364,7 @@ def _row(r: Resolved, day: str, run: int) -> dict[str, object]:
         "as_of": day,
         "run": run,
         "orphaned": r.state == "orphaned",
+        "reach": " ".join(r.reach),
     }
 
 

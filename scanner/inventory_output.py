@@ -37,6 +37,7 @@ def to_json(entries: Sequence[Entry]) -> list[JSON]:
             "last_seen": e.last_seen,
             "orphaned_since": e.orphaned_since,
             "resolved_at": e.resolved_at,
+            "reach": list(e.reach),
         }
         for e in entries
     ]
@@ -59,6 +60,8 @@ def render_text(entries: Sequence[Entry]) -> str:
             f"first seen {e.first_seen}, last seen {e.last_seen})"
         )
         lines.append(f"    people: {_people(e) or 'none'}")
+        if e.reach:
+            lines.append(f"    reach: {', '.join(e.reach)}")
         if e.route_to:
             lines.append(f"    decide: {', '.join(e.route_to)}")
     lines.append(f"{len(entries)} identities")
@@ -84,6 +87,7 @@ def render_csv(entries: Sequence[Entry]) -> str:
             "last_seen",
             "orphaned_since",
             "resolved_at",
+            "reach",
         ]
     )
     for e in entries:
@@ -105,6 +109,7 @@ def render_csv(entries: Sequence[Entry]) -> str:
                     e.last_seen,
                     e.orphaned_since or "",
                     e.resolved_at or "",
+                    " ".join(e.reach),
                 )
             ]
         )

@@ -31,6 +31,7 @@ aside{padding:12px;max-width:420px;white-space:pre-wrap;word-break:break-word}
 .node.layer-2 rect{fill:#fff8c5;stroke:#9a6700}
 .node.layer-3 rect{fill:#f6f8fa}
 .node.orphan rect{stroke:#cf222e;stroke-width:2;fill:#ffebe9}
+.node.gone rect{stroke:#cf222e;stroke-dasharray:4 2;fill:#f6f8fa}
 .node.admin text{font-weight:700}
 .node{cursor:pointer}
 .node text{font-size:12px;dominant-baseline:middle}
@@ -97,8 +98,9 @@ _SCRIPT = r"""
       const x = 10 + n.layer * GAP, y = 10 + rows[n.layer]++ * STEP;
       at.set(n.key, [x, y]);
       const g = document.createElementNS(NS, "g");
+      const gone = ["departed", "unknown", "suspended", "leaving"].includes(n.state);
       g.setAttribute("class", "node layer-" + n.layer + (n.status === "orphan" ? " orphan" : "")
-        + (n.admin ? " admin" : ""));
+        + (gone ? " gone" : "") + (n.admin ? " admin" : ""));
       g.setAttribute("data-key", n.key);
       g.setAttribute("transform", "translate(" + x + "," + y + ")");
       const rect = document.createElementNS(NS, "rect");
@@ -178,8 +180,9 @@ def render(data: dict[str, JSON], title: str = "nhi lineage map") -> str:
 <option value="orphan">orphans (no owner)</option>
 <option value="owned">owned</option></select></label>
 <span id="count"></span>
-<span class="legend"><span>\u26a0 red: no accountable owner</span>
-<span><b>bold</b>: admin</span></span>
+<span class="legend"><span>\u26a0 red: orphaned (no owner, or its people have left)</span>
+<span><b>bold</b>: admin</span>
+<span>dashed: a person who has left or is not in the roster</span></span>
 </header>
 <div class="columns"><div>people</div><div>identities and grants</div>
 <div>where credentials are stored</div><div>consumers</div></div>

@@ -9,9 +9,10 @@ standalone HTML map by `lineage_html`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from scanner.aggregate import Aggregate, Resolved
 from scanner.lineage_terraform import STORAGE
 from scanner.model import JSON, Attributed, Link, Reach, Report
 from scanner.reporters import markdown
@@ -170,15 +171,24 @@ def render_mermaid(entries: Sequence[Entry], reports: Sequence[Report] = ()) -> 
     return markdown.diagram(subjects, links, known, limit=len(subjects))
 
 
-def map_data(reports: Sequence[Report], across: Sequence[Link]) -> dict[str, JSON]:
-    """The map's nodes (people, identities, stores, consumers) and edges, for `lineage_html`."""
+def map_data(
+    reports: Sequence[Report],
+    across: Sequence[Link],
+    resolved: Mapping[tuple[str, str], Resolved] | None = None,
+) -> dict[str, JSON]:
+    """The map's nodes (people, identities, stores, consumers) and edges, for `lineage_html`.
+
+    With `resolved` (the aggregator's verdicts), an identity's status is the aggregator's
+    (orphaned when its people have left, not only when nobody owns it) and each person shows
+    the state the rosters give."""
     graph = _Map()
     for report in reports:
         repo = report.repository.name
         reach = {r.identity: r for r in report.reach}
         ids = {s.identity.id for s in report.subjects}
         for subject in report.subjects:
-            graph.identity(subject, repo, reach.get(subject.identity.id))
+            verdict = resolved.get((repo, subject.identity.id)) if resolved else None
+            graph.identity(subject, repo, reach.get(subject.identity.id), verdict)
         mine = [a for a in across if a.attributes.get("from_repository") == repo]
         for link in [*report.links, *mine]:
             target_repo = str(link.attributes.get("to_repository") or repo)
@@ -214,7 +224,9 @@ class _Map:
         node = self.nodes[key]
         return (str(node["layer"]), str(node["repo"]), str(node["label"]))
 
-    def identity(self, subject: Attributed, repo: str, reach: Reach | None) -> None:
+    def identity(
+        self, subject: Attributed, repo: str, reach: Reach | None, verdict: Resolved | None = None
+    ) -> None:
         identity, attribution = subject.identity, subject.attribution
         layer = 3 if identity.kind in CONSUMER_KINDS else 2 if identity.kind in STORED_KINDS else 1
         owners = attribution.owners or identity.declared_owners
@@ -225,12 +237,21 @@ class _Map:
         detail = f"{identity.id} ({identity.path}:{identity.line})"
         if reach is not None:
             detail += f"; reach: {reach_text(reach)}"
+        status = "owned" if owners else "orphan"
+        if verdict is not None:
+            status = "orphan" if verdict.state == "orphaned" else "owned"
+            detail += "".join(f"; {p.reference}: {p.state}" for p in verdict.people)
+            if verdict.route_to:
+                detail += f"; decides: {', '.join(verdict.route_to)} ({verdict.why})"
         self.add(key, layer, f"{identity.kind} {identity.name}", repo=repo,
-                 status="owned" if owners else "orphan", detail=detail,
+                 status=status, detail=detail,
                  people=[f"p:{who}" for who in sorted({w.lower() for w, _ in people})],
                  admin=bool(reach and reach.admin))  # fmt: skip
+        states = {p.reference.lower(): p.state for p in verdict.people} if verdict else {}
         for who, relation in people:
-            self.edge(self.add(f"p:{who.lower()}", 0, who), key, relation)
+            state = states.get(who.lower(), "")
+            label = f"{who} ({state})" if state and state != "active" else who
+            self.edge(self.add(f"p:{who.lower()}", 0, label, state=state), key, relation)
         for consumer in identity.consumers:
             user = self.add(f"{repo}:c:{consumer.ref}", 3, consumer.ref, repo=repo,
                             detail=consumer.kind)  # fmt: skip
@@ -238,6 +259,17 @@ class _Map:
 
 
 FORMATS = ("html", "json", "mermaid", "text")
+
+
+def organisation_map(reports: Sequence[Report], result: Aggregate) -> str:
+    """`nhi aggregate --format html`: every repository's map, joined by the links between
+    repositories, with the aggregator's verdicts and the people's roster states."""
+    from scanner import lineage_html
+
+    resolved = {r.key: r for r in result.identities}
+    data = map_data(reports, result.links, resolved)
+    data["initial"] = {"person": ""}
+    return lineage_html.render(data, "nhi: the organisation's machine identities")
 
 
 def render(reports: Sequence[Report], *, person: str | None, identity: str | None, fmt: str) -> str:

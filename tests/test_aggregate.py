@@ -77,6 +77,20 @@ def test_orphans_are_flagged_and_routed(org: Path, capsys) -> None:
         for o in result["orphans"]
     ] == [
         (
+            "acme/data-pipeline",
+            ".github/workflows/load.yml#secrets/ETL_SA_KEY",
+            ["NHI001"],
+            [],
+            "nobody: give --default-owner",
+        ),
+        (
+            "acme/data-pipeline",
+            "etl/service_accounts.tf#github_actions_secret.etl_key",
+            ["NHI001"],
+            [],
+            "nobody: give --default-owner",
+        ),
+        (
             "acme/payments-infra",
             "deployer.tf#aws_iam_access_key.ci_deployer_2",
             ["NHI103"],
@@ -98,7 +112,7 @@ def test_orphans_are_flagged_and_routed(org: Path, capsys) -> None:
             "manager of bob@acme.example",
         ),
     ]
-    assert result["orphans"][1]["people"] == [
+    assert result["orphans"][3]["people"] == [
         {
             "email": "bob@acme.example",
             "state": "departed",
@@ -106,10 +120,12 @@ def test_orphans_are_flagged_and_routed(org: Path, capsys) -> None:
             "role": "provisioner",
         }
     ]
-    assert (result["orphans"][1]["orphaned_since"], result["orphans"][1]["new"]) == (None, None)
+    assert (result["orphans"][3]["orphaned_since"], result["orphans"][3]["new"]) == (None, None)
     assert [(i["identity"], i["state"]) for i in result["identities"]] == [
+        (".github/workflows/load.yml#secrets/ETL_SA_KEY", "orphaned"),
         ("etl/service_accounts.tf#google_service_account.etl", "orphaned"),
         ("etl/service_accounts.tf#google_service_account_key.etl", "orphaned"),
+        ("etl/service_accounts.tf#github_actions_secret.etl_key", "orphaned"),
         ("deployer.tf#aws_iam_user.ci_deployer", "owned"),
         ("deployer.tf#aws_iam_access_key.ci_deployer", "owned"),
         ("deployer.tf#aws_iam_user_policy_attachment.ci_deployer", "owned"),
@@ -117,8 +133,8 @@ def test_orphans_are_flagged_and_routed(org: Path, capsys) -> None:
     ]
     assert result["summary"] == {
         "repositories": 2,
-        "identities": 6,
-        "orphans": 3,
+        "identities": 8,
+        "orphans": 5,
         "new_orphans": 0,
         "rejected": 1,
         "previous_run": None,
@@ -179,6 +195,18 @@ def test_a_departed_team_goes_to_the_default_owner(org: Path, capsys, tmp_path: 
         ),
         (
             "security@acme.example",
+            ".github/workflows/load.yml#secrets/ETL_SA_KEY",
+            "NHI001",
+            "carol@acme.example (provisioner, active)",
+        ),
+        (
+            "security@acme.example",
+            "etl/service_accounts.tf#github_actions_secret.etl_key",
+            "NHI001",
+            "carol@acme.example (provisioner, active)",
+        ),
+        (
+            "security@acme.example",
             "deployer.tf#aws_iam_user.ci_deployer",
             "NHI102; @acme/payments-platform departed",
             "alice@acme.example (provisioner, active); @acme/payments-platform (owner, departed)",
@@ -196,7 +224,7 @@ def test_a_departed_team_goes_to_the_default_owner(org: Path, capsys, tmp_path: 
             "dana@acme.example (provisioner, unknown); @acme/payments-platform (owner, departed)",
         ),
     ]
-    assert [row[-1] for row in rows[1:]] == [""] * 5  # the decision column is left for the decider
+    assert [row[-1] for row in rows[1:]] == [""] * 7  # the decision column is left for the decider
 
 
 def test_bad_inputs_exit_3_with_one_message(org: Path, capsys, tmp_path: Path) -> None:
@@ -277,10 +305,12 @@ def test_the_inventory_says_since_when_and_what_is_new(org: Path, capsys, tmp_pa
         "    people: provisioner bob@acme.example (departed)",
         "    decide: carol@acme.example (manager of bob@acme.example)",
         "    orphaned since 2026-03-02, when bob@acme.example left",
-        "3 orphaned (2 new since 2026-03-01) of 6 identities in 2 repositories, 1 rejected",
+        "5 orphaned (4 new since 2026-03-01) of 8 identities in 2 repositories, 1 rejected",
     ]
     result = json.loads(aggregate(org / "roster.csv", "2026-03-09", "json"))
     assert [(o["name"], o["orphaned_since"], o["new"]) for o in result["orphans"]] == [
+        ("ETL_SA_KEY", "2026-03-02", False),
+        ("etl_key", "2026-03-02", False),
         ("ci_deployer_2", "2026-03-01", False),
         ("etl", "2026-03-02", False),
         ("etl", "2026-03-02", False),
@@ -308,11 +338,10 @@ def test_markdown_stops_at_its_row_limit_and_points_to_the_csv(
     argv = ["aggregate", str(org / "reports"), "--roster", str(org / "roster.csv"), "--no-db"]
     assert main([*argv, "--teams", str(org / "teams.json"), "--format", "markdown"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert [line for line in lines if line.startswith(("## ", "| acme", "2 more"))] == [
-        "## &#64;acme/payments\\-platform",
-        "| acme/payments\\-infra | aws\\_iam\\_access\\_key ci\\_deployer\\_2 at deployer.tf:15 | "
-        "NHI103 | dana&#64;acme.example \\(unknown\\), &#64;acme/payments\\-platform \\(active\\) "
-        "|  |",
-        "2 more orphans are not shown here: `--format csv` lists them all.",
+    assert [line for line in lines if line.startswith(("## ", "| acme", "4 more"))] == [
+        "## Nobody (give --default-owner)",
+        "| acme/data\\-pipeline | workflow\\_secret ETL\\_SA\\_KEY at .github/workflows/load.yml:8 "
+        "| NHI001 | carol&#64;acme.example \\(active\\) |  |",
+        "4 more orphans are not shown here: `--format csv` lists them all.",
         "## Rejected reports",
     ]

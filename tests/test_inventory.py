@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import signal
@@ -229,7 +230,7 @@ def test_an_old_schema_migrates_forward_and_a_newer_one_is_refused(tmp_path: Pat
     with pytest.raises(InventoryError) as error:
         inventory.query(db)
     assert str(error.value) == (
-        f"{db}: inventory schema version 1, this nhi reads 2; the next `nhi aggregate` with "
+        f"{db}: inventory schema version 1, this nhi reads 3; the next `nhi aggregate` with "
         "this --db migrates it"
     )
     inventory.record(
@@ -246,7 +247,7 @@ def test_an_old_schema_migrates_forward_and_a_newer_one_is_refused(tmp_path: Pat
     with pytest.raises(InventoryError) as error:
         inventory.record(db, run(repositories=()), datetime.date(2026, 1, 6))
     assert str(error.value) == (
-        f"{db}: inventory schema version 9 was written by a newer nhi (this one knows 2); "
+        f"{db}: inventory schema version 9 was written by a newer nhi (this one knows 3); "
         "upgrade nhi"
     )
 
@@ -270,8 +271,10 @@ def test_inventory_queries(tmp_path: Path, capsys) -> None:
         db,
         run(
             item("acme/a", "one", "owned", ALICE),
-            item("acme/a", "two", "orphaned", BOB),
-            item("acme/b", "three", "orphaned", BOB, ALICE),
+            dataclasses.replace(item("acme/a", "two", "orphaned", BOB), reach=("s3",)),
+            dataclasses.replace(
+                item("acme/b", "three", "orphaned", BOB, ALICE), reach=("admin", "iam")
+            ),
             repositories=("acme/a", "acme/b"),
         ),
         datetime.date(2026, 1, 5),
@@ -287,21 +290,26 @@ def test_inventory_queries(tmp_path: Path, capsys) -> None:
         ("acme/a", "two")
     ]
     assert names("--kind", "aws_iam_user") == []
+    assert names("--reach", "admin") == [("acme/b", "three")]
+    assert names("--reach", "IAM") == [("acme/b", "three")]
+    assert names("--reach", "s3", "--person", "bob@acme.example") == [("acme/a", "two")]
+    assert names("--reach", "s") == []  # a whole service name, never a part of one
     assert main(["inventory", "--db", str(db), "--orphaned", "--repo", "acme/b"]) == 0
     assert capsys.readouterr().out == (
         "acme/b: iam.tf:5: aws_iam_access_key three (orphaned since 2026-01-05; first seen "
         "2026-01-05, last seen 2026-01-05)\n"
         "    people: bob@acme.example (provisioner, departed); alice@acme.example (owner, active)\n"
+        "    reach: admin, iam\n"
         "    decide: carol@acme.example\n"
         "1 identities\n"
     )
     assert main(["inventory", "--db", str(db), "--repo", "acme/b", "--format", "csv"]) == 0
     assert capsys.readouterr().out == (
         "repository,identity,kind,name,path,line,state,rules,people,route_to,first_seen,"
-        "last_seen,orphaned_since,resolved_at\n"
+        "last_seen,orphaned_since,resolved_at,reach\n"
         "acme/b,iam.tf#aws_iam_access_key.three,aws_iam_access_key,three,iam.tf,5,orphaned,"
         'NHI101,"bob@acme.example (provisioner, departed); alice@acme.example (owner, active)",'
-        "carol@acme.example,2026-01-05,2026-01-05,2026-01-05,\n"
+        "carol@acme.example,2026-01-05,2026-01-05,2026-01-05,,admin iam\n"
     )
 
 

@@ -88,6 +88,8 @@ def test_collect_clone_aggregate_and_open_issues(org, capsys) -> None:
     captured = capsys.readouterr()
     result = json.loads(captured.out)
     assert [(o["repository"], o["identity"], o["route_to"]) for o in result["orphans"]] == [
+        ("acme/data-pipeline", ".github/workflows/load.yml#secrets/ETL_SA_KEY", []),
+        ("acme/data-pipeline", "etl/service_accounts.tf#github_actions_secret.etl_key", []),
         (
             "acme/payments-infra",
             "deployer.tf#aws_iam_access_key.ci_deployer_2",
@@ -127,6 +129,10 @@ def test_collect_clone_aggregate_and_open_issues(org, capsys) -> None:
     pipeline = state.issues["acme/data-pipeline"][0]["body"].splitlines()
     infra = state.issues["acme/payments-infra"][0]["body"].splitlines()
     assert [line.split(" <!--")[0] for line in pipeline[4:]] == [
+        "- [ ] workflow\\_secret ETL\\_SA\\_KEY at .github/workflows/load.yml:8 (NHI001): "
+        "decide nobody",
+        "- [ ] github\\_actions\\_secret etl\\_key at etl/service\\_accounts.tf:9 (NHI001): "
+        "decide nobody",
         "- [ ] google\\_service\\_account etl at etl/service\\_accounts.tf:1 (NHI001, NHI101): "
         "decide @carolc",
         "- [ ] google\\_service\\_account\\_key etl at etl/service\\_accounts.tf:5 "
@@ -184,7 +190,7 @@ def test_shard_jobs_collect_and_the_final_job_aggregates_without_collecting(org,
     ("extra", "message"),
     [
         (("--shards", "2", "--shard", "2"), "--shard 2 is out of range: shards are 0 to 1"),
-        (("--write", "html=x.html"), "'html=x.html': expected FORMAT=FILE with FORMAT one of"),
+        (("--write", "pdf=x.pdf"), "'pdf=x.pdf': expected FORMAT=FILE with FORMAT one of"),
     ],
 )
 def test_bad_org_options_exit_2(org, capsys, extra: tuple[str, ...], message: str) -> None:
