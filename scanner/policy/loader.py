@@ -50,6 +50,15 @@ def _fast_validator() -> jsonschema_rs.Draft202012Validator:
     return jsonschema_rs.Draft202012Validator(schema(), validate_formats=True)
 
 
+def _fast_valid(document: object) -> bool:
+    """jsonschema-rs's answer; a document it cannot take in (a YAML key that is not a string,
+    an integer past 64 bits) goes to jsonschema, which words the problem."""
+    try:
+        return bool(_fast_validator().is_valid(document))
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
 def _best_problem(document: object) -> jsonschema.ValidationError | None:
     import jsonschema
     from jsonschema.exceptions import best_match
@@ -99,7 +108,7 @@ def parse_document(text: str, source: str, *, trusted: bool = False) -> dict[str
             raise PolicyError(f"{source}: not valid YAML{where}") from None
     if trusted:
         return cast(dict[str, Any], document)
-    valid = _fast_validator().is_valid(document) and _patterns_compile(document)
+    valid = _fast_valid(document) and _patterns_compile(document)
     problem = None if valid else _best_problem(document)
     if problem is not None:
         path = "/" + "/".join(str(part) for part in problem.absolute_path)

@@ -184,7 +184,11 @@ def from_json(text: str, source: str = "report") -> Report:
     if isinstance(document, dict) and version != SCHEMA_VERSION:
         raise ReportError(f"{source}: report format version {version!r} is not supported; "
                           f"this nhi reads version {SCHEMA_VERSION}")  # fmt: skip
-    if not _fast_validator().is_valid(document):
+    try:
+        valid = bool(_fast_validator().is_valid(document))
+    except (ValueError, TypeError, OverflowError):  # e.g. an integer past 64 bits
+        valid = False
+    if not valid:
         _explain_invalid(document, source)
     repository = document["repository"]
     return Report(

@@ -191,7 +191,18 @@ def plain_csv(
     names = {"email": "email", "status": "status", "manager": "manager",
              "github_login": "github_login", "name": "name", "aliases": "aliases",
              "leave_date": "leave_date", **(columns or {})}  # fmt: skip
-    reader = csv.DictReader(io.StringIO(text))
+    # newline="": the csv module reads line endings itself (a bare CR inside a row is data).
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _csv_people(reader, names, as_of, source)
+    except csv.Error as error:
+        raise RosterError(f"{source}: not a valid CSV file (line {reader.line_num + 1}: {error})") \
+            from None  # fmt: skip
+
+
+def _csv_people(
+    reader: csv.DictReader[str], names: Mapping[str, str], as_of: datetime.date, source: str
+) -> list[Person]:
     if reader.fieldnames is None or names["email"] not in reader.fieldnames:
         raise RosterError(
             f"{source}: a CSV roster needs a header row with an {names['email']!r} column"
