@@ -145,6 +145,21 @@ POLICIES_OPTION = click.option(
     show_default=True,
     help="Skip (and report) files larger than this many bytes.",
 )
+@click.option(
+    "--file-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="A file whose parsing takes longer is skipped and reported as an error.",
+)
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop parsing (and blaming) after this long: what was not reached is reported as "
+    "errors and the report is still written.",
+)
 @click.option("--verbose", is_flag=True, help="Show a traceback on internal errors.")
 def scan(
     paths: tuple[Path, ...],
@@ -166,6 +181,8 @@ def scan(
     no_attribution: bool,
     jobs: int,
     max_file_size: int,
+    file_timeout: float,
+    deadline: float | None,
     verbose: bool,
 ) -> int:
     """Scan PATHS (files or folders; default: the whole repository)."""
@@ -185,6 +202,8 @@ def scan(
         jobs=jobs,
         attribution=not no_attribution,
         bot_patterns=_regexes(bot_patterns),
+        file_timeout=file_timeout,
+        deadline=deadline,
     )
     report = pipeline.scan(root, paths, options)
     if report.repository.shallow and not no_attribution:
@@ -192,8 +211,6 @@ def scan(
     if write_baseline is not None:
         _write_baseline(root, write_baseline, baseline.render(report.findings))
         return EXIT_OK
-    for extra_format, path in extra_outputs:
-        _emit(REPORTERS[extra_format].render(report), path)
     for extra_format, path in extra_outputs:
         _emit(REPORTERS[extra_format].render(report), path)
     _emit(REPORTERS[fmt].render(report), output)

@@ -11,9 +11,12 @@ import contextlib
 import dataclasses
 import datetime
 import os
+import signal
 import stat
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +45,7 @@ from scanner.policy.engine import evaluate
 from scanner.scanners import SCANNERS
 
 DEFAULT_MAX_FILE_SIZE = 5_000_000
+DEFAULT_FILE_TIMEOUT = 10.0  # seconds one file may take to parse (the largest real file: ~0.3 s)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +63,8 @@ class Options:
     attribution: bool = True  # blame and CODEOWNERS; off only for benchmarks and quick looks
     bot_patterns: tuple[str, ...] = ()  # more authors that are never provisioners
     jobs: int = 0  # parser processes; 0: one per core (up to 8), 1: no pool
+    file_timeout: float = DEFAULT_FILE_TIMEOUT  # per file; a file over it becomes an error
+    deadline: float | None = None  # seconds for the whole scan; files not reached are errors
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,16 +81,26 @@ class Detected:
 def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None) -> Report:
     """Scan the repository (or folder) at `root`, or only `paths` inside it."""
     options = options or Options()
+    limits = Limits(
+        file_timeout=options.file_timeout,
+        deadline=None if options.deadline is None else time.monotonic() + options.deadline,
+        seconds=options.deadline,
+    )
     in_git = git.toplevel(root) is not None
     listed = git.ls_files(root) if in_git else None
     files, errors = candidates(root, paths, listed)
     cache = Cache(options.cache_dir) if options.cache_dir is not None else None
     try:
         blobs = git.clean_blobs(root) if cache is not None and in_git else {}
-        detected = detect(root, files, options.max_file_size, cache, blobs, options.jobs)
+        detected = detect(root, files, options.max_file_size, cache, blobs, options.jobs, limits)
         graph = lineage.expand(detected.identities, detected.blocks)
         identities = _unique(sorted(graph.identities, key=_identity_order))
-        subjects, owner_errors = attribute_stage(root, identities, in_git, options, cache, blobs)
+        late = limits.passed()
+        subjects, owner_errors = attribute_stage(
+            root, identities, in_git and not late, options, cache, blobs
+        )
+        if late and in_git:
+            owner_errors += (limits.late(".", "not attributed (no git blame)"),)
         subjects = lineage.credit_module_authors(subjects)
         findings = evaluate(options.policies, subjects)
         findings, waiver_statuses = judge(root, findings, detected, options, in_git)
@@ -198,6 +214,7 @@ def detect(
     cache: Cache | None = None,
     blobs: Mapping[str, str] | None = None,
     jobs: int = 0,
+    limits: Limits | None = None,
 ) -> Detected:
     """Read each file and run its scanner (or take the cached result for its blob)."""
     blobs = dict(blobs or {})
@@ -222,7 +239,7 @@ def detect(
                                                        message=error[1]),
             text=_marked_text(root, file.path, max_file_size) if marked else None,
         )  # fmt: skip
-    scanned = list(_scan_all(root, todo, max_file_size, jobs))
+    scanned = list(_scan_all(root, todo, max_file_size, jobs, limits or Limits()))
     results.update((result.path, result) for result in scanned)
     if cache is not None:
         cache.put_many({
@@ -271,12 +288,12 @@ def _collect(files: Sequence[Candidate], results: Mapping[str, FileResult]) -> D
 
 
 def _scan_all(
-    root: Path, files: Sequence[Candidate], max_file_size: int, jobs: int
+    root: Path, files: Sequence[Candidate], max_file_size: int, jobs: int, limits: Limits
 ) -> Iterable[FileResult]:
     """Scan files, over a process pool when there are many (parsing is CPU-bound)."""
     workers = jobs or min(os.cpu_count() or 1, 8)
     if workers < 2 or len(files) < PARALLEL_FROM:
-        return [scan_file(root, file, max_file_size) for file in files]
+        return [scan_file(root, file, max_file_size, limits) for file in files]
     import multiprocessing  # only when there is enough to parse in parallel
     from concurrent.futures import ProcessPoolExecutor
 
@@ -285,13 +302,23 @@ def _scan_all(
         chunk = max(1, len(files) // (workers * 8))
         return list(
             pool.map(
-                scan_file, [root] * len(files), files, [max_file_size] * len(files), chunksize=chunk
+                scan_file,
+                [root] * len(files),
+                files,
+                [max_file_size] * len(files),
+                [limits] * len(files),
+                chunksize=chunk,
             )
         )
 
 
-def scan_file(root: Path, file: Candidate, max_file_size: int) -> FileResult:
+def scan_file(
+    root: Path, file: Candidate, max_file_size: int, limits: Limits | None = None
+) -> FileResult:
     """Read one file and run its scanner; the one place a ParseError becomes a ScanError."""
+    limits = limits or Limits()
+    if limits.passed():
+        return FileResult(path=file.path, error=limits.late(file.path, "not scanned"))
     facts: list[Identity | ModuleCall | TerraformBlock] = []
     try:
         data = read(root, file.path, max_file_size)
@@ -301,11 +328,16 @@ def scan_file(root: Path, file: Candidate, max_file_size: int) -> FileResult:
         )
     text = ""
     try:
-        text = decode(data)
-        facts.extend(SCANNERS[file.scanner].scan(file.path, text))
+        with limits.timer():
+            text = decode(data)
+            facts.extend(SCANNERS[file.scanner].scan(file.path, text))
         problem = None
     except ParseError as error:  # facts yielded before the error are kept
         problem = ScanError(path=file.path, line=error.line, message=error.message)
+    except TimeLimit:  # not cached: another run, on another machine, may finish it
+        message = f"not scanned: parsing took longer than {limits.file_timeout:g} s"
+        return FileResult(path=file.path, error=ScanError(path=file.path, line=None,
+                                                          message=message))  # fmt: skip
     return FileResult(
         path=file.path,
         facts=tuple(facts),
@@ -313,6 +345,53 @@ def scan_file(root: Path, file: Candidate, max_file_size: int) -> FileResult:
         blob=blob_id(data),
         text=text if _needs_text(text) else None,
     )
+
+
+class TimeLimit(Exception):
+    """Raised inside a parse by the timer's signal; caught by scan_file only."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limits:
+    """Time limits: per file (`file_timeout`) and for the whole scan (`deadline`, a
+    time.monotonic() instant, and the `seconds` it was given as)."""
+
+    file_timeout: float = DEFAULT_FILE_TIMEOUT
+    deadline: float | None = None
+    seconds: float | None = None
+
+    def passed(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def late(self, path: str, what: str) -> ScanError:
+        message = f"{what}: the scan's deadline ({self.seconds:g} s) passed"
+        return ScanError(path=path, line=None, message=message)
+
+    @contextlib.contextmanager
+    def timer(self) -> Iterator[None]:
+        """Interrupt the block after file_timeout seconds (or at the deadline, if sooner).
+
+        SIGALRM interrupts pure-Python parsing between bytecodes. Only the main thread of a
+        process gets signals (the pool's workers parse in theirs); elsewhere, no limit."""
+        seconds = self.file_timeout
+        if self.deadline is not None:
+            seconds = min(seconds, max(0.001, self.deadline - time.monotonic()))
+        usable = hasattr(signal, "setitimer") and threading.current_thread() is \
+            threading.main_thread()  # fmt: skip
+        if not usable or seconds <= 0:
+            yield
+            return
+
+        def expire(_signum: int, _frame: object) -> None:
+            raise TimeLimit
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 def _marked_text(root: Path, path: str, max_file_size: int) -> str | None:
