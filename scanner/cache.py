@@ -21,6 +21,7 @@ from pathlib import Path
 from scanner import __version__
 from scanner.model import JSON, Category, Consumer, Identity, ModuleCall, TerraformBlock
 
+FILE_NAME = "scan-cache-v2.sqlite"
 # A file's facts, its parse error (line, message) if any, and whether it holds waiver marks.
 Fact = Identity | ModuleCall | TerraformBlock
 Facts = tuple[tuple[Fact, ...], tuple[int | None, str] | None, bool]
@@ -52,10 +53,12 @@ class Cache:
         self._lock = threading.Lock()  # one connection, shared by the blame threads
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            # Before 0.1.0's v2 file, cached blame held the blamed lines' content (secrets
+            # included): such a file is deleted, never read.
+            for old in ("scan-cache.sqlite", "scan-cache.sqlite-wal", "scan-cache.sqlite-shm"):
+                (folder / old).unlink(missing_ok=True)
             # Threads of the attribution pool share it; sqlite3 serialises the calls.
-            self._db = sqlite3.connect(
-                folder / "scan-cache.sqlite", timeout=5, check_same_thread=False
-            )
+            self._db = sqlite3.connect(folder / FILE_NAME, timeout=5, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             for table in ("facts", "blame"):
                 self._db.execute(

@@ -92,7 +92,7 @@ def test_a_corrupt_entry_is_ignored_and_rebuilt(git_repo, tmp_path, parsed) -> N
     git_repo.write("a.tf", USER.format(name="a"))
     git_repo.commit("files")
     expected = ids(run(git_repo.root, tmp_path / "cache"))
-    database = sqlite3.connect(tmp_path / "cache/scan-cache.sqlite")
+    database = sqlite3.connect(tmp_path / "cache" / cache.FILE_NAME)
     with database:
         database.execute('UPDATE facts SET value = \'{"facts": [{"type": 1}]\'')
     database.close()
@@ -210,3 +210,14 @@ def test_a_shallow_clone_of_the_same_head_does_not_reuse_full_history(git_repo, 
     shallow = pipeline.scan(clone, options=pipeline.Options(cache_dir=folder))
     assert full.subjects[0].attribution.provisioner.confidence == "high"
     assert shallow.subjects[0].attribution.provisioner.confidence == "unknown"
+
+
+def test_an_old_cache_file_that_held_blamed_content_is_deleted(tmp_path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "scan-cache.sqlite").write_bytes(b"old blame with TOKEN=ghp_...")
+    (folder / "scan-cache.sqlite-wal").write_bytes(b"")
+    cache.Cache(folder).close()
+    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        cache.FILE_NAME
+    ]

@@ -277,3 +277,27 @@ def test_lineage_prints_no_value(planted: Path, fmt: str) -> None:
         assert "kubernetes_secret" in result.stdout or fmt == "mermaid"
         assert leaks(result.stdout) == []
         assert leaks(result.stderr) == []
+
+
+def test_the_aggregator_inventory_and_cache_hold_no_value(planted: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    report = tmp_path / "reports/repo.json"
+    report.parent.mkdir()
+    scanned = nhi("scan", "--cache-dir", str(cache), "--format", "json", "--output", str(report),
+                  cwd=planted)  # fmt: skip
+    assert scanned.returncode == 1, scanned.stderr
+    roster = tmp_path / "roster.csv"
+    roster.write_text("email,status,manager,github_login,name,aliases\n"
+                      "alice@example.com,departed,,alice,Alice,\n")  # fmt: skip
+    db = tmp_path / "inventory.sqlite"
+    for fmt in ("csv", "html", "json", "markdown", "text"):
+        result = nhi("aggregate", str(report.parent), "--roster", str(roster), "--db", str(db),
+                     "--format", fmt, cwd=tmp_path)  # fmt: skip
+        assert result.returncode == 1, result.stderr
+        assert leaks(result.stdout + result.stderr) == [], fmt
+    for fmt in ("csv", "json", "text"):
+        result = nhi("inventory", "--db", str(db), "--format", fmt, cwd=tmp_path)
+        assert leaks(result.stdout + result.stderr) == [], fmt
+    # What is stored on disk: the inventory and the per-file cache (facts, never values).
+    stored = [db, *cache.rglob("*")]
+    assert [p for p in stored if p.is_file() and leaks(p.read_bytes().decode("latin-1"))] == []
