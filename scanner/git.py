@@ -151,7 +151,9 @@ def clean_blobs(root: Path) -> dict[str, str]:
         fields = meta.split()
         if len(fields) == 3 and fields[0] in ("100644", "100755") and fields[2] == "0":
             staged[path] = fields[1]
-    for path in run(root, "diff", "--name-only", "-z", "--no-renames").split("\0"):
+    changed = run(root, "diff", "--name-only", "-z", "--no-renames", "--no-ext-diff",
+                  "--no-textconv")  # fmt: skip
+    for path in changed.split("\0"):
         staged.pop(path, None)
     return staged
 
@@ -172,7 +174,8 @@ def blame(
     line's content after a tab: it is cut here, so the code (and any secret written in it)
     never reaches memory, the blame cache or the disk.
     """
-    args = ["blame", "--porcelain", "-M"] + ([] if whitespace else ["-w"])
+    # --no-textconv: blame runs a repository's textconv filter by default (found by a test).
+    args = ["blame", "--porcelain", "--no-textconv", "-M"] + ([] if whitespace else ["-w"])
     for start, end in ranges:
         args += ["-L", f"{start},{end}"]
     if ignore_revs_file is not None:

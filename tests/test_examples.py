@@ -58,3 +58,19 @@ def test_every_nhi_command_in_the_examples_parses(
         name, command, rest = cli.resolve_command(parent, list(args))
         assert isinstance(command, click.Command), name
         command.make_context(name, rest, parent=parent)  # raises on an unknown or bad option
+
+
+@pytest.mark.parametrize("workflow", EXAMPLES, ids=lambda p: p.name)
+def test_examples_are_least_privilege_and_never_run_untrusted_code(workflow: Path) -> None:
+    document = yaml.safe_load(workflow.read_text())
+    triggers = document[True]  # PyYAML reads the key `on` as True (YAML 1.1)
+    assert "pull_request_target" not in triggers  # it runs with secrets on a fork's code
+    assert document["permissions"] in ({}, {"contents": "read"})
+    for name, job in document["jobs"].items():
+        granted = job["permissions"]  # every job says what it needs
+        writes = {scope for scope, level in granted.items() if level == "write"}
+        assert writes <= {"security-events", "pull-requests"}, (name, writes)
+    steps = [step for job in document["jobs"].values() for step in job.get("steps", [])]
+    for step in steps:  # checkouts never leave a token in .git/config for later steps
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False

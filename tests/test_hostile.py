@@ -188,3 +188,22 @@ def test_repository_states(git_repo, tmp_path) -> None:
     assert [(s.identity.id, s.attribution.provisioner.email) for s in linked.subjects] == [
         ("main.tf#aws_iam_user.main", "alice@example.com")
     ]
+
+
+def test_git_never_runs_a_program_the_repository_configures(git_repo, tmp_path) -> None:
+    marker = tmp_path / "ran"
+    git_repo.write("ok.tf", USER.format(name="ci"))
+    git_repo.write(".gitattributes", "*.tf diff=evil\n")
+    git_repo.commit("files")
+    git_repo.write("ok.tf", USER.format(name="ci") + "# changed\n")  # a diff to compute
+    for key, value in (
+        ("diff.evil.textconv", f"touch {marker}; cat"),
+        ("diff.external", f"touch {marker}; true"),
+        ("core.fsmonitor", f"touch {marker}; true"),
+        ("core.pager", f"touch {marker}; cat"),
+    ):
+        git_repo.git("config", key, value)
+    options = pipeline.Options(diff_base="HEAD", cache_dir=tmp_path / "cache")
+    report = pipeline.scan(git_repo.root, options=options)
+    assert [s.attribution.provisioner.email for s in report.subjects] == ["alice@example.com"]
+    assert not marker.exists()
