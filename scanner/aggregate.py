@@ -153,6 +153,7 @@ def _people(subject: Attributed, roster: Roster) -> tuple[PersonState, ...]:
 def _route(
     people: Sequence[PersonState], roster: Roster, default_owner: str | None
 ) -> tuple[tuple[str, ...], str]:
+    dead_ends: list[str] = []  # manager chains that led nowhere, said in `why`
     for person in people:
         found = roster.person(person.reference) if person.state != "active" else None
         if found is not None:
@@ -160,13 +161,16 @@ def _route(
             if manager is not None:
                 past = f" (past {', '.join(skipped)})" if skipped else ""
                 return (manager.primary,), f"manager of {found.primary}{past}"
+            if skipped:
+                dead_ends.append(f"{found.primary}'s managers: {', '.join(skipped)}")
     active = [p for p in people if p.role == "owner" and p.state == "active"]
     if active:
         return tuple(sorted({p.email or normalise(p.reference) for p in active})), \
             "the active owners"  # fmt: skip
+    because = f" ({'; '.join(dead_ends)})" if dead_ends else ""
     if default_owner:
-        return (default_owner,), "the default owner; nobody else could decide"
-    return (), "nobody: give --default-owner"
+        return (default_owner,), f"the default owner; nobody else could decide{because}"
+    return (), f"nobody: give --default-owner{because}"
 
 
 def gone(orphan: Resolved) -> PersonState | None:

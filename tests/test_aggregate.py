@@ -345,3 +345,24 @@ def test_markdown_stops_at_its_row_limit_and_points_to_the_csv(
         "4 more orphans are not shown here: `--format csv` lists them all.",
         "## Rejected reports",
     ]
+
+
+def test_duplicate_people_and_a_manager_cycle(org: Path, capsys, tmp_path: Path) -> None:
+    """Bob twice (active in one row, departed in another: departed wins) and Carol and Bob
+    managing each other, both gone: the decision goes to the default owner, saying why."""
+    (tmp_path / "cycle.csv").write_text(
+        "email,status,manager,github_login,name,aliases\n"
+        "carol@acme.example,departed,bob@acme.example,carolc,Carol Chen,\n"
+        "bob@acme.example,active,carol@acme.example,bobb,Bob Baker,\n"
+        "bob@acme.example,departed,carol@acme.example,bobb,Bob Baker,\n"
+    )
+    argv = ["aggregate", str(org / "reports"), "--roster", str(tmp_path / "cycle.csv"), "--no-db"]
+    argv += ["--default-owner", "security@acme.example", "--format", "json"]
+    assert main(argv) == 1
+    orphans = json.loads(capsys.readouterr().out)["orphans"]
+    why = {o["identity"]: (o["route_to"], o["why"]) for o in orphans}
+    assert why["etl/service_accounts.tf#google_service_account.etl"] == (
+        ["security@acme.example"],
+        "the default owner; nobody else could decide (bob@acme.example's managers: "
+        "carol@acme.example (departed), cycle at bob@acme.example)",
+    )
