@@ -25,14 +25,15 @@ def _person(p: PersonState) -> dict[str, JSON]:
     return {"email": p.email, "state": p.state, "reference": p.reference, "role": p.role}
 
 
+def _where(item: Resolved | Resolution) -> dict[str, JSON]:
+    """Which identity, and where it is declared: the keys every JSON list item starts with."""
+    return {"repository": item.repository, "identity": item.identity, "kind": item.kind,
+            "name": item.name, "path": item.path, "line": item.line}  # fmt: skip
+
+
 def _orphan(o: Resolved, history: History | None) -> dict[str, JSON]:
     return {
-        "repository": o.repository,
-        "identity": o.identity,
-        "kind": o.kind,
-        "name": o.name,
-        "path": o.path,
-        "line": o.line,
+        **_where(o),
         "rules": list(o.rules),
         "people": [_person(p) for p in o.people],
         "route_to": list(o.route_to),
@@ -44,12 +45,7 @@ def _orphan(o: Resolved, history: History | None) -> dict[str, JSON]:
 
 def _identity(r: Resolved) -> dict[str, JSON]:
     return {
-        "repository": r.repository,
-        "identity": r.identity,
-        "kind": r.kind,
-        "name": r.name,
-        "path": r.path,
-        "line": r.line,
+        **_where(r),
         "state": r.state,
         "people": [_person(p) for p in r.people],
         "reach": list(r.reach),
@@ -58,12 +54,7 @@ def _identity(r: Resolved) -> dict[str, JSON]:
 
 def _resolution(r: Resolution) -> dict[str, JSON]:
     return {
-        "repository": r.repository,
-        "identity": r.identity,
-        "kind": r.kind,
-        "name": r.name,
-        "path": r.path,
-        "line": r.line,
+        **_where(r),
         "orphaned_since": r.orphaned_since,
         "gone": r.gone,
     }
