@@ -143,7 +143,9 @@ def clean_blobs(root: Path) -> dict[str, str]:
     """Blob ids of tracked regular files whose working-tree content equals the index.
 
     Free from git's index (`ls-files -s`); files with unstaged changes, symlinks and
-    untracked files are left out, and the caller hashes those itself.
+    untracked files are left out, and the caller hashes those itself. Which files changed
+    comes from `git status` (a third of `git diff`'s time on a large tree), without taking
+    git's optional locks: a scan never writes to the repository.
     """
     staged: dict[str, str] = {}
     for entry in run(root, "ls-files", "-s", "-z").split("\0"):
@@ -151,10 +153,12 @@ def clean_blobs(root: Path) -> dict[str, str]:
         fields = meta.split()
         if len(fields) == 3 and fields[0] in ("100644", "100755") and fields[2] == "0":
             staged[path] = fields[1]
-    changed = run(root, "diff", "--name-only", "-z", "--no-renames", "--no-ext-diff",
-                  "--no-textconv")  # fmt: skip
-    for path in changed.split("\0"):
-        staged.pop(path, None)
+    prefix = run(root, "rev-parse", "--show-prefix").strip()  # status paths are from the top
+    status = run(root, "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=no",
+                 "--ignore-submodules", "--", ".", env={"GIT_OPTIONAL_LOCKS": "0"})  # fmt: skip
+    for entry in status.split("\0"):
+        if len(entry) > 3 and entry[1] != " ":  # changed in the working tree
+            staged.pop(entry[3:].removeprefix(prefix), None)
     return staged
 
 

@@ -221,3 +221,21 @@ def test_an_old_cache_file_that_held_blamed_content_is_deleted(tmp_path) -> None
     assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
         cache.FILE_NAME
     ]
+
+
+def test_a_file_changed_in_a_subfolder_scan_is_parsed_again(git_repo, tmp_path) -> None:
+    """`--repo` may be a folder inside the repository: git status names paths from the top."""
+    git_repo.write("infra/iam.tf", USER.format(name="a"))
+    git_repo.write("infra/keep.tf", USER.format(name="keep"))
+    git_repo.commit("files")
+    folder = tmp_path / "cache"
+    options = pipeline.Options(cache_dir=folder, jobs=1, attribution=False)
+    first = pipeline.scan(git_repo.root / "infra", options=options)
+    assert [s.identity.name for s in first.subjects] == ["a", "keep"]
+    git_repo.write("infra/iam.tf", USER.format(name="b"))  # not committed, not staged
+    second = pipeline.scan(git_repo.root / "infra", options=options)
+    assert [s.identity.name for s in second.subjects] == ["b", "keep"]
+    index = git_repo.root / ".git/index"
+    before = index.stat().st_mtime_ns
+    pipeline.scan(git_repo.root / "infra", options=options)
+    assert index.stat().st_mtime_ns == before  # a scan never writes to the repository

@@ -252,3 +252,9 @@ def test_regressions_the_fuzzer_found() -> None:
     with pytest.raises(PolicyError) as refused:
         parse_policy("?", "p.yaml")
     assert str(refused.value).startswith("p.yaml: /: ")
+
+
+def test_blame_with_a_time_that_is_not_a_number() -> None:
+    sha = "a" * 40
+    text = f"{sha} 1 1 1\nauthor A\nauthor-mail <a@b>\nauthor-time x\n\tcode\n"
+    assert blame.parse(text)[1].commit.time == 0

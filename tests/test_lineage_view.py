@@ -163,3 +163,9 @@ def test_cli_writes_the_map(tmp_path: Path, capsys) -> None:
     # Standalone: nothing is fetched (no src, no href, no URL but the SVG namespace).
     assert "src=" not in page and "href=" not in page and "https://" not in page
     assert page.count("http://") == 2  # xmlns on the <svg>, and the namespace in the script
+
+
+def test_the_cli_spells_out_the_lineage_formats() -> None:
+    from scanner.cli import LINEAGE_FORMATS
+
+    assert LINEAGE_FORMATS == lineage_view.FORMATS

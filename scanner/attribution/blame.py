@@ -48,6 +48,7 @@ class Line:
 def parse(text: str) -> dict[int, Line]:
     """Blamed lines by line number."""
     commits: dict[str, dict[str, str]] = {}
+    made: dict[str, Commit] = {}  # one Commit per sha, built when its first entry ends
     lines: dict[int, Line] = {}
     current: dict[str, str] | None = None
     header: re.Match[str] | None = None
@@ -55,9 +56,10 @@ def parse(text: str) -> dict[int, Line]:
         if raw.startswith("\t"):  # the line's content ends the entry
             if header is not None and current is not None:
                 sha = header[1]
+                commit = made.get(sha) or made.setdefault(sha, _commit(sha, commits[sha]))
                 lines[int(header[3])] = Line(
                     number=int(header[3]),
-                    commit=_commit(sha, commits[sha]),
+                    commit=commit,
                     original_line=int(header[2]),
                     original_path=current.get("filename", commits[sha].get("filename", "")),
                 )
@@ -74,12 +76,16 @@ def parse(text: str) -> dict[int, Line]:
     return lines
 
 
+def _int(text: str) -> int:
+    return int(text) if text.isdigit() else 0
+
+
 def _commit(sha: str, fields: dict[str, str]) -> Commit:
     return Commit(
         sha=sha,
         author=fields.get("author", ""),
         email=fields.get("author-mail", "").strip("<>").lower(),
-        time=int(fields.get("author-time", "0") or 0),
+        time=_int(fields.get("author-time", "")),
         summary=fields.get("summary", ""),
         boundary="boundary" in fields,
     )
