@@ -8,6 +8,26 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Fuzz budgets. "ci" (the default) is fixed-seed and small so the whole fuzz set stays well
+# under a minute; HYPOTHESIS_PROFILE=long explores far more inputs locally (README, Security).
+# The deadline is the per-input time bound every parser must meet, with room for a busy runner.
+settings.register_profile(
+    "ci",
+    max_examples=60,
+    deadline=5000,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.register_profile(
+    "long",
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "5000")),
+    deadline=5000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -99,6 +99,22 @@ def _client(path: str) -> Client | None:
 Locate = Callable[[JSONPath], tuple[int, int]]
 
 
+def _query_of(url: str) -> str:
+    """A URL's query; urlsplit raises on a malformed one (`http://[x`), so cut it by hand."""
+    try:
+        return urlsplit(url).query
+    except ValueError:
+        return url.partition("#")[0].partition("?")[2]
+
+
+def _host_of(url: str) -> str | None:
+    """A URL's host, or None when it has none or is malformed (`http://[x`)."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
 def _locator(spans: _json.Spans) -> Locate:
     def locate(route: JSONPath) -> tuple[int, int]:
         span = spans[route]
@@ -295,7 +311,7 @@ class _Config:
                     "provider": secrets.provider_for(server),
                 },
             )
-        for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        for key, value in parse_qsl(_query_of(url), keep_blank_values=True):
             if secrets.is_credential_name(key):
                 yield self._credential(
                     key,
@@ -404,7 +420,7 @@ def _launch(client: str, config: Mapping[str, JSON]) -> dict[str, JSON]:
     declared = str(config.get("type") or config.get("transport") or "").lower()
     if url is not None:
         attributes["transport"] = "sse" if declared == "sse" else "http"
-        attributes["url_host"] = urlsplit(str(url)).hostname
+        attributes["url_host"] = _host_of(str(url))
     else:
         attributes["transport"] = "stdio"
     if isinstance(command, str):
