@@ -76,16 +76,22 @@ def parse(text: str) -> dict[int, Line]:
     return lines
 
 
-def _int(text: str) -> int:
-    return int(text) if text.isdigit() else 0
-
-
 def _commit(sha: str, fields: dict[str, str]) -> Commit:
     return Commit(
         sha=sha,
         author=fields.get("author", ""),
         email=fields.get("author-mail", "").strip("<>").lower(),
-        time=_int(fields.get("author-time", "")),
+        time=_time(fields.get("author-time", "")),
         summary=fields.get("summary", ""),
         boundary="boundary" in fields,
     )
+
+
+def _time(value: str) -> int:
+    """Epoch seconds; 0 for what git never writes (not a number, beyond datetime's years)."""
+    try:
+        seconds = int(value)
+        datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+    except (ValueError, OverflowError, OSError):  # found by the fuzzer (#12)
+        return 0
+    return seconds

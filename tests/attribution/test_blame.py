@@ -73,3 +73,11 @@ def test_porcelain_records() -> None:
 
 def test_empty_output() -> None:
     assert blame.parse("") == {}
+
+
+def test_time_git_never_writes_is_epoch_zero() -> None:
+    # Found by the fuzzer (#12): int() and datetime raised on these and aborted attribution.
+    sha = "a5facd0df863b115fc92080a8c1e4f580e4c6233"
+    for time in ("x", "", "99999999999999999999"):
+        lines = blame.parse(f"{sha} 1 1 1\nauthor A\nauthor-time {time}\n\ta\n")
+        assert (lines[1].commit.time, lines[1].commit.date) == (0, "1970-01-01T00:00:00+00:00")
