@@ -45,6 +45,20 @@ def _json(text: str, source: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise RosterError(f"{source}: not valid JSON (line {error.lineno})") from None
+    except RecursionError:  # json.loads recurses once per level of nesting (#12)
+        raise RosterError(f"{source}: not valid JSON (nested too deeply)") from None
+
+
+# Exports are untrusted data: a field may hold any JSON type, whatever the vendor documents.
+# These two keep a wrong type from reaching code that expects a list or a reference (#12).
+def _items(value: Any) -> list[Any]:
+    """A list field's items; anything else (a string, a number, an object) has none."""
+    return value if isinstance(value, list) else []
+
+
+def _ref(value: Any) -> str | None:
+    """A reference to another person (id, email or login), or None when it is not text."""
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _list(document: Any, key: str | None, source: str) -> list[dict[str, Any]]:
@@ -99,7 +113,8 @@ def okta(text: str, as_of: datetime.date, source: str) -> list[Person]:
             id=str(user.get("id") or primary), name=str(name), emails=emails, primary=primary,
             logins=_logins(profile.get("githubUsername") or profile.get("github_login")),
             state=_OKTA_STATES.get(str(user.get("status", "")).upper(), "unknown"),
-            manager=profile.get("managerId") or profile.get("manager"), source=source,
+            manager=_ref(profile.get("managerId")) or _ref(profile.get("manager")),
+            source=source,
         ))  # fmt: skip
     return people
 
@@ -110,10 +125,10 @@ def entra(text: str, as_of: datetime.date, source: str) -> list[Person]:
     users = _list(document, "value" if isinstance(document, dict) else None, source)
     people = []
     for user in users:
-        proxies = [p.split(":", 1)[1] for p in user.get("proxyAddresses") or []
+        proxies = [p.split(":", 1)[1] for p in _items(user.get("proxyAddresses"))
                    if isinstance(p, str) and p.lower().startswith("smtp:")]  # fmt: skip
         primary, emails = _emails(user.get("mail"), user.get("userPrincipalName"),
-                                  *(user.get("otherMails") or []), *proxies)  # fmt: skip
+                                  *_items(user.get("otherMails")), *proxies)  # fmt: skip
         enabled = user.get("accountEnabled")
         state = "departed" if enabled is False else "active"
         if user.get("deletedDateTime"):
@@ -123,7 +138,7 @@ def entra(text: str, as_of: datetime.date, source: str) -> list[Person]:
             id=str(user.get("id") or primary), name=str(user.get("displayName") or ""),
             emails=emails, primary=primary, logins=frozenset(),
             state=_leaving(state, _date(user.get("employeeLeaveDateTime")), as_of),
-            manager=manager.get("id") if isinstance(manager, dict) else manager,
+            manager=_ref(manager.get("id") if isinstance(manager, dict) else manager),
             source=source,
         ))  # fmt: skip
     return people
@@ -134,11 +149,11 @@ def google(text: str, as_of: datetime.date, source: str) -> list[Person]:
     document = _json(text, source)
     people = []
     for user in _list(document, "users" if isinstance(document, dict) else None, source):
-        extra = [e.get("address") for e in user.get("emails") or [] if isinstance(e, dict)]
-        primary, emails = _emails(user.get("primaryEmail"), *(user.get("aliases") or []),
-                                  *(user.get("nonEditableAliases") or []), *extra)  # fmt: skip
+        extra = [e.get("address") for e in _items(user.get("emails")) if isinstance(e, dict)]
+        primary, emails = _emails(user.get("primaryEmail"), *_items(user.get("aliases")),
+                                  *_items(user.get("nonEditableAliases")), *extra)  # fmt: skip
         gone = user.get("suspended") or user.get("archived")
-        manager = next((r.get("value") for r in user.get("relations") or []
+        manager = next((_ref(r.get("value")) for r in _items(user.get("relations"))
                         if isinstance(r, dict) and r.get("type") == "manager"), None)  # fmt: skip
         name = user.get("name", {}).get("fullName") if isinstance(user.get("name"), dict) else ""
         people.append(Person(
@@ -156,9 +171,9 @@ def scim(text: str, as_of: datetime.date, source: str) -> list[Person]:
     users = _list(document, "Resources" if isinstance(document, dict) else None, source)
     people = []
     for user in users:
-        listed = [e.get("value") for e in user.get("emails") or [] if isinstance(e, dict)]
+        listed = [e.get("value") for e in _items(user.get("emails")) if isinstance(e, dict)]
         primary_first = sorted(
-            user.get("emails") or [], key=lambda e: not (isinstance(e, dict) and e.get("primary"))
+            _items(user.get("emails")), key=lambda e: not (isinstance(e, dict) and e.get("primary"))
         )
         primary, emails = _emails(*[e.get("value") for e in primary_first if isinstance(e, dict)],
                                   user.get("userName"), *listed)  # fmt: skip
@@ -170,7 +185,8 @@ def scim(text: str, as_of: datetime.date, source: str) -> list[Person]:
             id=str(user.get("id") or primary), name=str(user.get("displayName") or ""),
             emails=emails, primary=primary, logins=frozenset(),
             state="active" if user.get("active", True) else "departed",
-            manager=manager.get("value") if isinstance(manager, dict) else None, source=source,
+            manager=_ref(manager.get("value")) if isinstance(manager, dict) else None,
+            source=source,
         ))  # fmt: skip
     return people
 

@@ -178,6 +178,7 @@ def test_normalise() -> None:
             "r.json: cannot tell the roster's format; give --roster-format",
         ),
         ("[]", "ldif", "r.json: unknown roster format 'ldif'"),
+        ("[" * 100_000, "okta", "r.json: not valid JSON (nested too deeply)"),
     ],
 )
 def test_bad_rosters_have_one_clear_message(text: str, fmt: str, message: str) -> None:
@@ -231,3 +232,35 @@ def test_roster_columns_on_the_command_line(tmp_path: Path, capsys) -> None:
         f"nhi: error: {tmp_path / 'okta.csv'}: a CSV roster needs a header row with an 'email' "
         "column\n"
     )
+
+
+def test_fields_of_the_wrong_type_are_ignored() -> None:
+    # Found by the fuzzer (#12): a list where a manager reference belongs crashed the lookup,
+    # a number where a list of emails belongs crashed the parser.
+    okta = (
+        '[{"id": "1", "status": "DEPROVISIONED",'
+        ' "profile": {"email": "a@x.co", "managerId": ["2"]}}]'
+    )
+    google = (
+        '{"users": [{"id": "g", "primaryEmail": "b@x.co", "emails": 5, "aliases": 7,'
+        ' "relations": {"type": "manager"}, "suspended": true}]}'
+    )
+    entra = (
+        '{"value": [{"id": "e", "mail": "c@x.co", "otherMails": 1, "proxyAddresses": 2,'
+        ' "manager": 3}]}'
+    )
+    scim = '{"Resources": [{"id": "s", "userName": "d@x.co", "emails": "d@x.co"}]}'
+    people = [
+        *parse(okta, "o.json", AS_OF, "okta"),
+        *parse(google, "g.json", AS_OF, "google"),
+        *parse(entra, "e.json", AS_OF, "entra"),
+        *parse(scim, "s.json", AS_OF, "scim"),
+    ]
+    assert [(p.primary, p.state, p.manager) for p in people] == [
+        ("a@x.co", "departed", None),
+        ("b@x.co", "suspended", None),
+        ("c@x.co", "active", None),
+        ("d@x.co", "active", None),
+    ]
+    roster = Roster(people)
+    assert [roster.route(p) for p in people] == [(None, ())] * 4
