@@ -7,12 +7,14 @@ a fixed order, and there are no timestamps.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import jsonschema
     import jsonschema_rs
 
 from scanner.errors import ReportError
@@ -180,9 +182,12 @@ def from_json(text: str, source: str = "report") -> Report:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ReportError(f"{source}: not valid JSON (line {error.lineno})") from None
+    except RecursionError:  # json.loads recurses once per level of nesting (#12)
+        raise ReportError(f"{source}: not valid JSON (nested too deeply)") from None
     version = document.get("schema_version") if isinstance(document, dict) else None
     if isinstance(document, dict) and version != SCHEMA_VERSION:
-        raise ReportError(f"{source}: report format version {version!r} is not supported; "
+        shown = repr(version) if type(version) is int else f"of type {type(version).__name__}"
+        raise ReportError(f"{source}: report format version {shown} is not supported; "
                           f"this nhi reads version {SCHEMA_VERSION}")  # fmt: skip
     try:
         valid = bool(_fast_validator().is_valid(document))
@@ -197,9 +202,11 @@ def from_json(text: str, source: str = "report") -> Report:
             name=repository["name"], commit=repository["commit"], shallow=repository["shallow"]
         ),
         subjects=tuple(_read_subject(item) for item in document["identities"]),
-        modules=tuple(ModuleCall(**item) for item in document.get("modules", [])),
+        modules=tuple(
+            ModuleCall(**_known(ModuleCall, item)) for item in document.get("modules", [])
+        ),
         findings=tuple(_read_finding(item) for item in document["findings"]),
-        errors=tuple(ScanError(**item) for item in document["errors"]),
+        errors=tuple(ScanError(**_known(ScanError, item)) for item in document["errors"]),
         waivers=tuple(
             WaiverStatus(waiver=_read_waiver(item), status=item["status"], detail=item["detail"])
             for item in document.get("waivers", [])
@@ -220,6 +227,17 @@ def _read_reach(item: dict[str, Any]) -> Reach:
 
 
 REACH_LISTS = ("services", "actions", "resources", "managed", "unknown")
+
+
+def _reason(problem: jsonschema.ValidationError) -> str:
+    """What the schema wants, never the value found: a hand-edited report may hold a secret."""
+    if problem.validator == "type":
+        return f"expected {problem.validator_value}"
+    if problem.validator == "required":
+        return problem.message  # names the missing key, from the schema
+    if problem.validator in ("enum", "const"):
+        return "not one of the allowed values"
+    return f"fails the schema's {problem.validator!r} rule"
 
 
 @functools.cache
@@ -245,7 +263,7 @@ def _explain_invalid(document: object, source: str) -> None:
     problem = best_match(jsonschema.Draft202012Validator(_schema()).iter_errors(document))
     if problem is not None:
         path = "/" + "/".join(str(part) for part in problem.absolute_path)
-        raise ReportError(f"{source}: {path}: {problem.message[:200]}")
+        raise ReportError(f"{source}: {path}: {_reason(problem)}")
 
 
 def _read_subject(item: dict[str, Any]) -> Attributed:
@@ -273,7 +291,13 @@ def _read_subject(item: dict[str, Any]) -> Attributed:
 
 
 def _read_person(item: dict[str, Any] | None) -> Person | None:
-    return None if item is None else Person(**item)
+    return None if item is None else Person(**_known(Person, item))
+
+
+def _known(cls: type, item: dict[str, Any]) -> dict[str, Any]:
+    """The fields `cls` has: version 1 only adds fields, and readers must ignore the rest (#12)."""
+    names = {field.name for field in dataclasses.fields(cls)}
+    return {key: value for key, value in item.items() if key in names}
 
 
 def _read_finding(item: dict[str, Any]) -> Finding:

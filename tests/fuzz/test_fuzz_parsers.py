@@ -7,14 +7,18 @@ CODEOWNERS, reported with its number).
 
 from __future__ import annotations
 
+import copy
+import json
 import re
+from pathlib import Path
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from scanner.attribution import blame, codeowners
 from scanner.decode import decode
-from scanner.errors import ParseError
+from scanner.errors import ParseError, ReportError
+from scanner.reporters.json import from_json, render
 from scanner.scanners import _hcl, _json, _yaml
 from tests.fuzz.strategies import TOKENS, dump, mutated_case, mutations, values
 
@@ -101,3 +105,43 @@ def test_blame_parse(text: str) -> None:
         assert number == line.number
         assert re.fullmatch(r"[0-9a-f]{40}", line.commit.sha)
         assert isinstance(line.commit.date, str)
+
+
+REPORT = json.loads(
+    (Path(__file__).parent.parent / "reporters" / "golden" / "report.json").read_text()
+)
+
+
+@st.composite
+def edited_reports(draw: st.DrawFn) -> str:
+    """The sample report with a few subtrees replaced and unknown keys added (readers of format
+    version 1 must ignore fields they do not know)."""
+    document = copy.deepcopy(REPORT)
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        node: object = document
+        for _ in range(draw(st.integers(min_value=0, max_value=6))):
+            if isinstance(node, dict) and node:
+                key = draw(st.sampled_from(sorted(node)))
+                if not isinstance(node[key], dict | list) or draw(st.booleans()):
+                    break
+                node = node[key]
+            elif isinstance(node, list) and node:
+                node = node[draw(st.integers(min_value=0, max_value=len(node) - 1))]
+            else:
+                break
+        if isinstance(node, dict):
+            key = draw(st.sampled_from([*sorted(node), "future_field"]))
+            node[key] = draw(values)
+        elif isinstance(node, list):
+            node.append(draw(values))
+    return json.dumps(document)
+
+
+@given(edited_reports() | syntax_text)
+def test_report_from_json(text: str) -> None:
+    try:
+        report = from_json(text, "r.json")
+    except ReportError as error:
+        assert str(error).startswith("r.json: ")
+        return
+    assert from_json(render(report), "again") == report

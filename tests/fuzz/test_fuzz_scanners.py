@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scanner.errors import ParseError
-from scanner.model import Identity, ModuleCall
+from scanner.model import Identity, ModuleCall, TerraformBlock
 from scanner.scanners import SCANNERS, for_path
 from tests.fuzz.strategies import documents, dump, mutated_case, values
 
@@ -112,7 +112,7 @@ def check(scanner: str, path: str, text: str) -> None:
         return
     lines = max(1, text.count("\n") + 1 + text.count("\r"))
     for fact in facts:
-        assert isinstance(fact, Identity | ModuleCall)
+        assert isinstance(fact, Identity | ModuleCall | TerraformBlock)
         assert 1 <= fact.line <= lines
         if isinstance(fact, Identity):
             assert fact.line <= fact.end_line <= lines

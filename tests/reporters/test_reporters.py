@@ -10,6 +10,7 @@ import pytest
 
 from scanner import pipeline
 from scanner.reporters import REPORTERS
+from scanner.reporters.json import from_json, render
 
 GOLDEN = Path(__file__).parent / "golden"
 EXTENSIONS = {
@@ -129,7 +130,13 @@ def test_json_round_trip(sample_report) -> None:
             "r.json: report format version 2 is not supported; this nhi reads version 1",
         ),
         ('{"schema_version": 1}', "r.json: /: 'tool' is a required property"),
-        ("[]", "r.json: /: [] is not of type 'object'"),
+        ("[]", "r.json: /: expected object"),
+        # Never the value found, which a hand-edited report could make a secret (#12).
+        (
+            '{"schema_version": "ghp_Y6tR3wQ9zX2cV5bN8mL1kJ4hG7fD0sA3pO6iU"}',
+            "r.json: report format version of type str is not supported; this nhi reads version 1",
+        ),
+        ("[" * 100_000, "r.json: not valid JSON (nested too deeply)"),
     ],
 )
 def test_bad_reports_are_explained(text: str, message: str) -> None:
@@ -139,3 +146,28 @@ def test_bad_reports_are_explained(text: str, message: str) -> None:
     with pytest.raises(ReportError) as caught:
         from_json(text, "r.json")
     assert str(caught.value) == message
+
+
+def test_bad_field_is_named_but_never_quoted(sample_report) -> None:
+    from scanner.errors import ReportError
+    from scanner.reporters.json import from_json
+
+    document = json.loads(render(sample_report))
+    document["identities"][0]["line"] = "ghp_Y6tR3wQ9zX2cV5bN8mL1kJ4hG7fD0sA3pO6iU"
+    document["findings"][0]["severity"] = "sk-proj-Lk9Jh8Gf7Ds6Ap5Oi4Uy3Tr2Ew1Qz0Xm"
+    with pytest.raises(ReportError) as caught:
+        from_json(json.dumps(document), "r.json")
+    assert str(caught.value) == "r.json: /identities/0/line: expected integer"
+    document["identities"][0]["line"] = 1
+    with pytest.raises(ReportError) as caught:
+        from_json(json.dumps(document), "r.json")
+    assert str(caught.value) == "r.json: /findings/0/severity: not one of the allowed values"
+
+
+def test_fields_a_later_version_adds_are_ignored(sample_report) -> None:
+    # Found by the fuzzer (#12): version 1 only adds fields, yet an unknown key in an error,
+    # a module or a person raised TypeError (exit 4) instead of being ignored.
+    document = json.loads(render(sample_report))
+    for item in (*document["errors"], *document["modules"], document):
+        item["added_later"] = {"x": 1}
+    assert from_json(json.dumps(document)) == from_json(render(sample_report))
