@@ -88,7 +88,7 @@ def _mapping(path: Path | None) -> dict[str, Any]:
     text = _read(path, RosterError)
     try:
         document = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
-    except (yaml.YAMLError, json.JSONDecodeError):
+    except (yaml.YAMLError, json.JSONDecodeError, RecursionError):
         raise RosterError(f"{path}: not valid {path.suffix.lstrip('.').upper() or 'JSON'}") \
             from None  # fmt: skip
     if not isinstance(document, Mapping):

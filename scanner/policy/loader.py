@@ -106,6 +106,10 @@ def parse_document(text: str, source: str, *, trusted: bool = False) -> dict[str
             mark = getattr(error, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""
             raise PolicyError(f"{source}: not valid YAML{where}") from None
+        except RecursionError:  # PyYAML composes recursively (#12)
+            raise PolicyError(f"{source}: not valid YAML (nested too deeply)") from None
+    except RecursionError:
+        raise PolicyError(f"{source}: not valid YAML (nested too deeply)") from None
     if trusted:
         return cast(dict[str, Any], document)
     valid = _fast_valid(document) and _patterns_compile(document)

@@ -17,7 +17,13 @@ import hcl2
 from hcl2.transformer import RuleTransformer
 from hcl2.utils import SerializationOptions
 from lark import Token, Tree
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+from lark.exceptions import (
+    LarkError,
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    VisitError,
+)
 
 from scanner.errors import ParseError
 from scanner.model import JSON
@@ -50,6 +56,11 @@ class Block:
             value = rule.serialize(options=_OPTIONS)
         except RecursionError:
             raise ParseError("invalid HCL: nested too deeply", self.line) from None
+        except VisitError as error:  # lark wraps what the transformer raised, recursion too
+            if isinstance(error.orig_exc, RecursionError):
+                raise ParseError("invalid HCL: nested too deeply", self.line) from None
+            raise ParseError(f"invalid HCL block: {type(error.orig_exc).__name__}", self.line) \
+                from None  # fmt: skip
         except (LarkError, ValueError, TypeError) as error:  # pragma: no cover - parsed already
             raise ParseError(f"invalid HCL block: {type(error).__name__}", self.line) from None
         for _ in self.labels:

@@ -507,6 +507,8 @@ def _toml(text: str) -> tuple[JSON, Locate]:
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"line (\d+)", str(error))
         raise ParseError("invalid TOML", int(line[1]) if line else None) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table (#12)
+        raise ParseError("invalid TOML: nested too deeply") from None
     lines = _toml_lines(text)
 
     def locate(route: JSONPath) -> tuple[int, int]:
