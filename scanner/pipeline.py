@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import gc
 import os
 import signal
 import stat
@@ -386,12 +387,19 @@ class Limits:
             raise TimeLimit
 
         previous = signal.signal(signal.SIGALRM, expire)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        # The interruption must land in the parser: no garbage collection (whose callbacks
+        # swallow exceptions) during the parse, and the alarm repeats every 50 ms in case one
+        # is swallowed anyway (a finaliser).
+        collecting = gc.isenabled()
+        gc.disable()
+        signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
         try:
             yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+            if collecting:
+                gc.enable()
 
 
 def _marked_text(root: Path, path: str, max_file_size: int) -> str | None:

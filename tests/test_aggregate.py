@@ -234,8 +234,7 @@ def test_bad_inputs_exit_3_with_one_message(org: Path, capsys, tmp_path: Path) -
         == 3
     )
     assert capsys.readouterr().err == (
-        f"nhi: error: no report could be read ({tmp_path / 'only-bad.json'}: /: expected "
-        "object)\n"
+        f"nhi: error: no report could be read ({tmp_path / 'only-bad.json'}: /: expected object)\n"
     )
     (tmp_path / "roster.json").write_text('{"what": 1}')
     assert main(["aggregate", str(org / "reports"), "--roster", str(tmp_path / "roster.json")]) == 3

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import string
 import tomllib
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from scanner.attribution import blame, codeowners
@@ -33,17 +32,7 @@ from scanner.roster import parse as parse_roster
 from scanner.scanners import SCANNERS, for_path
 from scanner.waivers import parse_file as parse_waivers
 
-settings.register_profile(
-    "ci",
-    max_examples=60,
-    deadline=2000,  # ms per example: a parser that hangs fails here, not in CI's time limit
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    derandomize=True,  # the same examples every run: CI stays reproducible
-)
-settings.register_profile(
-    "long", max_examples=5000, deadline=5000, suppress_health_check=list(HealthCheck)
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# The example budgets (profiles ci and long) are set in tests/conftest.py.
 
 AS_OF = datetime.date(2026, 11, 1)
 KEYS = st.sampled_from(
