@@ -170,3 +170,25 @@ def test_the_cache_steps_keep_the_folder_the_scan_uses() -> None:
     # Each run saves under a new key (a cache key is written once); restores take the newest.
     assert save["with"]["key"].startswith(restore["with"]["key"] + "-")
     assert restore["with"]["restore-keys"] == "nhi-scanner-${{ runner.os }}-"
+
+
+def test_code_in_the_scanned_repository_never_runs(pull_request: Path, runner_temp: Path) -> None:
+    # The steps run in the workspace: without -I, `python -m scanner.action` (and -m venv,
+    # -m pip) would import a module of that name from the scanned repository first (#12).
+    canary = pull_request.parent / "pwned"
+    payload = f"import pathlib; pathlib.Path({str(canary)!r}).write_text('ran')\n"
+    for module in ("scanner/__init__.py", "scanner/action.py", "pip/__init__.py", "venv.py"):
+        (pull_request / module).parent.mkdir(parents=True, exist_ok=True)
+        (pull_request / module).write_text(payload)
+    result, output, _ = run_scan_step(
+        pull_request, runner_temp, {"fail-on": "critical"}, {"PYTHONPATH": str(pull_request)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert output.read_text().startswith("sarif-file=nhi.sarif\n")
+    install = step("install")
+    env = {**os.environ, "RUNNER_TEMP": str(pull_request.parent / "temp2"),
+           "GITHUB_ACTION_PATH": str(ROOT), "NHI_PYTHON": sys.executable,
+           "PYTHONPATH": str(pull_request)}  # fmt: skip
+    subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", install["run"]],
+                   cwd=pull_request, env=env, check=True, capture_output=True)  # fmt: skip
+    assert not canary.exists()
