@@ -17,6 +17,7 @@ from pathlib import Path
 
 from scanner import git
 from scanner.cli import main as nhi
+from scanner.reporters.github import escape_data
 
 SHALLOW = (
     "::warning title=nhi-scanner: shallow checkout::This checkout is shallow, so nobody can be "
@@ -52,7 +53,8 @@ def diff_base(env: Mapping[str, str], root: Path, shallow: bool) -> str | None:
         return None
     if git.run(root, "rev-parse", "--verify", "--quiet", f"{wanted}^{{commit}}", check=False):
         return wanted
-    print(f"::warning title=nhi-scanner::diff base {wanted} not found; scanning without diff mode")
+    print(f"::warning title=nhi-scanner::diff base {escape_data(wanted)} not found; "
+          "scanning without diff mode")  # fmt: skip
     return None
 
 

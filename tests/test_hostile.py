@@ -207,3 +207,14 @@ def test_git_never_runs_a_program_the_repository_configures(git_repo, tmp_path) 
     report = pipeline.scan(git_repo.root, options=options)
     assert [s.attribution.provisioner.email for s in report.subjects] == ["alice@example.com"]
     assert not marker.exists()
+
+
+def test_text_output_never_starts_a_workflow_command(git_repo) -> None:
+    """In GitHub Actions a printed line starting with `::` is a command: a file named like one
+    must not silence the annotations after it (found by helper review, #12)."""
+    git_repo.write("::stop-commands::x.tf", USER.format(name="a"))
+    git_repo.commit("a name that is a command")
+    report = pipeline.scan(git_repo.root, options=pipeline.Options(policies=policy.builtin()))
+    text = REPORTERS["text"].render(report)
+    assert [line for line in text.splitlines() if line.startswith("::")] == []
+    assert text.splitlines()[0] == "./::stop-commands::x.tf:1: aws_iam_user a"

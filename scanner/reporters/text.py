@@ -1,7 +1,8 @@
 """Plain text for people at a terminal: one line per identity, finding and error, then a summary.
 
 Lines are `path:line: ...` so editors and terminals can jump to them. Paths and names come from
-untrusted repositories: control characters are shown escaped, never passed to the terminal.
+untrusted repositories: control characters are shown escaped, never passed to the terminal, and
+no line can start a GitHub workflow command.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ def render(report: Report) -> str:
         for e in report.errors
     ]
     lines.append(_summary(report))
-    return "\n".join(lines) + "\n"
+    # A line starting with `::` is a workflow command when this runs in GitHub Actions: a file
+    # named `::stop-commands::x.tf` would silence every annotation after it (#12).
+    return "".join(("./" if line.startswith("::") else "") + line + "\n" for line in lines)
 
 
 def _summary(report: Report) -> str:
