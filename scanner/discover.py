@@ -44,7 +44,7 @@ def candidates(
     resolved_root = root.resolve()
     for path in paths:
         plain = Path(os.path.abspath(path))
-        # Resolve the folder, not the file: a symlinked file is judged by `pipeline.read`.
+        # Resolve the folder, not the file: a symlinked file is judged by `reading.read`.
         absolute = Path(os.path.realpath(plain.parent)) / plain.name
         try:
             relative = absolute.relative_to(resolved_root).as_posix()

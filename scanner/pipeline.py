@@ -13,7 +13,6 @@ import datetime
 import gc
 import os
 import signal
-import stat
 import sys
 import threading
 import time
@@ -43,6 +42,7 @@ from scanner.model import (
     WaiverStatus,
 )
 from scanner.policy.engine import evaluate
+from scanner.reading import read
 from scanner.scanners import SCANNERS
 
 DEFAULT_MAX_FILE_SIZE = 5_000_000
@@ -146,7 +146,7 @@ def judge(
     statuses: tuple[WaiverStatus, ...] = ()
     if options.use_waivers:
         findings, statuses = waivers.apply(
-            findings, [*detected.waivers, *waiver_file(root)], options.today
+            findings, [*detected.waivers, *waiver_file(root, options.max_file_size)], options.today
         )
     findings = baseline.apply(findings, options.baseline)
     if options.diff_base is not None:
@@ -162,14 +162,16 @@ def judge(
     return findings, statuses
 
 
-def waiver_file(root: Path) -> list[Waiver | WaiverStatus]:
-    path = root / waivers.FILE_NAME
-    if not path.is_file():
+def waiver_file(
+    root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE
+) -> list[Waiver | WaiverStatus]:
+    """The repository's waiver file, read like any scanned file (no link outside, size cap)."""
+    if not os.path.lexists(root / waivers.FILE_NAME):
         return []
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise PolicyError(f"{waivers.FILE_NAME}: cannot be read: {error}") from None
+        text = decode(read(root, waivers.FILE_NAME, max_file_size))
+    except ParseError as error:
+        raise PolicyError(f"{waivers.FILE_NAME}: cannot be read: {error.message}") from None
     return waivers.parse_file(text)
 
 
@@ -414,28 +416,6 @@ def _marked_text(root: Path, path: str, max_file_size: int) -> str | None:
 def _needs_text(text: str) -> bool:
     """Whether a file's text is needed after scanning: inline waivers or owner comments."""
     return waivers.MARK in text or declared.has_hints(text)
-
-
-def read(root: Path, path: str, max_file_size: int) -> bytes:
-    """A file's bytes, refusing what a scan must not open. Raises ParseError with the reason."""
-    full = root / path
-    try:
-        # realpath, not Path.resolve: resolve raises RuntimeError on a symlink loop (3.11)
-        if full.is_symlink() and not Path(os.path.realpath(full)).is_relative_to(root.resolve()):
-            raise ParseError("symbolic link to a file outside the repository; not followed")
-        status = full.stat()
-        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
-            raise ParseError("not a regular file; skipped")
-        if status.st_size > max_file_size:
-            size = status.st_size
-            raise ParseError(f"{size} bytes, over the {max_file_size}-byte limit; skipped")
-        return full.read_bytes()
-    except FileNotFoundError:
-        raise ParseError("listed by git but missing on disk") from None
-    except PermissionError:  # pragma: no cover - CI runs as root, which can read anything
-        raise ParseError("permission denied") from None
-    except OSError as error:
-        raise ParseError(f"cannot be read: {error.strerror or type(error).__name__}") from None
 
 
 def _unique(identities: list[Identity]) -> tuple[Identity, ...]:

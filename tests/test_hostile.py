@@ -61,7 +61,7 @@ ERRORS = [
     ("broken.tf", 2, "invalid HCL: unexpected token at line 2, column 10"),
     ("deep.tf.json", 1, "invalid JSON: nested deeper than 200 levels"),
     ("latin1.env", 1, "not valid UTF-8 text (invalid byte at offset 9); skipped"),
-    ("loop.tf", None, "cannot be read: Too many levels of symbolic links"),
+    ("loop.tf", None, "symbolic link loop; not followed"),
     ("outside.tf", None, "symbolic link to a file outside the repository; not followed"),
 ]
 
@@ -218,3 +218,28 @@ def test_text_output_never_starts_a_workflow_command(git_repo) -> None:
     text = REPORTERS["text"].render(report)
     assert [line for line in text.splitlines() if line.startswith("::")] == []
     assert text.splitlines()[0] == "./::stop-commands::x.tf:1: aws_iam_user a"
+
+
+def test_codeowners_and_the_waiver_file_are_never_read_through_a_link_out(
+    git_repo, tmp_path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "CODEOWNERS").write_text("* @someone/else\n")
+    (outside / "waivers.yaml").write_text("waivers: []\n")
+    git_repo.write("ok.tf", USER.format(name="ci"))
+    os.symlink(outside, git_repo.root / ".github")  # a directory link: .github/CODEOWNERS
+    git_repo.commit("links")
+    report = pipeline.scan(git_repo.root, options=pipeline.Options(policies=policy.builtin()))
+    assert [(e.path, e.message) for e in report.errors] == [
+        (".github/CODEOWNERS", "symbolic link to a file outside the repository; not followed")
+    ]
+    assert report.subjects[0].attribution.owners == ()
+    # An unusable waiver file stops the scan (exit 3): failing closed, never silently unwaived.
+    os.symlink(outside / "waivers.yaml", git_repo.root / ".nhi-waivers.yaml")
+    with pytest.raises(pipeline.PolicyError) as refused:
+        pipeline.waiver_file(git_repo.root)
+    assert str(refused.value) == (
+        ".nhi-waivers.yaml: cannot be read: symbolic link to a file outside the repository; "
+        "not followed"
+    )

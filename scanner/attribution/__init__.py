@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from scanner import git
+from scanner import git, reading
 from scanner.attribution import blame, codeowners
 from scanner.attribution.blame import Commit, Line
+from scanner.errors import ParseError
 from scanner.model import Attributed, Attribution, Identity, Person, Provisioner, ScanError
 
 IGNORE_REVS = ".git-blame-ignore-revs"
@@ -125,14 +126,16 @@ def describe(root: Path, in_git: bool, options: Options) -> Repo:
 def load_codeowners(root: Path) -> tuple[codeowners.CodeOwners | None, tuple[ScanError, ...]]:
     """The first CODEOWNERS file GitHub would use, and its problems as scan errors."""
     for location in codeowners.LOCATIONS:
-        path = root / location
-        if not path.is_file():
+        if not os.path.lexists(root / location) or (root / location).is_dir():
             continue
-        if path.stat().st_size >= codeowners.MAX_BYTES:
-            return None, (ScanError(path=location, line=None,
-                                    message="3 MB or larger: GitHub ignores it, so nobody owns "
-                                    "anything"),)  # fmt: skip
-        parsed = codeowners.parse(path.read_text(encoding="utf-8", errors="replace"), location)
+        try:  # the repository's own file: no link outside it, no FIFO, never past GitHub's cap
+            data = reading.read(root, location, codeowners.MAX_BYTES - 1)
+        except ParseError as error:
+            message = error.message
+            if message.endswith("-byte limit; skipped"):
+                message = "3 MB or larger: GitHub ignores it, so nobody owns anything"
+            return None, (ScanError(path=location, line=None, message=message),)
+        parsed = codeowners.parse(data.decode("utf-8", errors="replace"), location)
         problems = tuple(ScanError(path=location, line=p.line, message=p.message)
                          for p in parsed.problems)  # fmt: skip
         return parsed, problems

@@ -1,0 +1,42 @@
+"""Read a repository file the way a scan may: never through a link to outside the repository,
+never from a FIFO or device (which would block), never more than a size limit.
+
+Used for every file a scan opens: scanned files, CODEOWNERS and the waiver file, all of which
+come from the (untrusted) repository.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from scanner.errors import ParseError
+
+
+def read(root: Path, path: str, max_file_size: int) -> bytes:
+    """A file's bytes, refusing what a scan must not open. Raises ParseError with the reason."""
+    full = root / path
+    try:
+        # realpath, not Path.resolve: resolve raises RuntimeError on a symlink loop (3.11)
+        # Any component may be a link: judge where the path really leads, not just its last part.
+        if not Path(os.path.realpath(full)).is_relative_to(root.resolve()):
+            raise ParseError("symbolic link to a file outside the repository; not followed")
+        status = full.stat()
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
+            raise ParseError("not a regular file; skipped")
+        with full.open("rb") as file:  # never more than the limit, even if the file grows
+            data = file.read(max_file_size + 1)
+        if status.st_size > max_file_size or len(data) > max_file_size:
+            size = max(status.st_size, len(data))
+            raise ParseError(f"{size} bytes, over the {max_file_size}-byte limit; skipped")
+        return data
+    except FileNotFoundError:
+        raise ParseError("listed by git but missing on disk") from None
+    except PermissionError:  # pragma: no cover - CI runs as root, which can read anything
+        raise ParseError("permission denied") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ParseError("symbolic link loop; not followed") from None
+        raise ParseError(f"cannot be read: {error.strerror or type(error).__name__}") from None
