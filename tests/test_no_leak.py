@@ -66,6 +66,13 @@ SECRETS = {
     "bad_toml": "glpat-BadToml8Qx2Lz6Wm9R",
     "bad_env": "Unterminated-Secret-5Xq9Lm",
     "codeowners": "ghp_C0d30wn3rs5Xq9Lm2Vt7Rk4Wz8Np1Hc6Jd3",
+    # More error paths (#12): each parser's own message tends to quote the offending text.
+    "bad_tf_json": "sk-proj-BadTfJson4Kq8Zw2Xm6Lp9Rv3",
+    "bad_yaml_flow": "ghp_Fl0wYaMl2Kq8Zw6Xm4Lp9Rv3Tn7Bc1Hd5Jf8",
+    "bad_utf8": "glpat-NotUtf8Zq4Wx7Lm2K",
+    "deep_json": "xoxb-8123456789-DeepJsonNest",
+    "bad_env_line": "sk_live_51BadEnvLine8Qz3Xk7Lm",
+    "bad_toml_key": "ghp_T0mlK3y8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc6Jd3x",
 }
 SLACK = "https://hooks.slack.com/services/"
 
@@ -142,11 +149,22 @@ def plant(root: Path) -> None:
             f'resource "aws_iam_user" "x" {{\n  name = "{s["bad_hcl"]}" "extra"\n}}\n'
         ),
         ".github/CODEOWNERS": f"/infra/ @acme/platform {s['codeowners']}\n",
+        "infra/broken.tf.json": (
+            '{"resource": {"aws_iam_user": {"x": {"name": "' + s["bad_tf_json"] + '" 1}}}}'
+        ),
+        ".continue/mcpServers/broken.yaml": f"mcpServers:\n  x: {{env: {{T: {s['bad_yaml_flow']}\n",
+        ".vscode/mcp.json": '{"servers": '
+        + '{"a": ' * 300
+        + json.dumps(s["deep_json"])
+        + "}" * 301,
+        "lines.env": f"OK=1\n{s['bad_env_line']}\n",
+        "broken2/.codex/config.toml": f"[mcp_servers.x]\n{s['bad_toml_key']} = = 1\n",
     }
     for path, text in files.items():
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
+    (root / "latin.env").write_bytes(f"API_KEY={s['bad_utf8']}".encode() + b"\xff\n")
 
 
 def leaks(text: str) -> list[tuple[str, str]]:
@@ -246,6 +264,12 @@ def test_every_planted_kind_was_found(planted: Path) -> None:
         ("infra/secrets.tf", "db"): "high_entropy",
     }
     assert {e["path"] for e in report["errors"]} == {
+        ".continue/mcpServers/broken.yaml",
+        ".vscode/mcp.json",
+        "broken2/.codex/config.toml",
+        "infra/broken.tf.json",
+        "latin.env",
+        "lines.env",
         ".cursor/mcp.json",
         ".github/CODEOWNERS",
         ".github/workflows/broken.yml",
@@ -301,3 +325,23 @@ def test_the_aggregator_inventory_and_cache_hold_no_value(planted: Path, tmp_pat
     # What is stored on disk: the inventory and the per-file cache (facts, never values).
     stored = [db, *cache.rglob("*")]
     assert [p for p in stored if p.is_file() and leaks(p.read_bytes().decode("latin-1"))] == []
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+def test_aggregate_error_paths_print_no_value(planted: Path, tmp_path: Path, fmt: str) -> None:
+    good = nhi("scan", "--no-cache", "--format", "json", cwd=planted).stdout
+    (tmp_path / "good.json").write_text(good)
+    bad = json.loads(good)
+    bad["identities"][0]["line"] = SECRETS["github"]  # fails the schema: never quoted
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    (tmp_path / "version.json").write_text(json.dumps({"schema_version": SECRETS["openai"]}))
+    (tmp_path / "roster.csv").write_text("email,status\nalice@example.com,active\n")
+    result = nhi("aggregate", "good.json", "bad.json", "version.json", "--roster", "roster.csv",
+                 "--format", fmt, cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 1  # no CODEOWNERS in the planted repository: all unowned
+    assert ("bad.json" in result.stdout) == (fmt != "csv")  # the review sheet lists orphans only
+    assert leaks(result.stdout + result.stderr) == []
+    (tmp_path / "roster.json").write_text('[{"profile": {"email": "' + SECRETS["npm"] + '"')
+    result = nhi("aggregate", "good.json", "--roster", "roster.json", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (3, "")
+    assert result.stderr == "nhi: error: roster.json: not valid JSON (line 1)\n"
