@@ -1,0 +1,129 @@
+"""`nhi aggregate` on hostile inputs: broken reports, rosters and teams, duplicates and cycles.
+
+A report that cannot be used is a `rejected` entry and the rest go on; a roster or teams file
+that cannot be used stops the run with exit 3 and one line naming the file, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scanner.cli import main
+
+REPORT = Path(__file__).parent.parent / "reporters" / "golden" / "report.json"
+SECRET = "ghp_Y6tR3wQ9zX2cV5bN8mL1kJ4hG7fD0sA3pO6iU"
+
+
+def run(tmp_path: Path, capsys, files: dict[str, str], *args: str) -> tuple[int, str, str]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    code = main(["aggregate", *(str(tmp_path / a) if a in files else a for a in args),
+                 "--as-of", "2026-11-01", "--format", "json"])  # fmt: skip
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_bad_reports_are_rejected_and_never_quoted(tmp_path: Path, capsys) -> None:
+    bad_version = json.dumps({"schema_version": SECRET})
+    wrong_type = json.loads(REPORT.read_text())
+    wrong_type["identities"][0]["name"] = ["not", SECRET]
+    files = {
+        "good.json": REPORT.read_text(),
+        "deep.json": "[" * 100_000,
+        "version.json": bad_version,
+        "type.json": json.dumps(wrong_type),
+        "roster.csv": "email,status\nalice@example.com,active\n",
+    }
+    code, out, err = run(tmp_path, capsys, files, "good.json", "deep.json", "version.json",
+                         "type.json", "--roster", "roster.csv")  # fmt: skip
+    assert (code, err) == (1, "")  # the good report has orphans
+    assert SECRET not in out
+    assert json.loads(out)["rejected"] == [
+        {"source": str(tmp_path / "deep.json"), "reason": "not valid JSON (nested too deeply)"},
+        {"source": str(tmp_path / "version.json"),
+         "reason": "report format version of type str is not supported; this nhi reads version 1"},
+        {"source": str(tmp_path / "type.json"), "reason": "/identities/0/name: expected string"},
+    ]  # fmt: skip
+
+
+def test_no_usable_report_is_one_clear_error(tmp_path: Path, capsys) -> None:
+    files = {"a.json": "{", "roster.csv": "email\n"}
+    code, out, err = run(tmp_path, capsys, files, "a.json", "--roster", "roster.csv")
+    assert (code, out) == (3, "")
+    assert (
+        err
+        == f"nhi: error: no report could be read ({tmp_path / 'a.json'}: not valid JSON (line 1))\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("roster.json", '[{"profile": ' + "[" * 100_000,
+         "roster.json: not valid JSON (nested too deeply)"),
+        ("roster.json", '{"value": {"a": 1}}', "roster.json: cannot tell the roster's format; "
+         "give --roster-format"),
+        ("teams.json", '{"@acme/x": "alice"}',
+         "teams.json: each team must map to a list of logins or emails"),
+        ("teams.json", '{"@acme/x": [["alice"]]}',
+         "teams.json: each team must map to a list of logins or emails"),
+        ("teams.yaml", "a: &a [*a]\n", "teams.yaml: each team must map to a list of logins or "
+         "emails"),
+        ("teams.yaml", "[" * 100_000, "teams.yaml: not valid YAML"),
+        ("people.json", '{"bob@x": 3}',
+         "people.json: each entry must map a text reference to a text reference"),
+    ],
+)  # fmt: skip
+def test_unusable_roster_files_exit_3_with_one_line(
+    tmp_path: Path, capsys, name: str, text: str, message: str
+) -> None:
+    files = {"good.json": REPORT.read_text(), "roster.csv": "email\nalice@example.com\n",
+             name: text}  # fmt: skip
+    option = {"roster": "--roster", "teams": "--teams", "people": "--people-map"}[
+        name.split(".")[0]
+    ]
+    args = ["good.json", "--roster", "roster.csv", option, name]
+    if option == "--roster":
+        args = ["good.json", "--roster", name]
+    code, out, err = run(tmp_path, capsys, files, *args)
+    assert (code, out) == (3, "")
+    assert err == f"nhi: error: {tmp_path / message}\n"
+
+
+def test_duplicate_people_and_a_manager_cycle(tmp_path: Path, capsys) -> None:
+    roster = (
+        "email,status,manager\n"
+        "alice@example.com,active,bob@example.com\n"
+        "bob@example.com,departed,alice@example.com\n"
+        "alice@example.com,departed,bob@example.com\n"  # listed twice: departed wins
+    )
+    files = {"good.json": REPORT.read_text(), "roster.csv": roster}
+    code, out, err = run(tmp_path, capsys, files, "good.json", "--roster", "roster.csv",
+                         "--default-owner", "sec@example.com")  # fmt: skip
+    assert (code, err) == (1, "")
+    orphans = json.loads(out)["orphans"]
+    # alice (departed: the more severe of her two rows) -> bob (departed) -> alice: a cycle,
+    # so nobody up the chain can decide and the default owner gets it.
+    assert [(o["identity"], o["route_to"], o["why"]) for o in orphans] == [
+        (
+            ".github/workflows/deploy.yml#secrets/DEPLOY_TOKEN",
+            ["sec@example.com"],
+            "the default owner (nobody else could decide)",
+        ),
+        (
+            "infra/iam.tf#aws_iam_access_key.ci",
+            ["sec@example.com"],
+            "the default owner (nobody else could decide)",
+        ),
+    ]
+    assert orphans[1]["people"] == [
+        {
+            "reference": "alice@example.com",
+            "role": "provisioner",
+            "state": "departed",
+            "email": "alice@example.com",
+        }
+    ]
