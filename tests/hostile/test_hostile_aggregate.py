@@ -67,14 +67,14 @@ def test_no_usable_report_is_one_clear_error(tmp_path: Path, capsys) -> None:
         ("roster.json", '{"value": {"a": 1}}', "roster.json: cannot tell the roster's format; "
          "give --roster-format"),
         ("teams.json", '{"@acme/x": "alice"}',
-         "teams.json: each team must map to a list of logins or emails"),
+         "teams.json: the members of '@acme/x' must be a list of logins or emails"),
         ("teams.json", '{"@acme/x": [["alice"]]}',
-         "teams.json: each team must map to a list of logins or emails"),
-        ("teams.yaml", "a: &a [*a]\n", "teams.yaml: each team must map to a list of logins or "
-         "emails"),
+         "teams.json: the members of '@acme/x' must be a list of logins or emails"),
+        ("teams.yaml", "a: &a [*a]\n", "teams.yaml: the members of 'a' must be a list of "
+         "logins or emails"),
         ("teams.yaml", "[" * 100_000, "teams.yaml: not valid YAML"),
         ("people.json", '{"bob@x": 3}',
-         "people.json: each entry must map a text reference to a text reference"),
+         "people.json: 'bob@x' must map to an email, not a list or number"),
     ],
 )  # fmt: skip
 def test_unusable_roster_files_exit_3_with_one_line(
@@ -111,15 +111,21 @@ def test_duplicate_people_and_a_manager_cycle(tmp_path: Path, capsys) -> None:
         (
             ".github/workflows/deploy.yml#secrets/DEPLOY_TOKEN",
             ["sec@example.com"],
-            "the default owner (nobody else could decide)",
+            "the default owner; nobody else could decide",
+        ),
+        (
+            "a%b,c:d.tf#aws_iam_user.weird",
+            ["sec@example.com"],
+            "the default owner; nobody else could decide",
         ),
         (
             "infra/iam.tf#aws_iam_access_key.ci",
             ["sec@example.com"],
-            "the default owner (nobody else could decide)",
+            "the default owner; nobody else could decide (alice@example.com's managers: "
+            "bob@example.com (departed), cycle at alice@example.com)",
         ),
     ]
-    assert orphans[1]["people"] == [
+    assert orphans[2]["people"] == [
         {
             "reference": "alice@example.com",
             "role": "provisioner",
