@@ -65,13 +65,12 @@ class Aggregate:
 
 
 def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Policy],
-              rejected: Sequence[tuple[str, str]] = (),
               default_owner: str | None = None) -> Aggregate:  # fmt: skip
     """Resolve every identity of every report; when two reports name the same repository,
     the first one read wins and the other is rejected."""
     names: dict[str, None] = {}  # in the order read
     resolved: list[Resolved] = []
-    rejected = list(rejected)
+    rejected: list[tuple[str, str]] = []
     for report in reports:
         name = report.repository.name
         if name in names:

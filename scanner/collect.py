@@ -8,16 +8,19 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from scanner import github_org, lineage, policy
+from scanner import lineage, policy
 from scanner.aggregate import Aggregate, aggregate
 from scanner.errors import ReportError, RosterError
 from scanner.model import Report
 from scanner.reporters.json import from_json
 from scanner.roster import Roster, parse
+
+if TYPE_CHECKING:
+    from scanner import github_org  # PyGithub and requests: loaded only for --github-org
 
 
 def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str = "auto",
@@ -48,7 +51,7 @@ def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str 
                 kept.append(report)
             yield report
 
-    result = aggregate(reading(), roster, org, (), default_owner)
+    result = aggregate(reading(), roster, org, default_owner)
     if not result.repositories:
         reasons = "; ".join(f"{source}: {reason}" for source, reason in rejected) or "none given"
         raise ReportError(f"no report could be read ({reasons})")
@@ -139,6 +142,8 @@ class GitHubOptions:
 
 def from_github(options: GitHubOptions, folder: Path,
                 progress: github_org.Progress | None = None) -> github_org.Collected:  # fmt: skip
+    from scanner import github_org
+
     """Collect this shard's reports into `folder`: artifacts first, then clones if asked."""
     org = organisation(options)
     repos = org.repositories(archived=options.archived, forks=options.forks)
@@ -156,6 +161,8 @@ def from_github(options: GitHubOptions, folder: Path,
 
 
 def organisation(options: GitHubOptions) -> github_org.Organisation:
+    from scanner import github_org
+
     return github_org.Organisation(github_org.connect(options.token, options.base_url),
                                    options.org, options.token)  # fmt: skip
 
@@ -172,6 +179,8 @@ def logins(roster: Roster) -> Callable[[str], list[str]]:
 
 def matrix(options: GitHubOptions) -> dict[str, list[dict[str, int]]]:
     """A GitHub Actions job matrix: one entry per non-empty shard."""
+    from scanner import github_org
+
     org = organisation(options)
     repos = org.repositories(archived=options.archived, forks=options.forks)
     groups = github_org.shards(repos, options.shards)

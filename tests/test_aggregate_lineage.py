@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from scanner import pipeline
 from scanner.cli import main
@@ -100,7 +101,8 @@ resource "aws_iam_role_policy" "reader" {
 """
 
 
-def test_who_owns_every_identity_with_admin_reach(git_repo, tmp_path, capsys) -> None:
+def aggregate_iam(git_repo, tmp_path: Path, *extra: str) -> tuple[int, str]:
+    """Bob's IAM repository, scanned and aggregated into an inventory: (exit code, db)."""
     git_repo.write("iam.tf", IAM)
     git_repo.commit("iam", author="Bob Baker <bob@acme.example>")
     report = pipeline.scan(git_repo.root, options=pipeline.Options(repository_name="acme/iam"))
@@ -108,7 +110,12 @@ def test_who_owns_every_identity_with_admin_reach(git_repo, tmp_path, capsys) ->
     (tmp_path / "roster.csv").write_text(ROSTER)
     db = str(tmp_path / "inventory.sqlite")
     argv = ["aggregate", str(tmp_path / "iam.json"), "--roster", str(tmp_path / "roster.csv")]
-    assert main([*argv, "--db", db, "--as-of", "2026-11-01", "--format", "json"]) == 1
+    return main([*argv, "--db", db, "--as-of", "2026-11-01", *extra]), db
+
+
+def test_who_owns_every_identity_with_admin_reach(git_repo, tmp_path, capsys) -> None:
+    code, db = aggregate_iam(git_repo, tmp_path, "--format", "json")
+    assert code == 1
     reach = {i["identity"]: i["reach"] for i in json.loads(capsys.readouterr().out)["identities"]}
     assert reach == {
         "iam.tf#aws_iam_user.ci": ["admin"],
@@ -128,14 +135,8 @@ def test_who_owns_every_identity_with_admin_reach(git_repo, tmp_path, capsys) ->
 
 
 def test_lineage_of_a_person_from_the_inventory(git_repo, tmp_path, capsys) -> None:
-    git_repo.write("iam.tf", IAM)
-    git_repo.commit("iam", author="Bob Baker <bob@acme.example>")
-    report = pipeline.scan(git_repo.root, options=pipeline.Options(repository_name="acme/iam"))
-    (tmp_path / "iam.json").write_text(render(report))
-    (tmp_path / "roster.csv").write_text(ROSTER)
-    db = str(tmp_path / "inventory.sqlite")
-    argv = ["aggregate", str(tmp_path / "iam.json"), "--roster", str(tmp_path / "roster.csv")]
-    assert main([*argv, "--db", db, "--as-of", "2026-11-01"]) == 1
+    code, db = aggregate_iam(git_repo, tmp_path)
+    assert code == 1
     capsys.readouterr()
     assert main(["lineage", "--inventory", db, "--person", "bob@acme.example"]) == 0
     lines = capsys.readouterr().out.splitlines()
