@@ -31,7 +31,7 @@ def _reporter_names() -> list[str]:
     return sorted(REPORTERS)
 
 
-# scanner.lineage_view.FORMATS, spelled out so that starting the CLI does not import the
+# scanner.lineage.view.FORMATS, spelled out so that starting the CLI does not import the
 # lineage views (tests/test_lineage_view.py keeps the two equal).
 LINEAGE_FORMATS = ("html", "json", "mermaid", "text")
 
@@ -275,7 +275,8 @@ def lineage_command(
     output: Path | None,
 ) -> int:
     """What a person provisioned or owns (or one identity): reach, links, consumers, orphans."""
-    from scanner import lineage_view, pipeline, policy
+    from scanner import pipeline, policy
+    from scanner.lineage import view as lineage_view
 
     if (person is None) == (identity_id is None) and not (fmt == "html" and identity_id is None):
         raise click.UsageError("give exactly one of --person and --identity")
@@ -467,7 +468,7 @@ def aggregate_command(
 
     def rendered(name: str) -> Iterable[str]:
         if name == "html":  # the organisation's lineage map
-            from scanner.lineage_view import organisation_map
+            from scanner.lineage.view import organisation_map
 
             return organisation_map(kept, result)
         return RENDERERS[name](result, history)

@@ -14,8 +14,9 @@ import datetime
 import tempfile
 from pathlib import Path
 
-from scanner import collect, git, lineage_view, pipeline, policy
+from scanner import collect, git, pipeline, policy
 from scanner.aggregate_output import render_text
+from scanner.lineage import view as lineage_view
 from scanner.model import Report
 from scanner.reporters import json as json_report
 

@@ -239,3 +239,27 @@ def test_a_file_changed_in_a_subfolder_scan_is_parsed_again(git_repo, tmp_path) 
     before = index.stat().st_mtime_ns
     pipeline.scan(git_repo.root / "infra", options=options)
     assert index.stat().st_mtime_ns == before  # a scan never writes to the repository
+
+
+def test_the_salt_covers_every_module_of_the_package_wherever_it_moves(
+    tmp_path, monkeypatch
+) -> None:
+    package = tmp_path / "scanner"
+    (package / "scanners" / "terraform").mkdir(parents=True)
+    (package / "cache.py").write_text("")
+    monkeypatch.setattr(cache, "__file__", str(package / "cache.py"))
+
+    def salt() -> str:
+        cache.salt.cache_clear()
+        try:
+            return cache.salt()
+        finally:
+            cache.salt.cache_clear()
+
+    empty = salt()
+    (package / "scanners" / "terraform" / "blocks.py").write_text("A = 1\n")
+    nested = salt()
+    (package / "scanners" / "terraform" / "blocks.py").rename(package / "blocks.py")
+    moved = salt()
+    (package / "blocks.py").write_text("A = 2\n")
+    assert len({empty, nested, moved, salt()}) == 4

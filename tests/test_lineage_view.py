@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner import demo, lineage, lineage_view, pipeline, policy
+from scanner import demo, lineage, pipeline, policy
+from scanner.lineage import view as lineage_view
 from scanner.cli import main
 from scanner.model import Link
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from scanner import __version__, baseline, git, lineage, waivers
 from scanner.attribution import Options as AttributionOptions
 from scanner.attribution import attribute, declared
+from scanner.attribution.modules import credit_module_authors
 from scanner.cache import Cache, blob_id
 from scanner.decode import decode
 from scanner.discover import Candidate, candidates
@@ -41,6 +42,7 @@ from scanner.model import (
     Waiver,
     WaiverStatus,
 )
+from scanner.pipeline.modules import expand
 from scanner.policy.engine import evaluate
 from scanner.reading import read
 from scanner.scanners import SCANNERS
@@ -94,7 +96,7 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
     try:
         blobs = git.clean_blobs(root) if cache is not None and in_git else {}
         detected = detect(root, files, options.max_file_size, cache, blobs, options.jobs, limits)
-        graph = lineage.expand(detected.identities, detected.blocks)
+        graph = expand(detected.identities, detected.blocks)
         identities = _unique(sorted(graph.identities, key=_identity_order))
         late = limits.passed()
         subjects, owner_errors = attribute_stage(
@@ -102,7 +104,7 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         )
         if late and in_git:
             owner_errors += (limits.late(".", "not attributed (no git blame)"),)
-        subjects = lineage.credit_module_authors(subjects)
+        subjects = credit_module_authors(subjects)
         findings = evaluate(options.policies, subjects)
         findings, waiver_statuses = judge(root, findings, detected, options, in_git)
     finally:

@@ -1,7 +1,7 @@
 """What the Terraform scanner records for lineage: references, settings, policies, a digest.
 
 Pure helpers over one block's body (python-hcl2's shape, expressions as `${...}` text). The
-linking stage (`scanner/lineage.py`) joins these `TerraformBlock` facts across the files of a
+linking stage (`scanner/lineage/`) joins these `TerraformBlock` facts across the files of a
 configuration. Values that may be secret are never kept: settings are a closed list of names,
 and the digest replaces every literal under a value attribute with a marker.
 """
@@ -15,24 +15,13 @@ from collections.abc import Iterator, Mapping
 
 from scanner import secrets
 from scanner.model import JSON, TerraformBlock
+from scanner.scanners.terraform.expressions import VALUE_KEYS, addresses
 
 # Literal settings that link identities by name: never credential values.
 _SETTINGS = ("name", "secret_name", "repository", "environment", "url", "account_id", "email",
              "policy_arn", "role", "role_definition_name", "member", "members", "path", "mount",
              "display_name", "visibility", "source")  # fmt: skip
-# Attributes whose literal is a value, not a setting (the scanner's _VALUE_KEYS and storage).
-VALUE_KEYS = frozenset(["plaintext_value", "encrypted_value", "value", "secret_string",
-                        "secret_binary", "secret_data", "data", "data_json", "binary_data",
-                        "password", "private_key", "api_key", "token", "client_secret",
-                        "secret", "insecure_value", "value_wo", "secret_string_wo"])  # fmt: skip
 _META = frozenset(["provider", "providers", "depends_on", "lifecycle"])
-_INTERPOLATION = re.compile(r"\$\{")
-_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
-# A block address inside an expression: resource types always hold `_` (`var.x` does not).
-_ADDRESS = re.compile(
-    r"(?<![\w.])(data\.[a-z][a-z0-9]*_\w+\.[A-Za-z_][\w-]*|module\.[A-Za-z_][\w-]*"
-    r"|[a-z][a-z0-9]*_\w+\.[A-Za-z_][\w-]*)"
-)
 _JSONENCODE = re.compile(r"\$\{\s*jsonencode\((?P<inner>.*)\)\s*\}", re.DOTALL)
 _POLICY_REF = re.compile(
     r"\$\{\s*(?P<address>(?:data\.)?[a-z][a-z0-9]*_\w+\.[A-Za-z_][\w-]*)"
@@ -75,18 +64,6 @@ def _strings(value: JSON) -> Iterator[str]:
     elif isinstance(value, dict):
         for item in value.values():
             yield from _strings(item)
-
-
-def addresses(text: str) -> Iterator[str]:
-    """Addresses named inside the `${...}` parts of a string (quoted text inside is skipped)."""
-    for match in _INTERPOLATION.finditer(text):
-        depth, end = 0, match.end()
-        for end in range(match.end() - 1, len(text)):
-            depth += {"{": 1, "}": -1}.get(text[end], 0)
-            if depth == 0:
-                break
-        expression = _QUOTED.sub('""', text[match.end() : end])
-        yield from _ADDRESS.findall(expression)
 
 
 def settings(body: Mapping[str, JSON]) -> dict[str, JSON]:

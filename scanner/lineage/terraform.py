@@ -1,7 +1,7 @@
 """Links that Terraform references state: `belongs_to`, `grants`, `uses_policy`, `stored_as`,
 and `assumable_by` from an `aws_iam_role`'s trust policy that admits GitHub's OIDC provider.
 
-Pure functions over a `lineage.Graph`. A reference is followed only to a block declared in the
+Pure functions over a `lineage.graph.Graph`. A reference is followed only to a block declared in the
 same configuration (the folder, or the same module instance); anything else is not linked.
 """
 
@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
 
+from scanner.lineage.graph import Graph, Node
 from scanner.model import JSON, Category, Identity, Link
-from scanner.scanners.terraform_lineage import VALUE_KEYS, addresses
-
-if TYPE_CHECKING:
-    from scanner.lineage import Graph, Node
+from scanner.scanners.terraform.expressions import VALUE_KEYS, addresses
 
 GITHUB_OIDC = "token.actions.githubusercontent.com"
 GITHUB_SECRETS = frozenset(["github_actions_secret", "github_actions_environment_secret",

@@ -164,7 +164,7 @@ _SCRIPT = r"""
 
 
 def render(data: dict[str, JSON], title: str = "nhi lineage map") -> str:
-    """The whole page; `data` is `lineage_view.map_data(...)`."""
+    """The whole page; `data` is `lineage.view.map_data(...)`."""
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f"""<!DOCTYPE html>

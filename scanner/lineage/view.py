@@ -3,7 +3,7 @@
 Pure functions over `Report`s and their links (plus `lineage.across` links between them):
 what a person provisioned or owns, what each identity reaches, who consumes it, and whether
 it is an orphan (no accountable owner). Rendered as text, JSON or Mermaid here, and as the
-standalone HTML map by `lineage_html`.
+standalone HTML map by `lineage.html`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from scanner.aggregate import Aggregate, Resolved
-from scanner.lineage_terraform import STORAGE
+from scanner.lineage.terraform import STORAGE
 from scanner.model import JSON, Attributed, Link, Reach, Report
 from scanner.reporters import markdown
 from scanner.reporters.json import link_json, reach_json
@@ -176,7 +176,7 @@ def map_data(
     across: Sequence[Link],
     resolved: Mapping[tuple[str, str], Resolved] | None = None,
 ) -> dict[str, JSON]:
-    """The map's nodes (people, identities, stores, consumers) and edges, for `lineage_html`.
+    """The map's nodes (people, identities, stores, consumers) and edges, for `lineage.html`.
 
     With `resolved` (the aggregator's verdicts), an identity's status is the aggregator's
     (orphaned when its people have left, not only when nobody owns it) and each person shows
@@ -264,23 +264,24 @@ FORMATS = ("html", "json", "mermaid", "text")
 def organisation_map(reports: Sequence[Report], result: Aggregate) -> str:
     """`nhi aggregate --format html`: every repository's map, joined by the links between
     repositories, with the aggregator's verdicts and the people's roster states."""
-    from scanner import lineage_html
+    from scanner.lineage import html
 
     resolved = {r.key: r for r in result.identities}
     data = map_data(reports, result.links, resolved)
     data["initial"] = {"person": ""}
-    return lineage_html.render(data, "nhi: the organisation's machine identities")
+    return html.render(data, "nhi: the organisation's machine identities")
 
 
 def render(reports: Sequence[Report], *, person: str | None, identity: str | None, fmt: str) -> str:
     """`nhi lineage` output. HTML is the whole map (opened on `person` when given)."""
-    from scanner import lineage, lineage_html
+    from scanner.lineage import html
+    from scanner.lineage.across import across as links_across
 
-    across = lineage.across(reports)
+    across = links_across(reports)
     if fmt == "html":
         data = map_data(reports, across)
         data["initial"] = {"person": (person or "").lower()}
-        return lineage_html.render(data, f"nhi lineage: {person}" if person else "nhi lineage map")
+        return html.render(data, f"nhi lineage: {person}" if person else "nhi lineage map")
     if person is not None:
         title, entries = person, for_person(reports, across, person)
     else:

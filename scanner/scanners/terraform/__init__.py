@@ -5,7 +5,7 @@ A cheap regex decides first whether a file can hold a catalog resource or a modu
 all, because parsing HCL is slow (thousands of lines per second) and most files hold neither.
 Data sources are never identities; `module` blocks are recorded as `ModuleCall`s. For lineage,
 each catalog resource, module call and `aws_iam_policy_document` data source also gives a
-`TerraformBlock` (`terraform_lineage`): what it references, names and allows.
+`TerraformBlock` (`blocks`): what it references, names and allows.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from typing import TypeGuard
 from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Identity, ModuleCall, TerraformBlock
-from scanner.scanners import _json, terraform_lineage
-from scanner.scanners.terraform_catalog import STATIC, Entry, classify
+from scanner.scanners import _json
+from scanner.scanners.terraform import blocks
+from scanner.scanners.terraform.catalog import STATIC, Entry, classify
+from scanner.scanners.terraform.expressions import SECRET_VALUE_KEYS
 
 PATTERNS = ("*.tf", "*.tf.json")
 
@@ -41,9 +43,6 @@ _OWNER_KEYS = frozenset(
         "businessowner",
     ]
 )
-# Attributes that hold a credential's value when one is written into the configuration.
-_VALUE_KEYS = ("plaintext_value", "value", "secret_string", "secret_data", "password",
-               "private_key", "api_key", "token", "client_secret", "secret")  # fmt: skip
 _EXPIRY_KEYS = (
     "end_date", "end_date_relative", "expiration_date", "expiration", "expires_at",
     "expire_time", "expiry_date", "expiry", "expires_in",
@@ -82,16 +81,16 @@ def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
                 yield from _resource(path, kind, name, entry, block.body(), block.line,
                                      block.end_line)  # fmt: skip
             elif kind in LINEAGE_ONLY:
-                yield terraform_lineage.block(path, f"{kind}.{name}", kind, block.body(),
+                yield blocks.block(path, f"{kind}.{name}", kind, block.body(),
                                               block.line, block.end_line)  # fmt: skip
         elif block.type == "module" and len(block.labels) == 1:
             body = block.body()
             yield _module(path, block.labels[0], body, block.line)
-            yield terraform_lineage.block(path, f"module.{block.labels[0]}", "module", body,
+            yield blocks.block(path, f"module.{block.labels[0]}", "module", body,
                                           block.line, block.end_line)  # fmt: skip
         elif block.type == "data" and block.labels[:1] == (POLICY_DOCUMENT,):
             address = f"data.{POLICY_DOCUMENT}.{block.labels[-1]}"
-            yield terraform_lineage.block(path, address, POLICY_DOCUMENT, block.body(),
+            yield blocks.block(path, address, POLICY_DOCUMENT, block.body(),
                                           block.line, block.end_line)  # fmt: skip
 
 
@@ -99,7 +98,7 @@ def _resource(
     path: str, kind: str, name: str, entry: Entry, body: Mapping[str, JSON], line: int, end: int
 ) -> Iterator[Fact]:
     yield _identity(path, kind, name, entry, body, line, end)
-    yield terraform_lineage.block(path, f"{kind}.{name}", kind, body, line, end)
+    yield blocks.block(path, f"{kind}.{name}", kind, body, line, end)
 
 
 def _scan_json(path: str, text: str) -> Iterator[Fact]:
@@ -121,7 +120,7 @@ def _scan_json(path: str, text: str) -> Iterator[Fact]:
         if isinstance(body, dict):
             span = spans[(*route, name)]
             yield _module(path, name, body, span.line)
-            yield terraform_lineage.block(path, f"module.{name}", "module", body, span.line,
+            yield blocks.block(path, f"module.{name}", "module", body, span.line,
                                           span.end_line)  # fmt: skip
     for route, kind, by_name in _json_blocks(document, "data"):
         if kind != POLICY_DOCUMENT or not isinstance(by_name, dict):
@@ -129,7 +128,7 @@ def _scan_json(path: str, text: str) -> Iterator[Fact]:
         for name, body in by_name.items():
             span = spans[(*route, kind, name)]
             if isinstance(body, dict):
-                yield terraform_lineage.block(path, f"data.{kind}.{name}", kind, body,
+                yield blocks.block(path, f"data.{kind}.{name}", kind, body,
                                               span.line, span.end_line)  # fmt: skip
 
 
@@ -190,7 +189,7 @@ def _attributes(address: str, kind: str, entry: Entry, body: Mapping[str, JSON])
 
 def _literal_secret(body: Mapping[str, JSON]) -> dict[str, JSON]:
     """A secret value written in the resource (`plaintext_value = "ghp_..."`), never kept."""
-    for key in _VALUE_KEYS:
+    for key in SECRET_VALUE_KEYS:
         value = body.get(key)
         if not isinstance(value, str) or "${" in value:
             continue

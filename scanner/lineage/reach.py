@@ -11,14 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from scanner.lineage_terraform import statements
+from scanner.lineage.graph import Graph, Node
+from scanner.lineage.terraform import statements
 from scanner.model import JSON, Category, Link, Reach
-from scanner.scanners.terraform_lineage import addresses
-
-if TYPE_CHECKING:
-    from scanner.lineage import Graph, Node
+from scanner.scanners.terraform.expressions import addresses
 
 # Managed policies and roles that are exactly "everything on everything".
 ADMIN = frozenset(["arn:aws:iam::aws:policy/AdministratorAccess", "roles/owner", "Owner"])
