@@ -185,7 +185,8 @@ def scan(
     verbose: bool,
 ) -> int:
     """Scan PATHS (files or folders; default: the whole repository)."""
-    from scanner import baseline, pipeline, policy
+    from scanner import pipeline, policy
+    from scanner.policy import baseline
     from scanner.reporters import REPORTERS
 
     root = repo or git.toplevel(Path.cwd()) or Path.cwd()

@@ -26,11 +26,11 @@ from scanner.attribution import blame, codeowners
 from scanner.errors import ParseError, PolicyError, ReportError, RosterError
 from scanner.model import Waiver, WaiverStatus
 from scanner.policy.loader import parse as parse_policy
+from scanner.policy.waivers import parse_file as parse_waivers
 from scanner.reporters.json import from_json
 from scanner.roster import ROSTER_FORMATS
 from scanner.roster import parse as parse_roster
 from scanner.scanners import SCANNERS, for_path
-from scanner.waivers import parse_file as parse_waivers
 
 # The example budgets (profiles ci and long) are set in tests/conftest.py.
 

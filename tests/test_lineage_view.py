@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from scanner import demo, lineage, pipeline, policy
-from scanner.lineage import view as lineage_view
 from scanner.cli import main
+from scanner.lineage import view as lineage_view
 from scanner.model import Link
 
 

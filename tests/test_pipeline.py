@@ -13,7 +13,7 @@ from scanner import pipeline
 from scanner.reporters import json as json_reporter
 
 USER = 'resource "aws_iam_user" "{name}" {{\n  name = "{name}"\n}}\n'
-SCHEMA = json.loads((Path(pipeline.__file__).parent / "schemas/report.schema.json").read_text())
+SCHEMA = json.loads((Path(pipeline.__file__).parents[1] / "schemas/report.schema.json").read_text())
 
 
 def ids(report) -> list[str]:

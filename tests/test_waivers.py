@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from scanner import baseline, waivers
 from scanner.errors import PolicyError
 from scanner.model import Category, Finding, Identity, Severity, Waiver, WaiverStatus
+from scanner.policy import baseline, waivers
 
 
 def identity(name: str, line: int) -> Identity:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanner import __version__, baseline, git, lineage, waivers
+from scanner import __version__, git, lineage
 from scanner.attribution import Options as AttributionOptions
 from scanner.attribution import attribute, declared
 from scanner.attribution.modules import credit_module_authors
@@ -43,7 +43,9 @@ from scanner.model import (
     WaiverStatus,
 )
 from scanner.pipeline.modules import expand
+from scanner.policy import waivers
 from scanner.policy.engine import evaluate
+from scanner.policy.filter import apply as filter_findings
 from scanner.reading import read
 from scanner.scanners import SCANNERS
 
@@ -144,24 +146,18 @@ def attribute_stage(
 def judge(
     root: Path, findings: tuple[Finding, ...], detected: Detected, options: Options, in_git: bool
 ) -> tuple[tuple[Finding, ...], tuple[WaiverStatus, ...]]:
-    """The filter stage: waivers, then the baseline, then diff mode decide each finding's status."""
-    statuses: tuple[WaiverStatus, ...] = ()
+    """Gather what the filter stage needs (the waiver file, the changed identities), then run
+    the pure filter."""
+    found = None
     if options.use_waivers:
-        findings, statuses = waivers.apply(
-            findings, [*detected.waivers, *waiver_file(root, options.max_file_size)], options.today
-        )
-    findings = baseline.apply(findings, options.baseline)
+        found = [*detected.waivers, *waiver_file(root, options.max_file_size)]
+    changed = None
     if options.diff_base is not None:
         if not in_git:
             raise ConfigError("--diff-base needs a git repository")
-        changed = changed_identities(root, options.diff_base, detected.identities)
-        findings = tuple(
-            dataclasses.replace(f, status="pre-existing")
-            if f.status == "open" and f.identity not in changed
-            else f
-            for f in findings
-        )
-    return findings, statuses
+        changed = frozenset(changed_identities(root, options.diff_base, detected.identities))
+    return filter_findings(findings, today=options.today, waivers_found=found,
+                           baseline_entries=options.baseline, changed=changed)  # fmt: skip
 
 
 def waiver_file(

@@ -34,7 +34,7 @@ def test_every_reporter_has_a_golden() -> None:
 
 
 def test_json_report_matches_its_schema(sample_report) -> None:
-    schema_path = Path(pipeline.__file__).parent / "schemas/report.schema.json"
+    schema_path = Path(pipeline.__file__).parents[1] / "schemas/report.schema.json"
     schema = json.loads(schema_path.read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     document = json.loads(REPORTERS["json"].render(sample_report))
