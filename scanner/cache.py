@@ -19,11 +19,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from scanner import __version__
-from scanner.model import JSON, Category, Consumer, Identity, ModuleCall, TerraformBlock
+from scanner.model import JSON, Category, Consumer, Fact, Identity, ModuleCall, TerraformBlock
 
 FILE_NAME = "scan-cache-v2.sqlite"
 # A file's facts, its parse error (line, message) if any, and whether it holds waiver marks.
-Fact = Identity | ModuleCall | TerraformBlock
 Facts = tuple[tuple[Fact, ...], tuple[int | None, str] | None, bool]
 
 

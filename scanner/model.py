@@ -106,6 +106,10 @@ class TerraformBlock:
     digest: str | None = None  # of the normalised body (values left out); None when empty
 
 
+# What a scanner yields: identities, module calls and the blocks lineage joins (defined once).
+Fact: TypeAlias = "Identity | ModuleCall | TerraformBlock"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Link:
     """A relation between two identities, or from one to something outside the report.

@@ -31,6 +31,7 @@ from scanner.errors import ConfigError, ParseError, PolicyError
 from scanner.model import (
     Attributed,
     Attribution,
+    Fact,
     Finding,
     Identity,
     ModuleCall,
@@ -202,7 +203,7 @@ class FileResult:
     """What scanning one file gave: facts, or the reason it could not be scanned."""
 
     path: str
-    facts: tuple[Identity | ModuleCall | TerraformBlock, ...] = ()
+    facts: tuple[Fact, ...] = ()
     error: ScanError | None = None
     blob: str | None = None  # for the cache; None when the file could not be read
     text: str | None = None  # kept only when it holds inline waivers
@@ -320,7 +321,7 @@ def scan_file(
     limits = limits or Limits()
     if limits.passed():
         return FileResult(path=file.path, error=limits.late(file.path, "not scanned"))
-    facts: list[Identity | ModuleCall | TerraformBlock] = []
+    facts: list[Fact] = []
     try:
         data = read(root, file.path, max_file_size)
     except ParseError as error:

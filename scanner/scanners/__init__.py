@@ -10,10 +10,8 @@ import re
 from collections.abc import Iterator
 from typing import Protocol
 
-from scanner.model import Identity, ModuleCall, TerraformBlock
+from scanner.model import Fact
 from scanner.scanners import dotenv, mcp, terraform, workflows
-
-Fact = Identity | ModuleCall | TerraformBlock
 
 
 class Scanner(Protocol):

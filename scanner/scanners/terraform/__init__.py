@@ -16,7 +16,7 @@ from typing import TypeGuard
 
 from scanner import secrets
 from scanner.errors import ParseError
-from scanner.model import JSON, Identity, ModuleCall, TerraformBlock
+from scanner.model import JSON, Fact, Identity, ModuleCall
 from scanner.scanners import _json
 from scanner.scanners.terraform import blocks
 from scanner.scanners.terraform.catalog import STATIC, Entry, classify
@@ -47,9 +47,6 @@ _EXPIRY_KEYS = (
     "end_date", "end_date_relative", "expiration_date", "expiration", "expires_at",
     "expire_time", "expiry_date", "expiry", "expires_in",
 )  # fmt: skip
-
-
-Fact = Identity | ModuleCall | TerraformBlock
 
 
 def scan(path: str, text: str) -> Iterator[Fact]:
