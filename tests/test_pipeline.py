@@ -177,3 +177,17 @@ def test_git_failures_are_explained(tmp_path: Path) -> None:
 
     with pytest.raises(git.GitError, match=r"^git frobnicate failed: .*frobnicate"):
         git.run(tmp_path, "frobnicate")
+
+
+def test_a_folder_of_a_repository_is_scanned_as_part_of_the_repository(git_repo) -> None:
+    # `nhi scan --repo infra` (the Action's `path:` in a monorepo): ids, paths and owners stay
+    # relative to the repository root, and only the folder's files are read (issue 20).
+    git_repo.write(".github/CODEOWNERS", "/infra/ @acme/platform\n")
+    git_repo.write("infra/iam.tf", USER.format(name="infra"))
+    git_repo.write("apps/iam.tf", USER.format(name="apps"))
+    git_repo.commit("initial")
+    report = pipeline.scan(git_repo.root / "infra")
+    assert [(s.identity.id, s.identity.path, s.attribution.owners) for s in report.subjects] == [
+        ("infra/iam.tf#aws_iam_user.infra", "infra/iam.tf", ("@acme/platform",))
+    ]
+    assert report.repository.name == "repo"

@@ -92,6 +92,7 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         deadline=None if options.deadline is None else time.monotonic() + options.deadline,
         seconds=options.deadline,
     )
+    root, paths = _repository_root(root, paths)
     in_git = git.toplevel(root) is not None
     listed = git.ls_files(root) if in_git else None
     files, errors = candidates(root, paths, listed)
@@ -127,6 +128,16 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         links=links,
         reach=lineage.reach(graph, links),
     )
+
+
+def _repository_root(root: Path, paths: Sequence[Path]) -> tuple[Path, Sequence[Path]]:
+    """A folder inside a git work tree is scanned as part of its repository: ids, paths,
+    CODEOWNERS and waivers stay relative to the repository root, and only the folder's files
+    are read (the Action's `path:` in a monorepo; see issue 20)."""
+    top = git.toplevel(root)
+    if top is None or top == root.resolve():
+        return root, paths
+    return top, paths or (root,)
 
 
 def attribute_stage(
