@@ -279,3 +279,6 @@ class Policy:
     description: str
     owasp: str | None
     source: str  # the file it came from
+    # About how the scan ran, not about the code (NHI007: history missing): SARIF reports it
+    # as a tool notification, never as a code-scanning alert.
+    notice: bool = False

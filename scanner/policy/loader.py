@@ -91,6 +91,7 @@ def parse(text: str, source: str, *, trusted: bool = False) -> Policy:
         message=document["message"],
         description=document["description"].strip(),
         owasp=document.get("owasp"),
+        notice=bool(document.get("notice", False)),
         source=source,
     )
 

@@ -16,6 +16,11 @@ from scanner.model import JSON, Attributed, Finding, Policy, Report, Severity
 
 FINGERPRINT = "nhiIdentity/v1"
 INFORMATION_URI = "https://github.com/nhi-scanner/nhi-scanner"
+# One page per policy set, generated from policies/ (scanner.policy.docs; a test keeps it true).
+RULES_PAGE = f"{INFORMATION_URI}/blob/main/docs/policies.md"
+# GitHub code scanning accepts at most 25,000 results per run (and shows the top 5,000).
+MAX_RESULTS = 25_000
+AUTOMATION_ID = "nhi-scanner/"
 
 _LEVEL = {
     Severity.CRITICAL: "error",
@@ -39,30 +44,68 @@ def render(report: Report) -> str:
 
 
 def to_sarif(report: Report) -> dict[str, JSON]:
-    rules = sorted(report.policies, key=lambda policy: policy.id)
+    notices = {p.id for p in report.policies if p.notice}
+    rules = sorted((p for p in report.policies if not p.notice), key=lambda policy: policy.id)
     index = {policy.id: position for position, policy in enumerate(rules)}
     subjects = {subject.identity.id: subject for subject in report.subjects}
+    alerts = [f for f in report.findings if f.rule not in notices]
+    # Over GitHub's limit, the most severe are kept, in the report's order.
+    kept = sorted(sorted(range(len(alerts)), key=lambda i: -alerts[i].severity)[:MAX_RESULTS])
     results: list[JSON] = [
-        _result(finding, index.get(finding.rule), subjects.get(finding.identity))
-        for finding in report.findings
+        _result(alerts[i], index.get(alerts[i].rule), subjects.get(alerts[i].identity))
+        for i in kept
     ]
+    notifications: list[JSON] = [
+        _notification(f.rule, "note", f.message, f.path, f.line)
+        for f in report.findings
+        if f.rule in notices
+    ]
+    notifications += [
+        _notification("nhi/file-not-scanned", "warning", e.message, e.path, e.line)
+        for e in report.errors
+    ]
+    if len(alerts) > MAX_RESULTS:
+        left = len(alerts) - MAX_RESULTS
+        notifications.append(_notification(
+            "nhi/results-capped", "warning",
+            f"{left} more results were left out: GitHub code scanning accepts at most "
+            f"{MAX_RESULTS:,} per run (the most severe are kept; the JSON report has them all)",
+        ))  # fmt: skip
+    run: dict[str, JSON] = {
+        "tool": {
+            "driver": {
+                "name": "nhi-scanner",
+                "semanticVersion": report.tool_version,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule(policy) for policy in rules],
+            }
+        },
+        "automationDetails": {"id": AUTOMATION_ID},
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "results": results,
+    }
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "nhi-scanner",
-                        "semanticVersion": report.tool_version,
-                        "informationUri": INFORMATION_URI,
-                        "rules": [_rule(policy) for policy in rules],
-                    }
-                },
-                "results": results,
-            }
-        ],
+        "runs": [run],
     }
+
+
+def _notification(
+    rule: str, level: str, text: str, path: str | None = None, line: int | None = None
+) -> JSON:
+    """A tool execution notification: about how the scan ran, not an alert on the code."""
+    notification: dict[str, JSON] = {
+        "descriptor": {"id": rule},
+        "level": level,
+        "message": {"text": text},
+    }
+    if path is not None:
+        physical: dict[str, JSON] = {"artifactLocation": {"uri": quote(path, safe="/")}}
+        if line:
+            physical["region"] = {"startLine": line}
+        notification["locations"] = [{"physicalLocation": physical}]
+    return notification
 
 
 def _rule(policy: Policy) -> JSON:
@@ -78,8 +121,9 @@ def _rule(policy: Policy) -> JSON:
         "help": {
             "text": _plain(policy.description),
             "markdown": f"{policy.description}\n\n[{policy.id} in the nhi-scanner docs]"
-            f"({INFORMATION_URI}#{policy.id.lower()})",
+            f"({help_uri(policy)})",
         },
+        "helpUri": help_uri(policy),
         "defaultConfiguration": {"level": _LEVEL[policy.severity]},
         "properties": {
             "tags": tags,
@@ -87,6 +131,11 @@ def _rule(policy: Policy) -> JSON:
             "security-severity": _SECURITY_SEVERITY[policy.severity],
         },
     }
+
+
+def help_uri(policy: Policy) -> str:
+    """The policy's section of the generated rules page (its anchor is the lower-cased id)."""
+    return f"{RULES_PAGE}#{policy.id.lower()}"
 
 
 def _result(finding: Finding, rule_index: int | None, subject: Attributed | None) -> JSON:

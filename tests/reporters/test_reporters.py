@@ -171,3 +171,58 @@ def test_fields_a_later_version_adds_are_ignored(sample_report) -> None:
     for item in (*document["errors"], *document["modules"], document):
         item["added_later"] = {"x": 1}
     assert from_json(json.dumps(document)) == from_json(render(sample_report))
+
+
+def _sarif_of(report) -> dict:
+    schema = json.loads((Path(__file__).parent / "schemas/sarif-schema-2.1.0.json").read_text())
+    document = json.loads(REPORTERS["sarif"].render(report))
+    jsonschema.Draft4Validator(schema).validate(document)
+    return document
+
+
+def test_notices_about_the_scan_are_tool_notifications_never_alerts(sample_report) -> None:
+    import dataclasses
+
+    from scanner import policy
+    from scanner.model import Finding, Severity
+
+    nhi007 = next(p for p in policy.builtin() if p.id == "NHI007")
+    unknown = Finding(
+        rule="NHI007",
+        severity=Severity.INFO,
+        identity="x.tf#aws_iam_user.x",
+        path="x.tf",
+        line=4,
+        message="who introduced aws_iam_user x is unknown",
+    )
+    report = dataclasses.replace(sample_report, findings=(*sample_report.findings, unknown),
+                                 policies=(*sample_report.policies, nhi007))  # fmt: skip
+    run = _sarif_of(report)["runs"][0]
+    assert "NHI007" not in {r["ruleId"] for r in run["results"]}
+    assert "NHI007" not in {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert [(n["descriptor"]["id"], n["level"], n["message"]["text"]) for n in
+            run["invocations"][0]["toolExecutionNotifications"]] == [
+        ("NHI007", "note", "who introduced aws_iam_user x is unknown"),
+        ("nhi/file-not-scanned", "warning", "invalid HCL: unexpected token"),
+        ("nhi/file-not-scanned", "warning", "binary file (contains NUL bytes)"),
+    ]  # fmt: skip
+    assert run["automationDetails"] == {"id": "nhi-scanner/"}
+
+
+def test_results_are_capped_at_githubs_limit_keeping_the_most_severe(sample_report) -> None:
+    import dataclasses
+
+    from scanner.model import Finding, Severity
+    from scanner.reporters.sarif import MAX_RESULTS
+
+    low = [Finding(rule="NHI002", severity=Severity.MEDIUM, identity=f"k.tf#k{n}", path="k.tf",
+                   line=n + 1, message="long-lived") for n in range(MAX_RESULTS)]  # fmt: skip
+    report = dataclasses.replace(sample_report, findings=(*low, *sample_report.findings))
+    run = json.loads(REPORTERS["sarif"].render(report))["runs"][0]
+    assert len(run["results"]) == MAX_RESULTS
+    # 25,003 results: three medium ones go, both high ones stay.
+    assert sum(r["level"] == "error" for r in run["results"]) == 2
+    assert run["invocations"][0]["toolExecutionNotifications"][-1]["message"]["text"] == (
+        "3 more results were left out: GitHub code scanning accepts at most 25,000 per run "
+        "(the most severe are kept; the JSON report has them all)"
+    )
