@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -35,8 +36,9 @@ def arguments(env: Mapping[str, str], summary: Path, diff_base: str | None) -> l
         "--write", f"json={env.get('NHI_JSON_FILE') or 'nhi.json'}",
         "--write", f"markdown={summary}",
     ]  # fmt: skip
-    for policy in (env.get("NHI_POLICIES") or "").split():
-        argv += ["--policies", policy]
+    for line in (env.get("NHI_POLICIES") or "").splitlines():  # one path a line; spaces kept
+        if line.strip():
+            argv += ["--policies", line.strip()]
     if env.get("NHI_BASELINE"):
         argv += ["--baseline", env["NHI_BASELINE"]]
     if diff_base:
@@ -44,24 +46,94 @@ def arguments(env: Mapping[str, str], summary: Path, diff_base: str | None) -> l
     return argv
 
 
+ZERO = "0" * 40
+
+
+def event(env: Mapping[str, str]) -> dict[str, object]:
+    """The webhook payload of the event that started the run (GITHUB_EVENT_PATH), or {}."""
+    path = env.get("GITHUB_EVENT_PATH")
+    if not path:
+        return {}
+    try:
+        payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def _field(payload: Mapping[str, object], *keys: str) -> str:
+    value: object = payload
+    for key in keys:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value if isinstance(value, str) else ""
+
+
+def wanted_base(env: Mapping[str, str]) -> tuple[str, str]:
+    """The ref the change under test is compared with, and why (empty: report only).
+
+    pull_request: the base branch; merge_group: the queue's base commit; push: the commit
+    before the push, or the default branch when the branch is new or was force-pushed;
+    schedule, workflow_dispatch and the rest: no diff, every finding is reported as it is.
+    """
+    if env.get("NHI_DIFF_BASE"):
+        return env["NHI_DIFF_BASE"], "the diff-base input"
+    name, payload = env.get("GITHUB_EVENT_NAME", ""), event(env)
+    if name.startswith("pull_request") and env.get("GITHUB_BASE_REF"):
+        return f"origin/{env['GITHUB_BASE_REF']}", "the pull request's base branch"
+    if name == "merge_group" and (sha := _field(payload, "merge_group", "base_sha")):
+        return sha, "the merge queue's base commit"
+    if name == "push":
+        before = _field(payload, "before")
+        if before and before != ZERO and not payload.get("forced"):
+            return before, "the commit before the push"
+        default = _field(payload, "repository", "default_branch")
+        if default and f"refs/heads/{default}" != env.get("GITHUB_REF"):
+            return f"origin/{default}", "the default branch (a new or force-pushed branch)"
+    return "", ""
+
+
 def diff_base(env: Mapping[str, str], root: Path, shallow: bool) -> str | None:
-    """The input, else the pull request's base branch; None when git cannot use it."""
-    wanted = env.get("NHI_DIFF_BASE") or (
-        f"origin/{env['GITHUB_BASE_REF']}" if env.get("GITHUB_BASE_REF") else ""
-    )
+    """The diff base for this event; None (report only) when there is none or git lacks it."""
+    wanted, why = wanted_base(env)
     if not wanted or shallow:
         return None
     if git.run(root, "rev-parse", "--verify", "--quiet", f"{wanted}^{{commit}}", check=False):
+        print(f"nhi-scanner: diff base {wanted} ({why})", file=sys.stderr)
         return wanted
     print(f"::warning title=nhi-scanner::diff base {escape_data(wanted)} not found; "
           "scanning without diff mode")  # fmt: skip
     return None
 
 
+DEEPEN_SECONDS = 120.0
+
+
+def deepen(env: Mapping[str, str], root: Path) -> bool:
+    """Fetch the history a shallow checkout lacks, within a time budget; whether it worked.
+
+    Blame needs the commits that introduced each declaration; on a shallow clone git names the
+    boundary commit's author for every older line. The checkout's own `origin` is asked (the
+    Action's own token from actions/checkout); `deepen: false` turns this off.
+    """
+    if (env.get("NHI_DEEPEN") or "true") == "false":
+        return False
+    seconds = float(env.get("NHI_DEEPEN_SECONDS") or DEEPEN_SECONDS)
+    started = time.monotonic()
+    problem = git.unshallow(root, seconds)
+    if problem is not None:
+        print(f"nhi-scanner: could not fetch the full history ({problem})", file=sys.stderr)
+        return False
+    print(f"nhi-scanner: the checkout was shallow; fetched its full history in "
+          f"{time.monotonic() - started:.1f} s to name provisioners", file=sys.stderr)  # fmt: skip
+    return True
+
+
 def run(env: Mapping[str, str]) -> int:
     root = Path(env.get("NHI_PATH") or ".")
     in_git = git.toplevel(root) is not None
     shallow = in_git and git.is_shallow(root)
+    if shallow and deepen(env, root):
+        shallow = False
     if shallow:
         print(SHALLOW)
     base = diff_base(env, root, shallow) if in_git else None
@@ -72,11 +144,9 @@ def run(env: Mapping[str, str]) -> int:
             with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as target:
                 target.write(summary.read_text(encoding="utf-8"))
     json_file = Path(env.get("NHI_JSON_FILE") or "nhi.json")
-    findings = 0
-    if json_file.exists():
+    if env.get("GITHUB_OUTPUT") and code in (0, 1):  # a failed run leaves no stale outputs
         report = json.loads(json_file.read_text(encoding="utf-8"))
         findings = sum(1 for f in report["findings"] if f["status"] == "open")
-    if env.get("GITHUB_OUTPUT"):
         with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as outputs:
             outputs.write(f"sarif-file={env.get('NHI_SARIF_FILE') or 'nhi.sarif'}\n")
             outputs.write(f"json-file={json_file}\n")

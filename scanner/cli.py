@@ -23,6 +23,7 @@ from scanner.model import Report, Severity
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 ISSUES_URL = "https://github.com/nhi-scanner/nhi-scanner/issues"
 _SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]
+NEVER = "none"  # --fail-on none: report only, findings never fail the run
 
 
 def _reporter_names() -> list[str]:
@@ -84,10 +85,10 @@ POLICIES_OPTION = click.option(
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(_SEVERITIES),
+    type=click.Choice([*_SEVERITIES, NEVER]),
     default="high",
     show_default=True,
-    help="Exit 1 when an open finding has this severity or a higher one.",
+    help="Exit 1 when an open finding has this severity or a higher one (none: never).",
 )
 @POLICIES_OPTION
 @click.option("--no-waivers", is_flag=True, help="Ignore every waiver, inline and in files.")
@@ -214,7 +215,8 @@ def scan(
     for extra_format, path in extra_outputs:
         _emit(REPORTERS[extra_format].render(report), path)
     _emit(REPORTERS[fmt].render(report), output)
-    return exit_code(report, Severity[fail_on.upper()], strict=strict)
+    threshold = None if fail_on == NEVER else Severity[fail_on.upper()]
+    return exit_code(report, threshold, strict=strict)
 
 
 @cli.command()
@@ -624,10 +626,13 @@ def _write_baseline(root: Path, path: Path, text: str) -> None:
         click.echo(f"nhi: added '/{relative} merge=union' to .gitattributes", err=True)
 
 
-def exit_code(report: Report, fail_on: Severity, *, strict: bool) -> int:
-    """3 for scan errors under --strict, 1 for open findings at or above `fail_on`, else 0."""
+def exit_code(report: Report, fail_on: Severity | None, *, strict: bool) -> int:
+    """3 for scan errors under --strict, 1 for open findings at or above `fail_on` (None:
+    never), else 0."""
     if strict and report.errors:
         return EXIT_INPUT
+    if fail_on is None:
+        return EXIT_OK
     if any(f.status == "open" and f.severity >= fail_on for f in report.findings):
         return EXIT_FINDINGS
     return EXIT_OK

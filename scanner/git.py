@@ -231,6 +231,26 @@ def commit_messages(root: Path, shas: Iterable[str]) -> dict[str, str]:
     return messages
 
 
+def unshallow(root: Path, seconds: float) -> str | None:
+    """Fetch the rest of a shallow clone's history from `origin` within `seconds`; None when
+    it worked, else why not (one line, git's last words)."""
+    try:
+        result = subprocess.run(
+            ["git", *_SAFE, "fetch", "--quiet", "--no-tags", "--unshallow", "origin"],
+            cwd=root,
+            capture_output=True,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+            check=False,
+            timeout=seconds,
+        )
+    except subprocess.TimeoutExpired:
+        return f"it took longer than {seconds:g} s"
+    if result.returncode != 0:
+        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        return reason[-1] if reason else f"git fetch exited {result.returncode}"
+    return None
+
+
 def clone(url: str, dest: Path, token: str | None = None) -> None:
     """Clone `url` (full history: attribution needs it) into `dest`.
 

@@ -138,7 +138,7 @@ def test_pull_request_run(pull_request: Path, runner_temp: Path) -> None:
     assert sarif["version"] == "2.1.0"
 
 
-def test_fail_on_critical_passes_and_shallow_checkout_is_explained(
+def test_a_shallow_checkout_is_deepened_before_the_scan(
     pull_request: Path, runner_temp: Path, tmp_path: Path
 ) -> None:
     shallow = tmp_path / "shallow"
@@ -147,6 +147,30 @@ def test_fail_on_critical_passes_and_shallow_checkout_is_explained(
         shallow, runner_temp, {"fail-on": "critical"}, {"GITHUB_BASE_REF": "main"}
     )
     assert result.returncode == 0, result.stderr
+    assert "the checkout was shallow; fetched its full history in" in result.stderr
+    assert "shallow checkout" not in result.stdout
+    report = json.loads((shallow / "nhi.json").read_text())
+    assert report["repository"]["shallow"] is False
+    assert {(f["identity"], f["rule"]) for f in report["findings"]} == {
+        ("new.tf#aws_iam_access_key.new", "NHI001"),
+        ("new.tf#aws_iam_access_key.new", "NHI002"),
+        ("old.tf#aws_iam_access_key.old", "NHI001"),
+        ("old.tf#aws_iam_access_key.old", "NHI002"),
+    }
+    assert output.read_text().endswith("findings=4\n")
+
+
+def test_a_shallow_checkout_that_cannot_be_deepened_is_explained_and_never_an_alert(
+    pull_request: Path, runner_temp: Path, tmp_path: Path
+) -> None:
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{pull_request}", str(shallow))
+    git(shallow, "remote", "remove", "origin")
+    result, output, _ = run_scan_step(
+        shallow, runner_temp, {"fail-on": "critical"}, {"GITHUB_BASE_REF": "main"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "could not fetch the full history" in result.stderr
     assert result.stdout.splitlines()[0].startswith(
         "::warning title=nhi-scanner: shallow checkout::This checkout is shallow"
     )
@@ -157,6 +181,12 @@ def test_fail_on_critical_passes_and_shallow_checkout_is_explained(
         (f["identity"], f["rule"]) for f in report["findings"] if f["rule"] == "NHI007"
     ) == [("new.tf#aws_iam_access_key.new", "NHI007"), ("old.tf#aws_iam_access_key.old", "NHI007")]
     assert report["repository"]["shallow"] is True
+    run = json.loads((shallow / "nhi.sarif").read_text())["runs"][0]
+    assert "NHI007" not in {r["ruleId"] for r in run["results"]}
+    assert [n["descriptor"]["id"] for n in run["invocations"][0]["toolExecutionNotifications"]] == [
+        "NHI007",
+        "NHI007",
+    ]
 
 
 def test_the_cache_steps_keep_the_folder_the_scan_uses() -> None:
@@ -192,3 +222,80 @@ def test_code_in_the_scanned_repository_never_runs(pull_request: Path, runner_te
     subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", install["run"]],
                    cwd=pull_request, env=env, check=True, capture_output=True)  # fmt: skip
     assert not canary.exists()
+
+
+def _event(tmp_path: Path, payload: dict[str, Any]) -> dict[str, str]:
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(payload))
+    return {"GITHUB_EVENT_PATH": str(path)}
+
+
+@pytest.mark.parametrize(
+    ("name", "payload", "extra", "expected"),
+    [
+        ("pull_request", {}, {"GITHUB_BASE_REF": "main"}, "origin/main"),
+        ("pull_request_target", {}, {"GITHUB_BASE_REF": "dev"}, "origin/dev"),
+        ("merge_group", {"merge_group": {"base_sha": "b" * 40}}, {}, "b" * 40),
+        ("push", {"before": "c" * 40, "repository": {"default_branch": "main"}}, {}, "c" * 40),
+        # A new branch: nothing before it, so the default branch is the base.
+        (
+            "push",
+            {"before": "0" * 40, "repository": {"default_branch": "main"}},
+            {"GITHUB_REF": "refs/heads/topic"},
+            "origin/main",
+        ),
+        (
+            "push",
+            {"before": "c" * 40, "forced": True, "repository": {"default_branch": "main"}},
+            {"GITHUB_REF": "refs/heads/topic"},
+            "origin/main",
+        ),
+        # A new default branch has no other base: report only.
+        (
+            "push",
+            {"before": "0" * 40, "repository": {"default_branch": "main"}},
+            {"GITHUB_REF": "refs/heads/main"},
+            "",
+        ),
+        ("schedule", {}, {}, ""),
+        ("workflow_dispatch", {}, {}, ""),
+    ],
+)
+def test_the_diff_base_follows_the_event(tmp_path, name, payload, extra, expected) -> None:
+    from scanner.action import wanted_base
+
+    env = {"GITHUB_EVENT_NAME": name, **_event(tmp_path, payload), **extra}
+    assert wanted_base(env)[0] == expected
+    assert wanted_base({**env, "NHI_DIFF_BASE": "v1.0"})[0] == "v1.0"
+
+
+def test_a_push_fails_only_on_what_it_added(pull_request, runner_temp, tmp_path) -> None:
+    before = subprocess.run(["git", "rev-parse", "HEAD~1"], cwd=pull_request, text=True,
+                            capture_output=True, check=True).stdout.strip()  # fmt: skip
+    github = {"GITHUB_EVENT_NAME": "push", **_event(tmp_path, {"before": before})}
+    result, output, _ = run_scan_step(pull_request, runner_temp, {}, github)
+    assert result.returncode == 1, result.stderr
+    assert f"diff base {before} (the commit before the push)" in result.stderr
+    report = json.loads((pull_request / "nhi.json").read_text())
+    assert {(f["identity"], f["status"]) for f in report["findings"]} == {
+        ("new.tf#aws_iam_access_key.new", "open"),
+        ("old.tf#aws_iam_access_key.old", "pre-existing"),
+    }
+    assert output.read_text().endswith("findings=2\n")
+
+
+def test_a_scheduled_run_reports_everything_and_fail_on_none_never_fails(
+    pull_request, runner_temp, tmp_path
+) -> None:
+    github = {"GITHUB_EVENT_NAME": "schedule", **_event(tmp_path, {})}
+    result, output, _ = run_scan_step(pull_request, runner_temp, {"fail-on": "none"}, github)
+    assert result.returncode == 0, result.stderr
+    assert "diff base" not in result.stderr
+    assert output.read_text().endswith("findings=4\n")
+
+
+def test_a_bad_input_leaves_no_stale_outputs(pull_request, runner_temp) -> None:
+    (pull_request / "nhi.json").write_text('{"findings": [{"status": "open"}]}')
+    result, output, _ = run_scan_step(pull_request, runner_temp, {"policies": "missing.yaml"}, {})
+    assert result.returncode == 2, result.stderr
+    assert not output.exists()

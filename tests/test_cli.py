@@ -87,7 +87,7 @@ def test_version_and_help(capsys) -> None:
     assert main(["--version"]) == 0
     assert capsys.readouterr().out == f"nhi, version {__version__}\n"
     assert main(["scan", "--help"]) == 0
-    assert "--fail-on [critical|high|medium|low|info]" in capsys.readouterr().out
+    assert "--fail-on [critical|high|medium|low|info|none]" in capsys.readouterr().out
 
 
 def test_github_actions_repository_name(repo, monkeypatch, capsys) -> None:
