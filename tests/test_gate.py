@@ -178,7 +178,10 @@ def test_diff_mode_fails_only_on_new_or_changed_identities(git_repo, capsys) -> 
 
 def test_diff_mode_errors(git_repo, tmp_path, capsys) -> None:
     assert main(["scan", "--repo", str(git_repo.root), "--diff-base", "nope"]) == 3
-    assert capsys.readouterr().err.startswith("nhi: error: git merge-base failed: ")
+    # Our message, not git's (issue 22).
+    assert capsys.readouterr().err == (
+        "nhi: error: --diff-base nope: no such commit, branch or tag in this repository\n"
+    )
     assert main(["scan", "--repo", str(tmp_path), "--diff-base", "main"]) == 3
     assert capsys.readouterr().err == "nhi: error: --diff-base needs a git repository\n"
 

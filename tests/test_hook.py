@@ -29,7 +29,8 @@ def test_hook_files_regex_covers_every_scanner() -> None:
     files = re.compile(HOOK["files"])
     examples = [_example(p) for module in SCANNERS.values() for p in module.PATTERNS]
     assert [e for e in examples if not files.search(e)] == []
-    assert HOOK["entry"] == "nhi scan" and HOOK["language"] == "python"
+    assert HOOK["entry"] == "nhi scan --diff-base HEAD" and HOOK["language"] == "python"
+    assert HOOK["require_serial"] is True
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +90,42 @@ def test_real_pre_commit_blocks_an_unowned_key_and_codeowners_lets_it_through(
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "infra/iam.tf:1: aws_iam_access_key ci" in passed.stdout
     assert "NHI001" not in passed.stdout
+
+
+def test_real_pre_commit_blocks_only_what_the_commit_adds(
+    git_repo, pre_commit: str, hook_source: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+
+    def run_hook() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [pre_commit, "try-repo", str(hook_source), "nhi-scan", "--verbose"],
+            cwd=git_repo.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    # The first commit has no HEAD to compare with: everything in it is new.
+    git_repo.write("infra/iam.tf", KEY)
+    git_repo.git("add", "-A")
+    first = run_hook()
+    assert first.returncode == 1, first.stdout + first.stderr
+    git_repo.commit("an unowned key, committed without the hook")
+
+    # A change beside the pre-existing key: listed as such, and the commit goes through.
+    git_repo.write("infra/iam.tf", KEY + '\nresource "aws_iam_user" "ci" {\n  name = "ci"\n}\n')
+    git_repo.git("add", "-A")
+    beside = run_hook()
+    assert beside.returncode == 1, beside.stdout + beside.stderr  # the new user is unowned
+    assert "infra/iam.tf:5: NHI001 [high] aws_iam_user ci has no accountable owner" in beside.stdout
+    assert (
+        "infra/iam.tf:1: NHI001 [high] aws_iam_access_key ci has no accountable owner: no "
+        "CODEOWNERS rule covers infra/iam.tf and the declaration names no owner (pre-existing)"
+    ) in beside.stdout
+    git_repo.write("infra/iam.tf", KEY + "\n# rotated in March\n")
+    git_repo.git("add", "-A")
+    comment_only = run_hook()
+    assert comment_only.returncode == 0, comment_only.stdout + comment_only.stderr
+    assert "(pre-existing)" in comment_only.stdout

@@ -186,7 +186,14 @@ def waiver_file(
 
 
 def changed_identities(root: Path, ref: str, identities: Iterable[Identity]) -> set[str]:
-    """Ids of identities whose declaration lines changed since the merge base with `ref`."""
+    """Ids of identities whose declaration lines changed since the merge base with `ref`.
+
+    Before the first commit, `HEAD` (the pre-commit hook's base) has nothing: all is new.
+    """
+    if not git.run(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False):
+        if ref == "HEAD" and git.head(root) is None:
+            return {i.id for i in identities}
+        raise ConfigError(f"--diff-base {ref}: no such commit, branch or tag in this repository")
     ranges, new = git.changed_since(root, ref)
     return {
         i.id
