@@ -220,16 +220,20 @@ def scan(
 
 
 @cli.command()
-@click.argument("identity_id", metavar="ID")
+@click.argument("identity_id", metavar="ID|PATH:LINE")
 @REPO_OPTION
 def explain(identity_id: str, repo: Path | None) -> int:
-    """Show the evidence behind one identity's provisioner and owners."""
+    """Show the evidence behind one identity's provisioner and owners (an id, or the
+    path:line `nhi scan` prints)."""
+    from scanner import explain as explaining
     from scanner import pipeline, policy
-    from scanner.explain import explain as render
+    from scanner.attribution import whitespace
 
     root = repo or git.toplevel(Path.cwd()) or Path.cwd()
     report = pipeline.scan(root, options=pipeline.Options(policies=policy.builtin()))
-    click.echo(render(report, identity_id, root), nl=False)
+    subject = explaining.find(report, identity_id)
+    top = git.toplevel(root) or root  # paths in the report are relative to the repository
+    click.echo(explaining.explain(report, subject, whitespace.notes(top, subject)), nl=False)
     return EXIT_OK
 
 

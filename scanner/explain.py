@@ -1,24 +1,42 @@
-"""`nhi explain ID`: the evidence chain behind one identity's people, in plain words."""
+"""`nhi explain ID`: the evidence chain behind one identity's people, in plain words.
+
+Pure rendering: the evidence git gives beyond the report (a whitespace-only commit that was
+not counted) is gathered by attribution (`attribution.whitespace`) and passed in.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from collections.abc import Sequence
 
-from scanner import git
-from scanner.attribution import blame
 from scanner.errors import ConfigError
 from scanner.model import Attributed, Report
 
+_PATH_LINE = re.compile(r"^(?P<path>.+):(?P<line>[0-9]+)$")
 
-def find(report: Report, identity_id: str) -> Attributed:
+
+def find(report: Report, wanted: str) -> Attributed:
+    """The identity with this id, or declared at `path:line` as the text output prints it."""
     for subject in report.subjects:
-        if subject.identity.id == identity_id:
+        if subject.identity.id == wanted:
             return subject
-    raise ConfigError(f"no identity {identity_id!r} here; `nhi scan --format json` lists the ids")
+    if match := _PATH_LINE.match(wanted):
+        path, line = match["path"].removeprefix("./"), int(match["line"])
+        around = [
+            s
+            for s in report.subjects
+            if s.identity.path == path and s.identity.line <= line <= s.identity.end_line
+        ]
+        if around:
+            return min(around, key=lambda s: (s.identity.line != line, s.identity.line))
+    raise ConfigError(
+        f"no identity {wanted!r} here; give an id from `nhi scan --format json` or a "
+        "path:line from `nhi scan`"
+    )
 
 
-def explain(report: Report, identity_id: str, root: Path) -> str:
-    subject = find(report, identity_id)
+def explain(report: Report, subject: Attributed, notes: Sequence[str] = ()) -> str:
+    """The evidence for `subject`; `notes` are attribution's extra words on its provisioner."""
     identity, attribution = subject.identity, subject.attribution
     lines = [
         identity.id,
@@ -34,12 +52,7 @@ def explain(report: Report, identity_id: str, root: Path) -> str:
         lines.append(f"provisioner: {who}, confidence {provisioner.confidence}")
         lines += [f"  {item}" for item in provisioner.evidence]
         lines += [f"  co-author: {person}" for person in provisioner.co_authors]
-        lines += [
-            f"  {note}"
-            for note in _whitespace_commits(
-                root, identity.path, identity.anchor_line, provisioner.commit
-            )
-        ]
+        lines += [f"  {note}" for note in notes]
     if attribution.last_modified_by is not None:
         last = attribution.last_modified_by
         lines.append(f"last modified by: {last.name} <{last.email}> {last.date[:10]}".rstrip())
@@ -56,20 +69,3 @@ def explain(report: Report, identity_id: str, root: Path) -> str:
     findings = [f for f in report.findings if f.identity == identity.id]
     lines += [f"finding: {f.rule} [{f.severity.label}] {f.status}: {f.message}" for f in findings]
     return "\n".join(lines) + "\n"
-
-
-def _whitespace_commits(root: Path, path: str, line: int, commit: str) -> list[str]:
-    """Name a whitespace-only commit on this line: blame without -w sees it, blame -w not."""
-    if commit == blame.UNCOMMITTED or git.toplevel(root) is None:
-        return []
-    try:
-        counted = blame.parse(git.blame(root, path, [(line, line)])).get(line)
-        raw = blame.parse(git.blame(root, path, [(line, line)], whitespace=True)).get(line)
-    except git.GitError:
-        return []
-    if raw is None or counted is None or raw.commit.sha == counted.commit.sha:
-        return []
-    return [
-        f"not counted: whitespace-only change in {raw.commit.sha[:7]} by {raw.commit.email} "
-        f"on {raw.commit.date[:10]} ({raw.commit.summary})"
-    ]

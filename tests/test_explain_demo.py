@@ -51,9 +51,13 @@ def test_explain_gives_the_evidence_chain(tmp_path: Path, capsys) -> None:
     text = capsys.readouterr().out
     assert "  not counted: whitespace-only change in " in text
     assert "by bob@acme.example on 2025-12-01 (Reformat, and let the deployer push images)" in text
+    # The path:line that `nhi scan` prints names the same identity (issue 22).
+    assert main(["explain", "--repo", str(repo), "deployer.tf:5"]) == 0
+    assert capsys.readouterr().out == text
     assert main(["explain", "--repo", str(repo), "missing#x"]) == 3
     assert capsys.readouterr().err == (
-        "nhi: error: no identity 'missing#x' here; `nhi scan --format json` lists the ids\n"
+        "nhi: error: no identity 'missing#x' here; give an id from `nhi scan --format json` or "
+        "a path:line from `nhi scan`\n"
     )
 
 
