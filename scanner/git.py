@@ -170,6 +170,8 @@ def blame(
     ignore_revs: Iterable[str] = (),
     ignore_revs_file: Path | None = None,
     whitespace: bool = False,
+    moves: bool = True,
+    rev: str | None = None,
 ) -> str:
     """`git blame --porcelain` of the working-tree file, for all `ranges` in one call.
 
@@ -179,14 +181,22 @@ def blame(
     never reaches memory, the blame cache or the disk.
     """
     # --no-textconv: blame runs a repository's textconv filter by default (found by a test).
-    args = ["blame", "--porcelain", "--no-textconv", "-M"] + ([] if whitespace else ["-w"])
+    # -C20: lines moved from another file changed in the same commit (a refactor that splits
+    # main.tf, a move into a module folder, a rename under 50% similarity) keep their author;
+    # 20 alphanumerics so a small resource block qualifies (issue 20). Copies into untouched
+    # files (-C -C) are new declarations and stay with whoever copied them.
+    args = ["blame", "--porcelain", "--no-textconv", "-M", "-C20"]
+    if not whitespace:
+        args.append("-w")
+    if not moves:
+        args.remove("-C20")
     for start, end in ranges:
         args += ["-L", f"{start},{end}"]
     if ignore_revs_file is not None:
         args += ["--ignore-revs-file", str(ignore_revs_file)]
     for sha in sorted(ignore_revs):
         args += ["--ignore-rev", sha]
-    porcelain = run(root, *args, "--", path)
+    porcelain = run(root, *args, *([rev] if rev else []), "--", path)
     return "\n".join("\t" if line.startswith("\t") else line for line in porcelain.split("\n"))
 
 
@@ -202,13 +212,20 @@ def shallow_commits(root: Path) -> frozenset[str]:
 
 def identity(root: Path) -> tuple[str, str]:
     """The configured author (name, email) that a commit made now would carry."""
-    ident = run(root, "var", "GIT_AUTHOR_IDENT", check=False).strip()
+    # useConfigOnly: an identity git would guess (root@host.domain) is no identity (issue 20).
+    ident = run(root, "-c", "user.useConfigOnly=true", "var", "GIT_AUTHOR_IDENT", check=False)
+    ident = ident.strip()
     match = re.match(r"^(.*) <([^>]*)> \d+ [+-]\d{4}$", ident)
     return (match[1], match[2].lower()) if match else ("", "")
 
 
 def commit_messages(root: Path, shas: Iterable[str]) -> dict[str, str]:
     """Full messages of the given commits, in one call."""
+    return {sha: message for sha, (_, message) in commit_details(root, shas).items()}
+
+
+def commit_details(root: Path, shas: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """Committer time (epoch seconds) and full message of the given commits, in one call."""
     wanted = sorted(set(shas))
     if not wanted:
         return {}
@@ -218,17 +235,36 @@ def commit_messages(root: Path, shas: Iterable[str]) -> dict[str, str]:
         "log",
         "--no-walk=unsorted",
         "--ignore-missing",
-        "--format=%H%x00%B%x1e",
+        "--format=%H%x00%ct%x00%B%x1e",
         *wanted,
         "--",
         check=False,
     )
-    messages: dict[str, str] = {}
+    details: dict[str, tuple[int, str]] = {}
     for record in output.split("\x1e"):
-        sha, _, body = record.strip("\n").partition("\0")
+        sha, _, rest = record.strip("\n").partition("\0")
+        time, _, body = rest.partition("\0")
         if sha:
-            messages[sha] = body
-    return messages
+            details[sha] = (int(time) if time.isdigit() else 0, body)
+    return details
+
+
+def is_ancestor(root: Path, older: str, newer: str) -> bool:
+    """Whether commit `older` is an ancestor of `newer` (git merge-base --is-ancestor)."""
+    result = subprocess.run(
+        ["git", *_SAFE, "merge-base", "--is-ancestor", older, newer],
+        cwd=root,
+        capture_output=True,
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        check=False,
+    )
+    return result.returncode == 0
+
+
+def show(root: Path, rev: str, path: str) -> str | None:
+    """The file `path` as it was in `rev`, or None when it did not exist there."""
+    result = run(root, "show", "--no-textconv", f"{rev}:{path}", check=False)
+    return result or None
 
 
 def unshallow(root: Path, seconds: float) -> str | None:

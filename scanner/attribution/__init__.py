@@ -12,28 +12,33 @@ elsewhere), `unknown` (history is missing: a shallow clone).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from scanner import git, reading
-from scanner.attribution import blame, codeowners
+from scanner.attribution import blame, codeowners, provenance
 from scanner.attribution.blame import Commit, Line
 from scanner.errors import ParseError
 from scanner.model import Attributed, Attribution, Identity, Person, Provisioner, ScanError
 
 IGNORE_REVS = ".git-blame-ignore-revs"
+MAX_TEXT = 5_000_000  # files larger than the scan's own cap are blamed without their text
 BOTS = (
     r"\[bot\]", r"^dependabot", r"^renovate", r"^github-actions", r"^mergify",
-    r"^snyk-bot", r"^pre-commit-ci", r"noreply@github\.com$",
+    r"^snyk-bot", r"^pre-commit-ci", r"noreply@github\.com$",  # web-flow: GitHub's web UI
+    r"^action@github\.com$",  # "GitHub Action", the address workflows commit as
+    r"^copilot$", r"\+copilot@users\.noreply\.github\.com$",  # the Copilot coding agent
 )  # fmt: skip
-_TRAILER = re.compile(r"^Co-authored-by:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+_TRAILER_LINE = re.compile(r"^[A-Za-z0-9-]+:\s")
+_CO_AUTHOR = re.compile(r"^Co-authored-by:\s*(.+?)\s*$", re.IGNORECASE)
 
 
 class BlameCache(Protocol):
@@ -81,6 +86,10 @@ class Repo:
     def is_bot(self, commit: Commit) -> bool:
         return bool(self.bot.search(commit.author.lower()) or self.bot.search(commit.email))
 
+    def ancestor(self, older: str, newer: str) -> bool:
+        """Whether `older` is an ancestor of `newer` (memoised: asked only on ties)."""
+        return _ancestor(self.root, older, newer)
+
 
 def attribute(
     root: Path, identities: Sequence[Identity], in_git: bool, options: Options | None = None
@@ -89,19 +98,119 @@ def attribute(
     options = options or Options()
     owners, errors = load_codeowners(root)
     repo = describe(root, in_git, options)
-    histories = blame_all(repo, identities, options) if in_git else {}
-    messages = git.commit_messages(root, _provisioning_commits(repo, identities, histories)) \
-        if in_git else {}  # fmt: skip
+    if not in_git:
+        subjects = tuple(
+            Attributed(identity=i, attribution=_attribution(repo, i, None, owners, {}, None))
+            for i in identities
+        )
+        return subjects, errors
+    texts = _texts(repo, identities)
+    wanted = {i.id: provenance.content_lines(i, texts.get(i.path, [])) for i in identities}
+    histories = blame_all(repo, identities, options, wanted)
+    details = git.commit_details(root, _commits(histories))
+    choices = {
+        i.id: _choose(repo, i, histories.get(i.path), wanted[i.id], details, texts)
+        for i in identities
+    }
     subjects = tuple(
         Attributed(
             identity=identity,
             attribution=_attribution(
-                repo, identity, histories.get(identity.path), owners, messages
+                repo,
+                identity,
+                histories.get(identity.path),
+                owners,
+                details,
+                choices[identity.id],
             ),
         )
         for identity in identities
     )
     return subjects, errors
+
+
+@functools.lru_cache(maxsize=4096)
+def _ancestor(root: Path, older: str, newer: str) -> bool:
+    return git.is_ancestor(root, older, newer)
+
+
+def _texts(repo: Repo, identities: Iterable[Identity]) -> dict[str, list[str]]:
+    """The current text of each file with identities, split as git counts lines (`\\n`)."""
+    texts: dict[str, list[str]] = {}
+    for path in {i.path for i in identities}:
+        try:
+            data = reading.read(repo.root, path, MAX_TEXT)
+        except ParseError:
+            continue  # unreadable now: blame alone decides, as before
+        texts[path] = data.decode("utf-8", errors="replace").split("\n")
+    return texts
+
+
+def _commits(histories: Mapping[str, History]) -> set[str]:
+    return {line.commit.sha for past in histories.values() for line in past.lines.values()
+            if not line.commit.uncommitted}  # fmt: skip
+
+
+def _order(repo: Repo, details: Mapping[str, tuple[int, str]]) -> Callable[[Line, Line], int]:
+    """Commit order: committer time, never the author date (which a broken clock or a rebase
+    sets anywhere), ancestry when two commits share a second (a rebased series), uncommitted
+    lines newest of all. Negative when `a` is older."""
+
+    def key(line: Line) -> tuple[int, int]:
+        if line.commit.uncommitted:
+            return (1, 0)
+        return (0, details.get(line.commit.sha, (line.commit.time, ""))[0])
+
+    def compare(a: Line, b: Line) -> int:
+        if a.commit.sha == b.commit.sha:
+            return 0
+        first, second = key(a), key(b)
+        if first != second:
+            return -1 if first < second else 1
+        if repo.ancestor(a.commit.sha, b.commit.sha):
+            return -1
+        return 1 if repo.ancestor(b.commit.sha, a.commit.sha) else 0
+
+    return compare
+
+
+def _choose(
+    repo: Repo,
+    identity: Identity,
+    past: History | None,
+    wanted: Sequence[int],
+    details: Mapping[str, tuple[int, str]],
+    texts: Mapping[str, list[str]],
+) -> provenance.Choice | None:
+    if past is None:
+        return None
+
+    def human(line: Line) -> bool:
+        return line.commit.uncommitted or not repo.is_bot(line.commit)
+
+    def edited(anchor: Line) -> str | None:
+        before = anchor.previous or (("HEAD", identity.path) if anchor.commit.uncommitted
+                                     and repo.head else None)  # fmt: skip
+        old = git.show(repo.root, *before) if before is not None else None
+        if old is None:
+            return None
+        who = "an uncommitted change" if anchor.commit.uncommitted else \
+            f"{anchor.commit.email} in {anchor.commit.sha[:7]}"  # fmt: skip
+        if re.search(provenance.signature(identity), old):
+            return f"the first line was edited by {who}; the declaration is older"
+        text = "\n".join(texts.get(identity.path, []))
+        origin = provenance.renamed_from(identity, text)
+        if origin is not None and re.search(_address_signature(origin), old):
+            return f"renamed from {origin} by {who} (a moved block: the same resource)"
+        return None
+
+    return provenance.choose(identity, past.lines, wanted, _order(repo, details), human, edited)
+
+
+def _address_signature(address: str) -> str:
+    kind, _, name = address.rpartition(".")
+    kind = kind.rpartition(".")[2]
+    return rf"\"?{re.escape(kind)}\"?\s+\"?{re.escape(name)}\"?"
 
 
 def describe(root: Path, in_git: bool, options: Options) -> Repo:
@@ -142,20 +251,30 @@ def load_codeowners(root: Path) -> tuple[codeowners.CodeOwners | None, tuple[Sca
     return None, ()
 
 
-def blame_all(repo: Repo, identities: Iterable[Identity], options: Options) -> dict[str, History]:
+def blame_all(
+    repo: Repo,
+    identities: Iterable[Identity],
+    options: Options,
+    wanted: Mapping[str, Sequence[int]] | None = None,
+) -> dict[str, History]:
+    """One blame per file for every identity in it (and the extra lines `wanted` names)."""
     by_path: dict[str, list[Identity]] = {}
     for identity in identities:
         by_path.setdefault(identity.path, []).append(identity)
+    spans = {
+        path: ranges(members, [n for i in members for n in (wanted or {}).get(i.id, ())])
+        for path, members in by_path.items()
+    }
     workers = options.workers or min(8, 2 * (os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(lambda item: (item[0], history(repo, item[0], item[1])), by_path.items())
+        results = pool.map(lambda path: (path, history(repo, path, spans[path])), by_path)
         return dict(results)
 
 
-def ranges(identities: Iterable[Identity]) -> list[tuple[int, int]]:
-    """The merged line ranges that cover every identity's declaration and anchor."""
+def ranges(identities: Iterable[Identity], lines: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """The merged line ranges that cover every identity's declaration and anchor, and `lines`."""
     spans = sorted({(min(i.line, i.anchor_line), max(i.end_line, i.anchor_line))
-                    for i in identities})  # fmt: skip
+                    for i in identities} | {(n, n) for n in lines})  # fmt: skip
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1] + 1:
@@ -165,9 +284,8 @@ def ranges(identities: Iterable[Identity]) -> list[tuple[int, int]]:
     return merged
 
 
-def history(repo: Repo, path: str, identities: Sequence[Identity]) -> History:
+def history(repo: Repo, path: str, wanted: list[tuple[int, int]]) -> History:
     """Blame one file once, then again past any bot commits found in it."""
-    wanted = ranges(identities)
     ignored = _ignored_revisions(repo.ignore_file)
     try:
         first = blame.parse(_blame(repo, path, wanted))
@@ -224,31 +342,20 @@ def _ignored_revisions(path: Path | None) -> frozenset[str]:
                      if line.split("#")[0].strip())  # fmt: skip
 
 
-def _provisioning_commits(
-    repo: Repo, identities: Iterable[Identity], histories: Mapping[str, History]
-) -> set[str]:
-    shas: set[str] = set()
-    for identity in identities:
-        past = histories.get(identity.path)
-        line = past.lines.get(identity.anchor_line) if past else None
-        if line is not None and not line.commit.uncommitted:
-            shas.add(line.commit.sha)
-    return shas
-
-
 def _attribution(
     repo: Repo,
     identity: Identity,
     past: History | None,
     owners: codeowners.CodeOwners | None,
-    messages: Mapping[str, str],
+    details: Mapping[str, tuple[int, str]],
+    choice: provenance.Choice | None,
 ) -> Attribution:
     rule = owners.match(identity.path) if owners is not None else None
     provisioner = last = None
     contributors: tuple[Person, ...] = ()
     if past is not None:
-        provisioner = _provisioner(repo, identity, past, messages)
-        contributors, last = _people(repo, identity, past)
+        provisioner = _provisioner(repo, identity, past, details, choice)
+        contributors, last = _people(repo, identity, past, details)
     return Attribution(
         provisioner=provisioner,
         owners=rule.owners if rule else (),
@@ -259,20 +366,32 @@ def _attribution(
 
 
 def _provisioner(
-    repo: Repo, identity: Identity, past: History, messages: Mapping[str, str]
+    repo: Repo,
+    identity: Identity,
+    past: History,
+    details: Mapping[str, tuple[int, str]],
+    choice: provenance.Choice | None,
 ) -> Provisioner | None:
-    line = past.lines.get(identity.anchor_line)
+    line = choice.line if choice is not None else past.lines.get(identity.anchor_line)
     if line is None:
         new = past.error is not None and ("no such path" in past.error or "HEAD" in past.error)
         return _uncommitted(repo, ("the file is not committed yet",)) if new else None
     commit = line.commit
     if commit.uncommitted:
         return _uncommitted(repo, ("this line is not committed yet",))
-    if repo.is_bot(commit):
-        return None  # only bots ever touched it: nobody human to name
+    message = details.get(commit.sha, (0, ""))[1]
+    if repo.is_bot(commit):  # only bots ever touched it: a human co-author, or nobody
+        return _co_author(commit, message)
     evidence = [f"introduced in {commit.sha[:7]} on {commit.date[:10]} by {commit.email}: "
                 f"{commit.summary}"]  # fmt: skip
     confidence = "high"
+    if choice is not None and choice.looked_past:
+        confidence = "medium"
+        evidence += choice.notes
+    moved = _moved(repo, identity, line, past.bots)
+    if moved is not None:
+        confidence = "medium"
+        evidence.append(moved)
     before = past.first.get(identity.anchor_line)
     if before is not None and before.commit.sha in past.bots:
         confidence = "medium"
@@ -290,6 +409,9 @@ def _provisioner(
             evidence.append(
                 f"looked past ignored revision {original.commit.sha[:7]} ({IGNORE_REVS})"
             )
+    if not commit.email:
+        confidence = "medium" if confidence == "high" else confidence
+        evidence.append("the commit has no author email: only the name identifies its author")
     if commit.sha in repo.shallow:
         confidence = "unknown"
         evidence.append(
@@ -299,42 +421,97 @@ def _provisioner(
     return Provisioner(
         name=commit.author, email=commit.email, commit=commit.sha, date=commit.date,
         uncommitted=False, confidence=confidence, evidence=tuple(evidence),
-        co_authors=tuple(_TRAILER.findall(messages.get(commit.sha, ""))),
+        co_authors=co_authors(message),
+    )  # fmt: skip
+
+
+def _moved(repo: Repo, identity: Identity, line: Line, bots: frozenset[str]) -> str | None:
+    """Evidence when the introducing line was moved here from another file (blame -C): who
+    moved it, found by blaming the line without move detection (past the same bots and ignored
+    revisions). A whole-file rename, which git follows by itself, is no move."""
+    if line.original_path in ("", identity.path):
+        return None
+    try:
+        text = git.blame(
+            repo.root,
+            identity.path,
+            [(line.number, line.number)],
+            ignore_revs=bots,
+            ignore_revs_file=repo.ignore_file,
+            moves=False,
+        )
+    except git.GitError:
+        return None
+    here = blame.parse(text).get(line.number)
+    if here is None or here.commit.sha == line.commit.sha:
+        return None
+    return (f"moved to {identity.path} from {line.original_path} by {here.commit.email} in "
+            f"{here.commit.sha[:7]}")  # fmt: skip
+
+
+def co_authors(message: str) -> tuple[str, ...]:
+    """`Co-authored-by:` trailers of the message's trailer block (its last paragraph, all of
+    whose lines are trailers); a co-author quoted in the body is not one."""
+    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
+    if len(paragraphs) < 2:
+        return ()
+    block = [line for line in paragraphs[-1].splitlines() if line.strip()]
+    if not all(_TRAILER_LINE.match(line) or line[:1].isspace() for line in block):
+        return ()
+    return tuple(m[1] for line in block if (m := _CO_AUTHOR.match(line)))
+
+
+def _co_author(commit: Commit, message: str) -> Provisioner | None:
+    """A bot's commit (a squash by an agent, a merge by a bot) names its human co-author."""
+    people = [c for c in co_authors(message) if not re.search(r"\[bot\]|copilot", c, re.I)]
+    if not people:
+        return None
+    name, _, email = people[0].partition("<")
+    return Provisioner(
+        name=name.strip(), email=email.strip(" >").lower(), commit=commit.sha, date=commit.date,
+        uncommitted=False, confidence="medium",
+        evidence=(f"introduced in {commit.sha[:7]} on {commit.date[:10]} by the bot "
+                  f"{commit.email or commit.author}, which names {people[0]} as co-author",),
+        co_authors=tuple(people[1:]),
     )  # fmt: skip
 
 
 def _uncommitted(repo: Repo, evidence: tuple[str, ...]) -> Provisioner:
     name, email = repo.me
+    why = ("attributed to the configured git identity (user.name/user.email)" if email else
+           "unknown: no user.email is configured, and an identity git would guess "
+           "(user@host) names nobody")  # fmt: skip
     return Provisioner(
         name=name, email=email, commit=blame.UNCOMMITTED, date="", uncommitted=True,
-        confidence="high" if email else "unknown",
-        evidence=(*evidence, "attributed to the configured git identity (user.name/user.email)"),
+        confidence="high" if email else "unknown", evidence=(*evidence, why),
     )  # fmt: skip
 
 
 def _people(
-    repo: Repo, identity: Identity, past: History
+    repo: Repo, identity: Identity, past: History, details: Mapping[str, tuple[int, str]]
 ) -> tuple[tuple[Person, ...], Person | None]:
-    """Distinct human authors of the declaration's lines, and the most recent one."""
+    """Distinct human authors of the declaration's lines, and the most recent one (in commit
+    order: an author date in the future does not make a commit the latest)."""
+    compare = _order(repo, details)
     counts: Counter[tuple[str, str]] = Counter()
-    latest: dict[tuple[str, str], Commit] = {}
+    latest: dict[tuple[str, str], Line] = {}
     for number in range(identity.line, identity.end_line + 1):
         line = past.lines.get(number)
         if line is None or (repo.is_bot(line.commit) and not line.commit.uncommitted):
             continue
-        commit = line.commit
-        who = repo.me if commit.uncommitted else (commit.author, commit.email)
+        who = repo.me if line.commit.uncommitted else (line.commit.author, line.commit.email)
         counts[who] += 1
-        if who not in latest or _newer(commit, latest[who]):
-            latest[who] = commit
+        if who not in latest or compare(line, latest[who]) > 0:
+            latest[who] = line
     people = tuple(
-        Person(name=who[0], email=who[1], commit=latest[who].sha,
-               date="" if latest[who].uncommitted else latest[who].date, lines=count)
+        Person(name=who[0], email=who[1], commit=latest[who].commit.sha,
+               date="" if latest[who].commit.uncommitted else latest[who].commit.date,
+               lines=count)
         for who, count in sorted(counts.items(), key=lambda item: (-item[1], item[0][1]))
     )  # fmt: skip
-    newest = max(people, key=lambda p: (p.commit == blame.UNCOMMITTED, p.date), default=None)
+
+    def by_commit(a: Person, b: Person) -> int:
+        return compare(latest[(a.name, a.email)], latest[(b.name, b.email)])
+
+    newest = max(people, key=functools.cmp_to_key(by_commit), default=None)
     return people, newest
-
-
-def _newer(commit: Commit, other: Commit) -> bool:
-    return commit.uncommitted or (not other.uncommitted and commit.time > other.time)

@@ -42,7 +42,8 @@ class Line:
     number: int  # in the file as it is now
     commit: Commit
     original_line: int  # in the commit that introduced it
-    original_path: str  # the file's name in that commit (renames are followed)
+    original_path: str  # the file's name in that commit (renames, moves, copies followed)
+    previous: tuple[str, str] | None = None  # (parent commit, path there), when the line changed
 
 
 def parse(text: str) -> dict[int, Line]:
@@ -62,6 +63,7 @@ def parse(text: str) -> dict[int, Line]:
                     commit=commit,
                     original_line=int(header[2]),
                     original_path=current.get("filename", commits[sha].get("filename", "")),
+                    previous=_previous(current.get("previous")),
                 )
             header = current = None
             continue
@@ -74,6 +76,11 @@ def parse(text: str) -> dict[int, Line]:
             key, _, value = raw.partition(" ")
             current[key] = value
     return lines
+
+
+def _previous(value: str | None) -> tuple[str, str] | None:
+    sha, _, path = (value or "").partition(" ")
+    return (sha, path) if len(sha) == 40 and path else None
 
 
 def _commit(sha: str, fields: dict[str, str]) -> Commit:
