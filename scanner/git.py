@@ -61,6 +61,14 @@ def ls_files(root: Path) -> list[str]:
     return sorted(set(filter(None, output.split("\0"))))
 
 
+def submodules(root: Path) -> list[str]:
+    """Paths of the submodules (gitlinks) the index records under `root`, relative to it."""
+    output = run(root, "ls-files", "-z", "--stage")
+    return sorted(
+        entry.partition("\t")[2] for entry in output.split("\0") if entry.startswith("160000 ")
+    )
+
+
 def head(root: Path) -> str | None:
     """The HEAD commit, or None before the first commit."""
     output = run(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).strip()

@@ -191,3 +191,20 @@ def test_a_folder_of_a_repository_is_scanned_as_part_of_the_repository(git_repo)
         ("infra/iam.tf#aws_iam_user.infra", "infra/iam.tf", ("@acme/platform",))
     ]
     assert report.repository.name == "repo"
+
+
+def test_a_submodule_is_reported_as_not_scanned(git_repo, tmp_path) -> None:
+    library = tmp_path / "library"
+    library.mkdir()
+    for args in (["init", "-q", "-b", "main"], ["commit", "-q", "--allow-empty", "-m", "x"]):
+        git_repo.git("-C", str(library), *args)
+    (library / "iam.tf").write_text(USER.format(name="vendored"))
+    git_repo.git("-C", str(library), "add", "-A")
+    git_repo.git("-C", str(library), "commit", "-q", "-m", "user")
+    git_repo.write("main.tf", USER.format(name="own"))
+    git_repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(library),
+                 "modules/library")  # fmt: skip
+    git_repo.commit("with a submodule")
+    report = pipeline.scan(git_repo.root)
+    assert ids(report) == ["main.tf#aws_iam_user.own"]
+    assert errors(report) == [("modules/library", None, pipeline.SUBMODULE)]

@@ -96,6 +96,8 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
     in_git = git.toplevel(root) is not None
     listed = git.ls_files(root) if in_git else None
     files, errors = candidates(root, paths, listed)
+    if in_git and os.path.lexists(root / ".gitmodules"):  # never silent about what we skip
+        errors += _submodules(root, paths)
     cache = Cache(options.cache_dir) if options.cache_dir is not None else None
     try:
         blobs = git.clean_blobs(root) if cache is not None and in_git else {}
@@ -128,6 +130,23 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         links=links,
         reach=lineage.reach(graph, links),
     )
+
+
+SUBMODULE = (
+    "a git submodule: its declarations are not scanned here; scan it as a repository of its "
+    "own (nhi scan --repo PATH)"
+)
+
+
+def _submodules(root: Path, paths: Sequence[Path]) -> list[ScanError]:
+    """An error entry for each submodule inside what is scanned (all, or the given folders)."""
+    folders = [Path(os.path.abspath(p)) for p in paths]
+    top = root.resolve()
+    return [
+        ScanError(path=path, line=None, message=SUBMODULE)
+        for path in git.submodules(root)
+        if not folders or any((top / path).is_relative_to(folder) for folder in folders)
+    ]
 
 
 def _repository_root(root: Path, paths: Sequence[Path]) -> tuple[Path, Sequence[Path]]:
