@@ -285,24 +285,35 @@ def ranges(identities: Iterable[Identity], lines: Iterable[int] = ()) -> list[tu
 
 
 def history(repo: Repo, path: str, wanted: list[tuple[int, int]]) -> History:
-    """Blame one file once, then again past any bot commits found in it."""
+    """Blame one file once, then again past any bot commits found in it.
+
+    Following moves (-C) reads the other files each commit changed; where git cannot (a blob
+    missing from a partial or trimmed clone), the file is blamed without it rather than not
+    at all."""
     ignored = _ignored_revisions(repo.ignore_file)
     try:
-        first = blame.parse(_blame(repo, path, wanted))
+        moves = True
+        try:
+            first = blame.parse(_blame(repo, path, wanted, moves=moves))
+        except git.GitError:
+            moves = False
+            first = blame.parse(_blame(repo, path, wanted, moves=moves))
+        lines, bots = first, frozenset[str]()
+        for _ in range(3):  # bots that edit after bots: look past each in turn, boundedly
+            found = {line.commit.sha for line in lines.values() if repo.is_bot(line.commit)}
+            if not found - bots:
+                break
+            bots |= found
+            lines = blame.parse(_blame(repo, path, wanted, bots, moves=moves))
+        unignored = None
+        if repo.ignore_file is not None and ignored:
+            unignored = blame.parse(
+                _blame(repo, path, wanted, bots, use_ignore_file=False, moves=moves)
+            )
     except git.GitError as error:
         return History(
             lines={}, first={}, unignored=None, ignored=ignored, bots=frozenset(), error=str(error)
         )
-    lines, bots = first, frozenset[str]()
-    for _ in range(3):  # bots that edit after bots: look past each in turn, boundedly
-        found = {line.commit.sha for line in lines.values() if repo.is_bot(line.commit)}
-        if not found - bots:
-            break
-        bots |= found
-        lines = blame.parse(_blame(repo, path, wanted, bots))  # cached like the first pass
-    unignored = None
-    if repo.ignore_file is not None and ignored:
-        unignored = blame.parse(_blame(repo, path, wanted, bots, use_ignore_file=False))
     return History(lines=lines, first=first, unignored=unignored, ignored=ignored, bots=bots)
 
 
@@ -313,6 +324,7 @@ def _blame(
     bots: frozenset[str] = frozenset(),
     *,
     use_ignore_file: bool = True,
+    moves: bool = True,
 ) -> str:
     """git blame, or its cached output when HEAD, the file's content and the arguments match."""
     ignore_file = repo.ignore_file if use_ignore_file else None
@@ -323,12 +335,15 @@ def _blame(
         # The same HEAD can have less history (a shallow clone): the boundary is part of the key.
         material = (
             f"{repo.head}\0{sorted(repo.shallow)}\0{path}\0{blob}\0{wanted}\0{sorted(bots)}\0"
+            f"{'moves' if moves else ''}\0"
         )
         key = "blame:" + hashlib.sha256(material.encode() + ignored).hexdigest()
         cached = repo.cache.get_text(key)
         if cached is not None:
             return cached
-    text = git.blame(repo.root, path, wanted, ignore_revs=bots, ignore_revs_file=ignore_file)
+    text = git.blame(
+        repo.root, path, wanted, ignore_revs=bots, ignore_revs_file=ignore_file, moves=moves
+    )
     if key is not None and repo.cache is not None:
         repo.cache.put_text(key, text)
     return text
