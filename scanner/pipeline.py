@@ -20,13 +20,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanner import __version__, baseline, git, lineage, waivers
+from scanner import __version__, baseline, git, lineage, prepass, waivers
 from scanner.attribution import Options as AttributionOptions
 from scanner.attribution import attribute, declared
 from scanner.cache import Cache, blob_id
 from scanner.decode import decode
 from scanner.discover import Candidate, candidates
-from scanner.errors import ConfigError, ParseError, PolicyError
+from scanner.errors import ConfigError, ParseError, PolicyError, TooLarge
 from scanner.model import (
     Attributed,
     Attribution,
@@ -208,6 +208,7 @@ class FileResult:
     error: ScanError | None = None
     blob: str | None = None  # for the cache; None when the file could not be read
     text: str | None = None  # kept only when it holds inline waivers
+    shapes: tuple[ScanError, ...] = ()  # secret shapes a linear pass found in an unparsed file
 
 
 def detect(
@@ -278,6 +279,7 @@ def _collect(files: Sequence[Candidate], results: Mapping[str, FileResult]) -> D
         blocks.extend(f for f in result.facts if isinstance(f, TerraformBlock))
         if result.error is not None:
             errors.append(result.error)
+        errors.extend(result.shapes)
         if result.text is not None:
             found_waivers.extend(waivers.inline(file.path, result.text, mine))
     ordered = sorted(identities, key=_identity_order)
@@ -335,12 +337,13 @@ def scan_file(
             text = decode(data)
             facts.extend(SCANNERS[file.scanner].scan(file.path, text))
         problem = None
+    except TooLarge as error:  # not cached, like a timeout: the limits may change
+        return _unparsed(file.path, data, text, error.message, facts)
     except ParseError as error:  # facts yielded before the error are kept
         problem = ScanError(path=file.path, line=error.line, message=error.message)
     except TimeLimit:  # not cached: another run, on another machine, may finish it
         message = f"not scanned: parsing took longer than {limits.file_timeout:g} s"
-        return FileResult(path=file.path, error=ScanError(path=file.path, line=None,
-                                                          message=message))  # fmt: skip
+        return _unparsed(file.path, data, text, message, [])
     return FileResult(
         path=file.path,
         facts=tuple(facts),
@@ -348,6 +351,28 @@ def scan_file(
         blob=blob_id(data),
         text=text if _needs_text(text) else None,
     )
+
+
+def _unparsed(
+    path: str,
+    data: bytes,
+    text: str,
+    message: str,
+    facts: list[Identity | ModuleCall | TerraformBlock],
+) -> FileResult:
+    """A file its parser gave up on: the reason, the facts found before it gave up, and the
+    secret shapes a linear pass finds, so that a parser's limit never hides a secret."""
+    try:
+        text = text or decode(data)
+    except ParseError:  # pragma: no cover - decoding failed before the parser could start
+        text = ""
+    shapes = tuple(
+        ScanError(path=path, line=line, message=f"{detector}-shaped value found by a linear "
+                  "pass (the file was not parsed)")
+        for line, detector in prepass.shapes(text)
+    )  # fmt: skip
+    error = ScanError(path=path, line=None, message=message)
+    return FileResult(path=path, facts=tuple(facts), error=error, shapes=shapes)
 
 
 class TimeLimit(Exception):
