@@ -98,7 +98,7 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         identities = _unique(sorted(graph.identities, key=_identity_order))
         late = limits.passed()
         subjects, owner_errors = attribute_stage(
-            root, identities, in_git and not late, options, cache, blobs
+            root, identities, in_git and not late, options, cache, blobs, limits
         )
         if late and in_git:
             owner_errors += (limits.late(".", "not attributed (no git blame)"),)
@@ -131,11 +131,18 @@ def attribute_stage(
     options: Options,
     cache: Cache | None = None,
     blobs: Mapping[str, str] | None = None,
+    limits: Limits | None = None,
 ) -> tuple[tuple[Attributed, ...], tuple[ScanError, ...]]:
-    """Blame and CODEOWNERS, unless attribution is off."""
+    """Blame and CODEOWNERS, unless attribution is off; both stop at the deadline, and
+    CODEOWNERS matching also at --file-timeout."""
     if not options.attribution:
         return tuple(Attributed(identity=i, attribution=Attribution()) for i in identities), ()
-    settings = AttributionOptions(bot_patterns=options.bot_patterns, cache=cache, blobs=blobs or {})
+    limits = limits or Limits()
+    settings = AttributionOptions(
+        bot_patterns=options.bot_patterns, cache=cache, blobs=blobs or {},
+        deadline=limits.deadline, deadline_seconds=limits.seconds,
+        match_timeout=limits.file_timeout,
+    )  # fmt: skip
     return attribute(root, identities, in_git, settings)
 
 

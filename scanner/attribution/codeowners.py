@@ -11,6 +11,7 @@ are allowed. Paths are case-sensitive. Patterns follow gitignore, except that a 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 from scanner import globs
@@ -64,12 +65,19 @@ class CodeOwners:
     rules: tuple[Rule, ...]
     problems: tuple[Problem, ...]
 
-    def match(self, path: str) -> Rule | None:
-        """The rule that decides `path`'s owners: the last one that matches."""
-        for rule in reversed(self.rules):
+    def match(self, path: str, until: float | None = None) -> Rule | None:
+        """The rule that decides `path`'s owners: the last one that matches. Raises TooSlow
+        past `until` (a time.monotonic() instant): a 3 MB file holds 100,000 rules."""
+        for count, rule in enumerate(reversed(self.rules)):
+            if until is not None and count % 256 == 0 and time.monotonic() > until:
+                raise TooSlow
             if rule.matches(path):
                 return rule
         return None
+
+
+class TooSlow(Exception):
+    """Matching passed its time limit (the scan's deadline or --file-timeout)."""
 
 
 def parse(text: str, path: str = "CODEOWNERS") -> CodeOwners:
