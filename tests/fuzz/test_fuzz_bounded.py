@@ -95,3 +95,48 @@ def test_unclosed_quote_is_answered() -> None:
     found, bad = dotenv.parse('A=1\nB="\n' + "C=1\n" * 200_000)
     assert [a.key for a in found] == ["A"]
     assert bad == (2, 'has a " quote that is never closed')
+
+
+OLD_EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+OLD_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+OLD_MCP_REF = re.compile(
+    r"\$\{input:(?P<input>[^}]+)\}|\$\{\{\s*secrets\.(?P<secret>[A-Za-z0-9_]+)\s*\}\}|"
+    r"\$\{env:(?P<env1>[A-Za-z_][A-Za-z0-9_]*)\}|\{env:(?P<env2>[A-Za-z_][A-Za-z0-9_]*)\}|"
+    r"\$\{(?P<env3>[A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}|\$(?P<env4>[A-Za-z_][A-Za-z0-9_]*)"
+)
+OLD_TABLE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:#.*)?$")
+SCANNER_PIECES = ["$", "{", "}", "${", "${{", "}}", '"', "\\", "a", "_", ".", " ", "\n",
+                  "input:", "env:", ":-", "secrets.", "[", "]", "#", "a_b.c"]  # fmt: skip
+scanner_texts = st.lists(st.sampled_from(SCANNER_PIECES), max_size=10).map("".join)
+
+
+@given(scanner_texts)
+def test_scanner_helpers_answer_as_the_old_regexes(text: str) -> None:
+    from scanner.scanners import mcp, terraform_lineage, workflows
+
+    assert workflows._expressions(text) == [m[1] for m in OLD_EXPRESSION.finditer(text)]
+    assert terraform_lineage._blank_strings(text) == OLD_STRING.sub('""', text)
+    old = OLD_MCP_REF.search(text)
+    new = mcp._reference(text)
+    if old is None:
+        assert new == ("literal", None)
+    elif old["input"] or old["secret"]:
+        expected = ("input", old["input"]) if old["input"] else ("secret_ref", old["secret"])
+        assert new == expected
+    else:
+        assert new == ("env_ref", old["env1"] or old["env2"] or old["env3"] or old["env4"])
+    line = text.replace("\n", "")
+    old_table = OLD_TABLE.match(line)
+    new_table = mcp._TABLE.match(line)
+    assert (old_table is None) == (new_table is None)
+    if old_table and new_table:
+        assert old_table[1] == (new_table[1].strip() or new_table[1][-1:])
+
+
+def test_hostile_scanner_strings_are_answered() -> None:
+    from scanner.scanners import mcp, terraform_lineage, workflows
+
+    assert workflows._expressions("${{" * 200_000) == []
+    assert mcp._reference("${input:" * 200_000) == ("literal", None)
+    assert list(terraform_lineage.addresses('${"\\' * 200_000)) == []
+    assert mcp._TABLE.match("[" + " " * 200_000) is None
