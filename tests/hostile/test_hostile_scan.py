@@ -193,6 +193,22 @@ CASES = {
         identities=[("a" * 10 + "c.env#GITHUB_TOKEN", 1), ("a" * 50 + ".env#GITHUB_TOKEN", 1)],
         owners={"a" * 10 + "c.env#GITHUB_TOKEN": ["@acme/x"], "a" * 50 + ".env#GITHUB_TOKEN": []},
     ),
+    "codeowners_matching_past_the_file_timeout": Case(
+        {
+            "CODEOWNERS": b"*a*a*a*b @acme/x\n" * 60_000,  # seconds per path, even linear
+            "a" * 60 + ".env": b"GITHUB_TOKEN=${X}\n",
+        },
+        [
+            (
+                "CODEOWNERS",
+                None,
+                "owners not matched for 2 of 2 files: matching took longer than 1 s",
+            )
+        ],
+        identities=[("a" * 60 + ".env#GITHUB_TOKEN", 1)],
+        args=("--file-timeout", "1"),
+        owners={"a" * 60 + ".env#GITHUB_TOKEN": [], "ok.tf#aws_iam_user.ok": []},
+    ),
     "codeowners_backtracking_email": Case(
         {"CODEOWNERS": b"* a@" + b"." * 200_000 + b"@\n*.tf @acme/tf\n"},
         [("CODEOWNERS", 1, "owner 1 is not an @user, @org/team or email; line skipped")],
