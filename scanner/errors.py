@@ -31,6 +31,11 @@ class ParseError(ScannerError):
         self.line = line
 
 
+class TooLarge(ParseError):
+    """A file past what its parser can read in bounded time and memory. The pipeline reports
+    the secret shapes a linear pass finds in it, as it does for a file that timed out."""
+
+
 class PolicyError(ScannerError):
     """A policy or waiver file that is not valid; the message names the file and the JSON path."""
 

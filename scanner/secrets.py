@@ -60,20 +60,50 @@ _SHAPES: tuple[tuple[str, str | None, re.Pattern[str]], ...] = tuple(
     )
 )
 
-_REFERENCE = re.compile(
-    r"\$\{\{?\s*[^}]+\}\}?|\$[A-Za-z_][A-Za-z0-9_]*|\{env:[^}]+\}|"
-    r"(?:vault|op|aws-sm|gcp-sm|azure-kv|secretsmanager)://\S+"
-)
+# `${VAR}`, `$VAR`, `{env:VAR}`, `vault://...`. The braced forms are found by `_has_reference`:
+# as regexes (`\$\{[^}]+\}`), a search restarts the `[^}]+` scan at every `${`, which is
+# quadratic on a value of many `${` and no `}`.
+_REFERENCE = re.compile(r"\$[A-Za-z_]|(?:vault|op|aws-sm|gcp-sm|azure-kv|secretsmanager)://\S")
+
+
+def _has_reference(value: str) -> bool:
+    """Whether a value holds a reference to a variable, a vault or a secret manager."""
+    if _REFERENCE.search(value):
+        return True
+    for piece in value.split("}")[:-1]:  # each text before a `}`, which must not be empty
+        for opening in ("${", "{env:"):
+            start = piece.find(opening)
+            if start >= 0 and start + len(opening) < len(piece):
+                return True
+    return False
+
+
 # `***REMOVED***` is what history scrubbers leave; values ending in EXAMPLE or EXAMPLEKEY are
-# the AWS documentation's sample keys (AKIAIOSFODNN7EXAMPLE).
-_PLACEHOLDER = re.compile(
-    r"(?i)^(?:x{3,}|\.{3,}|-+|\?+|changeme|change[_-]?me|replace[_-]?me|todo|tbd|none|null|"
+# the AWS documentation's sample keys (AKIAIOSFODNN7EXAMPLE). Three regexes, each linear: a
+# whole-value one (one start position) and two unanchored ones with bounded alternatives. As
+# one regex with `.*x{3,}.*`, a 4 KB value of `x` and a newline took minutes (cubic).
+_PLACEHOLDER_WHOLE = re.compile(
+    r"(?i)x{3,}|\.{3,}|-+|\?+|changeme|change[_-]?me|replace[_-]?me|todo|tbd|none|null|"
     r"dummy|example|sample|placeholder|secret|password|token|test|fake|redacted|"
-    r"<[^>]*>|\[[^\]]*\]|your[_\- ].*|.*[_\-]here|enter[_\- ].*|insert[_\- ].*|"
-    r".*x{3,}.*|.*\*{3,}.*|.*\.{3}|.*example(?:key)?|"
-    r".*(?:placeholder|change[_\-]?me|change[_\-]this|replace[_\-]?me|example[_\-]?key).*|"
-    r".*(?-i:[Yy]our[A-Z]).*)$"
+    r"<[^>]*>|\[[^\]]*\]|(?:your|enter|insert)[_\- ][^\n]*"
 )
+# Only for one-line values, as `.` in the former `.*...` never matched a newline.
+_PLACEHOLDER_END = re.compile(r"(?i)(?:[_\-]here|\.{3}|example(?:key)?)\Z")
+_PLACEHOLDER_PART = re.compile(
+    r"(?i)x{3}|\*{3}|placeholder|change[_\-]?me|change[_\-]this|replace[_\-]?me|"
+    r"example[_\-]?key|(?-i:[Yy]our[A-Z])"
+)
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a whole value is a placeholder (`changeme`, `<token>`, `xxx`, `YOUR_KEY_HERE`)."""
+    if _PLACEHOLDER_WHOLE.fullmatch(value):
+        return True
+    if "\n" in value:
+        return False
+    return bool(_PLACEHOLDER_END.search(value) or _PLACEHOLDER_PART.search(value))
+
+
 # The password in a URL's userinfo: `scheme://user:PASSWORD@host`.
 _URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/\s:@]*:([^/\s@]+)@", re.IGNORECASE)
 _PLACEHOLDER_PASSWORDS = frozenset({"pass", "passwd", "pwd", "pw", "pass123", "password123"})
@@ -145,9 +175,9 @@ def url_password_state(value: str) -> str | None:
     if found is None:
         return None
     password = found[1]
-    if _REFERENCE.search(password) or password.startswith(("$", "%", "{")):
+    if _has_reference(password) or password.startswith(("$", "%", "{")):
         return "reference"
-    if password.lower() in _PLACEHOLDER_PASSWORDS or _PLACEHOLDER.fullmatch(password):
+    if password.lower() in _PLACEHOLDER_PASSWORDS or is_placeholder(password):
         return "placeholder"
     return "literal"
 
@@ -160,12 +190,12 @@ def value_state(value: str) -> str:
     stripped = value.strip().strip("'\"")
     if not stripped:
         return "empty"
-    if _REFERENCE.search(stripped) or _PATH.match(stripped):
+    if _has_reference(stripped) or _PATH.match(stripped):
         return "reference"
     if detect(stripped) is not None:  # a real token may hold `xxx` by chance
         return "literal"
     if (
-        _PLACEHOLDER.fullmatch(stripped)
+        is_placeholder(stripped)
         or url_password_state(stripped) == "placeholder"
         or (len(stripped) >= 4 and len(set(stripped)) == 1)  # `0000`, `aaaaaaaa`
         or any(p.fullmatch(stripped) and _is_dummy(d, stripped) for d, _, p in _SHAPES)

@@ -182,7 +182,8 @@ def test_repository_states(git_repo, tmp_path) -> None:
     assert [(s.identity.id, s.attribution.provisioner.email) for s in detached.subjects] == [
         ("main.tf#aws_iam_user.main", "alice@example.com")
     ]
-    assert detached.errors == ()
+    # The submodule is not scanned, and the report says so (issue 20).
+    assert [(e.path, e.message) for e in detached.errors] == [("sub", pipeline.SUBMODULE)]
     git_repo.git("worktree", "add", "-q", str(tmp_path / "linked"), "main")
     linked = pipeline.scan(tmp_path / "linked")
     assert [(s.identity.id, s.attribution.provisioner.email) for s in linked.subjects] == [

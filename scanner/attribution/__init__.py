@@ -16,6 +16,7 @@ import functools
 import hashlib
 import os
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -55,6 +56,9 @@ class Options:
     workers: int = 0  # 0: twice the cores, at most 8
     cache: BlameCache | None = None
     blobs: Mapping[str, str] = field(default_factory=dict)  # clean files' blob ids
+    deadline: float | None = None  # time.monotonic() instant: no blame or matching after it
+    deadline_seconds: float | None = None  # the --deadline it came from, for messages
+    match_timeout: float | None = None  # seconds for all CODEOWNERS matching (--file-timeout)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,12 +102,13 @@ def attribute(
     options = options or Options()
     owners, errors = load_codeowners(root)
     repo = describe(root, in_git, options)
+    rules, unmatched = _owner_rules(owners, identities, options)
     if not in_git:
         subjects = tuple(
-            Attributed(identity=i, attribution=_attribution(repo, i, None, owners, {}, None))
+            Attributed(identity=i, attribution=_attribution(repo, i, None, owners, rules, {}, None))
             for i in identities
         )
-        return subjects, errors
+        return subjects, (*errors, *unmatched)
     texts = _texts(repo, identities)
     wanted = {i.id: provenance.content_lines(i, texts.get(i.path, [])) for i in identities}
     histories = blame_all(repo, identities, options, wanted)
@@ -120,13 +125,54 @@ def attribute(
                 identity,
                 histories.get(identity.path),
                 owners,
+                rules,
                 details,
                 choices[identity.id],
             ),
         )
         for identity in identities
     )
-    return subjects, errors
+    late = tuple(
+        ScanError(path=path, line=None, message=f"{_NOT_BLAMED}: {_deadline(options)}")
+        for path, past in sorted(histories.items())
+        if past.error == _NOT_BLAMED
+    )
+    return subjects, (*errors, *unmatched, *late)
+
+
+_NOT_BLAMED = "not attributed (no git blame)"
+
+
+def _deadline(options: Options) -> str:
+    return f"the scan's deadline ({options.deadline_seconds or 0:g} s) passed"
+
+
+def _owner_rules(
+    owners: codeowners.CodeOwners | None, identities: Sequence[Identity], options: Options
+) -> tuple[dict[str, codeowners.Rule | None], tuple[ScanError, ...]]:
+    """The deciding CODEOWNERS rule of each path, within --file-timeout and the deadline; past
+    them, the remaining paths have no owners and one error entry says so."""
+    if owners is None:
+        return {}, ()
+    limits = [options.deadline] if options.deadline is not None else []
+    if options.match_timeout is not None:
+        limits.append(time.monotonic() + options.match_timeout)
+    until = min(limits, default=None)
+    paths = sorted({identity.path for identity in identities})
+    rules: dict[str, codeowners.Rule | None] = {}
+    try:
+        for path in paths:
+            rules[path] = owners.match(path, until)
+    except codeowners.TooSlow:
+        if options.deadline is not None and time.monotonic() > options.deadline:
+            reason = _deadline(options)
+        else:
+            reason = f"matching took longer than {options.match_timeout or 0:g} s"
+        message = (
+            f"owners not matched for {len(paths) - len(rules)} of {len(paths)} files: {reason}"
+        )
+        return rules, (ScanError(path=owners.path, line=None, message=message),)
+    return rules, ()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -267,8 +313,15 @@ def blame_all(
     }
     workers = options.workers or min(8, 2 * (os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(lambda path: (path, history(repo, path, spans[path])), by_path)
+        results = pool.map(lambda path: (path, _history(repo, path, spans[path], options)), by_path)
         return dict(results)
+
+
+def _history(repo: Repo, path: str, wanted: list[tuple[int, int]], options: Options) -> History:
+    if options.deadline is not None and time.monotonic() > options.deadline:
+        return History(lines={}, first={}, unignored=None, ignored=frozenset(),
+                       bots=frozenset(), error=_NOT_BLAMED)  # fmt: skip
+    return history(repo, path, wanted)
 
 
 def ranges(identities: Iterable[Identity], lines: Iterable[int] = ()) -> list[tuple[int, int]]:
@@ -362,10 +415,11 @@ def _attribution(
     identity: Identity,
     past: History | None,
     owners: codeowners.CodeOwners | None,
+    rules: Mapping[str, codeowners.Rule | None],
     details: Mapping[str, tuple[int, str]],
     choice: provenance.Choice | None,
 ) -> Attribution:
-    rule = owners.match(identity.path) if owners is not None else None
+    rule = rules.get(identity.path)
     provisioner = last = None
     contributors: tuple[Person, ...] = ()
     if past is not None:

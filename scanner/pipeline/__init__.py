@@ -20,14 +20,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanner import __version__, git, lineage
+from scanner import __version__, git, lineage, prepass
 from scanner.attribution import Options as AttributionOptions
 from scanner.attribution import attribute, declared
 from scanner.attribution.modules import credit_module_authors
 from scanner.cache import Cache, blob_id
 from scanner.decode import decode
 from scanner.discover import Candidate, candidates
-from scanner.errors import ConfigError, ParseError, PolicyError
+from scanner.errors import ConfigError, ParseError, PolicyError, TooLarge
 from scanner.model import (
     Attributed,
     Attribution,
@@ -97,7 +97,9 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
     listed = git.ls_files(root) if in_git else None
     files, errors = candidates(root, paths, listed)
     if in_git and os.path.lexists(root / ".gitmodules"):  # never silent about what we skip
-        errors += _submodules(root, paths)
+        skipped = _submodules(root, paths)
+        files = [f for f in files if f.path not in {e.path for e in skipped}]
+        errors = [e for e in errors if e.path not in {e.path for e in skipped}] + skipped
     cache = Cache(options.cache_dir) if options.cache_dir is not None else None
     try:
         blobs = git.clean_blobs(root) if cache is not None and in_git else {}
@@ -106,7 +108,7 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         identities = _unique(sorted(graph.identities, key=_identity_order))
         late = limits.passed()
         subjects, owner_errors = attribute_stage(
-            root, identities, in_git and not late, options, cache, blobs
+            root, identities, in_git and not late, options, cache, blobs, limits
         )
         if late and in_git:
             owner_errors += (limits.late(".", "not attributed (no git blame)"),)
@@ -166,11 +168,18 @@ def attribute_stage(
     options: Options,
     cache: Cache | None = None,
     blobs: Mapping[str, str] | None = None,
+    limits: Limits | None = None,
 ) -> tuple[tuple[Attributed, ...], tuple[ScanError, ...]]:
-    """Blame and CODEOWNERS, unless attribution is off."""
+    """Blame and CODEOWNERS, unless attribution is off; both stop at the deadline, and
+    CODEOWNERS matching also at --file-timeout."""
     if not options.attribution:
         return tuple(Attributed(identity=i, attribution=Attribution()) for i in identities), ()
-    settings = AttributionOptions(bot_patterns=options.bot_patterns, cache=cache, blobs=blobs or {})
+    limits = limits or Limits()
+    settings = AttributionOptions(
+        bot_patterns=options.bot_patterns, cache=cache, blobs=blobs or {},
+        deadline=limits.deadline, deadline_seconds=limits.seconds,
+        match_timeout=limits.file_timeout,
+    )  # fmt: skip
     return attribute(root, identities, in_git, settings)
 
 
@@ -244,6 +253,7 @@ class FileResult:
     error: ScanError | None = None
     blob: str | None = None  # for the cache; None when the file could not be read
     text: str | None = None  # kept only when it holds inline waivers
+    shapes: tuple[ScanError, ...] = ()  # secret shapes a linear pass found in an unparsed file
 
 
 def detect(
@@ -314,6 +324,7 @@ def _collect(files: Sequence[Candidate], results: Mapping[str, FileResult]) -> D
         blocks.extend(f for f in result.facts if isinstance(f, TerraformBlock))
         if result.error is not None:
             errors.append(result.error)
+        errors.extend(result.shapes)
         if result.text is not None:
             found_waivers.extend(waivers.inline(file.path, result.text, mine))
     ordered = sorted(identities, key=_identity_order)
@@ -371,12 +382,13 @@ def scan_file(
             text = decode(data)
             facts.extend(SCANNERS[file.scanner].scan(file.path, text))
         problem = None
+    except TooLarge as error:  # not cached, like a timeout: the limits may change
+        return _unparsed(file.path, data, text, error.message, facts)
     except ParseError as error:  # facts yielded before the error are kept
         problem = ScanError(path=file.path, line=error.line, message=error.message)
     except TimeLimit:  # not cached: another run, on another machine, may finish it
         message = f"not scanned: parsing took longer than {limits.file_timeout:g} s"
-        return FileResult(path=file.path, error=ScanError(path=file.path, line=None,
-                                                          message=message))  # fmt: skip
+        return _unparsed(file.path, data, text, message, [])
     return FileResult(
         path=file.path,
         facts=tuple(facts),
@@ -384,6 +396,28 @@ def scan_file(
         blob=blob_id(data),
         text=text if _needs_text(text) else None,
     )
+
+
+def _unparsed(
+    path: str,
+    data: bytes,
+    text: str,
+    message: str,
+    facts: list[Identity | ModuleCall | TerraformBlock],
+) -> FileResult:
+    """A file its parser gave up on: the reason, the facts found before it gave up, and the
+    secret shapes a linear pass finds, so that a parser's limit never hides a secret."""
+    try:
+        text = text or decode(data)
+    except ParseError:  # pragma: no cover - decoding failed before the parser could start
+        text = ""
+    shapes = tuple(
+        ScanError(path=path, line=line, message=f"{detector}-shaped value found by a linear "
+                  "pass (the file was not parsed)")
+        for line, detector in prepass.shapes(text)
+    )  # fmt: skip
+    error = ScanError(path=path, line=None, message=message)
+    return FileResult(path=path, facts=tuple(facts), error=error, shapes=shapes)
 
 
 class TimeLimit(Exception):

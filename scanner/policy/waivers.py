@@ -28,7 +28,8 @@ MARK = "nhi:ignore"
 _INLINE = re.compile(r"nhi:ignore\[([^\]]*)\](.*)$")
 _FIELD = re.compile(r'(\w+)=("[^"]*"|\S+)')
 _RULE = re.compile(r"^(NHI[0-9]{3}|\*)$")
-_OWNER = re.compile(r"^@[\w.-]+(/[\w.-]+)?$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_HANDLE = re.compile(r"^@[\w.-]+(/[\w.-]+)?$")
+_EMAIL = re.compile(r"^[^@\s]+@([^@\s]{3,})$")  # and a `.` inside: `[^@]+\.[^@]+` backtracks
 _COMMENT = re.compile(r"^\s*(#|//|/\*|\*)")
 
 
@@ -44,7 +45,9 @@ def inline(path: str, text: str, identities: Sequence[Identity]) -> list[Waiver 
     lines = text.splitlines()
     results: list[Waiver | WaiverStatus] = []
     for number, line in enumerate(lines, start=1):
-        match = _INLINE.search(line)
+        # Only the first mark can match: a search would rescan `[^\]]*` from every later one.
+        start = line.find("nhi:ignore[")
+        match = _INLINE.match(line, start) if start >= 0 else None
         if match is None:
             continue
         fields = {k: v.strip('"') for k, v in _FIELD.findall(match[2])}
@@ -129,7 +132,8 @@ def _build(
         return waiver, "needs rule ids such as [NHI002] (or [*])"
     if not waiver.owner:
         return waiver, "has no owner (owner=@handle or an email)"
-    if not _OWNER.match(waiver.owner):
+    email = _EMAIL.match(waiver.owner)
+    if not _HANDLE.match(waiver.owner) and (email is None or "." not in email[1][1:-1]):
         return waiver, "owner must be an @handle, an @org/team or an email"
     if not waiver.expires:
         return waiver, "has no expiry (expires=YYYY-MM-DD)"

@@ -26,6 +26,7 @@ PATTERNS = (".env", ".env.*", "*.env", ".envrc")
 _ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(.*)$", re.DOTALL)
 _URL_KEY = re.compile(r"(?i)(?:^|_)(?:url|uri|dsn|connection_string|conn_str)$")
 _WEBHOOK_KEY = re.compile(r"(?i)webhook_?(?:url|uri)$")
+_COMMENT = re.compile(r"\s#")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,21 +79,26 @@ def parse(text: str, *, shell: bool = False) -> tuple[list[Assignment], tuple[in
 
 
 def _value(rest: str, lines: list[str], index: int) -> tuple[str, int, str]:
-    """(value, extra lines consumed, problem) for what follows `KEY=`."""
+    """(value, extra lines consumed, problem) for what follows `KEY=`.
+
+    Linear in what it reads: a quoted value is scanned once, line by line (rescanning the
+    growing value for its closing quote made an unclosed quote quadratic, issue 16)."""
     quote = rest[:1]
     if rest.startswith("#"):  # `KEY= # comment`: an empty value
         return "", 0, ""
     if quote not in ("'", '"'):
-        return re.split(r"\s+#", rest, maxsplit=1)[0].strip(), 0, ""
-    body, consumed = rest[1:], 0
+        comment = _COMMENT.search(rest)  # not `\s+#`: a search restarts it in every blank
+        return (rest if comment is None else rest[: comment.start()]).strip(), 0, ""
+    pieces, consumed = [rest[1:]], 0
     while True:
-        end = _closing(body, quote)
+        end = _closing(pieces[-1], quote)  # a line break ends any escape, so lines are apart
         if end >= 0:
-            value = body[:end]
+            pieces[-1] = pieces[-1][:end]
+            value = "\n".join(pieces)
             return (_unescape(value) if quote == '"' else value), consumed, ""
         if index + consumed >= len(lines):
             return "", consumed, f"has a {quote} quote that is never closed"
-        body += "\n" + lines[index + consumed]
+        pieces.append(lines[index + consumed])
         consumed += 1
 
 

@@ -63,6 +63,12 @@ _REF = re.compile(
     r"\$\{env:(?P<env1>[A-Za-z_][A-Za-z0-9_]*)\}|\{env:(?P<env2>[A-Za-z_][A-Za-z0-9_]*)\}|"
     r"\$\{(?P<env3>[A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}|\$(?P<env4>[A-Za-z_][A-Za-z0-9_]*)"
 )
+# After the last `}` no braced form can match, and `[^}]+` would scan to the end from every
+# `${` (quadratic): there only `$NAME` is looked for, with the same groups.
+_BARE_REF = re.compile(
+    r"(?P<input>(?!))|(?P<secret>(?!))|(?P<env1>(?!))|(?P<env2>(?!))|(?P<env3>(?!))|"
+    r"\$(?P<env4>[A-Za-z_][A-Za-z0-9_]*)"
+)
 _LAUNCHERS = ("npx", "bunx", "uvx", "pipx", "docker", "podman", "pnpm", "yarn")
 _DOCKER_VALUE_FLAGS = {"-e", "--env", "-v", "--volume", "--name", "-p", "--publish", "--network",
                        "--env-file", "-w", "--workdir", "--entrypoint", "-u", "--user",
@@ -371,7 +377,8 @@ def _scheme_provider(url: str) -> str | None:
 
 
 def _reference(value: str) -> tuple[str, str | None]:
-    match = _REF.search(value)
+    last = value.rfind("}") + 1
+    match = _REF.search(value, 0, last) or _BARE_REF.search(value, last)
     if match is None:
         return "literal", None
     if match["input"]:
@@ -496,7 +503,8 @@ def _split_image(image: str) -> tuple[str, str | None]:
 
 # -- TOML (Codex): tomllib gives values, a line scan gives positions --------------------------
 
-_TABLE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:#.*)?$")
+# `[^\]]+` then strip, not `\s*([^\]]+?)\s*\]` (quadratic on `[` and blanks).
+_TABLE = re.compile(r"^\s*\[([^\]]+)\]\s*(?:#.*)?$")
 _KEY = re.compile(r"^\s*(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_-]+)\s*=")
 _INLINE_KEY = re.compile(r"[{,]\s*(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_-]+)\s*=")
 
@@ -528,7 +536,8 @@ def _toml_lines(text: str) -> dict[tuple[str, ...], int]:
     for number, raw in enumerate(text.splitlines(), start=1):
         header = _TABLE.match(raw)
         if header is not None:
-            table = tuple(_unquote(part) for part in _split_dotted(header[1]))
+            name = header[1].strip() or header[1][-1:]  # as the lazy regex did
+            table = tuple(_unquote(part) for part in _split_dotted(name))
             found.setdefault(table, number)
             continue
         key = _KEY.match(raw)

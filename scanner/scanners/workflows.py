@@ -34,14 +34,13 @@ from scanner.scanners._json import JSONPath, Spans
 
 PATTERNS = ("/.github/workflows/*.yml", "/.github/workflows/*.yaml")
 
-_EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 # One token of an expression: a reference to the secrets context, or a string literal to skip
 # (`contains(labels, 'secrets')` names no secret). `steps.secrets.outputs.x` and `inputs.secrets`
 # are other contexts' properties, hence the look-behind. Context names are case-insensitive.
 _TOKEN = re.compile(
     r"""(?P<context>(?<![\w.-])(?i:secrets))\s*(?:
         \.\s*(?P<dot>[A-Za-z_][A-Za-z0-9_-]*)
-      | \[\s*(?P<q>['"])(?P<key>.*?)(?P=q)\s*\]
+      | \[\s*(?P<q>['"])(?P<key>.{0,256}?)(?P=q)\s*\]
       | \[\s*(?P<dynamic>[^\]'"\s][^\]]*?)\s*\]
       | (?P<all>(?![\w-]))
     )
@@ -123,7 +122,7 @@ class _Workflow:
             self._references(value, route)
 
     def _references(self, value: str, route: JSONPath) -> None:
-        expressions = [m[1] for m in _EXPRESSION.finditer(value)]
+        expressions = _expressions(value)
         bare = bool(route) and route[-1] == "if" and "${{" not in value
         if bare:
             expressions.append(value)  # `if:` is an expression even without ${{ }}
@@ -362,6 +361,20 @@ def _literal_parent(route: JSONPath) -> bool:
     if route and route[-1] in _LITERAL_PARENTS:
         return True
     return len(route) == 3 and route[0] == "jobs" and route[2] == "secrets"  # a call's map
+
+
+def _expressions(value: str) -> list[str]:
+    """The bodies of `${{ ... }}` in a string. Found with str.find, not a lazy regex, which
+    rescans to the end from every `${{` when no `}}` follows (quadratic)."""
+    found: list[str] = []
+    start = value.find("${{")
+    while start >= 0:
+        end = value.find("}}", start + 3)
+        if end < 0:
+            break
+        found.append(value[start + 3 : end])
+        start = value.find("${{", end + 2)
+    return found
 
 
 def _needle(reference: str, *, all_secrets: bool) -> re.Pattern[str]:

@@ -256,3 +256,28 @@ def test_cli_says_plainly_when_the_clone_is_shallow(
     assert capsys.readouterr().err == SHALLOW_NOTE + "\n"
     main(["scan", "--repo", str(git_repo.root)])
     assert capsys.readouterr().err == ""
+
+
+def test_past_the_deadline_nothing_is_blamed_or_matched(git_repo: GitRepo) -> None:
+    """Issue 16: the deadline covers blame and CODEOWNERS matching, and says so."""
+    import time
+
+    from scanner.attribution import Options, attribute
+
+    git_repo.write("iam.tf", KEY.format(name="ci", user="ci"))
+    git_repo.write("CODEOWNERS", "* @acme/platform\n")
+    git_repo.commit("key", author=ALICE, date="2026-01-01T00:00:00Z")
+    identities = pipeline.detect(
+        git_repo.root, [pipeline.Candidate(path="iam.tf", scanner="terraform")], 1_000_000
+    ).identities
+    options = Options(deadline=time.monotonic() - 1, deadline_seconds=5)
+    subjects, errors = attribute(git_repo.root, identities, True, options)
+    assert [(e.path, e.line, e.message) for e in errors] == [
+        (
+            "CODEOWNERS",
+            None,
+            "owners not matched for 1 of 1 files: the scan's deadline (5 s) passed",
+        ),
+        ("iam.tf", None, "not attributed (no git blame): the scan's deadline (5 s) passed"),
+    ]
+    assert [(s.attribution.owners, s.attribution.provisioner) for s in subjects] == [((), None)]

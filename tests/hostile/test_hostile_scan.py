@@ -34,8 +34,9 @@ class Case:
     errors: list[tuple[str, int | None, str]]
     identities: list[tuple[str, int]] = field(default_factory=list)  # besides ok.tf's
     args: tuple[str, ...] = ()
-    code: int = 0
+    code: int = 0  # 1 when a planted token is a finding at --fail-on critical
     ok: bool = True  # whether ok.tf must still be found
+    owners: dict[str, list[str]] = field(default_factory=dict)  # identity id -> its owners
 
 
 def _bomb() -> bytes:
@@ -43,6 +44,17 @@ def _bomb() -> bytes:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
     return ("\n".join(lines) + "\n").encode()
+
+
+TOKEN = b"ghp_R7tK2mQ9vX4bN8cL1wZ6hJ3pF5sD0gY2aE7q"
+SHAPE = "github_token-shaped value found by a linear pass (the file was not parsed)"
+
+
+def _huge_hcl() -> bytes:
+    """4.9 MB on one line: 300,000 map entries, about 2.4 million tokens for lark (before
+    issue 16: 640 MB and past the 10 s limit), with a token among them."""
+    items = b", ".join(b'"k%d" = "v"' % n for n in range(300_000))
+    return b'resource "aws_iam_user" "big" { tags = { "t" = "' + TOKEN + b'", ' + items + b" } }\n"
 
 
 def _users(count: int) -> bytes:
@@ -169,7 +181,79 @@ CASES = {
         [],
         code=3,  # a waiver file that cannot be used is a bad policy input: the scan stops
     ),
-    # Time limits (--file-timeout, --deadline) are tested in tests/test_hostile.py.
+    # Bounded time (issue 16). Each input below took the old code past the per-file limit
+    # (10 s, or the case's --file-timeout) or hung it; the finding beside it must be kept.
+    "codeowners_backtracking_glob": Case(
+        {
+            "CODEOWNERS": b"*a" * 10 + b"*c.env @acme/x\n",
+            "a" * 50 + ".env": b"GITHUB_TOKEN=${X}\n",  # minutes of backtracking
+            "a" * 10 + "c.env": b"GITHUB_TOKEN=${X}\n",
+        },
+        [],
+        identities=[("a" * 10 + "c.env#GITHUB_TOKEN", 1), ("a" * 50 + ".env#GITHUB_TOKEN", 1)],
+        owners={"a" * 10 + "c.env#GITHUB_TOKEN": ["@acme/x"], "a" * 50 + ".env#GITHUB_TOKEN": []},
+    ),
+    "codeowners_matching_past_the_file_timeout": Case(
+        {
+            "CODEOWNERS": b"*a*a*a*b @acme/x\n" * 60_000,  # seconds per path, even linear
+            "a" * 60 + ".env": b"GITHUB_TOKEN=${X}\n",
+        },
+        [
+            (
+                "CODEOWNERS",
+                None,
+                "owners not matched for 2 of 2 files: matching took longer than 1 s",
+            )
+        ],
+        identities=[("a" * 60 + ".env#GITHUB_TOKEN", 1)],
+        args=("--file-timeout", "1"),
+        owners={"a" * 60 + ".env#GITHUB_TOKEN": [], "ok.tf#aws_iam_user.ok": []},
+    ),
+    "codeowners_backtracking_email": Case(
+        {"CODEOWNERS": b"* a@" + b"." * 200_000 + b"@\n*.tf @acme/tf\n"},
+        [("CODEOWNERS", 1, "owner 1 is not an @user, @org/team or email; line skipped")],
+        owners={"ok.tf#aws_iam_user.ok": ["@acme/tf"]},
+    ),
+    "placeholder_decoy_beside_a_token": Case(
+        {".env": b'DECOY_TOKEN="' + b"x" * 4096 + b'\ny"\nGITHUB_TOKEN=' + TOKEN + b"\n"},
+        [],
+        identities=[(".env#DECOY_TOKEN", 1), (".env#GITHUB_TOKEN", 3)],
+        code=1,  # the token's finding
+    ),
+    "reference_braces_beside_a_token": Case(
+        {".env": b"DB_PASSWORD=" + b"${" * 200_000 + b"\nGITHUB_TOKEN=" + TOKEN + b"\n"},
+        [],
+        identities=[(".env#DB_PASSWORD", 1), (".env#GITHUB_TOKEN", 2)],
+        code=1,  # the token's finding
+    ),
+    "dotenv_unclosed_quote": Case(
+        {".env": b"GITHUB_TOKEN=" + TOKEN + b'\nA="\n' + b"B=1\n" * 60_000},
+        [(".env", 2, 'line 2 has a " quote that is never closed; the other lines were scanned')],
+        identities=[(".env#GITHUB_TOKEN", 1)],
+        code=1,  # the token's finding
+    ),
+    "dotenv_blank_run_before_a_value": Case(
+        {".env": b"A=x" + b" " * 200_000 + b"y\nGITHUB_TOKEN=" + TOKEN + b"\n"},
+        [],
+        identities=[(".env#GITHUB_TOKEN", 2)],
+        code=1,  # the token's finding
+    ),
+    "hcl_too_many_tokens": Case(
+        {"big.tf": _huge_hcl()},
+        [("big.tf", None, "not parsed: more than 200000 HCL tokens"), ("big.tf", 1, SHAPE)],
+    ),
+    "timed_out_file_keeps_its_secret_shapes": Case(
+        {
+            "slow.tf": b'locals {\n  token = "'
+            + TOKEN
+            + b'"\n  x = '
+            + b"[" * 90_000
+            + b"]" * 90_000
+            + b'\n}\nmodule "m" {\n  source = "./m"\n}\n'
+        },
+        [("slow.tf", None, "not scanned: parsing took longer than 0.5 s"), ("slow.tf", 2, SHAPE)],
+        args=("--file-timeout", "0.5"),
+    ),
 }
 
 
@@ -194,10 +278,12 @@ def test_hostile_file(name: str, git_repo, tmp_path: Path) -> None:
                  "--fail-on", "critical", "--no-cache", *case.args])  # fmt: skip
     assert time.monotonic() - started < 30, "a hostile file must not stall the scan"
     assert code == case.code
-    if case.code != 0:
+    if case.code not in (0, 1):  # 1: findings, and the report is written
         assert not out.exists()
         return
     report = json.loads(out.read_text())
     assert [(e["path"], e["line"], e["message"]) for e in report["errors"]] == case.errors
     expected = sorted([*case.identities, *([("ok.tf#aws_iam_user.ok", 1)] if case.ok else [])])
     assert sorted((i["id"], i["line"]) for i in report["identities"]) == expected
+    owners = {i["id"]: i["owners"] for i in report["identities"] if i["id"] in case.owners}
+    assert owners == case.owners

@@ -18,7 +18,7 @@ VALUE_KEYS = frozenset([*SECRET_VALUE_KEYS, "encrypted_value", "secret_binary", 
                         "secret_string_wo"])  # fmt: skip
 
 _INTERPOLATION = re.compile(r"\$\{")
-_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_STRING_BODY = re.compile(r'(?:[^"\\]|\\.)*')
 # A block address inside an expression: resource types always hold `_` (`var.x` does not).
 _ADDRESS = re.compile(
     r"(?<![\w.])(data\.[a-z][a-z0-9]*_\w+\.[A-Za-z_][\w-]*|module\.[A-Za-z_][\w-]*"
@@ -27,12 +27,42 @@ _ADDRESS = re.compile(
 
 
 def addresses(text: str) -> Iterator[str]:
-    """Addresses named inside the `${...}` parts of a string (quoted text inside is skipped)."""
+    """Addresses named inside the `${...}` parts of a string (quoted text inside is skipped).
+
+    An unclosed `${` runs to the end of the text; the ones after it would each read the rest of
+    the text again (quadratic on `$${$${...`), so the first unclosed one is the last read."""
+    closing = _closing_braces(text)
     for match in _INTERPOLATION.finditer(text):
-        depth, end = 0, match.end()
-        for end in range(match.end() - 1, len(text)):
-            depth += {"{": 1, "}": -1}.get(text[end], 0)
-            if depth == 0:
-                break
-        expression = _QUOTED.sub('""', text[match.end() : end])
+        end = closing.get(match.end() - 1)
+        expression = _blank_strings(text[match.end() : len(text) - 1 if end is None else end])
         yield from _ADDRESS.findall(expression)
+        if end is None:
+            return
+
+
+def _closing_braces(text: str) -> dict[int, int]:
+    """Each `{`'s matching `}`, in one pass (scanning from every `${` was quadratic)."""
+    found: dict[int, int] = {}
+    opened: list[int] = []
+    for position, char in enumerate(text):
+        if char == "{":
+            opened.append(position)
+        elif char == "}" and opened:
+            found[opened.pop()] = position
+    return found
+
+
+def _blank_strings(text: str) -> str:
+    """`"..."` (with escapes) becomes `""`; an unclosed quote stays. Linear: when a string from
+    one quote is not closed, no quote it passed over closes one either (issue 16)."""
+    out: list[str] = []
+    position = 0
+    while (start := text.find('"', position)) >= 0:
+        end = _STRING_BODY.match(text, start + 1).end()  # type: ignore[union-attr]
+        if text[end : end + 1] == '"':
+            out.append(text[position:start] + '""')
+            position = end + 1
+        else:
+            out.append(text[position:end])
+            position = end
+    return "".join(out) + text[position:]

@@ -1,0 +1,139 @@
+"""Path globs matched in bounded time, whatever the pattern (issue 16, class 5).
+
+A pattern comes from the scanned repository (CODEOWNERS today; the waiver file and discovery
+can move here), so it may be built to make a backtracking matcher hang: `*a*a*a*a*a*a*b`
+against a long path is exponential for `fnmatch` and high-degree polynomial for a translated
+regex. Here a pattern becomes a list of steps run as an NFA over the path, one set of
+positions per character: O(len(path) * len(pattern)) in the worst case, never worse.
+Patterns with at most two wildcards (nearly every real one) run as a compiled regex, which is
+faster and at worst quadratic in the path's length.
+
+Wildcards: `*` any run without `/`, `?` one character but `/`, `**` any run, `**/` zero or
+more whole folders, a final `/**` the folder itself or anything below it. An unanchored
+pattern matches at any depth. Every other character is literal; a newline in a path is an
+ordinary character.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Steps: a literal character, or one of these.
+ONE = "?"  # one character but `/`
+STAR = "*"  # any run without `/`
+ANY = "**"  # any run
+DIRS = "**/"  # empty, or any run that ends with `/`
+BELOW = "/**"  # empty, or `/` and any run
+_LOOPS = frozenset([STAR, ANY, DIRS, BELOW])
+_REGEX = {ONE: "[^/]", STAR: "[^/]*", ANY: ".*", DIRS: "(?:.*/)?", BELOW: "(?:/.*)?"}
+_SPLIT = re.compile(r"(\*\*/|/\*\*$|\*\*|\*|\?)")
+_FAST = 2  # at most this many loops: a regex, whose backtracking is then at most quadratic
+
+
+@dataclass(frozen=True, slots=True)
+class Glob:
+    """A compiled pattern. `fullmatch` a whole path, or ask whether a parent folder matches."""
+
+    pattern: str
+    steps: tuple[str, ...]  # literal characters and the wildcards above
+    regex: re.Pattern[str] | None  # the fast path, when it is safe
+
+    def fullmatch(self, path: str) -> bool:
+        if self.regex is not None:
+            return self.regex.fullmatch(path) is not None
+        return _run(self.steps, path, folders=False)
+
+    def matches_folder_of(self, path: str) -> bool:
+        """Whether one of the folders holding `path` (`a`, `a/b` for `a/b/c`) matches."""
+        if self.regex is not None:
+            parts = path.split("/")[:-1]
+            return any(self.regex.fullmatch("/".join(parts[:n])) for n in range(1, len(parts) + 1))
+        return _run(self.steps, path, folders=True)
+
+
+def compile_glob(body: str, *, anchored: bool) -> Glob:
+    """Compile a pattern (without the leading and trailing `/` CODEOWNERS strips)."""
+    steps = _simplify([*([] if anchored else [DIRS]), *_parts(body)])
+    loops = sum(step in _LOOPS for step in steps)
+    regex = None
+    if loops <= _FAST:
+        regex = re.compile("".join(_REGEX.get(s, re.escape(s)) for s in steps), re.DOTALL)
+    return Glob(pattern=body, steps=tuple(steps), regex=regex)
+
+
+def _parts(body: str) -> list[str]:
+    steps: list[str] = []
+    for part in _SPLIT.split(body):
+        if part in _REGEX:
+            steps.append(part)
+        else:
+            steps.extend(part)  # one step per literal character
+    return steps
+
+
+def _simplify(steps: list[str]) -> list[str]:
+    """Merge neighbouring wildcards that can each match nothing: `**` beside any of them is
+    `**`, `**/**/` is `**/`, `**` is `*`. The language is unchanged, and no chain of moves
+    that read nothing grows with the pattern."""
+    out: list[str] = []
+    for step in steps:
+        previous = out[-1] if out else None
+        if step in _LOOPS and previous in _LOOPS:
+            if ANY in (previous, step):
+                out[-1] = ANY
+                continue
+            if step == previous:
+                continue
+        out.append(step)
+    return out
+
+
+def _closure(steps: tuple[str, ...], states: set[int]) -> set[int]:
+    """Add every state reachable without reading a character. State `i` is "before step i";
+    `-i - 1` is "inside step i": a DIRS before its `/`, a BELOW after its `/`."""
+    todo = list(states)
+    while todo:
+        state = todo.pop()
+        reached: tuple[int, ...] = ()
+        if 0 <= state < len(steps) and steps[state] in _LOOPS:  # each may match nothing
+            reached = (state + 1, -state - 1) if steps[state] == DIRS else (state + 1,)
+        elif state < 0 and steps[-state - 1] == BELOW:
+            reached = (-state,)  # BELOW's run may end anywhere
+        for other in reached:
+            if other not in states:
+                states.add(other)
+                todo.append(other)
+    return states
+
+
+def _step(steps: tuple[str, ...], states: set[int], char: str) -> set[int]:
+    after: set[int] = set()
+    for state in states:
+        if state < 0:  # inside DIRS or BELOW: any character, and DIRS ends on a `/`
+            after.add(state)
+            if char == "/" and steps[-state - 1] == DIRS:
+                after.add(-state)
+        elif state < len(steps):
+            step = steps[state]
+            if (step == STAR and char != "/") or step == ANY:
+                after.add(state)
+            elif step == BELOW and char == "/":
+                after.add(-state - 1)
+            elif (step == ONE and char != "/") or step == char:
+                after.add(state + 1)
+    return _closure(steps, after)
+
+
+def _run(steps: tuple[str, ...], path: str, *, folders: bool) -> bool:
+    """Run the NFA over `path`. With `folders`, accept when the text before a `/` (a folder
+    holding the path) is matched; else only the whole path."""
+    end = len(steps)
+    states = _closure(steps, {0})
+    for char in path:
+        if folders and char == "/" and end in states:
+            return True
+        states = _step(steps, states, char)
+        if not states:
+            return False
+    return not folders and end in states
