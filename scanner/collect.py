@@ -51,7 +51,10 @@ def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str 
                 kept.append(report)
             yield report
 
-    result = aggregate(reading(), roster, org, default_owner)
+    try:
+        result = aggregate(reading(), roster, org, default_owner)
+    except RosterError as error:  # only --teams can nest (GitHub's teams come flat)
+        raise RosterError(f"{teams}: {error}") from None
     if not result.repositories:
         reasons = "; ".join(f"{source}: {reason}" for source, reason in rejected) or "none given"
         raise ReportError(f"no report could be read ({reasons})")
