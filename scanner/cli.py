@@ -444,11 +444,12 @@ def aggregate_command(
     if gh is not None and list_repos:
         _echo(json.dumps(collect.matrix(gh)))
         return EXIT_OK
-    paths, failures = list(reports), []
+    paths, failures, origins = list(reports), [], {}
     if gh is not None and not no_collect:
         folder = reports_dir or Path(tempfile.mkdtemp(prefix="nhi-reports-"))
         got = collect.from_github(gh, folder, _progress)
         paths, failures = paths + list(got.reports), list(got.failures)
+        origins = collect.report_origins(folder, got.reports)
         for name, reason in failures:
             _echo(f"nhi: {name}: {reason}", err=True)
         if collect_only:
@@ -463,7 +464,7 @@ def aggregate_command(
     result, roster, kept = collect.run(
         paths, rosters, roster_format=roster_format, teams=teams, people_map=people_map,
         as_of=day, default_owner=default_owner, github=gh, roster_columns=roster_columns,
-        failures=failures, keep_reports=html)  # fmt: skip
+        failures=failures, origins=origins, keep_reports=html)  # fmt: skip
     history = None if no_db else inventory.record(db, result, day)
 
     def rendered(name: str) -> Iterable[str]:
