@@ -454,8 +454,8 @@ def aggregate_command(
             _echo(f"nhi: {name}: {reason}", err=True)
         if collect_only:
             _echo(f"nhi: collected into {folder}: reports {len(got.reports)}, "
-                       f"without a report {len(got.missing)}, failed {len(failures)}",
-                       err=True)  # fmt: skip
+                  f"without a report {len(got.missing)}, failed {len(failures)}",
+                  err=True)  # fmt: skip
             return EXIT_OK
     if not rosters:
         raise click.UsageError("give at least one --roster")
