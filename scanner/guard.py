@@ -20,13 +20,16 @@ import re
 
 # Unicode categories Cc (but TAB and LF), Cf, Zl and Zp, and the variation selectors: what a
 # terminal or the runner acts on or skips (tests/test_guard.py checks it against unicodedata).
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
-    "\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff"
+_UNSAFE_BUT_CR = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    "\u08e2\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff"
     "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef"
 )
+_UNSAFE = re.compile(f"[{_UNSAFE_BUT_CR}\r]")
+_UNSAFE_BLOCK = re.compile(f"[{_UNSAFE_BUT_CR}]|\r(?!\n)")  # CRLF ends a line (csv writes it)
 _LEGACY = "##["  # TryParse: anywhere in the line
+_LEADING = re.compile(r"^\s*::", re.MULTILINE)  # TryParseV2: after leading whitespace
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -72,6 +75,9 @@ class LineGuard:
             self._pending = text
             return ""
         self._pending = text[end + 1 :]
+        block = text[: end + 1]
+        if not (_UNSAFE_BLOCK.search(block) or _LEGACY in block or _LEADING.search(block)):
+            return block  # nearly always: no per-line work
         return "".join(self._line(line) + "\n" for line in text[:end].split("\n"))
 
     def close(self) -> str:

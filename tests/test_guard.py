@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scanner.guard import _UNSAFE, LineGuard, guard_line
 
@@ -62,3 +65,21 @@ def test_own_commands_pass_only_at_the_line_start() -> None:
     guard = LineGuard(commands=True)
     out = guard.feed("::warning file=a::m ##[x]\n ::error::forged\n") + guard.close()
     assert out == "::warning file=a::m ##\\[x]\n :\\:error::forged\n"
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from(list("ab :#[]\n\r\t\x1b\u200b\u202e\x85 "))),
+    cuts=st.lists(st.integers(min_value=0, max_value=200)),
+)
+def test_any_chunking_gives_the_line_by_line_answer(text: str, cuts: list[int]) -> None:
+    guard = LineGuard()
+    bounds = sorted({0, len(text), *(c for c in cuts if c < len(text))})
+    out = "".join(guard.feed(text[a:b]) for a, b in itertools.pairwise(bounds)) + guard.close()
+    lines = text.split("\n")
+    expected = "\n".join(
+        guard_line(line[:-1]) + "\r" if line.endswith("\r") and n < len(lines) - 1
+        else guard_line(line)
+        for n, line in enumerate(lines)
+    )  # fmt: skip
+    assert out == expected
+    assert not any(line.lstrip().startswith("::") or "##[" in line for line in out.split("\n"))
