@@ -17,6 +17,7 @@ from pathlib import Path
 
 from scanner import git
 from scanner.cli import main as nhi
+from scanner.guard import guard_line
 from scanner.reporters.github import escape_data
 
 SHALLOW = (
@@ -53,8 +54,9 @@ def diff_base(env: Mapping[str, str], root: Path, shallow: bool) -> str | None:
         return None
     if git.run(root, "rev-parse", "--verify", "--quiet", f"{wanted}^{{commit}}", check=False):
         return wanted
-    print(f"::warning title=nhi-scanner::diff base {escape_data(wanted)} not found; "
-          "scanning without diff mode")  # fmt: skip
+    # Our own command; the input is data, and the guard keeps `##[` in it inert.
+    print(guard_line(f"::warning title=nhi-scanner::diff base {escape_data(wanted)} not found; "
+                     "scanning without diff mode", commands=True))  # fmt: skip
     return None
 
 

@@ -108,3 +108,15 @@ def test_collect_failures_on_stderr_are_guarded(capsys) -> None:
     cli._echo("nhi: org/repo: bad member \n ::error::x ##[warning]y \x1b]0;t\x07", err=True)
     err = capsys.readouterr().err
     assert err == "nhi: org/repo: bad member \n :\\:error::x ##\\[warning]y \\x1b]0;t\\x07\n"
+
+
+def test_the_action_warning_about_a_diff_base_keeps_data_inert(git_repo, capsys) -> None:
+    from scanner.action import diff_base
+
+    git_repo.write("a.tf", "x = 1\n")
+    git_repo.commit("one")
+    assert diff_base({"NHI_DIFF_BASE": "x ##[error]forged"}, git_repo.root, False) is None
+    assert capsys.readouterr().out == (
+        "::warning title=nhi-scanner::diff base x ##\\[error]forged not found; "
+        "scanning without diff mode\n"
+    )
