@@ -18,6 +18,7 @@ from pathlib import Path
 
 from scanner import git
 from scanner.cli import main as nhi
+from scanner.guard import guard_line
 from scanner.reporters.github import escape_data
 
 SHALLOW = (
@@ -98,10 +99,11 @@ def diff_base(env: Mapping[str, str], root: Path, shallow: bool) -> str | None:
     if not wanted or shallow:
         return None
     if git.run(root, "rev-parse", "--verify", "--quiet", f"{wanted}^{{commit}}", check=False):
-        print(f"nhi-scanner: diff base {wanted} ({why})", file=sys.stderr)
+        print(guard_line(f"nhi-scanner: diff base {wanted} ({why})"), file=sys.stderr)
         return wanted
-    print(f"::warning title=nhi-scanner::diff base {escape_data(wanted)} not found; "
-          "scanning without diff mode")  # fmt: skip
+    # Our own command; the input is data, and the guard keeps `##[` in it inert.
+    print(guard_line(f"::warning title=nhi-scanner::diff base {escape_data(wanted)} not found; "
+                     "scanning without diff mode", commands=True))  # fmt: skip
     return None
 
 
@@ -121,7 +123,8 @@ def deepen(env: Mapping[str, str], root: Path) -> bool:
     started = time.monotonic()
     problem = git.unshallow(root, seconds)
     if problem is not None:
-        print(f"nhi-scanner: could not fetch the full history ({problem})", file=sys.stderr)
+        print(guard_line(f"nhi-scanner: could not fetch the full history ({problem})"),
+              file=sys.stderr)  # fmt: skip
         return False
     print(f"nhi-scanner: the checkout was shallow; fetched its full history in "
           f"{time.monotonic() - started:.1f} s to name provisioners", file=sys.stderr)  # fmt: skip

@@ -14,6 +14,7 @@ from typing import Any
 from scanner.aggregate import Aggregate, PersonState, Resolved, gone
 from scanner.inventory import History, Resolution
 from scanner.model import JSON
+from scanner.reporters.markdown import inert
 
 # A renderer yields the output in pieces, so the CLI writes a large result as it goes.
 Renderer = Callable[[Aggregate, "History | None"], Iterator[str]]
@@ -246,7 +247,7 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
 def md(text: str) -> str:
     """Untrusted text for Markdown: no HTML, links, formatting, line breaks or @mentions."""
     flat = " ".join(str(text).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False)).replace("@", "&#64;")
+    return inert(_MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False)))
 
 
 MARKDOWN_ROWS = 500  # a job summary holds 1 MiB; the CSV review sheet lists everything

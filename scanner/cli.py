@@ -8,6 +8,7 @@ the documented exit codes (README, "Exit codes") and turns anything else into a 
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import re
 import sys
@@ -208,13 +209,13 @@ def scan(
     )
     report = pipeline.scan(root, paths, options)
     if report.repository.shallow and not no_attribution:
-        click.echo(SHALLOW_NOTE, err=True)
+        _echo(SHALLOW_NOTE, err=True)
     if write_baseline is not None:
         _write_baseline(root, write_baseline, baseline.render(report.findings))
         return EXIT_OK
     for extra_format, path in extra_outputs:
         _emit(REPORTERS[extra_format].render(report), path)
-    _emit(REPORTERS[fmt].render(report), output)
+    _emit(REPORTERS[fmt].render(report), output, fmt)
     threshold = None if fail_on == NEVER else Severity[fail_on.upper()]
     return exit_code(report, threshold, strict=strict)
 
@@ -233,7 +234,7 @@ def explain(identity_id: str, repo: Path | None) -> int:
     report = pipeline.scan(root, options=pipeline.Options(policies=policy.builtin()))
     subject = explaining.find(report, identity_id)
     top = git.toplevel(root) or root  # paths in the report are relative to the repository
-    click.echo(explaining.explain(report, subject, whitespace.notes(top, subject)), nl=False)
+    _echo(explaining.explain(report, subject, whitespace.notes(top, subject)), nl=False)
     return EXIT_OK
 
 
@@ -249,7 +250,7 @@ def demo(folder: Path | None) -> int:
 
     if folder is not None and folder.exists() and any(folder.iterdir()):
         raise ConfigError(f"{folder} is not empty; give a new or empty folder")
-    click.echo(run(folder), nl=False)
+    _echo(run(folder), nl=False)
     return EXIT_OK
 
 
@@ -292,7 +293,7 @@ def lineage_command(
     roots = repos or (git.toplevel(Path.cwd()) or Path.cwd(),)
     options = pipeline.Options(policies=policy.builtin(), repository_name=_ci_repository())
     reports = [pipeline.scan(root, options=options) for root in roots]
-    _emit(lineage_view.render(reports, person=person, identity=identity_id, fmt=fmt), output)
+    _emit(lineage_view.render(reports, person=person, identity=identity_id, fmt=fmt), output, fmt)
     return EXIT_OK
 
 
@@ -310,7 +311,7 @@ def _lineage_from_inventory(
             "--inventory takes --person and --format text or json (not --repo or --identity; "
             "for the map, nhi aggregate --format html)"
         )
-    _emit(RENDERERS[fmt](inventory.query(db, person=person)), output)
+    _emit(RENDERERS[fmt](inventory.query(db, person=person)), output, fmt)
     return EXIT_OK
 
 
@@ -449,19 +450,20 @@ def aggregate_command(
     if shard is not None and shard >= shards:
         raise click.UsageError(f"--shard {shard} is out of range: shards are 0 to {shards - 1}")
     if gh is not None and list_repos:
-        click.echo(json.dumps(collect.matrix(gh)))
+        _echo(json.dumps(collect.matrix(gh)))
         return EXIT_OK
-    paths, failures = list(reports), []
+    paths, failures, origins = list(reports), [], {}
     if gh is not None and not no_collect:
         folder = reports_dir or Path(tempfile.mkdtemp(prefix="nhi-reports-"))
         got = collect.from_github(gh, folder, _progress)
         paths, failures = paths + list(got.reports), list(got.failures)
+        origins = collect.report_origins(folder, got.reports)
         for name, reason in failures:
-            click.echo(f"nhi: {name}: {reason}", err=True)
+            _echo(f"nhi: {name}: {reason}", err=True)
         if collect_only:
-            click.echo(f"nhi: collected into {folder}: reports {len(got.reports)}, "
-                       f"without a report {len(got.missing)}, failed {len(failures)}",
-                       err=True)  # fmt: skip
+            _echo(f"nhi: collected into {folder}: reports {len(got.reports)}, "
+                  f"without a report {len(got.missing)}, failed {len(failures)}",
+                  err=True)  # fmt: skip
             return EXIT_OK
     if not rosters:
         raise click.UsageError("give at least one --roster")
@@ -470,7 +472,7 @@ def aggregate_command(
     result, roster, kept = collect.run(
         paths, rosters, roster_format=roster_format, teams=teams, people_map=people_map,
         as_of=day, default_owner=default_owner, github=gh, roster_columns=roster_columns,
-        failures=failures, keep_reports=html)  # fmt: skip
+        failures=failures, origins=origins, keep_reports=html)  # fmt: skip
     history = None if no_db else inventory.record(db, result, day)
 
     def rendered(name: str) -> Iterable[str]:
@@ -482,7 +484,7 @@ def aggregate_command(
 
     for extra_format, path in extra_outputs:
         _emit(rendered(extra_format), path)
-    _emit(rendered(fmt), output)
+    _emit(rendered(fmt), output, fmt)
     if gh is not None and open_issues:
         client = collect.organisation(gh)
         touched = [o.repository for o in result.orphans]
@@ -490,9 +492,9 @@ def aggregate_command(
         actions, problems = notify.sync_all(client.repository, result.orphans, touched,
                                             collect.logins(roster), dry_run=dry_run)  # fmt: skip
         for action in actions:
-            click.echo(f"nhi: {'would ' if dry_run else ''}{action.describe()}", err=True)
+            _echo(f"nhi: {'would ' if dry_run else ''}{action.describe()}", err=True)
         for name, reason in problems:
-            click.echo(f"nhi: {name}: cannot update its issue: {reason}", err=True)
+            _echo(f"nhi: {name}: cannot update its issue: {reason}", err=True)
     return EXIT_FINDINGS if result.orphans else EXIT_OK
 
 
@@ -525,7 +527,7 @@ def inventory_command(
 
     entries = inventory.query(db, person=person, kind=kind, repository=repository,
                               orphaned=orphaned, reach=reach)  # fmt: skip
-    _emit(RENDERERS[fmt](entries), None)
+    _emit(RENDERERS[fmt](entries), None, fmt)
     return EXIT_OK
 
 
@@ -541,7 +543,7 @@ def list_policies(policy_paths: tuple[Path, ...]) -> int:
     from scanner import policy
 
     for item in policy.combine(policy.builtin(), policy.load_paths(policy_paths)):
-        click.echo(f"{item.id}  {item.severity.label:<8}  {item.scope:<4}  {item.title}")
+        _echo(f"{item.id}  {item.severity.label:<8}  {item.scope:<4}  {item.title}")
     return EXIT_OK
 
 
@@ -554,7 +556,7 @@ def show_policy(policy_id: str) -> int:
     found = {item.id: item for item in policy.builtin()}.get(policy_id.upper())
     if found is None:
         raise ConfigError(f"no policy {policy_id}; `nhi policies list` shows them")
-    click.echo(
+    _echo(
         f"{found.id}: {found.title}\nseverity: {found.severity.label}, scope: "
         f"{found.scope}, OWASP: {found.owasp or '-'}\n\n{found.description}"
     )
@@ -571,9 +573,9 @@ def validate_policies(paths: tuple[Path, ...]) -> int:
     for path in paths:
         try:
             names = [item.id for item in policy.load_paths([path])]
-            click.echo(f"{path}: ok ({', '.join(names) or 'no policies'})")
+            _echo(f"{path}: ok ({', '.join(names) or 'no policies'})")
         except PolicyError as error:
-            click.echo(f"nhi: error: {error}", err=True)
+            _echo(f"nhi: error: {error}", err=True)
             problems += 1
     return EXIT_INPUT if problems else EXIT_OK
 
@@ -619,7 +621,7 @@ def _write_baseline(root: Path, path: Path, text: str) -> None:
     """Write the baseline; in git, mark it `merge=union` so parallel additions never conflict."""
     _emit(text, path)
     entries = text.count("\n") - text.count("# ")
-    click.echo(f"nhi: wrote {entries} baseline entries to {path}", err=True)
+    _echo(f"nhi: wrote {entries} baseline entries to {path}", err=True)
     top = git.toplevel(path.resolve().parent)
     if top is None:
         return
@@ -627,7 +629,7 @@ def _write_baseline(root: Path, path: Path, text: str) -> None:
     if " " not in relative and git.merge_attribute(top, relative) != "union":
         with (top / ".gitattributes").open("a", encoding="utf-8") as attributes:
             attributes.write(f"/{relative} merge=union\n")
-        click.echo(f"nhi: added '/{relative} merge=union' to .gitattributes", err=True)
+        _echo(f"nhi: added '/{relative} merge=union' to .gitattributes", err=True)
 
 
 def exit_code(report: Report, fail_on: Severity | None, *, strict: bool) -> int:
@@ -658,23 +660,41 @@ def _progress(name: str, done: int, total: int) -> None:
     """One counter line per repository; on a terminal, the line is redrawn in place."""
     line = f"nhi: [{done}/{total}] {name}"
     if sys.stderr.isatty():
-        click.echo(f"\r\x1b[K{line}", err=True, nl=done == total)
+        sys.stderr.write("\r\x1b[K")  # ours, the only escape nhi writes
+        _echo(line, err=True, nl=done == total)
     else:
-        click.echo(line, err=True)
+        _echo(line, err=True)
 
 
-def _emit(text: str | Iterable[str], output: Path | None) -> None:
+def _emit(text: str | Iterable[str], output: Path | None, fmt: str = "text") -> None:
     """Write the output (a string, or pieces written as they come) to stdout or a file."""
     pieces = [text] if isinstance(text, str) else text
     if output is None:
-        sys.stdout.writelines(pieces)
-        sys.stdout.flush()
+        _write(pieces, json=fmt in ("json", "sarif"), commands=fmt == "github")
         return
     try:
         with output.open("w", encoding="utf-8") as out:
             out.writelines(pieces)
     except OSError as error:
         raise ScannerError(f"cannot write {output}: {error.strerror}") from None
+
+
+def _write(
+    pieces: Iterable[str], *, err: bool = False, json: bool = False, commands: bool = False
+) -> None:
+    """Every line nhi prints passes here: see scanner.guard (no workflow commands, no escapes)."""
+    from scanner.guard import LineGuard
+
+    stream = sys.stderr if err else sys.stdout
+    guard = LineGuard(json=json, commands=commands)
+    for piece in pieces:
+        stream.write(guard.feed(piece))
+    stream.write(guard.close())
+    stream.flush()
+
+
+def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
+    _write([message + "\n" if nl else message], err=err)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -686,21 +706,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as done:  # --help, --version
         code = done.exit_code
     except click.ClickException as error:
-        error.show()
+        shown = io.StringIO()
+        error.show(shown)
+        _write([shown.getvalue()], err=True)
         code = EXIT_USAGE if isinstance(error, click.UsageError) else error.exit_code
     except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("nhi: interrupted", err=True)
+        _echo("nhi: interrupted", err=True)
         code = EXIT_INTERRUPTED
     except ScannerError as error:
-        click.echo(f"nhi: error: {error}", err=True)
+        _echo(f"nhi: error: {error}", err=True)
         code = EXIT_INPUT
     except Exception as error:  # the one top-level handler: a bug, not the user's fault
-        click.echo(f"nhi: internal error: {type(error).__name__}: {error}", err=True)
-        click.echo(f"This is a bug; please report it at {ISSUES_URL}", err=True)
+        _echo(f"nhi: internal error: {type(error).__name__}: {error}", err=True)
+        _echo(f"This is a bug; please report it at {ISSUES_URL}", err=True)
         if "--verbose" in args:
             import traceback
 
-            traceback.print_exc()
+            _write([traceback.format_exc()], err=True)
         code = EXIT_BUG
     if argv is None:
         sys.exit(code)

@@ -27,13 +27,21 @@ def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str 
         teams: Path | None = None, people_map: Path | None = None,
         as_of: datetime.date, default_owner: str | None = None,
         github: GitHubOptions | None = None, roster_columns: Mapping[str, str] | None = None,
-        failures: Iterable[tuple[str, str]] = (),
+        failures: Iterable[tuple[str, str]] = (), origins: Mapping[Path, str] | None = None,
         keep_reports: bool = False) -> tuple[Aggregate, Roster, list[Report]]:  # fmt: skip
     """Read the rosters, then stream the reports through the aggregator one at a time (only
     the resolved identities are kept, never a whole report); `failures` (repositories GitHub
     could not give us) are listed first among the rejected. Links between repositories are
-    gathered on the way; the reports themselves are kept only when asked (the HTML map)."""
+    gathered on the way; the reports themselves are kept only when asked (the HTML map).
+
+    With `github`, a report collected from a repository's artifact (`origins`, and the
+    reports-dir layout of folders given in `reports`) must name that repository."""
+    reports = list(reports)
     files = report_files(reports)
+    expected = dict(origins or {})
+    if github is not None:
+        for folder in (path for path in reports if path.is_dir()):
+            expected.update(report_origins(folder, report_files([folder])))
     people = [p for path in rosters for p in parse(_read(path, RosterError), str(path), as_of,
                                                    roster_format, roster_columns)]  # fmt: skip
     team_members = _teams(teams)
@@ -45,13 +53,16 @@ def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str 
     cross, kept = lineage.Across(), []
 
     def reading() -> Iterator[Report]:
-        for report in read_reports(files, rejected):
+        for report in read_reports(files, rejected, expected):
             cross.add(report)
             if keep_reports:
                 kept.append(report)
             yield report
 
-    result = aggregate(reading(), roster, org, default_owner)
+    try:
+        result = aggregate(reading(), roster, org, default_owner)
+    except RosterError as error:  # only --teams can nest (GitHub's teams come flat)
+        raise RosterError(f"{teams}: {error}") from None
     if not result.repositories:
         reasons = "; ".join(f"{source}: {reason}" for source, reason in rejected) or "none given"
         raise ReportError(f"no report could be read ({reasons})")
@@ -69,13 +80,36 @@ def report_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def read_reports(files: Iterable[Path], rejected: list[tuple[str, str]]) -> Iterator[Report]:
-    """Each report that reads and validates; the others are appended to `rejected`."""
+def read_reports(files: Iterable[Path], rejected: list[tuple[str, str]],
+                 origins: Mapping[Path, str] | None = None) -> Iterator[Report]:  # fmt: skip
+    """Each report that reads, validates and names the repository it came from (`origins`,
+    when known); the others are appended to `rejected`."""
     for file in files:
         try:
-            yield from_json(_read(file, ReportError), str(file))
+            report = from_json(_read(file, ReportError), str(file))
         except ReportError as error:
             rejected.append((str(file), str(error).removeprefix(f"{file}: ")))
+            continue
+        origin = (origins or {}).get(file)
+        # A report's word about itself is no proof: one from repository A that says it is B
+        # would replace B's real report (#16).
+        if origin is not None and report.repository.name.lower() != origin.lower():
+            claim = report.repository.name
+            rejected.append((str(file), f"came from {origin}'s artifact but says it is {claim!r}"))
+            continue
+        yield report
+
+
+def report_origins(root: Path, files: Iterable[Path]) -> dict[Path, str]:
+    """The repository each collected file came from, by the reports-dir layout that
+    `from_github` writes: `artifacts/OWNER__NAME/...` and `clones/OWNER__NAME/report.json`."""
+    found, top = {}, root.resolve()
+    for file in files:
+        where = file.resolve()
+        parts = where.relative_to(top).parts if where.is_relative_to(top) else ()
+        if len(parts) >= 3 and parts[0] in ("artifacts", "clones") and "__" in parts[1]:
+            found[file] = parts[1].replace("__", "/", 1)
+    return found
 
 
 def _read(path: Path, error: type[Exception]) -> str:

@@ -29,6 +29,7 @@ from scanner import git
 from scanner.errors import ConfigError, ReportError, ScannerError
 
 MAX_ARCHIVE_BYTES = 256 * 1024 * 1024  # a report archive larger than this is refused
+MAX_ARCHIVE_MEMBERS = 1000  # a report artifact holds a few files; a zip of 30,000 is refused
 RATE_RESERVE = 50  # requests kept in hand; below this we wait for the reset
 # progress(repository, done, total): one call per repository handled, for the CLI's counter.
 Progress = Callable[[str, int, int], None]
@@ -194,6 +195,10 @@ def extract_reports(archive: IO[bytes] | Path, dest: Path) -> list[Path]:
     written: list[Path] = []
     with zipfile.ZipFile(archive) as bundle:
         members = bundle.infolist()
+        if len(members) > MAX_ARCHIVE_MEMBERS:
+            raise ReportError(
+                f"the artifact holds {len(members)} files, more than {MAX_ARCHIVE_MEMBERS}"
+            )
         for info in members:
             name = PurePosixPath(info.filename.replace("\\", "/"))
             if (

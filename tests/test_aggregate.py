@@ -321,7 +321,7 @@ def test_markdown_neutralises_untrusted_names() -> None:
     from scanner.aggregate_output import md, safe_cell
 
     assert md("<img src=x> [a](http://x) @everyone #1 `x`\n|") == (
-        "&lt;img src=x&gt; \\[a\\]\\(http://x\\) &#64;everyone \\#1 \\`x\\` \\|"
+        "&lt;img src=x&gt; \\[a\\]\\(http:&#8203;//x\\) @&#8203;everyone \\#1 \\`x\\` \\|"
     )
     assert [safe_cell(v) for v in ("=HYPERLINK(1)", "@acme/x", "-1", "ok", 3)] == [
         "'=HYPERLINK(1)", "'@acme/x", "'-1", "ok", "3"
@@ -340,7 +340,7 @@ def test_markdown_stops_at_its_row_limit_and_points_to_the_csv(
     assert [line for line in lines if line.startswith(("## ", "| acme", "4 more"))] == [
         "## Nobody (give --default-owner)",
         "| acme/data\\-pipeline | workflow\\_secret ETL\\_SA\\_KEY at .github/workflows/load.yml:8 "
-        "| NHI001 | carol&#64;acme.example \\(active\\) |  |",
+        "| NHI001 | carol@&#8203;acme.example \\(active\\) |  |",
         "4 more orphans are not shown here: `--format csv` lists them all.",
         "## Rejected reports",
     ]

@@ -17,6 +17,7 @@ LIMIT_BYTES = 1_000_000  # under GitHub's 1 MiB per-step summary limit, with roo
 DIAGRAM_LIMIT = 40  # identities drawn; past this a diagram is unreadable anyway
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+_LINKABLE = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 
 
 def render(report: Report) -> str:
@@ -152,9 +153,19 @@ def diagram(
 
 
 def _cell(text: str) -> str:
-    """Plain text in a table cell: no HTML, no Markdown, no line breaks."""
+    """Plain text in a table cell: no HTML, no Markdown, no line breaks, links or mentions."""
     flat = " ".join(text.split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+    return inert(_MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False)))
+
+
+def inert(escaped: str) -> str:
+    """Escaped Markdown that GitHub cannot turn into a link or a mention.
+
+    cmark-gfm autolinks `scheme://...`, `www.` hosts and `local@domain`, and GitHub mentions
+    `@login`; entities and backslashes are decoded before either looks. A zero-width space
+    after `:`, `www` and `@` breaks each (written as an entity: ASCII survives the log guard).
+    """
+    return _LINKABLE.sub("&#8203;", escaped)
 
 
 def _mermaid(text: str) -> str:

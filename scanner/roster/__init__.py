@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 
+from scanner.errors import RosterError
 from scanner.roster.formats import ROSTER_FORMATS, Person, detect, parse
 
 __all__ = ["ROSTER_FORMATS", "Person", "Roster", "detect", "normalise", "parse"]
@@ -21,6 +22,7 @@ _NOREPLY = re.compile(r"^(?:\d+\+)?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)@users\.nore
 # When rosters disagree about someone, the state that matters most for offboarding wins.
 _PRECEDENCE = ["departed", "suspended", "leaving", "not_started", "active", "unknown"]
 _PRESENT = "active"
+MAX_TEAM_DEPTH = 100  # teams within teams; deeper nesting in --teams is refused (exit 3)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same few thousand people, asked about 500,000 times
@@ -85,16 +87,35 @@ class Roster:
         value = normalise(reference)
         known = self._states.get(value)
         if known is None:
-            known = self._states[value] = self._state(value, frozenset())
+            known = self._states[value] = self._state(value)
         return known
 
-    def _state(self, value: str, inside: frozenset[str]) -> str:
-        if value in self._teams:  # a team may list teams; one that contains itself ends there
-            inside = inside | {value}
-            members = (self._state(m, inside) for m in self._teams[value] if m not in inside)
-            return _PRESENT if _PRESENT in members else "departed"
+    def _state(self, value: str) -> str:
+        if value in self._teams:
+            return self._team_state(value)
         found = self.person(value)
         return found.state if found is not None else "unknown"
+
+    def _team_state(self, team: str) -> str:
+        """Active when anyone the team reaches is: a team may list teams, and a breadth-first
+        walk visits each team once, so cycles end and shared sub-teams (a diamond) cost nothing
+        more. Nesting deeper than MAX_TEAM_DEPTH is refused rather than walked."""
+        seen, level = {team}, [team]
+        for _depth in range(MAX_TEAM_DEPTH):
+            following = []
+            for current in level:
+                for member in self._teams[current]:
+                    if member not in self._teams:
+                        found = self.person(member)
+                        if found is not None and found.state == _PRESENT:
+                            return _PRESENT
+                    elif member not in seen:
+                        seen.add(member)
+                        following.append(member)
+            if not following:
+                return "departed"
+            level = following
+        raise RosterError(f"{team} nests teams more than {MAX_TEAM_DEPTH} levels deep")
 
     def manager_of(self, person: Person) -> Person | None:
         return self.person(person.manager) if person.manager else None

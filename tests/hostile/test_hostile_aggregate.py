@@ -133,3 +133,40 @@ def test_duplicate_people_and_a_manager_cycle(tmp_path: Path, capsys) -> None:
             "email": "alice@example.com",
         }
     ]
+
+
+def _chain(depth: int) -> str:
+    teams = {f"@acme/t{n}": [f"@acme/t{n + 1}"] for n in range(depth)}
+    return json.dumps({"@acme/ci": ["@acme/t0"], **teams, f"@acme/t{depth}": ["alice"]})
+
+
+def _diamond(layers: int) -> str:
+    """82 teams, two per layer, each listing both of the next layer: 2**41 paths, 82 teams."""
+    teams = {"@acme/ci": ["@acme/a0", "@acme/b0"]}
+    for n in range(layers):
+        below = [f"@acme/a{n + 1}", f"@acme/b{n + 1}"] if n + 1 < layers else ["gone"]
+        teams |= {f"@acme/a{n}": below, f"@acme/b{n}": below}
+    return json.dumps(teams)
+
+
+def test_teams_nested_3000_deep_exit_3(tmp_path: Path, capsys) -> None:
+    files = {"good.json": REPORT.read_text(), "roster.csv": "email\nalice@example.com\n",
+             "teams.json": _chain(3000)}  # fmt: skip
+    code, out, err = run(tmp_path, capsys, files, "good.json", "--roster", "roster.csv",
+                         "--teams", "teams.json")  # fmt: skip
+    assert (code, out) == (3, "")
+    assert err == (
+        f"nhi: error: {tmp_path / 'teams.json'}: @acme/ci nests teams more than 100 levels deep\n"
+    )
+
+
+def test_a_diamond_of_82_teams_resolves(tmp_path: Path, capsys) -> None:
+    files = {"good.json": REPORT.read_text(), "roster.csv": "email\nalice@example.com\n",
+             "teams.json": _diamond(41)}  # fmt: skip
+    code, out, err = run(tmp_path, capsys, files, "good.json", "--roster", "roster.csv",
+                         "--teams", "teams.json")  # fmt: skip
+    assert (code, err) == (1, "")
+    people = {o["identity"]: o["people"] for o in json.loads(out)["orphans"]}
+    assert people[".github/workflows/deploy.yml#secrets/DEPLOY_TOKEN"] == [
+        {"reference": "@acme/ci", "role": "owner", "state": "departed", "email": None}
+    ]

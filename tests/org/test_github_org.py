@@ -162,7 +162,8 @@ def test_issues_are_opened_updated_ticked_and_closed(server: State) -> None:
     assert text.splitlines()[4:] == [
         "- [ ] aws\\_iam\\_access\\_key deployer at iam.tf:3 (NHI101): decide @carolc "
         "<!-- nhi-key:aWFtLnRmI2F3c19pYW1fYWNjZXNzX2tleS5kZXBsb3llcg== -->",
-        "- [ ] aws\\_iam\\_access\\_key x \\[click\\]\\(http://evil\\) &#64;everyone &lt;b&gt; "
+        "- [ ] aws\\_iam\\_access\\_key x \\[click\\]\\(http:&#8203;//evil\\) @&#8203;everyone "
+        "&lt;b&gt; "
         "at iam.tf:3 (NHI101): decide @carolc <!-- nhi-key:aWFtLnRmI2F3c19pYW1fYWNjZXNzX2tleS54"
         "IFtjbGlja10oaHR0cDovL2V2aWwpIEBldmVyeW9uZSA8Yj4= -->",
     ]
