@@ -62,6 +62,7 @@ class Aggregate:
     orphans: tuple[Resolved, ...]  # sorted by route_to, repository, path, line
     rejected: tuple[tuple[str, str], ...]  # (source, reason)
     links: tuple[Link, ...] = ()  # between repositories (lineage.across), added by collect.run
+    notes: tuple[str, ...] = ()  # what the rosters could not say plainly, added by collect.run
 
 
 def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Policy],

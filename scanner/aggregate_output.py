@@ -92,6 +92,7 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
         ),
     )
     yield "rejected", [{"source": source, "reason": reason} for source, reason in result.rejected]
+    yield "notes", list(result.notes)
 
 
 def render_json(result: Aggregate, history: History | None = None) -> Iterator[str]:
@@ -139,6 +140,8 @@ def since_note(orphan: Resolved, history: History | None) -> str:
 
 
 def render_text(result: Aggregate, history: History | None = None) -> Iterator[str]:
+    for note in result.notes:
+        yield f"note: {note}\n"
     for orphan in result.orphans:
         people = ", ".join(f"{p.role} {p.email or p.reference} ({p.state})" for p in orphan.people)
         fresh = " NEW" if history and orphan.key in history.new else ""
@@ -284,6 +287,10 @@ def render_markdown(result: Aggregate, history: History | None = None) -> Iterat
     if len(result.orphans) > MARKDOWN_ROWS:
         lines += [f"{len(result.orphans) - MARKDOWN_ROWS} more orphans are not shown here: "
                   "`--format csv` lists them all.", ""]  # fmt: skip
+    if result.notes:
+        lines += ["## Notes on the rosters", ""]
+        lines += [f"- {md(note)}" for note in result.notes]
+        lines.append("")
     if result.rejected:
         lines += ["## Rejected reports", ""]
         lines += [f"- {md(source)}: {md(reason)}" for source, reason in result.rejected]

@@ -312,7 +312,7 @@ _AGGREGATE_FORMATS = ("csv", "html", "json", "markdown", "text")
 # scanner.roster.ROSTER_FORMATS and CSV_FIELDS, spelled out so `nhi --version` need not import
 # the rosters (tests/roster/test_roster.py keeps them equal).
 ROSTER_FORMAT_NAMES = ("csv", "entra", "entra-csv", "google", "okta", "okta-csv", "scim")
-ROSTER_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date")
+ROSTER_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date", "id")
 
 
 def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
@@ -349,7 +349,8 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
     metavar="FIELD=HEADER",
     callback=lambda _ctx, _param, values: _roster_columns(values),
     help="A CSV roster's header for one of our fields (email, status, manager, github_login, "
-    "name, aliases, leave_date). Repeatable.",
+    "name, aliases, leave_date, id), or for a JSON roster a dotted path into each user "
+    "(leave_date=profile.contractEndDate). Repeatable.",
 )
 @click.option(
     "--teams",
@@ -367,6 +368,8 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
     help="Judge leave dates as of this day (default: today).",
 )
 @click.option("--default-owner", metavar="EMAIL", help="Who decides when nobody else can.")
+@click.option("--warn-days", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Warn about people leaving within this many days.")  # fmt: skip
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -419,8 +422,8 @@ def aggregate_command(
     reports: tuple[Path, ...], rosters: tuple[Path, ...], roster_format: str,
     roster_columns: dict[str, str],
     teams: Path | None, people_map: Path | None, as_of: datetime.datetime | None,
-    default_owner: str | None, db: Path, no_db: bool, fmt: str, output: Path | None,
-    github_org: str | None, github_url: str, artifact_name: str, include_archived: bool,
+    default_owner: str | None, warn_days: int, db: Path, no_db: bool, fmt: str,
+    output: Path | None, github_org: str | None, github_url: str, artifact_name: str, include_archived: bool,
     include_forks: bool, clone_missing: bool, jobs: int, reports_dir: Path | None,
     list_repos: bool, shards: int, shard: int | None, collect_only: bool, open_issues: bool,
     dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...],
@@ -464,7 +467,7 @@ def aggregate_command(
     result, roster, kept = collect.run(
         paths, rosters, roster_format=roster_format, teams=teams, people_map=people_map,
         as_of=day, default_owner=default_owner, github=gh, roster_columns=roster_columns,
-        failures=failures, keep_reports=html)  # fmt: skip
+        failures=failures, keep_reports=html, warn_days=warn_days)  # fmt: skip
     history = None if no_db else inventory.record(db, result, day)
 
     def rendered(name: str) -> Iterable[str]:
