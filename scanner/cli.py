@@ -433,7 +433,7 @@ def aggregate_command(
     import tempfile
 
     from scanner import collect, inventory, notify
-    from scanner.aggregate_output import RENDERERS
+    from scanner.aggregate_output import RENDERERS, leaving
 
     gh = None if github_org is None else collect.GitHubOptions(
         org=github_org, token=os.environ.get("GITHUB_TOKEN") or None, base_url=github_url,
@@ -482,9 +482,10 @@ def aggregate_command(
     _emit(rendered(fmt), output)
     if gh is not None and open_issues:
         client = collect.organisation(gh)
-        touched = [o.repository for o in result.orphans]
+        asks = [*result.orphans, *leaving(result)]  # people leaving soon too (#23)
+        touched = [o.repository for o in asks]
         touched += [r.repository for r in (history.resolved if history else ())]
-        actions, problems = notify.sync_all(client.repository, result.orphans, touched,
+        actions, problems = notify.sync_all(client.repository, asks, touched,
                                             collect.logins(roster), dry_run=dry_run)  # fmt: skip
         for action in actions:
             click.echo(f"nhi: {'would ' if dry_run else ''}{action.describe()}", err=True)

@@ -136,8 +136,8 @@ class Roster:
         return self._people.get(key) if key is not None else None
 
     def state(self, reference: str) -> str:
-        """The policy `Directory` answer; a team is departed when no member is active (and
-        `unknown` when no member is in any roster)."""
+        """The policy `Directory` answer; a team is departed when no member is active or
+        leaving (and `unknown` when no member is in any roster)."""
         value = normalise(reference)
         known = self._states.get(value)
         if known is None:
@@ -150,9 +150,21 @@ class Roster:
             members = {self._state(m, inside) for m in self._teams[value] if m not in inside}
             if _PRESENT in members:
                 return _PRESENT
+            if "leaving" in members:  # still here: the team is leaving with them
+                return "leaving"
             return "unknown" if members <= {"unknown"} and self._teams[value] else "departed"
         found = self.person(value)
         return found.state if found is not None else "unknown"
+
+    def leave_date(self, reference: str) -> datetime.date | None:
+        """When a person left or leaves; for a team leaving, when its last member leaves."""
+        value = normalise(reference)
+        if value not in self._teams:
+            found = self.person(value)
+            return found.leave_date if found is not None else None
+        days = [d for m in self._teams[value] if m != value and self.state(m) == "leaving"
+                and (d := self.leave_date(m)) is not None]  # fmt: skip
+        return max(days, default=None)
 
     def is_team(self, reference: str) -> bool:
         return normalise(reference) in self._teams

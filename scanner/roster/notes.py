@@ -33,7 +33,8 @@ def roster_notes(
 ) -> tuple[str, ...]:
     """Notes for the aggregate output: merged accounts, then exports with nobody gone.
     `by_file` maps each roster file to its format and people."""
-    strangers = sorted({normalise(r) for r in unknown if not roster.is_team(r)})
+    strangers = sorted({normalise(r) for r in unknown
+                        if not (roster.is_team(r) or (r.startswith("@") and "/" in r))})  # fmt: skip
     notes = list(roster.merges())
     if not strangers:
         return tuple(notes)
