@@ -140,7 +140,8 @@ def since_note(orphan: Resolved, history: History | None) -> str:
     if who is not None:
         name = who.email or who.reference
         when = {
-            "departed": f"; {name} has {'lost its last active member' if _is_team(who) else 'left'}",
+            "departed": f"; {name} has "
+            + ("lost its last active member" if _is_team(who) else "left"),
             "unknown": f"; {name} is in no roster",
         }.get(who.state, f"; {name} is {who.state}")
     return f"noticed on {day}{when}"

@@ -312,7 +312,8 @@ _AGGREGATE_FORMATS = ("csv", "html", "json", "markdown", "text")
 # scanner.roster.ROSTER_FORMATS and CSV_FIELDS, spelled out so `nhi --version` need not import
 # the rosters (tests/roster/test_roster.py keeps them equal).
 ROSTER_FORMAT_NAMES = ("csv", "entra", "entra-csv", "google", "okta", "okta-csv", "scim")
-ROSTER_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date", "id")
+ROSTER_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date",
+                 "id")  # fmt: skip
 
 
 def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
@@ -422,11 +423,11 @@ def aggregate_command(
     reports: tuple[Path, ...], rosters: tuple[Path, ...], roster_format: str,
     roster_columns: dict[str, str],
     teams: Path | None, people_map: Path | None, as_of: datetime.datetime | None,
-    default_owner: str | None, warn_days: int, db: Path, no_db: bool, fmt: str,
-    output: Path | None, github_org: str | None, github_url: str, artifact_name: str, include_archived: bool,
+    default_owner: str | None, db: Path, no_db: bool, fmt: str, output: Path | None,
+    github_org: str | None, github_url: str, artifact_name: str, include_archived: bool,
     include_forks: bool, clone_missing: bool, jobs: int, reports_dir: Path | None,
     list_repos: bool, shards: int, shard: int | None, collect_only: bool, open_issues: bool,
-    dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...],
+    dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...], warn_days: int,
 ) -> int:  # fmt: skip
     """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
     import json

@@ -59,15 +59,21 @@ def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str 
         reasons = "; ".join(f"{source}: {reason}" for source, reason in rejected) or "none given"
         raise ReportError(f"no report could be read ({reasons})")
     result = dataclasses.replace(
-        result, rejected=(*rejected, *result.rejected), links=cross.links(),
-        notes=roster_notes(roster, by_file, (p.reference for r in result.identities
-                                             for p in r.people if p.state == "unknown")),
+        result,
+        rejected=(*rejected, *result.rejected),
+        links=cross.links(),
+        notes=roster_notes(
+            roster,
+            by_file,
+            (p.reference for r in result.identities for p in r.people if p.state == "unknown"),
+        ),
     )
     return result, roster, kept
 
 
-def _roster_file(path: Path, as_of: datetime.date, fmt: str,
-                 columns: Mapping[str, str] | None, warn_days: int) -> tuple[str, list[Person]]:  # fmt: skip
+def _roster_file(
+    path: Path, as_of: datetime.date, fmt: str, columns: Mapping[str, str] | None, warn_days: int
+) -> tuple[str, list[Person]]:
     """One roster file's format and people."""
     text = _read(path, RosterError)
     people = parse(text, str(path), as_of, fmt, columns, warn_days)

@@ -5,7 +5,8 @@ reformat, a file renamed, a change not committed yet, CODEOWNERS and a waiver, a
 handed to a workflow through a GitHub Actions secret (lineage). Authors and dates are pinned,
 so the history (and the output) is the same on every machine. Then the organisation view: a
 roster in which Bob has left and Dana leaves soon, and what they leave behind routed to their
-manager by `nhi aggregate`. The lineage map of the whole organisation is written beside the repositories.
+manager by `nhi aggregate`. The lineage map of the whole organisation is written beside the
+repositories.
 """
 
 from __future__ import annotations

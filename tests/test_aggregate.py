@@ -346,7 +346,8 @@ def test_markdown_stops_at_its_row_limit_and_points_to_the_csv(
     assert [line for line in lines if line.startswith(("## ", "| acme", "4 more"))] == [
         "## &#64;acme/payments\\-platform",
         "| acme/payments\\-infra | aws\\_iam\\_access\\_key ci\\_deployer\\_2 at deployer.tf:15 "
-        "| NHI103 | dana&#64;acme.example \\(unknown\\), &#64;acme/payments\\-platform \\(active\\) |  |",
+        "| NHI103 | dana&#64;acme.example \\(unknown\\), &#64;acme/payments\\-platform "
+        "\\(active\\) |  |",
         "4 more orphans are not shown here: `--format csv` lists them all.",
         "## Rejected reports",
     ]

@@ -8,10 +8,12 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
+from scanner import demo
 from scanner.aggregate_output import leaving
 from scanner.cli import main
 from scanner.notify import body
-from tests.test_aggregate import org  # noqa: F401  (the module's fixture)
 
 DATED = """\
 email,status,manager,github_login,name,aliases,leave_date
@@ -21,6 +23,18 @@ alice@acme.example,active,bob@acme.example,alice-a,Alice Archer,,2026-11-15
 dana@acme.example,active,carol@acme.example,dana-d,Dana Diaz,,
 """
 TEAM = '{"@acme/payments-platform": ["alice-a"]}'
+
+
+@pytest.fixture(scope="module")
+def org(tmp_path_factory) -> Path:
+    """The demo organisation's JSON reports (its history is pinned)."""
+    root = tmp_path_factory.mktemp("roster-org")
+    (root / "reports").mkdir()
+    for repo in demo.build(root / "org"):
+        out = root / "reports" / f"{repo.name}.json"
+        argv = ["scan", "--repo", str(repo), "--today", "2026-11-01", "--format", "json"]
+        assert main([*argv, "--output", str(out), "--no-cache"]) in (0, 1)
+    return root
 
 
 def run(org: Path, tmp_path: Path, capsys, roster: str, teams: str, *extra: str):
@@ -43,16 +57,20 @@ def block(out: str, first: str) -> list[str]:
 def test_departure_dates_and_leaving_soon_in_text(org: Path, tmp_path: Path, capsys) -> None:
     code, out = run(org, tmp_path, capsys, DATED, TEAM)
     assert code == 1
-    assert block(out, "acme/data-pipeline: etl/service_accounts.tf:5: google_service_account_key "
-                      "etl [NHI001, NHI101]") == [  # fmt: skip
+    assert block(
+        out,
+        "acme/data-pipeline: etl/service_accounts.tf:5: google_service_account_key "
+        "etl [NHI001, NHI101]",
+    ) == [
         "acme/data-pipeline: etl/service_accounts.tf:5: google_service_account_key etl "
         "[NHI001, NHI101]",
         "    people: provisioner bob@acme.example (departed)",
         "    decide: carol@acme.example (manager of bob@acme.example)",
         "    orphaned since 2026-03-02, when bob@acme.example left",
     ]
-    assert block(out, "acme/payments-infra: deployer.tf:5: aws_iam_access_key ci_deployer "
-                      "[leaving]") == [  # fmt: skip
+    assert block(
+        out, "acme/payments-infra: deployer.tf:5: aws_iam_access_key ci_deployer [leaving]"
+    ) == [
         "acme/payments-infra: deployer.tf:5: aws_iam_access_key ci_deployer [leaving]",
         "    people: provisioner alice@acme.example (leaving), owner @acme/payments-platform "
         "(leaving)",
@@ -73,8 +91,10 @@ def test_dates_in_json_csv_markdown_and_issues(org: Path, tmp_path: Path, capsys
     assert (etl["orphaned_since"], etl["people"]) == ("2026-03-02", [
         {"email": "bob@acme.example", "state": "departed", "reference": "bob@acme.example",
          "role": "provisioner", "left_on": "2026-03-02"}])  # fmt: skip
-    assert [(i["name"], i["route_to"], [p.get("days_left") for p in i["people"]])
-            for i in result["leaving"]] == [  # fmt: skip
+    assert [
+        (i["name"], i["route_to"], [p.get("days_left") for p in i["people"]])
+        for i in result["leaving"]
+    ] == [
         ("ci_deployer", ["carol@acme.example"], [14, 14]),
         ("ci_deployer", ["carol@acme.example"], [14, 14]),
         ("ci_deployer", ["carol@acme.example"], [None, 14]),
@@ -133,9 +153,7 @@ SUCCESSOR = json.dumps({
 })  # fmt: skip
 
 
-def test_routes_say_why_successor_lead_and_broken_chains(
-    org: Path, tmp_path: Path, capsys
-) -> None:
+def test_routes_say_why_successor_lead_and_broken_chains(org: Path, tmp_path: Path, capsys) -> None:
     _, out = run(org, tmp_path, capsys, ROUTED, SUCCESSOR, "--format", "json",
                  "--default-owner", "security@acme.example")  # fmt: skip
     why = {(o["identity"]): (o["route_to"], o["why"]) for o in json.loads(out)["orphans"]}

@@ -23,9 +23,7 @@ __all__ = [
 ]  # fmt: skip
 
 # `ID+LOGIN@` or `LOGIN@users.noreply.github.com`; EMU logins carry `_shortcode` (#23).
-_NOREPLY = re.compile(
-    r"^(?:\d+\+)?([a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)@users\.noreply\.github\.com$"
-)
+_NOREPLY = re.compile(r"^(?:\d+\+)?([a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)@users\.noreply\.github\.com$")
 # When rosters disagree about someone, the state that matters most for offboarding wins.
 _PRECEDENCE = ["departed", "suspended", "leaving", "not_started", "active", "unknown"]
 # When two accounts of one export share an address, the one still in use speaks for it.
@@ -195,8 +193,8 @@ class Roster:
             if current.state == _PRESENT:
                 return current, tuple(skipped)
             skipped.append(f"{current.primary} ({current.state})")
-            last = current.state
-            current, reference = self.manager_of(current), current.manager
+            last, reference = current.state, current.manager
+            current = self.manager_of(current)
         if reference:
             skipped.append(f"manager {reference} is in no roster")
         elif skipped:

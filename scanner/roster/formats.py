@@ -194,7 +194,7 @@ def scim(text: str, as_of: datetime.date, source: str) -> list[Person]:
         )
         manager = extension.get("manager")
         active = user.get("active", True) is not False
-        meta = user.get("meta") if isinstance(user.get("meta"), dict) else {}
+        meta: dict[str, Any] = user["meta"] if isinstance(user.get("meta"), dict) else {}
         people.append(Person(
             id=str(user.get("id") or primary), name=str(user.get("displayName") or ""),
             emails=emails, primary=primary, logins=frozenset(),

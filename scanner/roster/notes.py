@@ -28,13 +28,16 @@ EXPORT_HINTS = {
 }
 
 
+def _team(roster: Roster, reference: str) -> bool:
+    return roster.is_team(reference) or (reference.startswith("@") and "/" in reference)
+
+
 def roster_notes(
     roster: Roster, by_file: Mapping[str, tuple[str, list[Person]]], unknown: Iterable[str]
 ) -> tuple[str, ...]:
     """Notes for the aggregate output: merged accounts, then exports with nobody gone.
     `by_file` maps each roster file to its format and people."""
-    strangers = sorted({normalise(r) for r in unknown
-                        if not (roster.is_team(r) or (r.startswith("@") and "/" in r))})  # fmt: skip
+    strangers = sorted({normalise(r) for r in unknown if not _team(roster, r)})
     notes = list(roster.merges())
     if not strangers:
         return tuple(notes)
@@ -48,4 +51,3 @@ def roster_notes(
             f"{EXPORT_HINTS.get(name, EXPORT_HINTS['csv'])}."
         )
     return tuple(notes)
-
