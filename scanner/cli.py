@@ -13,12 +13,16 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from scanner import __version__, git
 from scanner.errors import ConfigError, PolicyError, ScannerError
 from scanner.model import Report, Severity
+
+if TYPE_CHECKING:
+    from scanner.policy import Directory
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 ISSUES_URL = "https://github.com/nhi-scanner/nhi-scanner/issues"
@@ -159,6 +163,19 @@ POLICIES_OPTION = click.option(
     help="Stop parsing (and blaming) after this long: what was not reached is reported as "
     "errors and the report is still written.",
 )
+@click.option(
+    "--roster",
+    "rosters",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="IdP exports (as nhi aggregate reads them): an identity whose every owner has left "
+    "is NHI102. Repeatable.",
+)
+@click.option(
+    "--teams",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --roster: who is in each @org/team (as nhi aggregate reads it).",
+)
 @click.option("--verbose", is_flag=True, help="Show a traceback on internal errors.")
 def scan(
     paths: tuple[Path, ...],
@@ -182,6 +199,8 @@ def scan(
     max_file_size: int,
     file_timeout: float,
     deadline: float | None,
+    rosters: tuple[Path, ...],
+    teams: Path | None,
     verbose: bool,
 ) -> int:
     """Scan PATHS (files or folders; default: the whole repository)."""
@@ -190,7 +209,11 @@ def scan(
     from scanner.reporters import REPORTERS
 
     root = repo or git.toplevel(Path.cwd()) or Path.cwd()
+    day = (today or datetime.datetime.now()).date()
+    if teams is not None and not rosters:
+        raise click.UsageError("--teams needs --roster")
     options = pipeline.Options(
+        directory=_people(rosters, teams, day) if rosters else None,
         max_file_size=max_file_size,
         repository_name=_ci_repository(),
         policies=policy.combine(policy.builtin(), policy.load_paths(policy_paths)),
@@ -314,6 +337,12 @@ _AGGREGATE_FORMATS = ("csv", "html", "json", "markdown", "text")
 ROSTER_FORMAT_NAMES = ("csv", "entra", "entra-csv", "google", "okta", "okta-csv", "scim")
 ROSTER_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date",
                  "id")  # fmt: skip
+
+
+def _people(rosters: tuple[Path, ...], teams: Path | None, day: datetime.date) -> Directory:
+    from scanner import collect
+
+    return collect.people(rosters, teams=teams, as_of=day)
 
 
 def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:

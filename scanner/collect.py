@@ -80,6 +80,14 @@ def _roster_file(
     return (detect(text) if fmt == "auto" else fmt), people
 
 
+def people(rosters: Iterable[Path], *, teams: Path | None = None, people_map: Path | None = None,
+           as_of: datetime.date, roster_format: str = "auto") -> Roster:  # fmt: skip
+    """The rosters alone, merged: the people `nhi scan --roster` judges owners against."""
+    found = [p for path in rosters for p in _roster_file(path, as_of, roster_format, None, 30)[1]]
+    return Roster(found, teams=dict(_teams(teams)), people_map=_people_map(people_map),
+                  as_of=as_of)  # fmt: skip
+
+
 def report_files(paths: Iterable[Path]) -> list[Path]:
     """The given files, and the JSON files under the given folders (sorted)."""
     files: list[Path] = []
