@@ -162,3 +162,36 @@ def test_a_team_whose_members_are_in_no_roster_is_unknown_not_departed() -> None
     assert [roster.state(t) for t in ("@acme/ghosts", "@acme/gone", "@acme/live",
                                       "@acme/empty")] == [
         "unknown", "departed", "active", "departed"]  # fmt: skip
+
+
+def test_every_format_keeps_the_departure_date() -> None:
+    """Okta `statusChanged`, Entra `employeeLeaveDateTime` then `deletedDateTime`, Google
+    `deletionTime`, SCIM `meta.lastModified` of an inactive user, CSV `leave_date`."""
+    found = {
+        (p.source, p.primary): (p.state, p.leave_date.isoformat() if p.leave_date else None)
+        for p in people("okta_deprovisioned.json", "entra_users.json", "google_users.json",
+                        "scim_users.json", "entra.csv")
+    }  # fmt: skip
+    assert {k: v for k, v in found.items() if v[1] is not None} == {
+        ("okta_deprovisioned.json", "bob@acme.example"): ("departed", "2026-03-02"),
+        ("okta_deprovisioned.json", "gus@acme.example"): ("departed", "2026-05-10"),
+        ("entra_users.json", "alice@acme.example"): ("leaving", "2026-11-20"),
+        ("entra_users.json", "gus@acme.example"): ("departed", "2026-05-10"),
+        ("entra_users.json", "ivan@acme.example"): ("departed", "2026-10-01"),
+        ("google_users.json", "old@acme.example"): ("departed", "2026-01-05"),
+        ("scim_users.json", "bob@acme.example"): ("departed", "2026-03-02"),
+        ("entra.csv", "bob@acme.example"): ("departed", "2026-03-02"),
+    }
+
+
+def test_json_roster_columns_that_point_at_nothing_or_the_wrong_type() -> None:
+    text = (
+        '[{"id": "1", "status": "ACTIVE", "profile": {"email": "a@x.co", "end": ["2026-11-02"],'
+        ' "boss": {"id": 2}, "gh": 5}}]'
+    )
+    columns = {"leave_date": "profile.end", "manager": "profile.boss.id", "github_login": "gh",
+               "name": "profile.missing.deeper"}  # fmt: skip
+    (person,) = parse(text, "o.json", AS_OF, "okta", columns)
+    assert (person.state, person.leave_date, person.manager, person.logins, person.name) == (
+        "active", None, None, frozenset(), ""
+    )  # fmt: skip
