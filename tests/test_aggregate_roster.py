@@ -224,3 +224,31 @@ def test_a_roster_with_nobody_gone_says_which_export_to_take(
         "reach no manager. Okta's GET /api/v1/users leaves out DEPROVISIONED users: add the "
         'export of search=status eq "DEPROVISIONED" (another --roster).'
     ]
+
+
+def test_two_accounts_of_one_person_are_noted_in_the_output(
+    org: Path, tmp_path: Path, capsys
+) -> None:
+    users = [
+        {"id": "00uC", "status": "DEPROVISIONED", "statusChanged": "2026-01-31T00:00:00.000Z",
+         "profile": {"login": "carol.contractor@acme.example", "email": "carol@acme.example"}},
+        {"id": "00u1", "status": "ACTIVE",
+         "profile": {"login": "carol@acme.example", "email": "carol@acme.example"}},
+        {"id": "00u2", "status": "DEPROVISIONED", "statusChanged": "2026-03-02T00:00:00.000Z",
+         "profile": {"login": "bob@acme.example", "email": "bob@acme.example",
+                     "managerId": "00u1"}},
+    ]  # fmt: skip
+    (tmp_path / "okta.json").write_text(json.dumps(users))
+    main(["aggregate", str(org / "reports"), "--roster", str(tmp_path / "okta.json"),
+          "--as-of", "2026-11-01", "--no-db", "--format", "json"])  # fmt: skip
+    result = json.loads(capsys.readouterr().out)
+    assert result["notes"] == [
+        f"carol@acme.example: accounts 00u1 (active), 00uC (departed) of {tmp_path / 'okta.json'}"
+        " share this address; 00u1 (active) counts"
+    ]
+    etl = next(o for o in result["orphans"] if o["name"] == "etl")
+    assert (etl["route_to"], etl["why"], etl["orphaned_since"]) == (
+        ["carol@acme.example"],
+        "manager of bob@acme.example",
+        "2026-03-02",
+    )
