@@ -252,3 +252,25 @@ def test_two_accounts_of_one_person_are_noted_in_the_output(
         "manager of bob@acme.example",
         "2026-03-02",
     )
+
+
+def test_successor_chains_and_a_lead_who_left(org: Path, tmp_path: Path, capsys) -> None:
+    """The first successor dissolved too: the next one takes over; its lead has left, so the
+    team itself decides. The Markdown lists the roster notes."""
+    teams = json.dumps({
+        "@acme/payments-platform": {"members": ["bobb"], "successor": "@acme/old-platform"},
+        "@acme/old-platform": {"members": ["bobb"], "successor": "@acme/platform"},
+        "@acme/platform": {"members": ["carolc"], "lead": "bobb"},
+    })  # fmt: skip
+    _, out = run(org, tmp_path, capsys, ROUTED, teams, "--format", "json")
+    why = {(o["identity"]): (o["route_to"], o["why"]) for o in json.loads(out)["orphans"]}
+    assert why["deployer.tf#aws_iam_user.ci_deployer"] == (
+        ["@acme/platform"],
+        "@acme/payments-platform is gone; @acme/platform took over",
+    )
+    okta = Path(__file__).parent / "roster" / "fixtures" / "okta_list.json"
+    (tmp_path / "users.json").write_text(okta.read_text())
+    main(["aggregate", str(org / "reports"), "--roster", str(tmp_path / "users.json"),
+          "--as-of", "2026-11-01", "--no-db", "--format", "markdown"])  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[lines.index("## Notes on the rosters") + 2].startswith("- ")

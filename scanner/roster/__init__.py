@@ -123,9 +123,6 @@ class Roster:
                          f"address; {chosen.id} ({chosen.state}) counts")  # fmt: skip
         return notes
 
-    def people(self) -> list[Person]:
-        return list(self._people.values())
-
     def person(self, reference: str) -> Person | None:
         """The person behind an email, `@login`, noreply address or IdP id, or None."""
         value = normalise(reference)

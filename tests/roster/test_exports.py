@@ -195,3 +195,27 @@ def test_json_roster_columns_that_point_at_nothing_or_the_wrong_type() -> None:
     assert (person.state, person.leave_date, person.manager, person.logins, person.name) == (
         "active", None, None, frozenset(), ""
     )  # fmt: skip
+
+
+def test_a_chain_that_ends_at_a_departed_person_says_so() -> None:
+    text = (
+        "email,status,manager\na@x.co,departed,b@x.co\nb@x.co,suspended,c@x.co\nc@x.co,departed,\n"
+    )
+    roster = Roster(parse(text, "r.csv", AS_OF, "csv"))
+    a = roster.person("a@x.co")
+    assert a is not None
+    assert roster.route(a) == (
+        None,
+        ("b@x.co (suspended)", "c@x.co (departed)", "manager chain ends at a departed person"),
+    )
+
+
+def test_json_roster_columns_for_name_id_and_login() -> None:
+    text = (
+        '{"users": [{"id": "g9", "primaryEmail": "a@x.co",'
+        ' "customSchemas": {"HR": {"n": "Ann", "eid": "E9", "gh": "ann-a"}}}]}'
+    )
+    columns = {"name": "customSchemas.HR.n", "id": "customSchemas.HR.eid",
+               "github_login": "customSchemas.HR.gh"}  # fmt: skip
+    (person,) = parse(text, "g.json", AS_OF, "google", columns)
+    assert (person.name, person.id, person.logins) == ("Ann", "E9", frozenset({"ann-a"}))
