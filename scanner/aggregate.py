@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from scanner.model import Attributed, Link, Policy, Reach, Report
 from scanner.policy import Context, evaluate
-from scanner.roster import Roster, normalise
+from scanner.roster import Roster
+from scanner.roster.route import decide
 
 NO_OWNER = "NHI001"  # repo-scope "no accountable owner", read from each report's findings
 REVIEW_STATES = frozenset({"suspended", "leaving"})  # still here, but someone should look
@@ -27,14 +28,17 @@ class PersonState:
     role: str  # provisioner or owner
     state: str
     email: str | None  # the roster's primary email, when matched
+    left_on: str | None = None  # the day they left or will leave (departed, leaving), if known
+    days_left: int | None = None  # leaving: days from the run's date to `left_on`
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Resolved:
     """One identity of one repository with its people looked up in the roster.
 
-    `state` is `orphaned` (a rule fired: `rules`), `review` (someone is suspended or leaving)
-    or `owned`; `route_to` and `why` are empty for `owned` identities.
+    `state` is `orphaned` (a rule fired: `rules`), `leaving` (someone leaves within the
+    warning window), `review` (someone is suspended) or `owned`; `route_to` and `why` are
+    empty for `owned` identities.
     """
 
     repository: str
@@ -62,6 +66,7 @@ class Aggregate:
     orphans: tuple[Resolved, ...]  # sorted by route_to, repository, path, line
     rejected: tuple[tuple[str, str], ...]  # (source, reason)
     links: tuple[Link, ...] = ()  # between repositories (lineage.across), added by collect.run
+    notes: tuple[str, ...] = ()  # what the rosters could not say plainly, added by collect.run
 
 
 def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Policy],
@@ -126,8 +131,9 @@ def _resolve(
 ) -> Resolved:
     identity = subject.identity
     people = _people(subject, roster)
-    state = "orphaned" if rules else (
-        "review" if any(p.state in REVIEW_STATES for p in people) else "owned")  # fmt: skip
+    states = {p.state for p in people}
+    state = "orphaned" if rules else "leaving" if "leaving" in states else (
+        "review" if states & REVIEW_STATES else "owned")  # fmt: skip
     route, why = _route(people, roster, default_owner) if state != "owned" else ((), "")
     return Resolved(repository=repository, identity=identity.id, kind=identity.kind,
                     name=identity.name, path=identity.path, line=identity.line, state=state,
@@ -144,32 +150,21 @@ def _people(subject: Attributed, roster: Roster) -> tuple[PersonState, ...]:
     people = []
     for role, reference in references:
         person = roster.person(reference)
-        people.append(PersonState(reference=reference, role=role, state=roster.state(reference),
-                                  email=person.primary if person else None))  # fmt: skip
+        state = roster.state(reference)
+        day = roster.leave_date(reference) if state in ("departed", "leaving") else None
+        days = (day - roster.as_of).days if day and roster.as_of and state == "leaving" else None
+        people.append(PersonState(reference=reference, role=role, state=state,
+                                  email=person.primary if person else None,
+                                  left_on=day.isoformat() if day else None,
+                                  days_left=days))  # fmt: skip
     return tuple(people)
 
 
 def _route(
     people: Sequence[PersonState], roster: Roster, default_owner: str | None
 ) -> tuple[tuple[str, ...], str]:
-    dead_ends: list[str] = []  # manager chains that led nowhere, said in `why`
-    for person in people:
-        found = roster.person(person.reference) if person.state != "active" else None
-        if found is not None:
-            manager, skipped = roster.route(found)
-            if manager is not None:
-                past = f" (past {', '.join(skipped)})" if skipped else ""
-                return (manager.primary,), f"manager of {found.primary}{past}"
-            if skipped:
-                dead_ends.append(f"{found.primary}'s managers: {', '.join(skipped)}")
-    active = [p for p in people if p.role == "owner" and p.state == "active"]
-    if active:
-        return tuple(sorted({p.email or normalise(p.reference) for p in active})), \
-            "the active owners"  # fmt: skip
-    because = f" ({'; '.join(dead_ends)})" if dead_ends else ""
-    if default_owner:
-        return (default_owner,), f"the default owner; nobody else could decide{because}"
-    return (), f"nobody: give --default-owner{because}"
+    """Who decides, and why: the routing order is in scanner/roster/route.py."""
+    return decide(people, roster, default_owner)
 
 
 def gone(orphan: Resolved) -> PersonState | None:

@@ -23,7 +23,13 @@ _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _person(p: PersonState) -> dict[str, JSON]:
-    return {"email": p.email, "state": p.state, "reference": p.reference, "role": p.role}
+    person: dict[str, JSON] = {"email": p.email, "state": p.state, "reference": p.reference,
+                               "role": p.role}  # fmt: skip
+    if p.left_on is not None:  # only when the roster says (#23)
+        person["left_on"] = p.left_on
+    if p.days_left is not None:
+        person["days_left"] = p.days_left
+    return person
 
 
 def _where(item: Resolved | Resolution) -> dict[str, JSON]:
@@ -39,7 +45,7 @@ def _orphan(o: Resolved, history: History | None) -> dict[str, JSON]:
         "people": [_person(p) for p in o.people],
         "route_to": list(o.route_to),
         "why": o.why,
-        "orphaned_since": history.orphaned_since.get(o.key) if history else None,
+        "orphaned_since": _left_on(o) or (history.orphaned_since.get(o.key) if history else None),
         "new": o.key in history.new if history else None,
     }
 
@@ -76,6 +82,7 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
         },
     )
     yield "orphans", (_orphan(o, history) for o in result.orphans)
+    yield "leaving", (_orphan(r, None) for r in leaving(result))
     yield "identities", (_identity(r) for r in result.identities)
     yield "resolved", (_resolution(r) for r in (history.resolved if history else ()))
     yield (
@@ -93,6 +100,7 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
         ),
     )
     yield "rejected", [{"source": source, "reason": reason} for source, reason in result.rejected]
+    yield "notes", list(result.notes)
 
 
 def render_json(result: Aggregate, history: History | None = None) -> Iterator[str]:
@@ -121,25 +129,55 @@ _END = object()
 
 
 def since_note(orphan: Resolved, history: History | None) -> str:
-    """'orphaned since 2026-03-02, when bob@acme.example left' (empty without an inventory)."""
+    """'orphaned since 2026-03-02, when bob@acme.example left' when the roster says when he
+    left; else 'noticed on <first run that saw it>; bob@acme.example has left' (#23)."""
+    who = gone(orphan)
+    if who is not None and who.state == "departed" and who.left_on:
+        return f"orphaned since {who.left_on}, when {who.email or who.reference} left"
     day = history.orphaned_since.get(orphan.key) if history else None
     if day is None:
         return ""
-    who = gone(orphan)
     when = ""
     if who is not None:
         name = who.email or who.reference
-        team = who.email is None and who.reference.startswith("@") and "/" in who.reference
-        fresh = history is not None and orphan.key in history.new
-        gone_verb = "lost its last active member" if team else "left"
-        when = {  # "when" only if this run saw it happen; otherwise it is just a fact
-            "departed": f", when {name} {gone_verb}" if fresh else f"; {name} has {gone_verb}",
+        when = {
+            "departed": f"; {name} has "
+            + ("lost its last active member" if _is_team(who) else "left"),
             "unknown": f"; {name} is in no roster",
         }.get(who.state, f"; {name} is {who.state}")
-    return f"orphaned since {day}{when}"
+    return f"noticed on {day}{when}"
+
+
+def _left_on(item: Resolved) -> str | None:
+    """The day the person who is gone left, when the roster says (#23)."""
+    who = gone(item)
+    return who.left_on if who is not None and who.state == "departed" else None
+
+
+def leaving(result: Aggregate) -> list[Resolved]:
+    """Identities whose people leave within the warning window, by decider (#23)."""
+    return sorted((r for r in result.identities if r.state == "leaving"),
+                  key=lambda r: (r.route_to, r.repository, r.path, r.line))  # fmt: skip
+
+
+def leaving_note(item: Resolved) -> str:
+    """'zoe@acme.example leaves on 2026-11-15, in 14 days' for each person leaving."""
+    return "; ".join(
+        (f"{p.reference} loses its last member on {p.left_on}" if _is_team(p)
+         else f"{p.email or p.reference} leaves on {p.left_on}")
+        + (f", in {p.days_left} days" if p.days_left is not None else "")
+        for p in item.people
+        if p.state == "leaving" and p.left_on
+    )  # fmt: skip
+
+
+def _is_team(p: PersonState) -> bool:
+    return p.email is None and p.reference.startswith("@") and "/" in p.reference
 
 
 def render_text(result: Aggregate, history: History | None = None) -> Iterator[str]:
+    for note in result.notes:
+        yield f"note: {note}\n"
     for orphan in result.orphans:
         people = ", ".join(f"{p.role} {p.email or p.reference} ({p.state})" for p in orphan.people)
         fresh = " NEW" if history and orphan.key in history.new else ""
@@ -153,6 +191,15 @@ def render_text(result: Aggregate, history: History | None = None) -> Iterator[s
         if note := since_note(orphan, history):
             lines.append(f"    {note}")
         yield "\n".join(lines) + "\n"
+    for item in leaving(result):
+        people = ", ".join(f"{p.role} {p.email or p.reference} ({p.state})" for p in item.people)
+        decider = ", ".join(item.route_to)
+        yield (
+            f"{item.repository}: {item.path}:{item.line}: {item.kind} {item.name} [leaving]\n"
+            f"    people: {people}\n"
+            f"    decide: {decider + ' (' + item.why + ')' if decider else item.why}\n"
+            f"    {leaving_note(item)}\n"
+        )
     for done in history.resolved if history else ():
         how = "no longer declared" if done.gone else "owned again"
         yield (
@@ -173,7 +220,8 @@ def render_text(result: Aggregate, history: History | None = None) -> Iterator[s
 
 
 def _reason(item: Resolved) -> str:
-    away = [f"{p.email or p.reference} {p.state}" for p in item.people if p.state != "active"]
+    away = [f"{p.email or p.reference} {p.state}" + (f" {p.left_on}" if p.left_on else "")
+            for p in item.people if p.state != "active"]  # fmt: skip
     return "; ".join([*item.rules, *away] if item.rules or away else ["no owner"])
 
 
@@ -221,6 +269,7 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
     for r in review:
         people = "; ".join(f"{p.email or p.reference} ({p.role}, {p.state})" for p in r.people)
         since = history.orphaned_since.get(r.key, "") if history else ""
+        since = _left_on(r) or since
         writer.writerow(
             [
                 safe_cell(v)
@@ -274,7 +323,7 @@ def render_markdown(result: Aggregate, history: History | None = None) -> Iterat
         ]
         for o in orphans:
             people = ", ".join(f"{p.email or p.reference} ({p.state})" for p in o.people)
-            since = history.orphaned_since.get(o.key, "") if history else ""
+            since = _left_on(o) or (history.orphaned_since.get(o.key, "") if history else "")
             fresh = " (new)" if history and o.key in history.new else ""
             lines.append(
                 f"| {md(o.repository)} | {md(o.kind)} {md(o.name)} at "
@@ -285,6 +334,18 @@ def render_markdown(result: Aggregate, history: History | None = None) -> Iterat
     if len(result.orphans) > MARKDOWN_ROWS:
         lines += [f"{len(result.orphans) - MARKDOWN_ROWS} more orphans are not shown here: "
                   "`--format csv` lists them all.", ""]  # fmt: skip
+    soon = leaving(result)[:MARKDOWN_ROWS]
+    if soon:
+        lines += ["## Leaving soon", "", "| decide | repository | identity | who leaves |",
+                  "|---|---|---|---|"]  # fmt: skip
+        lines += [f"| {md(', '.join(r.route_to) or 'nobody')} | {md(r.repository)} | "
+                  f"{md(r.kind)} {md(r.name)} at {md(r.path)}:{r.line} | {md(leaving_note(r))} |"
+                  for r in soon]  # fmt: skip
+        lines.append("")
+    if result.notes:
+        lines += ["## Notes on the rosters", ""]
+        lines += [f"- {md(note)}" for note in result.notes]
+        lines.append("")
     if result.rejected:
         lines += ["## Rejected reports", ""]
         lines += [f"- {md(source)}: {md(reason)}" for source, reason in result.rejected]

@@ -14,12 +14,16 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from scanner import __version__, git
 from scanner.errors import ConfigError, PolicyError, ScannerError
 from scanner.model import Report, Severity
+
+if TYPE_CHECKING:
+    from scanner.policy import Directory
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 ISSUES_URL = "https://github.com/nhi-scanner/nhi-scanner/issues"
@@ -161,6 +165,19 @@ POLICIES_OPTION = click.option(
     help="Stop parsing (and blaming) after this long: what was not reached is reported as "
     "errors and the report is still written.",
 )
+@click.option(
+    "--roster",
+    "rosters",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="IdP exports (as nhi aggregate reads them): an identity whose every owner has left "
+    "is NHI102. Repeatable.",
+)
+@click.option(
+    "--teams",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --roster: who is in each @org/team (as nhi aggregate reads it).",
+)
 @click.option("--verbose", is_flag=True, help="Show a traceback on internal errors.")
 def scan(
     paths: tuple[Path, ...],
@@ -184,6 +201,8 @@ def scan(
     max_file_size: int,
     file_timeout: float,
     deadline: float | None,
+    rosters: tuple[Path, ...],
+    teams: Path | None,
     verbose: bool,
 ) -> int:
     """Scan PATHS (files or folders; default: the whole repository)."""
@@ -192,7 +211,11 @@ def scan(
     from scanner.reporters import REPORTERS
 
     root = repo or git.toplevel(Path.cwd()) or Path.cwd()
+    day = (today or datetime.datetime.now()).date()
+    if teams is not None and not rosters:
+        raise click.UsageError("--teams needs --roster")
     options = pipeline.Options(
+        directory=_people(rosters, teams, day) if rosters else None,
         max_file_size=max_file_size,
         repository_name=_ci_repository(),
         policies=policy.combine(policy.builtin(), policy.load_paths(policy_paths)),
@@ -319,7 +342,14 @@ _AGGREGATE_FORMATS = ("csv", "html", "json", "markdown", "text")
 # scanner.roster.ROSTER_FORMATS and CSV_FIELDS, spelled out so `nhi --version` need not import
 # the rosters (tests/roster/test_roster.py keeps them equal).
 ROSTER_FORMAT_NAMES = ("csv", "entra", "entra-csv", "google", "okta", "okta-csv", "scim")
-ROSTER_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date")
+ROSTER_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date",
+                 "id")  # fmt: skip
+
+
+def _people(rosters: tuple[Path, ...], teams: Path | None, day: datetime.date) -> Directory:
+    from scanner import collect
+
+    return collect.people(rosters, teams=teams, as_of=day)
 
 
 def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
@@ -356,7 +386,8 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
     metavar="FIELD=HEADER",
     callback=lambda _ctx, _param, values: _roster_columns(values),
     help="A CSV roster's header for one of our fields (email, status, manager, github_login, "
-    "name, aliases, leave_date). Repeatable.",
+    "name, aliases, leave_date, id), or for a JSON roster a dotted path into each user "
+    "(leave_date=profile.contractEndDate). Repeatable.",
 )
 @click.option(
     "--teams",
@@ -374,6 +405,8 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
     help="Judge leave dates as of this day (default: today).",
 )
 @click.option("--default-owner", metavar="EMAIL", help="Who decides when nobody else can.")
+@click.option("--warn-days", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Warn about people leaving within this many days.")  # fmt: skip
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -430,14 +463,14 @@ def aggregate_command(
     github_org: str | None, github_url: str, artifact_name: str, include_archived: bool,
     include_forks: bool, clone_missing: bool, jobs: int, reports_dir: Path | None,
     list_repos: bool, shards: int, shard: int | None, collect_only: bool, open_issues: bool,
-    dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...],
+    dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...], warn_days: int,
 ) -> int:  # fmt: skip
     """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
     import json
     import tempfile
 
     from scanner import collect, inventory, notify
-    from scanner.aggregate_output import RENDERERS
+    from scanner.aggregate_output import RENDERERS, leaving
 
     gh = None if github_org is None else collect.GitHubOptions(
         org=github_org, token=os.environ.get("GITHUB_TOKEN") or None, base_url=github_url,
@@ -472,7 +505,8 @@ def aggregate_command(
     result, roster, kept = collect.run(
         paths, rosters, roster_format=roster_format, teams=teams, people_map=people_map,
         as_of=day, default_owner=default_owner, github=gh, roster_columns=roster_columns,
-        failures=failures, origins=origins, keep_reports=html)  # fmt: skip
+        failures=failures, origins=origins, keep_reports=html,
+        warn_days=warn_days)  # fmt: skip
     history = None if no_db else inventory.record(db, result, day)
 
     def rendered(name: str) -> Iterable[str]:
@@ -487,9 +521,10 @@ def aggregate_command(
     _emit(rendered(fmt), output, fmt)
     if gh is not None and open_issues:
         client = collect.organisation(gh)
-        touched = [o.repository for o in result.orphans]
+        asks = [*result.orphans, *leaving(result)]  # people leaving soon too (#23)
+        touched = [o.repository for o in asks]
         touched += [r.repository for r in (history.resolved if history else ())]
-        actions, problems = notify.sync_all(client.repository, result.orphans, touched,
+        actions, problems = notify.sync_all(client.repository, asks, touched,
                                             collect.logins(roster), dry_run=dry_run)  # fmt: skip
         for action in actions:
             _echo(f"nhi: {'would ' if dry_run else ''}{action.describe()}", err=True)

@@ -17,7 +17,8 @@ from scanner.aggregate import Aggregate, aggregate
 from scanner.errors import ReportError, RosterError
 from scanner.model import Report
 from scanner.reporters.json import from_json
-from scanner.roster import Roster, parse
+from scanner.roster import Person, Roster, Team, detect, parse, parse_teams
+from scanner.roster.notes import roster_notes
 
 if TYPE_CHECKING:
     from scanner import github_org  # PyGithub and requests: loaded only for --github-org
@@ -28,7 +29,8 @@ def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str 
         as_of: datetime.date, default_owner: str | None = None,
         github: GitHubOptions | None = None, roster_columns: Mapping[str, str] | None = None,
         failures: Iterable[tuple[str, str]] = (), origins: Mapping[Path, str] | None = None,
-        keep_reports: bool = False) -> tuple[Aggregate, Roster, list[Report]]:  # fmt: skip
+        keep_reports: bool = False, warn_days: int = 30,
+        ) -> tuple[Aggregate, Roster, list[Report]]:  # fmt: skip
     """Read the rosters, then stream the reports through the aggregator one at a time (only
     the resolved identities are kept, never a whole report); `failures` (repositories GitHub
     could not give us) are listed first among the rejected. Links between repositories are
@@ -42,12 +44,13 @@ def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str 
     if github is not None:
         for folder in (path for path in reports if path.is_dir()):
             expected.update(report_origins(folder, report_files([folder])))
-    people = [p for path in rosters for p in parse(_read(path, RosterError), str(path), as_of,
-                                                   roster_format, roster_columns)]  # fmt: skip
-    team_members = _teams(teams)
+    by_file = {str(path): _roster_file(path, as_of, roster_format, roster_columns, warn_days)
+               for path in rosters}  # fmt: skip
+    people = [p for _, found in by_file.values() for p in found]
+    team_members: dict[str, Team | list[str]] = {**_teams(teams)}
     if github is not None:
         team_members = {**teams_from_github(github, files), **team_members}
-    roster = Roster(people, teams=team_members, people_map=_people_map(people_map))
+    roster = Roster(people, teams=team_members, people_map=_people_map(people_map), as_of=as_of)
     org = [p for p in policy.builtin() if p.scope == "org"]
     rejected = list(failures)
     cross, kept = lineage.Across(), []
@@ -67,9 +70,33 @@ def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str 
         reasons = "; ".join(f"{source}: {reason}" for source, reason in rejected) or "none given"
         raise ReportError(f"no report could be read ({reasons})")
     result = dataclasses.replace(
-        result, rejected=(*rejected, *result.rejected), links=cross.links()
+        result,
+        rejected=(*rejected, *result.rejected),
+        links=cross.links(),
+        notes=roster_notes(
+            roster,
+            by_file,
+            (p.reference for r in result.identities for p in r.people if p.state == "unknown"),
+        ),
     )
     return result, roster, kept
+
+
+def _roster_file(
+    path: Path, as_of: datetime.date, fmt: str, columns: Mapping[str, str] | None, warn_days: int
+) -> tuple[str, list[Person]]:
+    """One roster file's format and people."""
+    text = _read(path, RosterError)
+    people = parse(text, str(path), as_of, fmt, columns, warn_days)
+    return (detect(text) if fmt == "auto" else fmt), people
+
+
+def people(rosters: Iterable[Path], *, teams: Path | None = None, people_map: Path | None = None,
+           as_of: datetime.date, roster_format: str = "auto") -> Roster:  # fmt: skip
+    """The rosters alone, merged: the people `nhi scan --roster` judges owners against."""
+    found = [p for path in rosters for p in _roster_file(path, as_of, roster_format, None, 30)[1]]
+    return Roster(found, teams=dict(_teams(teams)), people_map=_people_map(people_map),
+                  as_of=as_of)  # fmt: skip
 
 
 def report_files(paths: Iterable[Path]) -> list[Path]:
@@ -133,15 +160,10 @@ def _mapping(path: Path | None) -> dict[str, Any]:
     return dict(document)
 
 
-def _teams(path: Path | None) -> dict[str, list[str]]:
-    """`--teams`: `{"@org/team": ["login", "email", ...]}`."""
-    teams = _mapping(path)
-    for team, members in teams.items():
-        if not isinstance(team, str) or not isinstance(members, list) \
-                or not all(isinstance(m, str) for m in members):  # fmt: skip
-            raise RosterError(f"{path}: the members of {_quote(team)} must be a list of logins "
-                              "or emails")  # fmt: skip
-    return teams
+def _teams(path: Path | None) -> dict[str, Team]:
+    """`--teams`: `{"@org/team": ["login", "email", ...]}`, or per team a mapping with
+    `members`, `lead` and `successor` (scanner/roster/teams.py)."""
+    return parse_teams(_mapping(path), str(path))
 
 
 def _people_map(path: Path | None) -> dict[str, str]:

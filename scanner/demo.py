@@ -4,8 +4,9 @@ Two repositories with several authors over time: a bot that edits a line, a whit
 reformat, a file renamed, a change not committed yet, CODEOWNERS and a waiver, and a key
 handed to a workflow through a GitHub Actions secret (lineage). Authors and dates are pinned,
 so the history (and the output) is the same on every machine. Then the organisation view: a
-roster in which Bob has left, and what he leaves behind routed to his manager by
-`nhi aggregate`. The lineage map of the whole organisation is written beside the repositories.
+roster in which Bob has left and Dana leaves soon, and what they leave behind routed to their
+manager by `nhi aggregate`. The lineage map of the whole organisation is written beside the
+repositories.
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ POLICY = (
     "  user       = aws_iam_user.ci_deployer.name\n"
     '  policy_arn = "arn:aws:iam::aws:policy/PowerUserAccess"\n}\n'
 )
-# The IdP export the organisation view reads (the plain CSV roster): Bob has left.
+# The IdP export the organisation view reads (the plain CSV roster): Bob has left, Dana's
+# contract ends in 19 days.
 ROSTER = """\
-email,status,manager,github_login,name,aliases
-carol@acme.example,active,,carolc,Carol Chen,
-bob@acme.example,departed,carol@acme.example,bobb,Bob Baker,
-alice@acme.example,active,bob@acme.example,alice-a,Alice Archer,
-dana@acme.example,active,carol@acme.example,dana-d,Dana Diaz,
+email,status,manager,github_login,name,aliases,leave_date
+carol@acme.example,active,,carolc,Carol Chen,,
+bob@acme.example,departed,carol@acme.example,bobb,Bob Baker,,2026-10-09
+alice@acme.example,active,bob@acme.example,alice-a,Alice Archer,,
+dana@acme.example,active,carol@acme.example,dana-d,Dana Diaz,,2026-11-20
 """
 DEFAULT_OWNER = "security@acme.example"  # decides when nobody else can
 TEAMS = '{"@acme/payments-platform": ["alice-a", "dana-d"]}\n'
@@ -172,7 +174,8 @@ def organisation(reports: list[Report], folder: Path) -> str:
                                   teams=folder / "teams.json", as_of=TODAY,
                                   default_owner=DEFAULT_OWNER)  # fmt: skip
     return (
-        f"Bob Baker has left (roster: {folder / 'roster.csv'}). Across the organisation:\n"
+        f"Bob Baker left on 2026-10-09 and Dana Diaz leaves on 2026-11-20 (roster: "
+        f"{folder / 'roster.csv'}). Across the organisation:\n"
         + "".join(render_text(result))
         + "\n"
         + f"Try: nhi explain --repo {folder / 'payments-infra'} "

@@ -18,7 +18,7 @@ from github import GithubException
 from github.Repository import Repository
 
 from scanner.aggregate import Resolved
-from scanner.aggregate_output import md
+from scanner.aggregate_output import leaving_note, md
 
 MARKER = "<!-- nhi-scanner:orphans -->"
 TITLE = "Orphaned non-human identities need a decision"
@@ -67,9 +67,12 @@ def body(
     ]
     for orphan in orphans:
         deciders = ", ".join(_decider(e, logins) for e in orphan.route_to) or "nobody"
+        # Someone leaving soon: the decider hears before they go (#23).
+        why = f"leaving: {leaving_note(orphan)}" if orphan.state == "leaving" \
+            else ", ".join(orphan.rules)  # fmt: skip
         lines.append(
             f"- [ ] {md(orphan.kind)} {md(orphan.name)} at {md(orphan.path)}:"
-            f"{orphan.line} ({', '.join(orphan.rules)}): decide {deciders} "
+            f"{orphan.line} ({md(why) if orphan.state == 'leaving' else why}): decide {deciders} "
             f"<!-- nhi-key:{_key(orphan.identity)} -->"
         )
     for line in (previous or "").splitlines():

@@ -77,25 +77,19 @@ def test_orphans_are_flagged_and_routed(org: Path, capsys) -> None:
         for o in result["orphans"]
     ] == [
         (
-            "acme/data-pipeline",
-            ".github/workflows/load.yml#secrets/ETL_SA_KEY",
-            ["NHI001"],
-            [],
-            "nobody: give --default-owner",
-        ),
-        (
-            "acme/data-pipeline",
-            "etl/service_accounts.tf#github_actions_secret.etl_key",
-            ["NHI001"],
-            [],
-            "nobody: give --default-owner",
-        ),
-        (
             "acme/payments-infra",
             "deployer.tf#aws_iam_access_key.ci_deployer_2",
             ["NHI103"],
             ["@acme/payments-platform"],
             "the active owners",
+        ),
+        # No owner at all, but Carol, who wrote them, is still here: she is asked (#23).
+        (
+            "acme/data-pipeline",
+            ".github/workflows/load.yml#secrets/ETL_SA_KEY",
+            ["NHI001"],
+            ["carol@acme.example"],
+            "the active provisioner; no manager or active owner could decide",
         ),
         (
             "acme/data-pipeline",
@@ -111,8 +105,15 @@ def test_orphans_are_flagged_and_routed(org: Path, capsys) -> None:
             ["carol@acme.example"],
             "manager of bob@acme.example",
         ),
+        (
+            "acme/data-pipeline",
+            "etl/service_accounts.tf#github_actions_secret.etl_key",
+            ["NHI001"],
+            ["carol@acme.example"],
+            "the active provisioner; no manager or active owner could decide",
+        ),
     ]
-    assert result["orphans"][3]["people"] == [
+    assert result["orphans"][2]["people"] == [
         {
             "email": "bob@acme.example",
             "state": "departed",
@@ -120,7 +121,7 @@ def test_orphans_are_flagged_and_routed(org: Path, capsys) -> None:
             "role": "provisioner",
         }
     ]
-    assert (result["orphans"][3]["orphaned_since"], result["orphans"][3]["new"]) == (None, None)
+    assert (result["orphans"][2]["orphaned_since"], result["orphans"][2]["new"]) == (None, None)
     assert [(i["identity"], i["state"]) for i in result["identities"]] == [
         (".github/workflows/load.yml#secrets/ETL_SA_KEY", "orphaned"),
         ("etl/service_accounts.tf#google_service_account.etl", "orphaned"),
@@ -180,7 +181,27 @@ def test_a_departed_team_goes_to_the_default_owner(org: Path, capsys, tmp_path: 
         "why",
         "decision",
     ]
+    # The team is gone, but Alice, who wrote its identities, is still here: she is asked
+    # before the default owner (#23); only Dana, in no roster, leaves it to the default owner.
     assert [(row[0], row[2], row[8], row[9]) for row in rows[1:]] == [
+        (
+            "alice@acme.example",
+            "deployer.tf#aws_iam_user.ci_deployer",
+            "NHI102; @acme/payments-platform departed",
+            "alice@acme.example (provisioner, active); @acme/payments-platform (owner, departed)",
+        ),
+        (
+            "alice@acme.example",
+            "deployer.tf#aws_iam_access_key.ci_deployer",
+            "NHI102; @acme/payments-platform departed",
+            "alice@acme.example (provisioner, active); @acme/payments-platform (owner, departed)",
+        ),
+        (
+            "carol@acme.example",
+            ".github/workflows/load.yml#secrets/ETL_SA_KEY",
+            "NHI001",
+            "carol@acme.example (provisioner, active)",
+        ),
         (
             "carol@acme.example",
             "etl/service_accounts.tf#google_service_account.etl",
@@ -194,28 +215,10 @@ def test_a_departed_team_goes_to_the_default_owner(org: Path, capsys, tmp_path: 
             "bob@acme.example (provisioner, departed)",
         ),
         (
-            "security@acme.example",
-            ".github/workflows/load.yml#secrets/ETL_SA_KEY",
-            "NHI001",
-            "carol@acme.example (provisioner, active)",
-        ),
-        (
-            "security@acme.example",
+            "carol@acme.example",
             "etl/service_accounts.tf#github_actions_secret.etl_key",
             "NHI001",
             "carol@acme.example (provisioner, active)",
-        ),
-        (
-            "security@acme.example",
-            "deployer.tf#aws_iam_user.ci_deployer",
-            "NHI102; @acme/payments-platform departed",
-            "alice@acme.example (provisioner, active); @acme/payments-platform (owner, departed)",
-        ),
-        (
-            "security@acme.example",
-            "deployer.tf#aws_iam_access_key.ci_deployer",
-            "NHI102; @acme/payments-platform departed",
-            "alice@acme.example (provisioner, active); @acme/payments-platform (owner, departed)",
         ),
         (
             "security@acme.example",
@@ -298,21 +301,24 @@ def test_the_inventory_says_since_when_and_what_is_new(org: Path, capsys, tmp_pa
     text = aggregate(org / "roster.csv", "2026-03-02")
     lines = text.splitlines()
     assert lines[-2] == f"rejected: {org / 'reports/broken.json'}: not valid JSON (line 1)"
-    assert [*lines[-6:-2], lines[-1]] == [
+    start = lines.index(
         "acme/data-pipeline: etl/service_accounts.tf:5: google_service_account_key etl "
-        "[NHI001, NHI101] NEW",
+        "[NHI001, NHI101] NEW"
+    )
+    # The roster does not say when Bob left: the inventory says when it was noticed (#23).
+    assert [*lines[start + 1 : start + 4], lines[-1]] == [
         "    people: provisioner bob@acme.example (departed)",
         "    decide: carol@acme.example (manager of bob@acme.example)",
-        "    orphaned since 2026-03-02, when bob@acme.example left",
+        "    noticed on 2026-03-02; bob@acme.example has left",
         "5 orphaned (4 new since 2026-03-01) of 8 identities in 2 repositories, 1 rejected",
     ]
     result = json.loads(aggregate(org / "roster.csv", "2026-03-09", "json"))
     assert [(o["name"], o["orphaned_since"], o["new"]) for o in result["orphans"]] == [
-        ("ETL_SA_KEY", "2026-03-02", False),
-        ("etl_key", "2026-03-02", False),
         ("ci_deployer_2", "2026-03-01", False),
+        ("ETL_SA_KEY", "2026-03-02", False),
         ("etl", "2026-03-02", False),
         ("etl", "2026-03-02", False),
+        ("etl_key", "2026-03-02", False),
     ]
     assert result["summary"]["previous_run"] == "2026-03-02"
 
@@ -338,9 +344,10 @@ def test_markdown_stops_at_its_row_limit_and_points_to_the_csv(
     assert main([*argv, "--teams", str(org / "teams.json"), "--format", "markdown"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert [line for line in lines if line.startswith(("## ", "| acme", "4 more"))] == [
-        "## Nobody (give --default-owner)",
-        "| acme/data\\-pipeline | workflow\\_secret ETL\\_SA\\_KEY at .github/workflows/load.yml:8 "
-        "| NHI001 | carol@&#8203;acme.example \\(active\\) |  |",
+        "## @&#8203;acme/payments\\-platform",
+        "| acme/payments\\-infra | aws\\_iam\\_access\\_key ci\\_deployer\\_2 at deployer.tf:15 "
+        "| NHI103 | dana@&#8203;acme.example \\(unknown\\), @&#8203;acme/payments\\-platform "
+        "\\(active\\) |  |",
         "4 more orphans are not shown here: `--format csv` lists them all.",
         "## Rejected reports",
     ]

@@ -44,10 +44,11 @@ from scanner.model import (
     WaiverStatus,
 )
 from scanner.pipeline.modules import expand
-from scanner.policy import waivers
+from scanner.policy import Directory, waivers
 from scanner.policy.engine import evaluate
 from scanner.policy.filter import apply as filter_findings
 from scanner.reading import read
+from scanner.roster import gate
 from scanner.scanners import SCANNERS
 
 DEFAULT_MAX_FILE_SIZE = 5_000_000
@@ -71,6 +72,7 @@ class Options:
     jobs: int = 0  # parser processes; 0: one per core (up to 8), 1: no pool
     file_timeout: float = DEFAULT_FILE_TIMEOUT  # per file; a file over it becomes an error
     deadline: float | None = None  # seconds for the whole scan; files not reached are errors
+    directory: Directory | None = None  # people (--roster): a departed owner is NHI102 (#23)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,6 +116,8 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
             owner_errors += (limits.late(".", "not attributed (no git blame)"),)
         subjects = credit_module_authors(subjects)
         findings = evaluate(options.policies, subjects)
+        if options.directory is not None:
+            findings = gate.with_people(findings, options.policies, subjects, options.directory)
         findings, waiver_statuses = judge(root, findings, detected, options, in_git)
     finally:
         if cache is not None:

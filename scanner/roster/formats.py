@@ -10,6 +10,7 @@ Okta Users API, Entra ID (Microsoft Graph `user`), Google Workspace Directory, S
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
 import json
@@ -35,6 +36,8 @@ class Person:
     state: str
     manager: str | None  # a reference to another person: id, email or login
     source: str
+    # The day they left (departed) or will leave (leaving), when the export says (#23).
+    leave_date: datetime.date | None = None
 
 
 Parser = Callable[[str, datetime.date, str], list[Person]]
@@ -91,6 +94,9 @@ def _leaving(state: str, leave: datetime.date | None, as_of: datetime.date) -> s
     return "departed" if leave <= as_of else ("leaving" if state == "active" else state)
 
 
+# Okta custom profile attributes read as the leave date (a contract's end, a termination),
+# in this order; `--roster-columns leave_date=profile.NAME` names another one.
+OKTA_LEAVE_ATTRIBUTES = ("terminationDate", "contractEndDate")
 _OKTA_STATES = {
     "ACTIVE": "active", "RECOVERY": "active", "LOCKED_OUT": "active",
     "PASSWORD_EXPIRED": "active", "SUSPENDED": "suspended", "DEPROVISIONED": "departed",
@@ -109,12 +115,17 @@ def okta(text: str, as_of: datetime.date, source: str) -> list[Person]:
             profile.get("displayName")
             or " ".join(str(profile.get(k, "")) for k in ("firstName", "lastName")).strip()
         )
+        state = _OKTA_STATES.get(str(user.get("status", "")).upper(), "unknown")
+        # DEPROVISIONED: `statusChanged` is when it happened; else a custom leave attribute.
+        leave = _date(user.get("statusChanged")) if state == "departed" else None
+        leave = leave or next((d for k in OKTA_LEAVE_ATTRIBUTES
+                               if (d := _date(profile.get(k))) is not None), None)  # fmt: skip
         people.append(Person(
             id=str(user.get("id") or primary), name=str(name), emails=emails, primary=primary,
             logins=_logins(profile.get("githubUsername") or profile.get("github_login")),
-            state=_OKTA_STATES.get(str(user.get("status", "")).upper(), "unknown"),
+            state=state if state == "departed" else _leaving(state, leave, as_of),
             manager=_ref(profile.get("managerId")) or _ref(profile.get("manager")),
-            source=source,
+            source=source, leave_date=leave,
         ))  # fmt: skip
     return people
 
@@ -131,15 +142,16 @@ def entra(text: str, as_of: datetime.date, source: str) -> list[Person]:
                                   *_items(user.get("otherMails")), *proxies)  # fmt: skip
         enabled = user.get("accountEnabled")
         state = "departed" if enabled is False else "active"
+        leave = _date(user.get("employeeLeaveDateTime"))
         if user.get("deletedDateTime"):
-            state = "departed"
+            state, leave = "departed", leave or _date(user.get("deletedDateTime"))
         manager = user.get("manager")
         people.append(Person(
             id=str(user.get("id") or primary), name=str(user.get("displayName") or ""),
             emails=emails, primary=primary, logins=frozenset(),
-            state=_leaving(state, _date(user.get("employeeLeaveDateTime")), as_of),
+            state=_leaving(state, leave, as_of),
             manager=_ref(manager.get("id") if isinstance(manager, dict) else manager),
-            source=source,
+            source=source, leave_date=leave,
         ))  # fmt: skip
     return people
 
@@ -160,7 +172,7 @@ def google(text: str, as_of: datetime.date, source: str) -> list[Person]:
             id=str(user.get("id") or primary), name=str(name or ""), emails=emails,
             primary=primary, logins=frozenset(),
             state="departed" if user.get("deletionTime") else ("suspended" if gone else "active"),
-            manager=manager, source=source,
+            manager=manager, source=source, leave_date=_date(user.get("deletionTime")),
         ))  # fmt: skip
     return people
 
@@ -181,12 +193,16 @@ def scim(text: str, as_of: datetime.date, source: str) -> list[Person]:
             user[SCIM_ENTERPRISE] if isinstance(user.get(SCIM_ENTERPRISE), dict) else {}
         )
         manager = extension.get("manager")
+        active = user.get("active", True) is not False
+        meta: dict[str, Any] = user["meta"] if isinstance(user.get("meta"), dict) else {}
         people.append(Person(
             id=str(user.get("id") or primary), name=str(user.get("displayName") or ""),
             emails=emails, primary=primary, logins=frozenset(),
-            state="active" if user.get("active", True) else "departed",
+            state="active" if active else "departed",
             manager=_ref(manager.get("value")) if isinstance(manager, dict) else None,
             source=source,
+            # SCIM has no leave date: an inactive user's last change is the best one there is.
+            leave_date=None if active else _date(meta.get("lastModified")),
         ))  # fmt: skip
     return people
 
@@ -194,7 +210,9 @@ def scim(text: str, as_of: datetime.date, source: str) -> list[Person]:
 _CSV_STATES = {"active": "active", "suspended": "suspended", "departed": "departed",
                "deprovisioned": "departed", "terminated": "departed", "inactive": "departed",
                "disabled": "departed", "staged": "not_started", "not_started": "not_started",
-               "leaving": "leaving"}  # fmt: skip
+               "leaving": "leaving",
+               # Entra's "Download users" CSV: `accountEnabled` is True or False.
+               "true": "active", "false": "departed"}  # fmt: skip
 
 
 def plain_csv(
@@ -206,7 +224,7 @@ def plain_csv(
     """
     names = {"email": "email", "status": "status", "manager": "manager",
              "github_login": "github_login", "name": "name", "aliases": "aliases",
-             "leave_date": "leave_date", **(columns or {})}  # fmt: skip
+             "leave_date": "leave_date", "id": "id", **(columns or {})}  # fmt: skip
     # newline="": the csv module reads line endings itself (a bare CR inside a row is data).
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
@@ -231,26 +249,30 @@ def _csv_people(
             continue
         status = (row.get(names["status"]) or "").strip().lower()
         state = _CSV_STATES.get(status, _OKTA_STATES.get(status.upper(), "unknown"))
+        leave = _date(row.get(names["leave_date"]))
+        # An export's own id (Okta `id`, Entra `objectId`) is what managers point at (#23).
         people.append(Person(
-            id=primary, name=(row.get(names["name"]) or "").strip(), emails=emails,
+            id=(row.get(names["id"]) or "").strip() or primary,
+            name=(row.get(names["name"]) or "").strip(), emails=emails,
             primary=primary, logins=_logins(row.get(names["github_login"])),
-            state=_leaving(state, _date(row.get(names["leave_date"])), as_of),
+            state=_leaving(state, leave, as_of),
             manager=(row.get(names["manager"]) or "").strip() or None, source=source,
+            leave_date=leave,
         ))  # fmt: skip
     return people
 
 
 # Our CSV fields, and the headers each CSV export uses for them (`--roster-columns` overrides).
-CSV_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date")
+CSV_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date", "id")
 CSV_COLUMNS: dict[str, dict[str, str]] = {
     "csv": {},
     # An Okta admin CSV export: profile variable names as headers.
     "okta-csv": {"email": "email", "status": "status", "manager": "managerId",
                  "name": "displayName", "github_login": "githubUsername"},
-    # An Entra ID users CSV export from the admin centre.
+    # Entra admin centre, Users > Download users: Microsoft's headers (objectId, mail, ...).
     "entra-csv": {"email": "userPrincipalName", "status": "accountEnabled",
-                  "manager": "manager", "name": "displayName",
-                  "leave_date": "employeeLeaveDateTime"},
+                  "manager": "manager", "name": "displayName", "aliases": "mail",
+                  "leave_date": "employeeLeaveDateTime", "id": "objectId"},
 }  # fmt: skip
 
 
@@ -308,8 +330,11 @@ def parse(
     as_of: datetime.date,
     fmt: str = "auto",
     columns: Mapping[str, str] | None = None,
+    warn_days: int = 30,
 ) -> list[Person]:
-    """People from one roster file; `columns` renames the headers of a CSV roster."""
+    """People from one roster file; `columns` renames the headers of a CSV roster, or names a
+    dotted path into each record of a JSON one. Someone leaving later than `warn_days` after
+    `as_of` is still `active` (with their `leave_date`)."""
     try:
         name = detect(text) if fmt == "auto" else fmt
     except RosterError as error:
@@ -317,12 +342,63 @@ def parse(
     if name not in ROSTER_FORMATS:
         raise RosterError(f"{source}: unknown roster format {name!r}")
     if columns and name not in CSV_COLUMNS:
-        raise RosterError(f"{source}: --roster-columns applies to CSV rosters, not {name}")
+        wrong = sorted(set(columns) - set(JSON_FIELDS))
+        if wrong:
+            raise RosterError(f"{source}: --roster-columns for a JSON roster ({name}) takes "
+                              f"{', '.join(JSON_FIELDS)}, not {', '.join(wrong)}")  # fmt: skip
     try:
-        if columns:
-            return plain_csv(text, as_of, source, {**CSV_COLUMNS[name], **columns})
-        return ROSTER_FORMATS[name](text, as_of, source)
+        if columns and name in CSV_COLUMNS:
+            people = plain_csv(text, as_of, source, {**CSV_COLUMNS[name], **columns})
+        else:
+            people = ROSTER_FORMATS[name](text, as_of, source)
+            if columns:
+                records = _list(_json(text, source), _JSON_LISTS[name], source)
+                people = [_mapped(p, r, columns, as_of) for p, r in zip(people, records,
+                                                                       strict=True)]  # fmt: skip
+        return [_window(p, as_of, warn_days) for p in people]
     except RosterError as error:
         message = str(error)
         raise RosterError(message if message.startswith(source) else f"{source}: {message}") \
             from None  # fmt: skip
+
+
+# `--roster-columns` for JSON rosters: a dotted path into each user record (#23).
+JSON_FIELDS = ("github_login", "id", "leave_date", "manager", "name")
+_JSON_LISTS = {"okta": None, "entra": "value", "google": "users", "scim": "Resources"}
+
+
+def _path(record: dict[str, Any], path: str) -> Any:
+    value: Any = record
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _mapped(
+    person: Person, record: dict[str, Any], columns: Mapping[str, str], as_of: datetime.date
+) -> Person:
+    """`person` with the fields `columns` points at in its JSON `record`."""
+    found = {field: _path(record, path) for field, path in columns.items()}
+    changes: dict[str, Any] = {}
+    if (leave := _date(found.get("leave_date"))) is not None:
+        changes["leave_date"] = leave
+        if person.state in ("active", "leaving"):
+            changes["state"] = _leaving("active", leave, as_of)
+    if (manager := _ref(found.get("manager"))) is not None:
+        changes["manager"] = manager
+    if (name := _ref(found.get("name"))) is not None:
+        changes["name"] = name
+    if (ident := _ref(found.get("id"))) is not None:
+        changes["id"] = ident
+    if logins := _logins(found.get("github_login")):
+        changes["logins"] = person.logins | logins
+    return dataclasses.replace(person, **changes)
+
+
+def _window(person: Person, as_of: datetime.date, warn_days: int) -> Person:
+    """Leaving beyond the warning window is not news yet: still `active` (#23)."""
+    if person.state != "leaving" or person.leave_date is None:
+        return person
+    if (person.leave_date - as_of).days <= warn_days:
+        return person
+    return dataclasses.replace(person, state="active")

@@ -72,6 +72,13 @@ def test_no_usable_report_is_one_clear_error(tmp_path: Path, capsys) -> None:
          "teams.json: the members of '@acme/x' must be a list of logins or emails"),
         ("teams.yaml", "a: &a [*a]\n", "teams.yaml: the members of 'a' must be a list of "
          "logins or emails"),
+        # A team as a mapping (#23): a lead that is not text, a key we do not know.
+        ("teams.json", '{"@acme/x": {"members": ["a"], "lead": 3}}',
+         "teams.json: the lead of '@acme/x' must be a login or email"),
+        ("teams.json", '{"@acme/x": {"members": ["a"], "boss": "b"}}',
+         "teams.json: the members of '@acme/x' must be a list of logins or emails"),
+        ("teams.json", '{"@acme/x": {"members": "a"}}',
+         "teams.json: the members of '@acme/x' must be a list of logins or emails"),
         ("teams.yaml", "[" * 100_000, "teams.yaml: not valid YAML"),
         ("people.json", '{"bob@x": 3}',
          "people.json: 'bob@x' must map to an email, not a list or number"),
@@ -167,6 +174,7 @@ def test_a_diamond_of_82_teams_resolves(tmp_path: Path, capsys) -> None:
                          "--teams", "teams.json")  # fmt: skip
     assert (code, err) == (1, "")
     people = {o["identity"]: o["people"] for o in json.loads(out)["orphans"]}
+    # Its only person, "gone", is in no roster: the team is unknown, not departed (#23).
     assert people[".github/workflows/deploy.yml#secrets/DEPLOY_TOKEN"] == [
-        {"reference": "@acme/ci", "role": "owner", "state": "departed", "email": None}
+        {"reference": "@acme/ci", "role": "owner", "state": "unknown", "email": None}
     ]

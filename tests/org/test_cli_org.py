@@ -87,13 +87,17 @@ def test_collect_clone_aggregate_and_open_issues(org, capsys) -> None:
     assert run(state, tmp, "--format", "json", "--open-issues", "--dry-run") == 1
     captured = capsys.readouterr()
     result = json.loads(captured.out)
+    # Carol, who wrote the two secrets nobody owns, is asked about them (#23).
     assert [(o["repository"], o["identity"], o["route_to"]) for o in result["orphans"]] == [
-        ("acme/data-pipeline", ".github/workflows/load.yml#secrets/ETL_SA_KEY", []),
-        ("acme/data-pipeline", "etl/service_accounts.tf#github_actions_secret.etl_key", []),
         (
             "acme/payments-infra",
             "deployer.tf#aws_iam_access_key.ci_deployer_2",
             ["@acme/payments-platform"],
+        ),
+        (
+            "acme/data-pipeline",
+            ".github/workflows/load.yml#secrets/ETL_SA_KEY",
+            ["carol@acme.example"],
         ),
         (
             "acme/data-pipeline",
@@ -103,6 +107,11 @@ def test_collect_clone_aggregate_and_open_issues(org, capsys) -> None:
         (
             "acme/data-pipeline",
             "etl/service_accounts.tf#google_service_account_key.etl",
+            ["carol@acme.example"],
+        ),
+        (
+            "acme/data-pipeline",
+            "etl/service_accounts.tf#github_actions_secret.etl_key",
             ["carol@acme.example"],
         ),
     ]
@@ -130,13 +139,13 @@ def test_collect_clone_aggregate_and_open_issues(org, capsys) -> None:
     infra = state.issues["acme/payments-infra"][0]["body"].splitlines()
     assert [line.split(" <!--")[0] for line in pipeline[4:]] == [
         "- [ ] workflow\\_secret ETL\\_SA\\_KEY at .github/workflows/load.yml:8 (NHI001): "
-        "decide nobody",
-        "- [ ] github\\_actions\\_secret etl\\_key at etl/service\\_accounts.tf:9 (NHI001): "
-        "decide nobody",
+        "decide @carolc",
         "- [ ] google\\_service\\_account etl at etl/service\\_accounts.tf:1 (NHI001, NHI101): "
         "decide @carolc",
         "- [ ] google\\_service\\_account\\_key etl at etl/service\\_accounts.tf:5 "
         "(NHI001, NHI101): decide @carolc",
+        "- [ ] github\\_actions\\_secret etl\\_key at etl/service\\_accounts.tf:9 (NHI001): "
+        "decide @carolc",
     ]
     assert [line.split(" <!--")[0] for line in infra[4:]] == [
         "- [ ] aws\\_iam\\_access\\_key ci\\_deployer\\_2 at deployer.tf:15 (NHI103): "

@@ -84,7 +84,7 @@ def test_entra_accounts_leave_dates_and_proxy_addresses() -> None:
         "active", "active", "departed", "leaving", "departed"]  # fmt: skip
     ivan = roster.person("ivan@acme.example")
     assert ivan is not None
-    manager, skipped = roster.route(ivan)  # Alice leaves in December, Bob has left
+    manager, skipped = roster.route(ivan)  # Alice leaves on 20 November, Bob has left
     assert (manager.primary if manager else None, skipped) == (
         "carol@acme.example",
         ("alice@acme.example (leaving)", "bob@acme.example (departed)"),
@@ -215,7 +215,11 @@ def test_roster_columns_rename_a_csv_export() -> None:
     assert roster.state("@carolc") == "active"
     with pytest.raises(RosterError) as raised:
         parse('{"value": []}', "x.json", AS_OF, "entra", columns)
-    assert str(raised.value) == "x.json: --roster-columns applies to CSV rosters, not entra"
+    # JSON rosters take dotted paths since #23, but only for the fields a JSON record maps.
+    assert str(raised.value) == (
+        "x.json: --roster-columns for a JSON roster (entra) takes github_login, id, leave_date, "
+        "manager, name, not email, status"
+    )
 
 
 def test_roster_columns_on_the_command_line(tmp_path: Path, capsys) -> None:
