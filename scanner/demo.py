@@ -15,8 +15,8 @@ import datetime
 import tempfile
 from pathlib import Path
 
-from scanner import collect, git, pipeline, policy
-from scanner.aggregate_output import render_text
+from scanner import aggregate, git, pipeline, policy
+from scanner.aggregate.output import render_text
 from scanner.lineage import view as lineage_view
 from scanner.model import Report
 from scanner.reporters import json as json_report
@@ -170,9 +170,10 @@ def organisation(reports: list[Report], folder: Path) -> str:
         path.write_text(json_report.render(report), encoding="utf-8")
     (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
     (folder / "teams.json").write_text(TEAMS, encoding="utf-8")
-    result, _roster, _reports = collect.run([folder / "reports"], [folder / "roster.csv"],
-                                  teams=folder / "teams.json", as_of=TODAY,
-                                  default_owner=DEFAULT_OWNER)  # fmt: skip
+    options = aggregate.Options(reports=(folder / "reports",), rosters=(folder / "roster.csv",),
+                                teams=folder / "teams.json", as_of=TODAY,
+                                default_owner=DEFAULT_OWNER)  # fmt: skip
+    result = aggregate.run(options).aggregate
     return (
         f"Bob Baker left on 2026-10-09 and Dana Diaz leaves on 2026-11-20 (roster: "
         f"{folder / 'roster.csv'}). Across the organisation:\n"

@@ -324,7 +324,7 @@ def test_the_inventory_says_since_when_and_what_is_new(org: Path, capsys, tmp_pa
 
 
 def test_markdown_neutralises_untrusted_names() -> None:
-    from scanner.aggregate_output import md, safe_cell
+    from scanner.aggregate.output import md, safe_cell
 
     assert md("<img src=x> [a](http://x) @everyone #1 `x`\n|") == (
         "&lt;img src=x&gt; \\[a\\]\\(http:&#8203;//x\\) @&#8203;everyone \\#1 \\`x\\` \\|"
@@ -337,7 +337,7 @@ def test_markdown_neutralises_untrusted_names() -> None:
 def test_markdown_stops_at_its_row_limit_and_points_to_the_csv(
     org: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scanner import aggregate_output
+    from scanner.aggregate import output as aggregate_output
 
     monkeypatch.setattr(aggregate_output, "MARKDOWN_ROWS", 1)
     argv = ["aggregate", str(org / "reports"), "--roster", str(org / "roster.csv"), "--no-db"]

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from scanner import demo
-from scanner.aggregate_output import leaving
+from scanner.aggregate.notify import body
+from scanner.aggregate.output import leaving
 from scanner.cli import main
-from scanner.notify import body
 
 DATED = """\
 email,status,manager,github_login,name,aliases,leave_date
@@ -122,13 +122,13 @@ def test_dates_in_json_csv_markdown_and_issues(org: Path, tmp_path: Path, capsys
 
 
 def test_issue_bodies_list_people_leaving_soon(org: Path, tmp_path: Path) -> None:
-    from scanner import collect
+    from scanner.aggregate import inputs as collect
 
     (tmp_path / "roster.csv").write_text(DATED)
     (tmp_path / "teams.json").write_text(TEAM)
     import datetime
 
-    result, _, _ = collect.run([org / "reports"], [tmp_path / "roster.csv"],
+    result, _, _ = collect.read_and_resolve([org / "reports"], [tmp_path / "roster.csv"],
                                teams=tmp_path / "teams.json",
                                as_of=datetime.date(2026, 11, 1))  # fmt: skip
     soon = [r for r in leaving(result) if r.repository == "acme/payments-infra"]

@@ -150,3 +150,40 @@ def test_python_dash_m_and_console_script(repo: Path) -> None:
     )
     assert bad.returncode == 2
     assert cli.EXIT_BUG == 4
+
+
+def test_the_cli_spells_out_the_aggregate_formats() -> None:
+    from scanner import aggregate
+    from scanner.cli.org import AGGREGATE_FORMATS
+
+    assert AGGREGATE_FORMATS == aggregate.FORMATS
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["aggregate", "report.json", "--roster", "roster.csv", "--no-db"],
+        ["inventory", "--db", "inventory.sqlite"],
+        ["lineage", "--person", "a@example.com"],
+        ["explain", "x.tf#aws_iam_user.x"],
+        ["policies", "list"],
+        ["demo", "--folder", "demo"],
+    ],
+)
+def test_every_command_shows_a_traceback_with_verbose(argv, monkeypatch, capsys, tmp_path):
+    # A bug anywhere is exit 4 with "please report", and --verbose works for every command (#17).
+    from scanner import pipeline, policy
+    from scanner.aggregate import inventory
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    for module, name in [(pipeline, "scan"), (policy, "builtin"), (inventory, "query")]:
+        monkeypatch.setattr(module, name, broken)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "report.json").write_text("{}")
+    (tmp_path / "roster.csv").write_text("email\na@example.com\n")
+    assert main([*argv, "--verbose"]) == 4
+    err = capsys.readouterr().err
+    assert err.startswith("nhi: internal error: RuntimeError: boom\n")
+    assert "Traceback (most recent call last)" in err

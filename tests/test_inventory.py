@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner import inventory
-from scanner.aggregate import Aggregate, PersonState, Resolved
+from scanner.aggregate import inventory
+from scanner.aggregate.resolve import Aggregate, PersonState, Resolved
 from scanner.cli import main
 from scanner.errors import InventoryError
 
@@ -145,8 +145,8 @@ def test_three_runs_keep_first_seen_orphaned_since_and_resolved_at(tmp_path: Pat
 CRASH = """
 import datetime, sys, time
 from pathlib import Path
-from scanner import inventory
-from scanner.aggregate import Aggregate, Resolved
+from scanner.aggregate import inventory
+from scanner.aggregate.resolve import Aggregate, Resolved
 
 items = tuple(
     Resolved(repository="acme/big", identity=f"k#{n}", kind="aws_iam_access_key", name=f"k{n}",
@@ -318,8 +318,8 @@ def test_inventory_queries(tmp_path: Path, capsys) -> None:
 RUN = """
 import datetime, sys
 from pathlib import Path
-from scanner import inventory
-from scanner.aggregate import Aggregate, Resolved
+from scanner.aggregate import inventory
+from scanner.aggregate.resolve import Aggregate, Resolved
 
 number = int(sys.argv[2])
 items = tuple(

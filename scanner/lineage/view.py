@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from scanner.aggregate import Aggregate, Resolved
+from scanner.aggregate.resolve import Aggregate, Resolved
 from scanner.lineage.terraform import STORAGE
 from scanner.model import JSON, Attributed, Link, Reach, Report
 from scanner.reporters import markdown

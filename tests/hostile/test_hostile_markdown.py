@@ -17,7 +17,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from scanner.aggregate import Resolved
+from scanner.aggregate.resolve import Resolved
 from scanner.cli import main
 
 USER = 'resource "aws_iam_access_key" "k" {{\n  user = "{name}"\n}}\n'
@@ -58,7 +58,7 @@ def resolved(orphan: dict) -> Resolved:
 
 @pytest.mark.parametrize("name", CASES.values(), ids=CASES.keys())
 def test_markdown_cannot_link_or_mention(git_repo, tmp_path: Path, capsys, name: str) -> None:
-    from scanner.notify import body  # PyGithub: only here
+    from scanner.aggregate.notify import body  # PyGithub: only here
 
     git_repo.write(f"{name.replace('/', '_')}.tf", USER.format(name=name))
     git_repo.commit("hostile", author="Alice <alice@example.com>")

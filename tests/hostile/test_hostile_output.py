@@ -103,9 +103,9 @@ def test_no_output_forges_a_command_or_an_escape(git_repo, tmp_path: Path, capsy
 
 
 def test_collect_failures_on_stderr_are_guarded(capsys) -> None:
-    from scanner import cli
+    from scanner.cli import common
 
-    cli._echo("nhi: org/repo: bad member \n ::error::x ##[warning]y \x1b]0;t\x07", err=True)
+    common.echo("nhi: org/repo: bad member \n ::error::x ##[warning]y \x1b]0;t\x07", err=True)
     err = capsys.readouterr().err
     assert err == "nhi: org/repo: bad member \n :\\:error::x ##\\[warning]y \\x1b]0;t\\x07\n"
 

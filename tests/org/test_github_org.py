@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from github import Auth, Github
 
-from scanner.aggregate import PersonState, Resolved
-from scanner.github_org import Organisation, Repo, clone_and_scan, shards
-from scanner.notify import MARKER, body, sync_all
+from scanner.aggregate.github import Organisation, Repo, clone_and_scan, shards
+from scanner.aggregate.notify import MARKER, body, sync_all
+from scanner.aggregate.resolve import PersonState, Resolved
 from tests.org.server import State, github, repo, zip_of
 
 TOKEN = "ghp_test_token_value"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from scanner.aggregate import Aggregate, Resolved
+from scanner.aggregate.resolve import Aggregate, Resolved
 from scanner.errors import InventoryError
 
 DEFAULT_PATH = Path("nhi-inventory.sqlite")

@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from scanner.aggregate import Aggregate, PersonState, Resolved, gone
-from scanner.inventory import History, Resolution
+from scanner.aggregate.inventory import History, Resolution
+from scanner.aggregate.resolve import Aggregate, PersonState, Resolved, gone
 from scanner.model import JSON
 from scanner.reporters.markdown import inert
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from github import GithubException
 from github.Repository import Repository
 
-from scanner.aggregate import Resolved
-from scanner.aggregate_output import leaving_note, md
+from scanner.aggregate.output import leaving_note, md
+from scanner.aggregate.resolve import Resolved
 
 MARKER = "<!-- nhi-scanner:orphans -->"
 TITLE = "Orphaned non-human identities need a decision"

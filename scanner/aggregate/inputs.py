@@ -1,30 +1,29 @@
-"""The aggregator's edge: read report and roster files, then call the pure `aggregate`."""
+"""The aggregator's file edge: read report, roster, teams and people-map files, then stream
+the reports through the pure `resolve.aggregate`."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from scanner import lineage, policy
-from scanner.aggregate import Aggregate, aggregate
+from scanner.aggregate.options import GitHubOptions
+from scanner.aggregate.resolve import Aggregate, aggregate
 from scanner.errors import ReportError, RosterError
 from scanner.model import Report
 from scanner.reporters.json import from_json
 from scanner.roster import Person, Roster, Team, detect, parse, parse_teams
 from scanner.roster.notes import roster_notes
 
-if TYPE_CHECKING:
-    from scanner import github_org  # PyGithub and requests: loaded only for --github-org
 
-
-def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str = "auto",
+def read_and_resolve(
+        reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str = "auto",
         teams: Path | None = None, people_map: Path | None = None,
         as_of: datetime.date, default_owner: str | None = None,
         github: GitHubOptions | None = None, roster_columns: Mapping[str, str] | None = None,
@@ -48,7 +47,9 @@ def run(reports: Iterable[Path], rosters: Iterable[Path], *, roster_format: str 
                for path in rosters}  # fmt: skip
     people = [p for _, found in by_file.values() for p in found]
     team_members: dict[str, Team | list[str]] = {**_teams(teams)}
-    if github is not None:
+    if github is not None:  # PyGithub and requests: loaded only for --github-org
+        from scanner.aggregate.github import teams_from_github
+
         team_members = {**teams_from_github(github, files), **team_members}
     roster = Roster(people, teams=team_members, people_map=_people_map(people_map), as_of=as_of)
     org = [p for p in policy.builtin() if p.scope == "org"]
@@ -178,90 +179,3 @@ def _people_map(path: Path | None) -> dict[str, str]:
 def _quote(key: object) -> str:
     text = str(key)
     return repr(text if len(text) <= 60 else text[:57] + "...")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GitHubOptions:
-    """What `--github-org` and its companions ask for."""
-
-    org: str
-    token: str | None
-    base_url: str
-    artifact: str
-    archived: bool
-    forks: bool
-    clone_missing: bool
-    jobs: int
-    shard: int | None
-    shards: int
-
-
-def from_github(options: GitHubOptions, folder: Path,
-                progress: github_org.Progress | None = None) -> github_org.Collected:  # fmt: skip
-    from scanner import github_org
-
-    """Collect this shard's reports into `folder`: artifacts first, then clones if asked."""
-    org = organisation(options)
-    repos = org.repositories(archived=options.archived, forks=options.forks)
-    if options.shard is not None:
-        groups = github_org.shards(repos, options.shards)
-        chosen = set(groups[options.shard]) if options.shard < len(groups) else set()
-        repos = [r for r in repos if r.full_name in chosen]
-    collected = org.collect(repos, options.artifact, folder / "artifacts", progress)
-    if not (options.clone_missing and collected.missing):
-        return collected
-    scanned = github_org.clone_and_scan(collected.missing, folder / "clones", options.token,
-                                        options.jobs, _scan, progress)  # fmt: skip
-    return github_org.Collected(reports=collected.reports + scanned.reports, missing=(),
-                                failures=collected.failures + scanned.failures)  # fmt: skip
-
-
-def organisation(options: GitHubOptions) -> github_org.Organisation:
-    from scanner import github_org
-
-    return github_org.Organisation(github_org.connect(options.token, options.base_url),
-                                   options.org, options.token)  # fmt: skip
-
-
-def logins(roster: Roster) -> Callable[[str], list[str]]:
-    """email -> the person's GitHub logins, for @mentions."""
-
-    def find(email: str) -> list[str]:
-        person = roster.person(email)
-        return sorted(person.logins) if person else []
-
-    return find
-
-
-def matrix(options: GitHubOptions) -> dict[str, list[dict[str, int]]]:
-    """A GitHub Actions job matrix: one entry per non-empty shard."""
-    from scanner import github_org
-
-    org = organisation(options)
-    repos = org.repositories(archived=options.archived, forks=options.forks)
-    groups = github_org.shards(repos, options.shards)
-    return {"include": [{"shard": index, "repositories": len(names)}
-                        for index, names in enumerate(groups)]}  # fmt: skip
-
-
-def _scan(root: Path, name: str) -> str:
-    from scanner import pipeline, policy
-    from scanner.reporters.json import render
-
-    options = pipeline.Options(policies=policy.builtin(), repository_name=name)
-    return render(pipeline.scan(root, options=options))
-
-
-def teams_from_github(options: GitHubOptions, files: Iterable[Path]) -> dict[str, list[str]]:
-    """Members of every `@org/team` the reports name as an owner (a quick first pass over the
-    files: a report that does not read is left for the real pass to reject)."""
-    wanted: set[str] = set()
-    for file in files:
-        try:
-            document = json.loads(file.read_text(encoding="utf-8"))
-            for item in document["identities"]:
-                wanted.update(o for o in (*item["owners"], *item["declared_owners"])
-                              if isinstance(o, str) and o.startswith("@") and "/" in o)  # fmt: skip
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    return organisation(options).team_members(wanted)

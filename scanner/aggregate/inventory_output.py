@@ -7,8 +7,8 @@ import io
 import json
 from collections.abc import Callable, Sequence
 
-from scanner.aggregate_output import safe_cell
-from scanner.inventory import Entry
+from scanner.aggregate.inventory import Entry
+from scanner.aggregate.output import safe_cell
 from scanner.model import JSON
 
 

@@ -11,6 +11,7 @@ and the rest go on. Rate limits: when few requests are left, we wait for the res
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import shutil
 import stat
 import tempfile
@@ -26,7 +27,9 @@ from github import Auth, Github, GithubException
 from github.Repository import Repository as GithubRepository
 
 from scanner import git
+from scanner.aggregate.options import GitHubOptions
 from scanner.errors import ConfigError, ReportError, ScannerError
+from scanner.roster import Roster
 
 MAX_ARCHIVE_BYTES = 256 * 1024 * 1024  # a report archive larger than this is refused
 MAX_ARCHIVE_MEMBERS = 1000  # a report artifact holds a few files; a zip of 30,000 is refused
@@ -275,3 +278,67 @@ def _reason(error: BaseException) -> str:
     if isinstance(error, requests.HTTPError) and error.response is not None:
         return f"download failed: HTTP {error.response.status_code}"
     return str(error) or type(error).__name__
+
+
+def from_github(options: GitHubOptions, folder: Path,
+                progress: Progress | None = None) -> Collected:  # fmt: skip
+    """Collect this shard's reports into `folder`: artifacts first, then clones if asked."""
+    org = organisation(options)
+    repos = org.repositories(archived=options.archived, forks=options.forks)
+    if options.shard is not None:
+        groups = shards(repos, options.shards)
+        chosen = set(groups[options.shard]) if options.shard < len(groups) else set()
+        repos = [r for r in repos if r.full_name in chosen]
+    collected = org.collect(repos, options.artifact, folder / "artifacts", progress)
+    if not (options.clone_missing and collected.missing):
+        return collected
+    scanned = clone_and_scan(collected.missing, folder / "clones", options.token,
+                                        options.jobs, _scan, progress)  # fmt: skip
+    return Collected(reports=collected.reports + scanned.reports, missing=(),
+                                failures=collected.failures + scanned.failures)  # fmt: skip
+
+
+def organisation(options: GitHubOptions) -> Organisation:
+    return Organisation(connect(options.token, options.base_url), options.org, options.token)
+
+
+def logins(roster: Roster) -> Callable[[str], list[str]]:
+    """email -> the person's GitHub logins, for @mentions."""
+
+    def find(email: str) -> list[str]:
+        person = roster.person(email)
+        return sorted(person.logins) if person else []
+
+    return find
+
+
+def matrix(options: GitHubOptions) -> dict[str, list[dict[str, int]]]:
+    """A GitHub Actions job matrix: one entry per non-empty shard."""
+    org = organisation(options)
+    repos = org.repositories(archived=options.archived, forks=options.forks)
+    groups = shards(repos, options.shards)
+    return {"include": [{"shard": index, "repositories": len(names)}
+                        for index, names in enumerate(groups)]}  # fmt: skip
+
+
+def _scan(root: Path, name: str) -> str:
+    from scanner import pipeline, policy
+    from scanner.reporters.json import render
+
+    options = pipeline.Options(policies=policy.builtin(), repository_name=name)
+    return render(pipeline.scan(root, options=options))
+
+
+def teams_from_github(options: GitHubOptions, files: Iterable[Path]) -> dict[str, list[str]]:
+    """Members of every `@org/team` the reports name as an owner (a quick first pass over the
+    files: a report that does not read is left for the real pass to reject)."""
+    wanted: set[str] = set()
+    for file in files:
+        try:
+            document = json.loads(file.read_text(encoding="utf-8"))
+            for item in document["identities"]:
+                wanted.update(o for o in (*item["owners"], *item["declared_owners"])
+                              if isinstance(o, str) and o.startswith("@") and "/" in o)  # fmt: skip
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return organisation(options).team_members(wanted)

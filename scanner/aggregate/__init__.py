@@ -1,0 +1,126 @@
+"""The organisation pipeline: collect reports -> resolve people -> evaluate org policies ->
+route -> record in the inventory -> notify. `run()` is the only function that knows every
+stage; reading it top to bottom is the organisation side's architecture, as `pipeline.scan`
+is the scan side's. Each stage is a module here: `inputs` (files), `github` (every GitHub
+call), `resolve` (pure: people, policies, routes), `inventory` (SQLite), `notify` (issues),
+`output` and `inventory_output` (rendering).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scanner.aggregate import inputs
+from scanner.aggregate.options import GitHubOptions, Options
+from scanner.aggregate.resolve import Aggregate
+from scanner.model import Report
+from scanner.roster import Roster
+
+if TYPE_CHECKING:
+    from scanner.aggregate.github import Collected
+    from scanner.aggregate.inventory import History
+
+__all__ = ["GitHubOptions", "Options", "Outcome", "collect_only", "matrix", "run"]
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
+    """Everything one aggregator run produced, built whole at its end."""
+
+    aggregate: Aggregate
+    roster: Roster
+    reports: tuple[Report, ...]  # kept only for the HTML map (Options.keep_reports)
+    history: History | None  # None with --no-db
+    messages: tuple[str, ...]  # for stderr: repositories that could not be collected, issues
+
+    def render(self, fmt: str) -> Iterable[str]:
+        """The result in one of `FORMATS`, streamed in pieces."""
+        if fmt == "html":  # the organisation's lineage map
+            from scanner.lineage.view import organisation_map
+
+            return organisation_map(self.reports, self.aggregate)
+        from scanner.aggregate.output import RENDERERS
+
+        return RENDERERS[fmt](self.aggregate, self.history)
+
+
+FORMATS = ("csv", "html", "json", "markdown", "text")
+
+
+def run(options: Options, progress: Progress | None = None) -> Outcome:
+    """One aggregator run, start to end."""
+    paths, failures, origins = list(options.reports), [], {}
+    if options.github is not None and not options.no_collect:
+        folder, collected = _collect(options.github, options.reports_dir, progress)
+        paths += collected.reports
+        failures = list(collected.failures)
+        origins = inputs.report_origins(folder, collected.reports)
+    result, roster, kept = inputs.read_and_resolve(
+        paths, options.rosters, roster_format=options.roster_format, teams=options.teams,
+        people_map=options.people_map, as_of=options.as_of, default_owner=options.default_owner,
+        github=options.github, roster_columns=options.roster_columns, failures=failures,
+        origins=origins, keep_reports=options.keep_reports, warn_days=options.warn_days,
+    )  # fmt: skip
+    history = None
+    if options.db is not None:
+        from scanner.aggregate import inventory
+
+        history = inventory.record(options.db, result, options.as_of)
+    messages = [f"nhi: {name}: {reason}" for name, reason in failures]
+    if options.github is not None and options.open_issues:
+        messages += _notify(options.github, result, roster, history, dry_run=options.dry_run)
+    return Outcome(aggregate=result, roster=roster, reports=tuple(kept), history=history,
+                   messages=tuple(messages))  # fmt: skip
+
+
+def collect_only(
+    github: GitHubOptions, reports_dir: Path | None, progress: Progress | None = None
+) -> tuple[str, ...]:
+    """A shard job: collect reports into `reports_dir`, aggregate nothing; what to print."""
+    folder, collected = _collect(github, reports_dir, progress)
+    return (
+        *(f"nhi: {name}: {reason}" for name, reason in collected.failures),
+        f"nhi: collected into {folder}: reports {len(collected.reports)}, without a report "
+        f"{len(collected.missing)}, failed {len(collected.failures)}",
+    )
+
+
+def matrix(github: GitHubOptions) -> dict[str, list[dict[str, int]]]:
+    """The job matrix for a sharded organisation run (`--list-repos`)."""
+    from scanner.aggregate import github as client
+
+    return client.matrix(github)
+
+
+def _collect(
+    github: GitHubOptions, reports_dir: Path | None, progress: Progress | None
+) -> tuple[Path, Collected]:
+    from scanner.aggregate import github as client  # PyGithub: only for --github-org
+
+    folder = reports_dir or Path(tempfile.mkdtemp(prefix="nhi-reports-"))
+    return folder, client.from_github(github, folder, progress)
+
+
+def _notify(
+    github: GitHubOptions, result: Aggregate, roster: Roster, history: History | None,
+    *, dry_run: bool,
+) -> list[str]:  # fmt: skip
+    """Open, update or close one issue per repository; what was done (or would be)."""
+    from scanner.aggregate import github as client
+    from scanner.aggregate import notify
+    from scanner.aggregate.output import leaving
+
+    asks = [*result.orphans, *leaving(result)]  # people leaving soon too (#23)
+    touched = [o.repository for o in asks]
+    touched += [r.repository for r in (history.resolved if history else ())]
+    actions, problems = notify.sync_all(client.organisation(github).repository, asks, touched,
+                                        client.logins(roster), dry_run=dry_run)  # fmt: skip
+    return [f"nhi: {'would ' if dry_run else ''}{action.describe()}" for action in actions] + [
+        f"nhi: {name}: cannot update its issue: {reason}" for name, reason in problems
+    ]
