@@ -252,3 +252,58 @@ def provider_for(name: str, match: Match | None = None) -> str | None:
         if lowered.startswith(needle) or f"_{needle}" in lowered:
             return provider
     return None
+
+
+# -- values where a name, a reference or a URL should be (#16) ---------------------------------
+
+# A URL's userinfo: from the scheme to the last `@` before the path. Greedy, so that an
+# unencoded `@` in a password (`user:p@ss@host`) is removed too.
+_USERINFO = re.compile(r"(?i)(?<![a-z0-9+.\-])([a-z][a-z0-9+.\-]*://)[^/?#\s]*@")
+_PIECES = re.compile(r"[\s\"'`=,;:/@?&#()\[\]{}<>|\\]+")
+_RANDOM_RUN = re.compile(r"[A-Za-z0-9]{16,}")
+
+
+def strip_userinfo(text: str) -> str:
+    """`text` with the userinfo of every URL in it removed (`git::https://oauth2:T@host/x` ->
+    `git::https://host/x`). Every URL a scanner keeps goes through here: userinfo is where
+    tokens ride, and no report needs the user name of a URL."""
+    return _USERINFO.sub(r"\1", text)
+
+
+def url_secret(text: str) -> Match | None:
+    """A credential in the userinfo of a URL inside `text`: a literal password, or a user name
+    with a secret's shape (`https://ghp_...@github.com`)."""
+    for found in _USERINFO.finditer(text):
+        userinfo = found[0][len(found[1]) : -1]
+        user, colon, password = userinfo.partition(":")
+        if colon and url_password_state(f"x://u:{password}@h") == "literal":
+            return Match("url_with_password", None)
+        match = detect(user) or (detect(password) if colon else None)
+        if match is not None:
+            return match
+    return None
+
+
+def secret_in(text: str) -> Match | None:
+    """The secret a string that should be a name, a reference or a URL holds, if any.
+
+    Known shapes anywhere in it, a credential in a URL's userinfo, or a random-looking run
+    (long, letters and digits interleaved: `a3f9...`, never `serviceAccount2024`). Used
+    before any such string becomes an identity's name, pointer, reference or attribute.
+    """
+    match = detect(text) or url_secret(text)
+    if match is not None:
+        return match
+    for piece in _PIECES.split(text):
+        match = detect(piece)
+        if match is not None:
+            return match
+        if looks_secret(piece) and any(_random(run) for run in _RANDOM_RUN.findall(piece)):
+            return Match("high_entropy", None)
+    return None
+
+
+def _random(run: str) -> bool:
+    """Letters and digits interleaved as a random token's are (4 switches or more)."""
+    kinds = ["d" if c.isdigit() else "a" for c in run]
+    return sum(a != b for a, b in zip(kinds, kinds[1:], strict=False)) >= 4

@@ -3,7 +3,9 @@
 Reads `.tf` (HCL, through `_hcl`) and `.tf.json` (Terraform's JSON syntax, through `_json`).
 A cheap regex decides first whether a file can hold a catalog resource or a module call at
 all, because parsing HCL is slow (thousands of lines per second) and most files hold neither.
-Data sources are never identities; `module` blocks are recorded as `ModuleCall`s. For lineage,
+Data sources are never identities; `module` blocks are recorded as `ModuleCall`s, their
+`source` without a URL's userinfo, and a credential in that userinfo is a
+`module_source_credential` (pointer `module.<name>/source`). For lineage,
 each catalog resource, module call and `aws_iam_policy_document` data source also gives a
 `TerraformBlock` (`terraform_lineage`): what it references, names and allows.
 """
@@ -16,7 +18,7 @@ from typing import TypeGuard
 
 from scanner import secrets
 from scanner.errors import ParseError
-from scanner.model import JSON, Identity, ModuleCall, TerraformBlock
+from scanner.model import JSON, Category, Identity, ModuleCall, TerraformBlock
 from scanner.scanners import _json, terraform_lineage
 from scanner.scanners.terraform_catalog import STATIC, Entry, classify
 
@@ -86,7 +88,7 @@ def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
                                               block.line, block.end_line)  # fmt: skip
         elif block.type == "module" and len(block.labels) == 1:
             body = block.body()
-            yield _module(path, block.labels[0], body, block.line)
+            yield from _module(path, block.labels[0], body, block.line, block.end_line)
             yield terraform_lineage.block(path, f"module.{block.labels[0]}", "module", body,
                                           block.line, block.end_line)  # fmt: skip
         elif block.type == "data" and block.labels[:1] == (POLICY_DOCUMENT,):
@@ -120,7 +122,7 @@ def _scan_json(path: str, text: str) -> Iterator[Fact]:
     for route, name, body in _json_blocks(document, "module"):
         if isinstance(body, dict):
             span = spans[(*route, name)]
-            yield _module(path, name, body, span.line)
+            yield from _module(path, name, body, span.line, span.end_line)
             yield terraform_lineage.block(path, f"module.{name}", "module", body, span.line,
                                           span.end_line)  # fmt: skip
     for route, kind, by_name in _json_blocks(document, "data"):
@@ -224,8 +226,14 @@ def _declared_owners(body: Mapping[str, JSON]) -> tuple[str, ...]:
 
 
 def _literal(value: JSON) -> TypeGuard[str]:
-    """A non-empty string with no interpolation: something a human wrote, not an expression."""
-    return isinstance(value, str) and bool(value.strip()) and "${" not in value
+    """A non-empty string with no interpolation: something a human wrote, not an expression.
+    A string holding a secret is never kept, whatever attribute it sits under (#16)."""
+    return (
+        isinstance(value, str)
+        and bool(value.strip())
+        and "${" not in value
+        and secrets.secret_in(value) is None
+    )
 
 
 def _expression(value: JSON) -> JSON:
@@ -235,12 +243,35 @@ def _expression(value: JSON) -> JSON:
     return value
 
 
-def _module(path: str, name: str, body: Mapping[str, JSON], line: int) -> ModuleCall:
+def _module(
+    path: str, name: str, body: Mapping[str, JSON], line: int, end: int
+) -> Iterator[ModuleCall | Identity]:
+    """The module call, its source without userinfo, and the credential that userinfo held
+    (`git::https://oauth2:TOKEN@host/...`, #16)."""
     source, version = body.get("source"), body.get("version")
-    return ModuleCall(
+    yield ModuleCall(
         path=path,
         line=line,
         name=name,
-        source=source if _literal(source) else None,
+        source=_source(source),
         version=version if _literal(version) else None,
     )
+    match = secrets.secret_in(source) if isinstance(source, str) else None
+    if match is not None:
+        yield Identity(
+            scanner="terraform", kind="module_source_credential", category=Category.CREDENTIAL,
+            name=f"module.{name}.source", path=path, line=line, end_line=end,
+            pointer=f"module.{name}/source", anchor_line=line,
+            attributes={"address": f"module.{name}", "provider": match.provider,
+                        "secret_present": True, "secret_attribute": "source",
+                        "detector": match.detector},
+        )  # fmt: skip
+
+
+def _source(source: JSON) -> str | None:
+    """A module source as written, without userinfo; None when it is an expression or still
+    holds a secret once the userinfo is gone."""
+    if not isinstance(source, str):
+        return None
+    stripped = secrets.strip_userinfo(source)
+    return stripped if _literal(stripped) else None
