@@ -245,6 +245,10 @@ class _Workflow:
         attributes: dict[str, JSON],
     ) -> Identity:
         span = self.spans[route]
+        name = secrets.strip_userinfo(name)  # a Vault `url:` (#16)
+        if secrets.secret_in(name):  # a token written as the role or app id: the `with:` entry
+            name = suffix  # is reported as a literal credential
+        attributes["action"] = secrets.strip_userinfo(str(attributes["action"]))
         return Identity(
             scanner="workflows", kind=kind, category=category, name=name, path=self.path,
             line=span.line, end_line=span.end_line,
@@ -272,7 +276,7 @@ class _Workflow:
     def _literal(self, key: str, value: str, route: JSONPath) -> Identity | None:
         if "${{" in value:
             return None
-        match = secrets.detect(value)
+        match = secrets.detect(value) or secrets.url_secret(value)  # `https://TOKEN@host` (#16)
         named = secrets.is_credential_name(key) and secrets.value_state(value) == "literal"
         if match is None and not named:
             return None
