@@ -84,7 +84,7 @@ SECRETS = {
     "vault_url_password": "Vlt-Pw-9Xq4Lm7Zk2Rw",
     "vault_role": "ghp_V4ultR0le8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc6Jd",
     "env_key": "ghp_EnvK3yAsN4me8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc",
-    "env_url_user": "glpat-EnvUrlUser5Kq8Zw3Lm",
+    "env_url_user": "glpat-EnvUrlUser5Kq8Zw3Lm7",
 }
 SLACK = "https://hooks.slack.com/services/"
 
