@@ -7,6 +7,7 @@ which provider). Answers carry the detector's name, never the value or any piece
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -306,4 +307,4 @@ def secret_in(text: str) -> Match | None:
 def _random(run: str) -> bool:
     """Letters and digits interleaved as a random token's are (4 switches or more)."""
     kinds = ["d" if c.isdigit() else "a" for c in run]
-    return sum(a != b for a, b in zip(kinds, kinds[1:], strict=False)) >= 4
+    return sum(a != b for a, b in itertools.pairwise(kinds)) >= 4
