@@ -137,8 +137,12 @@ class _Workflow:
                 if match["all"] is not None:
                     self._add("*all", "*", line, jobs, all_secrets=True)
                 elif match["dynamic"] is not None:
-                    dynamic = match["dynamic"]
-                    self._add(f"[{dynamic}]", f"secrets[{dynamic}]", line, jobs, dynamic=True)
+                    dynamic, leaked = match["dynamic"], secrets.secret_in(match["dynamic"])
+                    flags: dict[str, JSON] = {"dynamic": True}
+                    if leaked is not None:  # a literal token inside the expression (#16)
+                        dynamic = "expression"
+                        flags.update(secret_present=True, detector=leaked.detector)
+                    self._add(f"[{dynamic}]", f"secrets[{dynamic}]", line, jobs, **flags)
                 else:
                     name = match["dot"] or match["key"]
                     static = self._static(route, name)
