@@ -27,7 +27,8 @@ def safe_cell(value: object) -> str:
 
 def row(values: Iterable[object]) -> str:
     """One CSV line (comma-separated, `\\n`-terminated) of safe, quoted-when-needed cells."""
-    return ",".join(_quoted(safe_cell(value)) for value in values) + "\n"
+    line = ",".join(_quoted(safe_cell(value)) for value in values)
+    return (line or '""') + "\n"  # one empty cell, not an empty line (as csv.writer does)
 
 
 def _quoted(cell: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -257,26 +258,42 @@ def provider_for(name: str, match: Match | None = None) -> str | None:
 
 # -- values where a name, a reference or a URL should be (#16) ---------------------------------
 
-# A URL's userinfo: from the scheme to the last `@` before the path. Greedy, so that an
-# unencoded `@` in a password (`user:p@ss@host`) is removed too.
-_USERINFO = re.compile(r"(?i)(?<![a-z0-9+.\-])([a-z][a-z0-9+.\-]*://)[^/?#\s]*@")
+_SCHEME_CHAR = re.compile(r"[A-Za-z0-9+.\-]")
+_AUTHORITY_END = re.compile(r"[/?#\s]")
 _PIECES = re.compile(r"[\s\"'`=,;:/@?&#()\[\]{}<>|\\]+")
 _RANDOM_RUN = re.compile(r"[A-Za-z0-9]{16,}")
+
+
+def _userinfos(text: str) -> Iterator[tuple[int, int]]:
+    """`(start, end)` of each URL userinfo in `text`, `@` included: from after `scheme://` to
+    the last `@` before the path (an unencoded `@` in a password is part of it). Linear: each
+    authority is read once, and a regex over the scheme would be quadratic on long words."""
+    for found in re.finditer("://", text):
+        start = found.end()
+        if found.start() == 0 or not _SCHEME_CHAR.match(text, found.start() - 1):
+            continue
+        end = _AUTHORITY_END.search(text, start)
+        at = text.rfind("@", start, end.start() if end else len(text))
+        if at >= 0:
+            yield start, at + 1
 
 
 def strip_userinfo(text: str) -> str:
     """`text` with the userinfo of every URL in it removed (`git::https://oauth2:T@host/x` ->
     `git::https://host/x`). Every URL a scanner keeps goes through here: userinfo is where
     tokens ride, and no report needs the user name of a URL."""
-    return _USERINFO.sub(r"\1", text)
+    kept, position = [], 0
+    for start, end in _userinfos(text):
+        kept.append(text[position:start])
+        position = end
+    return "".join(kept) + text[position:]
 
 
 def url_secret(text: str) -> Match | None:
     """A credential in the userinfo of a URL inside `text`: a literal password, or a user name
     with a secret's shape (`https://ghp_...@github.com`)."""
-    for found in _USERINFO.finditer(text):
-        userinfo = found[0][len(found[1]) : -1]
-        user, colon, password = userinfo.partition(":")
+    for start, end in _userinfos(text):
+        user, colon, password = text[start : end - 1].partition(":")
         if colon and url_password_state(f"x://u:{password}@h") == "literal":
             return Match("url_with_password", None)
         match = detect(user) or (detect(password) if colon else None)

@@ -138,11 +138,18 @@ class _Workflow:
                     self._add("*all", "*", line, jobs, all_secrets=True)
                 elif match["dynamic"] is not None:
                     dynamic, leaked = match["dynamic"], secrets.secret_in(match["dynamic"])
-                    flags: dict[str, JSON] = {"dynamic": True}
                     if leaked is not None:  # a literal token inside the expression (#16)
-                        dynamic = "expression"
-                        flags.update(secret_present=True, detector=leaked.detector)
-                    self._add(f"[{dynamic}]", f"secrets[{dynamic}]", line, jobs, **flags)
+                        self._add(
+                            "[expression]",
+                            "secrets[expression]",
+                            line,
+                            jobs,
+                            dynamic=True,
+                            secret_present=True,
+                            detector=leaked.detector,
+                        )
+                    else:
+                        self._add(f"[{dynamic}]", f"secrets[{dynamic}]", line, jobs, dynamic=True)
                 else:
                     name = match["dot"] or match["key"]
                     static = self._static(route, name)
