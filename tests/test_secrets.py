@@ -169,7 +169,7 @@ def test_matches_never_carry_the_value() -> None:
         ("--from=git+https://u:p@ss@github.com/o/p@v1", "--from=git+https://github.com/o/p@v1"),
         ("1https://u:pw@h/x", "1https://h/x"),  # a scheme glued to a word is still a scheme
         ("https://h/x@y?a=b@c", "https://h/x@y?a=b@c"),  # `@` after the authority
-        ("://u:p@h x://", "://u:p@h x://"),  # no scheme, no authority
+        ("://u:p@h x:// a ://u:p@h", "://u:p@h x:// a ://u:p@h"),  # no scheme, no authority
         ("a@b.com git@github.com:o/r.git", "a@b.com git@github.com:o/r.git"),  # not URLs
         ("https://a@b https://c:d@e/f", "https://b https://e/f"),
     ],

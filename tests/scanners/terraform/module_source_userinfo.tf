@@ -27,3 +27,7 @@ resource "aws_iam_user" "deploy" {
     owner = "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
   }
 }
+
+module "no_source" {
+  version = "1.0.0"
+}
