@@ -346,13 +346,15 @@ class _Workflow:
         environment = job.get("environment") if isinstance(job, dict) else None
         if isinstance(environment, dict):
             environment = environment.get("name")
-        return environment if isinstance(environment, str) else None
+        if not isinstance(environment, str) or secrets.secret_in(environment):  # #16
+            return None
+        return environment
 
     def _permissions(self, job_id: str) -> JSON:
         job = self.jobs.get(job_id)
         if isinstance(job, dict) and "permissions" in job:
-            return job["permissions"]
-        return self.document.get("permissions", "default")
+            return _setting(job["permissions"])
+        return _setting(self.document.get("permissions", "default"))
 
     def _id_token(self, job_id: str) -> bool:
         permissions = self._permissions(job_id)
@@ -363,6 +365,14 @@ class _Workflow:
     def _consumers(self, jobs: set[str]) -> tuple[Consumer, ...]:
         return tuple(Consumer(kind="workflow_job", ref=f"{self.path}#{job}")
                      for job in sorted(jobs))  # fmt: skip
+
+
+def _setting(value: JSON) -> JSON:
+    """A setting copied from the file into attributes, unless it holds a secret (#16)."""
+    texts = [*value, *value.values()] if isinstance(value, dict) else [value]
+    if any(isinstance(t, str) and secrets.secret_in(t) for t in texts):
+        return "unreadable"
+    return value
 
 
 def _action(uses: JSON) -> str:
