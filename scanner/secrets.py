@@ -262,6 +262,7 @@ _SCHEME_CHAR = re.compile(r"[A-Za-z0-9+.\-]")
 _AUTHORITY_END = re.compile(r"[/?#\s]")
 _PIECES = re.compile(r"[\s\"'`=,;:/@?&#()\[\]{}<>|\\]+")
 _RANDOM_RUN = re.compile(r"[A-Za-z0-9]{16,}")
+_SHORTEST = 15  # the shortest known shape (`xoxb-` and 10 more) and below looks_secret's 16
 
 
 def _userinfos(text: str) -> Iterator[tuple[int, int]]:
@@ -309,6 +310,8 @@ def secret_in(text: str) -> Match | None:
     (long, letters and digits interleaved: `a3f9...`, never `serviceAccount2024`). Used
     before any such string becomes an identity's name, pointer, reference or attribute.
     """
+    if len(text) < _SHORTEST and "@" not in text:  # most names: no shape is this short
+        return None
     match = detect(text) or url_secret(text)
     if match is not None:
         return match
