@@ -78,7 +78,7 @@ def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
 
     for block in _hcl.blocks(text):
         if block.type == "resource" and len(block.labels) == 2:
-            kind, name = block.labels
+            kind, name = block.labels[0], _label(block.labels[1], block.line)
             entry = classify(kind)
             if entry is not None:
                 yield from _resource(path, kind, name, entry, block.body(), block.line,
@@ -87,14 +87,20 @@ def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
                 yield terraform_lineage.block(path, f"{kind}.{name}", kind, block.body(),
                                               block.line, block.end_line)  # fmt: skip
         elif block.type == "module" and len(block.labels) == 1:
-            body = block.body()
-            yield from _module(path, block.labels[0], body, block.line, block.end_line)
-            yield terraform_lineage.block(path, f"module.{block.labels[0]}", "module", body,
+            body, name = block.body(), _label(block.labels[0], block.line)
+            yield from _module(path, name, body, block.line, block.end_line)
+            yield terraform_lineage.block(path, f"module.{name}", "module", body,
                                           block.line, block.end_line)  # fmt: skip
         elif block.type == "data" and block.labels[:1] == (POLICY_DOCUMENT,):
-            address = f"data.{POLICY_DOCUMENT}.{block.labels[-1]}"
+            address = f"data.{POLICY_DOCUMENT}.{_label(block.labels[-1], block.line)}"
             yield terraform_lineage.block(path, address, POLICY_DOCUMENT, block.body(),
                                           block.line, block.end_line)  # fmt: skip
+
+
+def _label(name: str, line: int) -> str:
+    """A block's name label, or `line-<n>` when the label is a token (#16): never an identity's
+    name, pointer or a lineage address. (Expressions naming it are left out by lineage.)"""
+    return f"line-{line}" if secrets.secret_in(name) else name
 
 
 def _resource(
@@ -118,10 +124,12 @@ def _scan_json(path: str, text: str) -> Iterator[Fact]:
             span = spans[(*route, kind, name)]
             for item in body if isinstance(body, list) else [body]:
                 if isinstance(item, dict):
-                    yield from _resource(path, kind, name, entry, item, span.line, span.end_line)
+                    yield from _resource(path, kind, _label(name, span.line), entry, item,
+                                         span.line, span.end_line)  # fmt: skip
     for route, name, body in _json_blocks(document, "module"):
         if isinstance(body, dict):
             span = spans[(*route, name)]
+            name = _label(name, span.line)
             yield from _module(path, name, body, span.line, span.end_line)
             yield terraform_lineage.block(path, f"module.{name}", "module", body, span.line,
                                           span.end_line)  # fmt: skip
@@ -131,8 +139,9 @@ def _scan_json(path: str, text: str) -> Iterator[Fact]:
         for name, body in by_name.items():
             span = spans[(*route, kind, name)]
             if isinstance(body, dict):
-                yield terraform_lineage.block(path, f"data.{kind}.{name}", kind, body,
-                                              span.line, span.end_line)  # fmt: skip
+                address = f"data.{kind}.{_label(name, span.line)}"
+                yield terraform_lineage.block(path, address, kind, body, span.line,
+                                              span.end_line)  # fmt: skip
 
 
 def _json_blocks(

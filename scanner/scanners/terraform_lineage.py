@@ -86,7 +86,9 @@ def addresses(text: str) -> Iterator[str]:
             if depth == 0:
                 break
         expression = _QUOTED.sub('""', text[match.end() : end])
-        yield from _ADDRESS.findall(expression)
+        for address in _ADDRESS.findall(expression):
+            if not any(secrets.secret_in(part) for part in address.split(".")):  # #16
+                yield address
 
 
 def settings(body: Mapping[str, JSON]) -> dict[str, JSON]:
