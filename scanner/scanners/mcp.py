@@ -160,6 +160,8 @@ class _Config:
     def _server(
         self, root: str, name: str, route: JSONPath, config: Mapping[str, JSON]
     ) -> Iterator[Identity]:
+        if secrets.secret_in(name):  # a token as the server's name: never a name or pointer (#16)
+            name = f"line-{self.locate(route)[0]}"
         base = f"{root}/{name}"
         found = list(self._credentials(base, name, route, config))
         line, end = self.locate(route)
