@@ -85,6 +85,10 @@ SECRETS = {
     "vault_role": "ghp_V4ultR0le8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc6Jd",
     "env_key": "ghp_EnvK3yAsN4me8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc",
     "env_url_user": "glpat-EnvUrlUser5Kq8Zw3Lm7",
+    "tf_label": "ghp_TfL4b3lN4me8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc6J",
+    "mcp_server_name": "ghp_McpS3rv3rN4me8Qz3Xk7Lm2Vt7Rk4Wz8Np1H",
+    "workflow_environment": "ghp_W0rkfl0wEnv8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc6",
+    "workflow_dynamic": "ghp_Dyn4m1cExpr8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc6",
 }
 SLACK = "https://hooks.slack.com/services/"
 
@@ -214,6 +218,19 @@ def plant(root: Path) -> None:
             "      - uses: hashicorp/vault-action@v3\n"
             f"        with:\n          method: jwt\n          role: {s['vault_role']}\n"
         ),
+        "infra/labels.tf": (
+            f'resource "aws_iam_user" "{s["tf_label"]}" {{\n  name = "x"\n}}\n'
+            'resource "aws_iam_access_key" "x" {\n'
+            f"  user = aws_iam_user.{s['tf_label']}.name\n}}\n"
+        ),
+        ".windsurf/mcp.json": json.dumps(
+            {"mcpServers": {s["mcp_server_name"]: {"command": "npx", "args": ["-y", "srv"]}}}
+        ),
+        ".github/workflows/odd.yml": (
+            "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n"
+            f"    environment: {s['workflow_environment']}\n    steps:\n"
+            f"      - run: echo \"${{{{ secrets[format('{{0}}', '{s['workflow_dynamic']}')] }}}}\"\n"
+        ),
         "names.env": (
             f"{s['env_key']}=1\nREGISTRY_URL=https://{s['env_url_user']}@npm.example.com\n"
         ),
@@ -330,6 +347,7 @@ def test_every_planted_kind_was_found(planted: Path) -> None:
         (".github/workflows/vault.yml", "role"): "github_token",
         ("names.env", "line-1"): "github_token",
         ("names.env", "REGISTRY_URL"): "gitlab_token",
+        (".github/workflows/odd.yml", "secrets[expression]"): "github_token",
     }
     assert {e["path"] for e in report["errors"]} == {
         ".continue/mcpServers/broken.yaml",
