@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner import paths as report_paths
 from scanner.model import ScanError
 from scanner.scanners import for_path, glob_to_regex
 
@@ -39,7 +40,7 @@ def candidates(
     """
     errors: list[ScanError] = []
     if not paths:
-        return _select(listed if listed is not None else _walk(root, root)), errors
+        return _select(listed if listed is not None else _walk(root, root), errors), errors
     chosen: list[str] = []
     resolved_root = root.resolve()
     for path in paths:
@@ -57,7 +58,7 @@ def candidates(
             chosen.append(relative)
         else:
             errors.append(ScanError(path=relative, line=None, message="no such file"))
-    return _select(chosen), errors
+    return _select(chosen, errors), errors
 
 
 def _under(folder: str, listed: Sequence[str] | None, root: Path) -> Iterable[str]:
@@ -67,12 +68,17 @@ def _under(folder: str, listed: Sequence[str] | None, root: Path) -> Iterable[st
     return (name for name in listed if name.startswith(prefix))
 
 
-def _select(names: Iterable[str]) -> list[Candidate]:
+def _select(names: Iterable[str], errors: list[ScanError]) -> list[Candidate]:
     found: dict[str, Candidate] = {}
     for name in names:
         scanner = for_path(name)
-        if scanner is not None:
+        if scanner is None:
+            continue
+        if report_paths.valid(name):
             found[name] = Candidate(path=name, scanner=scanner)
+        else:  # the aggregator would reject the whole report for it (#16)
+            errors.append(ScanError(path=name, line=None,
+                                    message="not a repository-relative path"))  # fmt: skip
     return sorted(found.values(), key=lambda c: c.path)
 
 

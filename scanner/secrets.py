@@ -7,8 +7,10 @@ which provider). Answers carry the detector's name, never the value or any piece
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -282,3 +284,77 @@ def provider_for(name: str, match: Match | None = None) -> str | None:
         if lowered.startswith(needle) or f"_{needle}" in lowered:
             return provider
     return None
+
+
+# -- values where a name, a reference or a URL should be (#16) ---------------------------------
+
+_SCHEME_CHAR = re.compile(r"[A-Za-z0-9+.\-]")
+_AUTHORITY_END = re.compile(r"[/?#\s]")
+_PIECES = re.compile(r"[\s\"'`=,;:/@?&#()\[\]{}<>|\\]+")
+_RANDOM_RUN = re.compile(r"[A-Za-z0-9]{16,}")
+_SHORTEST = 15  # the shortest known shape (`xoxb-` and 10 more) and below looks_secret's 16
+
+
+def _userinfos(text: str) -> Iterator[tuple[int, int]]:
+    """`(start, end)` of each URL userinfo in `text`, `@` included: from after `scheme://` to
+    the last `@` before the path (an unencoded `@` in a password is part of it). Linear: each
+    authority is read once, and a regex over the scheme would be quadratic on long words."""
+    for found in re.finditer("://", text):
+        start = found.end()
+        if found.start() == 0 or not _SCHEME_CHAR.match(text, found.start() - 1):
+            continue
+        end = _AUTHORITY_END.search(text, start)
+        at = text.rfind("@", start, end.start() if end else len(text))
+        if at >= 0:
+            yield start, at + 1
+
+
+def strip_userinfo(text: str) -> str:
+    """`text` with the userinfo of every URL in it removed (`git::https://oauth2:T@host/x` ->
+    `git::https://host/x`). Every URL a scanner keeps goes through here: userinfo is where
+    tokens ride, and no report needs the user name of a URL."""
+    kept, position = [], 0
+    for start, end in _userinfos(text):
+        kept.append(text[position:start])
+        position = end
+    return "".join(kept) + text[position:]
+
+
+def url_secret(text: str) -> Match | None:
+    """A credential in the userinfo of a URL inside `text`: a literal password, or a user name
+    with a secret's shape (`https://ghp_...@github.com`)."""
+    for start, end in _userinfos(text):
+        user, colon, password = text[start : end - 1].partition(":")
+        if colon and url_password_state(f"x://u:{password}@h") == "literal":
+            return Match("url_with_password", None)
+        match = detect(user) or (detect(password) if colon else None)
+        if match is not None:
+            return match
+    return None
+
+
+def secret_in(text: str) -> Match | None:
+    """The secret a string that should be a name, a reference or a URL holds, if any.
+
+    Known shapes anywhere in it, a credential in a URL's userinfo, or a random-looking run
+    (long, letters and digits interleaved: `a3f9...`, never `serviceAccount2024`). Used
+    before any such string becomes an identity's name, pointer, reference or attribute.
+    """
+    if len(text) < _SHORTEST and "@" not in text:  # most names: no shape is this short
+        return None
+    match = detect(text) or url_secret(text)
+    if match is not None:
+        return match
+    for piece in _PIECES.split(text):
+        match = detect(piece)
+        if match is not None:
+            return match
+        if looks_secret(piece) and any(_random(run) for run in _RANDOM_RUN.findall(piece)):
+            return Match("high_entropy", None)
+    return None
+
+
+def _random(run: str) -> bool:
+    """Letters and digits interleaved as a random token's are (4 switches or more)."""
+    kinds = ["d" if c.isdigit() else "a" for c in run]
+    return sum(a != b for a, b in itertools.pairwise(kinds)) >= 4

@@ -187,14 +187,16 @@ def test_a_departed_team_goes_to_the_default_owner(org: Path, capsys, tmp_path: 
         (
             "alice@acme.example",
             "deployer.tf#aws_iam_user.ci_deployer",
-            "NHI102; @acme/payments-platform departed",
-            "alice@acme.example (provisioner, active); @acme/payments-platform (owner, departed)",
+            # `'` before a formula character after a separator too (#16: OWASP CSV injection)
+            "NHI102; '@acme/payments-platform departed",
+            "alice@acme.example (provisioner, active); '@acme/payments-platform (owner, departed)",
         ),
         (
             "alice@acme.example",
             "deployer.tf#aws_iam_access_key.ci_deployer",
-            "NHI102; @acme/payments-platform departed",
-            "alice@acme.example (provisioner, active); @acme/payments-platform (owner, departed)",
+            # `'` before a formula character after a separator too (#16: OWASP CSV injection)
+            "NHI102; '@acme/payments-platform departed",
+            "alice@acme.example (provisioner, active); '@acme/payments-platform (owner, departed)",
         ),
         (
             "carol@acme.example",
@@ -223,8 +225,8 @@ def test_a_departed_team_goes_to_the_default_owner(org: Path, capsys, tmp_path: 
         (
             "security@acme.example",
             "deployer.tf#aws_iam_access_key.ci_deployer_2",
-            "NHI102; NHI103; dana@acme.example unknown; @acme/payments-platform departed",
-            "dana@acme.example (provisioner, unknown); @acme/payments-platform (owner, departed)",
+            "NHI102; NHI103; dana@acme.example unknown; '@acme/payments-platform departed",
+            "dana@acme.example (provisioner, unknown); '@acme/payments-platform (owner, departed)",
         ),
     ]
     assert [row[-1] for row in rows[1:]] == [""] * 7  # the decision column is left for the decider
@@ -324,7 +326,8 @@ def test_the_inventory_says_since_when_and_what_is_new(org: Path, capsys, tmp_pa
 
 
 def test_markdown_neutralises_untrusted_names() -> None:
-    from scanner.aggregate.output import md, safe_cell
+    from scanner.aggregate.output import md
+    from scanner.csv_cells import safe_cell
 
     assert md("<img src=x> [a](http://x) @everyone #1 `x`\n|") == (
         "&lt;img src=x&gt; \\[a\\]\\(http:&#8203;//x\\) @&#8203;everyone \\#1 \\`x\\` \\|"

@@ -105,7 +105,7 @@ def test_dates_in_json_csv_markdown_and_issues(org: Path, tmp_path: Path, capsys
     key_row = rows[("deployer.tf#aws_iam_access_key.ci_deployer", "leaving")]
     assert (key_row[0], key_row[8], key_row[10]) == (
         "carol@acme.example",
-        "alice@acme.example leaving 2026-11-15; @acme/payments-platform leaving 2026-11-15",
+        "alice@acme.example leaving 2026-11-15; '@acme/payments-platform leaving 2026-11-15",
         "",
     )
     assert rows[("etl/service_accounts.tf#google_service_account.etl", "orphaned")][10] == (

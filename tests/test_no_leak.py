@@ -73,6 +73,22 @@ SECRETS = {
     "deep_json": "xoxb-8123456789-DeepJsonNest",
     "bad_env_line": "sk_live_51BadEnvLine8Qz3Xk7Lm",
     "bad_toml_key": "ghp_T0mlK3y8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc6Jd3x",
+    # Values where a name, a reference or a URL belongs (#16): each used to become a module
+    # source, a package, an identity's name or a `ref`, and so reached every output.
+    "tf_module_password": "Tfm-Pw-6Kq2Zx9Lm4Wv8",
+    "tf_module_user": "glpat-TfModUser7Xq2Lz9Wk4R",
+    "mcp_npx_user": "ghp_NpxG1tUs3r8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc6J",
+    "mcp_uvx_password": "Uvx-Pw-3Rt8Kq5Zm2Xw",
+    "codex_bearer_var": "sk-proj-CodexVar5Kq8Zw2Xm6Lp9Rv3Tn",
+    "codex_header_var": "xoxb-6019283746-CodexHeaderV",
+    "vault_url_password": "Vlt-Pw-9Xq4Lm7Zk2Rw",
+    "vault_role": "ghp_V4ultR0le8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc6Jd",
+    "env_key": "ghp_EnvK3yAsN4me8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc",
+    "env_url_user": "glpat-EnvUrlUser5Kq8Zw3Lm7",
+    "tf_label": "ghp_TfL4b3lN4me8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc6J",
+    "mcp_server_name": "ghp_McpS3rv3rN4me8Qz3Xk7Lm2Vt7Rk4Wz8Np1H",
+    "workflow_environment": "ghp_W0rkfl0wEnv8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc6",
+    "workflow_dynamic": "ghp_Dyn4m1cExpr8Qz3Xk7Lm2Vt7Rk4Wz8Np1Hc6",
 }
 SLACK = "https://hooks.slack.com/services/"
 
@@ -159,6 +175,66 @@ def plant(root: Path) -> None:
         + "}" * 301,
         "lines.env": f"OK=1\n{s['bad_env_line']}\n",
         "broken2/.codex/config.toml": f"[mcp_servers.x]\n{s['bad_toml_key']} = = 1\n",
+        "infra/modules.tf": (
+            'module "vpc" {\n  source = "git::https://oauth2:'
+            f'{s["tf_module_password"]}@gitlab.example.com/infra/vpc.git?ref=v1"\n}}\n'
+            'module "iam" {\n'
+            f'  source = "git::https://{s["tf_module_user"]}@gitlab.example.com/infra/iam.git"\n}}\n'
+        ),
+        ".kiro/settings/mcp.json": json.dumps(
+            {
+                "mcpServers": {
+                    "npx": {
+                        "command": "npx",
+                        "args": ["-y", f"git+https://{s['mcp_npx_user']}@github.com/acme/srv.git"],
+                    },
+                }
+            }
+        ),
+        ".amazonq/mcp.json": json.dumps(
+            {
+                "mcpServers": {
+                    "uvx": {
+                        "command": "uvx",
+                        "args": [
+                            "--from",
+                            f"git+https://ci:{s['mcp_uvx_password']}@github.com/acme/tool@v1",
+                            "tool",
+                        ],
+                    },
+                }
+            }
+        ),
+        "codex/.codex/config.toml": (
+            f'[mcp_servers.api]\nurl = "https://api.example.com/mcp"\n'
+            f'bearer_token_env_var = "{s["codex_bearer_var"]}"\n'
+            f'[mcp_servers.api.env_http_headers]\n"X-Api-Key" = "{s["codex_header_var"]}"\n'
+        ),
+        ".github/workflows/vault.yml": (
+            "on: push\npermissions:\n  id-token: write\njobs:\n  deploy:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - uses: hashicorp/vault-action@v3\n"
+            f"        with:\n          method: jwt\n"
+            f"          url: https://ci:{s['vault_url_password']}@vault.example.com\n"
+            "      - uses: hashicorp/vault-action@v3\n"
+            f"        with:\n          method: jwt\n          role: {s['vault_role']}\n"
+        ),
+        "infra/labels.tf": (
+            f'resource "aws_iam_user" "{s["tf_label"]}" {{\n  name = "x"\n}}\n'
+            'resource "aws_iam_access_key" "x" {\n'
+            f"  user = aws_iam_user.{s['tf_label']}.name\n}}\n"
+        ),
+        ".windsurf/mcp.json": json.dumps(
+            {"mcpServers": {s["mcp_server_name"]: {"command": "npx", "args": ["-y", "srv"]}}}
+        ),
+        ".github/workflows/odd.yml": (
+            "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n"
+            f"    environment: {s['workflow_environment']}\n    steps:\n"
+            "      - run: echo \"${{ secrets[format('{0}', '"
+            f"{s['workflow_dynamic']}')] }}}}\"\n"
+        ),
+        "names.env": (
+            f"{s['env_key']}=1\nREGISTRY_URL=https://{s['env_url_user']}@npm.example.com\n"
+        ),
     }
     for path, text in files.items():
         target = root / path
@@ -262,6 +338,17 @@ def test_every_planted_kind_was_found(planted: Path) -> None:
         (".mcp.json", "SLACK_BOT_TOKEN"): "slack_token",
         ("infra/secrets.tf", "npm"): "npm_token",
         ("infra/secrets.tf", "db"): "high_entropy",
+        ("infra/modules.tf", "module.vpc.source"): "url_with_password",
+        ("infra/modules.tf", "module.iam.source"): "gitlab_token",
+        (".kiro/settings/mcp.json", "args[1]"): "github_token",
+        (".amazonq/mcp.json", "args[1]"): "url_with_password",
+        ("codex/.codex/config.toml", "bearer_token_env_var"): "openai_api_key",
+        ("codex/.codex/config.toml", "X-Api-Key"): "slack_token",
+        (".github/workflows/vault.yml", "url"): "url_with_password",
+        (".github/workflows/vault.yml", "role"): "github_token",
+        ("names.env", "line-1"): "github_token",
+        ("names.env", "REGISTRY_URL"): "gitlab_token",
+        (".github/workflows/odd.yml", "secrets[expression]"): "github_token",
     }
     assert {e["path"] for e in report["errors"]} == {
         ".continue/mcpServers/broken.yaml",

@@ -159,3 +159,41 @@ def test_matches_never_carry_the_value() -> None:
     match = secrets.detect(value)
     assert match is not None
     assert all(value[i : i + 8] not in repr(match) for i in range(len(value) - 7))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("git::https://oauth2:glpat-Vb7nQ2xL9mK4pR8sT1wZ@gitlab.com/x.git?ref=v1",
+         "git::https://gitlab.com/x.git?ref=v1"),
+        ("--from=git+https://u:p@ss@github.com/o/p@v1", "--from=git+https://github.com/o/p@v1"),
+        ("1https://u:pw@h/x", "1https://h/x"),  # a scheme glued to a word is still a scheme
+        ("https://h/x@y?a=b@c", "https://h/x@y?a=b@c"),  # `@` after the authority
+        ("://u:p@h x:// a ://u:p@h", "://u:p@h x:// a ://u:p@h"),  # no scheme, no authority
+        ("a@b.com git@github.com:o/r.git", "a@b.com git@github.com:o/r.git"),  # not URLs
+        ("https://a@b https://c:d@e/f", "https://b https://e/f"),
+    ],
+)  # fmt: skip
+def test_strip_userinfo(text: str, expected: str) -> None:
+    assert secrets.strip_userinfo(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "detector"),
+    [
+        ("https://ci:Zx8Q4kLp9vN2mR7tY1wB5cHd@vault.example.com", "url_with_password"),
+        ("git+https://ghp_R7tK2mQ9vX4bN8cL1wZ6hJ3pF5sD0gY2aE7q@github.com/o/p", "github_token"),
+        ("https://x:ghp_R7tK2mQ9vX4bN8cL1wZ6hJ3pF5sD0gY2aE7q@h", "url_with_password"),
+        ("Bearer sk-proj-Zq9XwV8uT7sR6qP5oN4mL3kJ2iH1gF0e", "openai_api_key"),
+        ("3f2a9c7e1b5d3f8a0c6e2b9d4f7a1c3e5b7d9f1a", "high_entropy"),
+        ("https://ci:${VAULT_PASSWORD}@vault", None),
+        ("https://git@github.com/o/r", None),
+        ("GITHUB_PERSONAL_ACCESS_TOKEN", None),
+        ("myServiceAccount2024Key", None),  # letters and digits, but not interleaved
+        ("a1b2c3d4-e5f6-4789-abcd-0123456789ab", None),  # a GUID: no 16-character run
+        ("arn:aws:iam::123456789012:role/deploy", None),
+    ],
+)
+def test_secret_in_names_and_urls(text: str, detector: str | None) -> None:
+    match = secrets.secret_in(text)
+    assert (match.detector if match else None) == detector

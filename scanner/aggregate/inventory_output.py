@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Sequence
 
 from scanner.aggregate.inventory import Entry
-from scanner.aggregate.output import safe_cell
+from scanner.csv_cells import row
 from scanner.model import JSON
 
 
@@ -69,51 +67,50 @@ def render_text(entries: Sequence[Entry]) -> str:
 
 
 def render_csv(entries: Sequence[Entry]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "repository",
-            "identity",
-            "kind",
-            "name",
-            "path",
-            "line",
-            "state",
-            "rules",
-            "people",
-            "route_to",
-            "first_seen",
-            "last_seen",
-            "orphaned_since",
-            "resolved_at",
-            "reach",
-        ]
-    )
-    for e in entries:
-        writer.writerow(
+    lines = [
+        row(
             [
-                safe_cell(v)
-                for v in (
-                    e.repository,
-                    e.identity,
-                    e.kind,
-                    e.name,
-                    e.path,
-                    e.line,
-                    e.state,
-                    " ".join(e.rules),
-                    _people(e),
-                    " ".join(e.route_to),
-                    e.first_seen,
-                    e.last_seen,
-                    e.orphaned_since or "",
-                    e.resolved_at or "",
-                    " ".join(e.reach),
-                )
+                "repository",
+                "identity",
+                "kind",
+                "name",
+                "path",
+                "line",
+                "state",
+                "rules",
+                "people",
+                "route_to",
+                "first_seen",
+                "last_seen",
+                "orphaned_since",
+                "resolved_at",
+                "reach",
             ]
         )
-    return out.getvalue()
+    ]
+    lines.extend(
+        row(
+            (
+                e.repository,
+                e.identity,
+                e.kind,
+                e.name,
+                e.path,
+                e.line,
+                e.state,
+                " ".join(e.rules),
+                _people(e),
+                " ".join(e.route_to),
+                e.first_seen,
+                e.last_seen,
+                e.orphaned_since or "",
+                e.resolved_at or "",
+                " ".join(e.reach),
+            )
+        )
+        for e in entries
+    )
+    return "".join(lines)
 
 
 RENDERERS: dict[str, Callable[[Sequence[Entry]], str]] = {

@@ -3,9 +3,7 @@ JSON for tools, CSV as an access review sheet, Markdown for a job summary or an 
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -13,13 +11,13 @@ from typing import Any
 
 from scanner.aggregate.inventory import History, Resolution
 from scanner.aggregate.resolve import Aggregate, PersonState, Resolved, gone
+from scanner.csv_cells import row
 from scanner.model import JSON
 from scanner.reporters.markdown import inert
 
 # A renderer yields the output in pieces, so the CLI writes a large result as it goes.
 Renderer = Callable[[Aggregate, "History | None"], Iterator[str]]
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
-_CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _person(p: PersonState) -> dict[str, JSON]:
@@ -225,26 +223,10 @@ def _reason(item: Resolved) -> str:
     return "; ".join([*item.rules, *away] if item.rules or away else ["no owner"])
 
 
-def safe_cell(value: object) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: quote them (OWASP CSV
-    injection); names and paths come from the scanned repositories."""
-    text = str(value)
-    return f"'{text}" if text.startswith(_CSV_FORMULA) else text
-
-
 def render_csv(result: Aggregate, history: History | None = None) -> Iterator[str]:
     """The access review sheet: one row per identity that needs a decision (orphaned, or with
     someone suspended or leaving), sorted by who must decide; the decision column is empty."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-
-    def flush() -> str:
-        text = out.getvalue()
-        out.seek(0)
-        out.truncate()
-        return text
-
-    writer.writerow(
+    yield row(
         [
             "decider",
             "repository",
@@ -261,7 +243,6 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
             "decision",
         ]
     )
-    yield flush()
     review = sorted(
         (r for r in result.identities if r.state != "owned"),
         key=lambda r: (r.route_to, r.repository, r.path, r.line, r.identity),
@@ -270,27 +251,23 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
         people = "; ".join(f"{p.email or p.reference} ({p.role}, {p.state})" for p in r.people)
         since = history.orphaned_since.get(r.key, "") if history else ""
         since = _left_on(r) or since
-        writer.writerow(
-            [
-                safe_cell(v)
-                for v in (
-                    " ".join(r.route_to),
-                    r.repository,
-                    r.identity,
-                    r.kind,
-                    r.name,
-                    r.path,
-                    r.line,
-                    r.state,
-                    _reason(r),
-                    people,
-                    since,
-                    r.why,
-                    "",
-                )
-            ]
+        yield row(
+            (
+                " ".join(r.route_to),
+                r.repository,
+                r.identity,
+                r.kind,
+                r.name,
+                r.path,
+                r.line,
+                r.state,
+                _reason(r),
+                people,
+                since,
+                r.why,
+                "",
+            )
         )
-        yield flush()
 
 
 def md(text: str) -> str:

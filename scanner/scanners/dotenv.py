@@ -121,7 +121,10 @@ def _unescape(value: str) -> str:
 
 def _credential(path: str, assignment: Assignment) -> Identity | None:
     key, value = assignment.key, assignment.value
-    match = secrets.detect(value)
+    match = secrets.detect(value) or secrets.url_secret(value)  # `https://TOKEN@host` (#16)
+    leaked = secrets.secret_in(key)
+    if leaked is not None:  # a token written as the key: never the name nor the pointer (#16)
+        key, match = f"line-{assignment.line}", leaked
     if _URL_KEY.search(key):
         # A URL is a credential when it carries one: a secret shape (a password, a webhook's
         # token), a placeholder password an example declares, or a webhook by name. A URL whose

@@ -166,6 +166,8 @@ class _Config:
     def _server(
         self, root: str, name: str, route: JSONPath, config: Mapping[str, JSON]
     ) -> Iterator[Identity]:
+        if secrets.secret_in(name):  # a token as the server's name: never a name or pointer (#16)
+            name = f"line-{self.locate(route)[0]}"
         base = f"{root}/{name}"
         found = list(self._credentials(base, name, route, config))
         line, end = self.locate(route)
@@ -218,6 +220,7 @@ class _Config:
             text = value if isinstance(value, str) else ""
             if not (
                 secrets.is_credential_name(key)
+                or secrets.secret_in(key)  # a token written as the key (#16)
                 or secrets.detect(text)
                 or self._secret_reference(text)
             ):
@@ -285,7 +288,8 @@ class _Config:
                         server,
                         {"placement": "arg", **source},
                     )
-            elif _DSN.match(arg):
+            elif _DSN.match(arg) or secrets.url_secret(arg):  # `git+https://TOKEN@...` (#16)
+                leaked = secrets.url_secret(arg)
                 yield self._credential(
                     f"args[{index + offset}]",
                     where,
@@ -295,8 +299,8 @@ class _Config:
                         "placement": "arg",
                         "value_source": "literal",
                         "secret_present": True,
-                        "detector": "url_with_password",
-                        "provider": _scheme_provider(arg),
+                        "detector": leaked.detector if leaked else "url_with_password",
+                        "provider": (leaked and leaked.provider) or _scheme_provider(arg),
                     },
                 )
             elif arg.startswith(("http://", "https://")):
@@ -360,6 +364,19 @@ class _Config:
     ) -> Identity:
         line, end = self.locate(route)
         attributes = {"server": server, **attributes}
+        ref = attributes.get("ref")
+        leaked = secrets.secret_in(name) or (
+            secrets.secret_in(ref) if isinstance(ref, str) else None
+        )
+        if leaked is not None:  # a value where a name or a variable's name belongs (#16)
+            if secrets.secret_in(name):
+                neutral = _neutral(route)
+                pointer, name = pointer.replace(name, neutral), neutral
+            attributes = {key: value for key, value in attributes.items() if key != "ref"}
+            attributes.update({"value_source": "literal", "secret_present": True,
+                               "detector": leaked.detector})  # fmt: skip
+            if leaked.provider is not None:
+                attributes["provider"] = leaked.provider
         if "provider" not in attributes:
             attributes["provider"] = secrets.provider_for(name) or (
                 secrets.provider_for(server) if server else None
@@ -370,6 +387,14 @@ class _Config:
             path=self.path, line=line, end_line=end, pointer=pointer, anchor_line=line,
             attributes=attributes, consumers=consumers,
         )  # fmt: skip
+
+
+def _neutral(route: JSONPath) -> str:
+    """A name for a credential whose written name is a secret: the nearest key that is not."""
+    return next(
+        (str(p) for p in reversed(route) if isinstance(p, str) and not secrets.secret_in(p)),
+        "credential",
+    )
 
 
 def _scheme_provider(url: str) -> str | None:
@@ -430,8 +455,8 @@ def _launch(client: str, config: Mapping[str, JSON]) -> dict[str, JSON]:
         attributes["url_host"] = _host_of(str(url))
     else:
         attributes["transport"] = "stdio"
-    if isinstance(command, str):
-        attributes["command"] = command
+    if isinstance(command, str) and not secrets.secret_in(command):
+        attributes["command"] = secrets.strip_userinfo(command)
         attributes.update(_package(command, args))
     return attributes
 
@@ -454,7 +479,9 @@ def _package(command: str, args: list[str]) -> dict[str, JSON]:
     )
     if spec is None:
         return {}
-    name, version = _split_spec(spec)
+    name, version = _split_spec(secrets.strip_userinfo(spec))  # `git+https://TOKEN@` (#16)
+    if secrets.secret_in(name) or (version and secrets.secret_in(version)):
+        return {"package": None, "version": None, "pinned": False}
     return {
         "package": name,
         "version": version,

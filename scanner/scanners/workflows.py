@@ -136,8 +136,19 @@ class _Workflow:
                 if match["all"] is not None:
                     self._add("*all", "*", line, jobs, all_secrets=True)
                 elif match["dynamic"] is not None:
-                    dynamic = match["dynamic"]
-                    self._add(f"[{dynamic}]", f"secrets[{dynamic}]", line, jobs, dynamic=True)
+                    dynamic, leaked = match["dynamic"], secrets.secret_in(match["dynamic"])
+                    if leaked is not None:  # a literal token inside the expression (#16)
+                        self._add(
+                            "[expression]",
+                            "secrets[expression]",
+                            line,
+                            jobs,
+                            dynamic=True,
+                            secret_present=True,
+                            detector=leaked.detector,
+                        )
+                    else:
+                        self._add(f"[{dynamic}]", f"secrets[{dynamic}]", line, jobs, dynamic=True)
                 else:
                     name = match["dot"] or match["key"]
                     static = self._static(route, name)
@@ -244,6 +255,10 @@ class _Workflow:
         attributes: dict[str, JSON],
     ) -> Identity:
         span = self.spans[route]
+        name = secrets.strip_userinfo(name)  # a Vault `url:` (#16)
+        if secrets.secret_in(name):  # a token written as the role or app id: the `with:` entry
+            name = suffix  # is reported as a literal credential
+        attributes["action"] = secrets.strip_userinfo(str(attributes["action"]))
         return Identity(
             scanner="workflows", kind=kind, category=category, name=name, path=self.path,
             line=span.line, end_line=span.end_line,
@@ -271,7 +286,7 @@ class _Workflow:
     def _literal(self, key: str, value: str, route: JSONPath) -> Identity | None:
         if "${{" in value:
             return None
-        match = secrets.detect(value)
+        match = secrets.detect(value) or secrets.url_secret(value)  # `https://TOKEN@host` (#16)
         named = secrets.is_credential_name(key) and secrets.value_state(value) == "literal"
         if match is None and not named:
             return None
@@ -330,13 +345,15 @@ class _Workflow:
         environment = job.get("environment") if isinstance(job, dict) else None
         if isinstance(environment, dict):
             environment = environment.get("name")
-        return environment if isinstance(environment, str) else None
+        if not isinstance(environment, str) or secrets.secret_in(environment):  # #16
+            return None
+        return environment
 
     def _permissions(self, job_id: str) -> JSON:
         job = self.jobs.get(job_id)
         if isinstance(job, dict) and "permissions" in job:
-            return job["permissions"]
-        return self.document.get("permissions", "default")
+            return _setting(job["permissions"])
+        return _setting(self.document.get("permissions", "default"))
 
     def _id_token(self, job_id: str) -> bool:
         permissions = self._permissions(job_id)
@@ -347,6 +364,14 @@ class _Workflow:
     def _consumers(self, jobs: set[str]) -> tuple[Consumer, ...]:
         return tuple(Consumer(kind="workflow_job", ref=f"{self.path}#{job}")
                      for job in sorted(jobs))  # fmt: skip
+
+
+def _setting(value: JSON) -> JSON:
+    """A setting copied from the file into attributes, unless it holds a secret (#16)."""
+    texts = [*value, *value.values()] if isinstance(value, dict) else [value]
+    if any(isinstance(t, str) and secrets.secret_in(t) for t in texts):
+        return "unreadable"
+    return value
 
 
 def _action(uses: JSON) -> str:

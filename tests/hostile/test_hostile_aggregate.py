@@ -6,7 +6,10 @@ that cannot be used stops the run with exit 3 and one line naming the file, neve
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -178,3 +181,41 @@ def test_a_diamond_of_82_teams_resolves(tmp_path: Path, capsys) -> None:
     assert people[".github/workflows/deploy.yml#secrets/DEPLOY_TOKEN"] == [
         {"reference": "@acme/ci", "role": "owner", "state": "unknown", "email": None}
     ]
+
+
+# Names a spreadsheet would run: at the start of a cell, or after a separator it may split on
+# (a `;` locale, tab- or pipe-separated import) (#16: OWASP CSV injection).
+FORMULA_NAMES = {
+    "start": ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+    "after_semicolon": ("ok;=1+1", "ok;'=1+1"),
+    "after_semicolon_blank": ("ok; @SUM(1)", "ok; '@SUM(1)"),
+    "after_comma": ("ok,-2+3", "ok,'-2+3"),
+    "after_tab": ("ok\t+cmd", "ok\t'+cmd"),
+    "after_pipe": ("ok|=cmd", "ok|'=cmd"),
+    "after_newline": ("ok\n=cmd", "ok\n'=cmd"),
+    "leading_blank": (" =cmd", "' =cmd"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FORMULA_NAMES))
+def test_csv_cells_never_start_a_formula(tmp_path: Path, capsys, case: str) -> None:
+    name, expected = FORMULA_NAMES[case]
+    report = json.loads(REPORT.read_text())
+    report["identities"][0]["name"] = name
+    files = {"r.json": json.dumps(report), "roster.csv": "email,status\n"}
+    for path, text in files.items():
+        (tmp_path / path).write_text(text)
+    db = str(tmp_path / "inventory.sqlite")
+    code = main(["aggregate", str(tmp_path / "r.json"), "--roster", str(tmp_path / "roster.csv"),
+                 "--as-of", "2026-11-01", "--db", db, "--format", "csv"])  # fmt: skip
+    review = capsys.readouterr().out
+    assert main(["inventory", "--db", db, "--format", "csv"]) == 0
+    inventory = capsys.readouterr().out
+    assert code == 1
+    for text, column in ((review, 4), (inventory, 3)):
+        rows = [r for r in csv.reader(io.StringIO(text)) if r[column] == expected]
+        assert len(rows) == 1, text
+        # An importer that splits on any separator and ignores quotes still sees no formula.
+        for line in text.splitlines():
+            for piece in re.split(r"[,;\t|]", line):
+                assert not piece.lstrip(' "').startswith(("=", "+", "-", "@")), (line, piece)

@@ -143,3 +143,51 @@ def test_text_lines_cannot_start_a_workflow_command(
         f"{shown}:1: NHI002 [medium] aws_iam_access_key k is a long-lived static cloud "
         "credential; prefer short-lived federation (OIDC, workload identity)",
     ]
+
+
+# Names the scanner writes and the aggregator must read (#16): one rule for paths on both sides.
+ODD_PATHS = ["docs\\notes.env", "a\\..\\b.env", "..notes.env", "x/...env", " lead.env"]
+
+
+def test_odd_file_names_survive_the_aggregator(git_repo, tmp_path: Path, capsys) -> None:
+    for name in ODD_PATHS:
+        git_repo.write(name, "API_TOKEN=Tz6Rw1Qx8Lp3Vm7Kc2Nb5Hy9Jd\n")
+    git_repo.commit("odd names")
+    code, report = scan(git_repo.root, tmp_path)
+    assert (code, report["errors"]) == (1, [])
+    assert sorted(i["path"] for i in report["identities"]) == sorted(ODD_PATHS)
+    (tmp_path / "roster.csv").write_text("email,status\n")
+    capsys.readouterr()
+    code = main(["aggregate", str(tmp_path / "report.json"), "--roster",
+                 str(tmp_path / "roster.csv"), "--format", "json"])  # fmt: skip
+    result = json.loads(capsys.readouterr().out)
+    assert (code, result["rejected"]) == (1, [])
+    assert sorted(i["path"] for i in result["identities"]) == sorted(ODD_PATHS)
+
+
+@pytest.mark.parametrize(
+    ("path", "valid"),
+    [("docs\\notes.env", True), ("a/..b/c", True), ("...", True), ("/etc/x.env", False),
+     ("a/../b.env", False), ("..", False), ("../x", False), ("a/..", False),
+     ("a\x00b", False), ("", False)],
+)  # fmt: skip
+def test_the_scanner_and_the_report_schema_share_one_path_rule(path: str, valid: bool) -> None:
+    from scanner import paths
+    from scanner.reporters.json import _schema
+
+    path_schema = {**_schema()["$defs"]["path"]}
+    assert jsonschema.Draft202012Validator(path_schema).is_valid(path) is valid
+    assert paths.valid(path) is valid
+
+
+def test_the_scanner_never_writes_a_path_the_aggregator_refuses() -> None:
+    from scanner import discover
+    from scanner.model import ScanError
+
+    listed = ["../up.env", "a/../b.env", "/abs.env", "nul\x00.env", "ok.env", "docs\\n.env"]
+    found, errors = discover.candidates(Path("/nowhere"), [], listed)
+    assert [c.path for c in found] == ["docs\\n.env", "ok.env"]
+    assert errors == [
+        ScanError(path=p, line=None, message="not a repository-relative path")
+        for p in ("../up.env", "a/../b.env", "/abs.env", "nul\x00.env")
+    ]

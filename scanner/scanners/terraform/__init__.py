@@ -3,7 +3,9 @@
 Reads `.tf` (HCL, through `_hcl`) and `.tf.json` (Terraform's JSON syntax, through `_json`).
 A cheap regex decides first whether a file can hold a catalog resource or a module call at
 all, because parsing HCL is slow (thousands of lines per second) and most files hold neither.
-Data sources are never identities; `module` blocks are recorded as `ModuleCall`s. For lineage,
+Data sources are never identities; `module` blocks are recorded as `ModuleCall`s, their
+`source` without a URL's userinfo, and a credential in that userinfo is a
+`module_source_credential` (pointer `module.<name>/source`). For lineage,
 each catalog resource, module call and `aws_iam_policy_document` data source also gives a
 `TerraformBlock` (`blocks`): what it references, names and allows.
 """
@@ -16,7 +18,7 @@ from typing import TypeGuard
 
 from scanner import secrets
 from scanner.errors import ParseError
-from scanner.model import JSON, Fact, Identity, ModuleCall
+from scanner.model import JSON, Category, Fact, Identity, ModuleCall
 from scanner.scanners import _json
 from scanner.scanners.terraform import blocks
 from scanner.scanners.terraform.catalog import STATIC, Entry, classify
@@ -72,7 +74,7 @@ def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
 
     for block in _hcl.blocks(text):
         if block.type == "resource" and len(block.labels) == 2:
-            kind, name = block.labels
+            kind, name = block.labels[0], _label(block.labels[1], block.line)
             entry = classify(kind)
             if entry is not None:
                 yield from _resource(path, kind, name, entry, block.body(), block.line,
@@ -81,14 +83,20 @@ def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
                 yield blocks.block(path, f"{kind}.{name}", kind, block.body(),
                                               block.line, block.end_line)  # fmt: skip
         elif block.type == "module" and len(block.labels) == 1:
-            body = block.body()
-            yield _module(path, block.labels[0], body, block.line)
-            yield blocks.block(path, f"module.{block.labels[0]}", "module", body,
+            body, name = block.body(), _label(block.labels[0], block.line)
+            yield from _module(path, name, body, block.line, block.end_line)
+            yield blocks.block(path, f"module.{name}", "module", body,
                                           block.line, block.end_line)  # fmt: skip
         elif block.type == "data" and block.labels[:1] == (POLICY_DOCUMENT,):
-            address = f"data.{POLICY_DOCUMENT}.{block.labels[-1]}"
+            address = f"data.{POLICY_DOCUMENT}.{_label(block.labels[-1], block.line)}"
             yield blocks.block(path, address, POLICY_DOCUMENT, block.body(),
                                           block.line, block.end_line)  # fmt: skip
+
+
+def _label(name: str, line: int) -> str:
+    """A block's name label, or `line-<n>` when the label is a token (#16): never an identity's
+    name, pointer or a lineage address. (Expressions naming it are left out by lineage.)"""
+    return f"line-{line}" if secrets.secret_in(name) else name
 
 
 def _resource(
@@ -112,11 +120,13 @@ def _scan_json(path: str, text: str) -> Iterator[Fact]:
             span = spans[(*route, kind, name)]
             for item in body if isinstance(body, list) else [body]:
                 if isinstance(item, dict):
-                    yield from _resource(path, kind, name, entry, item, span.line, span.end_line)
+                    yield from _resource(path, kind, _label(name, span.line), entry, item,
+                                         span.line, span.end_line)  # fmt: skip
     for route, name, body in _json_blocks(document, "module"):
         if isinstance(body, dict):
             span = spans[(*route, name)]
-            yield _module(path, name, body, span.line)
+            name = _label(name, span.line)
+            yield from _module(path, name, body, span.line, span.end_line)
             yield blocks.block(path, f"module.{name}", "module", body, span.line,
                                           span.end_line)  # fmt: skip
     for route, kind, by_name in _json_blocks(document, "data"):
@@ -125,8 +135,9 @@ def _scan_json(path: str, text: str) -> Iterator[Fact]:
         for name, body in by_name.items():
             span = spans[(*route, kind, name)]
             if isinstance(body, dict):
-                yield blocks.block(path, f"data.{kind}.{name}", kind, body,
-                                              span.line, span.end_line)  # fmt: skip
+                address = f"data.{kind}.{_label(name, span.line)}"
+                yield blocks.block(path, address, kind, body, span.line,
+                                              span.end_line)  # fmt: skip
 
 
 def _json_blocks(
@@ -220,8 +231,14 @@ def _declared_owners(body: Mapping[str, JSON]) -> tuple[str, ...]:
 
 
 def _literal(value: JSON) -> TypeGuard[str]:
-    """A non-empty string with no interpolation: something a human wrote, not an expression."""
-    return isinstance(value, str) and bool(value.strip()) and "${" not in value
+    """A non-empty string with no interpolation: something a human wrote, not an expression.
+    A string holding a secret is never kept, whatever attribute it sits under (#16)."""
+    return (
+        isinstance(value, str)
+        and bool(value.strip())
+        and "${" not in value
+        and secrets.secret_in(value) is None
+    )
 
 
 def _expression(value: JSON) -> JSON:
@@ -231,12 +248,35 @@ def _expression(value: JSON) -> JSON:
     return value
 
 
-def _module(path: str, name: str, body: Mapping[str, JSON], line: int) -> ModuleCall:
+def _module(
+    path: str, name: str, body: Mapping[str, JSON], line: int, end: int
+) -> Iterator[ModuleCall | Identity]:
+    """The module call, its source without userinfo, and the credential that userinfo held
+    (`git::https://oauth2:TOKEN@host/...`, #16)."""
     source, version = body.get("source"), body.get("version")
-    return ModuleCall(
+    yield ModuleCall(
         path=path,
         line=line,
         name=name,
-        source=source if _literal(source) else None,
+        source=_source(source),
         version=version if _literal(version) else None,
     )
+    match = secrets.secret_in(source) if isinstance(source, str) else None
+    if match is not None:
+        yield Identity(
+            scanner="terraform", kind="module_source_credential", category=Category.CREDENTIAL,
+            name=f"module.{name}.source", path=path, line=line, end_line=end,
+            pointer=f"module.{name}/source", anchor_line=line,
+            attributes={"address": f"module.{name}", "provider": match.provider,
+                        "secret_present": True, "secret_attribute": "source",
+                        "detector": match.detector},
+        )  # fmt: skip
+
+
+def _source(source: JSON) -> str | None:
+    """A module source as written, without userinfo; None when it is an expression or still
+    holds a secret once the userinfo is gone."""
+    if not isinstance(source, str):
+        return None
+    stripped = secrets.strip_userinfo(source)
+    return stripped if _literal(stripped) else None

@@ -76,19 +76,26 @@ def settings(body: Mapping[str, JSON]) -> dict[str, JSON]:
         value = body.get(key)
         listed = isinstance(value, list) and bool(value) and all(_plain(v) for v in value)
         if listed or _plain(value):
-            found[key] = value
+            found[key] = _stripped(value)
     return found
 
 
 def _plain(value: JSON) -> bool:
-    """A literal string that is no expression and has no secret's shape."""
+    """A literal string that is no expression and holds no secret (a URL's userinfo is
+    removed before the setting is kept, so only the rest of the URL counts)."""
     return (
         isinstance(value, str)
         and bool(value)
         and "${" not in value
-        and "@" not in value.partition("://")[2]  # a URL with credentials
-        and secrets.detect(value) is None
+        and secrets.secret_in(secrets.strip_userinfo(value)) is None
     )
+
+
+def _stripped(value: JSON) -> JSON:
+    """A kept setting without the userinfo of any URL in it (#16)."""
+    if isinstance(value, list):
+        return [_stripped(item) for item in value]
+    return secrets.strip_userinfo(value) if isinstance(value, str) else value
 
 
 def policies(kind: str, body: Mapping[str, JSON]) -> dict[str, JSON]:
@@ -143,7 +150,9 @@ def _unknown(value: JSON) -> JSON:
     text = value if isinstance(value, str) else json.dumps(value)
     if text.startswith("${") and text.endswith("}"):
         text = text[2:-1]
-    return {"unknown": " ".join(text.split())[:120]}
+    if secrets.secret_in(text) is not None:  # an expression around a literal secret (#16)
+        return {"unknown": "an expression holding a secret"}
+    return {"unknown": " ".join(secrets.strip_userinfo(text).split())[:120]}
 
 
 def statements(document: Mapping[str, JSON]) -> list[JSON]:

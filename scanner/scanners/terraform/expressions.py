@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from scanner import secrets
+
 # Attributes that hold a credential's value when one is written into the configuration, in the
 # order the scanner tries them for `secret_present`.
 SECRET_VALUE_KEYS = ("plaintext_value", "value", "secret_string", "secret_data", "password",
@@ -35,7 +37,9 @@ def addresses(text: str) -> Iterator[str]:
     for match in _INTERPOLATION.finditer(text):
         end = closing.get(match.end() - 1)
         expression = _blank_strings(text[match.end() : len(text) - 1 if end is None else end])
-        yield from _ADDRESS.findall(expression)
+        for address in _ADDRESS.findall(expression):
+            if not any(secrets.secret_in(part) for part in address.split(".")):  # a token: #16
+                yield address
         if end is None:
             return
 

@@ -1,0 +1,35 @@
+"""The one way every CSV output writes a row: cells from scanned repositories are data, never
+spreadsheet formulas (OWASP CSV injection, #16).
+
+A cell is neutralised where a spreadsheet could start a formula: at its start (after any
+blank), and after a separator that a spreadsheet set to another delimiter would split on
+(`a;=cmd()` is two cells where `;` separates). A cell that holds such a separator or starts or
+ends with a blank is always quoted, so no importer splits or trims it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# A formula character after a separator (and blanks): `'` goes in front of the character.
+_AFTER_SEPARATOR = re.compile(r"([,;\t|\r\n][ \t]*)(?=[=+\-@])")
+_NEEDS_QUOTES = re.compile(r'[,;"\t\r\n|]|^\s|\s$')
+
+
+def safe_cell(value: object) -> str:
+    """`value` as a cell no spreadsheet runs: `'` before a formula at the start of the cell or
+    after a separator inside it."""
+    text = _AFTER_SEPARATOR.sub(r"\1'", str(value))
+    return f"'{text}" if text.lstrip(" ").startswith(_FORMULA) else text
+
+
+def row(values: Iterable[object]) -> str:
+    """One CSV line (comma-separated, `\\n`-terminated) of safe, quoted-when-needed cells."""
+    line = ",".join(_quoted(safe_cell(value)) for value in values)
+    return (line or '""') + "\n"  # one empty cell, not an empty line (as csv.writer does)
+
+
+def _quoted(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell
