@@ -137,3 +137,76 @@ def _run(steps: tuple[str, ...], path: str, *, folders: bool) -> bool:
         if not states:
             return False
     return not folders and end in states
+
+
+@dataclass(frozen=True, slots=True)
+class PathPattern:
+    """A path pattern with the semantics of CODEOWNERS and .gitignore, the one meaning every
+    pattern in nhi has (CODEOWNERS rules, waiver `paths`, the `path_matches` predicate):
+
+    * a pattern with a `/` at its start or in its middle is anchored to the repository root
+      (`infra/*.tf` is `infra/x.tf`, never `team-b/infra/x.tf`); one without matches at any
+      depth (`*.tf`, `legacy`);
+    * a trailing `/` names folders only, and a matching folder holds everything below it
+      (`legacy/` is every file under any `legacy` folder);
+    * a pattern that ends in `/*` names a folder's direct children only (`docs/*`, and `/*`
+      the files at the root), as GitHub documents for CODEOWNERS;
+    * `\\ ` is an escaped space; `*`, `**` and `?` as in `Glob`.
+    """
+
+    pattern: str
+    glob: Glob
+    folders_only: bool  # a trailing `/`: the pattern names folders, never files
+    below: bool  # a matching folder also matches everything below it
+
+    def matches(self, path: str) -> bool:
+        if not self.folders_only and self.glob.fullmatch(path):
+            return True
+        return self.below and self.glob.matches_folder_of(path)
+
+
+def compile_pattern(pattern: str) -> PathPattern:
+    """Compile a CODEOWNERS/.gitignore-style pattern (see `PathPattern`)."""
+    text = pattern.replace("\\ ", " ")
+    folders_only = text.endswith("/")
+    body = text.strip("/")
+    return PathPattern(
+        pattern=pattern,
+        glob=compile_glob(body, anchored=text.startswith("/") or "/" in body),
+        folders_only=folders_only,
+        below=folders_only or not (text.endswith("/*") or text.endswith("/**")),
+    )
+
+
+def unsupported(pattern: str) -> str | None:
+    """Why a pattern can match nothing as written (a message), or None: every pattern from a
+    person is checked, so a waiver is never silently broader or narrower than its author
+    meant."""
+    if not pattern.strip().strip("/"):
+        return "an empty pattern matches nothing"
+    if pattern.startswith("!"):
+        return "negation (!) is not supported"
+    if any(c in pattern for c in "[]"):
+        return "character ranges ([ ]) are not supported"
+    if any(c in pattern for c in "{}"):
+        return "braces ({a,b}) are not supported: write one pattern for each"
+    if "\\" in pattern.replace("\\ ", ""):
+        return "\\ escapes only a space (\\ )"
+    return None
+
+
+def matches(pattern: str, path: str) -> bool:
+    """Whether a repository-relative path matches `pattern` (see `PathPattern`)."""
+    return _compiled(pattern).matches(path)
+
+
+_CACHE: dict[str, PathPattern] = {}
+
+
+def _compiled(pattern: str) -> PathPattern:
+    found = _CACHE.get(pattern)
+    if found is None:
+        if len(_CACHE) > 4096:
+            _CACHE.clear()
+        found = _CACHE[pattern] = compile_pattern(pattern)
+    return found

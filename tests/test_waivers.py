@@ -173,3 +173,15 @@ def test_baseline_round_trip_ignores_suppressed_and_tolerates_union_merges() -> 
         ("NHI002", "b.tf#x"),
         ("NHI001", "z.tf#z"),
     }
+
+
+def test_a_waiver_path_that_can_match_nothing_is_invalid_with_the_reason() -> None:
+    text = (
+        "waivers:\n  - rules: [NHI001]\n    owner: '@acme/sec'\n    expires: 2027-01-01\n"
+        "    paths: ['{infra,legacy}/*.tf']\n"
+    )
+    (status,) = waivers.parse_file(text)
+    assert (status.status, status.detail) == (
+        "invalid",
+        "paths: braces ({a,b}) are not supported: write one pattern for each",
+    )

@@ -39,14 +39,10 @@ class Rule:
     line: int
     pattern: str
     owners: tuple[str, ...]
-    glob: globs.Glob  # matched in bounded time: the pattern comes from the repository
-    folders_only: bool  # a trailing `/`: the pattern names folders, never files
-    below: bool  # a matching folder also matches everything below it
+    path: globs.PathPattern  # matched in bounded time: the pattern comes from the repository
 
     def matches(self, path: str) -> bool:
-        if not self.folders_only and self.glob.fullmatch(path):
-            return True
-        return self.below and self.glob.matches_folder_of(path)
+        return self.path.matches(path)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,11 +79,11 @@ class TooSlow(Exception):
 def parse(text: str, path: str = "CODEOWNERS") -> CodeOwners:
     rules: list[Rule] = []
     problems: list[Problem] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):  # lines as git counts them
         line = re.sub(r"(^|\s)#.*$", "", raw).strip()  # comments, whole-line or inline
         if not line:
             continue
-        pattern, *owners = line.split()
+        pattern, *owners = _TOKENS.split(line)  # `\ ` is a space inside a pattern
         problem = _check(pattern, owners)
         if problem:
             problems.append(Problem(line=number, message=problem))
@@ -96,7 +92,9 @@ def parse(text: str, path: str = "CODEOWNERS") -> CodeOwners:
     return CodeOwners(path=path, rules=tuple(rules), problems=tuple(problems))
 
 
+# GitHub reads `\ ` (an escaped space) but not `\#` or any other escape.
 _ESCAPE = "escaping a pattern with \\ is not supported by GitHub; line skipped"
+_TOKENS = re.compile(r"(?<!\\)\s+")
 
 
 def _check(pattern: str, owners: list[str]) -> str:
@@ -104,7 +102,7 @@ def _check(pattern: str, owners: list[str]) -> str:
         return "negation (!) is not supported by GitHub; line skipped"
     if "[" in pattern or "]" in pattern:
         return "character ranges ([ ]) are not supported by GitHub; line skipped"
-    if "\\" in pattern:
+    if "\\" in pattern.replace("\\ ", ""):
         return _ESCAPE
     for position, owner in enumerate(owners, start=1):
         if not _is_owner(owner):  # not quoted: a hostile file could put a secret there
@@ -113,16 +111,4 @@ def _check(pattern: str, owners: list[str]) -> str:
 
 
 def _rule(number: int, pattern: str, owners: tuple[str, ...]) -> Rule:
-    folders_only = pattern.endswith("/")
-    body = pattern.strip("/")
-    anchored = pattern.startswith("/") or "/" in body
-    return Rule(
-        line=number,
-        pattern=pattern,
-        owners=owners,
-        glob=globs.compile_glob(body, anchored=anchored),
-        folders_only=folders_only,
-        # `docs/*` is the folder's direct children only (GitHub's documented example);
-        # `dir/**` already reaches everything below.
-        below=folders_only or not (body.endswith("/*") or body.endswith("/**")),
-    )
+    return Rule(line=number, pattern=pattern, owners=owners, path=globs.compile_pattern(pattern))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from scanner.discover import glob_matches
+from scanner import globs
 from scanner.model import JSON, Attributed
 
 
@@ -65,7 +65,7 @@ def attribute_exists(subject: Attributed, args: Mapping[str, JSON], context: Con
 
 def path_matches(subject: Attributed, args: Mapping[str, JSON], context: Context) -> bool:
     return any(
-        glob_matches(pattern, subject.identity.path) for pattern in _strings(args["patterns"])
+        globs.matches(pattern, subject.identity.path) for pattern in _strings(args["patterns"])
     )
 
 

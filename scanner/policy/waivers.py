@@ -17,7 +17,7 @@ import datetime
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from scanner.discover import glob_matches
+from scanner import globs
 from scanner.errors import ParseError, PolicyError
 from scanner.model import JSON, Finding, Identity, Waiver, WaiverStatus
 from scanner.scanners import _yaml
@@ -109,6 +109,10 @@ def _entry(entry: JSON, where: str) -> Waiver | WaiverStatus:
     )
     if not problem and waiver.identity is None and not waiver.paths:
         problem = "needs an identity id or a list of path globs"
+    for pattern in waiver.paths:  # a pattern that matches nothing would silently waive nothing
+        reason = globs.unsupported(pattern)
+        if not problem and reason:
+            problem = f"paths: {reason}"
     return WaiverStatus(waiver=waiver, status="invalid", detail=problem) if problem else waiver
 
 
@@ -179,7 +183,7 @@ def _covers(waiver: Waiver, finding: Finding) -> bool:
         return False
     if waiver.identity is not None:
         return waiver.identity == finding.identity
-    return any(glob_matches(pattern, finding.path) for pattern in waiver.paths)
+    return any(globs.matches(pattern, finding.path) for pattern in waiver.paths)
 
 
 def _date(waiver: Waiver) -> datetime.date:

@@ -114,3 +114,21 @@ def test_three_megabytes_or_more_is_ignored(tmp_path) -> None:
     assert [(e.path, e.line, e.message) for e in errors] == [
         ("CODEOWNERS", None, "3 MB or larger: GitHub ignores it, so nobody owns anything")
     ]
+
+
+@pytest.mark.parametrize(
+    ("rules", "path", "expected"),
+    [
+        # `\ ` escapes a space in a path, as GitHub reads it (#20).
+        ("/docs/My\\ Guide.md @docs\n", "docs/My Guide.md", ("@docs",)),
+        ("/docs/My\\ Guide.md @docs\n", "docs/My", None),
+        # `/*` is the files at the root only, never a file in a folder (#20).
+        ("/* @root\n", "README.md", ("@root",)),
+        ("/* @root\n", "infra/iam.tf", None),
+    ],
+)
+def test_escaped_spaces_and_the_root_star(rules: str, path: str, expected) -> None:
+    parsed = codeowners.parse(rules)
+    assert parsed.problems == ()
+    rule = parsed.match(path)
+    assert (None if rule is None else rule.owners) == expected
