@@ -2,57 +2,57 @@
 
 `scan()` is the only function that knows every stage; reading it top to bottom is the
 architecture. Each stage is callable on its own. Bad input never stops the scan: it becomes a
-`ScanError` in the report, and everything found before it is kept.
+`ScanError` in the report, and everything found before it is kept. Detection (`detect`),
+its time limits (`limits`) and module-instance expansion (`modules`) are modules here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import datetime
-import gc
 import os
-import signal
-import sys
-import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanner import __version__, git, lineage, prepass
+from scanner import __version__, git, lineage
 from scanner.attribution import Options as AttributionOptions
-from scanner.attribution import attribute, declared
+from scanner.attribution import attribute
 from scanner.attribution.modules import credit_module_authors
-from scanner.cache import Cache, blob_id
+from scanner.cache import Cache
 from scanner.decode import decode
 from scanner.discover import Candidate, candidates
-from scanner.errors import ConfigError, ParseError, PolicyError, TooLarge
+from scanner.errors import ConfigError, ParseError, PolicyError
 from scanner.model import (
     Attributed,
     Attribution,
-    Fact,
     Finding,
     Identity,
-    ModuleCall,
     Policy,
     Report,
     Repository,
     ScanError,
-    TerraformBlock,
     Waiver,
     WaiverStatus,
 )
+from scanner.pipeline.detect import (
+    PARALLEL_FROM,
+    Detected,
+    FileResult,
+    _identity_order,
+    _unique,
+    detect,
+    scan_file,
+)
+from scanner.pipeline.limits import DEFAULT_FILE_TIMEOUT, Limits, TimeLimit
 from scanner.pipeline.modules import expand
 from scanner.policy import Directory, waivers
 from scanner.policy.engine import evaluate
 from scanner.policy.filter import apply as filter_findings
 from scanner.reading import read
 from scanner.roster import gate
-from scanner.scanners import SCANNERS
 
 DEFAULT_MAX_FILE_SIZE = 5_000_000
-DEFAULT_FILE_TIMEOUT = 10.0  # seconds one file may take to parse (the largest real file: ~0.3 s)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,17 +73,6 @@ class Options:
     file_timeout: float = DEFAULT_FILE_TIMEOUT  # per file; a file over it becomes an error
     deadline: float | None = None  # seconds for the whole scan; files not reached are errors
     directory: Directory | None = None  # people (--roster): a departed owner is NHI102 (#23)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Detected:
-    """What the detect stage read from the files."""
-
-    identities: tuple[Identity, ...]
-    modules: tuple[ModuleCall, ...]
-    errors: tuple[ScanError, ...]
-    waivers: tuple[Waiver | WaiverStatus, ...]  # inline waivers, resolved to identity ids
-    blocks: tuple[TerraformBlock, ...] = ()  # what lineage joins across files
 
 
 def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None) -> Report:
@@ -245,268 +234,10 @@ def repository(root: Path, in_git: bool, name: str | None) -> Repository:
     )
 
 
-PARALLEL_FROM = 48  # files to parse before a process pool pays for its start-up
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FileResult:
-    """What scanning one file gave: facts, or the reason it could not be scanned."""
-
-    path: str
-    facts: tuple[Fact, ...] = ()
-    error: ScanError | None = None
-    blob: str | None = None  # for the cache; None when the file could not be read
-    text: str | None = None  # kept only when it holds inline waivers
-    shapes: tuple[ScanError, ...] = ()  # secret shapes a linear pass found in an unparsed file
-
-
-def detect(
-    root: Path,
-    files: Sequence[Candidate],
-    max_file_size: int,
-    cache: Cache | None = None,
-    blobs: Mapping[str, str] | None = None,
-    jobs: int = 0,
-    limits: Limits | None = None,
-) -> Detected:
-    """Read each file and run its scanner (or take the cached result for its blob)."""
-    blobs = dict(blobs or {})
-    if cache is not None:  # outside git or for changed files, hash the bytes as git would
-        for file in files:
-            if file.path not in blobs:
-                with contextlib.suppress(ParseError):  # unreadable: scan_file reports why
-                    blobs[file.path] = blob_id(read(root, file.path, max_file_size))
-    keys = {f.path: Cache.key(f.path, blobs[f.path]) for f in files if f.path in blobs}
-    cached = cache.get_many(keys.values()) if cache is not None else {}
-    results: dict[str, FileResult] = {}
-    todo: list[Candidate] = []
-    for file in files:
-        hit = cached.get(keys.get(file.path, ""))
-        if hit is None:
-            todo.append(file)
-            continue
-        facts, error, marked = hit
-        results[file.path] = FileResult(
-            path=file.path, facts=facts, blob=blobs[file.path],
-            error=None if error is None else ScanError(path=file.path, line=error[0],
-                                                       message=error[1]),
-            text=_marked_text(root, file.path, max_file_size) if marked else None,
-        )  # fmt: skip
-    scanned = list(_scan_all(root, todo, max_file_size, jobs, limits or Limits()))
-    results.update((result.path, result) for result in scanned)
-    if cache is not None:
-        cache.put_many({
-            Cache.key(r.path, r.blob): (r.facts, None if r.error is None
-                                        else (r.error.line, r.error.message), r.text is not None)
-            for r in scanned if r.blob is not None
-        })  # fmt: skip
-    return _collect(files, results)
-
-
-def _with_hints(identity: Identity, hints: tuple[str, ...]) -> Identity:
-    if not hints:
-        return identity
-    owners = tuple(dict.fromkeys((*identity.declared_owners, *hints)))
-    return dataclasses.replace(identity, declared_owners=owners)
-
-
-def _collect(files: Sequence[Candidate], results: Mapping[str, FileResult]) -> Detected:
-    identities: list[Identity] = []
-    modules: list[ModuleCall] = []
-    blocks: list[TerraformBlock] = []
-    errors: list[ScanError] = []
-    found_waivers: list[Waiver | WaiverStatus] = []
-    for file in files:
-        result = results[file.path]
-        mine = [f for f in result.facts if isinstance(f, Identity)]
-        if result.text is not None and declared.has_hints(result.text):
-            lines = result.text.splitlines()
-            mine = [_with_hints(identity, declared.owners_near(lines, identity.line))
-                    for identity in mine]  # fmt: skip
-        identities.extend(mine)
-        modules.extend(f for f in result.facts if isinstance(f, ModuleCall))
-        blocks.extend(f for f in result.facts if isinstance(f, TerraformBlock))
-        if result.error is not None:
-            errors.append(result.error)
-        errors.extend(result.shapes)
-        if result.text is not None:
-            found_waivers.extend(waivers.inline(file.path, result.text, mine))
-    ordered = sorted(identities, key=_identity_order)
-    return Detected(
-        identities=_unique(ordered),
-        modules=tuple(sorted(modules, key=lambda m: (m.path, m.line))),
-        errors=tuple(errors),
-        waivers=tuple(found_waivers),
-        blocks=tuple(blocks),
-    )
-
-
-def _scan_all(
-    root: Path, files: Sequence[Candidate], max_file_size: int, jobs: int, limits: Limits
-) -> Iterable[FileResult]:
-    """Scan files, over a process pool when there are many (parsing is CPU-bound)."""
-    workers = jobs or min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(files) < PARALLEL_FROM:
-        return [scan_file(root, file, max_file_size, limits) for file in files]
-    import multiprocessing  # only when there is enough to parse in parallel
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("forkserver" if sys.platform != "linux" else "fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        chunk = max(1, len(files) // (workers * 8))
-        return list(
-            pool.map(
-                scan_file,
-                [root] * len(files),
-                files,
-                [max_file_size] * len(files),
-                [limits] * len(files),
-                chunksize=chunk,
-            )
-        )
-
-
-def scan_file(
-    root: Path, file: Candidate, max_file_size: int, limits: Limits | None = None
-) -> FileResult:
-    """Read one file and run its scanner; the one place a ParseError becomes a ScanError."""
-    limits = limits or Limits()
-    if limits.passed():
-        return FileResult(path=file.path, error=limits.late(file.path, "not scanned"))
-    facts: list[Fact] = []
-    try:
-        data = read(root, file.path, max_file_size)
-    except ParseError as error:
-        return FileResult(
-            path=file.path, error=ScanError(path=file.path, line=error.line, message=error.message)
-        )
-    text = ""
-    try:
-        with limits.timer():
-            text = decode(data)
-            facts.extend(SCANNERS[file.scanner].scan(file.path, text))
-        problem = None
-    except TooLarge as error:  # not cached, like a timeout: the limits may change
-        return _unparsed(file.path, data, text, error.message, facts)
-    except ParseError as error:  # facts yielded before the error are kept
-        problem = ScanError(path=file.path, line=error.line, message=error.message)
-    except TimeLimit:  # not cached: another run, on another machine, may finish it
-        message = f"not scanned: parsing took longer than {limits.file_timeout:g} s"
-        return _unparsed(file.path, data, text, message, [])
-    return FileResult(
-        path=file.path,
-        facts=tuple(facts),
-        error=problem,
-        blob=blob_id(data),
-        text=text if _needs_text(text) else None,
-    )
-
-
-def _unparsed(
-    path: str,
-    data: bytes,
-    text: str,
-    message: str,
-    facts: list[Identity | ModuleCall | TerraformBlock],
-) -> FileResult:
-    """A file its parser gave up on: the reason, the facts found before it gave up, and the
-    secret shapes a linear pass finds, so that a parser's limit never hides a secret."""
-    try:
-        text = text or decode(data)
-    except ParseError:  # pragma: no cover - decoding failed before the parser could start
-        text = ""
-    shapes = tuple(
-        ScanError(path=path, line=line, message=f"{detector}-shaped value found by a linear "
-                  "pass (the file was not parsed)")
-        for line, detector in prepass.shapes(text)
-    )  # fmt: skip
-    error = ScanError(path=path, line=None, message=message)
-    return FileResult(path=path, facts=tuple(facts), error=error, shapes=shapes)
-
-
-class TimeLimit(Exception):
-    """Raised inside a parse by the timer's signal; caught by scan_file only."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Limits:
-    """Time limits: per file (`file_timeout`) and for the whole scan (`deadline`, a
-    time.monotonic() instant, and the `seconds` it was given as)."""
-
-    file_timeout: float = DEFAULT_FILE_TIMEOUT
-    deadline: float | None = None
-    seconds: float | None = None
-
-    def passed(self) -> bool:
-        return self.deadline is not None and time.monotonic() >= self.deadline
-
-    def late(self, path: str, what: str) -> ScanError:
-        message = f"{what}: the scan's deadline ({self.seconds:g} s) passed"
-        return ScanError(path=path, line=None, message=message)
-
-    @contextlib.contextmanager
-    def timer(self) -> Iterator[None]:
-        """Interrupt the block after file_timeout seconds (or at the deadline, if sooner).
-
-        SIGALRM interrupts pure-Python parsing between bytecodes. Only the main thread of a
-        process gets signals (the pool's workers parse in theirs); elsewhere, no limit."""
-        seconds = self.file_timeout
-        if self.deadline is not None:
-            seconds = min(seconds, max(0.001, self.deadline - time.monotonic()))
-        usable = hasattr(signal, "setitimer") and threading.current_thread() is \
-            threading.main_thread()  # fmt: skip
-        if not usable or seconds <= 0:
-            yield
-            return
-
-        def expire(_signum: int, _frame: object) -> None:
-            raise TimeLimit
-
-        previous = signal.signal(signal.SIGALRM, expire)
-        # The interruption must land in the parser: no garbage collection (whose callbacks
-        # swallow exceptions) during the parse, and the alarm repeats every 50 ms in case one
-        # is swallowed anyway (a finaliser).
-        collecting = gc.isenabled()
-        gc.disable()
-        signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-            if collecting:
-                gc.enable()
-
-
-def _marked_text(root: Path, path: str, max_file_size: int) -> str | None:
-    """A cached file's text, read again only when it may hold inline waivers."""
-    try:
-        text = decode(read(root, path, max_file_size))
-    except ParseError:
-        return None
-    return text if _needs_text(text) else None
-
-
-def _needs_text(text: str) -> bool:
-    """Whether a file's text is needed after scanning: inline waivers or owner comments."""
-    return waivers.MARK in text or declared.has_hints(text)
-
-
-def _unique(identities: list[Identity]) -> tuple[Identity, ...]:
-    """Ids must be unique in a report; a repeated declaration gets `~2`, `~3` on its pointer."""
-    seen: dict[str, int] = {}
-    result: list[Identity] = []
-    for identity in identities:
-        count = seen[identity.id] = seen.get(identity.id, 0) + 1
-        if count > 1:
-            identity = dataclasses.replace(identity, pointer=f"{identity.pointer}~{count}")
-        result.append(identity)
-    return tuple(result)
-
-
-def _identity_order(identity: Identity) -> tuple[str, int, str, str]:
-    return (identity.path, identity.line, identity.kind, identity.name)
-
-
 def _error_order(error: ScanError) -> tuple[str, int, str]:
     return (error.path, error.line or 0, error.message)
+
+
+__all__ = ["DEFAULT_FILE_TIMEOUT", "DEFAULT_MAX_FILE_SIZE", "PARALLEL_FROM", "SUBMODULE",
+           "Candidate", "Detected", "FileResult", "Limits", "Options", "TimeLimit", "detect",
+           "scan", "scan_file", "waiver_file"]  # fmt: skip
