@@ -16,7 +16,8 @@ import re
 from collections.abc import Iterable, Mapping
 
 from scanner.errors import RosterError
-from scanner.roster.formats import ROSTER_FORMATS, Person, detect, parse
+from scanner.roster.formats import ROSTER_FORMATS, Person
+from scanner.roster.parse import detect, parse
 from scanner.roster.teams import Team, parse_teams
 
 __all__ = [

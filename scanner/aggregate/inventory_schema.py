@@ -1,0 +1,73 @@
+"""The inventory's SQLite schema: one migration per version (SQLite's `user_version`), and the
+statements each run writes with."""
+
+from __future__ import annotations
+
+# One entry per schema version; never edit a released entry, append a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (  # 1: runs, identities, the people of each identity
+        "CREATE TABLE runs (id INTEGER PRIMARY KEY, as_of TEXT NOT NULL, "
+        "repositories INTEGER NOT NULL, identities INTEGER NOT NULL, orphans INTEGER NOT NULL)",
+        "CREATE TABLE identities (repository TEXT NOT NULL, identity TEXT NOT NULL, "
+        "kind TEXT NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL, line INTEGER NOT NULL, "
+        "state TEXT NOT NULL, rules TEXT NOT NULL, route_to TEXT NOT NULL, "
+        "first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, last_run INTEGER NOT NULL, "
+        "orphaned_since TEXT, resolved_at TEXT, gone_since TEXT, "
+        "PRIMARY KEY (repository, identity)) WITHOUT ROWID",
+        "CREATE TABLE people (repository TEXT NOT NULL, identity TEXT NOT NULL, "
+        "reference TEXT NOT NULL, role TEXT NOT NULL, email TEXT, state TEXT NOT NULL)",
+        "CREATE INDEX people_by_identity ON people (repository, identity)",
+        "CREATE INDEX people_by_email ON people (email)",
+        "CREATE INDEX people_by_reference ON people (reference)",
+    ),
+    (  # 2: which run opened and closed an orphaned spell ("new since the previous run")
+        "ALTER TABLE identities ADD COLUMN orphaned_run INTEGER",
+        "ALTER TABLE identities ADD COLUMN resolved_run INTEGER",
+    ),
+    (  # 3: what each identity can reach ("admin", services), space-separated
+        "ALTER TABLE identities ADD COLUMN reach TEXT NOT NULL DEFAULT ''",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_UPSERT = """
+INSERT INTO identities (repository, identity, kind, name, path, line, state, rules, route_to,
+    first_seen, last_seen, last_run, orphaned_since, orphaned_run, reach)
+VALUES (:repository, :identity, :kind, :name, :path, :line, :state, :rules, :route_to,
+    :as_of, :as_of, :run, CASE WHEN :orphaned THEN :as_of END, CASE WHEN :orphaned THEN :run END,
+    :reach)
+ON CONFLICT (repository, identity) DO UPDATE SET
+    kind = excluded.kind, name = excluded.name, path = excluded.path, line = excluded.line,
+    state = excluded.state, rules = excluded.rules, route_to = excluded.route_to,
+    reach = excluded.reach,
+    last_seen = excluded.last_seen, last_run = excluded.last_run, gone_since = NULL,
+    orphaned_since = CASE
+        WHEN NOT :orphaned THEN identities.orphaned_since
+        WHEN identities.orphaned_since IS NOT NULL AND identities.resolved_at IS NULL
+            THEN identities.orphaned_since
+        ELSE :as_of END,
+    orphaned_run = CASE
+        WHEN NOT :orphaned THEN identities.orphaned_run
+        WHEN identities.orphaned_since IS NOT NULL AND identities.resolved_at IS NULL
+            THEN identities.orphaned_run
+        ELSE :run END,
+    resolved_at = CASE
+        WHEN :orphaned THEN NULL
+        WHEN identities.orphaned_since IS NOT NULL AND identities.resolved_at IS NULL
+            THEN :as_of
+        ELSE identities.resolved_at END,
+    resolved_run = CASE
+        WHEN :orphaned THEN NULL
+        WHEN identities.orphaned_since IS NOT NULL AND identities.resolved_at IS NULL
+            THEN :run
+        ELSE identities.resolved_run END
+"""
+_GONE = """
+UPDATE identities SET
+    gone_since = COALESCE(gone_since, :as_of),
+    resolved_at = CASE WHEN orphaned_since IS NOT NULL AND resolved_at IS NULL
+                       THEN :as_of ELSE resolved_at END,
+    resolved_run = CASE WHEN orphaned_since IS NOT NULL AND resolved_at IS NULL
+                        THEN :run ELSE resolved_run END
+WHERE last_run <> :run AND repository IN (SELECT name FROM temp.reported)
+"""
