@@ -25,6 +25,51 @@ class Category(enum.StrEnum):
     GRANT = "grant"  # a permission or trust binding: policy attachment, role assignment
 
 
+class Confidence(enum.StrEnum):
+    """How sure attribution is of a provisioner (public names: they appear in reports)."""
+
+    HIGH = "high"  # a human commit introduced the line
+    MEDIUM = "medium"  # a move, copy, bot, edit or ignored revision was looked past
+    LOW = "low"  # an ignored revision git could not place elsewhere
+    UNKNOWN = "unknown"  # history is missing (a shallow clone) or names nobody
+
+
+class FindingStatus(enum.StrEnum):
+    """What the filter stage decided about a finding; only `open` fails a run."""
+
+    OPEN = "open"
+    SUPPRESSED = "suppressed"  # by a waiver
+    BASELINED = "baselined"
+    PRE_EXISTING = "pre-existing"  # older than --diff-base
+
+
+class WaiverState(enum.StrEnum):
+    """How a run used a waiver."""
+
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+    UNUSED = "unused"
+
+
+class Scope(enum.StrEnum):
+    """Where a policy runs: every scan, or the aggregator (it needs a roster)."""
+
+    REPO = "repo"
+    ORG = "org"
+
+
+class RosterState(enum.StrEnum):
+    """A person as an IdP roster says (`unknown`: in no roster)."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    LEAVING = "leaving"  # a leave date in the future
+    NOT_STARTED = "not_started"
+    DEPARTED = "departed"
+    UNKNOWN = "unknown"
+
+
 class Severity(enum.IntEnum):
     """Ordered, so `--fail-on` is a comparison."""
 
@@ -147,13 +192,13 @@ class Provisioner:
     commit: str
     date: str  # ISO 8601
     uncommitted: bool
-    confidence: str  # "high" | "medium" | "low" | "unknown"
+    confidence: Confidence
     evidence: tuple[str, ...] = ()
     co_authors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Person:
+class Author:
     """A human author of some of a declaration's lines."""
 
     name: str
@@ -170,8 +215,8 @@ class Attribution:
     provisioner: Provisioner | None = None
     owners: tuple[str, ...] = ()  # CODEOWNERS owners: "@org/team", "@user", "user@example.com"
     owners_source: str | None = None  # "<CODEOWNERS file>:<line>" of the rule that matched
-    last_modified_by: Person | None = None  # the most recent human author of any line
-    contributors: tuple[Person, ...] = ()  # distinct human authors, most lines first
+    last_modified_by: Author | None = None  # the most recent human author of any line
+    contributors: tuple[Author, ...] = ()  # distinct human authors, most lines first
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -194,7 +239,7 @@ class Finding:
     message: str
     # "open" fails the run; "suppressed" (by `waiver`), "baselined" and "pre-existing"
     # (older than --diff-base) are reported but never fail it.
-    status: str = "open"
+    status: FindingStatus = FindingStatus.OPEN
     waiver: Waiver | None = None
 
 
@@ -251,7 +296,7 @@ class WaiverStatus:
     """A waiver as the run saw it: `active`, `expired`, `invalid` (and why) or `unused`."""
 
     waiver: Waiver
-    status: str
+    status: WaiverState
     detail: str = ""
 
 
@@ -271,7 +316,7 @@ class Policy:
     id: str  # e.g. "NHI001"; never reused or renumbered
     title: str
     severity: Severity
-    scope: str  # "repo", or "org" for rules that need a roster (the aggregator runs those)
+    scope: Scope
     kinds: frozenset[str]  # empty: every kind
     categories: frozenset[str]  # empty: every category
     when: tuple[Condition, ...]  # all must hold

@@ -28,7 +28,15 @@ from scanner import git, reading
 from scanner.attribution import blame, codeowners, provenance
 from scanner.attribution.blame import Commit, Line
 from scanner.errors import ParseError
-from scanner.model import Attributed, Attribution, Identity, Person, Provisioner, ScanError
+from scanner.model import (
+    Attributed,
+    Attribution,
+    Author,
+    Confidence,
+    Identity,
+    Provisioner,
+    ScanError,
+)
 
 IGNORE_REVS = ".git-blame-ignore-revs"
 MAX_TEXT = 5_000_000  # files larger than the scan's own cap are blamed without their text
@@ -421,7 +429,7 @@ def _attribution(
 ) -> Attribution:
     rule = rules.get(identity.path)
     provisioner = last = None
-    contributors: tuple[Person, ...] = ()
+    contributors: tuple[Author, ...] = ()
     if past is not None:
         provisioner = _provisioner(repo, identity, past, details, choice)
         contributors, last = _people(repo, identity, past, details)
@@ -453,36 +461,36 @@ def _provisioner(
         return _co_author(commit, message)
     evidence = [f"introduced in {commit.sha[:7]} on {commit.date[:10]} by {commit.email}: "
                 f"{commit.summary}"]  # fmt: skip
-    confidence = "high"
+    confidence = Confidence.HIGH
     if choice is not None and choice.looked_past:
-        confidence = "medium"
+        confidence = Confidence.MEDIUM
         evidence += choice.notes
     moved = _moved(repo, identity, line, past.bots)
     if moved is not None:
-        confidence = "medium"
+        confidence = Confidence.MEDIUM
         evidence.append(moved)
     before = past.first.get(identity.anchor_line)
     if before is not None and before.commit.sha in past.bots:
-        confidence = "medium"
+        confidence = Confidence.MEDIUM
         evidence.append(f"looked past bot commit {before.commit.sha[:7]} by {before.commit.email}")
     original = past.unignored.get(identity.anchor_line) if past.unignored else None
     if original is not None and original.commit.sha in past.ignored:
         if commit.sha in past.ignored:
-            confidence = "low"
+            confidence = Confidence.LOW
             evidence.append(
                 f"ignored revision {commit.sha[:7]} ({IGNORE_REVS}) could not be "
                 "placed elsewhere by git"
             )
         else:
-            confidence = "medium" if confidence == "high" else confidence
+            confidence = Confidence.MEDIUM if confidence == Confidence.HIGH else confidence
             evidence.append(
                 f"looked past ignored revision {original.commit.sha[:7]} ({IGNORE_REVS})"
             )
     if not commit.email:
-        confidence = "medium" if confidence == "high" else confidence
+        confidence = Confidence.MEDIUM if confidence == Confidence.HIGH else confidence
         evidence.append("the commit has no author email: only the name identifies its author")
     if commit.sha in repo.shallow:
-        confidence = "unknown"
+        confidence = Confidence.UNKNOWN
         evidence.append(
             f"shallow clone: history before {commit.sha[:7]} is missing, so its "
             "author may not have written this line; check out with fetch-depth: 0"
@@ -538,7 +546,7 @@ def _co_author(commit: Commit, message: str) -> Provisioner | None:
     name, _, email = people[0].partition("<")
     return Provisioner(
         name=name.strip(), email=email.strip(" >").lower(), commit=commit.sha, date=commit.date,
-        uncommitted=False, confidence="medium",
+        uncommitted=False, confidence=Confidence.MEDIUM,
         evidence=(f"introduced in {commit.sha[:7]} on {commit.date[:10]} by the bot "
                   f"{commit.email or commit.author}, which names {people[0]} as co-author",),
         co_authors=tuple(people[1:]),
@@ -552,13 +560,13 @@ def _uncommitted(repo: Repo, evidence: tuple[str, ...]) -> Provisioner:
            "(user@host) names nobody")  # fmt: skip
     return Provisioner(
         name=name, email=email, commit=blame.UNCOMMITTED, date="", uncommitted=True,
-        confidence="high" if email else "unknown", evidence=(*evidence, why),
+        confidence=Confidence.HIGH if email else Confidence.UNKNOWN, evidence=(*evidence, why),
     )  # fmt: skip
 
 
 def _people(
     repo: Repo, identity: Identity, past: History, details: Mapping[str, tuple[int, str]]
-) -> tuple[tuple[Person, ...], Person | None]:
+) -> tuple[tuple[Author, ...], Author | None]:
     """Distinct human authors of the declaration's lines, and the most recent one (in commit
     order: an author date in the future does not make a commit the latest)."""
     compare = _order(repo, details)
@@ -573,13 +581,13 @@ def _people(
         if who not in latest or compare(line, latest[who]) > 0:
             latest[who] = line
     people = tuple(
-        Person(name=who[0], email=who[1], commit=latest[who].commit.sha,
+        Author(name=who[0], email=who[1], commit=latest[who].commit.sha,
                date="" if latest[who].commit.uncommitted else latest[who].commit.date,
                lines=count)
         for who, count in sorted(counts.items(), key=lambda item: (-item[1], item[0][1]))
     )  # fmt: skip
 
-    def by_commit(a: Person, b: Person) -> int:
+    def by_commit(a: Author, b: Author) -> int:
         return compare(latest[(a.name, a.email)], latest[(b.name, b.email)])
 
     newest = max(people, key=functools.cmp_to_key(by_commit), default=None)

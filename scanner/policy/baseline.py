@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from scanner.model import Finding
+from scanner.model import Finding, FindingStatus
 
 HEADER = (
     "# nhi baseline: accepted findings, one `RULE IDENTITY-ID` per line, sorted.\n"
@@ -39,7 +39,7 @@ def parse(text: str) -> frozenset[Entry]:
 
 def apply(findings: Iterable[Finding], entries: frozenset[Entry]) -> tuple[Finding, ...]:
     return tuple(
-        dataclasses.replace(f, status="baselined")
+        dataclasses.replace(f, status=FindingStatus.BASELINED)
         if f.status == "open" and (f.rule, f.identity) in entries
         else f
         for f in findings

@@ -9,7 +9,7 @@ import dataclasses
 import datetime
 from collections.abc import Iterable
 
-from scanner.model import Finding, Waiver, WaiverStatus
+from scanner.model import Finding, FindingStatus, Waiver, WaiverStatus
 from scanner.policy import baseline, waivers
 
 
@@ -33,7 +33,7 @@ def apply(
     result = baseline.apply(result, baseline_entries)
     if changed is not None:
         result = tuple(
-            dataclasses.replace(f, status="pre-existing")
+            dataclasses.replace(f, status=FindingStatus.PRE_EXISTING)
             if f.status == "open" and f.identity not in changed
             else f
             for f in result

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import jsonschema_rs
 
 from scanner.errors import PolicyError
-from scanner.model import JSON, Condition, Policy, Severity
+from scanner.model import JSON, Condition, Policy, Scope, Severity
 
 # The only names a message template may use; see engine.message().
 PLACEHOLDERS = frozenset(
@@ -84,7 +84,7 @@ def parse(text: str, source: str, *, trusted: bool = False) -> Policy:
         id=document["id"],
         title=document["title"],
         severity=Severity[document["severity"].upper()],
-        scope=document["scope"],
+        scope=Scope(document["scope"]),
         kinds=frozenset(applies.get("kinds", ())),
         categories=frozenset(applies.get("categories", ())),
         when=tuple(condition(entry) for entry in document["when"]),

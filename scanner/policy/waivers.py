@@ -19,7 +19,15 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from scanner import globs
 from scanner.errors import ParseError, PolicyError
-from scanner.model import JSON, Finding, Identity, Waiver, WaiverStatus
+from scanner.model import (
+    JSON,
+    Finding,
+    FindingStatus,
+    Identity,
+    Waiver,
+    WaiverState,
+    WaiverStatus,
+)
 from scanner.scanners import _yaml
 
 FILE_NAME = ".nhi-waivers.yaml"
@@ -54,13 +62,13 @@ def inline(path: str, text: str, identities: Sequence[Identity]) -> list[Waiver 
         rules = [r.strip() for r in match[1].split(",") if r.strip()]
         waiver, problem = _build(rules, fields, f"{path}:{number}", None, ())
         if problem:
-            results.append(WaiverStatus(waiver=waiver, status="invalid", detail=problem))
+            results.append(WaiverStatus(waiver=waiver, status=WaiverState.INVALID, detail=problem))
             continue
         target = _target_line(lines, number)
         ids = [i.id for i in identities if target in (i.line, i.anchor_line)]
         if not ids:
             detail = f"no identity is declared on line {target}"
-            results.append(WaiverStatus(waiver=waiver, status="unused", detail=detail))
+            results.append(WaiverStatus(waiver=waiver, status=WaiverState.UNUSED, detail=detail))
         results.extend(dataclasses.replace(waiver, identity=i) for i in ids)
     return results
 
@@ -113,7 +121,11 @@ def _entry(entry: JSON, where: str) -> Waiver | WaiverStatus:
         reason = globs.unsupported(pattern)
         if not problem and reason:
             problem = f"paths: {reason}"
-    return WaiverStatus(waiver=waiver, status="invalid", detail=problem) if problem else waiver
+    return (
+        WaiverStatus(waiver=waiver, status=WaiverState.INVALID, detail=problem)
+        if problem
+        else waiver
+    )
 
 
 def _build(
@@ -161,19 +173,23 @@ def apply(
         matched.update(covering)
         active = [i for i in covering if _date(valid[i]) >= today]
         if finding.status == "open" and active:
-            finding = dataclasses.replace(finding, status="suppressed", waiver=valid[active[0]])
+            finding = dataclasses.replace(
+                finding, status=FindingStatus.SUPPRESSED, waiver=valid[active[0]]
+            )
         result.append(finding)
     for index, waiver in enumerate(valid):
         if _date(waiver) < today:
             status = WaiverStatus(
                 waiver=waiver,
-                status="expired",
+                status=WaiverState.EXPIRED,
                 detail=f"expired on {waiver.expires}; it no longer suppresses",
             )
         elif index in matched:
-            status = WaiverStatus(waiver=waiver, status="active")
+            status = WaiverStatus(waiver=waiver, status=WaiverState.ACTIVE)
         else:
-            status = WaiverStatus(waiver=waiver, status="unused", detail="matches no finding")
+            status = WaiverStatus(
+                waiver=waiver, status=WaiverState.UNUSED, detail="matches no finding"
+            )
         reported.append(status)
     return tuple(result), tuple(sorted(reported, key=lambda s: s.waiver.source))
 

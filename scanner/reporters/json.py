@@ -23,13 +23,15 @@ from scanner.model import (
     SCHEMA_VERSION,
     Attributed,
     Attribution,
+    Author,
     Category,
+    Confidence,
     Consumer,
     Finding,
+    FindingStatus,
     Identity,
     Link,
     ModuleCall,
-    Person,
     Provisioner,
     Reach,
     Report,
@@ -37,6 +39,7 @@ from scanner.model import (
     ScanError,
     Severity,
     Waiver,
+    WaiverState,
     WaiverStatus,
 )
 
@@ -125,7 +128,7 @@ def _provisioner(provisioner: Provisioner | None) -> JSON:
     }
 
 
-def _person(person: Person | None) -> JSON:
+def _person(person: Author | None) -> JSON:
     if person is None:
         return None
     return {
@@ -208,7 +211,9 @@ def from_json(text: str, source: str = "report") -> Report:
         findings=tuple(_read_finding(item) for item in document["findings"]),
         errors=tuple(ScanError(**_known(ScanError, item)) for item in document["errors"]),
         waivers=tuple(
-            WaiverStatus(waiver=_read_waiver(item), status=item["status"], detail=item["detail"])
+            WaiverStatus(
+                waiver=_read_waiver(item), status=WaiverState(item["status"]), detail=item["detail"]
+            )
             for item in document.get("waivers", [])
         ),
         links=tuple(_read_link(item) for item in document.get("links", [])),
@@ -280,7 +285,8 @@ def _read_subject(item: dict[str, Any]) -> Attributed:
             provisioner=None if provisioner is None else Provisioner(
                 name=provisioner["name"], email=provisioner["email"],
                 commit=provisioner["commit"], date=provisioner["date"],
-                uncommitted=provisioner["uncommitted"], confidence=provisioner["confidence"],
+                uncommitted=provisioner["uncommitted"],
+                confidence=Confidence(provisioner["confidence"]),
                 evidence=tuple(provisioner["evidence"]),
                 co_authors=tuple(provisioner.get("co_authors", ()))),
             owners=tuple(item["owners"]), owners_source=item["owners_source"],
@@ -290,8 +296,8 @@ def _read_subject(item: dict[str, Any]) -> Attributed:
     )  # fmt: skip
 
 
-def _read_person(item: dict[str, Any] | None) -> Person | None:
-    return None if item is None else Person(**_known(Person, item))
+def _read_person(item: dict[str, Any] | None) -> Author | None:
+    return None if item is None else Author(**_known(Author, item))
 
 
 def _known(cls: type, item: dict[str, Any]) -> dict[str, Any]:
@@ -304,7 +310,8 @@ def _read_finding(item: dict[str, Any]) -> Finding:
     waiver = item.get("waiver")
     return Finding(rule=item["rule"], severity=Severity[item["severity"].upper()],
                    identity=item["identity"], path=item["path"], line=item["line"],
-                   message=item["message"], status=item.get("status", "open"),
+                   message=item["message"],
+                   status=FindingStatus(item.get("status", "open")),
                    waiver=None if waiver is None else _read_waiver(waiver))  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scanner.errors import RosterError
+from scanner.model import RosterState
 
 SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 SCIM_ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -32,7 +33,7 @@ class Person:
     emails: frozenset[str]  # lower-cased; the first is in `primary`
     primary: str
     logins: frozenset[str]  # GitHub logins, lower-cased, without @
-    state: str
+    state: RosterState
     manager: str | None  # a reference to another person: id, email or login
     source: str
     # The day they left (departed) or will leave (leaving), when the export says (#23).
@@ -122,7 +123,7 @@ def okta(text: str, as_of: datetime.date, source: str) -> list[Person]:
         people.append(Person(
             id=str(user.get("id") or primary), name=str(name), emails=emails, primary=primary,
             logins=_logins(profile.get("githubUsername") or profile.get("github_login")),
-            state=state if state == "departed" else _leaving(state, leave, as_of),
+            state=RosterState(state if state == "departed" else _leaving(state, leave, as_of)),
             manager=_ref(profile.get("managerId")) or _ref(profile.get("manager")),
             source=source, leave_date=leave,
         ))  # fmt: skip
@@ -148,7 +149,7 @@ def entra(text: str, as_of: datetime.date, source: str) -> list[Person]:
         people.append(Person(
             id=str(user.get("id") or primary), name=str(user.get("displayName") or ""),
             emails=emails, primary=primary, logins=frozenset(),
-            state=_leaving(state, leave, as_of),
+            state=RosterState(_leaving(state, leave, as_of)),
             manager=_ref(manager.get("id") if isinstance(manager, dict) else manager),
             source=source, leave_date=leave,
         ))  # fmt: skip
@@ -170,7 +171,9 @@ def google(text: str, as_of: datetime.date, source: str) -> list[Person]:
         people.append(Person(
             id=str(user.get("id") or primary), name=str(name or ""), emails=emails,
             primary=primary, logins=frozenset(),
-            state="departed" if user.get("deletionTime") else ("suspended" if gone else "active"),
+            state=RosterState(
+                "departed" if user.get("deletionTime") else ("suspended" if gone else "active")
+            ),
             manager=manager, source=source, leave_date=_date(user.get("deletionTime")),
         ))  # fmt: skip
     return people
@@ -197,7 +200,7 @@ def scim(text: str, as_of: datetime.date, source: str) -> list[Person]:
         people.append(Person(
             id=str(user.get("id") or primary), name=str(user.get("displayName") or ""),
             emails=emails, primary=primary, logins=frozenset(),
-            state="active" if active else "departed",
+            state=RosterState.ACTIVE if active else RosterState.DEPARTED,
             manager=_ref(manager.get("value")) if isinstance(manager, dict) else None,
             source=source,
             # SCIM has no leave date: an inactive user's last change is the best one there is.
@@ -254,7 +257,7 @@ def _csv_people(
             id=(row.get(names["id"]) or "").strip() or primary,
             name=(row.get(names["name"]) or "").strip(), emails=emails,
             primary=primary, logins=_logins(row.get(names["github_login"])),
-            state=_leaving(state, leave, as_of),
+            state=RosterState(_leaving(state, leave, as_of)),
             manager=(row.get(names["manager"]) or "").strip() or None, source=source,
             leave_date=leave,
         ))  # fmt: skip

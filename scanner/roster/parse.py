@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.errors import RosterError
+from scanner.model import RosterState
 from scanner.roster.formats import (
     CSV_COLUMNS,
     ROSTER_FORMATS,
@@ -123,4 +124,4 @@ def _window(person: Person, as_of: datetime.date, warn_days: int) -> Person:
         return person
     if (person.leave_date - as_of).days <= warn_days:
         return person
-    return dataclasses.replace(person, state="active")
+    return dataclasses.replace(person, state=RosterState.ACTIVE)
