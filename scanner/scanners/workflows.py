@@ -64,6 +64,12 @@ _APP_TOKEN_ACTIONS = ("actions/create-github-app-token", "tibdex/github-app-toke
                       "navikt/github-app-token-generator")  # fmt: skip
 _APP_ID_INPUTS = ("app-id", "client-id", "app_id", "application_id", "application-id")
 _LITERAL_PARENTS = ("env", "with", "credentials")
+# Trusted publishing: the registry trusts the workflow's OIDC token instead of a stored key.
+_TRUSTED_PUBLISHING = {"pypa/gh-action-pypi-publish": "pypi",
+                       "rust-lang/crates-io-auth-action": "crates.io",
+                       "rubygems/release-gem": "rubygems",
+                       "rubygems/configure-rubygems-credentials": "rubygems"}  # fmt: skip
+_NPM_PROVENANCE = re.compile(r"\bnpm\s+publish\b[^\n]*--provenance")
 
 
 @dataclass
@@ -212,27 +218,25 @@ class _Workflow:
             if not isinstance(step, dict):
                 continue
             action = _action(step.get("uses"))
-            inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
-            assert isinstance(inputs, dict)
+            raw = step.get("with")
+            inputs: dict[str, JSON] = raw if isinstance(raw, dict) else {}
             route: JSONPath = ("jobs", job_id, "steps", index)
-            oidc = _federation(action, inputs)
+            uses = str(step["uses"]) if "uses" in step else None
+            app = _app_token(action, inputs)
+            if app is not None:
+                where = (*route, "with", app) if app else (*route, "uses")
+                yield self._step_identity(
+                    "workflow_app_token", Category.CREDENTIAL,
+                    str(inputs.get(app) or "unknown") if app else "unknown", route, where,
+                    "app-token", job_id, {"job": job_id, "action": uses})  # fmt: skip
+            oidc = _federation(action, inputs, step, app is not None, self._id_token(job_id))
             if oidc is not None:
-                provider, name = oidc
+                provider, name, part = oidc
+                where = (*route, *part) if part else (*route, "uses" if uses else "run")
                 yield self._step_identity(
-                    "workflow_oidc", Category.IDENTITY, name, route, "oidc", job_id,
-                    {"provider": provider, "job": job_id, "action": str(step.get("uses")),
+                    "workflow_oidc", Category.IDENTITY, name, route, where, "oidc", job_id,
+                    {"provider": provider, "job": job_id, "action": uses,
                      "id_token_write": self._id_token(job_id)})  # fmt: skip
-            if action in _APP_TOKEN_ACTIONS:
-                app = next((inputs[k] for k in _APP_ID_INPUTS if k in inputs), None)
-                yield self._step_identity(
-                    "workflow_app_token",
-                    Category.CREDENTIAL,
-                    str(app or "unknown"),
-                    route,
-                    "app-token",
-                    job_id,
-                    {"job": job_id, "action": str(step.get("uses"))},
-                )
 
     def _step_identity(
         self,
@@ -240,15 +244,20 @@ class _Workflow:
         category: Category,
         name: str,
         route: JSONPath,
+        where: JSONPath,
         suffix: str,
         job_id: str,
         attributes: dict[str, JSON],
     ) -> Identity:
-        span = self.spans[route]
+        # The line that names the identity (`role-to-assume:`), so blame finds who wrote it.
+        try:
+            line = self.spans.line(where)
+        except KeyError:  # `with:` written as a list or a scalar: no input to point at
+            line = self.spans.line(route)
         return Identity(
             scanner="workflows", kind=kind, category=category, name=name, path=self.path,
-            line=span.line, end_line=span.end_line,
-            pointer="/".join(str(p) for p in route) + f"/{suffix}", anchor_line=span.line,
+            line=line, end_line=line,
+            pointer="/".join(str(p) for p in route) + f"/{suffix}", anchor_line=line,
             attributes={**attributes, "permissions": self._permissions(job_id)},
             consumers=self._consumers({job_id}),
         )  # fmt: skip
@@ -371,15 +380,75 @@ def _needle(reference: str, *, all_secrets: bool) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.-])" + body + end)
 
 
-def _federation(action: str, inputs: Mapping[str, JSON]) -> tuple[str, str] | None:
-    """(provider, name as written) when a step federates through OIDC."""
-    if action == "aws-actions/configure-aws-credentials" and "role-to-assume" in inputs \
-            and "aws-access-key-id" not in inputs:  # fmt: skip
-        return "aws", str(inputs["role-to-assume"])
-    if action == "google-github-actions/auth" and "workload_identity_provider" in inputs:
-        return "gcp", str(inputs.get("service_account") or inputs["workload_identity_provider"])
-    if action == "azure/login" and "client-id" in inputs and "creds" not in inputs:
-        return "azure", str(inputs["client-id"])
-    if action == "hashicorp/vault-action" and str(inputs.get("method", "")).lower() == "jwt":
-        return "vault", str(inputs.get("role") or inputs.get("url") or "jwt")
+def _app_token(action: str, inputs: Mapping[str, JSON]) -> str | None:
+    """The input naming the app ("" if none) when a step mints a GitHub App token.
+
+    Known actions count as they are; any other step counts when it is handed an app id and
+    a private key, which is what every wrapper (`grafana/shared-workflows`, local actions) takes.
+    """
+    named = next((k for k in _APP_ID_INPUTS if k in inputs), "")
+    if action in _APP_TOKEN_ACTIONS:
+        return named
+    keyed = any("private" in k.lower() and "key" in k.lower() for k in inputs)
+    return named if named and named != "client-id" and keyed else None
+
+
+def _federation(
+    action: str, inputs: Mapping[str, JSON], step: Mapping[str, JSON], app: bool, id_token: bool
+) -> tuple[str, str, JSONPath] | None:
+    """(provider, name as written, path under the step naming it) when a step federates.
+
+    Judged by what the step is given, not which action it names, so wrappers count too. Inputs
+    as documented by aws-actions/configure-aws-credentials, google-github-actions/auth,
+    azure/login and hashicorp/vault-action (action.yml of each).
+    """
+    found = _by_inputs(action, inputs, app, id_token)
+    if found is not None:
+        return found
+    published = _TRUSTED_PUBLISHING.get(action)
+    if published is not None and not ({"password", "api-token"} & set(inputs)):
+        return published, action, ()
+    env = step.get("env")
+    if isinstance(env, dict):
+        found = _by_env(env)
+        if found is not None:
+            return found
+    run = step.get("run")
+    if isinstance(run, str):
+        if "ACTIONS_ID_TOKEN_REQUEST_URL" in run:
+            return "github", "ACTIONS_ID_TOKEN_REQUEST_URL", ("run",)
+        if _NPM_PROVENANCE.search(run):
+            return "npm", "npm publish --provenance", ("run",)
+    return None
+
+
+def _by_inputs(
+    action: str, inputs: Mapping[str, JSON], app: bool, id_token: bool
+) -> tuple[str, str, JSONPath] | None:
+    if "role-to-assume" in inputs and "aws-access-key-id" not in inputs:
+        return "aws", str(inputs["role-to-assume"]), ("with", "role-to-assume")
+    if "workload_identity_provider" in inputs:
+        name = inputs.get("service_account") or inputs["workload_identity_provider"]
+        return "gcp", str(name), ("with", "workload_identity_provider")
+    jwt = str(inputs.get("method", "")).lower() == "jwt"
+    if jwt and (action == "hashicorp/vault-action" or id_token):
+        key = "role" if "role" in inputs else "method"
+        return "vault", str(inputs.get("role") or inputs.get("url") or "jwt"), ("with", key)
+    known = action in ("azure/login", "google-github-actions/auth")
+    if not (known or id_token) or app:
+        return None
+    if "client-id" in inputs and not ({"creds", "client-secret"} & set(inputs)):
+        return "azure", str(inputs["client-id"]), ("with", "client-id")
+    if action != "google-github-actions/auth" and "service_account" in inputs \
+            and not ({"credentials_json", "credentials"} & set(inputs)):  # fmt: skip
+        return "gcp", str(inputs["service_account"]), ("with", "service_account")
+    return None
+
+
+def _by_env(env: Mapping[str, JSON]) -> tuple[str, str, JSONPath] | None:
+    """Federation the SDKs read from the environment, with no action involved."""
+    if str(env.get("ARM_USE_OIDC", "")).lower() == "true" and "ARM_CLIENT_ID" in env:
+        return "azure", str(env["ARM_CLIENT_ID"]), ("env", "ARM_CLIENT_ID")
+    if "AWS_ROLE_ARN" in env and "AWS_WEB_IDENTITY_TOKEN_FILE" in env:
+        return "aws", str(env["AWS_ROLE_ARN"]), ("env", "AWS_ROLE_ARN")
     return None
