@@ -15,9 +15,15 @@ Kinds (stable public names) and pointers:
 - `workflow_literal_credential` `<yaml path>`: an `env`, `with`, `credentials` or reusable-call
   `secrets` entry whose value is written in the file and is credential-like. Never the value.
 
+Federation and app tokens are judged by the inputs a step is given (`role-to-assume`,
+`workload_identity_provider`, `client-id` without a secret, ...), so wrapper and local actions
+count, and by environment (`ARM_USE_OIDC`, `AWS_WEB_IDENTITY_TOKEN_FILE`) or trusted-publishing
+steps; the line is the one naming the identity. Local composite actions (`action.yml` under
+`.github/actions/` or at the root) are read as one job `runs` whose consumer is the action;
+an identity they only forward from `${{ inputs.* }}` is left to the calling step (issue 19).
+
 Every file is parsed: a textual pre-filter would hide invalid YAML and shape-only literals, and
-on real repositories it skipped almost nothing. Composite actions (`action.yml`) are not read:
-they cannot see the `secrets` context, so all they could hold is a literal.
+on real repositories it skipped almost nothing.
 """
 
 from __future__ import annotations
@@ -30,9 +36,14 @@ from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Consumer, Identity
 from scanner.scanners import _yaml
-from scanner.scanners._json import JSONPath, Spans
+from scanner.scanners._json import JSONPath, Span, Spans
 
-PATTERNS = ("/.github/workflows/*.yml", "/.github/workflows/*.yaml")
+# Local composite actions are read as their own inputs (scanners see one file at a time): a
+# step that federates inside `runs.steps` is reported there, with the action as consumer.
+PATTERNS = ("/.github/workflows/*.yml", "/.github/workflows/*.yaml",
+            "/.github/actions/**/action.yml", "/.github/actions/**/action.yaml",
+            "/action.yml", "/action.yaml")  # fmt: skip
+_FORWARDED = re.compile(r"\s*\$\{\{\s*inputs\.[\w-]+\s*\}\}\s*")
 
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 # One token of an expression: a reference to the secrets context, or a string literal to skip
@@ -90,15 +101,58 @@ def scan(path: str, text: str) -> Iterator[Identity]:
         return
     if not isinstance(document, dict):
         raise ParseError("a workflow must be a mapping at the top level", 1)
+    if path.rsplit("/", 1)[-1] in ("action.yml", "action.yaml"):
+        yield from _composite(path, text, document, spans)
+        return
     workflow = _Workflow(path, text.splitlines(), document, spans)
     yield from workflow.identities()
 
 
+def _composite(path: str, text: str, document: dict[str, JSON], spans: Spans) -> Iterator[Identity]:
+    """A composite action's steps, read as one job named `runs` whose consumer is the action.
+
+    An identity only forwarded from the caller (`role-to-assume: ${{ inputs.role }}`) is the
+    caller's, found at its `uses:` step, so it is not reported twice. The caller's `id-token`
+    permission is unknown here, so `id_token_write` is None.
+    """
+    runs = document.get("runs")
+    if not isinstance(runs, dict) or not isinstance(runs.get("steps"), list):
+        return
+    shaped: dict[str, JSON] = {"jobs": {"runs": {"steps": runs["steps"]}}}
+    moved = _RunsAsJob(spans)
+    workflow = _Workflow(path, text.splitlines(), shaped, moved, composite=True)
+    for identity in workflow.identities():
+        if identity.kind in ("workflow_oidc", "workflow_app_token") \
+                and _FORWARDED.fullmatch(identity.name):  # fmt: skip
+            continue
+        yield identity
+
+
+class _RunsAsJob(Spans):
+    """A composite action's spans as if `runs` were the workflow job `jobs/runs`."""
+
+    def __init__(self, spans: Spans) -> None:
+        self._inner = spans
+
+    def __getitem__(self, path: JSONPath) -> Span:
+        return self._inner[path[1:] if path[:2] == ("jobs", "runs") else path]
+
+    def line(self, path: JSONPath) -> int:
+        return self[path].line
+
+
 class _Workflow:
     def __init__(
-        self, path: str, lines: list[str], document: dict[str, JSON], spans: Spans
+        self,
+        path: str,
+        lines: list[str],
+        document: dict[str, JSON],
+        spans: Spans,
+        *,
+        composite: bool = False,
     ) -> None:
         self.path, self.lines, self.document, self.spans = path, lines, document, spans
+        self.composite = composite
         jobs = document.get("jobs")
         self.jobs: dict[str, JSON] = jobs if isinstance(jobs, dict) else {}
         self.found: dict[str, _Secret] = {}
@@ -229,7 +283,8 @@ class _Workflow:
                     "workflow_app_token", Category.CREDENTIAL,
                     str(inputs.get(app) or "unknown") if app else "unknown", route, where,
                     "app-token", job_id, {"job": job_id, "action": uses})  # fmt: skip
-            oidc = _federation(action, inputs, step, app is not None, self._id_token(job_id))
+            gate = self._id_token(job_id) is not False  # a composite's caller may grant it
+            oidc = _federation(action, inputs, step, app is not None, gate)
             if oidc is not None:
                 provider, name, part = oidc
                 where = (*route, *part) if part else (*route, "uses" if uses else "run")
@@ -257,7 +312,7 @@ class _Workflow:
         return Identity(
             scanner="workflows", kind=kind, category=category, name=name, path=self.path,
             line=line, end_line=line,
-            pointer="/".join(str(p) for p in route) + f"/{suffix}", anchor_line=line,
+            pointer=self._pointer(route) + f"/{suffix}", anchor_line=line,
             attributes={**attributes, "permissions": self._permissions(job_id)},
             consumers=self._consumers({job_id}),
         )  # fmt: skip
@@ -296,7 +351,7 @@ class _Workflow:
         return Identity(
             scanner="workflows", kind="workflow_literal_credential",
             category=Category.CREDENTIAL, name=key, path=self.path, line=line, end_line=line,
-            pointer="/".join(str(p) for p in route), anchor_line=line, attributes=attributes,
+            pointer=self._pointer(route), anchor_line=line, attributes=attributes,
             consumers=self._consumers(self._jobs_for(route)),
         )  # fmt: skip
 
@@ -312,6 +367,11 @@ class _Workflow:
             else:  # pragma: no cover - every route was found by walking this document
                 return None
         return value
+
+    def _pointer(self, route: JSONPath) -> str:
+        if self.composite and route[:2] == ("jobs", "runs"):
+            route = route[1:]  # the path as written in action.yml
+        return "/".join(str(p) for p in route)
 
     def _jobs_for(self, route: JSONPath) -> set[str]:
         if len(route) >= 2 and route[0] == "jobs":
@@ -348,13 +408,17 @@ class _Workflow:
             return job["permissions"]
         return self.document.get("permissions", "default")
 
-    def _id_token(self, job_id: str) -> bool:
+    def _id_token(self, job_id: str) -> bool | None:
+        if self.composite:
+            return None
         permissions = self._permissions(job_id)
         if permissions == "write-all":
             return True
         return isinstance(permissions, dict) and permissions.get("id-token") == "write"
 
     def _consumers(self, jobs: set[str]) -> tuple[Consumer, ...]:
+        if self.composite:
+            return (Consumer(kind="composite_action", ref=self.path),)
         return tuple(Consumer(kind="workflow_job", ref=f"{self.path}#{job}")
                      for job in sorted(jobs))  # fmt: skip
 
