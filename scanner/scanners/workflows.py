@@ -73,13 +73,16 @@ _STATIC_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY", "
 _APP_TOKEN_ACTIONS = ("actions/create-github-app-token", "tibdex/github-app-token",
                       "peter-murray/workflow-application-token-action",
                       "navikt/github-app-token-generator")  # fmt: skip
-_APP_ID_INPUTS = ("app-id", "client-id", "app_id", "application_id", "application-id")
+_APP_ID_INPUTS = ("app-id", "client-id", "app_id", "application_id", "application-id",
+                  "github_app")  # fmt: skip
 _LITERAL_PARENTS = ("env", "with", "credentials")
 # Trusted publishing: the registry trusts the workflow's OIDC token instead of a stored key.
 _TRUSTED_PUBLISHING = {"pypa/gh-action-pypi-publish": "pypi",
                        "rust-lang/crates-io-auth-action": "crates.io",
                        "rubygems/release-gem": "rubygems",
                        "rubygems/configure-rubygems-credentials": "rubygems"}  # fmt: skip
+_WRAPPERS = {"/actions/get-vault-secrets": "vault", "/actions/login-to-gar": "gcp",
+             "/actions/get-vault-secrets-v2": "vault"}  # fmt: skip
 _NPM_PROVENANCE = re.compile(r"\bnpm\s+publish\b[^\n]*--provenance")
 
 
@@ -454,6 +457,8 @@ def _app_token(action: str, inputs: Mapping[str, JSON]) -> str | None:
     if action in _APP_TOKEN_ACTIONS:
         return named
     keyed = any("private" in k.lower() and "key" in k.lower() for k in inputs)
+    if named == "github_app":  # grafana/shared-workflows: the key is fetched from Vault inside
+        return named
     return named if named and named != "client-id" and keyed else None
 
 
@@ -469,6 +474,9 @@ def _federation(
     found = _by_inputs(action, inputs, app, id_token)
     if found is not None:
         return found
+    wrapper = _wrapper(str(step.get("uses", "")), inputs, id_token)
+    if wrapper is not None:
+        return wrapper
     published = _TRUSTED_PUBLISHING.get(action)
     if published is not None and not ({"password", "api-token"} & set(inputs)):
         return published, action, ()
@@ -506,6 +514,20 @@ def _by_inputs(
     if action != "google-github-actions/auth" and "service_account" in inputs \
             and not ({"credentials_json", "credentials"} & set(inputs)):  # fmt: skip
         return "gcp", str(inputs["service_account"]), ("with", "service_account")
+    return None
+
+
+def _wrapper(
+    uses: str, inputs: Mapping[str, JSON], id_token: bool
+) -> tuple[str, str, JSONPath] | None:
+    """Wrappers whose inputs name no identity: the federation is inside them (seen in every
+    grafana repository; grafana/shared-workflows actions/*/action.yaml)."""
+    if not id_token:
+        return None
+    path = uses.split("@")[0].lower()
+    for suffix, provider in _WRAPPERS.items():
+        if path.endswith(suffix):
+            return provider, path.rsplit("/", 1)[-1], ()
     return None
 
 
