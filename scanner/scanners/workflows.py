@@ -81,8 +81,10 @@ _TRUSTED_PUBLISHING = {"pypa/gh-action-pypi-publish": "pypi",
                        "rust-lang/crates-io-auth-action": "crates.io",
                        "rubygems/release-gem": "rubygems",
                        "rubygems/configure-rubygems-credentials": "rubygems"}  # fmt: skip
+# Each fetches its credential through get-vault-secrets or login-to-gar (their action.yaml).
 _WRAPPERS = {"/actions/get-vault-secrets": "vault", "/actions/login-to-gar": "gcp",
-             "/actions/get-vault-secrets-v2": "vault"}  # fmt: skip
+             "/actions/dockerhub-login": "vault", "/actions/build-push-to-dockerhub": "vault",
+             "/actions/trigger-argo-workflow": "vault"}  # fmt: skip
 _NPM_PROVENANCE = re.compile(r"\bnpm\s+publish\b[^\n]*--provenance")
 
 
@@ -499,6 +501,8 @@ def _by_inputs(
 ) -> tuple[str, str, JSONPath] | None:
     if "role-to-assume" in inputs and "aws-access-key-id" not in inputs:
         return "aws", str(inputs["role-to-assume"]), ("with", "role-to-assume")
+    if "role-arn" in inputs and id_token:  # grafana/shared-workflows actions/aws-auth
+        return "aws", str(inputs["role-arn"]), ("with", "role-arn")
     if "workload_identity_provider" in inputs:
         name = inputs.get("service_account") or inputs["workload_identity_provider"]
         return "gcp", str(name), ("with", "workload_identity_provider")
