@@ -196,7 +196,7 @@ def _credential(
     present = present or bool(blob and blob[0])
     name = path.rsplit("/", 1)[-1]
     sample = bool(_SAMPLE_FILE.search(name))
-    test_only = not sample and bool(_TEST_FILE.search(name) or _TEST_KEY.match(key))
+    test_only = bool((_TEST_FILE.search(name) and not sample) or _TEST_KEY.match(key))
     committed_default = (
         not present and state == "literal" and name in _LIVE_FILES and _named(key, others)
         and not _URL_KEY.search(key)
