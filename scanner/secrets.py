@@ -106,6 +106,12 @@ def is_placeholder(value: str) -> bool:
     return bool(_PLACEHOLDER_END.search(value) or _PLACEHOLDER_PART.search(value))
 
 
+# Instructions written where the value goes (`generate_a_new_key`, `copy from the dashboard`):
+# three or more words, starting with a verb telling the reader what to do (issue 19).
+_PROSE = re.compile(
+    r"(?i)^(?:generate|get|copy|paste|put|set|add|create|use|fill|ask|see|obtain|request|"
+    r"enter|insert|provide|run)(?:[_\- ]+[a-z]+){2,}[.!]?$|^copy[_\- ]from\b.*"
+)
 # The password in a URL's userinfo: `scheme://user:PASSWORD@host`.
 _URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/\s:@]*:([^/\s@]+)@", re.IGNORECASE)
 _PLACEHOLDER_PASSWORDS = frozenset({"pass", "passwd", "pwd", "pw", "pass123", "password123"})
@@ -166,7 +172,11 @@ def _is_dummy(detector: str, candidate: str) -> bool:
     block around `...` or `YOUR_KEY_HERE`."""
     if detector == "private_key":
         body = re.sub(r"-----[A-Z ]+-----|\\n|\s", "", candidate)
-        return not body or bool(_DUMMY.search(body))
+        # A key body is base64 DER (`MI...`) or an OpenSSH blob; a short body that starts as
+        # neither, or one that is not base64 at all, is a stub written to show the format.
+        short = len(body) < 64 and not body.startswith(("MI", "b3BlbnNzaC1rZXkt"))
+        stub = short or not re.fullmatch(r"[A-Za-z0-9+/=]+", body)
+        return stub or bool(_DUMMY.search(body))
     return bool(_DUMMY.search(candidate)) or len(set(candidate[-16:])) <= 3
 
 
@@ -198,6 +208,7 @@ def value_state(value: str) -> str:
         return "literal"
     if (
         is_placeholder(stripped)
+        or _PROSE.match(stripped)
         or url_password_state(stripped) == "placeholder"
         or (len(stripped) >= 4 and len(set(stripped)) == 1)  # `0000`, `aaaaaaaa`
         or any(p.fullmatch(stripped) and _is_dummy(d, stripped) for d, _, p in _SHAPES)

@@ -95,7 +95,7 @@ def test_waiver_file_entries() -> None:
         (
             "waivers: [",
             ".nhi-waivers.yaml: invalid YAML: expected the node content, but found "
-            "'...' at line 1, column 11",
+            "'<stream end>' at line 1, column 11",
         ),
         ("- a list", ".nhi-waivers.yaml: /waivers: expected a list of waivers"),
     ],

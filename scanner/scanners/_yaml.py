@@ -23,12 +23,20 @@ MAX_NODES = 100_000  # values built from one document, aliases counted each time
 MAX_DEPTH = 200
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+# PyYAML quotes tokens (`','`, `'<block end>'`): those say what went wrong and hold no content.
+_TOKEN_NAME = re.compile(r"'(?:[^\w\s'\"]{1,3}|<[a-z ]+>)'")
+# GitHub expressions are text to YAML, but `{` in a flow sequence (`runs-on: [ ${{ x }} ]`)
+# is not. Each is swapped for a same-length placeholder (lines and columns stay) and put back
+# in every scalar; `¤` never starts a placeholder in real text we care about.
+_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
+_PLACEHOLDER = re.compile(r"¤(\d+)§*")
 
 
 def parse(text: str) -> tuple[JSON, Spans]:
     """Parse one YAML document. An empty document is None. Raises ParseError."""
+    protected, expressions = _protect(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(protected, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         raise _error(error) from None
     except yaml.YAMLError:
@@ -37,13 +45,14 @@ def parse(text: str) -> tuple[JSON, Spans]:
         raise ParseError(f"invalid YAML: nested deeper than {MAX_DEPTH} levels") from None
     if node is None:
         return None, Spans({})
-    builder = _Builder()
+    builder = _Builder(expressions)
     value = builder.build(node, (), 0)
     return value, Spans(builder.spans)
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, expressions: list[str]) -> None:
+        self.expressions = expressions
         self.spans: dict[JSONPath, Span] = {}
         self.budget = MAX_NODES
         self.constructor = SafeConstructor()
@@ -95,7 +104,11 @@ class _Builder:
                     if isinstance(part, dict):
                         result.update({k: v for k, v in part.items() if k not in result})
                 continue
-            key = key_node.value if isinstance(key_node, ScalarNode) else str(_line(key_node))
+            key = (
+                self.restore(key_node.value)
+                if isinstance(key_node, ScalarNode)
+                else str(_line(key_node))
+            )
             result[key] = self.build(value_node, (*path, key), depth + 1, _line(key_node))
         return result
 
@@ -105,8 +118,35 @@ class _Builder:
         try:
             value = self.constructor.construct_object(node, deep=False)
         except (ConstructorError, ValueError):
-            return str(node.value)
-        return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+            return self.restore(str(node.value))
+        if isinstance(value, str):
+            return self.restore(value)
+        return value if isinstance(value, int | float | bool) or value is None else str(value)
+
+    def restore(self, value: str) -> str:
+        if not self.expressions or "¤" not in value:
+            return value
+        return _PLACEHOLDER.sub(self._original, value)
+
+    def _original(self, match: re.Match[str]) -> str:
+        index = int(match[1])
+        return self.expressions[index] if index < len(self.expressions) else match[0]
+
+
+def _protect(text: str) -> tuple[str, list[str]]:
+    """The text with each one-line `${{ }}` expression replaced by a same-length placeholder."""
+    if "${{" not in text or "¤" in text:
+        return text, []
+    expressions: list[str] = []
+
+    def swap(match: re.Match[str]) -> str:
+        placeholder = f"¤{len(expressions)}"
+        if len(placeholder) > len(match[0]):  # pragma: no cover - needs 10**5 expressions
+            return match[0]
+        expressions.append(match[0])
+        return placeholder.ljust(len(match[0]), "§")
+
+    return _EXPRESSION.sub(swap, text), expressions
 
 
 def _line(node: Node) -> int:
@@ -118,7 +158,7 @@ def _error(error: yaml.MarkedYAMLError) -> ParseError:
     problem = error.problem or error.context or "syntax error"
     if problem.startswith("but ") and error.context:  # "expected X" + "but found Y"
         problem = f"{error.context} {problem}"
-    problem = _QUOTED.sub("'...'", problem)
+    problem = _QUOTED.sub(lambda m: m[0] if _TOKEN_NAME.fullmatch(m[0]) else "'...'", problem)
     if mark is None:
         return ParseError(f"invalid YAML: {problem}")
     line = int(mark.line) + 1

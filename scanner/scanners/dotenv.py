@@ -27,6 +27,31 @@ _ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(.*)$
 _URL_KEY = re.compile(r"(?i)(?:^|_)(?:url|uri|dsn|connection_string|conn_str)$")
 _WEBHOOK_KEY = re.compile(r"(?i)webhook_?(?:url|uri)$")
 _COMMENT = re.compile(r"\s#")
+# Names the shared rules miss, seen in self-hosted applications' .env files (issue 19).
+# A connection string holds its password even when this file leaves it empty.
+_CONNECTION_KEY = re.compile(r"(?i)(?:^|_)(?:connection_?string|conn_?str)$")
+_EXTRA_KEY = re.compile(
+    r"(?i)(?:^|_)(?:credentials_contents|event_key|secondary_key|primary_key|write_key)$|^ssl_key$"
+)
+# `<PROVIDER>_KEY` (`SUPABASE_KEY`) is a credential; these words before `_KEY` say otherwise.
+_NOT_SECRET_KEY = re.compile(
+    r"(?i)(?:^|_)(?:public|pub|publishable|anon|site|sort|cache|partition|hash|range|routing|"
+    r"idempotency|primary_key|foreign|license_public|map|maps|encryption_public)_key$"
+)
+_KEY_ID = re.compile(r"(?i)^(.*_)?access_key_id$")
+_JSON_SECRET = re.compile(
+    r'(?i)"[\w-]*(?:token|secret|password|api_?key|private_key|client_secret)"\s*:\s*"([^"]+)"'
+)
+# Files only tests read (`.env.test`, `.env.e2e`) and keys only tests use (`E2E_PASSWORD`):
+# their secrets are fixtures, not leaks.
+_TEST_FILE = re.compile(r"(?i)(?:^|[./_-])(?:test|testing|e2e|spec|cypress|playwright)(?:[./_-]|$)")
+_TEST_KEY = re.compile(r"(?i)^(?:e2e|test|testing|cypress|playwright)_")
+_SAMPLE_FILE = re.compile(
+    r"(?i)(?:^|[./_-])(?:example|sample|template|dist|defaults?|tmpl)(?:[./_-]|$)"
+)
+# Files the application reads as they are: a literal secret there is in use, however weak.
+_LIVE_FILES = frozenset({".env", ".env.local", ".env.production", ".env.prod"})
+_DIFF = re.compile(r"^(?:diff --git |--- |\+\+\+ |@@ -\d)", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +64,12 @@ class Assignment:
 
 def scan(path: str, text: str) -> Iterator[Identity]:
     """Yield the credential keys of one dotenv file; raise on its first bad line at the end."""
+    if path.endswith((".patch", ".diff")) or len(_DIFF.findall(text)) >= 2:
+        return  # a unified diff named `.env.patch` is not a dotenv file
     assignments, bad = parse(text, shell=path.endswith(".envrc"))
     last = {a.key: a for a in assignments}
     for assignment in sorted(last.values(), key=lambda a: a.line):
-        identity = _credential(path, assignment)
+        identity = _credential(path, assignment, last)
         if identity is not None:
             yield identity
     if bad is not None:
@@ -119,29 +146,87 @@ def _unescape(value: str) -> str:
                   lambda m: {"n": "\n", "r": "\r", "t": "\t"}.get(m[1], m[1]), value)  # fmt: skip
 
 
-def _credential(path: str, assignment: Assignment) -> Identity | None:
+def _named(key: str, others: dict[str, Assignment]) -> bool:
+    """Credential names beyond the shared rules: see `_EXTRA_KEY` and `_NOT_SECRET_KEY`."""
+    if secrets.is_credential_name(key) or _EXTRA_KEY.search(key):
+        return True
+    upper = key.upper()
+    if upper.endswith("_KEY") and not _NOT_SECRET_KEY.search(upper):
+        return secrets.provider_for(key) is not None
+    pair = _KEY_ID.match(upper)  # `PROD_AWS_ACCESS_KEY_ID` beside `PROD_AWS_SECRET_ACCESS_KEY`
+    if pair is not None:
+        prefix = pair[1] or ""
+        return any(f"{prefix}{s}" in {k.upper() for k in others} for s in _PAIRED_SECRETS)
+    return False
+
+
+_PAIRED_SECRETS = ("SECRET_ACCESS_KEY", "SECRET_KEY", "ACCESS_KEY_SECRET", "SECRET")
+
+
+def _json_blob(value: str) -> tuple[bool, secrets.Match | None] | None:
+    """For a JSON value holding credentials (`AUTH_DATA={"token": "..."}`): (present, shape)."""
+    if not value.lstrip().startswith("{"):
+        return None
+    inner = [m[1] for m in _JSON_SECRET.finditer(value)]
+    if not inner:
+        return None
+    shapes = [secrets.detect(v) for v in inner]
+    match = next((m for m in shapes if m is not None), None)
+    present = match is not None or any(secrets.looks_secret(v) for v in inner)
+    return present, match
+
+
+def _credential(
+    path: str, assignment: Assignment, others: dict[str, Assignment]
+) -> Identity | None:
     key, value = assignment.key, assignment.value
     match = secrets.detect(value) or secrets.url_secret(value)  # `https://TOKEN@host` (#16)
     leaked = secrets.secret_in(key)
     if leaked is not None:  # a token written as the key: never the name nor the pointer (#16)
         key, match = f"line-{assignment.line}", leaked
-    if _URL_KEY.search(key):
+    blob = _json_blob(value) if match is None else None
+    if blob is not None:
+        match = blob[1]
+    if _CONNECTION_KEY.search(key):
+        pass  # reported whatever its value: an empty one is filled in at deploy time
+    elif blob is not None:
+        pass
+    elif _URL_KEY.search(key):
         # A URL is a credential when it carries one: a secret shape (a password, a webhook's
         # token), a placeholder password an example declares, or a webhook by name. A URL whose
         # password is `${OTHER}` is not: OTHER is reported where it is set.
         declared = secrets.url_password_state(value) == "placeholder"
         if match is None and not declared and not _WEBHOOK_KEY.search(key):
             return None
-    elif match is None and not secrets.is_credential_name(key):
+    elif match is None and not _named(key, others):
         return None
     state = secrets.value_state(value)
     present = match is not None or (state == "literal" and secrets.looks_secret(value))
+    present = present or bool(blob and blob[0])
+    name = path.rsplit("/", 1)[-1]
+    sample = bool(_SAMPLE_FILE.search(name))
+    test_only = bool((_TEST_FILE.search(name) and not sample) or _TEST_KEY.match(key))
+    committed_default = (
+        not present and state == "literal" and name in _LIVE_FILES and _named(key, others)
+        and not _URL_KEY.search(key)
+    )  # fmt: skip
+    if test_only and match is None:
+        present = False  # a test fixture's password is not a leak; a real token shape still is
     attributes: dict[str, JSON] = {
         "value_state": state,
         "secret_present": present,
         "detector": match.detector if match else ("high_entropy" if present else None),
         "provider": secrets.provider_for(key, match) or secrets.url_provider(value),
     }
+    if blob is not None and match is None and present:
+        attributes["detector"] = "json_credentials"
+    if committed_default:
+        # `SHARED_SECRET=supersecret` in the `.env` the app reads: weak, but in use as written.
+        attributes.update(secret_present=True, detector="committed_default")
+    if sample:
+        attributes["sample"] = "true"
+    if test_only:
+        attributes["test_only"] = "true"
     return Identity(
         scanner="dotenv", kind="dotenv_credential", category=Category.CREDENTIAL, name=key,
         path=path, line=assignment.line, end_line=assignment.end_line, pointer=key,

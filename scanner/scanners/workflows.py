@@ -15,9 +15,15 @@ Kinds (stable public names) and pointers:
 - `workflow_literal_credential` `<yaml path>`: an `env`, `with`, `credentials` or reusable-call
   `secrets` entry whose value is written in the file and is credential-like. Never the value.
 
+Federation and app tokens are judged by the inputs a step is given (`role-to-assume`,
+`workload_identity_provider`, `client-id` without a secret, ...), so wrapper and local actions
+count, and by environment (`ARM_USE_OIDC`, `AWS_WEB_IDENTITY_TOKEN_FILE`) or trusted-publishing
+steps; the line is the one naming the identity. Local composite actions (`action.yml` under
+`.github/actions/` or at the root) are read as one job `runs` whose consumer is the action;
+an identity they only forward from `${{ inputs.* }}` is left to the calling step (issue 19).
+
 Every file is parsed: a textual pre-filter would hide invalid YAML and shape-only literals, and
-on real repositories it skipped almost nothing. Composite actions (`action.yml`) are not read:
-they cannot see the `secrets` context, so all they could hold is a literal.
+on real repositories it skipped almost nothing.
 """
 
 from __future__ import annotations
@@ -30,9 +36,14 @@ from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Consumer, Identity
 from scanner.scanners import _yaml
-from scanner.scanners._json import JSONPath, Spans
+from scanner.scanners._json import JSONPath, Span, Spans
 
-PATTERNS = ("/.github/workflows/*.yml", "/.github/workflows/*.yaml")
+# Local composite actions are read as their own inputs (scanners see one file at a time): a
+# step that federates inside `runs.steps` is reported there, with the action as consumer.
+PATTERNS = ("/.github/workflows/*.yml", "/.github/workflows/*.yaml",
+            "/.github/actions/**/action.yml", "/.github/actions/**/action.yaml",
+            "/action.yml", "/action.yaml")  # fmt: skip
+_FORWARDED = re.compile(r"\s*\$\{\{\s*inputs\.[\w-]+\s*\}\}\s*")
 
 # One token of an expression: a reference to the secrets context, or a string literal to skip
 # (`contains(labels, 'secrets')` names no secret). `steps.secrets.outputs.x` and `inputs.secrets`
@@ -61,8 +72,19 @@ _STATIC_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY", "
 _APP_TOKEN_ACTIONS = ("actions/create-github-app-token", "tibdex/github-app-token",
                       "peter-murray/workflow-application-token-action",
                       "navikt/github-app-token-generator")  # fmt: skip
-_APP_ID_INPUTS = ("app-id", "client-id", "app_id", "application_id", "application-id")
+_APP_ID_INPUTS = ("app-id", "client-id", "app_id", "application_id", "application-id",
+                  "github_app")  # fmt: skip
 _LITERAL_PARENTS = ("env", "with", "credentials")
+# Trusted publishing: the registry trusts the workflow's OIDC token instead of a stored key.
+_TRUSTED_PUBLISHING = {"pypa/gh-action-pypi-publish": "pypi",
+                       "rust-lang/crates-io-auth-action": "crates.io",
+                       "rubygems/release-gem": "rubygems",
+                       "rubygems/configure-rubygems-credentials": "rubygems"}  # fmt: skip
+# Each fetches its credential through get-vault-secrets or login-to-gar (their action.yaml).
+_WRAPPERS = {"/actions/get-vault-secrets": "vault", "/actions/login-to-gar": "gcp",
+             "/actions/dockerhub-login": "vault", "/actions/build-push-to-dockerhub": "vault",
+             "/actions/trigger-argo-workflow": "vault"}  # fmt: skip
+_NPM_PROVENANCE = re.compile(r"\bnpm\s+publish\b[^\n]*--provenance")
 
 
 @dataclass
@@ -83,15 +105,58 @@ def scan(path: str, text: str) -> Iterator[Identity]:
         return
     if not isinstance(document, dict):
         raise ParseError("a workflow must be a mapping at the top level", 1)
+    if path.rsplit("/", 1)[-1] in ("action.yml", "action.yaml"):
+        yield from _composite(path, text, document, spans)
+        return
     workflow = _Workflow(path, text.splitlines(), document, spans)
     yield from workflow.identities()
 
 
+def _composite(path: str, text: str, document: dict[str, JSON], spans: Spans) -> Iterator[Identity]:
+    """A composite action's steps, read as one job named `runs` whose consumer is the action.
+
+    An identity only forwarded from the caller (`role-to-assume: ${{ inputs.role }}`) is the
+    caller's, found at its `uses:` step, so it is not reported twice. The caller's `id-token`
+    permission is unknown here, so `id_token_write` is None.
+    """
+    runs = document.get("runs")
+    if not isinstance(runs, dict) or not isinstance(runs.get("steps"), list):
+        return
+    shaped: dict[str, JSON] = {"jobs": {"runs": {"steps": runs["steps"]}}}
+    moved = _RunsAsJob(spans)
+    workflow = _Workflow(path, text.splitlines(), shaped, moved, composite=True)
+    for identity in workflow.identities():
+        if identity.kind in ("workflow_oidc", "workflow_app_token") \
+                and _FORWARDED.fullmatch(identity.name):  # fmt: skip
+            continue
+        yield identity
+
+
+class _RunsAsJob(Spans):
+    """A composite action's spans as if `runs` were the workflow job `jobs/runs`."""
+
+    def __init__(self, spans: Spans) -> None:
+        self._inner = spans
+
+    def __getitem__(self, path: JSONPath) -> Span:
+        return self._inner[path[1:] if path[:2] == ("jobs", "runs") else path]
+
+    def line(self, path: JSONPath) -> int:
+        return self[path].line
+
+
 class _Workflow:
     def __init__(
-        self, path: str, lines: list[str], document: dict[str, JSON], spans: Spans
+        self,
+        path: str,
+        lines: list[str],
+        document: dict[str, JSON],
+        spans: Spans,
+        *,
+        composite: bool = False,
     ) -> None:
         self.path, self.lines, self.document, self.spans = path, lines, document, spans
+        self.composite = composite
         jobs = document.get("jobs")
         self.jobs: dict[str, JSON] = jobs if isinstance(jobs, dict) else {}
         self.found: dict[str, _Secret] = {}
@@ -222,27 +287,26 @@ class _Workflow:
             if not isinstance(step, dict):
                 continue
             action = _action(step.get("uses"))
-            inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
-            assert isinstance(inputs, dict)
+            raw = step.get("with")
+            inputs: dict[str, JSON] = raw if isinstance(raw, dict) else {}
             route: JSONPath = ("jobs", job_id, "steps", index)
-            oidc = _federation(action, inputs)
+            uses = str(step["uses"]) if "uses" in step else None
+            app = _app_token(action, inputs)
+            if app is not None:
+                where = (*route, "with", app) if app else (*route, "uses")
+                yield self._step_identity(
+                    "workflow_app_token", Category.CREDENTIAL,
+                    str(inputs.get(app) or "unknown") if app else "unknown", route, where,
+                    "app-token", job_id, {"job": job_id, "action": uses})  # fmt: skip
+            gate = self._id_token(job_id) is not False  # a composite's caller may grant it
+            oidc = _federation(action, inputs, step, app is not None, gate)
             if oidc is not None:
-                provider, name = oidc
+                provider, name, part = oidc
+                where = (*route, *part) if part else (*route, "uses" if uses else "run")
                 yield self._step_identity(
-                    "workflow_oidc", Category.IDENTITY, name, route, "oidc", job_id,
-                    {"provider": provider, "job": job_id, "action": str(step.get("uses")),
+                    "workflow_oidc", Category.IDENTITY, name, route, where, "oidc", job_id,
+                    {"provider": provider, "job": job_id, "action": uses,
                      "id_token_write": self._id_token(job_id)})  # fmt: skip
-            if action in _APP_TOKEN_ACTIONS:
-                app = next((inputs[k] for k in _APP_ID_INPUTS if k in inputs), None)
-                yield self._step_identity(
-                    "workflow_app_token",
-                    Category.CREDENTIAL,
-                    str(app or "unknown"),
-                    route,
-                    "app-token",
-                    job_id,
-                    {"job": job_id, "action": str(step.get("uses"))},
-                )
 
     def _step_identity(
         self,
@@ -250,19 +314,25 @@ class _Workflow:
         category: Category,
         name: str,
         route: JSONPath,
+        where: JSONPath,
         suffix: str,
         job_id: str,
         attributes: dict[str, JSON],
     ) -> Identity:
-        span = self.spans[route]
         name = secrets.strip_userinfo(name)  # a Vault `url:` (#16)
         if secrets.secret_in(name):  # a token written as the role or app id: the `with:` entry
             name = suffix  # is reported as a literal credential
-        attributes["action"] = secrets.strip_userinfo(str(attributes["action"]))
+        if isinstance(attributes.get("action"), str):
+            attributes["action"] = secrets.strip_userinfo(str(attributes["action"]))
+        # The line that names the identity (`role-to-assume:`), so blame finds who wrote it.
+        try:
+            line = self.spans.line(where)
+        except KeyError:  # `with:` written as a list or a scalar: no input to point at
+            line = self.spans.line(route)
         return Identity(
             scanner="workflows", kind=kind, category=category, name=name, path=self.path,
-            line=span.line, end_line=span.end_line,
-            pointer="/".join(str(p) for p in route) + f"/{suffix}", anchor_line=span.line,
+            line=line, end_line=line,
+            pointer=self._pointer(route) + f"/{suffix}", anchor_line=line,
             attributes={**attributes, "permissions": self._permissions(job_id)},
             consumers=self._consumers({job_id}),
         )  # fmt: skip
@@ -301,7 +371,7 @@ class _Workflow:
         return Identity(
             scanner="workflows", kind="workflow_literal_credential",
             category=Category.CREDENTIAL, name=key, path=self.path, line=line, end_line=line,
-            pointer="/".join(str(p) for p in route), anchor_line=line, attributes=attributes,
+            pointer=self._pointer(route), anchor_line=line, attributes=attributes,
             consumers=self._consumers(self._jobs_for(route)),
         )  # fmt: skip
 
@@ -317,6 +387,11 @@ class _Workflow:
             else:  # pragma: no cover - every route was found by walking this document
                 return None
         return value
+
+    def _pointer(self, route: JSONPath) -> str:
+        if self.composite and route[:2] == ("jobs", "runs"):
+            route = route[1:]  # the path as written in action.yml
+        return "/".join(str(p) for p in route)
 
     def _jobs_for(self, route: JSONPath) -> set[str]:
         if len(route) >= 2 and route[0] == "jobs":
@@ -355,13 +430,17 @@ class _Workflow:
             return _setting(job["permissions"])
         return _setting(self.document.get("permissions", "default"))
 
-    def _id_token(self, job_id: str) -> bool:
+    def _id_token(self, job_id: str) -> bool | None:
+        if self.composite:
+            return None
         permissions = self._permissions(job_id)
         if permissions == "write-all":
             return True
         return isinstance(permissions, dict) and permissions.get("id-token") == "write"
 
     def _consumers(self, jobs: set[str]) -> tuple[Consumer, ...]:
+        if self.composite:
+            return (Consumer(kind="composite_action", ref=self.path),)
         return tuple(Consumer(kind="workflow_job", ref=f"{self.path}#{job}")
                      for job in sorted(jobs))  # fmt: skip
 
@@ -409,15 +488,96 @@ def _needle(reference: str, *, all_secrets: bool) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.-])" + body + end)
 
 
-def _federation(action: str, inputs: Mapping[str, JSON]) -> tuple[str, str] | None:
-    """(provider, name as written) when a step federates through OIDC."""
-    if action == "aws-actions/configure-aws-credentials" and "role-to-assume" in inputs \
-            and "aws-access-key-id" not in inputs:  # fmt: skip
-        return "aws", str(inputs["role-to-assume"])
-    if action == "google-github-actions/auth" and "workload_identity_provider" in inputs:
-        return "gcp", str(inputs.get("service_account") or inputs["workload_identity_provider"])
-    if action == "azure/login" and "client-id" in inputs and "creds" not in inputs:
-        return "azure", str(inputs["client-id"])
-    if action == "hashicorp/vault-action" and str(inputs.get("method", "")).lower() == "jwt":
-        return "vault", str(inputs.get("role") or inputs.get("url") or "jwt")
+def _app_token(action: str, inputs: Mapping[str, JSON]) -> str | None:
+    """The input naming the app ("" if none) when a step mints a GitHub App token.
+
+    Known actions count as they are; any other step counts when it is handed an app id and
+    a private key, which is what every wrapper (`grafana/shared-workflows`, local actions) takes.
+    """
+    named = next((k for k in _APP_ID_INPUTS if k in inputs), "")
+    if action in _APP_TOKEN_ACTIONS:
+        return named
+    keyed = any("private" in k.lower() and "key" in k.lower() for k in inputs)
+    if named == "github_app":  # grafana/shared-workflows: the key is fetched from Vault inside
+        return named
+    return named if named and named != "client-id" and keyed else None
+
+
+def _federation(
+    action: str, inputs: Mapping[str, JSON], step: Mapping[str, JSON], app: bool, id_token: bool
+) -> tuple[str, str, JSONPath] | None:
+    """(provider, name as written, path under the step naming it) when a step federates.
+
+    Judged by what the step is given, not which action it names, so wrappers count too. Inputs
+    as documented by aws-actions/configure-aws-credentials, google-github-actions/auth,
+    azure/login and hashicorp/vault-action (action.yml of each).
+    """
+    found = _by_inputs(action, inputs, app, id_token)
+    if found is not None:
+        return found
+    wrapper = _wrapper(str(step.get("uses", "")), inputs, id_token)
+    if wrapper is not None:
+        return wrapper
+    published = _TRUSTED_PUBLISHING.get(action)
+    if published is not None and not ({"password", "api-token"} & set(inputs)):
+        return published, action, ()
+    env = step.get("env")
+    if isinstance(env, dict):
+        found = _by_env(env)
+        if found is not None:
+            return found
+    run = step.get("run")
+    if isinstance(run, str):
+        if "ACTIONS_ID_TOKEN_REQUEST_URL" in run:
+            return "github", "ACTIONS_ID_TOKEN_REQUEST_URL", ("run",)
+        if _NPM_PROVENANCE.search(run):
+            return "npm", "npm publish --provenance", ("run",)
+    return None
+
+
+def _by_inputs(
+    action: str, inputs: Mapping[str, JSON], app: bool, id_token: bool
+) -> tuple[str, str, JSONPath] | None:
+    if "role-to-assume" in inputs and "aws-access-key-id" not in inputs:
+        return "aws", str(inputs["role-to-assume"]), ("with", "role-to-assume")
+    if "role-arn" in inputs and id_token:  # grafana/shared-workflows actions/aws-auth
+        return "aws", str(inputs["role-arn"]), ("with", "role-arn")
+    if "workload_identity_provider" in inputs:
+        name = inputs.get("service_account") or inputs["workload_identity_provider"]
+        return "gcp", str(name), ("with", "workload_identity_provider")
+    jwt = str(inputs.get("method", "")).lower() == "jwt"
+    if jwt and (action == "hashicorp/vault-action" or id_token):
+        key = "role" if "role" in inputs else "method"
+        return "vault", str(inputs.get("role") or inputs.get("url") or "jwt"), ("with", key)
+    known = action in ("azure/login", "google-github-actions/auth")
+    if not (known or id_token) or app:
+        return None
+    if "client-id" in inputs and not ({"creds", "client-secret"} & set(inputs)):
+        return "azure", str(inputs["client-id"]), ("with", "client-id")
+    if action != "google-github-actions/auth" and "service_account" in inputs \
+            and not ({"credentials_json", "credentials"} & set(inputs)):  # fmt: skip
+        return "gcp", str(inputs["service_account"]), ("with", "service_account")
+    return None
+
+
+def _wrapper(
+    uses: str, inputs: Mapping[str, JSON], id_token: bool
+) -> tuple[str, str, JSONPath] | None:
+    """Wrappers whose inputs name no identity: the federation is inside them (seen in every
+    grafana repository; grafana/shared-workflows actions/*/action.yaml)."""
+    if not id_token:
+        return None
+    path = uses.split("@")[0].lower()
+    for suffix, provider in _WRAPPERS.items():
+        if path.endswith(suffix):
+            return provider, path.rsplit("/", 1)[-1], ()
+    return None
+
+
+def _by_env(env: Mapping[str, JSON]) -> tuple[str, str, JSONPath] | None:
+    """Federation the SDKs read from the environment, with no action involved."""
+    if str(env.get("ARM_USE_OIDC", "")).lower() == "true" and "ARM_CLIENT_ID" in env:
+        return "azure", str(env["ARM_CLIENT_ID"]), ("env", "ARM_CLIENT_ID")
+    if "AWS_ROLE_ARN" in env and "AWS_WEB_IDENTITY_TOKEN_FILE" in env:
+        return "aws", str(env["AWS_ROLE_ARN"]), ("env", "AWS_ROLE_ARN")
     return None

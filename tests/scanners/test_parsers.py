@@ -83,7 +83,11 @@ def test_yaml_values_spans_and_yaml11_keys() -> None:
 @pytest.mark.parametrize(
     ("text", "message", "line"),
     [
-        ("a: [", "invalid YAML: expected the node content, but found '...' at line 1, column 5", 1),
+        (
+            "a: [",
+            "invalid YAML: expected the node content, but found '<stream end>' at line 1, column 5",
+            1,
+        ),
         (
             "a:\n\tb: 1",
             "invalid YAML: found character '...' that cannot start any token at line 2, column 1",
