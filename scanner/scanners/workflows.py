@@ -29,13 +29,14 @@ on real repositories it skipped almost nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Consumer, Identity
-from scanner.scanners import _yaml
+from scanner.scanners import _expressions, _yaml
+from scanner.scanners._federation import app_token, federation
 from scanner.scanners._json import JSONPath, Span, Spans
 
 # Local composite actions are read as their own inputs (scanners see one file at a time): a
@@ -45,20 +46,6 @@ PATTERNS = ("/.github/workflows/*.yml", "/.github/workflows/*.yaml",
             "/action.yml", "/action.yaml")  # fmt: skip
 _FORWARDED = re.compile(r"\s*\$\{\{\s*inputs\.[\w-]+\s*\}\}\s*")
 
-# One token of an expression: a reference to the secrets context, or a string literal to skip
-# (`contains(labels, 'secrets')` names no secret). `steps.secrets.outputs.x` and `inputs.secrets`
-# are other contexts' properties, hence the look-behind. Context names are case-insensitive.
-_TOKEN = re.compile(
-    r"""(?P<context>(?<![\w.-])(?i:secrets))\s*(?:
-        \.\s*(?P<dot>[A-Za-z_][A-Za-z0-9_-]*)
-      | \[\s*(?P<q>['"])(?P<key>.{0,256}?)(?P=q)\s*\]
-      | \[\s*(?P<dynamic>[^\]'"\s][^\]]*?)\s*\]
-      | (?P<all>(?![\w-]))
-    )
-    | '(?:[^']|'')*' | "[^"]*"
-    """,
-    re.VERBOSE,
-)
 _STATIC_INPUTS = {
     "aws-actions/configure-aws-credentials": {"aws-access-key-id", "aws-secret-access-key"},
     "google-github-actions/auth": {"credentials_json"},
@@ -69,22 +56,7 @@ _STATIC_INPUTS = {
 _STATIC_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY", "AWS_SECRET_KEY",
                "AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET", "GOOGLE_CREDENTIALS",
                "GOOGLE_APPLICATION_CREDENTIALS_JSON"}  # fmt: skip
-_APP_TOKEN_ACTIONS = ("actions/create-github-app-token", "tibdex/github-app-token",
-                      "peter-murray/workflow-application-token-action",
-                      "navikt/github-app-token-generator")  # fmt: skip
-_APP_ID_INPUTS = ("app-id", "client-id", "app_id", "application_id", "application-id",
-                  "github_app")  # fmt: skip
 _LITERAL_PARENTS = ("env", "with", "credentials")
-# Trusted publishing: the registry trusts the workflow's OIDC token instead of a stored key.
-_TRUSTED_PUBLISHING = {"pypa/gh-action-pypi-publish": "pypi",
-                       "rust-lang/crates-io-auth-action": "crates.io",
-                       "rubygems/release-gem": "rubygems",
-                       "rubygems/configure-rubygems-credentials": "rubygems"}  # fmt: skip
-# Each fetches its credential through get-vault-secrets or login-to-gar (their action.yaml).
-_WRAPPERS = {"/actions/get-vault-secrets": "vault", "/actions/login-to-gar": "gcp",
-             "/actions/dockerhub-login": "vault", "/actions/build-push-to-dockerhub": "vault",
-             "/actions/trigger-argo-workflow": "vault"}  # fmt: skip
-_NPM_PROVENANCE = re.compile(r"\bnpm\s+publish\b[^\n]*--provenance")
 
 
 @dataclass
@@ -187,16 +159,16 @@ class _Workflow:
             self._references(value, route)
 
     def _references(self, value: str, route: JSONPath) -> None:
-        expressions = _expressions(value)
+        expressions = _expressions.expressions(value)
         bare = bool(route) and route[-1] == "if" and "${{" not in value
         if bare:
             expressions.append(value)  # `if:` is an expression even without ${{ }}
         jobs = self._jobs_for(route)
         for expression in expressions:
-            for match in _TOKEN.finditer(expression):
+            for match in _expressions.TOKEN.finditer(expression):
                 if match["context"] is None:
                     continue  # a string literal
-                needle = _needle(match[0], all_secrets=match["all"] is not None)
+                needle = _expressions.needle(match[0], all_secrets=match["all"] is not None)
                 line = self._locate(route, needle, bare)
                 if match["all"] is not None:
                     self._add("*all", "*", line, jobs, all_secrets=True)
@@ -291,7 +263,7 @@ class _Workflow:
             inputs: dict[str, JSON] = raw if isinstance(raw, dict) else {}
             route: JSONPath = ("jobs", job_id, "steps", index)
             uses = str(step["uses"]) if "uses" in step else None
-            app = _app_token(action, inputs)
+            app = app_token(action, inputs)
             if app is not None:
                 where = (*route, "with", app) if app else (*route, "uses")
                 yield self._step_identity(
@@ -299,7 +271,7 @@ class _Workflow:
                     str(inputs.get(app) or "unknown") if app else "unknown", route, where,
                     "app-token", job_id, {"job": job_id, "action": uses})  # fmt: skip
             gate = self._id_token(job_id) is not False  # a composite's caller may grant it
-            oidc = _federation(action, inputs, step, app is not None, gate)
+            oidc = federation(action, inputs, step, app is not None, gate)
             if oidc is not None:
                 provider, name, part = oidc
                 where = (*route, *part) if part else (*route, "uses" if uses else "run")
@@ -465,119 +437,3 @@ def _literal_parent(route: JSONPath) -> bool:
     if route and route[-1] in _LITERAL_PARENTS:
         return True
     return len(route) == 3 and route[0] == "jobs" and route[2] == "secrets"  # a call's map
-
-
-def _expressions(value: str) -> list[str]:
-    """The bodies of `${{ ... }}` in a string. Found with str.find, not a lazy regex, which
-    rescans to the end from every `${{` when no `}}` follows (quadratic)."""
-    found: list[str] = []
-    start = value.find("${{")
-    while start >= 0:
-        end = value.find("}}", start + 3)
-        if end < 0:
-            break
-        found.append(value[start + 3 : end])
-        start = value.find("${{", end + 2)
-    return found
-
-
-def _needle(reference: str, *, all_secrets: bool) -> re.Pattern[str]:
-    """A pattern for one reference as written, whole (`secrets.FOO` is not in `secrets.FOO_BAR`)."""
-    body = r"\s*".join(re.escape(part) for part in reference.split())
-    end = r"(?![\w-]|\s*[.\[])" if all_secrets else r"(?![\w-])"
-    return re.compile(r"(?<![\w.-])" + body + end)
-
-
-def _app_token(action: str, inputs: Mapping[str, JSON]) -> str | None:
-    """The input naming the app ("" if none) when a step mints a GitHub App token.
-
-    Known actions count as they are; any other step counts when it is handed an app id and
-    a private key, which is what every wrapper (`grafana/shared-workflows`, local actions) takes.
-    """
-    named = next((k for k in _APP_ID_INPUTS if k in inputs), "")
-    if action in _APP_TOKEN_ACTIONS:
-        return named
-    keyed = any("private" in k.lower() and "key" in k.lower() for k in inputs)
-    if named == "github_app":  # grafana/shared-workflows: the key is fetched from Vault inside
-        return named
-    return named if named and named != "client-id" and keyed else None
-
-
-def _federation(
-    action: str, inputs: Mapping[str, JSON], step: Mapping[str, JSON], app: bool, id_token: bool
-) -> tuple[str, str, JSONPath] | None:
-    """(provider, name as written, path under the step naming it) when a step federates.
-
-    Judged by what the step is given, not which action it names, so wrappers count too. Inputs
-    as documented by aws-actions/configure-aws-credentials, google-github-actions/auth,
-    azure/login and hashicorp/vault-action (action.yml of each).
-    """
-    found = _by_inputs(action, inputs, app, id_token)
-    if found is not None:
-        return found
-    wrapper = _wrapper(str(step.get("uses", "")), inputs, id_token)
-    if wrapper is not None:
-        return wrapper
-    published = _TRUSTED_PUBLISHING.get(action)
-    if published is not None and not ({"password", "api-token"} & set(inputs)):
-        return published, action, ()
-    env = step.get("env")
-    if isinstance(env, dict):
-        found = _by_env(env)
-        if found is not None:
-            return found
-    run = step.get("run")
-    if isinstance(run, str):
-        if "ACTIONS_ID_TOKEN_REQUEST_URL" in run:
-            return "github", "ACTIONS_ID_TOKEN_REQUEST_URL", ("run",)
-        if _NPM_PROVENANCE.search(run):
-            return "npm", "npm publish --provenance", ("run",)
-    return None
-
-
-def _by_inputs(
-    action: str, inputs: Mapping[str, JSON], app: bool, id_token: bool
-) -> tuple[str, str, JSONPath] | None:
-    if "role-to-assume" in inputs and "aws-access-key-id" not in inputs:
-        return "aws", str(inputs["role-to-assume"]), ("with", "role-to-assume")
-    if "role-arn" in inputs and id_token:  # grafana/shared-workflows actions/aws-auth
-        return "aws", str(inputs["role-arn"]), ("with", "role-arn")
-    if "workload_identity_provider" in inputs:
-        name = inputs.get("service_account") or inputs["workload_identity_provider"]
-        return "gcp", str(name), ("with", "workload_identity_provider")
-    jwt = str(inputs.get("method", "")).lower() == "jwt"
-    if jwt and (action == "hashicorp/vault-action" or id_token):
-        key = "role" if "role" in inputs else "method"
-        return "vault", str(inputs.get("role") or inputs.get("url") or "jwt"), ("with", key)
-    known = action in ("azure/login", "google-github-actions/auth")
-    if not (known or id_token) or app:
-        return None
-    if "client-id" in inputs and not ({"creds", "client-secret"} & set(inputs)):
-        return "azure", str(inputs["client-id"]), ("with", "client-id")
-    if action != "google-github-actions/auth" and "service_account" in inputs \
-            and not ({"credentials_json", "credentials"} & set(inputs)):  # fmt: skip
-        return "gcp", str(inputs["service_account"]), ("with", "service_account")
-    return None
-
-
-def _wrapper(
-    uses: str, inputs: Mapping[str, JSON], id_token: bool
-) -> tuple[str, str, JSONPath] | None:
-    """Wrappers whose inputs name no identity: the federation is inside them (seen in every
-    grafana repository; grafana/shared-workflows actions/*/action.yaml)."""
-    if not id_token:
-        return None
-    path = uses.split("@")[0].lower()
-    for suffix, provider in _WRAPPERS.items():
-        if path.endswith(suffix):
-            return provider, path.rsplit("/", 1)[-1], ()
-    return None
-
-
-def _by_env(env: Mapping[str, JSON]) -> tuple[str, str, JSONPath] | None:
-    """Federation the SDKs read from the environment, with no action involved."""
-    if str(env.get("ARM_USE_OIDC", "")).lower() == "true" and "ARM_CLIENT_ID" in env:
-        return "azure", str(env["ARM_CLIENT_ID"]), ("env", "ARM_CLIENT_ID")
-    if "AWS_ROLE_ARN" in env and "AWS_WEB_IDENTITY_TOKEN_FILE" in env:
-        return "aws", str(env["AWS_ROLE_ARN"]), ("env", "AWS_ROLE_ARN")
-    return None

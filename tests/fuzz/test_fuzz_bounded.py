@@ -112,10 +112,10 @@ scanner_texts = st.lists(st.sampled_from(SCANNER_PIECES), max_size=10).map("".jo
 
 @given(scanner_texts)
 def test_scanner_helpers_answer_as_the_old_regexes(text: str) -> None:
-    from scanner.scanners import mcp, workflows
+    from scanner.scanners import _expressions, mcp
     from scanner.scanners.terraform import expressions as terraform_lineage
 
-    assert workflows._expressions(text) == [m[1] for m in OLD_EXPRESSION.finditer(text)]
+    assert _expressions.expressions(text) == [m[1] for m in OLD_EXPRESSION.finditer(text)]
     assert terraform_lineage._blank_strings(text) == OLD_STRING.sub('""', text)
     old = OLD_MCP_REF.search(text)
     new = mcp._reference(text)
@@ -135,10 +135,10 @@ def test_scanner_helpers_answer_as_the_old_regexes(text: str) -> None:
 
 
 def test_hostile_scanner_strings_are_answered() -> None:
-    from scanner.scanners import mcp, workflows
+    from scanner.scanners import _expressions, mcp
     from scanner.scanners.terraform import expressions as terraform_lineage
 
-    assert workflows._expressions("${{" * 200_000) == []
+    assert _expressions.expressions("${{" * 200_000) == []
     assert mcp._reference("${input:" * 200_000) == ("literal", None)
     assert list(terraform_lineage.addresses('${"\\' * 200_000)) == []
     assert mcp._TABLE.match("[" + " " * 200_000) is None

@@ -1,0 +1,122 @@
+"""Which workflow steps federate (OIDC) or mint GitHub App tokens, judged by what a step is
+given rather than which action it names, so wrappers and local actions count too (issue 19).
+Pure rules over one step; `workflows` places the identities they name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from scanner.model import JSON
+from scanner.scanners._json import JSONPath
+
+_APP_TOKEN_ACTIONS = ("actions/create-github-app-token", "tibdex/github-app-token",
+                      "peter-murray/workflow-application-token-action",
+                      "navikt/github-app-token-generator")  # fmt: skip
+_APP_ID_INPUTS = ("app-id", "client-id", "app_id", "application_id", "application-id",
+                  "github_app")  # fmt: skip
+# Trusted publishing: the registry trusts the workflow's OIDC token instead of a stored key.
+_TRUSTED_PUBLISHING = {"pypa/gh-action-pypi-publish": "pypi",
+                       "rust-lang/crates-io-auth-action": "crates.io",
+                       "rubygems/release-gem": "rubygems",
+                       "rubygems/configure-rubygems-credentials": "rubygems"}  # fmt: skip
+# Each fetches its credential through get-vault-secrets or login-to-gar (their action.yaml).
+_WRAPPERS = {"/actions/get-vault-secrets": "vault", "/actions/login-to-gar": "gcp",
+             "/actions/dockerhub-login": "vault", "/actions/build-push-to-dockerhub": "vault",
+             "/actions/trigger-argo-workflow": "vault"}  # fmt: skip
+_NPM_PROVENANCE = re.compile(r"\bnpm\s+publish\b[^\n]*--provenance")
+
+
+def app_token(action: str, inputs: Mapping[str, JSON]) -> str | None:
+    """The input naming the app ("" if none) when a step mints a GitHub App token.
+
+    Known actions count as they are; any other step counts when it is handed an app id and
+    a private key, which is what every wrapper (`grafana/shared-workflows`, local actions) takes.
+    """
+    named = next((k for k in _APP_ID_INPUTS if k in inputs), "")
+    if action in _APP_TOKEN_ACTIONS:
+        return named
+    keyed = any("private" in k.lower() and "key" in k.lower() for k in inputs)
+    if named == "github_app":  # grafana/shared-workflows: the key is fetched from Vault inside
+        return named
+    return named if named and named != "client-id" and keyed else None
+
+
+def federation(
+    action: str, inputs: Mapping[str, JSON], step: Mapping[str, JSON], app: bool, id_token: bool
+) -> tuple[str, str, JSONPath] | None:
+    """(provider, name as written, path under the step naming it) when a step federates.
+
+    Judged by what the step is given, not which action it names, so wrappers count too. Inputs
+    as documented by aws-actions/configure-aws-credentials, google-github-actions/auth,
+    azure/login and hashicorp/vault-action (action.yml of each).
+    """
+    found = _by_inputs(action, inputs, app, id_token)
+    if found is not None:
+        return found
+    wrapper = _wrapper(str(step.get("uses", "")), inputs, id_token)
+    if wrapper is not None:
+        return wrapper
+    published = _TRUSTED_PUBLISHING.get(action)
+    if published is not None and not ({"password", "api-token"} & set(inputs)):
+        return published, action, ()
+    env = step.get("env")
+    if isinstance(env, dict):
+        found = _by_env(env)
+        if found is not None:
+            return found
+    run = step.get("run")
+    if isinstance(run, str):
+        if "ACTIONS_ID_TOKEN_REQUEST_URL" in run:
+            return "github", "ACTIONS_ID_TOKEN_REQUEST_URL", ("run",)
+        if _NPM_PROVENANCE.search(run):
+            return "npm", "npm publish --provenance", ("run",)
+    return None
+
+
+def _by_inputs(
+    action: str, inputs: Mapping[str, JSON], app: bool, id_token: bool
+) -> tuple[str, str, JSONPath] | None:
+    if "role-to-assume" in inputs and "aws-access-key-id" not in inputs:
+        return "aws", str(inputs["role-to-assume"]), ("with", "role-to-assume")
+    if "role-arn" in inputs and id_token:  # grafana/shared-workflows actions/aws-auth
+        return "aws", str(inputs["role-arn"]), ("with", "role-arn")
+    if "workload_identity_provider" in inputs:
+        name = inputs.get("service_account") or inputs["workload_identity_provider"]
+        return "gcp", str(name), ("with", "workload_identity_provider")
+    jwt = str(inputs.get("method", "")).lower() == "jwt"
+    if jwt and (action == "hashicorp/vault-action" or id_token):
+        key = "role" if "role" in inputs else "method"
+        return "vault", str(inputs.get("role") or inputs.get("url") or "jwt"), ("with", key)
+    known = action in ("azure/login", "google-github-actions/auth")
+    if not (known or id_token) or app:
+        return None
+    if "client-id" in inputs and not ({"creds", "client-secret"} & set(inputs)):
+        return "azure", str(inputs["client-id"]), ("with", "client-id")
+    if action != "google-github-actions/auth" and "service_account" in inputs \
+            and not ({"credentials_json", "credentials"} & set(inputs)):  # fmt: skip
+        return "gcp", str(inputs["service_account"]), ("with", "service_account")
+    return None
+
+
+def _wrapper(
+    uses: str, inputs: Mapping[str, JSON], id_token: bool
+) -> tuple[str, str, JSONPath] | None:
+    """Wrappers whose inputs name no identity: the federation is inside them (seen in every
+    grafana repository; grafana/shared-workflows actions/*/action.yaml)."""
+    if not id_token:
+        return None
+    path = uses.split("@")[0].lower()
+    for suffix, provider in _WRAPPERS.items():
+        if path.endswith(suffix):
+            return provider, path.rsplit("/", 1)[-1], ()
+    return None
+
+
+def _by_env(env: Mapping[str, JSON]) -> tuple[str, str, JSONPath] | None:
+    """Federation the SDKs read from the environment, with no action involved."""
+    if str(env.get("ARM_USE_OIDC", "")).lower() == "true" and "ARM_CLIENT_ID" in env:
+        return "azure", str(env["ARM_CLIENT_ID"]), ("env", "ARM_CLIENT_ID")
+    if "AWS_ROLE_ARN" in env and "AWS_WEB_IDENTITY_TOKEN_FILE" in env:
+        return "aws", str(env["AWS_ROLE_ARN"]), ("env", "AWS_ROLE_ARN")
+    return None
