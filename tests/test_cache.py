@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner import cache, pipeline
+from scanner import pipeline
+from scanner.pipeline import cache
 from scanner.scanners import terraform
 
 USER = 'resource "aws_iam_user" "{name}" {{\n  name = "{name}"\n}}\n'
@@ -246,8 +247,9 @@ def test_the_salt_covers_every_module_of_the_package_wherever_it_moves(
 ) -> None:
     package = tmp_path / "scanner"
     (package / "scanners" / "terraform").mkdir(parents=True)
-    (package / "cache.py").write_text("")
-    monkeypatch.setattr(cache, "__file__", str(package / "cache.py"))
+    (package / "pipeline").mkdir()
+    (package / "pipeline" / "cache.py").write_text("")
+    monkeypatch.setattr(cache, "__file__", str(package / "pipeline" / "cache.py"))
 
     def salt() -> str:
         cache.salt.cache_clear()

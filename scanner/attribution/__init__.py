@@ -51,7 +51,7 @@ _CO_AUTHOR = re.compile(r"^Co-authored-by:\s*(.+?)\s*$", re.IGNORECASE)
 
 
 class BlameCache(Protocol):
-    """Where blame outputs are kept between runs (scanner.cache.Cache)."""
+    """Where blame outputs are kept between runs (scanner.pipeline.cache.Cache)."""
 
     def get_text(self, key: str) -> str | None: ...
 

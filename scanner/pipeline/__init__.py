@@ -19,9 +19,7 @@ from scanner import __version__, git, lineage
 from scanner.attribution import Options as AttributionOptions
 from scanner.attribution import attribute
 from scanner.attribution.modules import credit_module_authors
-from scanner.cache import Cache
 from scanner.decode import decode
-from scanner.discover import Candidate, candidates
 from scanner.errors import ConfigError, ParseError, PolicyError
 from scanner.model import (
     Attributed,
@@ -35,6 +33,7 @@ from scanner.model import (
     Waiver,
     WaiverStatus,
 )
+from scanner.pipeline.cache import Cache
 from scanner.pipeline.detect import (
     PARALLEL_FROM,
     Detected,
@@ -44,6 +43,7 @@ from scanner.pipeline.detect import (
     detect,
     scan_file,
 )
+from scanner.pipeline.discover import Candidate, candidates
 from scanner.pipeline.limits import DEFAULT_FILE_TIMEOUT, Limits, TimeLimit
 from scanner.pipeline.modules import expand
 from scanner.policy import Directory, waivers

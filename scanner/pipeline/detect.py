@@ -14,9 +14,7 @@ from pathlib import Path
 
 from scanner import prepass
 from scanner.attribution import declared
-from scanner.cache import Cache, blob_id
 from scanner.decode import decode
-from scanner.discover import Candidate
 from scanner.errors import ParseError, TooLarge
 from scanner.model import (
     Fact,
@@ -27,6 +25,8 @@ from scanner.model import (
     Waiver,
     WaiverStatus,
 )
+from scanner.pipeline.cache import Cache, blob_id
+from scanner.pipeline.discover import Candidate
 from scanner.pipeline.limits import Limits, TimeLimit
 from scanner.policy import waivers
 from scanner.reading import read

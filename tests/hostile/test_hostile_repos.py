@@ -181,8 +181,8 @@ def test_the_scanner_and_the_report_schema_share_one_path_rule(path: str, valid:
 
 
 def test_the_scanner_never_writes_a_path_the_aggregator_refuses() -> None:
-    from scanner import discover
     from scanner.model import ScanError
+    from scanner.pipeline import discover
 
     listed = ["../up.env", "a/../b.env", "/abs.env", "nul\x00.env", "ok.env", "docs\\n.env"]
     found, errors = discover.candidates(Path("/nowhere"), [], listed)

@@ -34,7 +34,7 @@ def salt() -> str:
     stale when a module moves or a new one joins (issue 17), and a stale salt serves facts
     from an older scanner. Reading ~80 small files costs about a millisecond.
     """
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # scanner/, from scanner/pipeline/cache.py
     digest = hashlib.sha256(__version__.encode())
     for source in sorted(package.rglob("*.py")):
         name = source.relative_to(package).as_posix()
