@@ -22,7 +22,7 @@ from scanner.cli.common import (
 )
 
 # scanner.lineage.view.FORMATS, spelled out so that starting the CLI does not import the
-# lineage views (tests/test_lineage_view.py keeps the two equal).
+# lineage views (tests/lineage/test_lineage_view.py keeps the two equal).
 LINEAGE_FORMATS = ("html", "json", "mermaid", "text")
 
 

@@ -1,6 +1,6 @@
 """`nhi aggregate --github-org` on hostile artifacts: no report's word about itself is trusted.
 
-A local GitHub (tests/org/server.py) serves one artifact per repository; each case is one
+A local GitHub (tests/aggregate/server.py) serves one artifact per repository; each case is one
 hostile artifact beside the real report of acme/infra, and what the aggregator must do.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from tests.org.server import State, github, repo, zip_of
+from tests.aggregate.server import State, github, repo, zip_of
 
 REPORT = Path(__file__).parent.parent / "reporters" / "golden" / "report.json"
 ROSTER = "email,status\nalice@example.com,active\n"

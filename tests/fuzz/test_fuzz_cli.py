@@ -5,7 +5,7 @@ Inputs are both raw text and text shaped like each format (JSON, YAML, TOML, HCL
 CSV built from random structures), so the fuzzer gets past the first byte. The example count
 is bounded for CI (profile `ci`, the default); for a long local run:
 
-    HYPOTHESIS_PROFILE=long .venv/bin/pytest tests/test_fuzz.py
+    HYPOTHESIS_PROFILE=long .venv/bin/pytest tests/fuzz
 """
 
 from __future__ import annotations

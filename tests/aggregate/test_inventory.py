@@ -19,7 +19,7 @@ from scanner.aggregate.resolve import Aggregate, PersonState, Resolved
 from scanner.cli import main
 from scanner.errors import InventoryError
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 BOB = PersonState(
     reference="bob@acme.example", role="provisioner", state="departed", email="bob@acme.example"
 )

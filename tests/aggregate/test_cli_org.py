@@ -11,7 +11,7 @@ import pytest
 
 from scanner import demo
 from scanner.cli import main
-from tests.org.server import State, github, repo, zip_of
+from tests.aggregate.server import State, github, repo, zip_of
 
 ROSTER = """\
 email,status,manager,github_login,name,aliases

@@ -17,7 +17,7 @@ from scanner import pipeline, policy
 from scanner.cli import main
 from scanner.reporters import REPORTERS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "ghp_R7tK2mQ9vX4bN8cL1wZ6hJ3pF5sD0gY2aE7q"
 ODD = "a%b,c:d::error::x\ny.env"  # newline, %, comma, colon and a would-be workflow command
 USER = 'resource "aws_iam_user" "{name}" {{\n  name = "{name}"\n}}\n'

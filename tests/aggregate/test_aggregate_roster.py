@@ -213,7 +213,7 @@ def test_a_roster_with_nobody_gone_says_which_export_to_take(
     org: Path, tmp_path: Path, capsys
 ) -> None:
     """An Okta list export leaves out DEPROVISIONED users: Bob is simply not there."""
-    okta = Path(__file__).parent / "roster" / "fixtures" / "okta_list.json"
+    okta = Path(__file__).parents[1] / "roster" / "fixtures" / "okta_list.json"
     (tmp_path / "users.json").write_text(okta.read_text())
     main(["aggregate", str(org / "reports"), "--roster", str(tmp_path / "users.json"),
           "--as-of", "2026-11-01", "--no-db"])  # fmt: skip
@@ -268,7 +268,7 @@ def test_successor_chains_and_a_lead_who_left(org: Path, tmp_path: Path, capsys)
         ["@acme/platform"],
         "@acme/payments-platform is gone; @acme/platform took over",
     )
-    okta = Path(__file__).parent / "roster" / "fixtures" / "okta_list.json"
+    okta = Path(__file__).parents[1] / "roster" / "fixtures" / "okta_list.json"
     (tmp_path / "users.json").write_text(okta.read_text())
     main(["aggregate", str(org / "reports"), "--roster", str(tmp_path / "users.json"),
           "--as-of", "2026-11-01", "--no-db", "--format", "markdown"])  # fmt: skip

@@ -1,4 +1,4 @@
-"""PyGithub against a real HTTP server on 127.0.0.1 (tests/org/server.py): no mocks."""
+"""PyGithub against a real HTTP server on 127.0.0.1 (tests/aggregate/server.py): no mocks."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from github import Auth, Github
 from scanner.aggregate.github import Organisation, Repo, clone_and_scan, shards
 from scanner.aggregate.notify import MARKER, body, sync_all
 from scanner.aggregate.resolve import PersonState, Resolved
-from tests.org.server import State, github, repo, zip_of
+from tests.aggregate.server import State, github, repo, zip_of
 
 TOKEN = "ghp_test_token_value"
 REPORT = b'{"schema_version": 1}'
