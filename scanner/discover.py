@@ -13,8 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.errors import ParseError
 from scanner.model import ScanError
-from scanner.scanners import for_path, glob_to_regex
+from scanner.reading import read
+from scanner.scanners import for_path, glob_to_regex, sniffer
 
 # Folders that hold copies of other people's code or tool caches, skipped when walking
 # (inside git, .gitignore decides).
@@ -39,7 +41,7 @@ def candidates(
     """
     errors: list[ScanError] = []
     if not paths:
-        return _select(listed if listed is not None else _walk(root, root)), errors
+        return _select(root, listed if listed is not None else _walk(root, root)), errors
     chosen: list[str] = []
     resolved_root = root.resolve()
     for path in paths:
@@ -57,7 +59,7 @@ def candidates(
             chosen.append(relative)
         else:
             errors.append(ScanError(path=relative, line=None, message="no such file"))
-    return _select(chosen), errors
+    return _select(root, chosen), errors
 
 
 def _under(folder: str, listed: Sequence[str] | None, root: Path) -> Iterable[str]:
@@ -67,13 +69,29 @@ def _under(folder: str, listed: Sequence[str] | None, root: Path) -> Iterable[st
     return (name for name in listed if name.startswith(prefix))
 
 
-def _select(names: Iterable[str]) -> list[Candidate]:
+def _select(root: Path, names: Iterable[str]) -> list[Candidate]:
     found: dict[str, Candidate] = {}
     for name in names:
         scanner = for_path(name)
-        if scanner is not None:
+        if scanner is not None and _worth_scanning(root, name):
             found[name] = Candidate(path=name, scanner=scanner)
     return sorted(found.values(), key=lambda c: c.path)
+
+
+SNIFF_LIMIT = 1_000_000  # bytes; a file recognised by content is small (an agent's config)
+
+
+def _worth_scanning(root: Path, name: str) -> bool:
+    """A file claimed by name always is; one recognised by content only when its bytes pass
+    the scanner's cheap test (issue 18), so a repository's other JSON and YAML files are never
+    parsed, nor reported when they cannot be read."""
+    test = sniffer(name)
+    if test is None:
+        return True
+    try:
+        return test(read(root, name, SNIFF_LIMIT))
+    except ParseError:
+        return False
 
 
 def _walk(root: Path, start: Path) -> Iterable[str]:
