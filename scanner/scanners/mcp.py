@@ -192,10 +192,16 @@ class _Config:
                 and isinstance(variable, str)
                 and (item.get("sensitive") is True or secrets.is_credential_name(variable))
             ):
+                users = [str(name) for name in self._server_names()]
                 yield self._credential(
-                    variable, ("settings", index, "envVar"), f"settings/{variable}", None,
-                    {"placement": "env", "value_source": "input", "ref": variable},
+                    variable, ("settings", index, "envVar"), f"settings/{variable}",
+                    users[0] if users else None,
+                    {"placement": "env", "value_source": "input", "ref": variable}, users,
                 )  # fmt: skip
+
+    def _server_names(self) -> list[str]:
+        servers = mcp_clients.at(self.document, ("mcpServers",))
+        return list(servers) if isinstance(servers, dict) else []
 
     def _server(
         self, root: mcp_clients.Route, name: str, route: JSONPath, config: Mapping[str, JSON]

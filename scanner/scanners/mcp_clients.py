@@ -92,7 +92,7 @@ _WRAPPERS = re.compile(
     rb"mcpServers|mcp_servers|context_servers|[\"'\s.]servers[\"'\s]*[:=]|"
     rb"[\"'\s]mcp[\"'\s]*[:=]|\[mcp|mcp-gateway|extensions[\"'\s]*:"
 )
-_LAUNCH = re.compile(rb"command|[\"'\s]url[\"'\s]*[:=]|serverUrl|httpUrl|[\"'\s]cmd[\"'\s]*:")
+_LAUNCH = re.compile(rb"command|\burl\b|serverUrl|httpUrl|\bcmd\b")
 
 
 def sniff(data: bytes) -> bool:
