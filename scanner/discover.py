@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.decode import decode
 from scanner.errors import ParseError
 from scanner.model import ScanError
 from scanner.reading import read
@@ -89,8 +90,9 @@ def _worth_scanning(root: Path, name: str) -> bool:
     if test is None:
         return True
     try:
-        return test(read(root, name, SNIFF_LIMIT))
-    except ParseError:
+        data = read(root, name, SNIFF_LIMIT)
+        return test(data) and bool(decode(data))
+    except ParseError:  # too large, binary, not UTF-8, a link outside: not a config
         return False
 
 
