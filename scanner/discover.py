@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,6 @@ from pathlib import Path
 from scanner.decode import decode
 from scanner.errors import ParseError
 from scanner.model import ScanError
-from scanner.reading import read
 from scanner.scanners import for_path, glob_to_regex, sniffer
 
 # Folders that hold copies of other people's code or tool caches, skipped when walking
@@ -89,11 +89,29 @@ def _worth_scanning(root: Path, name: str) -> bool:
     test = sniffer(name)
     if test is None:
         return True
-    try:
-        data = read(root, name, SNIFF_LIMIT)
-        return test(data) and bool(decode(data))
-    except ParseError:  # too large, binary, not UTF-8, a link outside: not a config
+    data = _peek(root / name)
+    if data is None or not test(data):
         return False
+    try:
+        return bool(decode(data))
+    except ParseError:  # binary or not UTF-8: not a config
+        return False
+
+
+def _peek(path: Path) -> bytes | None:
+    """A small regular file's bytes, or None. Cheaper than `reading.read` (which resolves every
+    path), and as safe here: lstat never follows a link, O_NOFOLLOW|O_NONBLOCK opens no link nor
+    FIFO, and the folders come from git's list or a walk that never follows links."""
+    try:
+        status = os.lstat(path)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > SNIFF_LIMIT:
+            return None
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as file:
+            data = file.read(SNIFF_LIMIT + 1)
+        return data if len(data) <= SNIFF_LIMIT else None
+    except OSError:
+        return None
 
 
 def _walk(root: Path, start: Path) -> Iterable[str]:

@@ -95,9 +95,20 @@ _WRAPPERS = re.compile(
 _LAUNCH = re.compile(rb"command|\burl\b|serverUrl|httpUrl|\bcmd\b")
 
 
+_WRAPPER_BYTES = (b"ervers", b"mcp", b"extensions")
+_LAUNCH_BYTES = (b"command", b"url", b"Url", b"cmd")
+
+
 def sniff(data: bytes) -> bool:
-    """Whether a file not named as a client config may hold one: worth parsing."""
-    return _WRAPPERS.search(data) is not None and _LAUNCH.search(data) is not None
+    """Whether a file not named as a client config may hold one: worth parsing.
+
+    Plain substring tests first (most files fail them at memchr speed), the regexes after."""
+    return (
+        any(needle in data for needle in _WRAPPER_BYTES)
+        and any(needle in data for needle in _LAUNCH_BYTES)
+        and _WRAPPERS.search(data) is not None
+        and _LAUNCH.search(data) is not None
+    )
 
 
 def skipped_for_content(path: str) -> bool:
