@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from scanner import paths as report_paths
+from scanner.decode import decode
+from scanner.errors import ParseError
 from scanner.model import ScanError
-from scanner.scanners import for_path, glob_to_regex
+from scanner.scanners import for_path, glob_to_regex, sniffer
 
 # Folders that hold copies of other people's code or tool caches, skipped when walking
 # (inside git, .gitignore decides).
@@ -40,7 +43,7 @@ def candidates(
     """
     errors: list[ScanError] = []
     if not paths:
-        return _select(listed if listed is not None else _walk(root, root), errors), errors
+        return _select(root, listed if listed is not None else _walk(root, root), errors), errors
     chosen: list[str] = []
     resolved_root = root.resolve()
     for path in paths:
@@ -58,7 +61,7 @@ def candidates(
             chosen.append(relative)
         else:
             errors.append(ScanError(path=relative, line=None, message="no such file"))
-    return _select(chosen, errors), errors
+    return _select(root, chosen, errors), errors
 
 
 def _under(folder: str, listed: Sequence[str] | None, root: Path) -> Iterable[str]:
@@ -68,11 +71,11 @@ def _under(folder: str, listed: Sequence[str] | None, root: Path) -> Iterable[st
     return (name for name in listed if name.startswith(prefix))
 
 
-def _select(names: Iterable[str], errors: list[ScanError]) -> list[Candidate]:
+def _select(root: Path, names: Iterable[str], errors: list[ScanError]) -> list[Candidate]:
     found: dict[str, Candidate] = {}
     for name in names:
         scanner = for_path(name)
-        if scanner is None:
+        if scanner is None or not _worth_scanning(root, name):
             continue
         if report_paths.valid(name):
             found[name] = Candidate(path=name, scanner=scanner)
@@ -80,6 +83,41 @@ def _select(names: Iterable[str], errors: list[ScanError]) -> list[Candidate]:
             errors.append(ScanError(path=name, line=None,
                                     message="not a repository-relative path"))  # fmt: skip
     return sorted(found.values(), key=lambda c: c.path)
+
+
+SNIFF_LIMIT = 1_000_000  # bytes; a file recognised by content is small (an agent's config)
+
+
+def _worth_scanning(root: Path, name: str) -> bool:
+    """A file claimed by name always is; one recognised by content only when its bytes pass
+    the scanner's cheap test (issue 18), so a repository's other JSON and YAML files are never
+    parsed, nor reported when they cannot be read."""
+    test = sniffer(name)
+    if test is None:
+        return True
+    data = _peek(root / name)
+    if data is None or not test(data):
+        return False
+    try:
+        return bool(decode(data))
+    except ParseError:  # binary or not UTF-8: not a config
+        return False
+
+
+def _peek(path: Path) -> bytes | None:
+    """A small regular file's bytes, or None. Cheaper than `reading.read` (which resolves every
+    path), and as safe here: lstat never follows a link, O_NOFOLLOW|O_NONBLOCK opens no link nor
+    FIFO, and the folders come from git's list or a walk that never follows links."""
+    try:
+        status = os.lstat(path)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > SNIFF_LIMIT:
+            return None
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as file:
+            data = file.read(SNIFF_LIMIT + 1)
+        return data if len(data) <= SNIFF_LIMIT else None
+    except OSError:
+        return None
 
 
 def _walk(root: Path, start: Path) -> Iterable[str]:

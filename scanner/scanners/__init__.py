@@ -7,11 +7,11 @@ pure `scan(path, text)` that yields facts and raises `ParseError` on bad syntax,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from scanner.model import Fact
-from scanner.scanners import dotenv, mcp, terraform, workflows
+from scanner.scanners import dotenv, mcp, mcp_clients, terraform, workflows
 
 
 class Scanner(Protocol):
@@ -52,9 +52,36 @@ _MATCHERS = tuple(
 )
 
 
+# Scanners that also recognise files by content (issue 18): globs tried only when no scanner
+# claims a file by name, and the cheap byte test discovery runs before such a file is scanned.
+CONTENT: dict[str, tuple[re.Pattern[str], Callable[[str], bool], Callable[[bytes], bool]]] = {
+    "mcp": (
+        re.compile("|".join(f"(?:{glob_to_regex(p)})" for p in mcp_clients.CONTENT_PATTERNS)),
+        mcp_clients.skipped_for_content,
+        mcp_clients.sniff,
+    ),
+}
+
+
 def for_path(path: str) -> str | None:
     """The name of the scanner that reads `path`, or None."""
     for name, matcher in _MATCHERS:
         if matcher.fullmatch(path):
             return name
+    return by_content(path)
+
+
+def by_content(path: str) -> str | None:
+    """The scanner that may recognise `path` by content when no scanner claims it by name."""
+    for name, (matcher, skipped, _) in CONTENT.items():
+        if matcher.fullmatch(path) and not skipped(path):
+            return name
     return None
+
+
+def sniffer(path: str) -> Callable[[bytes], bool] | None:
+    """The byte test a file must pass before it is scanned: None when it is claimed by name."""
+    if any(matcher.fullmatch(path) for _, matcher in _MATCHERS):
+        return None
+    name = by_content(path)
+    return None if name is None else CONTENT[name][2]

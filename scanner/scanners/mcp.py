@@ -18,45 +18,15 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Consumer, Identity
-from scanner.scanners import _json, _yaml
+from scanner.scanners import _json, _yaml, mcp_clients
 from scanner.scanners._json import JSONPath
 
-
-@dataclass(frozen=True, slots=True)
-class Client:
-    name: str
-    pattern: str  # glob on the repository-relative path (see scanners.glob_to_regex)
-    syntax: str  # json (comments and trailing commas accepted), toml or yaml
-    roots: tuple[str, ...]  # keys holding the servers
-
-
-CLIENTS = (
-    Client("vscode", ".vscode/mcp.json", "json", ("servers", "mcpServers")),
-    Client("cursor", ".cursor/mcp.json", "json", ("mcpServers",)),
-    Client("windsurf", ".windsurf/mcp.json", "json", ("mcpServers",)),
-    Client("gemini", ".gemini/settings.json", "json", ("mcpServers",)),
-    Client("codex", ".codex/config.toml", "toml", ("mcp_servers",)),
-    Client("opencode", "opencode.json", "json", ("mcp",)),
-    Client("opencode", "opencode.jsonc", "json", ("mcp",)),
-    Client("continue", ".continue/mcpServers/*.yaml", "yaml", ("mcpServers",)),
-    Client("continue", ".continue/mcpServers/*.yml", "yaml", ("mcpServers",)),
-    Client("continue", ".continue/mcpServers/*.json", "json", ("mcpServers",)),
-    Client("amazonq", ".amazonq/mcp.json", "json", ("mcpServers",)),
-    Client("amazonq", ".amazonq/default.json", "json", ("mcpServers",)),
-    Client("kiro", ".kiro/settings/mcp.json", "json", ("mcpServers",)),
-    Client("antigravity", ".agents/mcp_config.json", "json", ("mcpServers",)),
-    Client("claude-desktop", "claude_desktop_config.json", "json", ("mcpServers",)),
-    Client("zed", ".zed/settings.json", "json", ("context_servers",)),
-    Client("claude-code", ".mcp.json", "json", ("mcpServers",)),
-    Client("generic", "mcp.json", "json", ("mcpServers", "servers")),
-)
-PATTERNS = tuple(dict.fromkeys(client.pattern for client in CLIENTS))
+PATTERNS = mcp_clients.PATTERNS
 
 _REF = re.compile(
     r"\$\{input:(?P<input>[^}]+)\}|\$\{\{\s*secrets\.(?P<secret>[A-Za-z0-9_]+)\s*\}\}|"
@@ -78,25 +48,53 @@ _DSN = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
 
 
 def scan(path: str, text: str) -> Iterator[Identity]:
-    """Yield the servers and credentials of one MCP config file."""
+    """Yield the servers and credentials of one MCP config file.
+
+    A file named by a client's documentation is parsed; any other file (or a shared settings
+    file such as `.vscode/settings.json`) only when it looks like one, and then bad syntax in
+    it is not ours to report."""
     client = _client(path)
-    if client is None or not text.strip():
+    dedicated = client is not None and client.pattern not in mcp_clients.SHARED
+    if not text.strip() or not (dedicated or mcp_clients.sniff(text.encode())):
         return
-    if client.syntax == "toml":
-        document, locate = _toml(text)
-    else:
-        parsed, spans = (_yaml.parse(text) if client.syntax == "yaml"
-                         else _json.parse(text, jsonc=True))  # fmt: skip
-        document, locate = parsed, _locator(spans)
+    syntax = client.syntax if client is not None else _syntax(path)
+    try:
+        document, locate = _parse(syntax, text)
+    except ParseError:
+        if dedicated:
+            raise
+        return
     if not isinstance(document, dict):
         return
-    yield from _Config(path, client, document, locate).identities()
+    if client is not None:
+        roots = tuple(r for r in client.roots if mcp_clients.at(document, r) is not None)
+        name = client.name
+        if not roots and client.bare and mcp_clients.bare_map(document):
+            roots = ((),)
+    else:
+        roots = mcp_clients.content_roots(document)
+        name = mcp_clients.guess_client(path, roots)
+    sample = mcp_clients.is_sample(path, text)
+    yield from _Config(path, name, roots, document, locate, sample).identities()
 
 
-def _client(path: str) -> Client | None:
+def _syntax(path: str) -> str:
+    if path.endswith(".toml"):
+        return "toml"
+    return "yaml" if path.endswith((".yaml", ".yml")) else "json"
+
+
+def _parse(syntax: str, text: str) -> tuple[JSON, Locate]:
+    if syntax == "toml":
+        return _toml(text)
+    parsed, spans = _yaml.parse(text) if syntax == "yaml" else _json.parse(text, jsonc=True)
+    return parsed, _locator(spans)
+
+
+def _client(path: str) -> mcp_clients.Client | None:
     from scanner.scanners import glob_to_regex
 
-    for client in CLIENTS:
+    for client in mcp_clients.CLIENTS:
         if re.fullmatch(glob_to_regex(client.pattern), path):
             return client
     return None
@@ -131,50 +129,97 @@ def _locator(spans: _json.Spans) -> Locate:
 
 class _Config:
     def __init__(
-        self, path: str, client: Client, document: dict[str, JSON], locate: Locate
+        self,
+        path: str,
+        client: str,
+        roots: tuple[mcp_clients.Route, ...],
+        document: dict[str, JSON],
+        locate: Locate,
+        sample: bool,
     ) -> None:
-        self.path, self.client, self.document, self.locate = path, client, document, locate
-        inputs = document.get("inputs")
+        self.path, self.client, self.roots, self.document = path, client, roots, document
+        self.locate, self.sample = locate, sample
+        # VS Code prompts: `inputs` beside `servers` (`mcp.inputs` in settings.json).
+        self.inputs_route: JSONPath = ("mcp", "inputs") if ("mcp", "servers") in roots \
+            else ("inputs",)  # fmt: skip
+        inputs = mcp_clients.at(document, tuple(str(p) for p in self.inputs_route))
         self.inputs: dict[str, tuple[int, dict[str, JSON]]] = {
             str(item.get("id")): (index, item)
             for index, item in enumerate(inputs if isinstance(inputs, list) else [])
             if isinstance(item, dict) and item.get("id")
         }
+        self.input_users: dict[str, list[str]] = {}  # input id -> servers that reference it
 
     def identities(self) -> Iterator[Identity]:
-        for root in self.client.roots:
-            servers = self.document.get(root)
+        for root in self.roots:
+            servers = mcp_clients.at(self.document, root) if root else self.document
             if isinstance(servers, dict):
                 for name, config in servers.items():
                     if isinstance(config, dict):
-                        yield from self._server(root, name, (root, name), config)
-            elif isinstance(servers, list):  # Continue: a list of servers with names
+                        yield from self._server(root, name, (*root, name), config)
+            elif isinstance(servers, list):  # Continue, LibreChat lists: servers with names
                 for index, config in enumerate(servers):
                     label = config.get("name") if isinstance(config, dict) else None
                     if isinstance(config, dict) and isinstance(label, str):
-                        yield from self._server(root, label, (root, index), config)
+                        yield from self._server(root, label, (*root, index), config)
+        yield from self._inputs()
+        yield from self._extension_settings()
+
+    def _inputs(self) -> Iterator[Identity]:
+        """Each prompted input once, at its `id` line, consumed by every server using it."""
         for input_id, (index, spec) in self.inputs.items():
-            if spec.get("password") is True or secrets.is_credential_name(input_id):
+            users = self.input_users.get(input_id, [])
+            if spec.get("password") is True or secrets.is_credential_name(input_id) or users:
+                route = (*self.inputs_route, index)
                 yield self._credential(
                     input_id,
-                    ("inputs", index),
+                    (*route, "id") if "id" in spec else route,
                     f"inputs/{input_id}",
-                    None,
+                    users[0] if users else None,
                     {"placement": "input", "value_source": "input"},
+                    users,
                 )
 
+    def _extension_settings(self) -> Iterator[Identity]:
+        """Gemini CLI extensions prompt for `settings[].envVar` at install and store them."""
+        settings = self.document.get("settings")
+        if self.client != "gemini" or not isinstance(settings, list):
+            return
+        for index, item in enumerate(settings):
+            variable = item.get("envVar") if isinstance(item, dict) else None
+            if (
+                isinstance(item, dict)
+                and isinstance(variable, str)
+                and (item.get("sensitive") is True or secrets.is_credential_name(variable))
+            ):
+                users = [str(name) for name in self._server_names()]
+                yield self._credential(
+                    variable, ("settings", index, "envVar"), f"settings/{variable}",
+                    users[0] if users else None,
+                    {"placement": "env", "value_source": "input", "ref": variable}, users,
+                )  # fmt: skip
+
+    def _server_names(self) -> list[str]:
+        servers = mcp_clients.at(self.document, ("mcpServers",))
+        return list(servers) if isinstance(servers, dict) else []
+
     def _server(
-        self, root: str, name: str, route: JSONPath, config: Mapping[str, JSON]
+        self, root: mcp_clients.Route, name: str, route: JSONPath, config: Mapping[str, JSON]
     ) -> Iterator[Identity]:
         if secrets.secret_in(name):  # a token as the server's name: never a name or pointer (#16)
             name = f"line-{self.locate(route)[0]}"
-        base = f"{root}/{name}"
-        found = list(self._credentials(base, name, route, config))
+        base = "/".join((*root, name))
+        found = _deduplicate(list(self._credentials(base, name, route, config)), config)
         line, end = self.locate(route)
+        prompted = any(name in users for users in self.input_users.values())
+        attributes = {**_launch(self.client, config),
+                      "receives_credentials": bool(found) or prompted}  # fmt: skip
+        if self.sample:
+            attributes["sample"] = "true"
         yield Identity(
             scanner="mcp", kind="mcp_server", category=Category.IDENTITY, name=name,
             path=self.path, line=line, end_line=end, pointer=base, anchor_line=line,
-            attributes={**_launch(self.client.name, config), "receives_credentials": bool(found)},
+            attributes=attributes,
         )  # fmt: skip
         yield from found
 
@@ -186,7 +231,7 @@ class _Config:
             inner = {**command, "command": command.get("path")}
             yield from self._credentials(base, server, (*route, "command"), inner)
             config = {key: value for key, value in config.items() if key != "command"}
-        for field in ("env", "environment"):
+        for field in ("env", "environment", "envs"):  # `envs`: Goose
             yield from self._pairs(base, server, route, config, field, "env")
         for field in ("headers", "http_headers", "requestInit"):
             yield from self._pairs(base, server, route, config, field, "header")
@@ -203,6 +248,21 @@ class _Config:
                 {"placement": "env_file", "value_source": "env_file"},
             )
         yield from self._codex(base, server, route, config)
+        yield from self._named(base, server, route, config)
+
+    def _named(
+        self, base: str, server: str, route: JSONPath, config: Mapping[str, JSON]
+    ) -> Iterator[Identity]:
+        """Variables named, not valued: Codex `env_vars` (passed through from the environment)
+        and Goose `env_keys` (kept in the system keyring)."""
+        for field, source in (("env_vars", "env_ref"), ("env_keys", "secret_ref")):
+            names = config.get(field)
+            for index, variable in enumerate(names if isinstance(names, list) else []):
+                if isinstance(variable, str) and secrets.is_credential_name(variable):
+                    yield self._credential(
+                        variable, (*route, field, index), f"{base}/{field}/{variable}", server,
+                        {"placement": "env", "value_source": source, "ref": variable},
+                    )  # fmt: skip
 
     def _pairs(
         self,
@@ -218,6 +278,12 @@ class _Config:
             return
         for key, value in pairs.items():
             text = value if isinstance(value, str) else ""
+            kind, ref = _reference(text)
+            if kind == "input" and str(ref) in self.inputs:  # counted once, at the input
+                if secrets.is_credential_name(key) or self._secret_reference(text):
+                    users = self.input_users.setdefault(str(ref), [])
+                    users.extend([server] if server not in users else [])
+                continue
             if not (
                 secrets.is_credential_name(key)
                 or secrets.secret_in(key)  # a token written as the key (#16)
@@ -295,13 +361,7 @@ class _Config:
                     where,
                     f"{base}/args/{index + offset}",
                     server,
-                    {
-                        "placement": "arg",
-                        "value_source": "literal",
-                        "secret_present": True,
-                        "detector": leaked.detector if leaked else "url_with_password",
-                        "provider": (leaked and leaked.provider) or _scheme_provider(arg),
-                    },
+                    {"placement": "arg", **_dsn(arg, _scheme_provider(arg), leaked)},
                 )
             elif arg.startswith(("http://", "https://")):
                 yield from self._query(base, server, where, arg)
@@ -313,13 +373,7 @@ class _Config:
                 route,
                 f"{base}/url",
                 server,
-                {
-                    "placement": "url",
-                    "value_source": "literal",
-                    "secret_present": True,
-                    "detector": "url_with_password",
-                    "provider": secrets.provider_for(server),
-                },
+                {"placement": "url", **_dsn(url, secrets.provider_for(server))},
             )
         for key, value in parse_qsl(_query_of(url), keep_blank_values=True):
             if secrets.is_credential_name(key):
@@ -361,6 +415,7 @@ class _Config:
         pointer: str,
         server: str | None,
         attributes: dict[str, JSON],
+        users: list[str] | None = None,
     ) -> Identity:
         line, end = self.locate(route)
         attributes = {"server": server, **attributes}
@@ -377,11 +432,16 @@ class _Config:
                                "detector": leaked.detector})  # fmt: skip
             if leaked.provider is not None:
                 attributes["provider"] = leaked.provider
+        if self.sample:
+            attributes["sample"] = "true"
         if "provider" not in attributes:
             attributes["provider"] = secrets.provider_for(name) or (
                 secrets.provider_for(server) if server else None
             )
-        consumers = (Consumer(kind="mcp_server", ref=f"{self.path}#{server}"),) if server else ()
+        consumers = tuple(
+            Consumer(kind="mcp_server", ref=f"{self.path}#{user}")
+            for user in (users if users is not None else [server] if server else [])
+        )
         return Identity(
             scanner="mcp", kind="mcp_credential", category=Category.CREDENTIAL, name=name,
             path=self.path, line=line, end_line=end, pointer=pointer, anchor_line=line,
@@ -395,6 +455,34 @@ def _neutral(route: JSONPath) -> str:
         (str(p) for p in reversed(route) if isinstance(p, str) and not secrets.secret_in(p)),
         "credential",
     )
+
+
+def _dsn(url: str, provider: str | None, leaked: secrets.Match | None = None) -> dict[str, JSON]:
+    """A URL with a password: a reference (`:${PASSWORD}@`), a placeholder, or a written secret
+    (a token as the user, `git+https://TOKEN@...`, names its own detector)."""
+    state = secrets.url_password_state(url)
+    if state == "reference":
+        password = url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[-1]
+        _, ref = _reference(password)
+        return {"value_source": "env_ref", "ref": ref, "provider": provider}
+    if state == "placeholder":
+        return {"value_source": "literal", "value_state": "placeholder", "provider": provider}
+    if leaked is not None:
+        return {"value_source": "literal", "secret_present": True, "detector": leaked.detector,
+                "provider": leaked.provider or provider}  # fmt: skip
+    return {"value_source": "literal", "secret_present": True, "detector": "url_with_password",
+            "provider": provider}  # fmt: skip
+
+
+def _deduplicate(found: list[Identity], config: Mapping[str, JSON]) -> list[Identity]:
+    """Docker `-e NAME` passes `env.NAME` on: one credential, at the line with its value."""
+    env = config.get("env")
+    names = set(env) if isinstance(env, dict) else set()
+    return [
+        c for c in found
+        if not (c.pointer.rsplit("/", 2)[-2:-1] == ["-e"] and c.name in names
+                and c.attributes.get("value_source") == "env_ref")
+    ]  # fmt: skip
 
 
 def _scheme_provider(url: str) -> str | None:
@@ -428,16 +516,27 @@ def _source(name: str, value: str) -> dict[str, JSON]:
     if present:
         attributes["secret_present"] = True
         attributes["detector"] = match.detector if match else "high_entropy"
-    attributes["provider"] = secrets.provider_for(name, match) or (
-        _scheme_provider(bare) if "://" in bare else None
+    attributes["provider"] = (
+        _shape_provider(bare)
+        or secrets.provider_for(name, match)
+        or (_scheme_provider(bare) if "://" in bare else None)
     )
     return attributes
+
+
+# Token prefixes whose provider differs from the shape secrets.detect() reports (an OpenRouter
+# key has an OpenAI key's shape).
+_PREFIXES = (("sk-or-", "openrouter"),)
+
+
+def _shape_provider(value: str) -> str | None:
+    return next((provider for prefix, provider in _PREFIXES if value.startswith(prefix)), None)
 
 
 def _launch(client: str, config: Mapping[str, JSON]) -> dict[str, JSON]:
     """How the server runs: transport, command, package and version, remote host."""
     attributes: dict[str, JSON] = {"client": client}
-    command = config.get("command")
+    command = config.get("command", config.get("cmd"))  # `cmd`: Goose
     if isinstance(command, dict):  # Zed: {"command": {"path", "args", "env"}}
         config = {**config, "args": command.get("args")}
         command = command.get("path")
@@ -532,7 +631,8 @@ def _split_image(image: str) -> tuple[str, str | None]:
 
 # `[^\]]+` then strip, not `\s*([^\]]+?)\s*\]` (quadratic on `[` and blanks).
 _TABLE = re.compile(r"^\s*\[([^\]]+)\]\s*(?:#.*)?$")
-_KEY = re.compile(r"^\s*(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_-]+)\s*=")
+_PART = r"(?:\"[^\"]+\"|'[^']+'|[A-Za-z0-9_-]+)"
+_KEY = re.compile(rf"^\s*({_PART}(?:[ \t]*\.[ \t]*{_PART})*)[ \t]*=")  # dotted keys too
 _INLINE_KEY = re.compile(r"[{,]\s*(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_-]+)\s*=")
 
 
@@ -569,8 +669,10 @@ def _toml_lines(text: str) -> dict[tuple[str, ...], int]:
             continue
         key = _KEY.match(raw)
         if key is not None:
-            route = (*table, _unquote(key[1]))
-            found.setdefault(route, number)
+            parts = tuple(_unquote(part) for part in _split_dotted(key[1]))
+            for size in range(1, len(parts) + 1):  # `github.env.TOKEN = ...`: each step here
+                found.setdefault((*table, *parts[:size]), number)
+            route = (*table, *parts)
             for inner in _INLINE_KEY.finditer(raw[key.end() :]):
                 found.setdefault((*route, _unquote(inner[1])), number)
     return found
