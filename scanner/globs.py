@@ -1,7 +1,9 @@
 """Path globs matched in bounded time, whatever the pattern (issue 16, class 5).
 
-A pattern comes from the scanned repository (CODEOWNERS today; the waiver file and discovery
-can move here), so it may be built to make a backtracking matcher hang: `*a*a*a*a*a*a*b`
+Every path pattern in nhi has one meaning, CODEOWNERS' and .gitignore's (`PathPattern`):
+CODEOWNERS rules, waiver `paths`, the `path_matches` predicate, and (as `to_regex`) the file
+patterns of the scanner tables that discovery uses. A pattern from the scanned repository may
+be built to make a backtracking matcher hang: `*a*a*a*a*a*a*b`
 against a long path is exponential for `fnmatch` and high-degree polynomial for a translated
 regex. Here a pattern becomes a list of steps run as an NFA over the path, one set of
 positions per character: O(len(path) * len(pattern)) in the worst case, never worse.
@@ -193,6 +195,23 @@ def unsupported(pattern: str) -> str | None:
     if "\\" in pattern.replace("\\ ", ""):
         return "\\ escapes only a space (\\ )"
     return None
+
+
+def to_regex(pattern: str) -> str:
+    """A regex source for a file-name pattern of our own tables (scanner `PATTERNS`, MCP
+    clients), with the same meaning as `PathPattern`: anchored by a leading or inner `/`,
+    otherwise at any depth. Our patterns are trusted, so they may become one combined regex
+    (discovery asks every file of a repository)."""
+    body = pattern.lstrip("/")
+    anchored = pattern.startswith("/") or "/" in body.removeprefix("**/")
+    if body.startswith("**/"):
+        anchored, body = False, body[3:]
+    parts = re.split(r"(\*\*/?|\*|\?)", body)
+    regex = "".join(
+        {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}.get(part, re.escape(part))
+        for part in parts
+    )
+    return regex if anchored else "(?:.*/)?" + regex
 
 
 def matches(pattern: str, path: str) -> bool:

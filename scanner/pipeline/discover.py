@@ -8,7 +8,6 @@ wants checked). Files no scanner reads are dropped here, before anything is open
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from scanner import paths as report_paths
 from scanner.decode import decode
 from scanner.errors import ParseError
 from scanner.model import ScanError
-from scanner.scanners import for_path, glob_to_regex, sniffer
+from scanner.scanners import for_path, sniffer
 
 # Folders that hold copies of other people's code or tool caches, skipped when walking
 # (inside git, .gitignore decides).
@@ -126,8 +125,3 @@ def _walk(root: Path, start: Path) -> Iterable[str]:
         base = Path(folder).relative_to(root)
         for name in files:
             yield (base / name).as_posix()
-
-
-def glob_matches(pattern: str, path: str) -> bool:
-    """Whether a repository-relative path matches a glob (same rules as scanner PATTERNS)."""
-    return re.fullmatch(glob_to_regex(pattern), path) is not None

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
+from scanner import globs
 from scanner.model import Fact
 from scanner.scanners import dotenv, mcp, mcp_clients, terraform, workflows
 
@@ -31,23 +32,8 @@ SCANNERS: dict[str, Scanner] = {
 }
 
 
-def glob_to_regex(pattern: str) -> str:
-    """Translate a path glob: `*` and `?` stay within a segment, `**` crosses segments.
-
-    A pattern starting with `/` is anchored at the repository root; any other pattern matches
-    at any depth (`.env` matches `app/.env`).
-    """
-    anchored = pattern.startswith("/")
-    parts = re.split(r"(\*\*/?|\*|\?)", pattern.lstrip("/"))
-    body = "".join(
-        {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}.get(part, re.escape(part))
-        for part in parts
-    )
-    return ("" if anchored else "(?:.*/)?") + body
-
-
 _MATCHERS = tuple(
-    (name, re.compile("|".join(f"(?:{glob_to_regex(p)})" for p in module.PATTERNS)))
+    (name, re.compile("|".join(f"(?:{globs.to_regex(p)})" for p in module.PATTERNS)))
     for name, module in SCANNERS.items()
 )
 
@@ -56,7 +42,7 @@ _MATCHERS = tuple(
 # claims a file by name, and the cheap byte test discovery runs before such a file is scanned.
 CONTENT: dict[str, tuple[re.Pattern[str], Callable[[str], bool], Callable[[bytes], bool]]] = {
     "mcp": (
-        re.compile("|".join(f"(?:{glob_to_regex(p)})" for p in mcp_clients.CONTENT_PATTERNS)),
+        re.compile("|".join(f"(?:{globs.to_regex(p)})" for p in mcp_clients.CONTENT_PATTERNS)),
         mcp_clients.skipped_for_content,
         mcp_clients.sniff,
     ),

@@ -20,7 +20,7 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from scanner import secrets
+from scanner import globs, secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Consumer, Identity
 from scanner.scanners import _json, _yaml, mcp_clients
@@ -92,10 +92,8 @@ def _parse(syntax: str, text: str) -> tuple[JSON, Locate]:
 
 
 def _client(path: str) -> mcp_clients.Client | None:
-    from scanner.scanners import glob_to_regex
-
     for client in mcp_clients.CLIENTS:
-        if re.fullmatch(glob_to_regex(client.pattern), path):
+        if re.fullmatch(globs.to_regex(client.pattern), path):
             return client
     return None
 

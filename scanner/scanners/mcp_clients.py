@@ -20,7 +20,7 @@ Route = tuple[str, ...]
 @dataclass(frozen=True, slots=True)
 class Client:
     name: str
-    pattern: str  # glob on the repository-relative path (see scanners.glob_to_regex)
+    pattern: str  # glob on the repository-relative path (see globs.to_regex)
     syntax: str  # json (comments and trailing commas accepted), toml or yaml
     roots: tuple[Route, ...]  # routes to the maps (or Continue lists) holding the servers
     bare: bool = False  # the whole document may be a map of servers (plugin `.mcp.json`)
@@ -32,53 +32,53 @@ def _c(name: str, pattern: str, syntax: str, *roots: str, bare: bool = False) ->
 
 MCP = "mcpServers"
 CLIENTS = (
-    _c("vscode", ".vscode/mcp.json", "json", "servers", MCP),
-    _c("vscode", ".vscode/settings.json", "json", "mcp.servers"),
-    _c("cursor", ".cursor/mcp.json", "json", MCP),
-    _c("cursor", ".cursor-plugin/plugin.json", "json", MCP),
-    _c("windsurf", ".windsurf/mcp.json", "json", MCP),
-    _c("windsurf", ".codeium/windsurf/mcp_config.json", "json", MCP),
-    _c("antigravity", ".agents/mcp_config.json", "json", MCP),
-    _c("antigravity", ".gemini/antigravity/mcp_config.json", "json", MCP),
+    _c("vscode", "**/.vscode/mcp.json", "json", "servers", MCP),
+    _c("vscode", "**/.vscode/settings.json", "json", "mcp.servers"),
+    _c("cursor", "**/.cursor/mcp.json", "json", MCP),
+    _c("cursor", "**/.cursor-plugin/plugin.json", "json", MCP),
+    _c("windsurf", "**/.windsurf/mcp.json", "json", MCP),
+    _c("windsurf", "**/.codeium/windsurf/mcp_config.json", "json", MCP),
+    _c("antigravity", "**/.agents/mcp_config.json", "json", MCP),
+    _c("antigravity", "**/.gemini/antigravity/mcp_config.json", "json", MCP),
     _c("windsurf", "mcp_config.json", "json", MCP),
-    _c("gemini", ".gemini/settings.json", "json", MCP),
+    _c("gemini", "**/.gemini/settings.json", "json", MCP),
     _c("gemini", "gemini-extension.json", "json", MCP),
-    _c("codex", ".codex/config.toml", "toml", "mcp_servers"),
-    _c("codex", ".codex-plugin/plugin.json", "json", MCP),
+    _c("codex", "**/.codex/config.toml", "toml", "mcp_servers"),
+    _c("codex", "**/.codex-plugin/plugin.json", "json", MCP),
     _c("opencode", "opencode.json", "json", "mcp"),
     _c("opencode", "opencode.jsonc", "json", "mcp"),
-    _c("continue", ".continue/mcpServers/*.yaml", "yaml", MCP),
-    _c("continue", ".continue/mcpServers/*.yml", "yaml", MCP),
-    _c("continue", ".continue/mcpServers/*.json", "json", MCP),
-    _c("continue", ".continue/config.yaml", "yaml", MCP),
-    _c("amazonq", ".amazonq/mcp.json", "json", MCP),
-    _c("amazonq", ".amazonq/default.json", "json", MCP),
-    _c("amazonq", ".amazonq/cli-agents/*.json", "json", MCP),
-    _c("amazonq", ".amazonq/agents/*.json", "json", MCP),
-    _c("kiro", ".kiro/settings/mcp.json", "json", MCP),
+    _c("continue", "**/.continue/mcpServers/*.yaml", "yaml", MCP),
+    _c("continue", "**/.continue/mcpServers/*.yml", "yaml", MCP),
+    _c("continue", "**/.continue/mcpServers/*.json", "json", MCP),
+    _c("continue", "**/.continue/config.yaml", "yaml", MCP),
+    _c("amazonq", "**/.amazonq/mcp.json", "json", MCP),
+    _c("amazonq", "**/.amazonq/default.json", "json", MCP),
+    _c("amazonq", "**/.amazonq/cli-agents/*.json", "json", MCP),
+    _c("amazonq", "**/.amazonq/agents/*.json", "json", MCP),
+    _c("kiro", "**/.kiro/settings/mcp.json", "json", MCP),
     _c("cline", "cline_mcp_settings.json", "json", MCP),
-    _c("roo", ".roo/mcp.json", "json", MCP),
+    _c("roo", "**/.roo/mcp.json", "json", MCP),
     _c("roo", "mcp_settings.json", "json", MCP),
-    _c("junie", ".junie/mcp/mcp.json", "json", MCP),
+    _c("junie", "**/.junie/mcp/mcp.json", "json", MCP),
     _c("claude-desktop", "claude_desktop_config.json", "json", MCP),
-    _c("zed", ".zed/settings.json", "json", "context_servers"),
-    _c("goose", "goose/config.yaml", "yaml", "extensions"),
+    _c("zed", "**/.zed/settings.json", "json", "context_servers"),
+    _c("goose", "**/goose/config.yaml", "yaml", "extensions"),
     _c("librechat", "librechat.yaml", "yaml", MCP),
     _c("librechat", "librechat.yml", "yaml", MCP),
-    _c("claude-code", ".claude-plugin/plugin.json", "json", MCP),
-    _c("claude-code", ".claude/mcp.json", "json", MCP),
+    _c("claude-code", "**/.claude-plugin/plugin.json", "json", MCP),
+    _c("claude-code", "**/.claude/mcp.json", "json", MCP),
     _c("claude-code", ".mcp.json", "json", MCP, bare=True),
     _c("generic", "mcp.json", "json", MCP, "servers", bare=True),
 )
 PATTERNS = tuple(dict.fromkeys(client.pattern for client in CLIENTS))
 # Files that configure much more than MCP: parsed only when they look like they hold servers,
 # and their syntax errors are not reported by this scanner.
-SHARED = frozenset({".vscode/settings.json", ".zed/settings.json", ".gemini/settings.json",
-                    ".cursor-plugin/plugin.json", ".claude-plugin/plugin.json",
-                    ".codex-plugin/plugin.json", "gemini-extension.json",
-                    ".continue/config.yaml", "goose/config.yaml", "librechat.yaml",
-                    "librechat.yml", ".amazonq/cli-agents/*.json",
-                    ".amazonq/agents/*.json"})  # fmt: skip
+SHARED = frozenset({"**/.vscode/settings.json", "**/.zed/settings.json", "**/.gemini/settings.json",
+                    "**/.cursor-plugin/plugin.json", "**/.claude-plugin/plugin.json",
+                    "**/.codex-plugin/plugin.json", "gemini-extension.json",
+                    "**/.continue/config.yaml", "**/goose/config.yaml", "librechat.yaml",
+                    "librechat.yml", "**/.amazonq/cli-agents/*.json",
+                    "**/.amazonq/agents/*.json"})  # fmt: skip
 
 # Files recognised by content: tried only when no scanner claims the file by name.
 CONTENT_PATTERNS = ("*.json", "*.jsonc", "*.yaml", "*.yml", "*.toml",
