@@ -7,7 +7,8 @@ never provisioners (their commits are ignored and blame looks past them), lines 
 yet belong to the configured git identity, and a shallow clone's boundary is never presented
 as a confident author. Confidence: `high` (a human commit introduced the line), `medium` (we
 looked past a bot or an ignored revision), `low` (an ignored revision that git could not place
-elsewhere), `unknown` (history is missing: a shallow clone).
+elsewhere), `unknown` (history is missing: a shallow clone; or git blame failed, which is also
+an `errors` entry). `.git-blame-ignore-revs` is read like any scanned file (issue 16).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from scanner.errors import ParseError
 from scanner.model import Attributed, Attribution, Identity, Person, Provisioner, ScanError
 
 IGNORE_REVS = ".git-blame-ignore-revs"
+MAX_IGNORE_REVS_BYTES = 1024 * 1024
+_HEX = re.compile(r"[0-9a-f]{4,64}")
 BOTS = (
     r"\[bot\]", r"^dependabot", r"^renovate", r"^github-actions", r"^mergify",
     r"^snyk-bot", r"^pre-commit-ci", r"noreply@github\.com$",
@@ -63,6 +66,12 @@ class History:
     bots: frozenset[str]  # bot commits we looked past
     error: str | None = None
 
+    @property
+    def failed(self) -> str | None:
+        """Why blame failed, unless only because the file is not committed yet."""
+        new = self.error is not None and ("no such path" in self.error or "HEAD" in self.error)
+        return None if new else self.error
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Repo:
@@ -75,7 +84,7 @@ class Repo:
     head: str | None = None
     cache: BlameCache | None = None
     blobs: Mapping[str, str] = field(default_factory=dict)
-    ignore_file: Path | None = None
+    ignored: frozenset[str] = frozenset()  # full ids from .git-blame-ignore-revs
     bot: re.Pattern[str] = field(default_factory=lambda: re.compile("|".join(BOTS)))
 
     def is_bot(self, commit: Commit) -> bool:
@@ -88,8 +97,14 @@ def attribute(
     """Attribute every identity; CODEOWNERS problems come back as scan errors."""
     options = options or Options()
     owners, errors = load_codeowners(root)
-    repo = describe(root, in_git, options)
+    repo, revs_errors = describe(root, in_git, options)
     histories = blame_all(repo, identities, options) if in_git else {}
+    failures = tuple(
+        ScanError(path=path, line=None, message=f"not attributed: {past.failed}")
+        for path, past in sorted(histories.items())
+        if past.failed is not None
+    )
+    errors = (*errors, *revs_errors, *failures)
     messages = git.commit_messages(root, _provisioning_commits(repo, identities, histories)) \
         if in_git else {}  # fmt: skip
     subjects = tuple(
@@ -104,23 +119,56 @@ def attribute(
     return subjects, errors
 
 
-def describe(root: Path, in_git: bool, options: Options) -> Repo:
+def describe(root: Path, in_git: bool, options: Options) -> tuple[Repo, tuple[ScanError, ...]]:
     if not in_git:
-        return Repo(root=root, in_git=False)
-    top = git.toplevel(root) or root
-    ignore_file = top / IGNORE_REVS
+        return Repo(root=root, in_git=False), ()
+    ignored, errors = ignored_revisions(root, git.toplevel(root) or root)
     pattern = "|".join([*BOTS, *options.bot_patterns])
     return Repo(
         root=root,
         in_git=True,
         shallow=git.shallow_commits(root) if git.is_shallow(root) else frozenset(),
         me=git.identity(root),
-        ignore_file=ignore_file if ignore_file.is_file() else None,
+        ignored=ignored,
         bot=re.compile(pattern, re.IGNORECASE),
         head=git.head(root),
         cache=options.cache,
         blobs=options.blobs,
-    )
+    ), errors
+
+
+def ignored_revisions(root: Path, top: Path) -> tuple[frozenset[str], tuple[ScanError, ...]]:
+    """Full commit ids from `.git-blame-ignore-revs`, and each line we could not use.
+
+    Read like a scanned file (never through a link out of the repository, never a device),
+    and parsed the way git parses it (`#` starts a comment), except that an abbreviated id is
+    resolved and a bad line is an error instead of a blame that fails for every file.
+    """
+    if not os.path.lexists(top / IGNORE_REVS):
+        return frozenset(), ()
+    try:
+        text = reading.read(top, IGNORE_REVS, MAX_IGNORE_REVS_BYTES).decode("utf-8", "replace")
+    except ParseError as error:
+        return frozenset(), (ScanError(path=IGNORE_REVS, line=None, message=error.message),)
+    full: set[str] = set()
+    short: dict[int, str] = {}
+    errors: list[ScanError] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        value = raw.split("#")[0].strip().lower()
+        if git.FULL_ID.fullmatch(value):
+            full.add(value)  # one this clone lacks is skipped, as git does
+        elif _HEX.fullmatch(value):
+            short[number] = value
+        elif value:
+            errors.append(ScanError(path=IGNORE_REVS, line=number,
+                                    message="not a commit id; line ignored"))  # fmt: skip
+    for (number, value), sha in zip(short.items(), git.commit_ids(root, list(short.values()))):
+        if sha is None:
+            message = f"{value} names no commit, or more than one; line ignored"
+            errors.append(ScanError(path=IGNORE_REVS, line=number, message=message))
+        else:
+            full.add(sha)
+    return frozenset(full), tuple(sorted(errors, key=lambda e: e.line or 0))
 
 
 def load_codeowners(root: Path) -> tuple[codeowners.CodeOwners | None, tuple[ScanError, ...]]:
@@ -168,23 +216,24 @@ def ranges(identities: Iterable[Identity]) -> list[tuple[int, int]]:
 def history(repo: Repo, path: str, identities: Sequence[Identity]) -> History:
     """Blame one file once, then again past any bot commits found in it."""
     wanted = ranges(identities)
-    ignored = _ignored_revisions(repo.ignore_file)
-    try:
+    ignored = repo.ignored
+    bots = frozenset[str]()
+    try:  # any pass may fail (a file git cannot read, a broken repository): never silently
         first = blame.parse(_blame(repo, path, wanted))
+        lines = first
+        for _ in range(3):  # bots that edit after bots: look past each in turn, boundedly
+            found = {line.commit.sha for line in lines.values() if repo.is_bot(line.commit)}
+            if not found - bots:
+                break
+            bots |= found
+            lines = blame.parse(_blame(repo, path, wanted, bots))  # cached like the first pass
+        unignored = None
+        if ignored:
+            unignored = blame.parse(_blame(repo, path, wanted, bots, use_ignore_file=False))
     except git.GitError as error:
         return History(
-            lines={}, first={}, unignored=None, ignored=ignored, bots=frozenset(), error=str(error)
+            lines={}, first={}, unignored=None, ignored=ignored, bots=bots, error=str(error)
         )
-    lines, bots = first, frozenset[str]()
-    for _ in range(3):  # bots that edit after bots: look past each in turn, boundedly
-        found = {line.commit.sha for line in lines.values() if repo.is_bot(line.commit)}
-        if not found - bots:
-            break
-        bots |= found
-        lines = blame.parse(_blame(repo, path, wanted, bots))  # cached like the first pass
-    unignored = None
-    if repo.ignore_file is not None and ignored:
-        unignored = blame.parse(_blame(repo, path, wanted, bots, use_ignore_file=False))
     return History(lines=lines, first=first, unignored=unignored, ignored=ignored, bots=bots)
 
 
@@ -197,31 +246,25 @@ def _blame(
     use_ignore_file: bool = True,
 ) -> str:
     """git blame, or its cached output when HEAD, the file's content and the arguments match."""
-    ignore_file = repo.ignore_file if use_ignore_file else None
+    ignored = sorted(repo.ignored) if use_ignore_file else []
     blob = repo.blobs.get(path)
     key = None
     if repo.cache is not None and repo.head is not None and blob is not None:
-        ignored = ignore_file.read_bytes() if ignore_file is not None else b""
         # The same HEAD can have less history (a shallow clone): the boundary is part of the key.
         material = (
             f"{repo.head}\0{sorted(repo.shallow)}\0{path}\0{blob}\0{wanted}\0{sorted(bots)}\0"
+            f"{ignored}"
         )
-        key = "blame:" + hashlib.sha256(material.encode() + ignored).hexdigest()
+        key = "blame:" + hashlib.sha256(material.encode()).hexdigest()
         cached = repo.cache.get_text(key)
         if cached is not None:
             return cached
-    text = git.blame(repo.root, path, wanted, ignore_revs=bots, ignore_revs_file=ignore_file)
+    # Bots alone when no ignore file: what callers (and the cache tests) see as ignore_revs.
+    revs = bots | frozenset(ignored) if ignored else bots
+    text = git.blame(repo.root, path, wanted, ignore_revs=revs)
     if key is not None and repo.cache is not None:
         repo.cache.put_text(key, text)
     return text
-
-
-def _ignored_revisions(path: Path | None) -> frozenset[str]:
-    if path is None:
-        return frozenset()
-    text = path.read_text(encoding="utf-8", errors="replace")
-    return frozenset(line.split("#")[0].strip() for line in text.splitlines()
-                     if line.split("#")[0].strip())  # fmt: skip
 
 
 def _provisioning_commits(
@@ -262,9 +305,13 @@ def _provisioner(
     repo: Repo, identity: Identity, past: History, messages: Mapping[str, str]
 ) -> Provisioner | None:
     line = past.lines.get(identity.anchor_line)
+    if line is None and past.failed is not None:
+        return Provisioner(
+            name="", email="", commit="", date="", uncommitted=False, confidence="unknown",
+            evidence=(f"git blame failed: {past.failed}",),
+        )  # fmt: skip
     if line is None:
-        new = past.error is not None and ("no such path" in past.error or "HEAD" in past.error)
-        return _uncommitted(repo, ("the file is not committed yet",)) if new else None
+        return _uncommitted(repo, ("the file is not committed yet",)) if past.error else None
     commit = line.commit
     if commit.uncommitted:
         return _uncommitted(repo, ("this line is not committed yet",))
