@@ -8,10 +8,12 @@ configure git, so calls neutralise options that would run programs or read missi
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Mapping, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from scanner.errors import ScannerError
@@ -21,19 +23,116 @@ class GitError(ScannerError):
     """git failed in a way we can explain (not a repository, dubious ownership, ...)."""
 
 
-# Keep a repository's own config from turning a read into something else: no pager, no
-# external diff or textconv, no fsmonitor hook, and no ignore-revs file that may not exist.
-_SAFE = ("-c", "core.fsmonitor=false", "-c", "core.pager=cat", "-c", "blame.ignoreRevsFile=")
+# A scanned repository's config (and anything it includes) is untrusted, and the user's own
+# config may name programs too: no git call may start any of them (issue 16). Command-line
+# config outranks every file, so fixed keys are pinned here; `--no-pager`, `--no-textconv` and
+# `--no-ext-diff` do the rest where a command has them.
+_INERT = (
+    ("core.fsmonitor", "false"),
+    ("core.hooksPath", os.devnull),  # no hook directory at all
+    ("core.askPass", ""),
+    ("core.sshCommand", ""),
+    ("credential.helper", ""),  # an empty value empties the list of helpers
+    ("log.showSignature", "false"),
+    *((f"gpg{kind}.program", "") for kind in ("", ".openpgp", ".x509", ".ssh")),
+    ("blame.ignoreRevsFile", ""),  # the ignore list is ours, read like any scanned file
+)
+# Filter drivers are named by the repository, so each configured name is pinned too (see
+# `_inert_filters`). An empty command is no command; `required` would turn that into a failure.
+_FILTER_KEYS = (("clean", ""), ("smudge", ""), ("process", ""), ("required", "false"))
+# Programs the user's environment may name; a scan needs none of them. GIT_ASKPASS is emptied
+# rather than removed: set, it hides core.askPass and SSH_ASKPASS, and empty it runs nothing.
+_UNSET = ("GIT_EXTERNAL_DIFF", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_PROXY_COMMAND", "GIT_PAGER")
 
 
-def run(root: Path, *args: str, check: bool = True, env: Mapping[str, str] | None = None) -> str:
-    """Run `git args` in `root` and return stdout (text; names stay NUL-separated with -z)."""
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def _environment(
+    pairs: Iterable[tuple[str, str]], protocols: str, extra: Mapping[str, str] | None
+) -> dict[str, str]:
+    """git's environment: our config appended last (so it wins), no transport but `protocols`.
+
+    GIT_CONFIG_PARAMETERS is what `git -c` writes; appended to any the user set, the overrides
+    come last, and unlike `-c` a key may hold `=` (a filter name can). GIT_ALLOW_PROTOCOL beats
+    every `protocol.*.allow` key, so a repository cannot reach a remote helper such as `ext::`
+    (a partial clone's lazy fetch would otherwise run one).
+    """
+    env = {k: v for k, v in os.environ.items() if k not in _UNSET}
+    own = " ".join(f"{_quote(key)}={_quote(value)}" for key, value in pairs)
+    params = " ".join(filter(None, (env.get("GIT_CONFIG_PARAMETERS", ""), own)))
+    return {
+        **env,
+        "GIT_CONFIG_PARAMETERS": params,
+        "GIT_ALLOW_PROTOCOL": protocols,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_ASKPASS": "",
+        "LC_ALL": "C",
+        **(extra or {}),
+    }
+
+
+def _inert_filters(root: Path) -> tuple[tuple[str, str], ...]:
+    """Overrides for every filter driver any config in effect at `root` defines; read again
+    whenever the repository's config file changes (a scan makes hundreds of git calls)."""
+    config = root / ".git" / "config"
+    try:
+        status = config.stat()
+        stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
+    except OSError:  # a subfolder or a linked worktree: read every time
+        return _read_filters.__wrapped__(root, None)
+    return _read_filters(root, stamp)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_filters(root: Path, stamp: tuple[int, int, int] | None) -> tuple[tuple[str, str], ...]:
     result = subprocess.run(
-        ["git", *_SAFE, *args],
+        ["git", "--no-pager", "config", "-z", "--list"],
         cwd=root,
         capture_output=True,
-        env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})},
+        stdin=subprocess.DEVNULL,
+        env=_environment(_INERT, "", None),
         check=False,
+    )
+    if result.returncode != 0:  # fail closed: git would not read this config either
+        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git config failed: {reason[-1] if reason else result.returncode}")
+    names: set[str] = set()
+    for entry in result.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        key = entry.partition("\n")[0]
+        section, _, rest = key.partition(".")
+        name, dot, _ = rest.rpartition(".")
+        if section.lower() == "filter" and dot:
+            names.add(name)
+    return tuple(
+        (f"filter.{name}.{var}", value) for name in sorted(names) for var, value in _FILTER_KEYS
+    )
+
+
+def run(
+    root: Path,
+    *args: str,
+    check: bool = True,
+    env: Mapping[str, str] | None = None,
+    protocols: str = "",
+    input: bytes | None = None,
+    timeout: float | None = None,
+) -> str:
+    """Run `git args` in `root` and return stdout (text; names stay NUL-separated with -z).
+
+    Nothing the configuration names runs, and no transport but `protocols` (colon-separated).
+    """
+    pairs = [*_INERT, *_inert_filters(root)]
+    result = subprocess.run(
+        ["git", "--no-pager", *args],
+        cwd=root,
+        capture_output=True,
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
+        env=_environment(pairs, protocols, env),
+        check=False,
+        timeout=timeout,
     )
     if check and result.returncode != 0:
         reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -43,16 +142,11 @@ def run(root: Path, *args: str, check: bool = True, env: Mapping[str, str] | Non
 
 def toplevel(path: Path) -> Path | None:
     """The work tree root containing `path`, or None outside a git work tree."""
-    result = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"],
-        cwd=path,
-        capture_output=True,
-        env={**os.environ, "LC_ALL": "C"},
-        check=False,
-    )
-    if result.returncode != 0:
+    try:
+        output = run(path, "rev-parse", "--show-toplevel", check=False)
+    except GitError:
         return None
-    return Path(result.stdout.decode("utf-8", "surrogateescape").rstrip("\n"))
+    return Path(output.rstrip("\n")) if output else None
 
 
 def ls_files(root: Path) -> list[str]:
@@ -107,6 +201,7 @@ def changed_since(root: Path, ref: str) -> tuple[dict[str, list[tuple[int, int]]
         "--no-color",
         "--no-ext-diff",
         "--no-textconv",
+        "--ignore-submodules",
         "-M",
         "--relative",
         base,
@@ -170,42 +265,82 @@ def clean_blobs(root: Path) -> dict[str, str]:
     return staged
 
 
+# Room for `-L` arguments in one blame call, far below any system's limit on a command line
+# (Linux: 2 MiB for arguments and environment together). 100,000 keys in one `.env` once made
+# a single call fail with "Argument list too long" (issue 16).
+MAX_RANGE_BYTES = 64 * 1024
+
+
 def blame(
     root: Path,
     path: str,
     ranges: Sequence[tuple[int, int]],
     *,
     ignore_revs: Iterable[str] = (),
-    ignore_revs_file: Path | None = None,
     whitespace: bool = False,
     moves: bool = True,
     rev: str | None = None,
 ) -> str:
-    """`git blame --porcelain` of the working-tree file, for all `ranges` in one call.
+    """`git blame --porcelain` of the working-tree file for all `ranges`, as few calls as fit.
 
     Whitespace-only changes are skipped (-w) unless `whitespace`; lines moved within the file
-    are followed (-M), and so are whole-file renames (always, in git). Porcelain repeats each
-    line's content after a tab: it is cut here, so the code (and any secret written in it)
-    never reaches memory, the blame cache or the disk.
+    are followed (-M), and so are whole-file renames (always, in git). `ignore_revs` are full
+    commit ids (absent ones are skipped, as git does for an ignore file). Porcelain repeats
+    each line's content after a tab: it is cut here, so the code (and any secret written in
+    it) never reaches memory, the blame cache or the disk.
     """
     # --no-textconv: blame runs a repository's textconv filter by default (found by a test).
     # -C20: lines moved from another file changed in the same commit (a refactor that splits
     # main.tf, a move into a module folder, a rename under 50% similarity) keep their author;
     # 20 alphanumerics so a small resource block qualifies (issue 20). Copies into untouched
     # files (-C -C) are new declarations and stay with whoever copied them.
-    args = ["blame", "--porcelain", "--no-textconv", "-M", "-C20"]
-    if not whitespace:
-        args.append("-w")
-    if not moves:
-        args.remove("-C20")
-    for start, end in ranges:
-        args += ["-L", f"{start},{end}"]
-    if ignore_revs_file is not None:
-        args += ["--ignore-revs-file", str(ignore_revs_file)]
-    for sha in sorted(ignore_revs):
-        args += ["--ignore-rev", sha]
-    porcelain = run(root, *args, *([rev] if rev else []), "--", path)
-    return "\n".join("\t" if line.startswith("\t") else line for line in porcelain.split("\n"))
+    args = ["blame", "--porcelain", "--no-textconv", "-M"] + (["-C20"] if moves else [])
+    args += [] if whitespace else ["-w"]
+    revs = "".join(f"{sha}\n" for sha in sorted(set(ignore_revs)))
+    outputs: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="nhi-blame-") as folder:
+        if revs:  # a file, not --ignore-rev: that one dies on a commit this clone lacks
+            listing = Path(folder) / "ignore-revs"
+            listing.write_text(revs)
+            args += ["--ignore-revs-file", str(listing)]
+        for batch in _batches(ranges):
+            porcelain = run(root, *args, *batch, *([rev] if rev else []), "--", path)
+            outputs.append("\n".join("\t" if line.startswith("\t") else line
+                                      for line in porcelain.split("\n")))  # fmt: skip
+    return "\n".join(outputs)
+
+
+def _batches(ranges: Sequence[tuple[int, int]]) -> Iterator[list[str]]:
+    """`-L` arguments for the merged `ranges`, cut into calls of at most MAX_RANGE_BYTES."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    batch: list[str] = []
+    size = 0
+    for start, end in merged:
+        option = f"{start},{end}"
+        if batch and size + len(option) + 4 > MAX_RANGE_BYTES:
+            yield batch
+            batch, size = [], 0
+        batch += ["-L", option]
+        size += len(option) + 4
+    yield batch
+
+
+FULL_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def commit_ids(root: Path, names: Sequence[str]) -> list[str | None]:
+    """The full id of the one commit each abbreviated id names; None for none or several."""
+    if not names:
+        return []
+    # Only ever hex from our caller: cat-file would also evaluate `:/regex` and the like.
+    listing = "".join(f"{name}^{{commit}}\n" for name in names).encode()
+    output = run(root, "cat-file", "--batch-check=%(objectname)", input=listing)
+    return [line if FULL_ID.fullmatch(line) else None for line in output.splitlines()]
 
 
 def shallow_commits(root: Path) -> frozenset[str]:
@@ -258,15 +393,8 @@ def commit_details(root: Path, shas: Iterable[str]) -> dict[str, tuple[int, str]
 
 
 def is_ancestor(root: Path, older: str, newer: str) -> bool:
-    """Whether commit `older` is an ancestor of `newer` (git merge-base --is-ancestor)."""
-    result = subprocess.run(
-        ["git", *_SAFE, "merge-base", "--is-ancestor", older, newer],
-        cwd=root,
-        capture_output=True,
-        env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
-        check=False,
-    )
-    return result.returncode == 0
+    """Whether commit `older` is an ancestor of `newer` (their merge base is `older`)."""
+    return run(root, "merge-base", older, newer, check=False).strip() == older
 
 
 def show(root: Path, rev: str, path: str) -> str | None:
@@ -279,19 +407,12 @@ def unshallow(root: Path, seconds: float) -> str | None:
     """Fetch the rest of a shallow clone's history from `origin` within `seconds`; None when
     it worked, else why not (one line, git's last words)."""
     try:
-        result = subprocess.run(
-            ["git", *_SAFE, "fetch", "--quiet", "--no-tags", "--unshallow", "origin"],
-            cwd=root,
-            capture_output=True,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
-            check=False,
-            timeout=seconds,
-        )
+        run(root, "fetch", "--quiet", "--no-tags", "--unshallow", "origin",
+            protocols="https:http:ssh:file", timeout=seconds)  # fmt: skip
     except subprocess.TimeoutExpired:
         return f"it took longer than {seconds:g} s"
-    if result.returncode != 0:
-        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        return reason[-1] if reason else f"git fetch exited {result.returncode}"
+    except GitError as error:
+        return str(error)
     return None
 
 
@@ -306,4 +427,6 @@ def clone(url: str, dest: Path, token: str | None = None) -> None:
         basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
         env = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader",
                "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}"}  # fmt: skip
-    run(dest.parent, "clone", "-q", "--no-tags", "--", url, str(dest), env=env)
+    # GitHub's clone URLs are https (a local path in tests): never ssh, git:// or `ext::`.
+    run(dest.parent, "clone", "-q", "--no-tags", "--", url, str(dest), env=env,
+        protocols="https:file")  # fmt: skip

@@ -7,7 +7,8 @@ never provisioners (their commits are ignored and blame looks past them), lines 
 yet belong to the configured git identity, and a shallow clone's boundary is never presented
 as a confident author. Confidence: `high` (a human commit introduced the line), `medium` (we
 looked past a bot or an ignored revision), `low` (an ignored revision that git could not place
-elsewhere), `unknown` (history is missing: a shallow clone).
+elsewhere), `unknown` (history is missing: a shallow clone; or git blame failed, which is also
+an `errors` entry). `.git-blame-ignore-revs` is read like any scanned file (issue 16).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ from scanner.model import (
 
 IGNORE_REVS = ".git-blame-ignore-revs"
 MAX_TEXT = 5_000_000  # files larger than the scan's own cap are blamed without their text
+MAX_IGNORE_REVS_BYTES = 1024 * 1024
+_HEX = re.compile(r"[0-9a-f]{4,64}")
 BOTS = (
     r"\[bot\]", r"^dependabot", r"^renovate", r"^github-actions", r"^mergify",
     r"^snyk-bot", r"^pre-commit-ci", r"noreply@github\.com$",  # web-flow: GitHub's web UI
@@ -80,6 +83,12 @@ class History:
     bots: frozenset[str]  # bot commits we looked past
     error: str | None = None
 
+    @property
+    def failed(self) -> str | None:
+        """Why blame failed, unless only because the file is not committed yet."""
+        new = self.error is not None and ("no such path" in self.error or "HEAD" in self.error)
+        return None if new else self.error
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Repo:
@@ -92,7 +101,7 @@ class Repo:
     head: str | None = None
     cache: BlameCache | None = None
     blobs: Mapping[str, str] = field(default_factory=dict)
-    ignore_file: Path | None = None
+    ignored: frozenset[str] = frozenset()  # full ids from .git-blame-ignore-revs
     bot: re.Pattern[str] = field(default_factory=lambda: re.compile("|".join(BOTS)))
 
     def is_bot(self, commit: Commit) -> bool:
@@ -109,7 +118,7 @@ def attribute(
     """Attribute every identity; CODEOWNERS problems come back as scan errors."""
     options = options or Options()
     owners, errors = load_codeowners(root)
-    repo = describe(root, in_git, options)
+    repo, revs_errors = describe(root, in_git, options)
     rules, unmatched = _owner_rules(owners, identities, options)
     if not in_git:
         subjects = tuple(
@@ -120,6 +129,12 @@ def attribute(
     texts = _texts(repo, identities)
     wanted = {i.id: provenance.content_lines(i, texts.get(i.path, [])) for i in identities}
     histories = blame_all(repo, identities, options, wanted)
+    failures = tuple(
+        ScanError(path=path, line=None, message=f"not attributed: {past.failed}")
+        for path, past in sorted(histories.items())
+        if past.failed is not None and past.error != _NOT_BLAMED
+    )
+    errors = (*errors, *revs_errors, *failures)
     details = git.commit_details(root, _commits(histories))
     choices = {
         i.id: _choose(repo, i, histories.get(i.path), wanted[i.id], details, texts)
@@ -267,23 +282,57 @@ def _address_signature(address: str) -> str:
     return rf"\"?{re.escape(kind)}\"?\s+\"?{re.escape(name)}\"?"
 
 
-def describe(root: Path, in_git: bool, options: Options) -> Repo:
+def describe(root: Path, in_git: bool, options: Options) -> tuple[Repo, tuple[ScanError, ...]]:
     if not in_git:
-        return Repo(root=root, in_git=False)
-    top = git.toplevel(root) or root
-    ignore_file = top / IGNORE_REVS
+        return Repo(root=root, in_git=False), ()
+    ignored, errors = ignored_revisions(root, git.toplevel(root) or root)
     pattern = "|".join([*BOTS, *options.bot_patterns])
     return Repo(
         root=root,
         in_git=True,
         shallow=git.shallow_commits(root) if git.is_shallow(root) else frozenset(),
         me=git.identity(root),
-        ignore_file=ignore_file if ignore_file.is_file() else None,
+        ignored=ignored,
         bot=re.compile(pattern, re.IGNORECASE),
         head=git.head(root),
         cache=options.cache,
         blobs=options.blobs,
-    )
+    ), errors
+
+
+def ignored_revisions(root: Path, top: Path) -> tuple[frozenset[str], tuple[ScanError, ...]]:
+    """Full commit ids from `.git-blame-ignore-revs`, and each line we could not use.
+
+    Read like a scanned file (never through a link out of the repository, never a device),
+    and parsed the way git parses it (`#` starts a comment), except that an abbreviated id is
+    resolved and a bad line is an error instead of a blame that fails for every file.
+    """
+    if not os.path.lexists(top / IGNORE_REVS):
+        return frozenset(), ()
+    try:
+        text = reading.read(top, IGNORE_REVS, MAX_IGNORE_REVS_BYTES).decode("utf-8", "replace")
+    except ParseError as error:
+        return frozenset(), (ScanError(path=IGNORE_REVS, line=None, message=error.message),)
+    full: set[str] = set()
+    short: dict[int, str] = {}
+    errors: list[ScanError] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        value = raw.split("#")[0].strip().lower()
+        if git.FULL_ID.fullmatch(value):
+            full.add(value)  # one this clone lacks is skipped, as git does
+        elif _HEX.fullmatch(value):
+            short[number] = value
+        elif value:
+            errors.append(ScanError(path=IGNORE_REVS, line=number,
+                                    message="not a commit id; line ignored"))  # fmt: skip
+    resolved = git.commit_ids(root, list(short.values()))
+    for (number, value), sha in zip(short.items(), resolved, strict=True):
+        if sha is None:
+            message = f"{value} names no commit, or more than one; line ignored"
+            errors.append(ScanError(path=IGNORE_REVS, line=number, message=message))
+        else:
+            full.add(sha)
+    return frozenset(full), tuple(sorted(errors, key=lambda e: e.line or 0))
 
 
 def load_codeowners(root: Path) -> tuple[codeowners.CodeOwners | None, tuple[ScanError, ...]]:
@@ -350,8 +399,9 @@ def history(repo: Repo, path: str, wanted: list[tuple[int, int]]) -> History:
 
     Following moves (-C) reads the other files each commit changed; where git cannot (a blob
     missing from a partial or trimmed clone), the file is blamed without it rather than not
-    at all."""
-    ignored = _ignored_revisions(repo.ignore_file)
+    at all. Any pass may fail (a file git cannot read, a broken repository): never silently."""
+    ignored = repo.ignored
+    bots = frozenset[str]()
     try:
         moves = True
         try:
@@ -359,7 +409,7 @@ def history(repo: Repo, path: str, wanted: list[tuple[int, int]]) -> History:
         except git.GitError:
             moves = False
             first = blame.parse(_blame(repo, path, wanted, moves=moves))
-        lines, bots = first, frozenset[str]()
+        lines = first
         for _ in range(3):  # bots that edit after bots: look past each in turn, boundedly
             found = {line.commit.sha for line in lines.values() if repo.is_bot(line.commit)}
             if not found - bots:
@@ -367,13 +417,13 @@ def history(repo: Repo, path: str, wanted: list[tuple[int, int]]) -> History:
             bots |= found
             lines = blame.parse(_blame(repo, path, wanted, bots, moves=moves))
         unignored = None
-        if repo.ignore_file is not None and ignored:
+        if ignored:
             unignored = blame.parse(
                 _blame(repo, path, wanted, bots, use_ignore_file=False, moves=moves)
             )
     except git.GitError as error:
         return History(
-            lines={}, first={}, unignored=None, ignored=ignored, bots=frozenset(), error=str(error)
+            lines={}, first={}, unignored=None, ignored=ignored, bots=bots, error=str(error)
         )
     return History(lines=lines, first=first, unignored=unignored, ignored=ignored, bots=bots)
 
@@ -388,34 +438,25 @@ def _blame(
     moves: bool = True,
 ) -> str:
     """git blame, or its cached output when HEAD, the file's content and the arguments match."""
-    ignore_file = repo.ignore_file if use_ignore_file else None
+    ignored = sorted(repo.ignored) if use_ignore_file else []
     blob = repo.blobs.get(path)
     key = None
     if repo.cache is not None and repo.head is not None and blob is not None:
-        ignored = ignore_file.read_bytes() if ignore_file is not None else b""
         # The same HEAD can have less history (a shallow clone): the boundary is part of the key.
         material = (
             f"{repo.head}\0{sorted(repo.shallow)}\0{path}\0{blob}\0{wanted}\0{sorted(bots)}\0"
-            f"{'moves' if moves else ''}\0"
+            f"{ignored}\0{'moves' if moves else ''}\0"
         )
-        key = "blame:" + hashlib.sha256(material.encode() + ignored).hexdigest()
+        key = "blame:" + hashlib.sha256(material.encode()).hexdigest()
         cached = repo.cache.get_text(key)
         if cached is not None:
             return cached
-    text = git.blame(
-        repo.root, path, wanted, ignore_revs=bots, ignore_revs_file=ignore_file, moves=moves
-    )
+    # Bots alone when no ignore file: what callers (and the cache tests) see as ignore_revs.
+    revs = bots | frozenset(ignored) if ignored else bots
+    text = git.blame(repo.root, path, wanted, ignore_revs=revs, moves=moves)
     if key is not None and repo.cache is not None:
         repo.cache.put_text(key, text)
     return text
-
-
-def _ignored_revisions(path: Path | None) -> frozenset[str]:
-    if path is None:
-        return frozenset()
-    text = path.read_text(encoding="utf-8", errors="replace")
-    return frozenset(line.split("#")[0].strip() for line in text.splitlines()
-                     if line.split("#")[0].strip())  # fmt: skip
 
 
 def _attribution(
@@ -450,9 +491,15 @@ def _provisioner(
     choice: provenance.Choice | None,
 ) -> Provisioner | None:
     line = choice.line if choice is not None else past.lines.get(identity.anchor_line)
+    if line is None and past.failed is not None:  # a missing provisioner always says why
+        why = "not blamed: the scan's deadline passed" if past.error == _NOT_BLAMED else \
+            f"git blame failed: {past.failed}"  # fmt: skip
+        return Provisioner(
+            name="", email="", commit="", date="", uncommitted=False,
+            confidence=Confidence.UNKNOWN, evidence=(why,),
+        )  # fmt: skip
     if line is None:
-        new = past.error is not None and ("no such path" in past.error or "HEAD" in past.error)
-        return _uncommitted(repo, ("the file is not committed yet",)) if new else None
+        return _uncommitted(repo, ("the file is not committed yet",)) if past.error else None
     commit = line.commit
     if commit.uncommitted:
         return _uncommitted(repo, ("this line is not committed yet",))
@@ -513,8 +560,7 @@ def _moved(repo: Repo, identity: Identity, line: Line, bots: frozenset[str]) -> 
             repo.root,
             identity.path,
             [(line.number, line.number)],
-            ignore_revs=bots,
-            ignore_revs_file=repo.ignore_file,
+            ignore_revs=bots | repo.ignored,
             moves=False,
         )
     except git.GitError:

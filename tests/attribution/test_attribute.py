@@ -280,4 +280,8 @@ def test_past_the_deadline_nothing_is_blamed_or_matched(git_repo: GitRepo) -> No
         ),
         ("iam.tf", None, "not attributed (no git blame): the scan's deadline (5 s) passed"),
     ]
-    assert [(s.attribution.owners, s.attribution.provisioner) for s in subjects] == [((), None)]
+    # A missing provisioner always says why (#20).
+    assert [
+        (s.attribution.owners, s.attribution.provisioner.confidence,
+         s.attribution.provisioner.evidence) for s in subjects
+    ] == [((), "unknown", ("not blamed: the scan's deadline passed",))]  # fmt: skip
