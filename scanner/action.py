@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from scanner import git
+from scanner import git, remote
 from scanner.cli import main as nhi
 from scanner.guard import guard_line
 from scanner.reporters.github import escape_data
@@ -121,7 +121,7 @@ def deepen(env: Mapping[str, str], root: Path) -> bool:
         return False
     seconds = float(env.get("NHI_DEEPEN_SECONDS") or DEEPEN_SECONDS)
     started = time.monotonic()
-    problem = git.unshallow(root, seconds)
+    problem = remote.unshallow(root, seconds)
     if problem is not None:
         print(guard_line(f"nhi-scanner: could not fetch the full history ({problem})"),
               file=sys.stderr)  # fmt: skip

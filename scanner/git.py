@@ -7,7 +7,6 @@ configure git, so calls neutralise options that would run programs or read missi
 
 from __future__ import annotations
 
-import base64
 import functools
 import os
 import re
@@ -16,6 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from scanner import paths
 from scanner.errors import ScannerError
 
 
@@ -217,7 +217,7 @@ def changed_since(root: Path, ref: str) -> tuple[dict[str, list[tuple[int, int]]
         if line.startswith("--- "):
             previous_missing = line == "--- /dev/null"
         elif line.startswith("+++ "):
-            current = None if line == "+++ /dev/null" else _unquote(line[4:])[2:]
+            current = None if line == "+++ /dev/null" else paths.unquote(line[4:])[2:]
             if current is not None and previous_missing:
                 new.add(current)
         elif current is not None and (match := _HUNK.match(line)):
@@ -225,14 +225,6 @@ def changed_since(root: Path, ref: str) -> tuple[dict[str, list[tuple[int, int]]
             span = (start, start + count - 1) if count else (start, start + 1)
             ranges.setdefault(current, []).append(span)
     return ranges, new
-
-
-def _unquote(name: str) -> str:
-    """git's C-style quoting of unusual file names (`"b/a\\"b.tf"`)."""
-    if not (name.startswith('"') and name.endswith('"')):
-        return name
-    raw = name[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
-    return raw.encode("latin-1").decode("utf-8", "surrogateescape")
 
 
 def merge_attribute(root: Path, path: str) -> str:
@@ -401,32 +393,3 @@ def show(root: Path, rev: str, path: str) -> str | None:
     """The file `path` as it was in `rev`, or None when it did not exist there."""
     result = run(root, "show", "--no-textconv", f"{rev}:{path}", check=False)
     return result or None
-
-
-def unshallow(root: Path, seconds: float) -> str | None:
-    """Fetch the rest of a shallow clone's history from `origin` within `seconds`; None when
-    it worked, else why not (one line, git's last words)."""
-    try:
-        run(root, "fetch", "--quiet", "--no-tags", "--unshallow", "origin",
-            protocols="https:http:ssh:file", timeout=seconds)  # fmt: skip
-    except subprocess.TimeoutExpired:
-        return f"it took longer than {seconds:g} s"
-    except GitError as error:
-        return str(error)
-    return None
-
-
-def clone(url: str, dest: Path, token: str | None = None) -> None:
-    """Clone `url` (full history: attribution needs it) into `dest`.
-
-    The token goes in as an HTTP header through git's environment-only configuration
-    (GIT_CONFIG_COUNT), so it is neither in the command line nor in the clone's config.
-    """
-    env: dict[str, str] = {}
-    if token:
-        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-        env = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader",
-               "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}"}  # fmt: skip
-    # GitHub's clone URLs are https (a local path in tests): never ssh, git:// or `ext::`.
-    run(dest.parent, "clone", "-q", "--no-tags", "--", url, str(dest), env=env,
-        protocols="https:file")  # fmt: skip

@@ -19,3 +19,11 @@ _INVALID = re.compile(INVALID)
 def valid(path: str) -> bool:
     """Whether `path` may stand in a report as a repository-relative path."""
     return bool(path) and _INVALID.search(path) is None
+
+
+def unquote(name: str) -> str:
+    """git's C-style quoting of unusual file names (`"b/a\\"b.tf"`)."""
+    if not (name.startswith('"') and name.endswith('"')):
+        return name
+    raw = name[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
+    return raw.encode("latin-1").decode("utf-8", "surrogateescape")

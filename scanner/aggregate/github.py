@@ -26,7 +26,7 @@ import requests
 from github import Auth, Github, GithubException
 from github.Repository import Repository as GithubRepository
 
-from scanner import git
+from scanner import remote
 from scanner.aggregate.options import GitHubOptions
 from scanner.errors import ConfigError, ReportError, ScannerError
 from scanner.roster import Roster
@@ -240,7 +240,7 @@ def clone_and_scan(
         folder = workdir / _folder(repo.full_name)
         shutil.rmtree(folder, ignore_errors=True)  # a reused --reports-dir: start afresh
         folder.mkdir(parents=True, exist_ok=True)
-        git.clone(repo.clone_url, folder / "src", token)
+        remote.clone(repo.clone_url, folder / "src", token)
         report = folder / "report.json"
         report.write_text(scan(folder / "src", repo.full_name), encoding="utf-8")
         return report

@@ -119,7 +119,7 @@ def _collect(files: Sequence[Candidate], results: Mapping[str, FileResult]) -> D
         result = results[file.path]
         mine = [f for f in result.facts if isinstance(f, Identity)]
         if result.text is not None and declared.has_hints(result.text):
-            lines = result.text.splitlines()
+            lines = result.text.split("\n")  # lines as git counts them
             mine = [_with_hints(identity, declared.owners_near(lines, identity.line))
                     for identity in mine]  # fmt: skip
         identities.extend(mine)

@@ -50,7 +50,7 @@ def inline(path: str, text: str, identities: Sequence[Identity]) -> list[Waiver 
     """
     if MARK not in text:
         return []
-    lines = text.splitlines()
+    lines = text.removesuffix("\n").split("\n")  # lines as git counts them
     results: list[Waiver | WaiverStatus] = []
     for number, line in enumerate(lines, start=1):
         # Only the first mark can match: a search would rescan `[^\]]*` from every later one.

@@ -1,14 +1,27 @@
-"""Which workflow steps federate (OIDC) or mint GitHub App tokens, judged by what a step is
-given rather than which action it names, so wrappers and local actions count too (issue 19).
-Pure rules over one step; `workflows` places the identities they name."""
+"""What a workflow step is given: federation (OIDC) and GitHub App tokens, judged by its inputs
+rather than the action it names so wrappers and local actions count too (issue 19), stored
+cloud keys, and the settings kept from it. Pure rules; `workflows` places the identities."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 
+from scanner import secrets
 from scanner.model import JSON
 from scanner.scanners._json import JSONPath
+
+# Inputs and variables that hand a step a stored cloud key (the opposite of federation).
+STATIC_INPUTS = {
+    "aws-actions/configure-aws-credentials": {"aws-access-key-id", "aws-secret-access-key"},
+    "google-github-actions/auth": {"credentials_json"},
+    "azure/login": {"creds"},
+}
+# AWS_ACCESS_KEY/AWS_SECRET_KEY: the AWS SDK for Java's alternates (seen in pulumi/pulumi);
+# ARM_*/GOOGLE_CREDENTIALS: what the Terraform azurerm and google providers read.
+STATIC_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY", "AWS_SECRET_KEY",
+               "AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET", "GOOGLE_CREDENTIALS",
+               "GOOGLE_APPLICATION_CREDENTIALS_JSON"}  # fmt: skip
 
 _APP_TOKEN_ACTIONS = ("actions/create-github-app-token", "tibdex/github-app-token",
                       "peter-murray/workflow-application-token-action",
@@ -120,3 +133,18 @@ def _by_env(env: Mapping[str, JSON]) -> tuple[str, str, JSONPath] | None:
     if "AWS_ROLE_ARN" in env and "AWS_WEB_IDENTITY_TOKEN_FILE" in env:
         return "aws", str(env["AWS_ROLE_ARN"]), ("env", "AWS_ROLE_ARN")
     return None
+
+
+def setting(value: JSON) -> JSON:
+    """A setting copied from the file into attributes, unless it holds a secret (#16)."""
+    texts = [*value, *value.values()] if isinstance(value, dict) else [value]
+    if any(isinstance(t, str) and secrets.secret_in(t) for t in texts):
+        return "unreadable"
+    return value
+
+
+def action(uses: JSON) -> str:
+    """`owner/repo` of a `uses:` reference, lower-cased, without path or ref."""
+    if not isinstance(uses, str) or uses.startswith(("./", "docker://")):
+        return ""
+    return "/".join(uses.split("@")[0].split("/")[:2]).lower()

@@ -32,9 +32,15 @@ _EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
 _PLACEHOLDER = re.compile(r"¤(\d+)§*")
 
 
+# PyYAML breaks lines at NEL, U+2028, U+2029 and a lone CR (and refuses a form feed); git
+# counts only LF, and every
+# line we report is git's (blame, annotations). Each becomes a space: same length, same lines.
+_BREAKS = re.compile("[\x85\u2028\u2029\x0c]|\r(?!\n)")
+
+
 def parse(text: str) -> tuple[JSON, Spans]:
     """Parse one YAML document. An empty document is None. Raises ParseError."""
-    protected, expressions = _protect(text)
+    protected, expressions = _protect(_BREAKS.sub(" ", text))
     try:
         node = yaml.compose(protected, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:

@@ -79,13 +79,20 @@ def scan(path: str, text: str) -> Iterator[Identity]:
 
 def parse(text: str, *, shell: bool = False) -> tuple[list[Assignment], tuple[int, str] | None]:
     """Assignments in order, and the first line that could not be read (number, reason)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # A lone CR ends an assignment, as python-dotenv reads it, but line numbers are git's: only
+    # LF counts, so both halves of `A=1\rB=2` are on the same line (issue 20).
+    numbers: list[int] = []
+    lines: list[str] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for part in line.removesuffix("\r").split("\r"):
+            numbers.append(number)
+            lines.append(part)
     found: list[Assignment] = []
     bad: tuple[int, str] | None = None
     index = 0
     while index < len(lines):
         raw = lines[index]
-        number = index + 1
+        number = numbers[index]
         index += 1
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
@@ -101,7 +108,8 @@ def parse(text: str, *, shell: bool = False) -> tuple[list[Assignment], tuple[in
             bad = bad or (number, problem)
             break
         index += consumed
-        found.append(Assignment(key=key, value=value, line=number, end_line=number + consumed))
+        found.append(Assignment(key=key, value=value, line=number,
+                                end_line=numbers[index - 1]))  # fmt: skip
     return found, bad
 
 

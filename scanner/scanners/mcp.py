@@ -16,34 +16,17 @@ Kinds and pointers (stable public names):
 from __future__ import annotations
 
 import re
-import tomllib
-from collections.abc import Callable, Iterator, Mapping
-from urllib.parse import parse_qsl, urlsplit
+from collections.abc import Iterator, Mapping
+from urllib.parse import parse_qsl
 
-from scanner import globs, secrets
+from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Consumer, Identity
-from scanner.scanners import _json, _yaml, mcp_clients
+from scanner.scanners import mcp_clients, mcp_launch, mcp_values
 from scanner.scanners._json import JSONPath
 
 PATTERNS = mcp_clients.PATTERNS
 
-_REF = re.compile(
-    r"\$\{input:(?P<input>[^}]+)\}|\$\{\{\s*secrets\.(?P<secret>[A-Za-z0-9_]+)\s*\}\}|"
-    r"\$\{env:(?P<env1>[A-Za-z_][A-Za-z0-9_]*)\}|\{env:(?P<env2>[A-Za-z_][A-Za-z0-9_]*)\}|"
-    r"\$\{(?P<env3>[A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}|\$(?P<env4>[A-Za-z_][A-Za-z0-9_]*)"
-)
-# After the last `}` no braced form can match, and `[^}]+` would scan to the end from every
-# `${` (quadratic): there only `$NAME` is looked for, with the same groups.
-_BARE_REF = re.compile(
-    r"(?P<input>(?!))|(?P<secret>(?!))|(?P<env1>(?!))|(?P<env2>(?!))|(?P<env3>(?!))|"
-    r"\$(?P<env4>[A-Za-z_][A-Za-z0-9_]*)"
-)
-_LAUNCHERS = ("npx", "bunx", "uvx", "pipx", "docker", "podman", "pnpm", "yarn")
-_DOCKER_VALUE_FLAGS = {"-e", "--env", "-v", "--volume", "--name", "-p", "--publish", "--network",
-                       "--env-file", "-w", "--workdir", "--entrypoint", "-u", "--user",
-                       "--mount", "--platform", "-l", "--label"}  # fmt: skip
-_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|token|Bot)\s+")
 _DSN = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
 
 
@@ -53,13 +36,13 @@ def scan(path: str, text: str) -> Iterator[Identity]:
     A file named by a client's documentation is parsed; any other file (or a shared settings
     file such as `.vscode/settings.json`) only when it looks like one, and then bad syntax in
     it is not ours to report."""
-    client = _client(path)
+    client = mcp_clients.client_for(path)
     dedicated = client is not None and client.pattern not in mcp_clients.SHARED
     if not text.strip() or not (dedicated or mcp_clients.sniff(text.encode())):
         return
-    syntax = client.syntax if client is not None else _syntax(path)
+    syntax = client.syntax if client is not None else mcp_clients.syntax(path)
     try:
-        document, locate = _parse(syntax, text)
+        document, locate = mcp_clients.parse(syntax, text)
     except ParseError:
         if dedicated:
             raise
@@ -78,53 +61,6 @@ def scan(path: str, text: str) -> Iterator[Identity]:
     yield from _Config(path, name, roots, document, locate, sample).identities()
 
 
-def _syntax(path: str) -> str:
-    if path.endswith(".toml"):
-        return "toml"
-    return "yaml" if path.endswith((".yaml", ".yml")) else "json"
-
-
-def _parse(syntax: str, text: str) -> tuple[JSON, Locate]:
-    if syntax == "toml":
-        return _toml(text)
-    parsed, spans = _yaml.parse(text) if syntax == "yaml" else _json.parse(text, jsonc=True)
-    return parsed, _locator(spans)
-
-
-def _client(path: str) -> mcp_clients.Client | None:
-    for client in mcp_clients.CLIENTS:
-        if re.fullmatch(globs.to_regex(client.pattern), path):
-            return client
-    return None
-
-
-Locate = Callable[[JSONPath], tuple[int, int]]
-
-
-def _query_of(url: str) -> str:
-    """A URL's query; urlsplit raises on a malformed one (`http://[x`), so cut it by hand."""
-    try:
-        return urlsplit(url).query
-    except ValueError:
-        return url.partition("#")[0].partition("?")[2]
-
-
-def _host_of(url: str) -> str | None:
-    """A URL's host, or None when it has none or is malformed (`http://[x`)."""
-    try:
-        return urlsplit(url).hostname
-    except ValueError:
-        return None
-
-
-def _locator(spans: _json.Spans) -> Locate:
-    def locate(route: JSONPath) -> tuple[int, int]:
-        span = spans[route]
-        return span.line, span.end_line
-
-    return locate
-
-
 class _Config:
     def __init__(
         self,
@@ -132,7 +68,7 @@ class _Config:
         client: str,
         roots: tuple[mcp_clients.Route, ...],
         document: dict[str, JSON],
-        locate: Locate,
+        locate: mcp_clients.Locate,
         sample: bool,
     ) -> None:
         self.path, self.client, self.roots, self.document = path, client, roots, document
@@ -207,10 +143,10 @@ class _Config:
         if secrets.secret_in(name):  # a token as the server's name: never a name or pointer (#16)
             name = f"line-{self.locate(route)[0]}"
         base = "/".join((*root, name))
-        found = _deduplicate(list(self._credentials(base, name, route, config)), config)
+        found = mcp_values.deduplicate(list(self._credentials(base, name, route, config)), config)
         line, end = self.locate(route)
         prompted = any(name in users for users in self.input_users.values())
-        attributes = {**_launch(self.client, config),
+        attributes = {**mcp_launch.launch(self.client, config),
                       "receives_credentials": bool(found) or prompted}  # fmt: skip
         if self.sample:
             attributes["sample"] = "true"
@@ -276,7 +212,7 @@ class _Config:
             return
         for key, value in pairs.items():
             text = value if isinstance(value, str) else ""
-            kind, ref = _reference(text)
+            kind, ref = mcp_values.reference(text)
             if kind == "input" and str(ref) in self.inputs:  # counted once, at the input
                 if secrets.is_credential_name(key) or self._secret_reference(text):
                     users = self.input_users.setdefault(str(ref), [])
@@ -294,12 +230,12 @@ class _Config:
                 (*route, field, key),
                 f"{base}/{field}/{key}",
                 server,
-                {"placement": placement, **_source(key, text)},
+                {"placement": placement, **mcp_values.source(key, text)},
             )
 
     def _secret_reference(self, text: str) -> bool:
         """A value taken from a secret store or from a prompted password input."""
-        kind, ref = _reference(text)
+        kind, ref = mcp_values.reference(text)
         if kind == "secret_ref":
             return True
         spec = self.inputs.get(str(ref)) if kind == "input" else None
@@ -337,13 +273,15 @@ class _Config:
                     where,
                     f"{base}/args/{flag}",
                     server,
-                    {"placement": "arg", **_source(flag, value)},
+                    {"placement": "arg", **mcp_values.source(flag, value)},
                 )
             elif arg in ("-e", "--env") and index + 1 < len(items):
                 var, _, value = items[index + 1].partition("=")
                 if secrets.is_credential_name(var) or secrets.detect(value):
                     source = (
-                        _source(var, value) if value else {"value_source": "env_ref", "ref": var}
+                        mcp_values.source(var, value)
+                        if value
+                        else {"value_source": "env_ref", "ref": var}
                     )
                     yield self._credential(
                         var,
@@ -359,7 +297,10 @@ class _Config:
                     where,
                     f"{base}/args/{index + offset}",
                     server,
-                    {"placement": "arg", **_dsn(arg, _scheme_provider(arg), leaked)},
+                    {
+                        "placement": "arg",
+                        **mcp_values.dsn(arg, mcp_values.scheme_provider(arg), leaked),
+                    },
                 )
             elif arg.startswith(("http://", "https://")):
                 yield from self._query(base, server, where, arg)
@@ -371,16 +312,16 @@ class _Config:
                 route,
                 f"{base}/url",
                 server,
-                {"placement": "url", **_dsn(url, secrets.provider_for(server))},
+                {"placement": "url", **mcp_values.dsn(url, secrets.provider_for(server))},
             )
-        for key, value in parse_qsl(_query_of(url), keep_blank_values=True):
+        for key, value in parse_qsl(mcp_launch.query_of(url), keep_blank_values=True):
             if secrets.is_credential_name(key):
                 yield self._credential(
                     key,
                     route,
                     f"{base}/url/{key}",
                     server,
-                    {"placement": "url", **_source(key, value)},
+                    {"placement": "url", **mcp_values.source(key, value)},
                 )
 
     def _codex(
@@ -423,7 +364,7 @@ class _Config:
         )
         if leaked is not None:  # a value where a name or a variable's name belongs (#16)
             if secrets.secret_in(name):
-                neutral = _neutral(route)
+                neutral = mcp_values.neutral(route)
                 pointer, name = pointer.replace(name, neutral), neutral
             attributes = {key: value for key, value in attributes.items() if key != "ref"}
             attributes.update({"value_source": "literal", "secret_present": True,
@@ -445,240 +386,3 @@ class _Config:
             path=self.path, line=line, end_line=end, pointer=pointer, anchor_line=line,
             attributes=attributes, consumers=consumers,
         )  # fmt: skip
-
-
-def _neutral(route: JSONPath) -> str:
-    """A name for a credential whose written name is a secret: the nearest key that is not."""
-    return next(
-        (str(p) for p in reversed(route) if isinstance(p, str) and not secrets.secret_in(p)),
-        "credential",
-    )
-
-
-def _dsn(url: str, provider: str | None, leaked: secrets.Match | None = None) -> dict[str, JSON]:
-    """A URL with a password: a reference (`:${PASSWORD}@`), a placeholder, or a written secret
-    (a token as the user, `git+https://TOKEN@...`, names its own detector)."""
-    state = secrets.url_password_state(url)
-    if state == "reference":
-        password = url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[-1]
-        _, ref = _reference(password)
-        return {"value_source": "env_ref", "ref": ref, "provider": provider}
-    if state == "placeholder":
-        return {"value_source": "literal", "value_state": "placeholder", "provider": provider}
-    if leaked is not None:
-        return {"value_source": "literal", "secret_present": True, "detector": leaked.detector,
-                "provider": leaked.provider or provider}  # fmt: skip
-    return {"value_source": "literal", "secret_present": True, "detector": "url_with_password",
-            "provider": provider}  # fmt: skip
-
-
-def _deduplicate(found: list[Identity], config: Mapping[str, JSON]) -> list[Identity]:
-    """Docker `-e NAME` passes `env.NAME` on: one credential, at the line with its value."""
-    env = config.get("env")
-    names = set(env) if isinstance(env, dict) else set()
-    return [
-        c for c in found
-        if not (c.pointer.rsplit("/", 2)[-2:-1] == ["-e"] and c.name in names
-                and c.attributes.get("value_source") == "env_ref")
-    ]  # fmt: skip
-
-
-def _scheme_provider(url: str) -> str | None:
-    return secrets.url_provider(url)
-
-
-def _reference(value: str) -> tuple[str, str | None]:
-    last = value.rfind("}") + 1
-    match = _REF.search(value, 0, last) or _BARE_REF.search(value, last)
-    if match is None:
-        return "literal", None
-    if match["input"]:
-        return "input", match["input"]
-    if match["secret"]:
-        return "secret_ref", match["secret"]
-    return "env_ref", match["env1"] or match["env2"] or match["env3"] or match["env4"]
-
-
-def _source(name: str, value: str) -> dict[str, JSON]:
-    """Where a credential's value comes from; for literals, whether a real secret is written."""
-    kind, ref = _reference(value)
-    if kind != "literal":
-        return {"value_source": kind, "ref": ref}
-    bare = _SCHEME.sub("", value.strip())  # "Bearer <token>": judge the token
-    match = secrets.detect(bare)
-    present = match is not None or secrets.looks_secret(bare)
-    attributes: dict[str, JSON] = {
-        "value_source": "literal",
-        "value_state": secrets.value_state(value),
-    }
-    if present:
-        attributes["secret_present"] = True
-        attributes["detector"] = match.detector if match else "high_entropy"
-    attributes["provider"] = (
-        _shape_provider(bare)
-        or secrets.provider_for(name, match)
-        or (_scheme_provider(bare) if "://" in bare else None)
-    )
-    return attributes
-
-
-# Token prefixes whose provider differs from the shape secrets.detect() reports (an OpenRouter
-# key has an OpenAI key's shape).
-_PREFIXES = (("sk-or-", "openrouter"),)
-
-
-def _shape_provider(value: str) -> str | None:
-    return next((provider for prefix, provider in _PREFIXES if value.startswith(prefix)), None)
-
-
-def _launch(client: str, config: Mapping[str, JSON]) -> dict[str, JSON]:
-    """How the server runs: transport, command, package and version, remote host."""
-    attributes: dict[str, JSON] = {"client": client}
-    command = config.get("command", config.get("cmd"))  # `cmd`: Goose
-    if isinstance(command, dict):  # Zed: {"command": {"path", "args", "env"}}
-        config = {**config, "args": command.get("args")}
-        command = command.get("path")
-    raw_args = config.get("args")
-    args = [a for a in raw_args if isinstance(a, str)] if isinstance(raw_args, list) else []
-    if isinstance(command, list):  # opencode: the command and its arguments in one array
-        args = [str(a) for a in command[1:]]
-        command = str(command[0]) if command else None
-    url = next(
-        (config[k] for k in ("url", "serverUrl", "httpUrl") if isinstance(config.get(k), str)), None
-    )
-    declared = str(config.get("type") or config.get("transport") or "").lower()
-    if url is not None:
-        attributes["transport"] = "sse" if declared == "sse" else "http"
-        attributes["url_host"] = _host_of(str(url))
-    else:
-        attributes["transport"] = "stdio"
-    if isinstance(command, str) and not secrets.secret_in(command):
-        attributes["command"] = secrets.strip_userinfo(command)
-        attributes.update(_package(command, args))
-    return attributes
-
-
-def _package(command: str, args: list[str]) -> dict[str, JSON]:
-    tool = command.rsplit("/", 1)[-1]
-    if tool not in _LAUNCHERS:
-        return {}
-    rest = args[1:] if tool in ("docker", "podman", "pipx", "pnpm", "yarn") and args else args
-    if tool in ("docker", "podman"):
-        if not args or args[0] != "run":
-            return {}
-        image = _first_positional(rest, _DOCKER_VALUE_FLAGS)
-        if image is None:
-            return {}
-        name, tag = _split_image(image)
-        return {"package": name, "version": tag, "pinned": tag not in (None, "latest")}
-    spec = _option_value(rest, ("--from", "--spec")) or _first_positional(
-        rest, {"-p", "--package", "--from", "--spec", "--python", "--with"}
-    )
-    if spec is None:
-        return {}
-    name, version = _split_spec(secrets.strip_userinfo(spec))  # `git+https://TOKEN@` (#16)
-    if secrets.secret_in(name) or (version and secrets.secret_in(version)):
-        return {"package": None, "version": None, "pinned": False}
-    return {
-        "package": name,
-        "version": version,
-        "pinned": version is not None and version not in ("latest", "next"),
-    }
-
-
-def _option_value(args: list[str], names: tuple[str, ...]) -> str | None:
-    for index, arg in enumerate(args):
-        flag, eq, value = arg.partition("=")
-        if flag in names:
-            return value if eq else (args[index + 1] if index + 1 < len(args) else None)
-    return None
-
-
-def _first_positional(args: list[str], takes_value: set[str]) -> str | None:
-    skip = False
-    for arg in args:
-        if skip:
-            skip = False
-            continue
-        if arg.startswith("-"):
-            skip = arg in takes_value
-            continue
-        return arg
-    return None
-
-
-def _split_spec(spec: str) -> tuple[str, str | None]:
-    for separator in ("==", "@"):
-        head, sep, tail = spec.rpartition(separator)
-        if sep and head and not head.endswith("/") and head != "":
-            return head, tail or None
-    return spec, None
-
-
-def _split_image(image: str) -> tuple[str, str | None]:
-    if "@sha256:" in image:
-        name, _, digest = image.partition("@")
-        return name, digest
-    last = image.rsplit("/", 1)[-1]
-    if ":" in last:
-        return image.rsplit(":", 1)[0], image.rsplit(":", 1)[1]
-    return image, None
-
-
-# -- TOML (Codex): tomllib gives values, a line scan gives positions --------------------------
-
-# `[^\]]+` then strip, not `\s*([^\]]+?)\s*\]` (quadratic on `[` and blanks).
-_TABLE = re.compile(r"^\s*\[([^\]]+)\]\s*(?:#.*)?$")
-_PART = r"(?:\"[^\"]+\"|'[^']+'|[A-Za-z0-9_-]+)"
-_KEY = re.compile(rf"^\s*({_PART}(?:[ \t]*\.[ \t]*{_PART})*)[ \t]*=")  # dotted keys too
-_INLINE_KEY = re.compile(r"[{,]\s*(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_-]+)\s*=")
-
-
-def _toml(text: str) -> tuple[JSON, Locate]:
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        line = re.search(r"line (\d+)", str(error))
-        raise ParseError("invalid TOML", int(line[1]) if line else None) from None
-    except RecursionError:  # tomllib recurses once per nested array or inline table (#12)
-        raise ParseError("invalid TOML: nested too deeply") from None
-    lines = _toml_lines(text)
-
-    def locate(route: JSONPath) -> tuple[int, int]:
-        for size in range(len(route), 0, -1):
-            found = lines.get(tuple(str(p) for p in route[:size]))
-            if found is not None:
-                return found, found
-        return 1, 1
-
-    return document, locate
-
-
-def _toml_lines(text: str) -> dict[tuple[str, ...], int]:
-    """The line of each table header and key, by dotted route (quotes removed)."""
-    found: dict[tuple[str, ...], int] = {}
-    table: tuple[str, ...] = ()
-    for number, raw in enumerate(text.splitlines(), start=1):
-        header = _TABLE.match(raw)
-        if header is not None:
-            name = header[1].strip() or header[1][-1:]  # as the lazy regex did
-            table = tuple(_unquote(part) for part in _split_dotted(name))
-            found.setdefault(table, number)
-            continue
-        key = _KEY.match(raw)
-        if key is not None:
-            parts = tuple(_unquote(part) for part in _split_dotted(key[1]))
-            for size in range(1, len(parts) + 1):  # `github.env.TOKEN = ...`: each step here
-                found.setdefault((*table, *parts[:size]), number)
-            route = (*table, *parts)
-            for inner in _INLINE_KEY.finditer(raw[key.end() :]):
-                found.setdefault((*route, _unquote(inner[1])), number)
-    return found
-
-
-def _split_dotted(name: str) -> list[str]:
-    return re.findall(r"\"[^\"]*\"|'[^']*'|[^.\s]+", name)
-
-
-def _unquote(part: str) -> str:
-    return part[1:-1] if part[:1] in "\"'" and part[-1:] == part[:1] else part

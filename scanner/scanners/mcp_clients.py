@@ -9,10 +9,13 @@ document. Pure: no file is read here.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from scanner import globs
 from scanner.model import JSON
+from scanner.scanners import _json, _toml, _yaml
+from scanner.scanners._json import JSONPath
 
 Route = tuple[str, ...]
 
@@ -216,3 +219,34 @@ def is_sample(path: str, text: str) -> bool:
         or _SAMPLE_NAME.search(name) is not None
         or _YOUR.search(text) is not None
     )
+
+
+def syntax(path: str) -> str:
+    if path.endswith(".toml"):
+        return "toml"
+    return "yaml" if path.endswith((".yaml", ".yml")) else "json"
+
+
+def parse(syntax: str, text: str) -> tuple[JSON, Locate]:
+    if syntax == "toml":
+        return _toml.parse(text)
+    parsed, spans = _yaml.parse(text) if syntax == "yaml" else _json.parse(text, jsonc=True)
+    return parsed, locator(spans)
+
+
+def client_for(path: str) -> Client | None:
+    for client in CLIENTS:
+        if re.fullmatch(globs.to_regex(client.pattern), path):
+            return client
+    return None
+
+
+Locate = Callable[[JSONPath], tuple[int, int]]
+
+
+def locator(spans: _json.Spans) -> Locate:
+    def locate(route: JSONPath) -> tuple[int, int]:
+        span = spans[route]
+        return span.line, span.end_line
+
+    return locate

@@ -35,27 +35,16 @@ from dataclasses import dataclass, field
 from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Consumer, Identity
-from scanner.scanners import _expressions, _yaml
+from scanner.scanners import _composite_action, _expressions, _federation, _yaml
 from scanner.scanners._federation import app_token, federation
-from scanner.scanners._json import JSONPath, Span, Spans
+from scanner.scanners._json import JSONPath, Spans
 
 # Local composite actions are read as their own inputs (scanners see one file at a time): a
 # step that federates inside `runs.steps` is reported there, with the action as consumer.
 PATTERNS = ("/.github/workflows/*.yml", "/.github/workflows/*.yaml",
             "/.github/actions/**/action.yml", "/.github/actions/**/action.yaml",
             "/action.yml", "/action.yaml")  # fmt: skip
-_FORWARDED = re.compile(r"\s*\$\{\{\s*inputs\.[\w-]+\s*\}\}\s*")
 
-_STATIC_INPUTS = {
-    "aws-actions/configure-aws-credentials": {"aws-access-key-id", "aws-secret-access-key"},
-    "google-github-actions/auth": {"credentials_json"},
-    "azure/login": {"creds"},
-}
-# AWS_ACCESS_KEY/AWS_SECRET_KEY: the AWS SDK for Java's alternates (seen in pulumi/pulumi);
-# ARM_*/GOOGLE_CREDENTIALS: what the Terraform azurerm and google providers read.
-_STATIC_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY", "AWS_SECRET_KEY",
-               "AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET", "GOOGLE_CREDENTIALS",
-               "GOOGLE_APPLICATION_CREDENTIALS_JSON"}  # fmt: skip
 _LITERAL_PARENTS = ("env", "with", "credentials")
 
 
@@ -80,41 +69,20 @@ def scan(path: str, text: str) -> Iterator[Identity]:
     if path.rsplit("/", 1)[-1] in ("action.yml", "action.yaml"):
         yield from _composite(path, text, document, spans)
         return
-    workflow = _Workflow(path, text.splitlines(), document, spans)
+    workflow = _Workflow(path, text.split("\n"), document, spans)  # lines as git counts
     yield from workflow.identities()
 
 
 def _composite(path: str, text: str, document: dict[str, JSON], spans: Spans) -> Iterator[Identity]:
-    """A composite action's steps, read as one job named `runs` whose consumer is the action.
-
-    An identity only forwarded from the caller (`role-to-assume: ${{ inputs.role }}`) is the
-    caller's, found at its `uses:` step, so it is not reported twice. The caller's `id-token`
-    permission is unknown here, so `id_token_write` is None.
-    """
-    runs = document.get("runs")
-    if not isinstance(runs, dict) or not isinstance(runs.get("steps"), list):
+    """A composite action's steps, read as one job named `runs` whose consumer is the action;
+    an identity only forwarded from the caller is the caller's (see `_composite`)."""
+    shaped = _composite_action.as_workflow(document, spans)
+    if shaped is None:
         return
-    shaped: dict[str, JSON] = {"jobs": {"runs": {"steps": runs["steps"]}}}
-    moved = _RunsAsJob(spans)
-    workflow = _Workflow(path, text.splitlines(), shaped, moved, composite=True)
+    workflow = _Workflow(path, text.split("\n"), *shaped, composite=True)
     for identity in workflow.identities():
-        if identity.kind in ("workflow_oidc", "workflow_app_token") \
-                and _FORWARDED.fullmatch(identity.name):  # fmt: skip
-            continue
-        yield identity
-
-
-class _RunsAsJob(Spans):
-    """A composite action's spans as if `runs` were the workflow job `jobs/runs`."""
-
-    def __init__(self, spans: Spans) -> None:
-        self._inner = spans
-
-    def __getitem__(self, path: JSONPath) -> Span:
-        return self._inner[path[1:] if path[:2] == ("jobs", "runs") else path]
-
-    def line(self, path: JSONPath) -> int:
-        return self[path].line
+        if not _composite_action.forwarded(identity):
+            yield identity
 
 
 class _Workflow:
@@ -244,11 +212,11 @@ class _Workflow:
     def _static(self, route: JSONPath, name: str) -> bool:
         """Whether this reference feeds a long-lived cloud key (not an OIDC federation)."""
         if len(route) >= 2 and route[-2] == "env":
-            return str(route[-1]) in _STATIC_ENV
+            return str(route[-1]) in _federation.STATIC_ENV
         if len(route) >= 2 and route[-2] == "with":
             step = self._value(route[:-2])
-            action = _action(step.get("uses")) if isinstance(step, dict) else ""
-            return str(route[-1]) in _STATIC_INPUTS.get(action, set())
+            action = _federation.action(step.get("uses")) if isinstance(step, dict) else ""
+            return str(route[-1]) in _federation.STATIC_INPUTS.get(action, set())
         return False
 
     # -- steps: OIDC and app tokens ------------------------------------------------------------
@@ -258,7 +226,7 @@ class _Workflow:
         for index, step in enumerate(steps if isinstance(steps, list) else []):
             if not isinstance(step, dict):
                 continue
-            action = _action(step.get("uses"))
+            action = _federation.action(step.get("uses"))
             raw = step.get("with")
             inputs: dict[str, JSON] = raw if isinstance(raw, dict) else {}
             route: JSONPath = ("jobs", job_id, "steps", index)
@@ -399,8 +367,8 @@ class _Workflow:
     def _permissions(self, job_id: str) -> JSON:
         job = self.jobs.get(job_id)
         if isinstance(job, dict) and "permissions" in job:
-            return _setting(job["permissions"])
-        return _setting(self.document.get("permissions", "default"))
+            return _federation.setting(job["permissions"])
+        return _federation.setting(self.document.get("permissions", "default"))
 
     def _id_token(self, job_id: str) -> bool | None:
         if self.composite:
@@ -415,21 +383,6 @@ class _Workflow:
             return (Consumer(kind="composite_action", ref=self.path),)
         return tuple(Consumer(kind="workflow_job", ref=f"{self.path}#{job}")
                      for job in sorted(jobs))  # fmt: skip
-
-
-def _setting(value: JSON) -> JSON:
-    """A setting copied from the file into attributes, unless it holds a secret (#16)."""
-    texts = [*value, *value.values()] if isinstance(value, dict) else [value]
-    if any(isinstance(t, str) and secrets.secret_in(t) for t in texts):
-        return "unreadable"
-    return value
-
-
-def _action(uses: JSON) -> str:
-    """`owner/repo` of a `uses:` reference, lower-cased, without path or ref."""
-    if not isinstance(uses, str) or uses.startswith(("./", "docker://")):
-        return ""
-    return "/".join(uses.split("@")[0].split("/")[:2]).lower()
 
 
 def _literal_parent(route: JSONPath) -> bool:

@@ -112,13 +112,13 @@ scanner_texts = st.lists(st.sampled_from(SCANNER_PIECES), max_size=10).map("".jo
 
 @given(scanner_texts)
 def test_scanner_helpers_answer_as_the_old_regexes(text: str) -> None:
-    from scanner.scanners import _expressions, mcp
+    from scanner.scanners import _expressions, _toml, mcp_values
     from scanner.scanners.terraform import expressions as terraform_lineage
 
     assert _expressions.expressions(text) == [m[1] for m in OLD_EXPRESSION.finditer(text)]
     assert terraform_lineage._blank_strings(text) == OLD_STRING.sub('""', text)
     old = OLD_MCP_REF.search(text)
-    new = mcp._reference(text)
+    new = mcp_values.reference(text)
     if old is None:
         assert new == ("literal", None)
     elif old["input"] or old["secret"]:
@@ -128,17 +128,17 @@ def test_scanner_helpers_answer_as_the_old_regexes(text: str) -> None:
         assert new == ("env_ref", old["env1"] or old["env2"] or old["env3"] or old["env4"])
     line = text.replace("\n", "")
     old_table = OLD_TABLE.match(line)
-    new_table = mcp._TABLE.match(line)
+    new_table = _toml._TABLE.match(line)
     assert (old_table is None) == (new_table is None)
     if old_table and new_table:
         assert old_table[1] == (new_table[1].strip() or new_table[1][-1:])
 
 
 def test_hostile_scanner_strings_are_answered() -> None:
-    from scanner.scanners import _expressions, mcp
+    from scanner.scanners import _expressions, _toml, mcp_values
     from scanner.scanners.terraform import expressions as terraform_lineage
 
     assert _expressions.expressions("${{" * 200_000) == []
-    assert mcp._reference("${input:" * 200_000) == ("literal", None)
+    assert mcp_values.reference("${input:" * 200_000) == ("literal", None)
     assert list(terraform_lineage.addresses('${"\\' * 200_000)) == []
-    assert mcp._TABLE.match("[" + " " * 200_000) is None
+    assert _toml._TABLE.match("[" + " " * 200_000) is None

@@ -1,0 +1,122 @@
+"""Blame: one `git blame` per file for every identity in it (all `-L` ranges, batched), files
+in parallel on a bounded thread pool, past bots and ignored revisions, cached by content."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from scanner import git
+from scanner.attribution import blame
+from scanner.attribution.repo import _NOT_BLAMED, History, Options, Repo
+from scanner.model import (
+    Identity,
+)
+
+
+def blame_all(
+    repo: Repo,
+    identities: Iterable[Identity],
+    options: Options,
+    wanted: Mapping[str, Sequence[int]] | None = None,
+) -> dict[str, History]:
+    """One blame per file for every identity in it (and the extra lines `wanted` names)."""
+    by_path: dict[str, list[Identity]] = {}
+    for identity in identities:
+        by_path.setdefault(identity.path, []).append(identity)
+    spans = {
+        path: ranges(members, [n for i in members for n in (wanted or {}).get(i.id, ())])
+        for path, members in by_path.items()
+    }
+    workers = options.workers or min(8, 2 * (os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(lambda path: (path, _history(repo, path, spans[path], options)), by_path)
+        return dict(results)
+
+
+def _history(repo: Repo, path: str, wanted: list[tuple[int, int]], options: Options) -> History:
+    if options.deadline is not None and time.monotonic() > options.deadline:
+        return History(lines={}, first={}, unignored=None, ignored=frozenset(),
+                       bots=frozenset(), error=_NOT_BLAMED)  # fmt: skip
+    return history(repo, path, wanted)
+
+
+def ranges(identities: Iterable[Identity], lines: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """The merged line ranges that cover every identity's declaration and anchor, and `lines`."""
+    spans = sorted({(min(i.line, i.anchor_line), max(i.end_line, i.anchor_line))
+                    for i in identities} | {(n, n) for n in lines})  # fmt: skip
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def history(repo: Repo, path: str, wanted: list[tuple[int, int]]) -> History:
+    """Blame one file once, then again past any bot commits found in it.
+
+    Following moves (-C) reads the other files each commit changed; where git cannot (a blob
+    missing from a partial or trimmed clone), the file is blamed without it rather than not
+    at all. Any pass may fail (a file git cannot read, a broken repository): never silently."""
+    ignored = repo.ignored
+    bots = frozenset[str]()
+    try:
+        moves = True
+        try:
+            first = blame.parse(_blame(repo, path, wanted, moves=moves))
+        except git.GitError:
+            moves = False
+            first = blame.parse(_blame(repo, path, wanted, moves=moves))
+        lines = first
+        for _ in range(3):  # bots that edit after bots: look past each in turn, boundedly
+            found = {line.commit.sha for line in lines.values() if repo.is_bot(line.commit)}
+            if not found - bots:
+                break
+            bots |= found
+            lines = blame.parse(_blame(repo, path, wanted, bots, moves=moves))
+        unignored = None
+        if ignored:
+            unignored = blame.parse(
+                _blame(repo, path, wanted, bots, use_ignore_file=False, moves=moves)
+            )
+    except git.GitError as error:
+        return History(
+            lines={}, first={}, unignored=None, ignored=ignored, bots=bots, error=str(error)
+        )
+    return History(lines=lines, first=first, unignored=unignored, ignored=ignored, bots=bots)
+
+
+def _blame(
+    repo: Repo,
+    path: str,
+    wanted: list[tuple[int, int]],
+    bots: frozenset[str] = frozenset(),
+    *,
+    use_ignore_file: bool = True,
+    moves: bool = True,
+) -> str:
+    """git blame, or its cached output when HEAD, the file's content and the arguments match."""
+    ignored = sorted(repo.ignored) if use_ignore_file else []
+    blob = repo.blobs.get(path)
+    key = None
+    if repo.cache is not None and repo.head is not None and blob is not None:
+        # The same HEAD can have less history (a shallow clone): the boundary is part of the key.
+        material = (
+            f"{repo.head}\0{sorted(repo.shallow)}\0{path}\0{blob}\0{wanted}\0{sorted(bots)}\0"
+            f"{ignored}\0{'moves' if moves else ''}\0"
+        )
+        key = "blame:" + hashlib.sha256(material.encode()).hexdigest()
+        cached = repo.cache.get_text(key)
+        if cached is not None:
+            return cached
+    # Bots alone when no ignore file: what callers (and the cache tests) see as ignore_revs.
+    revs = bots | frozenset(ignored) if ignored else bots
+    text = git.blame(repo.root, path, wanted, ignore_revs=revs, moves=moves)
+    if key is not None and repo.cache is not None:
+        repo.cache.put_text(key, text)
+    return text

@@ -1,0 +1,243 @@
+"""The provisioner and the people of a declaration, from its blamed lines: who introduced it
+(see `provenance`), with how sure we are and why, and who else wrote its lines."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+
+from scanner import git
+from scanner.attribution import blame, provenance
+from scanner.attribution.blame import Commit, Line
+from scanner.attribution.repo import _NOT_BLAMED, IGNORE_REVS, History, Repo
+from scanner.model import (
+    Author,
+    Confidence,
+    Identity,
+    Provisioner,
+)
+
+_TRAILER_LINE = re.compile(r"^[A-Za-z0-9-]+:\s")
+
+_CO_AUTHOR = re.compile(r"^Co-authored-by:\s*(.+?)\s*$", re.IGNORECASE)
+
+
+def _order(repo: Repo, details: Mapping[str, tuple[int, str]]) -> Callable[[Line, Line], int]:
+    """Commit order: committer time, never the author date (which a broken clock or a rebase
+    sets anywhere), ancestry when two commits share a second (a rebased series), uncommitted
+    lines newest of all. Negative when `a` is older."""
+
+    def key(line: Line) -> tuple[int, int]:
+        if line.commit.uncommitted:
+            return (1, 0)
+        return (0, details.get(line.commit.sha, (line.commit.time, ""))[0])
+
+    def compare(a: Line, b: Line) -> int:
+        if a.commit.sha == b.commit.sha:
+            return 0
+        first, second = key(a), key(b)
+        if first != second:
+            return -1 if first < second else 1
+        if repo.ancestor(a.commit.sha, b.commit.sha):
+            return -1
+        return 1 if repo.ancestor(b.commit.sha, a.commit.sha) else 0
+
+    return compare
+
+
+def _choose(
+    repo: Repo,
+    identity: Identity,
+    past: History | None,
+    wanted: Sequence[int],
+    details: Mapping[str, tuple[int, str]],
+    texts: Mapping[str, list[str]],
+) -> provenance.Choice | None:
+    if past is None:
+        return None
+
+    def human(line: Line) -> bool:
+        return line.commit.uncommitted or not repo.is_bot(line.commit)
+
+    def edited(anchor: Line) -> str | None:
+        before = anchor.previous or (("HEAD", identity.path) if anchor.commit.uncommitted
+                                     and repo.head else None)  # fmt: skip
+        old = git.show(repo.root, *before) if before is not None else None
+        if old is None:
+            return None
+        who = "an uncommitted change" if anchor.commit.uncommitted else \
+            f"{anchor.commit.email} in {anchor.commit.sha[:7]}"  # fmt: skip
+        if re.search(provenance.signature(identity), old):
+            return f"the first line was edited by {who}; the declaration is older"
+        text = "\n".join(texts.get(identity.path, []))
+        origin = provenance.renamed_from(identity, text)
+        if origin is not None and re.search(_address_signature(origin), old):
+            return f"renamed from {origin} by {who} (a moved block: the same resource)"
+        return None
+
+    return provenance.choose(identity, past.lines, wanted, _order(repo, details), human, edited)
+
+
+def _address_signature(address: str) -> str:
+    kind, _, name = address.rpartition(".")
+    kind = kind.rpartition(".")[2]
+    return rf"\"?{re.escape(kind)}\"?\s+\"?{re.escape(name)}\"?"
+
+
+def _provisioner(
+    repo: Repo,
+    identity: Identity,
+    past: History,
+    details: Mapping[str, tuple[int, str]],
+    choice: provenance.Choice | None,
+) -> Provisioner | None:
+    line = choice.line if choice is not None else past.lines.get(identity.anchor_line)
+    if line is None and past.failed is not None:  # a missing provisioner always says why
+        why = "not blamed: the scan's deadline passed" if past.error == _NOT_BLAMED else \
+            f"git blame failed: {past.failed}"  # fmt: skip
+        return Provisioner(
+            name="", email="", commit="", date="", uncommitted=False,
+            confidence=Confidence.UNKNOWN, evidence=(why,),
+        )  # fmt: skip
+    if line is None:
+        return _uncommitted(repo, ("the file is not committed yet",)) if past.error else None
+    commit = line.commit
+    if commit.uncommitted:
+        return _uncommitted(repo, ("this line is not committed yet",))
+    message = details.get(commit.sha, (0, ""))[1]
+    if repo.is_bot(commit):  # only bots ever touched it: a human co-author, or nobody
+        return _co_author(commit, message)
+    evidence = [f"introduced in {commit.sha[:7]} on {commit.date[:10]} by {commit.email}: "
+                f"{commit.summary}"]  # fmt: skip
+    confidence = Confidence.HIGH
+    if choice is not None and choice.looked_past:
+        confidence = Confidence.MEDIUM
+        evidence += choice.notes
+    moved = _moved(repo, identity, line, past.bots)
+    if moved is not None:
+        confidence = Confidence.MEDIUM
+        evidence.append(moved)
+    before = past.first.get(identity.anchor_line)
+    if before is not None and before.commit.sha in past.bots:
+        confidence = Confidence.MEDIUM
+        evidence.append(f"looked past bot commit {before.commit.sha[:7]} by {before.commit.email}")
+    original = past.unignored.get(identity.anchor_line) if past.unignored else None
+    if original is not None and original.commit.sha in past.ignored:
+        if commit.sha in past.ignored:
+            confidence = Confidence.LOW
+            evidence.append(
+                f"ignored revision {commit.sha[:7]} ({IGNORE_REVS}) could not be "
+                "placed elsewhere by git"
+            )
+        else:
+            confidence = Confidence.MEDIUM if confidence == Confidence.HIGH else confidence
+            evidence.append(
+                f"looked past ignored revision {original.commit.sha[:7]} ({IGNORE_REVS})"
+            )
+    if not commit.email:
+        confidence = Confidence.MEDIUM if confidence == Confidence.HIGH else confidence
+        evidence.append("the commit has no author email: only the name identifies its author")
+    if commit.sha in repo.shallow:
+        confidence = Confidence.UNKNOWN
+        evidence.append(
+            f"shallow clone: history before {commit.sha[:7]} is missing, so its "
+            "author may not have written this line; check out with fetch-depth: 0"
+        )
+    return Provisioner(
+        name=commit.author, email=commit.email, commit=commit.sha, date=commit.date,
+        uncommitted=False, confidence=confidence, evidence=tuple(evidence),
+        co_authors=co_authors(message),
+    )  # fmt: skip
+
+
+def _moved(repo: Repo, identity: Identity, line: Line, bots: frozenset[str]) -> str | None:
+    """Evidence when the introducing line was moved here from another file (blame -C): who
+    moved it, found by blaming the line without move detection (past the same bots and ignored
+    revisions). A whole-file rename, which git follows by itself, is no move."""
+    if line.original_path in ("", identity.path):
+        return None
+    try:
+        text = git.blame(
+            repo.root,
+            identity.path,
+            [(line.number, line.number)],
+            ignore_revs=bots | repo.ignored,
+            moves=False,
+        )
+    except git.GitError:
+        return None
+    here = blame.parse(text).get(line.number)
+    if here is None or here.commit.sha == line.commit.sha:
+        return None
+    return (f"moved to {identity.path} from {line.original_path} by {here.commit.email} in "
+            f"{here.commit.sha[:7]}")  # fmt: skip
+
+
+def co_authors(message: str) -> tuple[str, ...]:
+    """`Co-authored-by:` trailers of the message's trailer block (its last paragraph, all of
+    whose lines are trailers); a co-author quoted in the body is not one."""
+    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
+    if len(paragraphs) < 2:
+        return ()
+    block = [line for line in paragraphs[-1].splitlines() if line.strip()]
+    if not all(_TRAILER_LINE.match(line) or line[:1].isspace() for line in block):
+        return ()
+    return tuple(m[1] for line in block if (m := _CO_AUTHOR.match(line)))
+
+
+def _co_author(commit: Commit, message: str) -> Provisioner | None:
+    """A bot's commit (a squash by an agent, a merge by a bot) names its human co-author."""
+    people = [c for c in co_authors(message) if not re.search(r"\[bot\]|copilot", c, re.I)]
+    if not people:
+        return None
+    name, _, email = people[0].partition("<")
+    return Provisioner(
+        name=name.strip(), email=email.strip(" >").lower(), commit=commit.sha, date=commit.date,
+        uncommitted=False, confidence=Confidence.MEDIUM,
+        evidence=(f"introduced in {commit.sha[:7]} on {commit.date[:10]} by the bot "
+                  f"{commit.email or commit.author}, which names {people[0]} as co-author",),
+        co_authors=tuple(people[1:]),
+    )  # fmt: skip
+
+
+def _uncommitted(repo: Repo, evidence: tuple[str, ...]) -> Provisioner:
+    name, email = repo.me
+    why = ("attributed to the configured git identity (user.name/user.email)" if email else
+           "unknown: no user.email is configured, and an identity git would guess "
+           "(user@host) names nobody")  # fmt: skip
+    return Provisioner(
+        name=name, email=email, commit=blame.UNCOMMITTED, date="", uncommitted=True,
+        confidence=Confidence.HIGH if email else Confidence.UNKNOWN, evidence=(*evidence, why),
+    )  # fmt: skip
+
+
+def _people(
+    repo: Repo, identity: Identity, past: History, details: Mapping[str, tuple[int, str]]
+) -> tuple[tuple[Author, ...], Author | None]:
+    """Distinct human authors of the declaration's lines, and the most recent one (in commit
+    order: an author date in the future does not make a commit the latest)."""
+    compare = _order(repo, details)
+    counts: Counter[tuple[str, str]] = Counter()
+    latest: dict[tuple[str, str], Line] = {}
+    for number in range(identity.line, identity.end_line + 1):
+        line = past.lines.get(number)
+        if line is None or (repo.is_bot(line.commit) and not line.commit.uncommitted):
+            continue
+        who = repo.me if line.commit.uncommitted else (line.commit.author, line.commit.email)
+        counts[who] += 1
+        if who not in latest or compare(line, latest[who]) > 0:
+            latest[who] = line
+    people = tuple(
+        Author(name=who[0], email=who[1], commit=latest[who].commit.sha,
+               date="" if latest[who].commit.uncommitted else latest[who].commit.date,
+               lines=count)
+        for who, count in sorted(counts.items(), key=lambda item: (-item[1], item[0][1]))
+    )  # fmt: skip
+
+    def by_commit(a: Author, b: Author) -> int:
+        return compare(latest[(a.name, a.email)], latest[(b.name, b.email)])
+
+    newest = max(people, key=functools.cmp_to_key(by_commit), default=None)
+    return people, newest

@@ -1,0 +1,108 @@
+"""Where an MCP credential's value comes from (a literal, an environment reference, an input,
+a DSN's password) and which provider it is for, decided without keeping the value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from scanner import secrets
+from scanner.model import JSON, Identity
+from scanner.scanners._json import JSONPath
+
+_REF = re.compile(
+    r"\$\{input:(?P<input>[^}]+)\}|\$\{\{\s*secrets\.(?P<secret>[A-Za-z0-9_]+)\s*\}\}|"
+    r"\$\{env:(?P<env1>[A-Za-z_][A-Za-z0-9_]*)\}|\{env:(?P<env2>[A-Za-z_][A-Za-z0-9_]*)\}|"
+    r"\$\{(?P<env3>[A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}|\$(?P<env4>[A-Za-z_][A-Za-z0-9_]*)"
+)
+# After the last `}` no braced form can match, and `[^}]+` would scan to the end from every
+# `${` (quadratic): there only `$NAME` is looked for, with the same groups.
+_BARE_REF = re.compile(
+    r"(?P<input>(?!))|(?P<secret>(?!))|(?P<env1>(?!))|(?P<env2>(?!))|(?P<env3>(?!))|"
+    r"\$(?P<env4>[A-Za-z_][A-Za-z0-9_]*)"
+)
+_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|token|Bot)\s+")
+
+
+def neutral(route: JSONPath) -> str:
+    """A name for a credential whose written name is a secret: the nearest key that is not."""
+    return next(
+        (str(p) for p in reversed(route) if isinstance(p, str) and not secrets.secret_in(p)),
+        "credential",
+    )
+
+
+def dsn(url: str, provider: str | None, leaked: secrets.Match | None = None) -> dict[str, JSON]:
+    """A URL with a password: a reference (`:${PASSWORD}@`), a placeholder, or a written secret
+    (a token as the user, `git+https://TOKEN@...`, names its own detector)."""
+    state = secrets.url_password_state(url)
+    if state == "reference":
+        password = url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[-1]
+        _, ref = reference(password)
+        return {"value_source": "env_ref", "ref": ref, "provider": provider}
+    if state == "placeholder":
+        return {"value_source": "literal", "value_state": "placeholder", "provider": provider}
+    if leaked is not None:
+        return {"value_source": "literal", "secret_present": True, "detector": leaked.detector,
+                "provider": leaked.provider or provider}  # fmt: skip
+    return {"value_source": "literal", "secret_present": True, "detector": "url_with_password",
+            "provider": provider}  # fmt: skip
+
+
+def deduplicate(found: list[Identity], config: Mapping[str, JSON]) -> list[Identity]:
+    """Docker `-e NAME` passes `env.NAME` on: one credential, at the line with its value."""
+    env = config.get("env")
+    names = set(env) if isinstance(env, dict) else set()
+    return [
+        c for c in found
+        if not (c.pointer.rsplit("/", 2)[-2:-1] == ["-e"] and c.name in names
+                and c.attributes.get("value_source") == "env_ref")
+    ]  # fmt: skip
+
+
+def scheme_provider(url: str) -> str | None:
+    return secrets.url_provider(url)
+
+
+def reference(value: str) -> tuple[str, str | None]:
+    last = value.rfind("}") + 1
+    match = _REF.search(value, 0, last) or _BARE_REF.search(value, last)
+    if match is None:
+        return "literal", None
+    if match["input"]:
+        return "input", match["input"]
+    if match["secret"]:
+        return "secret_ref", match["secret"]
+    return "env_ref", match["env1"] or match["env2"] or match["env3"] or match["env4"]
+
+
+def source(name: str, value: str) -> dict[str, JSON]:
+    """Where a credential's value comes from; for literals, whether a real secret is written."""
+    kind, ref = reference(value)
+    if kind != "literal":
+        return {"value_source": kind, "ref": ref}
+    bare = _SCHEME.sub("", value.strip())  # "Bearer <token>": judge the token
+    match = secrets.detect(bare)
+    present = match is not None or secrets.looks_secret(bare)
+    attributes: dict[str, JSON] = {
+        "value_source": "literal",
+        "value_state": secrets.value_state(value),
+    }
+    if present:
+        attributes["secret_present"] = True
+        attributes["detector"] = match.detector if match else "high_entropy"
+    attributes["provider"] = (
+        shape_provider(bare)
+        or secrets.provider_for(name, match)
+        or (scheme_provider(bare) if "://" in bare else None)
+    )
+    return attributes
+
+
+# Token prefixes whose provider differs from the shape secrets.detect() reports (an OpenRouter
+# key has an OpenAI key's shape).
+_PREFIXES = (("sk-or-", "openrouter"),)
+
+
+def shape_provider(value: str) -> str | None:
+    return next((provider for prefix, provider in _PREFIXES if value.startswith(prefix)), None)
