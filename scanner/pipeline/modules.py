@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from scanner.lineage.graph import Graph, Node
 from scanner.model import JSON, Identity, TerraformBlock
+from scanner.scanners import terraform
 
 MAX_MODULE_DEPTH = 8
 
@@ -92,7 +93,8 @@ def _instance(definition: Identity, call: TerraformBlock, address: str) -> Ident
         anchor_line=call.line,
         pointer=address,
         attributes={
-            **definition.attributes,
+            **{k: v for k, v in definition.attributes.items() if k != "sample"},
+            **terraform.sample(call.path),  # the call's folder decides (a fixture's call)
             "address": address,
             "module": address.rpartition(".")[0].rpartition(".")[0],
             "module_source": call.settings.get("source"),

@@ -208,3 +208,19 @@ def test_a_submodule_is_reported_as_not_scanned(git_repo, tmp_path) -> None:
     report = pipeline.scan(git_repo.root)
     assert ids(report) == ["main.tf#aws_iam_user.own"]
     assert errors(report) == [("modules/library", None, pipeline.SUBMODULE)]
+
+
+def test_terraform_test_fixtures_are_samples_and_do_not_block(git_repo) -> None:
+    # A module repository's test/fixtures declare what the module makes; none is deployed as is.
+    from scanner import policy
+
+    key = 'resource "aws_iam_access_key" "k" {\n  user = "u"\n}\n'
+    git_repo.write("test/fixtures/basic/main.tf", key)
+    git_repo.write("main.tf", key)
+    git_repo.commit("keys")
+    report = pipeline.scan(git_repo.root, options=pipeline.Options(policies=policy.builtin()))
+    assert [(s.identity.id, s.identity.attributes.get("sample")) for s in report.subjects] == [
+        ("main.tf#aws_iam_access_key.k", None),
+        ("test/fixtures/basic/main.tf#aws_iam_access_key.k", "true"),
+    ]
+    assert sorted({f.identity for f in report.findings}) == ["main.tf#aws_iam_access_key.k"]

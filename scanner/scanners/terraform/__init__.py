@@ -167,9 +167,21 @@ def _identity(
         end_line=end,
         pointer=address,
         anchor_line=line,
-        attributes=_attributes(address, kind, entry, body),
+        attributes=_attributes(address, kind, entry, body) | sample(path),
         declared_owners=_declared_owners(body),
     )
+
+
+# Folders of test fixtures, examples and docs: what is declared there is never deployed as is
+# (a module repository's test/fixtures tripled its identities), so it does not block (#19).
+SAMPLE_DIRS = frozenset({"test", "tests", "testdata", "test-fixtures", "fixtures", "fixture",
+                         "examples", "example", "samples", "sample", "docs", "doc"})  # fmt: skip
+
+
+def sample(path: str) -> dict[str, JSON]:
+    """`{"sample": "true"}` for a declaration under a test, example or docs folder, else {}."""
+    folders = path.split("/")[:-1]
+    return {"sample": "true"} if SAMPLE_DIRS.intersection(folders) else {}
 
 
 def _attributes(address: str, kind: str, entry: Entry, body: Mapping[str, JSON]) -> dict[str, JSON]:
