@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scanner.aggregate import inputs
+from scanner.aggregate.connect import client
 from scanner.aggregate.options import GitHubOptions, Options
 from scanner.aggregate.resolve import Aggregate
 from scanner.model import Report
@@ -93,18 +94,16 @@ def collect_only(
 
 def matrix(github: GitHubOptions) -> dict[str, list[dict[str, int]]]:
     """The job matrix for a sharded organisation run (`--list-repos`)."""
-    from scanner.aggregate import github as client
-
-    return client.matrix(github)
+    shards: dict[str, list[dict[str, int]]] = client().matrix(github)
+    return shards
 
 
 def _collect(
     github: GitHubOptions, reports_dir: Path | None, progress: Progress | None
 ) -> tuple[Path, Collected]:
-    from scanner.aggregate import github as client  # PyGithub: only for --github-org
-
     folder = reports_dir or Path(tempfile.mkdtemp(prefix="nhi-reports-"))
-    return folder, client.from_github(github, folder, progress)
+    collected: Collected = client().from_github(github, folder, progress)
+    return folder, collected
 
 
 def _notify(
@@ -112,15 +111,15 @@ def _notify(
     *, dry_run: bool,
 ) -> list[str]:  # fmt: skip
     """Open, update or close one issue per repository; what was done (or would be)."""
-    from scanner.aggregate import github as client
+    edge = client()
     from scanner.aggregate import notify
     from scanner.aggregate.output import leaving
 
     asks = [*result.orphans, *leaving(result)]  # people leaving soon too (#23)
     touched = [o.repository for o in asks]
     touched += [r.repository for r in (history.resolved if history else ())]
-    actions, problems = notify.sync_all(client.organisation(github).repository, asks, touched,
-                                        client.logins(roster), dry_run=dry_run)  # fmt: skip
+    actions, problems = notify.sync_all(edge.organisation(github).repository, asks, touched,
+                                        edge.logins(roster), dry_run=dry_run)  # fmt: skip
     return [f"nhi: {'would ' if dry_run else ''}{action.describe()}" for action in actions] + [
         f"nhi: {name}: cannot update its issue: {reason}" for name, reason in problems
     ]

@@ -48,9 +48,9 @@ def read_and_resolve(
     people = [p for _, found in by_file.values() for p in found]
     team_members: dict[str, Team | list[str]] = {**_teams(teams)}
     if github is not None:  # PyGithub and requests: loaded only for --github-org
-        from scanner.aggregate.github import teams_from_github
+        from scanner.aggregate.connect import client
 
-        team_members = {**teams_from_github(github, files), **team_members}
+        team_members = {**client().teams_from_github(github, files), **team_members}
     roster = Roster(people, teams=team_members, people_map=_people_map(people_map), as_of=as_of)
     org = [p for p in policy.builtin() if p.scope == "org"]
     rejected = list(failures)

@@ -206,3 +206,16 @@ def test_bad_org_options_exit_2(org, capsys, extra: tuple[str, ...], message: st
     state, tmp = org
     assert run(state, tmp, *extra) == 2
     assert message in capsys.readouterr().err
+
+
+def test_github_org_without_the_org_extra_is_one_clear_message(monkeypatch, capsys) -> None:
+    # PyGithub comes with `nhi-scanner[org]` only; the pull-request scan never installs it.
+    import sys
+
+    monkeypatch.setitem(sys.modules, "github", None)  # as if not installed
+    monkeypatch.delitem(sys.modules, "scanner.aggregate.github", raising=False)
+    assert main(["aggregate", "--github-org", "acme", "--list-repos"]) == 3
+    assert capsys.readouterr().err == (
+        "nhi: error: --github-org needs the org extra (github is not installed): "
+        "pip install 'nhi-scanner[org]'\n"
+    )
