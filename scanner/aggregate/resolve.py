@@ -148,9 +148,12 @@ def _people(subject: Attributed, roster: Roster) -> tuple[PersonState, ...]:
     owners = attribution.owners or subject.identity.declared_owners
     references += [("owner", owner) for owner in owners]
     people = []
+    unsure = attribution.provisioner is not None and attribution.provisioner.confidence == "unknown"
     for role, reference in references:
         person = roster.person(reference)
         state = roster.state(reference)
+        if role == "provisioner" and unsure:  # history could not say who wrote it (#20):
+            state = "unknown"  # never route to that person's manager, never call them gone
         day = roster.leave_date(reference) if state in ("departed", "leaving") else None
         days = (day - roster.as_of).days if day and roster.as_of and state == "leaving" else None
         people.append(PersonState(reference=reference, role=role, state=state,

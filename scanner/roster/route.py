@@ -35,7 +35,7 @@ def decide(
     """The deciders and the reason."""
     dead_ends: list[str] = []  # manager chains that led nowhere, said in `why`
     for person in people:
-        if person.state == _PRESENT:
+        if person.state in (_PRESENT, "unknown"):  # unknown: nobody whose manager we know
             continue
         if roster.is_team(person.reference):
             taken = _successor(person.reference, roster)

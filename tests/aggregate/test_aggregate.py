@@ -375,3 +375,33 @@ def test_duplicate_people_and_a_manager_cycle(org: Path, capsys, tmp_path: Path)
         "the default owner; nobody else could decide (bob@acme.example's managers: "
         "carol@acme.example (departed), cycle at bob@acme.example)",
     )
+
+
+def test_an_unknown_provisioner_is_never_called_gone(org: Path, capsys, tmp_path: Path) -> None:
+    # A shallow clone's boundary names whoever made the last commit: the aggregator must not
+    # raise NHI101 on that person's departure nor send the identity to their manager (#20).
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for source in (org / "reports").glob("*.json"):
+        if source.name == "broken.json":
+            continue
+        document = json.loads(source.read_text())
+        for item in document["identities"]:
+            if (
+                item["provisioner"] is not None
+                and item["provisioner"]["email"] == "bob@acme.example"
+            ):
+                item["provisioner"]["confidence"] = "unknown"
+        (reports / source.name).write_text(json.dumps(document))
+    code = main(["aggregate", str(reports), "--roster", str(org / "roster.csv"), "--teams",
+                 str(org / "teams.json"), "--as-of", "2026-11-01", "--format", "json",
+                 "--no-db"])  # fmt: skip
+    result = json.loads(capsys.readouterr().out)
+    assert code == 1
+    wanted = "etl/service_accounts.tf#google_service_account.etl"
+    etl = next(o for o in result["orphans"] if o["identity"] == wanted)
+    assert etl["rules"] == ["NHI001"]
+    assert {"reference": "bob@acme.example", "role": "provisioner", "state": "unknown"}.items() <= (
+        etl["people"][0].items()
+    )
+    assert "manager of bob" not in etl["why"]

@@ -212,8 +212,11 @@ def test_github_org_without_the_org_extra_is_one_clear_message(monkeypatch, caps
     # PyGithub comes with `nhi-scanner[org]` only; the pull-request scan never installs it.
     import sys
 
+    import scanner.aggregate
+
     monkeypatch.setitem(sys.modules, "github", None)  # as if not installed
     monkeypatch.delitem(sys.modules, "scanner.aggregate.github", raising=False)
+    monkeypatch.delattr(scanner.aggregate, "github", raising=False)
     assert main(["aggregate", "--github-org", "acme", "--list-repos"]) == 3
     assert capsys.readouterr().err == (
         "nhi: error: --github-org needs the org extra (github is not installed): "
