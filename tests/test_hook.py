@@ -120,6 +120,9 @@ def test_real_pre_commit_blocks_only_what_the_commit_adds(
     beside = run_hook()
     assert beside.returncode == 1, beside.stdout + beside.stderr  # the new user is unowned
     assert "infra/iam.tf:5: NHI001 [high] aws_iam_user ci has no accountable owner" in beside.stdout
+    # A blocked commit says how to go forward (#22).
+    assert "      /infra/iam.tf @your-org/your-team" in beside.stdout
+    assert "nhi policies show NHI001" in beside.stdout
     assert (
         "infra/iam.tf:1: NHI001 [high] aws_iam_access_key ci has no accountable owner: no "
         "CODEOWNERS rule covers infra/iam.tf and the declaration names no owner (pre-existing)"

@@ -30,6 +30,7 @@ def render(report: Report) -> str:
         for e in report.errors
     ]
     lines.append(_summary(report))
+    lines += _forward(report)
     # A line starting with `::` is a workflow command when this runs in GitHub Actions: a file
     # named `::stop-commands::x.tf` would silence every annotation after it (#12).
     return "".join(("./" if line.startswith("::") else "") + line + "\n" for line in lines)
@@ -45,6 +46,28 @@ def _summary(report: Report) -> str:
         + (f" (+{other} waived, baselined or pre-existing)" if other else "")
         + f", {_plural(len(report.errors), 'error', 'errors')}"
     )
+
+
+def _forward(report: Report) -> list[str]:
+    """How to go forward when open findings block (a commit, a pull request): the owner line to
+    add, the waiver syntax and its limits, and where each rule is explained (issue 22)."""
+    blocking = [f for f in report.findings if f.status == "open"]
+    if not blocking:
+        return []
+    lines = ["", "How to go forward:"]
+    unowned = sorted({f.path for f in blocking if f.rule == "NHI001"})
+    if unowned:
+        lines.append("  - name an owner in CODEOWNERS (.github/CODEOWNERS), for example:")
+        lines += [f"      /{_clean(path).replace(' ', chr(92) + ' ')} @your-org/your-team"
+                  for path in unowned[:5]]  # fmt: skip
+    lines.append(
+        "  - or waive one finding where it is declared, with an owner and an expiry:"
+        ' # nhi:ignore[RULE] owner=@your-team expires=YYYY-MM-DD reason="why"'
+    )
+    rules = sorted({f.rule for f in blocking})
+    lines.append(f"  - what each rule means and how to fix it: "
+                 f"{'; '.join(f'nhi policies show {rule}' for rule in rules)}")  # fmt: skip
+    return lines
 
 
 def _plural(count: int, one: str, many: str) -> str:
