@@ -92,7 +92,9 @@ def _inert_filters(root: Path) -> list[tuple[str, str]]:
         name, dot, _ = rest.rpartition(".")
         if section.lower() == "filter" and dot:
             names.add(name)
-    return [(f"filter.{name}.{var}", value) for name in sorted(names) for var, value in _FILTER_KEYS]
+    return [
+        (f"filter.{name}.{var}", value) for name in sorted(names) for var, value in _FILTER_KEYS
+    ]
 
 
 def run(
