@@ -275,8 +275,8 @@ def blame(
             args += ["--ignore-revs-file", str(listing)]
         for batch in _batches(ranges):
             porcelain = run(root, *args, *batch, "--", path)
-            outputs.append("\n".join("\t" if line.startswith("\t") else line
-                                      for line in porcelain.split("\n")))  # fmt: skip
+            cut = ("\t" if line.startswith("\t") else line for line in porcelain.split("\n"))
+            outputs.append("\n".join(cut))
     return "\n".join(outputs)
 
 
@@ -366,5 +366,5 @@ def clone(url: str, dest: Path, token: str | None = None) -> None:
         env = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader",
                "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}"}  # fmt: skip
     # GitHub's clone URLs are https (a local path in tests): never ssh, git:// or `ext::`.
-    run(dest.parent, "clone", "-q", "--no-tags", "--", url, str(dest), env=env,
-        protocols="https:file")  # fmt: skip
+    arguments = ("clone", "-q", "--no-tags", "--", url, str(dest))
+    run(dest.parent, *arguments, env=env, protocols="https:file")

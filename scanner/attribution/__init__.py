@@ -162,7 +162,8 @@ def ignored_revisions(root: Path, top: Path) -> tuple[frozenset[str], tuple[Scan
         elif value:
             errors.append(ScanError(path=IGNORE_REVS, line=number,
                                     message="not a commit id; line ignored"))  # fmt: skip
-    for (number, value), sha in zip(short.items(), git.commit_ids(root, list(short.values()))):
+    resolved = git.commit_ids(root, list(short.values()))  # one line out per hex name in
+    for (number, value), sha in zip(short.items(), resolved, strict=True):
         if sha is None:
             message = f"{value} names no commit, or more than one; line ignored"
             errors.append(ScanError(path=IGNORE_REVS, line=number, message=message))

@@ -188,7 +188,7 @@ def test_no_configured_program_ever_runs(git_repo, tmp_path: Path, capsys, vecto
             "--no-cache",
             "--diff-base",
             "HEAD",
-        ],  # fmt: skip
+        ],
         "explain": ["explain", "--repo", root, ID],
     }
     for name, args in runs.items():
