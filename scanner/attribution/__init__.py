@@ -309,7 +309,7 @@ def _provisioner(
     if line is None and past.failed is not None:
         return Provisioner(
             name="", email="", commit="", date="", uncommitted=False, confidence="unknown",
-            evidence=(f"git blame failed: {past.failed}",),
+            evidence=(past.failed,),
         )  # fmt: skip
     if line is None:
         return _uncommitted(repo, ("the file is not committed yet",)) if past.error else None
