@@ -96,7 +96,7 @@ def _provisioner(
     line = choice.line if choice is not None else past.lines.get(identity.anchor_line)
     if line is None and past.failed is not None:  # a missing provisioner always says why
         why = "not blamed: the scan's deadline passed" if past.error == _NOT_BLAMED else \
-            f"git blame failed: {past.failed}"  # fmt: skip
+            past.failed  # git's own words: "git blame failed: ..."  # fmt: skip
         return Provisioner(
             name="", email="", commit="", date="", uncommitted=False,
             confidence=Confidence.UNKNOWN, evidence=(why,),
