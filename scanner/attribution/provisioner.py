@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 from scanner import git
 from scanner.attribution import blame, provenance
@@ -64,7 +66,7 @@ def _choose(
     def edited(anchor: Line) -> str | None:
         before = anchor.previous or (("HEAD", identity.path) if anchor.commit.uncommitted
                                      and repo.head else None)  # fmt: skip
-        old = git.show(repo.root, *before) if before is not None else None
+        old = _old_text(repo.root, *before) if before is not None else None
         if old is None:
             return None
         who = "an uncommitted change" if anchor.commit.uncommitted else \
@@ -152,11 +154,20 @@ def _provisioner(
     )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=256)
+def _old_text(root: Path, rev: str, path: str) -> str | None:
+    """A file as an earlier commit had it; asked once per (commit, file), however many
+    declarations of the file ask (their first lines share the commit that edited them)."""
+    return git.show(root, rev, path)
+
+
 def _moved(repo: Repo, identity: Identity, line: Line, bots: frozenset[str]) -> str | None:
     """Evidence when the introducing line was moved here from another file (blame -C): who
     moved it, found by blaming the line without move detection (past the same bots and ignored
     revisions). A whole-file rename, which git follows by itself, is no move."""
     if line.original_path in ("", identity.path):
+        return None
+    if not os.path.lexists(repo.root / line.original_path):  # gone: a rename git followed
         return None
     try:
         text = git.blame(
