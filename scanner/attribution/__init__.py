@@ -21,7 +21,13 @@ from scanner import git, reading
 from scanner.attribution import codeowners, provenance
 from scanner.attribution.history import blame_all, history, ranges
 from scanner.attribution.owners import _deadline, _owner_rules, load_codeowners
-from scanner.attribution.provisioner import _choose, _people, _provisioner, co_authors
+from scanner.attribution.provisioner import (
+    _choose,
+    _people,
+    _provisioner,
+    co_authors,
+    forget_working_tree,
+)
 from scanner.attribution.repo import (
     _NOT_BLAMED,
     BOTS,
@@ -53,6 +59,7 @@ def attribute(
 ) -> tuple[tuple[Attributed, ...], tuple[ScanError, ...]]:
     """Attribute every identity; CODEOWNERS problems come back as scan errors."""
     options = options or Options()
+    forget_working_tree()  # blames of working-tree files are kept for one scan only
     owners, errors = load_codeowners(root)
     repo, revs_errors = describe(root, in_git, options)
     rules, unmatched = _owner_rules(owners, identities, options)

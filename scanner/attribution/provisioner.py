@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -163,27 +162,29 @@ def _old_text(root: Path, rev: str, path: str) -> str | None:
 
 def _moved(repo: Repo, identity: Identity, line: Line, bots: frozenset[str]) -> str | None:
     """Evidence when the introducing line was moved here from another file (blame -C): who
-    moved it, found by blaming the line without move detection (past the same bots and ignored
-    revisions). A whole-file rename, which git follows by itself, is no move."""
+    moved it, found by blaming the file without move detection (past the same bots and
+    ignored revisions; once per file). A whole-file rename git follows by itself is no move."""
     if line.original_path in ("", identity.path):
         return None
-    if not os.path.lexists(repo.root / line.original_path):  # gone: a rename git followed
-        return None
-    try:
-        text = git.blame(
-            repo.root,
-            identity.path,
-            [(line.number, line.number)],
-            ignore_revs=bots | repo.ignored,
-            moves=False,
-        )
-    except git.GitError:
-        return None
-    here = blame.parse(text).get(line.number)
+    here = _plain_blame(repo.root, identity.path, bots | repo.ignored).get(line.number)
     if here is None or here.commit.sha == line.commit.sha:
         return None
     return (f"moved to {identity.path} from {line.original_path} by {here.commit.email} in "
             f"{here.commit.sha[:7]}")  # fmt: skip
+
+
+def forget_working_tree() -> None:
+    """Drop what was read from working-tree files (a new scan may see them changed)."""
+    _plain_blame.cache_clear()
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_blame(root: Path, path: str, ignored: frozenset[str]) -> dict[int, Line]:
+    """The whole file blamed without move detection (as git alone follows it)."""
+    try:
+        return blame.parse(git.blame(root, path, [], ignore_revs=ignored, moves=False))
+    except git.GitError:
+        return {}
 
 
 def co_authors(message: str) -> tuple[str, ...]:
