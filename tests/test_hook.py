@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -58,24 +59,29 @@ def hook_source(tmp_path_factory) -> Path:
     return source
 
 
-def test_real_pre_commit_blocks_an_unowned_key_and_codeowners_lets_it_through(
-    git_repo, pre_commit: str, hook_source: Path, tmp_path: Path
-) -> None:
+def _hook(
+    root: Path, pre_commit: str, hook_source: Path, tmp_path: Path
+) -> Callable[[], subprocess.CompletedProcess[str]]:
+    """Runs the real pre-commit on this checkout's hook, in `root`, as a commit would."""
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
-    git_repo.write("README.md", "app\n")
-    git_repo.commit("initial")
-    git_repo.write("infra/iam.tf", KEY)
-    git_repo.git("add", "infra/iam.tf")
 
     def run_hook() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [pre_commit, "try-repo", str(hook_source), "nhi-scan", "--verbose"],
-            cwd=git_repo.root,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+            cwd=root, env=env, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+
+    return run_hook
+
+
+def test_real_pre_commit_blocks_an_unowned_key_and_codeowners_lets_it_through(
+    git_repo, pre_commit: str, hook_source: Path, tmp_path: Path
+) -> None:
+    git_repo.write("README.md", "app\n")
+    git_repo.commit("initial")
+    git_repo.write("infra/iam.tf", KEY)
+    git_repo.git("add", "infra/iam.tf")
+    run_hook = _hook(git_repo.root, pre_commit, hook_source, tmp_path)
 
     blocked = run_hook()
     assert blocked.returncode == 1, blocked.stdout + blocked.stderr
@@ -95,17 +101,7 @@ def test_real_pre_commit_blocks_an_unowned_key_and_codeowners_lets_it_through(
 def test_real_pre_commit_blocks_only_what_the_commit_adds(
     git_repo, pre_commit: str, hook_source: Path, tmp_path: Path
 ) -> None:
-    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
-
-    def run_hook() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [pre_commit, "try-repo", str(hook_source), "nhi-scan", "--verbose"],
-            cwd=git_repo.root,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+    run_hook = _hook(git_repo.root, pre_commit, hook_source, tmp_path)
 
     # The first commit has no HEAD to compare with: everything in it is new.
     git_repo.write("infra/iam.tf", KEY)
