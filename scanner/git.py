@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from scanner import paths
+from scanner import paths, secrets
 from scanner.errors import ScannerError
 
 
@@ -136,7 +136,9 @@ def run(
     )
     if check and result.returncode != 0:
         reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {reason[-1] if reason else result.returncode}")
+        # git quotes remote URLs in its errors: never repeat a token written in one (#16)
+        last = secrets.strip_userinfo(reason[-1]) if reason else result.returncode
+        raise GitError(f"git {args[0]} failed: {last}")
     return result.stdout.decode("utf-8", "surrogateescape")
 
 

@@ -299,3 +299,13 @@ def test_a_bad_input_leaves_no_stale_outputs(pull_request, runner_temp) -> None:
     result, output, _ = run_scan_step(pull_request, runner_temp, {"policies": "missing.yaml"}, {})
     assert result.returncode == 2, result.stderr
     assert not output.exists()
+
+
+def test_policies_are_one_path_a_line_and_keep_their_spaces(tmp_path) -> None:
+    from scanner.action import arguments
+
+    env = {"NHI_POLICIES": "policies/My Rules.yaml\n\n  extra/  \n"}
+    argv = arguments(env, tmp_path / "summary.md", None)
+    assert argv[argv.index("--policies") :] == [
+        "--policies", "policies/My Rules.yaml", "--policies", "extra/",
+    ]  # fmt: skip

@@ -11,6 +11,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from scanner import secrets
+
 UNCOMMITTED = "0" * 40
 _HEADER = re.compile(r"^([0-9a-f]{40}) (\d+) (\d+)(?: (\d+))?$")
 
@@ -89,9 +91,15 @@ def _commit(sha: str, fields: dict[str, str]) -> Commit:
         author=fields.get("author", ""),
         email=fields.get("author-mail", "").strip("<>").lower(),
         time=_time(fields.get("author-time", "")),
-        summary=fields.get("summary", ""),
+        summary=_summary(fields.get("summary", "")),
         boundary="boundary" in fields,
     )
+
+
+def _summary(text: str) -> str:
+    """A commit's first line, unless a secret is written in it: the evidence quotes summaries,
+    and no output may hold a credential's value (#16)."""
+    return "(a commit message holding a secret)" if secrets.secret_in(text) else text
 
 
 def _time(value: str) -> int:

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from scanner import git
+from scanner import git, secrets
 from scanner.attribution import blame, provenance
 from scanner.attribution.blame import Commit, Line
 from scanner.attribution.repo import _NOT_BLAMED, IGNORE_REVS, History, Repo
@@ -75,7 +75,8 @@ def _choose(
         text = "\n".join(texts.get(identity.path, []))
         origin = provenance.renamed_from(identity, text)
         if origin is not None and re.search(_address_signature(origin), old):
-            return f"renamed from {origin} by {who} (a moved block: the same resource)"
+            named = "an earlier address" if secrets.secret_in(origin) else origin  # #16
+            return f"renamed from {named} by {who} (a moved block: the same resource)"
         return None
 
     return provenance.choose(identity, past.lines, wanted, _order(repo, details), human, edited)

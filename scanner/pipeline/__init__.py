@@ -83,14 +83,16 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         deadline=None if options.deadline is None else time.monotonic() + options.deadline,
         seconds=options.deadline,
     )
-    root, paths = _repository_root(root, paths)
-    in_git = git.toplevel(root) is not None
+    top = git.toplevel(root)
+    root, paths = _repository_root(root, top, paths)
+    in_git = top is not None
     listed = git.ls_files(root) if in_git else None
     files, errors = candidates(root, paths, listed)
     if in_git and os.path.lexists(root / ".gitmodules"):  # never silent about what we skip
         skipped = _submodules(root, paths)
-        files = [f for f in files if f.path not in {e.path for e in skipped}]
-        errors = [e for e in errors if e.path not in {e.path for e in skipped}] + skipped
+        gone = {e.path for e in skipped}
+        files = [f for f in files if f.path not in gone]
+        errors = [e for e in errors if e.path not in gone] + skipped
     cache = Cache(options.cache_dir) if options.cache_dir is not None else None
     try:
         blobs = git.clean_blobs(root) if cache is not None and in_git else {}
@@ -144,11 +146,12 @@ def _submodules(root: Path, paths: Sequence[Path]) -> list[ScanError]:
     ]
 
 
-def _repository_root(root: Path, paths: Sequence[Path]) -> tuple[Path, Sequence[Path]]:
-    """A folder inside a git work tree is scanned as part of its repository: ids, paths,
-    CODEOWNERS and waivers stay relative to the repository root, and only the folder's files
-    are read (the Action's `path:` in a monorepo; see issue 20)."""
-    top = git.toplevel(root)
+def _repository_root(
+    root: Path, top: Path | None, paths: Sequence[Path]
+) -> tuple[Path, Sequence[Path]]:
+    """A folder inside a git work tree (`top`) is scanned as part of its repository: ids,
+    paths, CODEOWNERS and waivers stay relative to the repository root, and only the folder's
+    files are read (the Action's `path:` in a monorepo; see issue 20)."""
     if top is None or top == root.resolve():
         return root, paths
     return top, paths or (root,)

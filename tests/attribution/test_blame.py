@@ -81,3 +81,12 @@ def test_time_git_never_writes_is_epoch_zero() -> None:
     for time in ("x", "", "99999999999999999999"):
         lines = blame.parse(f"{sha} 1 1 1\nauthor A\nauthor-time {time}\n\ta\n")
         assert (lines[1].commit.time, lines[1].commit.date) == (0, "1970-01-01T00:00:00+00:00")
+
+
+def test_a_secret_in_a_commit_summary_never_reaches_the_evidence() -> None:
+    sha = "a" * 40
+    porcelain = (
+        f"{sha} 1 1 1\nauthor Alice\nauthor-mail <alice@example.com>\nauthor-time 1767225600\n"
+        "summary rotate key ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8\nfilename a.tf\n\tx\n"
+    )
+    assert blame.parse(porcelain)[1].commit.summary == "(a commit message holding a secret)"

@@ -194,3 +194,18 @@ def test_uncommitted_lines_name_nobody_when_git_would_guess_the_identity(
     assert found is not None
     assert (found.email, found.confidence, found.uncommitted) == ("", "unknown", True)
     assert found.evidence[-1].startswith("unknown: no user.email is configured")
+
+
+def test_a_token_written_as_the_old_address_is_never_named(git_repo: GitRepo) -> None:
+    token = "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    git_repo.write("iam.tf", USER.format(name="ci").replace('"ci" {', f'"{token}" {{', 1))
+    git_repo.commit("user", author=ALICE)
+    moved = f"\nmoved {{\n  from = aws_iam_user.{token}\n  to   = aws_iam_user.ci\n}}\n"
+    git_repo.write("iam.tf", USER.format(name="ci") + moved)
+    rename = git_repo.commit("rename the user", author=BOB)
+    email, confidence, evidence = provisioner(git_repo.root, "iam.tf#aws_iam_user.ci")
+    assert (email, confidence) == ("alice@example.com", "medium")
+    assert evidence[1] == (
+        f"renamed from an earlier address by bob@example.com in {rename[:7]} "
+        "(a moved block: the same resource)"
+    )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner import git
 from scanner.cli import main
 from tests.conftest import GitRepo
 
@@ -198,3 +199,14 @@ def test_no_configured_program_ever_runs(git_repo, tmp_path: Path, capsys, vecto
         assert code in (0, 1), (name, out)
         if name != "explain":
             assert [i["id"] for i in json.loads(out)["identities"]] == [ID]
+
+
+def test_gits_own_error_never_repeats_a_token_written_in_a_url(git_repo) -> None:
+    # git quotes what it could not use; a URL's userinfo never reaches our message (#16).
+    token = "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    git_repo.commit("initial")
+    with pytest.raises(git.GitError) as raised:
+        git.run(git_repo.root, "merge-base", f"https://ci:{token}@example.com/x", "HEAD")
+    assert str(raised.value) == (
+        "git merge-base failed: fatal: Not a valid object name https://example.com/x"
+    )
