@@ -28,7 +28,7 @@ from github.Repository import Repository as GithubRepository
 
 from scanner import remote
 from scanner.aggregate.options import GitHubOptions
-from scanner.errors import ConfigError, ReportError, ScannerError
+from scanner.errors import ConfigError, ReportError, RosterError, ScannerError
 from scanner.roster import Roster
 
 MAX_ARCHIVE_BYTES = 256 * 1024 * 1024  # a report archive larger than this is refused
@@ -160,9 +160,13 @@ class Organisation:
                 archive.seek(0)
                 return extract_reports(archive, dest)
 
-    def team_members(self, teams: Iterable[str]) -> dict[str, list[str]]:
-        """`@org/team` -> member logins, for the teams of this organisation."""
+    def team_members(self, teams: Iterable[str]) -> TeamLookup:
+        """`@org/team` -> member logins, for the teams of this organisation. A team GitHub
+        says does not exist is listed as missing (the output says so); any other failure (no
+        Members permission, an API error) stops the run: guessing 'unknown team' would make
+        every identity that team owns an orphan (#23)."""
         members: dict[str, list[str]] = {}
+        missing: list[str] = []
         organisation = self.client.get_organization(self.org)
         for team in sorted(set(teams)):
             org, _, slug = team.lstrip("@").partition("/")
@@ -172,9 +176,14 @@ class Organisation:
             try:
                 found = organisation.get_team_by_slug(slug).get_members()
                 members[team] = sorted(member.login for member in found)
-            except GithubException:
-                continue  # an unknown team stays unknown: the roster answers 'unknown'
-        return members
+            except GithubException as error:
+                if error.status == 404:
+                    missing.append(team)
+                    continue
+                raise RosterError(_team_failure(team, _reason(error))) from None
+            except requests.RequestException as error:
+                raise RosterError(_team_failure(team, type(error).__name__)) from None
+        return TeamLookup(members, tuple(missing))
 
     def respect_rate_limit(self) -> None:
         """Wait for the reset when fewer than RATE_RESERVE core requests are left."""
@@ -329,9 +338,11 @@ def _scan(root: Path, name: str) -> str:
     return render(pipeline.scan(root, options=options))
 
 
-def teams_from_github(options: GitHubOptions, files: Iterable[Path]) -> dict[str, list[str]]:
+def teams_from_github(options: GitHubOptions, files: Iterable[Path],
+                      known: Iterable[str] = ()) -> TeamLookup:  # fmt: skip
     """Members of every `@org/team` the reports name as an owner (a quick first pass over the
-    files: a report that does not read is left for the real pass to reject)."""
+    files: a report that does not read is left for the real pass to reject); the teams in
+    `known` (described in --teams) are not asked for."""
     wanted: set[str] = set()
     for file in files:
         try:
@@ -341,4 +352,26 @@ def teams_from_github(options: GitHubOptions, files: Iterable[Path]) -> dict[str
                               if isinstance(o, str) and o.startswith("@") and "/" in o)  # fmt: skip
         except (OSError, ValueError, KeyError, TypeError):
             continue
-    return organisation(options).team_members(wanted)
+    skip = {team.lower() for team in known}
+    return organisation(options).team_members(t for t in wanted if t.lower() not in skip)
+
+
+@dataclass(frozen=True)
+class TeamLookup:
+    members: dict[str, list[str]]
+    missing: tuple[str, ...] = ()  # teams GitHub says do not exist (deleted, renamed, secret)
+
+    def notes(self) -> tuple[str, ...]:
+        return tuple(
+            f"GitHub has no team {team} that this token can see (deleted, renamed, or secret): "
+            "the identities it owns have no known owner; describe it (or its successor) in --teams"
+            for team in self.missing
+        )
+
+
+def _team_failure(team: str, reason: str) -> str:
+    return (
+        f"cannot read the members of {team} ({reason}); the token needs the organisation's "
+        "Members read permission, or describe the team in --teams. Stopped: guessing would make "
+        "every identity the team owns an orphan"
+    )

@@ -47,10 +47,13 @@ def read_and_resolve(
                for path in rosters}  # fmt: skip
     people = [p for _, found in by_file.values() for p in found]
     team_members: dict[str, Team | list[str]] = {**_teams(teams)}
+    team_notes: tuple[str, ...] = ()
     if github is not None:  # PyGithub and requests: loaded only for --github-org
         from scanner.aggregate.connect import client
 
-        team_members = {**client().teams_from_github(github, files), **team_members}
+        lookup = client().teams_from_github(github, files, known=team_members)
+        team_members = {**lookup.members, **team_members}
+        team_notes = lookup.notes()
     roster = Roster(people, teams=team_members, people_map=_people_map(people_map), as_of=as_of)
     org = [p for p in policy.builtin() if p.scope == "org"]
     rejected = list(failures)
@@ -74,7 +77,7 @@ def read_and_resolve(
         result,
         rejected=(*rejected, *result.rejected),
         links=cross.links(),
-        notes=roster_notes(
+        notes=team_notes + roster_notes(
             roster,
             by_file,
             (p.reference for r in result.identities for p in r.people if p.state == "unknown"),

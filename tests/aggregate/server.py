@@ -35,6 +35,7 @@ class State:
     remaining: int = 4999
     reset: int = 2_000_000_000
     fail: set[str] = field(default_factory=set)  # repos whose artifact list answers 500
+    team_status: dict[str, int] = field(default_factory=dict)  # team slug -> error status
     requests: list[Request] = field(default_factory=list)
 
 
@@ -114,6 +115,8 @@ class Handler(BaseHTTPRequestHandler):
         if parts[:1] == ["blob"]:
             return self._send(200, raw=s.archives[int(parts[1].split(".")[0])])
         if parts[:3] == ["orgs", "acme", "teams"] and len(parts) == 4:
+            if parts[3] in s.team_status:
+                return self._send(s.team_status[parts[3]], {"message": "Must have admin rights"})
             if parts[3] not in s.teams:
                 return self._send(404, {"message": "Not Found"})
             return self._send(

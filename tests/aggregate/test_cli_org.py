@@ -222,3 +222,24 @@ def test_github_org_without_the_org_extra_is_one_clear_message(monkeypatch, caps
         "nhi: error: --github-org needs the org extra (github is not installed): "
         "pip install 'nhi-scanner[org]'\n"
     )
+
+
+def test_a_team_github_will_not_list_stops_the_run_unless_teams_describes_it(
+    org, capsys
+) -> None:
+    state, tmp = org
+    state.team_status = {"payments-platform": 403}
+    assert run(state, tmp, "--format", "json") == 3
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "nhi: error: cannot read the members of @acme/payments-platform (GitHub answered 403: "
+        "Must have admin rights); the token needs the organisation's Members read permission, "
+        "or describe the team in --teams. Stopped: guessing would make every identity the team "
+        "owns an orphan"
+    )
+    # Described in --teams, the team is not asked for and the run goes on.
+    (tmp / "teams.yml").write_text("'@acme/payments-platform':\n  - alice-a\n")
+    before = len(state.requests)
+    assert run(state, tmp, "--format", "json", "--teams", str(tmp / "teams.yml")) == 1
+    assert not [r.path for r in state.requests[before:] if "teams" in r.path]
+    orphans = json.loads(capsys.readouterr().out)["orphans"]
+    assert orphans[0]["route_to"] == ["@acme/payments-platform"]

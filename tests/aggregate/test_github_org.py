@@ -11,6 +11,7 @@ from github import Auth, Github
 from scanner.aggregate.github import Organisation, Repo, clone_and_scan, shards
 from scanner.aggregate.notify import MARKER, body, sync_all
 from scanner.aggregate.resolve import PersonState, Resolved
+from scanner.errors import RosterError
 from tests.aggregate.server import State, github, repo, zip_of
 
 TOKEN = "ghp_test_token_value"
@@ -111,14 +112,34 @@ def test_team_members_and_rate_limits(server: State) -> None:
     org = Organisation(
         client(server), "acme", TOKEN, sleep=waits.append, clock=lambda: 1_999_999_990.0
     )
-    assert org.team_members(["@acme/platform", "@acme/ghosts", "@other/platform"]) == {
-        "@acme/platform": ["alice-a", "bobb"]
-    }
+    found = org.team_members(["@acme/platform", "@acme/ghosts", "@other/platform"])
+    assert found.members == {"@acme/platform": ["alice-a", "bobb"]}
+    assert found.notes() == (
+        "GitHub has no team @acme/ghosts that this token can see (deleted, renamed, or secret): "
+        "the identities it owns have no known owner; describe it (or its successor) in --teams",
+    )
     assert waits == []
     server.remaining = 12  # below the reserve: wait until the reset (10 s away) and a second
     org.repositories()
     org.respect_rate_limit()
     assert waits == [11.0]
+
+
+@pytest.mark.parametrize("status", [403, 500])
+def test_a_team_lookup_that_fails_stops_the_run(server: State, status: int) -> None:
+    """No Members permission or a server error must not pass for 'unknown team': every
+    identity the team owns would become an orphan (#23)."""
+    server.teams = {"platform": ["alice-a"]}
+    server.team_status = {"secrets": status}
+    org = Organisation(client(server), "acme", TOKEN, sleep=lambda _: None)
+    with pytest.raises(RosterError) as raised:
+        org.team_members(["@acme/platform", "@acme/secrets"])
+    reason = "Must have admin rights"
+    assert str(raised.value) == (
+        f"cannot read the members of @acme/secrets (GitHub answered {status}: {reason}); the "
+        "token needs the organisation's Members read permission, or describe the team in "
+        "--teams. Stopped: guessing would make every identity the team owns an orphan"
+    )
 
 
 def orphan(repository: str, name: str) -> Resolved:
