@@ -37,9 +37,12 @@ def arguments(env: Mapping[str, str], summary: Path, diff_base: str | None) -> l
         "--write", f"json={env.get('NHI_JSON_FILE') or 'nhi.json'}",
         "--write", f"markdown={summary}",
     ]  # fmt: skip
-    for line in (env.get("NHI_POLICIES") or "").splitlines():  # one path a line; spaces kept
-        if line.strip():
-            argv += ["--policies", line.strip()]
+    for option, variable in (("--policies", "NHI_POLICIES"), ("--roster", "NHI_ROSTER")):
+        for line in (env.get(variable) or "").splitlines():  # one path a line; spaces kept
+            if line.strip():
+                argv += [option, line.strip()]
+    if env.get("NHI_TEAMS"):
+        argv += ["--teams", env["NHI_TEAMS"]]
     if env.get("NHI_BASELINE"):
         argv += ["--baseline", env["NHI_BASELINE"]]
     if diff_base:

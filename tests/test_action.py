@@ -138,6 +138,32 @@ def test_pull_request_run(pull_request: Path, runner_temp: Path) -> None:
     assert sarif["version"] == "2.1.0"
 
 
+def test_the_roster_input_blocks_a_pull_request_that_hands_a_credential_to_someone_who_left(
+    pull_request: Path, runner_temp: Path
+) -> None:
+    # The people data the aggregator reads, given to the pull-request gate (#23).
+    (pull_request / ".github").mkdir()
+    (pull_request / ".github" / "people.csv").write_text(
+        "email,status,github_login,leave_date\n"
+        "carol@example.com,active,carolc,\n"
+        "bob@example.com,departed,bobb,2026-03-02\n"
+    )
+    (pull_request / ".github" / "teams.yml").write_text("'@acme/infra': [bobb]\n")
+    (pull_request / ".github" / "CODEOWNERS").write_text("/new.tf @acme/infra\n/old.tf @carolc\n")
+    git(pull_request, "add", "-A")
+    git(pull_request, "commit", "-q", "-m", "owners")
+    inputs = {"roster": ".github/people.csv\n", "teams": ".github/teams.yml", "fail-on": "high"}
+    result, _, _ = run_scan_step(
+        pull_request, runner_temp, inputs,
+        {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": "main"},
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert [line for line in result.stdout.splitlines() if "NHI102" in line] == [
+        "::error file=new.tf,line=1,endLine=3,title=NHI102 (high)::aws_iam_access_key new is "
+        "orphaned: every owner (@acme/infra) has left",
+    ]
+
+
 def test_a_shallow_checkout_is_deepened_before_the_scan(
     pull_request: Path, runner_temp: Path, tmp_path: Path
 ) -> None:
