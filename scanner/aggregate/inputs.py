@@ -77,7 +77,8 @@ def read_and_resolve(
         result,
         rejected=(*rejected, *result.rejected),
         links=cross.links(),
-        notes=team_notes + roster_notes(
+        notes=team_notes
+        + roster_notes(
             roster,
             by_file,
             (p.reference for r in result.identities for p in r.people if p.state == "unknown"),

@@ -224,9 +224,7 @@ def test_github_org_without_the_org_extra_is_one_clear_message(monkeypatch, caps
     )
 
 
-def test_a_team_github_will_not_list_stops_the_run_unless_teams_describes_it(
-    org, capsys
-) -> None:
+def test_a_team_github_will_not_list_stops_the_run_unless_teams_describes_it(org, capsys) -> None:
     state, tmp = org
     state.team_status = {"payments-platform": 403}
     assert run(state, tmp, "--format", "json") == 3
