@@ -77,6 +77,7 @@ def read_and_resolve(
         result,
         rejected=(*rejected, *result.rejected),
         links=cross.links(),
+        local_links=tuple(cross.within),
         notes=team_notes
         + roster_notes(
             roster,

@@ -23,6 +23,7 @@ from pathlib import Path
 from scanner.aggregate.inventory_schema import _GONE, _UPSERT, MIGRATIONS, SCHEMA_VERSION
 from scanner.aggregate.resolve import Aggregate, Resolved
 from scanner.errors import InventoryError
+from scanner.roster import normalise
 
 DEFAULT_PATH = Path("nhi-inventory.sqlite")
 BATCH = 5000
@@ -73,6 +74,8 @@ class Entry:
     resolved_at: str | None
     gone_since: str | None
     reach: tuple[str, ...] = ()
+    # (direction "from"/"to", relation, the other repository, the other identity, evidence)
+    links: tuple[tuple[str, str, str, str, str], ...] = ()
 
 
 def record(
@@ -110,16 +113,20 @@ def query(
     reach: str | None = None,
     timeout: float = 30.0,
 ) -> list[Entry]:
-    """Identities still declared, filtered; `person` matches an email or a reference."""
+    """Identities still declared, filtered. `person` is any alias of a person (an email, a
+    commit or noreply address, an @login): every identity of the person it names is found,
+    whichever alias each report used."""
     if not path.is_file():
         raise InventoryError(f"{path}: no inventory here; `nhi aggregate --db {path}` makes one")
     where, args = ["gone_since IS NULL"], []
     if person:
         where.append(
             "EXISTS (SELECT 1 FROM people p WHERE p.repository = i.repository AND "
-            "p.identity = i.identity AND (p.email = ? OR p.reference = ?))"
+            "p.identity = i.identity AND p.person IN (SELECT person FROM people WHERE "
+            "person = ? OR email = ? OR lower(reference) = ?))"
         )
-        args += [person.strip().lower(), person.strip()]
+        key = normalise(person)
+        args += [key, key, key]
     if kind:
         where.append("kind = ?")
         args.append(kind)
@@ -168,7 +175,21 @@ def _entry(db: sqlite3.Connection, row: Sequence[object]) -> Entry:
         resolved_at=_opt(row[12]),
         gone_since=_opt(row[13]),
         reach=tuple(str(row[14]).split()),
+        links=_links(db, str(row[0]), str(row[1])),
     )
+
+
+def _links(db: sqlite3.Connection, repository: str, identity: str
+           ) -> tuple[tuple[str, str, str, str, str], ...]:  # fmt: skip
+    outgoing = db.execute(
+        "SELECT 'to', relation, to_repository, target, evidence FROM links "
+        "WHERE repository = ? AND source = ? ORDER BY rowid", (repository, identity)
+    ).fetchall()  # fmt: skip
+    incoming = db.execute(
+        "SELECT 'from', relation, repository, source, evidence FROM links "
+        "WHERE to_repository = ? AND target = ? ORDER BY rowid", (repository, identity)
+    ).fetchall()  # fmt: skip
+    return tuple(tuple(str(v) for v in link) for link in (*outgoing, *incoming))  # type: ignore[misc]
 
 
 def _opt(value: object) -> str | None:
@@ -259,13 +280,24 @@ def _write(
     db.execute("DELETE FROM temp.reported")
     db.executemany("INSERT INTO temp.reported VALUES (?)", ((n,) for n in result.repositories))
     db.execute("DELETE FROM people WHERE repository IN (SELECT name FROM temp.reported)")
+    db.execute("DELETE FROM links WHERE repository IN (SELECT name FROM temp.reported)")
+    db.executemany(
+        "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            (repository, link.source, link.relation,
+             str(link.attributes.get("to_repository") or repository), link.to, link.evidence)
+            for link in (*result.local_links, *result.links)
+            if (repository := str(link.attributes.get("from_repository") or ""))
+        ),
+    )  # fmt: skip
     done = 0
     for batch in _batches(result.identities):
         db.executemany(_UPSERT, (_row(r, day, run) for r in batch))
         db.executemany(
-            "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO people (repository, identity, reference, role, email, state, person) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                (r.repository, r.identity, p.reference, p.role, p.email, p.state)
+                (r.repository, r.identity, p.reference, p.role, p.email, p.state, p.person)
                 for r in batch
                 for p in r.people
             ),

@@ -16,6 +16,12 @@ def _people(entry: Entry) -> str:
     )
 
 
+def _link(entry: Entry, link: tuple[str, str, str, str, str]) -> str:
+    direction, relation, repository, other, _evidence = link
+    where = other if repository == entry.repository else f"{repository}:{other}"
+    return f"{relation} {where}" if direction == "to" else f"{where} {relation} it"
+
+
 def to_json(entries: Sequence[Entry]) -> list[JSON]:
     return [
         {
@@ -36,6 +42,10 @@ def to_json(entries: Sequence[Entry]) -> list[JSON]:
             "orphaned_since": e.orphaned_since,
             "resolved_at": e.resolved_at,
             "reach": list(e.reach),
+            "links": [
+                {"direction": d, "relation": r, "repository": o, "identity": i, "evidence": v}
+                for d, r, o, i, v in e.links
+            ],
         }
         for e in entries
     ]
@@ -60,6 +70,8 @@ def render_text(entries: Sequence[Entry]) -> str:
         lines.append(f"    people: {_people(e) or 'none'}")
         if e.reach:
             lines.append(f"    reach: {', '.join(e.reach)}")
+        if e.links:
+            lines.append(f"    links: {'; '.join(_link(e, link) for link in e.links)}")
         if e.route_to:
             lines.append(f"    decide: {', '.join(e.route_to)}")
     lines.append(f"{len(entries)} identities")

@@ -27,6 +27,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 3: what each identity can reach ("admin", services), space-separated
         "ALTER TABLE identities ADD COLUMN reach TEXT NOT NULL DEFAULT ''",
     ),
+    (  # 4: one key per person whatever alias a report used (#23), and the lineage links
+        "ALTER TABLE people ADD COLUMN person TEXT",
+        "UPDATE people SET person = COALESCE(email, lower(reference))",
+        "CREATE INDEX people_by_person ON people (person)",
+        "CREATE TABLE links (repository TEXT NOT NULL, source TEXT NOT NULL, "
+        "relation TEXT NOT NULL, to_repository TEXT NOT NULL, target TEXT NOT NULL, "
+        "evidence TEXT NOT NULL)",
+        "CREATE INDEX links_by_source ON links (repository, source)",
+        "CREATE INDEX links_by_target ON links (to_repository, target)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

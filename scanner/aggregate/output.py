@@ -21,8 +21,8 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
 
 def _person(p: PersonState) -> dict[str, JSON]:
-    person: dict[str, JSON] = {"email": p.email, "state": p.state, "reference": p.reference,
-                               "role": p.role}  # fmt: skip
+    person: dict[str, JSON] = {"person": p.person, "email": p.email, "state": p.state,
+                               "reference": p.reference, "role": p.role}  # fmt: skip
     if p.left_on is not None:  # only when the roster says (#23)
         person["left_on"] = p.left_on
     if p.days_left is not None:
@@ -82,6 +82,7 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
     yield "orphans", (_orphan(o, history) for o in result.orphans)
     yield "leaving", (_orphan(r, None) for r in leaving(result))
     yield "identities", (_identity(r) for r in result.identities)
+    yield "people", people_index(result)
     yield "resolved", (_resolution(r) for r in (history.resolved if history else ()))
     yield (
         "links",
@@ -99,6 +100,37 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
     )
     yield "rejected", [{"source": source, "reason": reason} for source, reason in result.rejected]
     yield "notes", list(result.notes)
+
+
+def people_index(result: Aggregate) -> list[dict[str, JSON]]:
+    """One entry per person, whatever names the reports use for them (#23): the aliases seen
+    (commit emails, noreply addresses, logins), the state, and how many identities they
+    provisioned and own, and decide on."""
+    people: dict[str, dict[str, Any]] = {}
+    for item in result.identities:
+        for p in item.people:
+            entry = people.setdefault(p.person, {"person": p.person, "state": p.state,
+                                                 "aliases": set(), "provisioned": set(),
+                                                 "owns": set(), "decides": set()})  # fmt: skip
+            entry["aliases"].add(p.reference)
+            entry["provisioned" if p.role == "provisioner" else "owns"].add(item.key)
+    aliases = {alias.lower(): key for key, e in people.items() for alias in e["aliases"]}
+    for item in result.identities:
+        for decider in item.route_to:
+            key = aliases.get(decider.lower(), decider.lower())
+            if key in people:
+                people[key]["decides"].add(item.key)
+    return [
+        {
+            "person": key,
+            "state": e["state"],
+            "aliases": sorted(e["aliases"]),
+            "provisioned": len(e["provisioned"]),
+            "owns": len(e["owns"]),
+            "decides": len(e["decides"]),
+        }
+        for key, e in sorted(people.items())
+    ]
 
 
 def render_json(result: Aggregate, history: History | None = None) -> Iterator[str]:

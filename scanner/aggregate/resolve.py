@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from scanner.model import Attributed, Link, Policy, Reach, Report
 from scanner.policy import Context, evaluate
-from scanner.roster import Roster
+from scanner.roster import Roster, normalise
 from scanner.roster.route import decide
 
 NO_OWNER = "NHI001"  # repo-scope "no accountable owner", read from each report's findings
@@ -30,6 +30,12 @@ class PersonState:
     email: str | None  # the roster's primary email, when matched
     left_on: str | None = None  # the day they left or will leave (departed, leaving), if known
     days_left: int | None = None  # leaving: days from the run's date to `left_on`
+
+    @property
+    def person(self) -> str:
+        """One key for every alias of one person (#23): the roster's primary email when the
+        roster knows them, else the reference itself (a noreply address as `@login`)."""
+        return self.email or normalise(self.reference)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,6 +72,7 @@ class Aggregate:
     orphans: tuple[Resolved, ...]  # sorted by route_to, repository, path, line
     rejected: tuple[tuple[str, str], ...]  # (source, reason)
     links: tuple[Link, ...] = ()  # between repositories (lineage.across), added by collect.run
+    local_links: tuple[Link, ...] = ()  # within each repository (`from_repository` says which)
     notes: tuple[str, ...] = ()  # what the rosters could not say plainly, added by collect.run
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -43,6 +44,18 @@ LINEAGE_FORMATS = ("html", "json", "mermaid", "text")
 @click.option("--person", metavar="EMAIL", help="An email, @login or @org/team.")
 @click.option("--identity", "identity_id", metavar="ID", help="An identity id (path#pointer).")
 @click.option(
+    "--roster",
+    "rosters",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="IdP roster (repeatable): every alias of a person (emails, logins) is one person.",
+)
+@click.option(
+    "--people-map",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="More aliases: a YAML/JSON map of login or email to the person's email.",
+)
+@click.option(
     "--format", "fmt", default="text", show_default=True, type=click.Choice(LINEAGE_FORMATS)
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
@@ -52,21 +65,34 @@ def lineage_command(
     inventory_db: Path | None,
     person: str | None,
     identity_id: str | None,
+    rosters: tuple[Path, ...],
+    people_map: Path | None,
     fmt: str,
     output: Path | None,
 ) -> int:
     """What a person provisioned or owns (or one identity): reach, links, consumers, orphans."""
     from scanner import pipeline, policy
     from scanner.lineage import view as lineage_view
+    from scanner.roster import normalise
 
     if (person is None) == (identity_id is None) and not (fmt == "html" and identity_id is None):
         raise click.UsageError("give exactly one of --person and --identity")
     if inventory_db is not None:
+        if rosters or people_map:
+            raise click.UsageError("--inventory already knows every alias: drop --roster and "
+                                   "--people-map (they are read by nhi aggregate)")  # fmt: skip
         return _lineage_from_inventory(inventory_db, repos, person, fmt, output)
     roots = repos or (git.toplevel(Path.cwd()) or Path.cwd(),)
     options = pipeline.Options(policies=policy.builtin(), repository_name=ci_repository())
+    canonical: Callable[[str], str] = normalise
+    if rosters or people_map:
+        from scanner.aggregate import inputs
+
+        canonical = inputs.people(rosters, people_map=people_map,
+                                  as_of=datetime.date.today()).canonical  # fmt: skip
     reports = [pipeline.scan(root, options=options) for root in roots]
-    emit(lineage_view.render(reports, person=person, identity=identity_id, fmt=fmt), output, fmt)
+    emit(lineage_view.render(reports, person=person, identity=identity_id, fmt=fmt,
+                             canonical=canonical), output, fmt)  # fmt: skip
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from scanner.lineage import terraform
@@ -30,9 +31,15 @@ class Across:
         self.creators: list[tuple[str, str, str, str, str]] = []
         # repository -> upper-cased secret name -> [(workflow_secret id, its name)]
         self.secrets: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        # each report's own links, tagged with its repository (the inventory keeps them)
+        self.within: list[Link] = []
 
     def add(self, report: Report) -> None:
         repo = report.repository.name
+        self.within.extend(
+            dataclasses.replace(link, attributes={**link.attributes, "from_repository": repo})
+            for link in report.links
+        )
         for subject in report.subjects:
             identity = subject.identity
             name, target = (

@@ -9,7 +9,7 @@ standalone HTML map by `lineage.html`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from scanner.aggregate.resolve import Aggregate, Resolved
@@ -17,6 +17,7 @@ from scanner.lineage.terraform import STORAGE
 from scanner.model import JSON, Attributed, Link, Reach, Report
 from scanner.reporters import markdown
 from scanner.reporters.json import link_json, reach_json
+from scanner.roster import normalise
 
 # Map layers, left to right.
 CONSUMER_KINDS = frozenset(["workflow_secret", "workflow_oidc", "workflow_app_token",
@@ -43,22 +44,29 @@ class Entry:
         return not (self.subject.attribution.owners or identity.declared_owners)
 
 
-def roles(subject: Attributed, person: str) -> tuple[str, ...]:
-    """How `person` (an email, `@login` or `@org/team`) is accountable for `subject`."""
-    who = person.lower()
+# One key per person (#23): a roster's `canonical` knows every alias; without a roster, a
+# noreply address is its `@login` and the rest is compared case-insensitively.
+Canonical = Callable[[str], str]
+
+
+def roles(subject: Attributed, person: str, canonical: Canonical = normalise) -> tuple[str, ...]:
+    """How `person` (an email, `@login`, a noreply address or `@org/team`) is accountable for
+    `subject`, whichever alias of theirs the report used."""
+    who = canonical(person)
     provisioner = subject.attribution.provisioner
     found = []
-    if provisioner is not None and provisioner.email.lower() == who:
+    if provisioner is not None and canonical(provisioner.email) == who:
         found.append("provisioned")
     owners = (*subject.attribution.owners, *subject.identity.declared_owners)
-    if any(owner.lower() == who for owner in owners):
+    if any(canonical(owner) == who for owner in owners):
         found.append("owns")
     return tuple(found)
 
 
-def for_person(reports: Sequence[Report], across: Sequence[Link], person: str) -> list[Entry]:
+def for_person(reports: Sequence[Report], across: Sequence[Link], person: str,
+               canonical: Canonical = normalise) -> list[Entry]:  # fmt: skip
     """Everything `person` provisioned or owns, in report order."""
-    return [entry for entry in _entries(reports, across, person) if entry.roles]
+    return [entry for entry in _entries(reports, across, person, canonical) if entry.roles]
 
 
 def for_identity(reports: Sequence[Report], across: Sequence[Link], wanted: str) -> list[Entry]:
@@ -70,8 +78,8 @@ def for_identity(reports: Sequence[Report], across: Sequence[Link], wanted: str)
     ]
 
 
-def _entries(reports: Sequence[Report], across: Sequence[Link], person: str | None
-             ) -> Iterator[Entry]:  # fmt: skip
+def _entries(reports: Sequence[Report], across: Sequence[Link], person: str | None,
+             canonical: Canonical = normalise) -> Iterator[Entry]:  # fmt: skip
     for report in reports:
         links = [*report.links, *(a for a in across if _in(a, report))]
         reach = {r.identity: r for r in report.reach}
@@ -80,7 +88,7 @@ def _entries(reports: Sequence[Report], across: Sequence[Link], person: str | No
             yield Entry(
                 repository=report.repository.name,
                 subject=subject,
-                roles=roles(subject, person) if person else (),
+                roles=roles(subject, person, canonical) if person else (),
                 reach=reach.get(here),
                 links=tuple(link for link in links if here in (link.source, link.to)),
                 consumers=tuple(_consumers(subject, links)),
@@ -175,6 +183,7 @@ def map_data(
     reports: Sequence[Report],
     across: Sequence[Link],
     resolved: Mapping[tuple[str, str], Resolved] | None = None,
+    canonical: Canonical = normalise,
 ) -> dict[str, JSON]:
     """The map's nodes (people, identities, stores, consumers) and edges, for `lineage.html`.
 
@@ -188,7 +197,7 @@ def map_data(
         ids = {s.identity.id for s in report.subjects}
         for subject in report.subjects:
             verdict = resolved.get((repo, subject.identity.id)) if resolved else None
-            graph.identity(subject, repo, reach.get(subject.identity.id), verdict)
+            graph.identity(subject, repo, reach.get(subject.identity.id), verdict, canonical)
         mine = [a for a in across if a.attributes.get("from_repository") == repo]
         for link in [*report.links, *mine]:
             target_repo = str(link.attributes.get("to_repository") or repo)
@@ -224,9 +233,9 @@ class _Map:
         node = self.nodes[key]
         return (str(node["layer"]), str(node["repo"]), str(node["label"]))
 
-    def identity(
-        self, subject: Attributed, repo: str, reach: Reach | None, verdict: Resolved | None = None
-    ) -> None:
+    def identity(self, subject: Attributed, repo: str, reach: Reach | None,
+                 verdict: Resolved | None = None, canonical: Canonical = normalise
+                 ) -> None:  # fmt: skip
         identity, attribution = subject.identity, subject.attribution
         layer = 3 if identity.kind in CONSUMER_KINDS else 2 if identity.kind in STORED_KINDS else 1
         owners = attribution.owners or identity.declared_owners
@@ -243,15 +252,20 @@ class _Map:
             detail += "".join(f"; {p.reference}: {p.state}" for p in verdict.people)
             if verdict.route_to:
                 detail += f"; decides: {', '.join(verdict.route_to)} ({verdict.why})"
+        # One node per person, whichever alias (commit email, noreply, @login) named them:
+        # the roster's primary email when the aggregator matched them (#23).
+        keys = {p.reference.lower(): p.person for p in verdict.people} if verdict else {}
+        keys = {w.lower(): keys.get(w.lower()) or canonical(w) for w, _ in people}
         self.add(key, layer, f"{identity.kind} {identity.name}", repo=repo,
                  status=status, detail=detail,
-                 people=[f"p:{who}" for who in sorted({w.lower() for w, _ in people})],
+                 people=[f"p:{who}" for who in sorted(set(keys.values()))],
                  admin=bool(reach and reach.admin))  # fmt: skip
         states = {p.reference.lower(): p.state for p in verdict.people} if verdict else {}
         for who, relation in people:
             state = states.get(who.lower(), "")
-            label = f"{who} ({state})" if state and state != "active" else who
-            self.edge(self.add(f"p:{who.lower()}", 0, label, state=state), key, relation)
+            person = keys.get(who.lower(), who)
+            label = f"{person} ({state})" if state and state != "active" else person
+            self.edge(self.add(f"p:{person}", 0, label, state=state), key, relation)
         for consumer in identity.consumers:
             user = self.add(f"{repo}:c:{consumer.ref}", 3, consumer.ref, repo=repo,
                             detail=consumer.kind)  # fmt: skip
@@ -272,18 +286,19 @@ def organisation_map(reports: Sequence[Report], result: Aggregate) -> str:
     return html.render(data, "nhi: the organisation's machine identities")
 
 
-def render(reports: Sequence[Report], *, person: str | None, identity: str | None, fmt: str) -> str:
+def render(reports: Sequence[Report], *, person: str | None, identity: str | None, fmt: str,
+           canonical: Canonical = normalise) -> str:  # fmt: skip
     """`nhi lineage` output. HTML is the whole map (opened on `person` when given)."""
     from scanner.lineage import html
     from scanner.lineage.across import across as links_across
 
     across = links_across(reports)
     if fmt == "html":
-        data = map_data(reports, across)
-        data["initial"] = {"person": (person or "").lower()}
+        data = map_data(reports, across, canonical=canonical)
+        data["initial"] = {"person": canonical(person) if person else ""}
         return html.render(data, f"nhi lineage: {person}" if person else "nhi lineage map")
     if person is not None:
-        title, entries = person, for_person(reports, across, person)
+        title, entries = person, for_person(reports, across, person, canonical)
     else:
         title, entries = str(identity), for_identity(reports, across, str(identity))
     if fmt == "json":

@@ -133,6 +133,12 @@ class Roster:
         key = self._index.get(value)
         return self._people.get(key) if key is not None else None
 
+    def canonical(self, reference: str) -> str:
+        """One key for every alias of a person: the primary email of the person the roster
+        knows, else the normalised reference (#23)."""
+        found = None if self.is_team(reference) else self.person(reference)
+        return found.primary if found is not None else normalise(reference)
+
     def state(self, reference: str) -> str:
         """The policy `Directory` answer; a team is departed when no member is active or
         leaving (and `unknown` when no member is in any roster)."""

@@ -115,6 +115,7 @@ def test_orphans_are_flagged_and_routed(org: Path, capsys) -> None:
     ]
     assert result["orphans"][2]["people"] == [
         {
+            "person": "bob@acme.example",
             "email": "bob@acme.example",
             "state": "departed",
             "reference": "bob@acme.example",
@@ -282,6 +283,7 @@ def test_a_team_that_contains_itself_is_judged_by_its_people(org: Path, capsys, 
     assert main([*argv, "--teams", str(tmp_path / "teams.json"), "--format", "json"]) == 1
     people = {o["identity"]: o["people"] for o in json.loads(capsys.readouterr().out)["orphans"]}
     assert people["deployer.tf#aws_iam_access_key.ci_deployer"][-1] == {
+        "person": "@acme/payments-platform",
         "email": None,
         "state": "departed",
         "reference": "@acme/payments-platform",

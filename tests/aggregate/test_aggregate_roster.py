@@ -88,9 +88,15 @@ def test_dates_in_json_csv_markdown_and_issues(org: Path, tmp_path: Path, capsys
     _, out = run(org, tmp_path, capsys, DATED, TEAM, "--format", "json")
     result = json.loads(out)
     etl = next(o for o in result["orphans"] if o["name"] == "etl")
-    assert (etl["orphaned_since"], etl["people"]) == ("2026-03-02", [
-        {"email": "bob@acme.example", "state": "departed", "reference": "bob@acme.example",
-         "role": "provisioner", "left_on": "2026-03-02"}])  # fmt: skip
+    bob = {
+        "person": "bob@acme.example",
+        "email": "bob@acme.example",
+        "state": "departed",
+        "reference": "bob@acme.example",
+        "role": "provisioner",
+        "left_on": "2026-03-02",
+    }
+    assert (etl["orphaned_since"], etl["people"]) == ("2026-03-02", [bob])
     assert [
         (i["name"], i["route_to"], [p.get("days_left") for p in i["people"]])
         for i in result["leaving"]

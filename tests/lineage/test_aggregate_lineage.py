@@ -140,13 +140,86 @@ def test_lineage_of_a_person_from_the_inventory(git_repo, tmp_path, capsys) -> N
     capsys.readouterr()
     assert main(["lineage", "--inventory", db, "--person", "bob@acme.example"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         "acme/iam: iam.tf:1: aws_iam_user ci (orphaned since 2026-11-01; first seen 2026-11-01, "
         "last seen 2026-11-01)",
         "    people: bob@acme.example (provisioner, departed)",
         "    reach: admin",
+        "    links: iam.tf#aws_iam_user_policy.ci grants it",
         "    decide: carol@acme.example",
     ]
     assert lines[-1] == "4 identities"
     assert main(["lineage", "--inventory", db, "--person", "x@y", "--format", "html"]) == 2
     assert "--inventory takes --person and --format text or json" in capsys.readouterr().err
+
+
+KEY = 'resource "aws_iam_access_key" "{name}" {{\n  user = "ci"\n}}\n'
+
+
+def test_one_person_is_one_node_whatever_alias_names_him(git_repo, tmp_path, capsys) -> None:
+    """Bob commits from his noreply address and his work address, and CODEOWNERS names his
+    login: the aggregate JSON, the inventory, `nhi lineage` and the map see one Bob (#23)."""
+    git_repo.write("web.tf", KEY.format(name="web"))
+    git_repo.commit("web key", author="Bob Baker <4242+bobb@users.noreply.github.com>")
+    git_repo.write("cli.tf", KEY.format(name="cli"))
+    git_repo.commit("cli key", author="Bob Baker <bob@acme.example>")
+    git_repo.write("ops.tf", KEY.format(name="ops"))
+    git_repo.write("CODEOWNERS", "/ops.tf @bobb\n")
+    git_repo.commit("ops key", author="Carol Chen <carol@acme.example>")
+    report = pipeline.scan(git_repo.root, options=pipeline.Options(repository_name="acme/keys"))
+    (tmp_path / "keys.json").write_text(render(report))
+    (tmp_path / "roster.csv").write_text(ROSTER)
+    db = str(tmp_path / "inventory.sqlite")
+    argv = ["aggregate", str(tmp_path / "keys.json"), "--roster", str(tmp_path / "roster.csv"),
+            "--as-of", "2026-11-01", "--db", db]  # fmt: skip
+    argv += ["--write", f"html={tmp_path / 'map.html'}"]
+    assert main([*argv, "--format", "json"]) == 1
+    people = json.loads(capsys.readouterr().out)["people"]
+    assert [p for p in people if p["person"] == "bob@acme.example"] == [
+        {
+            "person": "bob@acme.example",
+            "state": "departed",
+            "aliases": ["4242+bobb@users.noreply.github.com", "@bobb", "bob@acme.example"],
+            "provisioned": 2,
+            "owns": 1,
+            "decides": 0,
+        }
+    ]
+    # Asked by any alias, the inventory answers with all three keys.
+    for alias in ("@bobb", "bobb@users.noreply.github.com", "Bob@acme.example"):
+        assert main(["inventory", "--db", db, "--person", alias, "--format", "json"]) == 0
+        found = json.loads(capsys.readouterr().out)
+        assert [e["identity"] for e in found] == [
+            "cli.tf#aws_iam_access_key.cli",
+            "ops.tf#aws_iam_access_key.ops",
+            "web.tf#aws_iam_access_key.web",
+        ], alias
+    # The map draws one Bob, and every key points at him.
+    page = (tmp_path / "map.html").read_text()
+    data = json.loads(re.search(r'id="nhi-data">(.*?)</script>', page, re.S)[1])
+    assert sorted(n["key"] for n in data["nodes"] if n["layer"] == 0) == [
+        "p:bob@acme.example",
+        "p:carol@acme.example",
+    ]
+    assert sorted(e["to"] for e in data["edges"] if e["from"] == "p:bob@acme.example") == [
+        "acme/keys:cli.tf#aws_iam_access_key.cli",
+        "acme/keys:ops.tf#aws_iam_access_key.ops",
+        "acme/keys:web.tf#aws_iam_access_key.web",
+    ]
+    # Scanning directly, the roster joins the aliases; without it, the noreply address is
+    # still @bobb, but nothing says that bob@acme.example is him.
+    lineage = ["lineage", "--repo", str(git_repo.root), "--person", "@bobb", "--format", "json"]
+    assert main([*lineage, "--roster", str(tmp_path / "roster.csv")]) == 0
+    entries = json.loads(capsys.readouterr().out)["identities"]
+    assert [(e["id"], e["roles"]) for e in entries] == [
+        ("cli.tf#aws_iam_access_key.cli", ["provisioned"]),
+        ("ops.tf#aws_iam_access_key.ops", ["owns"]),
+        ("web.tf#aws_iam_access_key.web", ["provisioned"]),
+    ]
+    assert main(lineage) == 0
+    entries = json.loads(capsys.readouterr().out)["identities"]
+    assert [(e["id"], e["roles"]) for e in entries] == [
+        ("ops.tf#aws_iam_access_key.ops", ["owns"]),
+        ("web.tf#aws_iam_access_key.web", ["provisioned"]),
+    ]
+    assert main(["lineage", "--inventory", db, "--person", "@bobb", "--roster", "x"]) == 2
