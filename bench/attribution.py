@@ -2,7 +2,7 @@
 
 For every Terraform identity of a scan, the reference is the oldest commit that changed the
 number of occurrences of its declaration (`resource "TYPE" "NAME"`) in its file, following
-renames: `git log --reverse --follow -S SIGNATURE -- PATH`; when that commit took the
+renames: `git log --reverse -S SIGNATURE -- PATH`; when that commit took the
 declaration out of another file (a move) or renamed it with a `moved` block (the same
 resource), the search goes on from there. The figure is the share of
 identities whose provisioner email (mailmapped, as blame gives it) is that commit's author.
@@ -20,9 +20,16 @@ import time
 from pathlib import Path
 
 
+class Unavailable(Exception):
+    """git could not answer (a clone that lacks an object): no reference for this identity."""
+
+
 def _git(root: Path, *args: str) -> list[str]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                          check=False).stdout.split()  # fmt: skip
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                          check=False)  # fmt: skip
+    if done.returncode != 0 and "unable to read" in done.stderr:
+        raise Unavailable(done.stderr.strip())
+    return done.stdout.split()
 
 
 def reference(root: Path, path: str, kind: str, name: str, rev: str = "HEAD") -> str | None:
@@ -30,10 +37,9 @@ def reference(root: Path, path: str, kind: str, name: str, rev: str = "HEAD") ->
     and moves: when that commit also took the declaration out of another file, the search
     goes on in that file, before that commit."""
     signature = f'"{kind}" "{name}"'
-    found = _git(root, "log", "--reverse", "--follow", "--format=%H", "-S", signature, rev,
-                 "--", path)  # fmt: skip
-    if not found:  # --follow with a starting revision sometimes finds nothing: plain path
-        found = _git(root, "log", "--reverse", "--format=%H", "-S", signature, rev, "--", path)
+    # No --follow: it reads every blob of a commit to find renames; a file renamed (or a
+    # folder moved) loses the declaration in its old path, which the move search below finds.
+    found = _git(root, "log", "--reverse", "--format=%H", "-S", signature, rev, "--", path)
     if not found:
         return None
     first = found[0]
@@ -45,7 +51,8 @@ def reference(root: Path, path: str, kind: str, name: str, rev: str = "HEAD") ->
         older = reference(root, path, kind, renamed[1], f"{first}^")
         if older is not None:
             return older
-    for other in _git(root, "diff", "--name-only", "-S", signature, f"{first}^", first):
+    for other in _git(root, "diff", "--no-renames", "--name-only", "-S", signature,
+                      f"{first}^", first, "--", "*.tf"):  # fmt: skip
         if other == path:
             continue
         old = subprocess.run(["git", "show", f"{first}^:{other}"], cwd=root, capture_output=True,
@@ -70,13 +77,17 @@ def main() -> None:
     )  # fmt: skip
     seconds = time.perf_counter() - started
     report = json.loads(scan.stdout)
-    agree = total = 0
+    agree = total = unavailable = 0
     shown = 0
     for item in report["identities"]:
         if item["scanner"] != "terraform" or item["attributes"].get("defined_at"):
             continue
         kind, _, name = str(item["attributes"].get("address", "")).rpartition(".")
-        expected = reference(args.repository, item["path"], kind, name)
+        try:
+            expected = reference(args.repository, item["path"], kind, name)
+        except Unavailable:
+            unavailable += 1
+            continue
         if expected is None:
             continue
         total += 1
@@ -89,7 +100,7 @@ def main() -> None:
                   f", git log -S {expected}")  # fmt: skip
     print(
         f"{args.repository.name}: {agree}/{total} = {agree / max(total, 1):.3f} agreement; "
-        f"scan {seconds:.1f} s"
+        f"scan {seconds:.1f} s; no reference (git could not read the history) for {unavailable}"
     )
 
 

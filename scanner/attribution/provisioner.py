@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import Counter
@@ -10,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from scanner import git, secrets
-from scanner.attribution import blame, provenance
+from scanner.attribution import blame, moves, provenance
 from scanner.attribution.blame import Commit, Line
 from scanner.attribution.repo import _NOT_BLAMED, IGNORE_REVS, History, Repo
 from scanner.model import (
@@ -79,7 +80,65 @@ def _choose(
             return f"renamed from {named} by {who} (a moved block: the same resource)"
         return None
 
-    return provenance.choose(identity, past.lines, wanted, _order(repo, details), human, edited)
+    choice = provenance.choose(identity, past.lines, wanted, _order(repo, details), human,
+                               edited)  # fmt: skip
+    anchor = past.lines.get(identity.anchor_line)
+    if not choice.looked_past or anchor is None or identity.kind == "workflow_secret":
+        return choice
+    text = "\n".join(texts.get(identity.path, []))
+    walked = _walk_back(repo, identity, anchor, provenance.renamed_from(identity, text),
+                        past.bots | repo.ignored)  # fmt: skip
+    if walked is None:
+        return choice
+    line, hops = walked
+    return provenance.Choice(line=line, notes=(*choice.notes, *hops), looked_past=True)
+
+
+MAX_WALK = 8  # earlier versions of a declaration's first line looked at, at most
+
+
+def _walk_back(repo: Repo, identity: Identity, anchor: Line, origin: str | None,
+               ignored: frozenset[str]) -> tuple[Line, tuple[str, ...]] | None:  # fmt: skip
+    """The commit that introduced a declaration whose first line was edited since (a comment
+    on it, a rename kept by a moved block): blame that line as it was before each edit, until
+    the commit whose parent did not declare it; then follow its moves between files. The
+    declaration's other lines cannot tell: a new block that repeats an older block's lines
+    (`role = ...`) is blamed to the older one. None when git cannot walk back."""
+    patterns = [provenance.signature(identity)]
+    if origin is not None and not secrets.secret_in(origin):
+        patterns.append(_address_signature(origin))
+    line = anchor
+    for _ in range(MAX_WALK):
+        before = line.previous or (("HEAD", identity.path) if line.commit.uncommitted
+                                   and repo.head else None)  # fmt: skip
+        old = _old_text(repo.root, *before) if before is not None else None
+        if before is None or old is None:
+            break
+        number = next((n for n, text in enumerate(old.split("\n"), 1)
+                       if any(re.search(p, text) for p in patterns)), None)  # fmt: skip
+        if number is None:
+            break  # this commit introduced it
+        try:
+            porcelain = git.blame(repo.root, before[1], [(number, number)], ignore_revs=ignored,
+                                  moves=False, rev=before[0])  # fmt: skip
+        except git.GitError:
+            return None
+        older = blame.parse(porcelain).get(number)
+        if older is None:
+            return None
+        line = older
+    if line is anchor:
+        return None
+    hops: tuple[str, ...] = ()
+    then = _old_text(repo.root, line.commit.sha, line.original_path) or "" \
+        if line.original_path and not line.commit.uncommitted else ""  # fmt: skip
+    signature = next((s for s in (moves.literal(identity), moves.literal(identity, origin))
+                      if s is not None and s in then), None)  # fmt: skip
+    if signature is not None:
+        traced, _where = moves.follow(repo.root, line, line.original_path, signature, ignored)
+        line, hops = dataclasses.replace(line, commit=traced.commit), traced.hops
+    # Placed where the anchor is, so that no move is looked for again from here.
+    return dataclasses.replace(line, number=anchor.number, original_path=identity.path), hops
 
 
 def _address_signature(address: str) -> str:
@@ -105,9 +164,12 @@ def _provisioner(
         )  # fmt: skip
     if line is None:
         return _uncommitted(repo, ("the file is not committed yet",)) if past.error else None
-    commit = line.commit
+    commit, found = line.commit, _moved(repo, identity, line, past.bots)
     if commit.uncommitted:
         return _uncommitted(repo, ("this line is not committed yet",))
+    hops: tuple[str, ...] = (found,) if isinstance(found, str) else ()
+    if isinstance(found, moves.Trace):  # blame -C crossed files: moves kept, copies not
+        commit, hops = found.commit, found.hops
     message = details.get(commit.sha, (0, ""))[1]
     if repo.is_bot(commit):  # only bots ever touched it: a human co-author, or nobody
         return _co_author(commit, message)
@@ -117,10 +179,14 @@ def _provisioner(
     if choice is not None and choice.looked_past:
         confidence = Confidence.MEDIUM
         evidence += choice.notes
-    moved = _moved(repo, identity, line, past.bots)
-    if moved is not None:
+    if commit.sha != line.commit.sha:
         confidence = Confidence.MEDIUM
-        evidence.append(moved)
+        evidence.append(f"its lines were copied from {line.original_path}, which still declares "
+                        f"it (by {line.commit.email} in {line.commit.sha[:7]}): a copy is a new "
+                        "declaration")  # fmt: skip
+    if hops:
+        confidence = Confidence.MEDIUM
+        evidence += hops
     before = past.first.get(identity.anchor_line)
     if before is not None and before.commit.sha in past.bots:
         confidence = Confidence.MEDIUM
@@ -161,15 +227,23 @@ def _old_text(root: Path, rev: str, path: str) -> str | None:
     return git.show(root, rev, path)
 
 
-def _moved(repo: Repo, identity: Identity, line: Line, bots: frozenset[str]) -> str | None:
-    """Evidence when the introducing line was moved here from another file (blame -C): who
-    moved it, found by blaming the file without move detection (past the same bots and
-    ignored revisions; once per file). A whole-file rename git follows by itself is no move."""
+def _moved(
+    repo: Repo, identity: Identity, line: Line, bots: frozenset[str]
+) -> str | moves.Trace | None:
+    """When the introducing line came here from another file (blame -C): for a Terraform
+    block, its moves traced back to the commit that created it (`moves.trace`: a copy is a
+    new declaration); otherwise who moved it. The file is blamed without move detection
+    (past the same bots and ignored revisions; once per file) to find the commit that put it
+    here. A whole-file rename git follows by itself is no move."""
     if line.original_path in ("", identity.path):
         return None
-    here = _plain_blame(repo.root, identity.path, bots | repo.ignored).get(line.number)
+    ignored = bots | repo.ignored
+    here = _plain_blame(repo.root, identity.path, ignored).get(line.number)
     if here is None or here.commit.sha == line.commit.sha:
         return None
+    signature = moves.literal(identity)
+    if signature is not None:
+        return moves.trace(repo.root, line, here, identity.path, signature, ignored)
     return (f"moved to {identity.path} from {line.original_path} by {here.commit.email} in "
             f"{here.commit.sha[:7]}")  # fmt: skip
 

@@ -209,3 +209,109 @@ def test_a_token_written_as_the_old_address_is_never_named(git_repo: GitRepo) ->
         f"renamed from an earlier address by bob@example.com in {rename[:7]} "
         "(a moved block: the same resource)"
     )
+
+
+SINK = (
+    'resource "google_project_iam_member" "{name}" {{\n'
+    "  for_each = local.sink_bindings\n"
+    '  project  = split("/", each.value.destination)[1]\n'
+    '  role     = "roles/logging.bucketWriter"\n'
+    "  member   = google_logging_project_sink.sink[each.key].writer_identity\n"
+    "}}\n"
+)
+
+
+def test_a_copy_into_a_new_module_is_a_new_declaration(git_repo: GitRepo) -> None:
+    """blame -C follows lines into a file the same commit also changed, moved or copied:
+    the copier of a module (its source still declares the block) provisioned the new one."""
+    git_repo.write("modules/a/main.tf", PROVIDER + "\n" + USER.format(name="ci"))
+    original = git_repo.commit("module a", author=ALICE)
+    git_repo.write("modules/a/main.tf", PROVIDER.replace("eu-west-1", "eu-west-2") + "\n"
+                   + USER.format(name="ci"))  # fmt: skip
+    git_repo.write("modules/b/main.tf", USER.format(name="ci"))
+    copy = git_repo.commit("module b, started from module a", author=BOB)
+    email, confidence, evidence = provisioner(git_repo.root, "modules/b/main.tf#aws_iam_user.ci")
+    assert (email, confidence) == ("bob@example.com", "medium")
+    assert evidence == (
+        f"introduced in {copy[:7]} on 2026-01-01 by bob@example.com: module b, started from "
+        "module a",
+        f"its lines were copied from modules/a/main.tf, which still declares it (by "
+        f"alice@example.com in {original[:7]}): a copy is a new declaration",
+    )
+    # The original is still Alice's.
+    assert provisioner(git_repo.root, "modules/a/main.tf#aws_iam_user.ci")[:2] == (
+        "alice@example.com",
+        "high",
+    )
+
+
+def test_a_copy_later_moved_names_the_copier_and_the_move(git_repo: GitRepo) -> None:
+    git_repo.write("modules/a/main.tf", PROVIDER + "\n" + USER.format(name="ci"))
+    git_repo.commit("module a", author=ALICE)
+    git_repo.write("modules/a/main.tf", PROVIDER.replace("eu-west-1", "eu-west-2") + "\n"
+                   + USER.format(name="ci"))  # fmt: skip
+    git_repo.write("modules/b/users.tf", USER.format(name="ci"))
+    copy = git_repo.commit("module b", author=BOB)
+    git_repo.git("rm", "-q", "modules/b/users.tf")
+    header = "".join(f'variable "v{n}" {{}}\n' for n in range(8))  # no longer git's rename
+    git_repo.write("modules/b/identity.tf", header + "\n" + USER.format(name="ci"))
+    move = git_repo.commit("one identity file", author=CAROL)
+    found = provisioner(git_repo.root, "modules/b/identity.tf#aws_iam_user.ci")
+    assert found == (
+        "bob@example.com",
+        "medium",
+        (
+            f"introduced in {copy[:7]} on 2026-01-01 by bob@example.com: module b",
+            "its lines were copied from modules/a/main.tf, which still declares it (by "
+            f"alice@example.com in {found[2][1].rpartition(' in ')[2][:7]}): a copy is a new "
+            "declaration",
+            f"moved to modules/b/identity.tf from modules/b/users.tf by carol@example.com in "
+            f"{move[:7]}",
+        ),
+    )
+
+
+def test_a_renamed_block_that_repeats_older_lines_is_its_authors(git_repo: GitRepo) -> None:
+    """The block's other lines repeat an older block's (blame -M gives them to the older
+    one); the first line, renamed since with a moved block, is followed back instead."""
+    git_repo.write("logging.tf", SINK.format(name="bucket-sinks-binding"))
+    git_repo.commit("bucket sinks", author=ALICE)
+    git_repo.write("logging.tf", SINK.format(name="bucket-sinks-binding") + "\n"
+                   + SINK.format(name="project-sinks-binding"))  # fmt: skip
+    added = git_repo.commit("project sinks", author=BOB)
+    moved = ("\nmoved {{\n  from = google_project_iam_member.{0}-sinks-binding\n"
+             "  to   = google_project_iam_member.{0}_sinks_binding\n}}\n")  # fmt: skip
+    git_repo.write("logging.tf", SINK.format(name="bucket_sinks_binding") + moved.format("bucket")
+                   + "\n" + SINK.format(name="project_sinks_binding") + moved.format("project"))  # fmt: skip
+    rename = git_repo.commit("tflint naming", author=CAROL)
+    identity = "logging.tf#google_project_iam_member.project_sinks_binding"
+    email, confidence, evidence = provisioner(git_repo.root, identity)
+    assert (email, confidence) == ("bob@example.com", "medium")
+    assert evidence == (
+        f"introduced in {added[:7]} on 2026-01-01 by bob@example.com: project sinks",
+        f"renamed from google_project_iam_member.project-sinks-binding by carol@example.com "
+        f"in {rename[:7]} (a moved block: the same resource)",
+    )
+
+
+def test_a_block_moved_then_renamed_keeps_its_creator(git_repo: GitRepo) -> None:
+    git_repo.write("main.tf", PROVIDER + "\n" + SINK.format(name="gcs-sinks-binding"))
+    first = git_repo.commit("sinks", author=ALICE)
+    git_repo.write("main.tf", PROVIDER)
+    git_repo.write("logging.tf", SINK.format(name="gcs-sinks-binding"))
+    split = git_repo.commit("refactor: logging.tf", author=BOB)
+    git_repo.write("logging.tf", SINK.format(name="gcs_sinks_binding") + "\nmoved {\n  from = "
+                   "google_project_iam_member.gcs-sinks-binding\n  to   = "
+                   "google_project_iam_member.gcs_sinks_binding\n}\n")  # fmt: skip
+    rename = git_repo.commit("tflint naming", author=CAROL)
+    identity = "logging.tf#google_project_iam_member.gcs_sinks_binding"
+    assert provisioner(git_repo.root, identity) == (
+        "alice@example.com",
+        "medium",
+        (
+            f"introduced in {first[:7]} on 2026-01-01 by alice@example.com: sinks",
+            f"renamed from google_project_iam_member.gcs-sinks-binding by carol@example.com in "
+            f"{rename[:7]} (a moved block: the same resource)",
+            f"moved to logging.tf from main.tf by bob@example.com in {split[:7]}",
+        ),
+    )

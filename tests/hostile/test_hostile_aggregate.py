@@ -137,6 +137,7 @@ def test_duplicate_people_and_a_manager_cycle(tmp_path: Path, capsys) -> None:
     ]
     assert orphans[2]["people"] == [
         {
+            "person": "alice@example.com",
             "reference": "alice@example.com",
             "role": "provisioner",
             "state": "departed",
@@ -179,7 +180,13 @@ def test_a_diamond_of_82_teams_resolves(tmp_path: Path, capsys) -> None:
     people = {o["identity"]: o["people"] for o in json.loads(out)["orphans"]}
     # Its only person, "gone", is in no roster: the team is unknown, not departed (#23).
     assert people[".github/workflows/deploy.yml#secrets/DEPLOY_TOKEN"] == [
-        {"reference": "@acme/ci", "role": "owner", "state": "unknown", "email": None}
+        {
+            "person": "@acme/ci",
+            "reference": "@acme/ci",
+            "role": "owner",
+            "state": "unknown",
+            "email": None,
+        }
     ]
 
 
