@@ -11,8 +11,9 @@ Patterns with at most two wildcards (nearly every real one) run as a compiled re
 faster and at worst quadratic in the path's length.
 
 Wildcards: `*` any run without `/`, `?` one character but `/`, `**` any run, `**/` zero or
-more whole folders, a final `/**` the folder itself or anything below it. An unanchored
-pattern matches at any depth. Every other character is literal; a newline in a path is an
+more whole folders (so a final `/**` is anything below the folder, never the folder itself, as
+in gitignore). An unanchored pattern matches at any depth. `\\` makes the next character
+literal (`\\*`, `\\ `, `\\[`); every other character is literal; a newline in a path is an
 ordinary character.
 """
 
@@ -21,15 +22,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Steps: a literal character, or one of these.
-ONE = "?"  # one character but `/`
-STAR = "*"  # any run without `/`
-ANY = "**"  # any run
-DIRS = "**/"  # empty, or any run that ends with `/`
-BELOW = "/**"  # empty, or `/` and any run
-_LOOPS = frozenset([STAR, ANY, DIRS, BELOW])
-_REGEX = {ONE: "[^/]", STAR: "[^/]*", ANY: ".*", DIRS: "(?:.*/)?", BELOW: "(?:/.*)?"}
-_SPLIT = re.compile(r"(\*\*/|/\*\*$|\*\*|\*|\?)")
+# Steps: a literal character (one character), or one of these (never one character).
+ONE = "<?>"  # one character but `/`
+STAR = "<*>"  # any run without `/`
+ANY = "<**>"  # any run
+DIRS = "<**/>"  # empty, or any run that ends with `/`
+_LOOPS = frozenset([STAR, ANY, DIRS])
+_REGEX = {ONE: "[^/]", STAR: "[^/]*", ANY: ".*", DIRS: "(?:.*/)?"}
+_WILDCARDS = {"?": ONE, "*": STAR, "**": ANY, "**/": DIRS}
+# An escaped character, a wildcard, or any other character.
+_TOKEN = re.compile(r"\\(.)|(\*\*/|\*\*|\*|\?)|(.)", re.DOTALL)
 _FAST = 2  # at most this many loops: a regex, whose backtracking is then at most quadratic
 
 
@@ -66,11 +68,8 @@ def compile_glob(body: str, *, anchored: bool) -> Glob:
 
 def _parts(body: str) -> list[str]:
     steps: list[str] = []
-    for part in _SPLIT.split(body):
-        if part in _REGEX:
-            steps.append(part)
-        else:
-            steps.extend(part)  # one step per literal character
+    for escaped, wildcard, char in _TOKEN.findall(body):
+        steps.append(_WILDCARDS[wildcard] if wildcard else escaped or char)
     return steps
 
 
@@ -93,15 +92,13 @@ def _simplify(steps: list[str]) -> list[str]:
 
 def _closure(steps: tuple[str, ...], states: set[int]) -> set[int]:
     """Add every state reachable without reading a character. State `i` is "before step i";
-    `-i - 1` is "inside step i": a DIRS before its `/`, a BELOW after its `/`."""
+    `-i - 1` is "inside step i": a DIRS before its `/`."""
     todo = list(states)
     while todo:
         state = todo.pop()
         reached: tuple[int, ...] = ()
         if 0 <= state < len(steps) and steps[state] in _LOOPS:  # each may match nothing
             reached = (state + 1, -state - 1) if steps[state] == DIRS else (state + 1,)
-        elif state < 0 and steps[-state - 1] == BELOW:
-            reached = (-state,)  # BELOW's run may end anywhere
         for other in reached:
             if other not in states:
                 states.add(other)
@@ -112,16 +109,14 @@ def _closure(steps: tuple[str, ...], states: set[int]) -> set[int]:
 def _step(steps: tuple[str, ...], states: set[int], char: str) -> set[int]:
     after: set[int] = set()
     for state in states:
-        if state < 0:  # inside DIRS or BELOW: any character, and DIRS ends on a `/`
+        if state < 0:  # inside DIRS: any character, and it ends on a `/`
             after.add(state)
-            if char == "/" and steps[-state - 1] == DIRS:
+            if char == "/":
                 after.add(-state)
         elif state < len(steps):
             step = steps[state]
             if (step == STAR and char != "/") or step == ANY:
                 after.add(state)
-            elif step == BELOW and char == "/":
-                after.add(-state - 1)
             elif (step == ONE and char != "/") or step == char:
                 after.add(state + 1)
     return _closure(steps, after)
@@ -152,8 +147,9 @@ class PathPattern:
     * a trailing `/` names folders only, and a matching folder holds everything below it
       (`legacy/` is every file under any `legacy` folder);
     * a pattern that ends in `/*` names a folder's direct children only (`docs/*`, and `/*`
-      the files at the root), as GitHub documents for CODEOWNERS;
-    * `\\ ` is an escaped space; `*`, `**` and `?` as in `Glob`.
+      the files at the root), as GitHub documents for CODEOWNERS; one that ends in `/**`
+      everything below the folder (never a file of the folder's name), and `x/**/` is `x/`;
+    * `\\` makes the next character literal (`\\ ` a space); `*`, `**` and `?` as in `Glob`.
     """
 
     pattern: str
@@ -169,14 +165,16 @@ class PathPattern:
 
 def compile_pattern(pattern: str) -> PathPattern:
     """Compile a CODEOWNERS/.gitignore-style pattern (see `PathPattern`)."""
-    text = pattern.replace("\\ ", " ")
-    folders_only = text.endswith("/")
-    body = text.strip("/")
+    folders_only = pattern.endswith("/")
+    body = pattern.strip("/")
+    anchored = pattern.startswith("/") or "/" in body
+    if folders_only and body.endswith("/**"):
+        body = body.removesuffix("/**")  # `x/**/`: the folders below x, and so all below x
     return PathPattern(
         pattern=pattern,
-        glob=compile_glob(body, anchored=text.startswith("/") or "/" in body),
+        glob=compile_glob(body, anchored=anchored),
         folders_only=folders_only,
-        below=folders_only or not (text.endswith("/*") or text.endswith("/**")),
+        below=folders_only or not (pattern.endswith("/*") or pattern.endswith("/**")),
     )
 
 

@@ -2,10 +2,12 @@
 
 Only the first of `.github/CODEOWNERS`, `CODEOWNERS`, `docs/CODEOWNERS` is used; a file of
 3 MB or more is not loaded. The last matching rule wins; a rule with no owners makes a path
-explicitly unowned. A line GitHub cannot parse (`!` negation, `[ ]` ranges, an escaped `\\#`,
+explicitly unowned. A line GitHub cannot parse (`!` negation, `[ ]` ranges, a leading `\\#`,
 a bad owner token) is skipped whole and reported with its line number. Inline `#` comments
 are allowed. Paths are case-sensitive. Patterns follow gitignore, except that a trailing
-`/*` matches only the folder's direct children.
+`/*` matches only the folder's direct children; `\\` makes the next character literal
+(`\\ `, `\\[id\\]`: GitHub's own error asks that `[` and `]` be escaped with a `\\`).
+Each difference from hmarr/codeowners' pattern table is listed in the README (#20).
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ def parse(text: str, path: str = "CODEOWNERS") -> CodeOwners:
     return CodeOwners(path=path, rules=tuple(rules), problems=tuple(problems))
 
 
-# GitHub reads `\ ` (an escaped space) but not `\#` or any other escape.
+# GitHub reads `\x` as a literal x (`\ `, `\[`), but not a leading `\#` (its docs).
 _ESCAPE = "escaping a pattern with \\ is not supported by GitHub; line skipped"
 _TOKENS = re.compile(r"(?<!\\)\s+")
 
@@ -100,10 +102,13 @@ _TOKENS = re.compile(r"(?<!\\)\s+")
 def _check(pattern: str, owners: list[str]) -> str:
     if pattern.startswith("!"):
         return "negation (!) is not supported by GitHub; line skipped"
-    if "[" in pattern or "]" in pattern:
+    unescaped = re.sub(r"\\.", "", pattern, flags=re.DOTALL)
+    if "[" in unescaped or "]" in unescaped:
         return "character ranges ([ ]) are not supported by GitHub; line skipped"
-    if "\\" in pattern.replace("\\ ", ""):
+    if pattern.startswith("\\#"):
         return _ESCAPE
+    if unescaped.endswith("\\"):
+        return "a pattern cannot end in a lone \\; line skipped"
     for position, owner in enumerate(owners, start=1):
         if not _is_owner(owner):  # not quoted: a hostile file could put a secret there
             return f"owner {position} is not an @user, @org/team or email; line skipped"

@@ -132,3 +132,31 @@ def test_escaped_spaces_and_the_root_star(rules: str, path: str, expected) -> No
     assert parsed.problems == ()
     rule = parsed.match(path)
     assert (None if rule is None else rule.owners) == expected
+
+
+@pytest.mark.parametrize(
+    ("rules", "path", "expected"),
+    [
+        # `\` makes the next character literal: GitHub asks that `[` `]` be escaped (#20).
+        ("/apps/\\[id\\]/page.tsx @web\n", "apps/[id]/page.tsx", ("@web",)),
+        ("/apps/\\[id\\]/page.tsx @web\n", "apps/i/page.tsx", None),
+        ("docs/a\\#b.md @d\n", "docs/a#b.md", ("@d",)),
+        ("f\\*o @a\n", "foo", None),
+        # A final `/**` is what is below the folder, never a file of the folder's name (#20).
+        ("/build/** @b\n", "build", None),
+        ("/build/** @b\n", "build/x/y", ("@b",)),
+    ],
+)
+def test_escapes_and_the_final_double_star(rules: str, path: str, expected) -> None:
+    parsed = codeowners.parse(rules)
+    assert parsed.problems == ()
+    rule = parsed.match(path)
+    assert (None if rule is None else rule.owners) == expected
+
+
+def test_a_lone_trailing_backslash_skips_the_line() -> None:
+    parsed = codeowners.parse("docs\\\n/apps/[id]/ @web\n")
+    assert [(p.line, p.message) for p in parsed.problems] == [
+        (1, "a pattern cannot end in a lone \\; line skipped"),
+        (2, "character ranges ([ ]) are not supported by GitHub; line skipped"),
+    ]

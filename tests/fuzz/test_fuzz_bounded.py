@@ -50,11 +50,10 @@ def test_hostile_values_are_answered() -> None:
 
 
 def _old_glob(body: str, anchored: bool) -> re.Pattern[str]:
-    parts = re.split(r"(\*\*/|/\*\*$|\*\*|\*|\?)", body)
+    # A final `/**` is `/` and any run: below the folder, never the folder itself (#20).
+    parts = re.split(r"(\*\*/|\*\*|\*|\?)", body)
     regex = "".join(
-        {"**/": "(?:.*/)?", "/**": "(?:/.*)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}.get(
-            part, re.escape(part)
-        )
+        {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}.get(part, re.escape(part))
         for part in parts
     )
     return re.compile(regex if anchored else "(?:.*/)?" + regex)
