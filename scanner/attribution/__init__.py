@@ -19,7 +19,7 @@ from pathlib import Path
 
 from scanner import git, reading
 from scanner.attribution import codeowners, provenance
-from scanner.attribution.history import blame_all, history, ranges
+from scanner.attribution.history import blame_all, history, parallel, ranges
 from scanner.attribution.owners import _deadline, _owner_rules, load_codeowners
 from scanner.attribution.provisioner import (
     _choose,
@@ -79,25 +79,16 @@ def attribute(
     )
     errors = (*errors, *revs_errors, *failures)
     details = git.commit_details(root, _commits(histories))
-    choices = {
-        i.id: _choose(repo, i, histories.get(i.path), wanted[i.id], details, texts)
-        for i in identities
-    }
-    subjects = tuple(
-        Attributed(
-            identity=identity,
-            attribution=_attribution(
-                repo,
-                identity,
-                histories.get(identity.path),
-                owners,
-                rules,
-                details,
-                choices[identity.id],
-            ),
-        )
-        for identity in identities
-    )
+
+    # Choosing and tracing walk back through history (a few git calls for some identities):
+    # on the git workers too.
+    def attributed(identity: Identity) -> Attributed:
+        past = histories.get(identity.path)
+        choice = _choose(repo, identity, past, wanted[identity.id], details, texts)
+        return Attributed(identity=identity, attribution=_attribution(
+            repo, identity, past, owners, rules, details, choice))  # fmt: skip
+
+    subjects = tuple(parallel(options, attributed, identities))
     late = tuple(
         ScanError(path=path, line=None, message=f"{_NOT_BLAMED}: {_deadline(options)}")
         for path, past in sorted(histories.items())

@@ -6,15 +6,20 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from scanner import git
 from scanner.attribution import blame
+from scanner.attribution.moves import blamed_with_moves
 from scanner.attribution.repo import _NOT_BLAMED, History, Options, Repo
 from scanner.model import (
     Identity,
 )
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def blame_all(
@@ -31,10 +36,15 @@ def blame_all(
         path: ranges(members, [n for i in members for n in (wanted or {}).get(i.id, ())])
         for path, members in by_path.items()
     }
+    return dict(parallel(options, lambda path: (path, _history(repo, path, spans[path], options)),
+                         by_path))  # fmt: skip
+
+
+def parallel(options: Options, work: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """`work` on each item, in order, on the scan's git workers (git runs outside the GIL)."""
     workers = options.workers or min(8, 2 * (os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(lambda path: (path, _history(repo, path, spans[path], options)), by_path)
-        return dict(results)
+        return list(pool.map(work, items))
 
 
 def _history(repo: Repo, path: str, wanted: list[tuple[int, int]], options: Options) -> History:
@@ -62,14 +72,17 @@ def history(repo: Repo, path: str, wanted: list[tuple[int, int]]) -> History:
 
     Following moves (-C) reads the other files each commit changed; where git cannot (a blob
     missing from a partial or trimmed clone), the file is blamed without it rather than not
-    at all. Any pass may fail (a file git cannot read, a broken repository): never silently."""
+    at all. A Terraform file is blamed without -C: `moves` traces its blocks' moves, cheaper.
+    Any pass may fail (a file git cannot read, a broken repository): never silently."""
     ignored = repo.ignored
     bots = frozenset[str]()
     try:
-        moves = True
+        moves = blamed_with_moves(path)
         try:
             first = blame.parse(_blame(repo, path, wanted, moves=moves))
         except git.GitError:
+            if not moves:
+                raise
             moves = False
             first = blame.parse(_blame(repo, path, wanted, moves=moves))
         lines = first

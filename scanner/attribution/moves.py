@@ -1,17 +1,20 @@
-"""A declaration blame -C says came from another file: moved there (the same declaration,
-its creator kept) or copied (a new declaration, provisioned by whoever copied it). Issue 20.
+"""Moves of a Terraform block between files, traced from the commit that put it where it is
+now (issue 20): a refactor that splits `main.tf`, a move into a module folder or a rename under
+git's similarity threshold keeps the block's creator; a copy (the source still declares it) is
+a new declaration, provisioned by whoever copied it.
 
-`git blame -C` follows lines into other files changed by the same commit, whether the other
-file lost them (a move: a refactor that splits `main.tf`, a move into a module folder) or kept
-them (a copy: a new module started from an old one declares a new resource). The difference is
-whether the source file declared it one time fewer afterwards, which is what `trace` asks git,
-hop by hop, from the commit that put the declaration in its file now: one pickaxe over that
-commit's diff, and a blame of the source file before it when it was a move.
+Terraform files are blamed without `-C`: copy detection reads every file each commit in the
+history changed, which made blame five times dearer on a long history (#21) and names the
+author of a copy's original. Instead, the commit that introduced the block is asked whether it
+took the block out of another file (the file declares it one time fewer afterwards); only then
+is that file blamed, as the commit's parent had it. One listing of a commit's changed files
+serves every block it introduced.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,16 +23,26 @@ from scanner.attribution import blame
 from scanner.attribution.blame import Commit, Line
 from scanner.model import Identity
 
-MAX_HOPS = 8  # moves of one declaration followed at most (each is two or three git calls)
+MAX_HOPS = 8  # moves of one declaration followed at most
 # Where a Terraform block can come from: git reads no other file's blobs (a large binary in
 # the same commit costs nothing, and one a partial clone lacks fails nothing).
 TERRAFORM_FILES = ("*.tf", "*.tofu")
+GREP_BATCH = 500  # files named in one `git grep` call
+# A block's first line, as `git grep -E` finds it; only the type and name are kept from it.
+_BLOCK = r'(resource|data)[[:space:]]+"[^"]+"[[:space:]]+"[^"]+"'
+_QUOTED = re.compile(r'"[^"]+"')
 
 
 @dataclass(frozen=True, slots=True)
 class Trace:
     commit: Commit  # the commit that introduced the declaration (a move is never one)
     hops: tuple[str, ...]  # the moves, newest first, as evidence
+
+
+def blamed_with_moves(path: str) -> bool:
+    """Whether blame should follow lines into other files (-C) for this file: not for a
+    Terraform file, whose moves `follow` traces."""
+    return not path.endswith((".tf", ".tofu"))
 
 
 def literal(identity: Identity, address: str | None = None) -> str | None:
@@ -42,31 +55,9 @@ def literal(identity: Identity, address: str | None = None) -> str | None:
     return f'"{kind.rpartition(".")[2]}" "{name}"'
 
 
-def trace(root: Path, origin: Line, here: Line, path: str, signature: str,
-          ignored: frozenset[str]) -> Trace:  # fmt: skip
-    """Follow the moves of the declaration `signature` back from `here` (its line blamed
-    without move detection: the commit that put it in `path`) towards `origin` (the same line
-    blamed with -C). Ending elsewhere means a copy, but only when the file `origin` names
-    still declares it after the copy; otherwise (a signature written differently, a history
-    git cannot show) blame -C's answer stands."""
-    found, where = follow(root, here, path, signature, ignored)
-    if found.commit.sha == origin.commit.sha or _introduced(root, found.commit, where, signature):
-        return found
-    return Trace(commit=origin.commit, hops=found.hops)
-
-
-def _introduced(root: Path, commit: Commit, path: str, signature: str) -> bool:
-    """Whether `commit` added the declaration to `path` (and, `follow` found, took it out of
-    no other file): it was written or copied there."""
-    if commit.boundary or commit.uncommitted:
-        return False
-    after = (_show(root, commit.sha, path) or "").count(signature)
-    return after > (_show(root, f"{commit.sha}^", path) or "").count(signature)
-
-
-def follow(root: Path, here: Line, path: str, signature: str, ignored: frozenset[str]
-           ) -> tuple[Trace, str]:  # fmt: skip
-    """The moves back from `here`, and the file the declaration was in at the last commit."""
+def follow(root: Path, here: Line, path: str, signature: str, ignored: frozenset[str]) -> Trace:
+    """Follow the moves of the declaration `signature` back from `here` (its line, blamed
+    without move detection: the commit that put it in `path`)."""
     commit, current, hops = here.commit, here.original_path or path, []
     for _ in range(MAX_HOPS):
         if commit.boundary or commit.uncommitted:
@@ -79,18 +70,18 @@ def follow(root: Path, here: Line, path: str, signature: str, ignored: frozenset
             break
         hops.append(f"moved to {current} from {source} by {commit.email} in {commit.sha[:7]}")
         commit, current = older.commit, older.original_path or source
-    return Trace(commit=commit, hops=tuple(hops)), current
+    return Trace(commit=commit, hops=tuple(hops))
 
 
 def _moved_from(root: Path, sha: str, path: str, signature: str) -> str | None:
     """The file this commit took the declaration out of, or None (it was written here, or
     copied from a file that still declares it)."""
-    for other in _pickaxe(root, sha, signature):
-        if other == path:
-            continue
-        before = _show(root, f"{sha}^", other) or ""
-        after = _show(root, sha, other) or ""
-        if before.count(signature) > after.count(signature):
+    changed = _changed(root, sha)
+    if not any(other != path for other in changed):
+        return None
+    before, after = _declared(root, f"{sha}^", changed), _declared(root, sha, changed)
+    for other in changed:
+        if other != path and before.get((other, signature), 0) > after.get((other, signature), 0):
             return other
     return None
 
@@ -101,25 +92,46 @@ def _blame_before(
     """The blamed first line of the declaration in `source` as the parent of `sha` had it."""
     text = _show(root, f"{sha}^", source) or ""
     number = next((n for n, line in enumerate(text.split("\n"), 1) if signature in line), None)
-    if number is None:
-        return None
+    return None if number is None else blamed(root, f"{sha}^", source, ignored).get(number)
+
+
+@functools.lru_cache(maxsize=256)
+def blamed(root: Path, rev: str, path: str, ignored: frozenset[str]) -> dict[int, Line]:
+    """A whole file blamed at a commit, once for every block a move took out of it (a folder
+    renamed moves all its blocks in one commit)."""
     try:
-        porcelain = git.blame(root, source, [(number, number)], ignore_revs=ignored,
-                              moves=False, rev=f"{sha}^")  # fmt: skip
+        return blame.parse(git.blame(root, path, [], ignore_revs=ignored, moves=False, rev=rev))
     except git.GitError:
-        return None
-    return blame.parse(porcelain).get(number)
+        return {}
 
 
-def _pickaxe(root: Path, sha: str, text: str) -> list[str]:
-    """The Terraform files in which commit `sha` changed how many times `text` occurs (`git
-    diff -S` against its first parent); none for a root commit."""
-    output = git.run(root, "diff", "--no-textconv", "--no-renames", "--name-only", "-z",
-                     f"-S{text}", f"{sha}^", sha, "--", *TERRAFORM_FILES, check=False)  # fmt: skip
-    return [name for name in output.split("\0") if name]
+@functools.lru_cache(maxsize=1024)
+def _changed(root: Path, sha: str) -> tuple[str, ...]:
+    """The Terraform files commit `sha` changed against its first parent (none for a root)."""
+    output = git.run(root, "diff", "--no-renames", "--name-only", "-z", f"{sha}^", sha,
+                     "--", *TERRAFORM_FILES, check=False)  # fmt: skip
+    return tuple(name for name in output.split("\0") if name)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=2048)
+def _declared(root: Path, rev: str, files: tuple[str, ...]) -> dict[tuple[str, str], int]:
+    """How many times each block signature (`"type" "name"`) occurs in each of `files` at
+    `rev`: one `git grep -o` per batch of files, which prints the signatures it matched and
+    nothing else of the files (no value written in them ever reaches memory)."""
+    counts: dict[tuple[str, str], int] = {}
+    for start in range(0, len(files), GREP_BATCH):
+        output = git.run(root, "grep", "-o", "-I", "-z", "-E", _BLOCK, rev, "--",
+                         *files[start : start + GREP_BATCH], check=False)  # fmt: skip
+        for record in output.split("\n"):  # "REV:PATH\0MATCH"
+            where, _, match = record.partition("\0")
+            if not match or not where.startswith(f"{rev}:"):
+                continue
+            key = (where[len(rev) + 1 :], " ".join(_QUOTED.findall(match)))
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+@functools.lru_cache(maxsize=1024)
 def _show(root: Path, rev: str, path: str) -> str | None:
     """A file at a commit (`rev` names a commit by id: the answer never changes)."""
     return git.show(root, rev, path)

@@ -118,12 +118,8 @@ def _walk_back(repo: Repo, identity: Identity, anchor: Line, origin: str | None,
                        if any(re.search(p, text) for p in patterns)), None)  # fmt: skip
         if number is None:
             break  # this commit introduced it
-        try:
-            porcelain = git.blame(repo.root, before[1], [(number, number)], ignore_revs=ignored,
-                                  moves=False, rev=before[0])  # fmt: skip
-        except git.GitError:
-            return None
-        older = blame.parse(porcelain).get(number)
+        # The whole file at that commit, once: a rename commit edits many blocks of a file.
+        older = moves.blamed(repo.root, before[0], before[1], ignored).get(number)
         if older is None:
             return None
         line = older
@@ -135,7 +131,7 @@ def _walk_back(repo: Repo, identity: Identity, anchor: Line, origin: str | None,
     signature = next((s for s in (moves.literal(identity), moves.literal(identity, origin))
                       if s is not None and s in then), None)  # fmt: skip
     if signature is not None:
-        traced, _where = moves.follow(repo.root, line, line.original_path, signature, ignored)
+        traced = moves.follow(repo.root, line, line.original_path, signature, ignored)
         line, hops = dataclasses.replace(line, commit=traced.commit), traced.hops
     # Placed where the anchor is, so that no move is looked for again from here.
     return dataclasses.replace(line, number=anchor.number, original_path=identity.path), hops
@@ -168,7 +164,7 @@ def _provisioner(
     if commit.uncommitted:
         return _uncommitted(repo, ("this line is not committed yet",))
     hops: tuple[str, ...] = (found,) if isinstance(found, str) else ()
-    if isinstance(found, moves.Trace):  # blame -C crossed files: moves kept, copies not
+    if isinstance(found, moves.Trace):  # moved from another file: its creator is kept
         commit, hops = found.commit, found.hops
     message = details.get(commit.sha, (0, ""))[1]
     if repo.is_bot(commit):  # only bots ever touched it: a human co-author, or nobody
@@ -179,11 +175,6 @@ def _provisioner(
     if choice is not None and choice.looked_past:
         confidence = Confidence.MEDIUM
         evidence += choice.notes
-    if commit.sha != line.commit.sha:
-        confidence = Confidence.MEDIUM
-        evidence.append(f"its lines were copied from {line.original_path}, which still declares "
-                        f"it (by {line.commit.email} in {line.commit.sha[:7]}): a copy is a new "
-                        "declaration")  # fmt: skip
     if hops:
         confidence = Confidence.MEDIUM
         evidence += hops
@@ -230,20 +221,21 @@ def _old_text(root: Path, rev: str, path: str) -> str | None:
 def _moved(
     repo: Repo, identity: Identity, line: Line, bots: frozenset[str]
 ) -> str | moves.Trace | None:
-    """When the introducing line came here from another file (blame -C): for a Terraform
-    block, its moves traced back to the commit that created it (`moves.trace`: a copy is a
-    new declaration); otherwise who moved it. The file is blamed without move detection
-    (past the same bots and ignored revisions; once per file) to find the commit that put it
-    here. A whole-file rename git follows by itself is no move."""
+    """Where the introducing line came from another file. A Terraform block (blamed without
+    -C) has its moves traced from its introducing commit (`moves.follow`). For other files
+    blame -C followed them: who moved it is found by blaming the file without move detection
+    (past the same bots and ignored revisions; once per file). A whole-file rename git follows
+    by itself is no move."""
+    ignored = bots | repo.ignored
+    signature = moves.literal(identity)
+    if signature is not None:
+        traced = moves.follow(repo.root, line, identity.path, signature, ignored)
+        return traced if traced.hops else None
     if line.original_path in ("", identity.path):
         return None
-    ignored = bots | repo.ignored
     here = _plain_blame(repo.root, identity.path, ignored).get(line.number)
     if here is None or here.commit.sha == line.commit.sha:
         return None
-    signature = moves.literal(identity)
-    if signature is not None:
-        return moves.trace(repo.root, line, here, identity.path, signature, ignored)
     return (f"moved to {identity.path} from {line.original_path} by {here.commit.email} in "
             f"{here.commit.sha[:7]}")  # fmt: skip
 
