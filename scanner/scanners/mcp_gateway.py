@@ -13,6 +13,7 @@ compose file to the scanner when its bytes mention `mcp-gateway`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 from scanner.model import JSON, Identity
@@ -23,20 +24,31 @@ IMAGE = "docker/mcp-gateway"
 _SERVERS = ("--servers", "--server")
 _TRANSPORTS = {"sse": "sse", "streaming": "http", "streamable-http": "http", "http": "http"}
 _MOUNTED = "/run/secrets/"
+_FROM = re.compile(r"(?im)^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)")
+# Names the gateway cannot be said to run: a template's `{{.ServerName}}`, compose `${VAR}`.
+_UNNAMED = re.compile(r"\{\{|\$\{?[A-Za-z_]")
 
 
 def gateways(document: Mapping[str, JSON]) -> list[tuple[str, dict[str, JSON]]]:
-    """The compose services that run the gateway image."""
+    """The compose services that run the gateway image, or build on it (`dockerfile_inline`)."""
     services = document.get("services")
     if not isinstance(services, dict):
         return []
     return [
         (name, service)
         for name, service in services.items()
-        if isinstance(service, dict)
-        and isinstance(service.get("image"), str)
-        and image_parts(str(service["image"]))[0].endswith(IMAGE)
+        if isinstance(service, dict) and _base_image(service) is not None
     ]
+
+
+def _base_image(service: Mapping[str, JSON]) -> str | None:
+    image = service.get("image")
+    if isinstance(image, str) and image_parts(image)[0].endswith(IMAGE):
+        return image
+    build = service.get("build")
+    inline = build.get("dockerfile_inline") if isinstance(build, dict) else None
+    found = _FROM.search(inline) if isinstance(inline, str) else None
+    return found[1] if found is not None and image_parts(found[1])[0].endswith(IMAGE) else None
 
 
 def scan(document: Mapping[str, JSON], facts: Facts) -> Iterator[Identity]:
@@ -53,12 +65,13 @@ def _gateway(
     transport = "stdio"
     for flag, value, where in _options(route, config.get("command")):
         if flag in _SERVERS:
-            servers += [(s.strip(), where) for s in value.split(",") if s.strip()]
+            servers += [(s.strip(), where) for s in value.split(",")
+                        if s.strip() and not _UNNAMED.search(s)]  # fmt: skip
         elif flag == "--secrets":
             sources += [(s.strip(), where) for s in value.split(":") if s.strip()]
         elif flag == "--transport":
             transport = _TRANSPORTS.get(value.strip().lower(), "stdio")
-    image, tag = image_parts(str(config.get("image")))
+    image, tag = image_parts(_base_image(config) or IMAGE)
     names = [facts.name(server, where) for server, where in servers]
     for server, (_, where) in zip(names, servers, strict=True):
         pointer = f"services/{service}/servers/{server}"

@@ -284,6 +284,13 @@ _CONFIG_USE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[\"']?\s*:\s*config\.([A-Za-z
 _COMMAND = re.compile(r"\bcommand\s*:\s*[\"']([^\"']+)[\"']")
 
 
+def _placement(function: str, key: str, variable: str | None) -> str:
+    """`env` when the commandFunction feeds a variable, `arg` when it uses the key otherwise."""
+    if variable is not None:
+        return "env"
+    return "arg" if re.search(rf"\bconfig\.{re.escape(key)}\b", function) else "input"
+
+
 def _smithery(path: str, document: Mapping[str, JSON], facts: Facts) -> Iterator[Identity]:
     """A Smithery server: the credential-named properties of its `configSchema`."""
     start = document.get("startCommand")
@@ -312,7 +319,7 @@ def _smithery(path: str, document: Mapping[str, JSON], facts: Facts) -> Iterator
                 route,
                 f"startCommand/configSchema/{key}",
                 [server],
-                slot(key, "env" if variable else "input", default=written, ref=variable),
+                slot(key, _placement(function, key, variable), default=written, ref=variable),
             )
         )
     attributes: dict[str, JSON] = {"client": "smithery", "transport": _transport(start.get("type"))}
