@@ -10,7 +10,8 @@
   a `server` object. A `user_config` entry marked `sensitive` (or named like a credential, or
   handed to a credential's `env` variable as `${user_config.KEY}`) is one slot, at its own
   line. Docs: github.com/modelcontextprotocol/mcpb `MANIFEST.md`.
-- Smithery's `smithery.yaml`: `startCommand.configSchema.properties` named like a credential.
+- Smithery's `smithery.yaml`: `startCommand.configSchema.properties` named like a credential
+  or marked secret; the `commandFunction` says where each goes (`env`, `arg`).
   Docs: smithery.ai/docs/config/smithery.yaml.
 - a compose file running the Docker MCP gateway (`mcp_gateway`).
 A browser extension or web app `manifest.json` is none of these and yields nothing.
@@ -284,15 +285,23 @@ _CONFIG_USE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[\"']?\s*:\s*config\.([A-Za-z
 _COMMAND = re.compile(r"\bcommand\s*:\s*[\"']([^\"']+)[\"']")
 
 
-def _placement(function: str, key: str, variable: str | None) -> str:
-    """`env` when the commandFunction feeds a variable, `arg` when it uses the key otherwise."""
+def _placement(function: str, key: str, variable: str | None) -> tuple[str, str | None]:
+    """Where the commandFunction puts a key: an `env` variable (`env: config` passes every key
+    as its own variable), a flag (`arg`), or nowhere we can see (`input`)."""
+    if variable is None and _WHOLE_ENV.search(function):
+        variable = key
     if variable is not None:
-        return "env"
-    return "arg" if re.search(rf"\bconfig\.{re.escape(key)}\b", function) else "input"
+        return "env", variable
+    return ("arg" if re.search(rf"\bconfig\.{re.escape(key)}\b", function) else "input"), None
+
+
+# Marks some smithery.yaml files put on a secret property (JSON Schema has no standard one).
+_SECRET_MARKS = ("secret", "sensitive", "isSecret", "x-secret", "x-sensitive", "writeOnly")
+_WHOLE_ENV = re.compile(r"\benv\s*:\s*config\b(?!\s*[.\[])")
 
 
 def _smithery(path: str, document: Mapping[str, JSON], facts: Facts) -> Iterator[Identity]:
-    """A Smithery server: the credential-named properties of its `configSchema`."""
+    """A Smithery server: the properties of its `configSchema` that are secrets."""
     start = document.get("startCommand")
     if not isinstance(start, dict):
         return
@@ -303,25 +312,23 @@ def _smithery(path: str, document: Mapping[str, JSON], facts: Facts) -> Iterator
     function = start.get("commandFunction")
     function = function if isinstance(function, str) else ""
     feeds = {key: variable for variable, key in _CONFIG_USE.findall(function)}
-    examples = document.get("exampleConfig")
+    # The docs put exampleConfig beside configSchema; some files put it at the top.
+    examples = start.get("exampleConfig", document.get("exampleConfig"))
     found = []
     for key, spec in (properties if isinstance(properties, dict) else {}).items():
-        if not secrets.is_credential_name(key):
+        marked = _flag(spec, *_SECRET_MARKS) or (
+            isinstance(spec, dict) and spec.get("format") == "password"
+        )
+        if not (marked or secrets.is_credential_name(key)):
             continue
         written = spec.get("default") if isinstance(spec, dict) else None
         if written is None and isinstance(examples, dict):
             written = examples.get(key)
-        variable = feeds.get(key)
+        placement, variable = _placement(function, key, feeds.get(key))
         route: JSONPath = ("startCommand", "configSchema", "properties", key)
-        found.append(
-            facts.credential(
-                key,
-                route,
-                f"startCommand/configSchema/{key}",
-                [server],
-                slot(key, _placement(function, key, variable), default=written, ref=variable),
-            )
-        )
+        answer = slot(key, placement, default=written, ref=variable)
+        found.append(facts.credential(key, route, f"startCommand/configSchema/{key}", [server],
+                                      answer))  # fmt: skip
     attributes: dict[str, JSON] = {"client": "smithery", "transport": _transport(start.get("type"))}
     command = _COMMAND.search(function)
     if command is not None and not secrets.secret_in(command[1]):
