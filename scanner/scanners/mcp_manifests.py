@@ -1,8 +1,9 @@
 """Server manifests: the credentials an MCP server declares it needs (issue 18).
 
 `server.json` and `manifest.json` are generic names, so each format is recognised by content:
-- the MCP registry's `server.json`: a `$schema` of the registry's server schema, or `packages`
-  with a `registryType` (`registry_type`, `registry_name` in the 2025 drafts). Each package and
+- the MCP registry's `server.json`: a `$schema` of the registry's server schema, `packages`
+  with a `registryType` (`registry_type`, `registry_name` in the 2025 drafts), or a reverse-DNS
+  `name` beside `remotes` of an MCP transport (`sse`, `streamable-http`). Each package and
   each remote is an `mcp_server`; the `environmentVariables`, `headers` and arguments marked
   `isSecret` (or named like a credential) are its `mcp_credential` slots. Docs:
   github.com/modelcontextprotocol/registry `docs/reference/server-json/`.
@@ -38,6 +39,7 @@ _SIGNS = (
     b"registryType",
     b"registry_type",
     b"registry_name",
+    b'"remotes"',
     b"configSchema",
     b"mcp-gateway",
 )
@@ -97,15 +99,34 @@ def _flag(mapping: JSON, *names: str) -> bool:
     return isinstance(mapping, dict) and any(mapping.get(name) is True for name in names)
 
 
+# A registry name is reverse-DNS with one slash (`io.github.user/weather`); with `remotes` of an
+# MCP transport it marks a remote-only server.json written without `$schema`.
+_REGISTRY_NAME = re.compile(r"[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+")
+_REMOTE_TYPES = frozenset({"sse", "streamable-http", "streamable"})
+
+
 def _is_registry(document: Mapping[str, JSON]) -> bool:
     schema = document.get("$schema")
     if isinstance(schema, str) and _SCHEMA.search(schema):
         return True
     packages = document.get("packages")
-    return isinstance(packages, list) and any(
+    if isinstance(packages, list) and any(
         isinstance(p, dict)
         and any(k in p for k in ("registryType", "registry_type", "registry_name"))
         for p in packages
+    ):
+        return True
+    name, remotes = document.get("name"), document.get("remotes")
+    return (
+        isinstance(name, str)
+        and _REGISTRY_NAME.fullmatch(name) is not None
+        and isinstance(remotes, list)
+        and any(
+            isinstance(r, dict)
+            and isinstance(r.get("url"), str)
+            and _get(r, "type", "transport_type")[1] in _REMOTE_TYPES
+            for r in remotes
+        )
     )
 
 

@@ -36,6 +36,10 @@ secrets:
     file: .env
 """
 PLAIN_COMPOSE = "services:\n  db:\n    image: postgres:16\n    command: postgres\n"
+REMOTE_ONLY = (
+    '{"name": "io.github.acme/remote", "version": "1.0.0", "remotes": '
+    '[{"type": "sse", "url": "https://mcp.acme.dev/sse"}]}\n'
+)
 
 
 def test_only_manifests_and_gateway_compose_files_are_candidates(git_repo) -> None:
@@ -62,6 +66,10 @@ def test_the_byte_test_needs_the_gateway_image_in_a_compose_file() -> None:
     assert test is not None
     assert test(GATEWAY.encode()) is True
     assert test(PLAIN_COMPOSE.encode()) is False
+    json_test = sniffer("registry/remote.json")
+    assert json_test is not None
+    assert json_test(REMOTE_ONLY.encode()) is True
+    assert json_test(PWA.encode()) is False
     assert sniffer("smithery.yaml") is None  # read by name
 
 
