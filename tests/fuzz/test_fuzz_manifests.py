@@ -22,16 +22,13 @@ inputs = st.lists(
     | values,
     max_size=3,
 )
-packages = st.lists(
-    st.fixed_dictionaries(
-        {"registryType": values},
-        optional={"environmentVariables": inputs, "runtimeArguments": inputs,
-                  "packageArguments": inputs, "transport": _maps("type", "url", "headers") | values,
-                  "identifier": values, "version": values, "runtimeHint": values},
-    )  # fmt: skip
-    | values,
-    max_size=2,
-)
+package = st.fixed_dictionaries(
+    {"registryType": values},
+    optional={"environmentVariables": inputs, "runtimeArguments": inputs,
+              "packageArguments": inputs, "transport": _maps("type", "url", "headers") | values,
+              "identifier": values, "version": values, "runtimeHint": values},
+)  # fmt: skip
+packages = st.lists(package | values, max_size=2)
 registry = st.fixed_dictionaries(
     {"$schema": st.just(SCHEMA)},
     optional={"name": values, "packages": packages,
