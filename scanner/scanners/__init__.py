@@ -12,7 +12,7 @@ from typing import Protocol
 
 from scanner import globs
 from scanner.model import Fact
-from scanner.scanners import dotenv, mcp, mcp_clients, terraform, workflows
+from scanner.scanners import dotenv, mcp, mcp_clients, mcp_manifests, terraform, workflows
 
 
 class Scanner(Protocol):
@@ -44,7 +44,7 @@ CONTENT: dict[str, tuple[re.Pattern[str], Callable[[str], bool], Callable[[bytes
     "mcp": (
         re.compile("|".join(f"(?:{globs.to_regex(p)})" for p in mcp_clients.CONTENT_PATTERNS)),
         mcp_clients.skipped_for_content,
-        mcp_clients.sniff,
+        lambda data: mcp_clients.sniff(data) or mcp_manifests.sniff(data),
     ),
 }
 

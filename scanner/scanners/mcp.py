@@ -22,10 +22,10 @@ from urllib.parse import parse_qsl
 from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Consumer, Identity
-from scanner.scanners import mcp_clients, mcp_launch, mcp_values
+from scanner.scanners import mcp_clients, mcp_launch, mcp_manifests, mcp_values
 from scanner.scanners._json import JSONPath
 
-PATTERNS = mcp_clients.PATTERNS
+PATTERNS = (*mcp_clients.PATTERNS, *mcp_manifests.PATTERNS)
 
 _DSN = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
 
@@ -35,7 +35,11 @@ def scan(path: str, text: str) -> Iterator[Identity]:
 
     A file named by a client's documentation is parsed; any other file (or a shared settings
     file such as `.vscode/settings.json`) only when it looks like one, and then bad syntax in
-    it is not ours to report."""
+    it is not ours to report. Server manifests (`mcp_manifests`) are read first."""
+    manifest = mcp_manifests.scan(path, text)
+    if manifest is not None:
+        yield from manifest
+        return
     client = mcp_clients.client_for(path)
     dedicated = client is not None and client.pattern not in mcp_clients.SHARED
     if not text.strip() or not (dedicated or mcp_clients.sniff(text.encode())):
