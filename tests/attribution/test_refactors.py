@@ -311,3 +311,26 @@ def test_a_block_moved_then_renamed_keeps_its_creator(git_repo: GitRepo) -> None
             f"moved to logging.tf from main.tf by bob@example.com in {split[:7]}",
         ),
     )
+
+
+def test_explain_prints_the_move_and_rename_chain(git_repo: GitRepo, capsys) -> None:
+    from scanner.cli import main
+
+    git_repo.write("main.tf", PROVIDER + "\n" + SINK.format(name="gcs-sinks-binding"))
+    first = git_repo.commit("sinks", author=ALICE)
+    git_repo.write("main.tf", PROVIDER)
+    git_repo.write("logging.tf", SINK.format(name="gcs-sinks-binding"))
+    split = git_repo.commit("refactor: logging.tf", author=BOB)
+    git_repo.write("logging.tf", SINK.format(name="gcs_sinks_binding") + "\nmoved {\n  from = "
+                   "google_project_iam_member.gcs-sinks-binding\n  to   = "
+                   "google_project_iam_member.gcs_sinks_binding\n}\n")  # fmt: skip
+    rename = git_repo.commit("tflint naming", author=CAROL)
+    identity = "logging.tf#google_project_iam_member.gcs_sinks_binding"
+    assert main(["explain", "--repo", str(git_repo.root), identity]) == 0
+    assert capsys.readouterr().out.splitlines()[3:7] == [
+        "provisioner: Alice Example <alice@example.com>, confidence medium",
+        f"  introduced in {first[:7]} on 2026-01-01 by alice@example.com: sinks",
+        f"  renamed from google_project_iam_member.gcs-sinks-binding by carol@example.com in "
+        f"{rename[:7]} (a moved block: the same resource)",
+        f"  moved to logging.tf from main.tf by bob@example.com in {split[:7]}",
+    ]
