@@ -59,9 +59,13 @@ def read_and_resolve(
     rejected = list(failures)
     cross, kept = lineage.Across(), []
 
+    shallow: list[str] = []
+
     def reading() -> Iterator[Report]:
         for report in read_reports(files, rejected, expected):
             cross.add(report)
+            if report.repository.shallow:
+                shallow.append(report.repository.name)
             if keep_reports:
                 kept.append(report)
             yield report
@@ -79,6 +83,7 @@ def read_and_resolve(
         links=cross.links(),
         local_links=tuple(cross.within),
         notes=team_notes
+        + _shallow_note(shallow)
         + roster_notes(
             roster,
             by_file,
@@ -86,6 +91,16 @@ def read_and_resolve(
         ),
     )
     return result, roster, kept
+
+
+def _shallow_note(names: list[str]) -> tuple[str, ...]:
+    """The reports made on a shallow clone: nobody in them could be named as provisioner."""
+    if not names:
+        return ()
+    listed = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
+    return (f"made on a shallow clone: {listed} ({len(names)} of the reports); nobody there "
+            "can be named as provisioner, so no departure can be told from them: scan with the "
+            "full history (actions/checkout fetch-depth: 0)",)  # fmt: skip
 
 
 def _roster_file(

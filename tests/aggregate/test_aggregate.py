@@ -394,6 +394,7 @@ def test_an_unknown_provisioner_is_never_called_gone(org: Path, capsys, tmp_path
                 and item["provisioner"]["email"] == "bob@acme.example"
             ):
                 item["provisioner"]["confidence"] = "unknown"
+        document["repository"]["shallow"] = document["repository"]["name"] == "acme/data-pipeline"
         (reports / source.name).write_text(json.dumps(document))
     code = main(["aggregate", str(reports), "--roster", str(org / "roster.csv"), "--teams",
                  str(org / "teams.json"), "--as-of", "2026-11-01", "--format", "json",
@@ -407,3 +408,9 @@ def test_an_unknown_provisioner_is_never_called_gone(org: Path, capsys, tmp_path
         etl["people"][0].items()
     )
     assert "manager of bob" not in etl["why"]
+    # The shallow report's warning reaches the organisation's output.
+    assert result["notes"][0] == (
+        "made on a shallow clone: acme/data-pipeline (1 of the reports); nobody there can be "
+        "named as provisioner, so no departure can be told from them: scan with the full "
+        "history (actions/checkout fetch-depth: 0)"
+    )
