@@ -187,3 +187,14 @@ def test_every_command_shows_a_traceback_with_verbose(argv, monkeypatch, capsys,
     err = capsys.readouterr().err
     assert err.startswith("nhi: internal error: RuntimeError: boom\n")
     assert "Traceback (most recent call last)" in err
+
+
+def test_a_path_that_does_not_exist_is_a_usage_error(tmp_path: Path, capsys, monkeypatch) -> None:
+    # A typo must not pass for a clean scan (#22).
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "iam.tf").write_text('resource "aws_iam_user" "ci" {\n  name = "ci"\n}\n')
+    assert main(["scan", "iam.tf", "missing.tf", "--no-cache"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "Error: no such file or folder: missing.tf; paths are relative to the current folder"
+    )
+    assert main(["scan", "iam.tf", "--no-cache", "--format", "json"]) == 1

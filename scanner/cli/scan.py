@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -190,6 +191,11 @@ def scan(
     day = (today or datetime.datetime.now()).date()
     if teams is not None and not rosters:
         raise click.UsageError("--teams needs --roster")
+    missing = [str(path) for path in paths if not os.path.lexists(path)]
+    if missing:  # a typo must not pass for a clean scan (#22)
+        raise click.UsageError(f"no such file or folder: {', '.join(missing[:3])}"
+                               + (f" (and {len(missing) - 3} more)" if len(missing) > 3 else "")
+                               + "; paths are relative to the current folder")  # fmt: skip
     options = pipeline.Options(
         directory=people(rosters, teams, day) if rosters else None,
         max_file_size=max_file_size,
