@@ -27,6 +27,7 @@ def test_text_output_and_exit_zero(repo: Path, capsys) -> None:
     assert main(["scan", "--repo", str(repo)]) == 0
     assert capsys.readouterr().out == (
         "iam.tf:1: aws_iam_user ci\n1 identity in 1 file, 0 findings, 0 errors\n"
+        "--fail-on high: passes (no open finding at high or above)\n"
     )
 
 

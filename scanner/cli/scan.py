@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -220,8 +221,15 @@ def scan(
         return EXIT_OK
     for extra_format, path in extra_outputs:
         emit(REPORTERS[extra_format].render(report), path)
-    emit(REPORTERS[fmt].render(report), output, fmt)
     threshold = None if fail_on == NEVER else Severity[fail_on.upper()]
+    if fmt == "text":  # for people: the threshold's verdict last, colour on a terminal
+        from scanner.reporters import text
+
+        colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        emit(text.render(report, colour=colour, fail_on=threshold, threshold_given=True), output,
+             fmt)  # fmt: skip
+    else:
+        emit(REPORTERS[fmt].render(report), output, fmt)
     return exit_code(report, threshold, strict=strict)
 
 
