@@ -199,3 +199,33 @@ def test_a_path_that_does_not_exist_is_a_usage_error(tmp_path: Path, capsys, mon
         "Error: no such file or folder: missing.tf; paths are relative to the current folder"
     )
     assert main(["scan", "iam.tf", "--no-cache", "--format", "json"]) == 1
+
+
+def test_a_scan_reports_its_progress_and_the_terminal_line_is_wiped(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    import io
+    import subprocess
+
+    from scanner import pipeline
+    from scanner.cli.common import ScanProgress
+    from tests.conftest import GIT_ENV
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.tf").write_text(f'resource "aws_iam_user" "{name}" {{\n}}\n')
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "commit", "-qm", "users"], cwd=tmp_path, check=True,
+                   env={**GIT_ENV, "PATH": "/usr/bin:/bin"})  # fmt: skip
+    seen: list[tuple[str, int, int]] = []
+    pipeline.scan(tmp_path, options=pipeline.Options(progress=lambda *a: seen.append(a), jobs=1))
+    assert seen == [("parsed", 1, 2), ("parsed", 2, 2), ("blamed", 1, 2), ("blamed", 2, 2)]
+    terminal = io.StringIO()
+    monkeypatch.setattr("sys.stderr", terminal)
+    drawn = ScanProgress(after=0.0)
+    drawn("parsed", 1, 2)
+    drawn("parsed", 2, 2)  # the last one is always drawn
+    drawn.close()
+    assert terminal.getvalue() == (
+        "\r\x1b[Knhi: parsed 1/2 files\r\x1b[Knhi: parsed 2/2 files\r\x1b[K"
+    )

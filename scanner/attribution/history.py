@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -39,8 +40,17 @@ def blame_all(
         path: ranges(members, [n for i in members for n in (wanted or {}).get(i.id, ())])
         for path, members in by_path.items()
     }
-    return dict(parallel(options, lambda path: (path, _history(repo, path, spans[path], options)),
-                         by_path))  # fmt: skip
+    done, lock = [0], threading.Lock()
+
+    def blamed(path: str) -> tuple[str, History]:
+        found = _history(repo, path, spans[path], options)
+        if options.progress is not None:
+            with lock:
+                done[0] += 1
+                options.progress("blamed", done[0], len(by_path))
+        return path, found
+
+    return dict(parallel(options, blamed, by_path))
 
 
 def parallel(options: Options, work: Callable[[T], R], items: Iterable[T]) -> list[R]:

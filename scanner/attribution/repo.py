@@ -16,6 +16,7 @@ from scanner import git, reading
 from scanner.attribution.blame import Commit, Line
 from scanner.errors import ParseError
 from scanner.model import (
+    Progress,
     ScanError,
 )
 
@@ -52,6 +53,7 @@ class Options:
     deadline: float | None = None  # time.monotonic() instant: no blame or matching after it
     deadline_seconds: float | None = None  # the --deadline it came from, for messages
     match_timeout: float | None = None  # seconds for all CODEOWNERS matching (--file-timeout)
+    progress: Progress | None = None  # ("blamed", files done, files) as blame goes
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

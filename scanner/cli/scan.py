@@ -19,6 +19,7 @@ from scanner.cli.common import (
     REPO_OPTION,
     SEVERITIES,
     VERBOSE_OPTION,
+    ScanProgress,
     cache_home,
     ci_repository,
     echo,
@@ -156,6 +157,7 @@ SHALLOW_NOTE = (
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="With --roster: who is in each @org/team (as nhi aggregate reads it).",
 )
+@click.option("--quiet", is_flag=True, help="No progress and no notes on standard error.")
 @click.option("--verbose", is_flag=True, help="Show a traceback on internal errors.")
 def scan(
     paths: tuple[Path, ...],
@@ -181,6 +183,7 @@ def scan(
     deadline: float | None,
     rosters: tuple[Path, ...],
     teams: Path | None,
+    quiet: bool,
     verbose: bool,
 ) -> int:
     """Scan PATHS (files or folders; default: the whole repository)."""
@@ -197,6 +200,7 @@ def scan(
         raise click.UsageError(f"no such file or folder: {', '.join(missing[:3])}"
                                + (f" (and {len(missing) - 3} more)" if len(missing) > 3 else "")
                                + "; paths are relative to the current folder")  # fmt: skip
+    drawn = ScanProgress() if sys.stderr.isatty() and not quiet else None
     options = pipeline.Options(
         directory=people(rosters, teams, day) if rosters else None,
         max_file_size=max_file_size,
@@ -212,9 +216,14 @@ def scan(
         bot_patterns=_regexes(bot_patterns),
         file_timeout=file_timeout,
         deadline=deadline,
+        progress=drawn,
     )
-    report = pipeline.scan(root, paths, options)
-    if report.repository.shallow and not no_attribution:
+    try:
+        report = pipeline.scan(root, paths, options)
+    finally:
+        if drawn is not None:
+            drawn.close()
+    if report.repository.shallow and not no_attribution and not quiet:
         echo(SHALLOW_NOTE, err=True)
     if write_baseline is not None:
         _write_baseline(root, write_baseline, baseline.render(report.findings))
