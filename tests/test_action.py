@@ -216,8 +216,9 @@ def test_a_shallow_checkout_that_cannot_be_deepened_is_explained_and_never_an_al
 
 
 def test_the_cache_steps_keep_the_folder_the_scan_uses() -> None:
-    restore, save = (s for s in ACTION["runs"]["steps"] if "actions/cache/" in s.get("uses", ""))
     folder = step("scan")["env"]["XDG_CACHE_HOME"]
+    steps = [s for s in ACTION["runs"]["steps"] if "actions/cache/" in s.get("uses", "")]
+    restore, save = (s for s in steps if s["with"]["path"] == folder)
     assert (restore["with"]["path"], save["with"]["path"]) == (folder, folder)
     assert (restore["if"], save["if"]) == (
         "${{ inputs.cache == 'true' }}",
@@ -226,6 +227,41 @@ def test_the_cache_steps_keep_the_folder_the_scan_uses() -> None:
     # Each run saves under a new key (a cache key is written once); restores take the newest.
     assert save["with"]["key"].startswith(restore["with"]["key"] + "-")
     assert restore["with"]["restore-keys"] == "nhi-scanner-${{ runner.os }}-"
+
+
+def test_the_locked_environment_is_installed_once_and_kept_by_its_lock(
+    runner_temp: Path, tmp_path: Path
+) -> None:
+    """Every dependency comes from requirements/action.txt, pinned with hashes; nhi runs from
+    the action's own checkout; a restored environment is not installed again (#22)."""
+    venv = runner_temp / "nhi-venv"
+    frozen = subprocess.run([str(venv / "bin/python"), "-I", "-m", "pip", "--version"],
+                            capture_output=True, text=True)  # fmt: skip
+    assert frozen.returncode != 0  # no pip in it: nothing can install into it later
+    lock = (ROOT / "requirements/action.txt").read_text()
+    pinned = dict(re.findall(r"^([a-z0-9-]+)==(\S+) \\$", lock, re.M))
+    listed = subprocess.run(
+        [sys.executable, "-I", "-m", "pip", "--python", str(venv / "bin/python"), "list",
+         "--format", "json", "--disable-pip-version-check"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    installed = {p["name"].lower().replace("_", "-"): p["version"]
+                 for p in json.loads(listed.stdout)}  # fmt: skip
+    assert installed == pinned
+    code = "import scanner; print(scanner.__file__)"
+    where = subprocess.run([str(venv / "bin/python"), "-I", "-c", code],
+                           capture_output=True, text=True, check=True, cwd=tmp_path)  # fmt: skip
+    assert where.stdout.strip() == str(ROOT / "scanner/__init__.py")
+    # The install step again, on the restored environment: nothing is installed.
+    marker = venv / "marker"
+    marker.write_text("kept")
+    env = {**os.environ, "RUNNER_TEMP": str(runner_temp), "GITHUB_ACTION_PATH": str(ROOT),
+           "NHI_PYTHON": "/nonexistent/python"}  # fmt: skip
+    subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
+                    step("install")["run"]], env=env, check=True, capture_output=True)  # fmt: skip
+    assert marker.read_text() == "kept"
+    key = step("venv")["run"]
+    assert "requirements/action.txt" in key and "NHI_PYTHON_VERSION" in key
 
 
 def test_code_in_the_scanned_repository_never_runs(pull_request: Path, runner_temp: Path) -> None:
@@ -335,3 +371,20 @@ def test_policies_are_one_path_a_line_and_keep_their_spaces(tmp_path) -> None:
     assert argv[argv.index("--policies") :] == [
         "--policies", "policies/My Rules.yaml", "--policies", "extra/",
     ]  # fmt: skip
+
+
+def test_the_lock_satisfies_every_runtime_dependency() -> None:
+    """requirements/action.txt is regenerated when pyproject.toml's dependencies change (the
+    command is in its header): a dependency it lacks, or pins outside the range, fails here."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    lock = (ROOT / "requirements/action.txt").read_text()
+    pinned = dict(re.findall(r"^([a-z0-9-]+)==(\S+) \\$", lock, re.M))
+    wanted = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for line in wanted:
+        requirement = Requirement(line)
+        name = requirement.name.lower().replace("_", "-")
+        assert name in pinned, name
+        assert requirement.specifier.contains(pinned[name]), (name, pinned[name])
