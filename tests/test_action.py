@@ -388,3 +388,66 @@ def test_the_lock_satisfies_every_runtime_dependency() -> None:
         name = requirement.name.lower().replace("_", "-")
         assert name in pinned, name
         assert requirement.specifier.contains(pinned[name]), (name, pinned[name])
+
+
+def test_a_merge_queue_run_fails_only_on_what_the_queue_adds(
+    pull_request, runner_temp, tmp_path
+) -> None:
+    base = subprocess.run(["git", "rev-parse", "origin/main"], cwd=pull_request, text=True,
+                          capture_output=True, check=True).stdout.strip()  # fmt: skip
+    github = {"GITHUB_EVENT_NAME": "merge_group",
+              **_event(tmp_path, {"merge_group": {"base_sha": base}})}  # fmt: skip
+    result, _, _ = run_scan_step(pull_request, runner_temp, {}, github)
+    assert result.returncode == 1, result.stderr
+    assert f"diff base {base} (the merge queue's base commit)" in result.stderr
+    report = json.loads((pull_request / "nhi.json").read_text())
+    assert {(f["identity"], f["rule"], f["status"]) for f in report["findings"]} == {
+        ("new.tf#aws_iam_access_key.new", "NHI001", "open"),
+        ("new.tf#aws_iam_access_key.new", "NHI002", "open"),
+        ("old.tf#aws_iam_access_key.old", "NHI001", "pre-existing"),
+        ("old.tf#aws_iam_access_key.old", "NHI002", "pre-existing"),
+    }
+
+
+def test_a_monorepo_path_is_scanned_as_part_of_the_repository(tmp_path, runner_temp) -> None:
+    """`path: services/api`: ids, annotations and SARIF paths from the repository root, owners
+    from the root CODEOWNERS, and nothing from the rest of the monorepo (#22)."""
+    origin, seed = tmp_path / "origin.git", tmp_path / "seed"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    git(tmp_path, "clone", "-q", str(origin), str(seed))
+    (seed / "services/api").mkdir(parents=True)
+    (seed / ".github").mkdir()
+    (seed / ".github/CODEOWNERS").write_text("/services/api/ @acme/api\n")
+    (seed / "services/api/old.tf").write_text(KEY.format(name="old"))
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "-m", "api")
+    git(seed, "push", "-q", "origin", "main")
+    workspace = tmp_path / "workspace"
+    git(tmp_path, "clone", "-q", f"file://{origin}", str(workspace))
+    git(workspace, "checkout", "-q", "-b", "feature")
+    (workspace / "services/api/new.tf").write_text(KEY.format(name="new"))
+    (workspace / "services/web").mkdir()
+    (workspace / "services/web/web.tf").write_text(KEY.format(name="web"))
+    git(workspace, "add", "-A")
+    git(workspace, "commit", "-q", "-m", "keys")
+    result, output, _ = run_scan_step(
+        workspace, runner_temp, {"path": "services/api"},
+        {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": "main"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr  # owned: only NHI002, a warning
+    assert result.stdout.splitlines() == [
+        "::warning file=services/api/new.tf,line=1,endLine=3,title=NHI002 (medium)::"
+        "aws_iam_access_key new is a long-lived static cloud credential; prefer short-lived "
+        "federation (OIDC, workload identity)",
+    ]
+    report = json.loads((workspace / "nhi.json").read_text())
+    assert [(i["id"], i["owners"]) for i in report["identities"]] == [
+        ("services/api/new.tf#aws_iam_access_key.new", ["@acme/api"]),
+        ("services/api/old.tf#aws_iam_access_key.old", ["@acme/api"]),
+    ]
+    sarif = json.loads((workspace / "nhi.sarif").read_text())
+    assert sorted((r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                   bool(r.get("suppressions"))) for r in sarif["runs"][0]["results"]) == [
+        ("services/api/new.tf", False), ("services/api/old.tf", False),
+    ]  # fmt: skip
+    assert output.read_text().endswith("findings=1\n")
