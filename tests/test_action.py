@@ -6,6 +6,7 @@ written, including the install of this checkout into the action's own virtual en
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -260,8 +261,15 @@ def test_the_locked_environment_is_installed_once_and_kept_by_its_lock(
     subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
                     step("install")["run"]], env=env, check=True, capture_output=True)  # fmt: skip
     assert marker.read_text() == "kept"
-    key = step("venv")["run"]
-    assert "requirements/action.txt" in key and "NHI_PYTHON_VERSION" in key
+    # The key: the runner, the Python and the lock's hash (a new lock is a new environment).
+    outputs = tmp_path / "outputs"
+    env = {**os.environ, "NHI_PYTHON": sys.executable, "NHI_PYTHON_VERSION": "3.12.1",
+           "GITHUB_ACTION_PATH": str(ROOT), "GITHUB_OUTPUT": str(outputs), "RUNNER_OS": "Linux",
+           "RUNNER_ARCH": "X64"}  # fmt: skip
+    subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
+                    step("venv")["run"]], env=env, check=True, capture_output=True)  # fmt: skip
+    digest = hashlib.sha256((ROOT / "requirements/action.txt").read_bytes()).hexdigest()[:16]
+    assert outputs.read_text() == f"key=nhi-venv-Linux-X64-py3.12.1-{digest}\n"
 
 
 def test_code_in_the_scanned_repository_never_runs(pull_request: Path, runner_temp: Path) -> None:
