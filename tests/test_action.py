@@ -249,6 +249,8 @@ def test_the_locked_environment_is_installed_once_and_kept_by_its_lock(
     installed = {p["name"].lower().replace("_", "-"): p["version"]
                  for p in json.loads(listed.stdout)}  # fmt: skip
     assert installed == pinned
+    # python-hcl2's grammar is built at install time, so no scan pays for it (#21).
+    assert list(venv.glob("lib/python*/site-packages/hcl2/.lark_cache.bin"))
     code = "import scanner; print(scanner.__file__)"
     where = subprocess.run([str(venv / "bin/python"), "-I", "-c", code],
                            capture_output=True, text=True, check=True, cwd=tmp_path)  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -31,7 +32,7 @@ from scanner.pipeline.discover import Candidate
 from scanner.pipeline.limits import Limits, TimeLimit
 from scanner.policy import waivers
 from scanner.reading import read
-from scanner.scanners import SCANNERS
+from scanner.scanners import SCANNERS, prepare
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,14 +152,18 @@ def _scan_all(
 ) -> Iterator[FileResult]:
     """Scan files, over a process pool when there are many (parsing is CPU-bound)."""
     workers = jobs or min(os.cpu_count() or 1, 8)
+    names = sorted({file.scanner for file in files})
+    prepare(names)  # set-up is never counted against a file; forked workers inherit it
     if workers < 2 or len(files) < PARALLEL_FROM:
         yield from (scan_file(root, file, max_file_size, limits) for file in files)
         return
     import multiprocessing  # only when there is enough to parse in parallel
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("forkserver" if sys.platform != "linux" else "fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    fork = sys.platform == "linux"
+    context = multiprocessing.get_context("fork" if fork else "forkserver")
+    setup = None if fork else functools.partial(prepare, names)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=setup) as pool:
         chunk = max(1, len(files) // (workers * 8))
         yield from pool.map(
             scan_file,
