@@ -127,6 +127,9 @@ def test_pull_request_run(pull_request: Path, runner_temp: Path) -> None:
         "workload identity)",
     ]
     assert output.read_text() == "sarif-file=nhi.sarif\njson-file=nhi.json\nfindings=2\n"
+    # The runner's own clone gets git's commit-graph with changed paths before blame (#21).
+    assert "nhi-scanner: wrote git's commit-graph with changed paths in " in result.stderr
+    assert (pull_request / ".git/objects/info/commit-graph").is_file()
     assert summary.read_text().startswith("## nhi-scanner: 2 open findings in acme/infra\n")
     report = json.loads((pull_request / "nhi.json").read_text())
     assert {(f["identity"], f["rule"], f["status"]) for f in report["findings"]} == {
