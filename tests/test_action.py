@@ -26,9 +26,10 @@ KEY = 'resource "aws_iam_access_key" "{name}" {{\n  user = "ci"\n}}\n'
 
 
 def git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV}, check=True, capture_output=True
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV}, capture_output=True, text=True
     )
+    assert done.returncode == 0, (args, done.stderr)  # git's own words when a step fails
 
 
 def step(step_id: str) -> dict[str, Any]:
