@@ -89,7 +89,8 @@ class Repo:
     bot: re.Pattern[str] = field(default_factory=lambda: re.compile("|".join(BOTS)))
 
     def is_bot(self, commit: Commit) -> bool:
-        return bool(self.bot.search(commit.author.lower()) or self.bot.search(commit.email))
+        """Asked for every blamed line: answered once per author (#21)."""
+        return _is_bot(self.bot, commit.author, commit.email)
 
     def ancestor(self, older: str, newer: str) -> bool:
         """Whether `older` is an ancestor of `newer` (memoised: asked only on ties)."""
@@ -97,6 +98,11 @@ class Repo:
 
 
 _NOT_BLAMED = "not attributed (no git blame)"
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_bot(bot: re.Pattern[str], author: str, email: str) -> bool:
+    return bool(bot.search(author.lower()) or bot.search(email))
 
 
 @functools.lru_cache(maxsize=4096)
