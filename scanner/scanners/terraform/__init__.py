@@ -143,7 +143,7 @@ def _decided(path: str, found: list[_Resource | Fact], others: _Others) -> Itera
             yield item
             continue
         address = f"{item.kind}.{item.name}"
-        verdict = content.decide(item.kind, item.body, address in flows)
+        verdict = content.decide(item.kind, item.name, item.body, address in flows)
         if verdict.category is None:
             continue
         extra: dict[str, JSON] = {}

@@ -44,8 +44,8 @@ _YAML_KIND = re.compile(r"^kind:[ \t]*[\"']?(\w+)", re.MULTILINE)
 _YAML_TYPE = re.compile(r"^type:[ \t]*[\"']?([\w./-]+)", re.MULTILINE)
 _YAML_KEY = re.compile(r"^[ \t]+[\"']?([\w.-]+)[\"']?:", re.MULTILINE)
 _KEY_ATTRIBUTES = frozenset(["api_key", "api_token", "app_key", "private_key", "client_secret",
-                             "service_key", "secret_access_key", "api_secret",
-                             "opsgenie_api_key", "access_key"])  # fmt: skip
+                             "service_key", "secret_access_key", "api_secret", "access_key",
+                             "opsgenie_api_key", "auth_token", "password"])  # fmt: skip
 STORAGE = frozenset(["azurerm_key_vault_secret", "aws_ssm_parameter",
                      "google_secret_manager_secret_version", "kubernetes_secret",
                      "kubernetes_secret_v1"])  # fmt: skip
@@ -70,16 +70,17 @@ def credential_word(name: str) -> bool:
     return bool(pairs & _CREDENTIAL_PAIRS) or (words[-1] == "key" and "public" not in words)
 
 
-def decide(kind: str, body: Mapping[str, JSON], flows: bool) -> Verdict:
-    """The category of one catalog block, read from its content where its type is not enough;
-    `flows`: a random_password is written into a credential attribute in the file."""
+def decide(kind: str, label: str, body: Mapping[str, JSON], flows: bool) -> Verdict:
+    """The category of one catalog block (`label`: its name label), read from its content where
+    its type is not enough; `flows`: a random_password is written into a credential attribute
+    in the file."""
     entry = classify(kind)
     assert entry is not None
     category = entry.category
     if kind == "random_password":
         return Verdict(category if flows else None, "flows into a credential")
     if kind in STORAGE:
-        return _storage(kind, body)
+        return _storage(kind, label, body)
     if kind == "kubernetes_manifest":
         return _manifest(body.get("manifest"))
     if kind == "kubectl_manifest":
@@ -95,8 +96,9 @@ def decide(kind: str, body: Mapping[str, JSON], flows: bool) -> Verdict:
     return Verdict(category)
 
 
-def _storage(kind: str, body: Mapping[str, JSON]) -> Verdict:
-    """A stored value is a credential when its type, name or value says so (#19)."""
+def _storage(kind: str, label: str, body: Mapping[str, JSON]) -> Verdict:
+    """A stored value is a credential when its type, name (its own, its block's, its parent
+    secret's) or value says so (#19)."""
     credential = Category.CREDENTIAL
     kind_type = body.get("type")
     if kind == "aws_ssm_parameter" and kind_type == "SecureString":
@@ -104,12 +106,14 @@ def _storage(kind: str, body: Mapping[str, JSON]) -> Verdict:
     if kind.startswith("kubernetes_secret"):
         if isinstance(kind_type, str) and kind_type in _SECRET_TYPES:
             return Verdict(credential, "type")
-        keys = [k for field in ("data", "binary_data") for k in _keys(body.get(field))]
-        if any(credential_word(key) for key in keys) or _named(_metadata_name(body)):
+        data = [item for field in ("data", "binary_data") for item in _pairs(body.get(field))]
+        if any(credential_word(key) for key in [label, *(k for k, _ in data)]) or _named(
+            _metadata_name(body)
+        ):
             return Verdict(credential, "name")
-        return Verdict(None)
+        return Verdict(credential if any(_valued(v) for _, v in data) else None, "value")
     names = [body.get(key) for key in ("name", "secret", "content_type")]
-    if any(_named(name) for name in names):
+    if credential_word(label) or any(_named(name) for name in names):
         return Verdict(credential, "name")
     values = [body.get(key) for key in ("value", "secret_data", "insecure_value", "value_wo")]
     if any(_valued(value) for value in values):
@@ -124,7 +128,8 @@ def _named(value: JSON) -> bool:
         return False
     if "${" not in value:
         return any(credential_word(part) for part in re.split(r"[/:]", value))
-    return any(credential_word(word) for word in _expression_words(value))
+    labels = [address.rpartition(".")[2] for address in addresses(value)]  # `...secret.api_key`
+    return any(credential_word(word) for word in [*labels, *_expression_words(value)])
 
 
 def _valued(value: JSON) -> bool:
@@ -163,7 +168,7 @@ def _manifest(manifest: JSON) -> Verdict:
     category = _MANIFEST_KINDS.get(str(manifest.get("kind")))
     if category is not Category.CREDENTIAL:
         return Verdict(category, "manifest kind")
-    return _storage("kubernetes_secret", {**manifest, "data": _merged(manifest)})
+    return _storage("kubernetes_secret", "", {**manifest, "data": _merged(manifest)})
 
 
 def _yaml_manifest(text: JSON) -> Verdict:
@@ -206,9 +211,9 @@ def _metadata_name(body: Mapping[str, JSON]) -> JSON:
     return metadata.get("name") if isinstance(metadata, dict) else None
 
 
-def _keys(value: JSON) -> list[str]:
+def _pairs(value: JSON) -> list[tuple[str, JSON]]:
     items = value if isinstance(value, list) else [value]
-    return [key for item in items if isinstance(item, dict) for key in item]
+    return [pair for item in items if isinstance(item, dict) for pair in item.items()]
 
 
 def _items(value: JSON | Mapping[str, JSON]) -> Iterator[tuple[str, JSON]]:
