@@ -135,7 +135,7 @@ def _decided(path: str, found: list[_Resource | Fact], others: _Others) -> Itera
     random_password flows, which IAM users are people (#19)."""
     resources = [item for item in found if isinstance(item, _Resource)]
     flows: dict[str, list[JSON]] = {}
-    if any(r.kind == "random_password" for r in resources):
+    if any(r.kind in content.RANDOM for r in resources):
         flows = content.flows([*((f"{r.kind}.{r.name}", r.body) for r in resources), *others()])
     humans = people.humans((r.kind, f"{r.kind}.{r.name}", r.body) for r in resources)
     for item in found:

@@ -23,7 +23,7 @@ _TABLE: dict[str, dict[Category, str]] = {
               aws_iam_signing_certificate aws_secretsmanager_secret
               aws_secretsmanager_secret_version aws_ssm_parameter aws_api_gateway_api_key
               aws_appsync_api_key aws_cognito_user_pool_client aws_key_pair
-              aws_iam_server_certificate aws_transfer_ssh_key""",
+              aws_iam_server_certificate aws_transfer_ssh_key aws_ssm_activation""",
         GRANT: """aws_iam_policy aws_iam_role_policy aws_iam_user_policy aws_iam_group_policy
               aws_iam_policy_attachment aws_iam_role_policy_attachment
               aws_iam_user_policy_attachment aws_iam_group_policy_attachment
@@ -34,7 +34,8 @@ _TABLE: dict[str, dict[Category, str]] = {
               aws_eks_access_entry aws_eks_access_policy_association
               aws_iam_role_policies_exclusive aws_iam_role_policy_attachments_exclusive
               aws_iam_user_policies_exclusive aws_iam_user_policy_attachments_exclusive
-              aws_iam_group_policies_exclusive aws_iam_group_policy_attachments_exclusive""",
+              aws_iam_group_policies_exclusive aws_iam_group_policy_attachments_exclusive
+              aws_eks_identity_provider_config""",
     },
     "google": {
         ID: """google_service_account google_project_service_identity
@@ -179,8 +180,8 @@ _TABLE: dict[str, dict[Category, str]] = {
         GRANT: "confluent_role_binding",
     },
     "tls": {ID: "", CRED: "tls_private_key", GRANT: ""},
-    # random_password: only where it flows into a credential attribute (content.py)
-    "random": {ID: "", CRED: "random_password", GRANT: ""},
+    # Only where one flows into a credential attribute (content.py)
+    "random": {ID: "", CRED: "random_password random_string random_id", GRANT: ""},
     "hcp": {ID: "hcp_service_principal", CRED: "hcp_service_principal_key", GRANT: ""},
     "postgresql": {ID: "postgresql_role", CRED: "", GRANT: "postgresql_grant"},
     "mysql": {ID: "mysql_user", CRED: "", GRANT: "mysql_grant"},

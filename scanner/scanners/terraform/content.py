@@ -46,6 +46,9 @@ _YAML_KEY = re.compile(r"^[ \t]+[\"']?([\w.-]+)[\"']?:", re.MULTILINE)
 _KEY_ATTRIBUTES = frozenset(["api_key", "api_token", "app_key", "private_key", "client_secret",
                              "service_key", "secret_access_key", "api_secret", "access_key",
                              "opsgenie_api_key", "auth_token", "password"])  # fmt: skip
+# Random values that are key material once written into a credential attribute (a random_id's
+# `hex` as a database password is common).
+RANDOM = ("random_password", "random_string", "random_id")
 STORAGE = frozenset(["azurerm_key_vault_secret", "aws_ssm_parameter",
                      "google_secret_manager_secret_version", "kubernetes_secret",
                      "kubernetes_secret_v1"])  # fmt: skip
@@ -77,7 +80,7 @@ def decide(kind: str, label: str, body: Mapping[str, JSON], flows: bool) -> Verd
     entry = classify(kind)
     assert entry is not None
     category = entry.category
-    if kind == "random_password":
+    if kind in RANDOM:
         return Verdict(category if flows else None, "flows into a credential")
     if kind in STORAGE:
         return _storage(kind, label, body)
@@ -146,7 +149,7 @@ def _valued(value: JSON) -> bool:
 def _key_material(address: str) -> bool:
     kind = address.removeprefix("data.").partition(".")[0]
     entry = classify(kind)
-    return kind in ("random_password", "tls_private_key") or (
+    return kind in (*RANDOM, "tls_private_key") or (
         entry is not None and entry.category is Category.CREDENTIAL and kind not in STORAGE
     )
 
@@ -228,7 +231,7 @@ def _items(value: JSON | Mapping[str, JSON]) -> Iterator[tuple[str, JSON]]:
 
 
 def flows(bodies: Iterable[tuple[str, Mapping[str, JSON]]]) -> dict[str, list[JSON]]:
-    """random_password address -> the `address/attribute`s of the file it is written into: a
+    """A random value's address -> the `address/attribute`s of the file it is written into: a
     credential attribute (`password = random_password.db.result`, a module's `db_password`) or
     the value of a stored credential (`value` of a key vault secret)."""
     found: dict[str, list[JSON]] = {}
@@ -240,7 +243,7 @@ def flows(bodies: Iterable[tuple[str, Mapping[str, JSON]]]) -> dict[str, list[JS
                 continue
             for text in _strings(value):
                 for target in addresses(text):
-                    if target.startswith("random_password.") and target != address:
+                    if target.startswith(tuple(f"{k}." for k in RANDOM)) and target != address:
                         found.setdefault(target, [])
                         if f"{address}/{key}" not in found[target]:
                             found[target].append(f"{address}/{key}")

@@ -24,3 +24,24 @@ resource "aws_db_instance" "main" {
   username          = "someone"
   password          = random_password.master.result
 }
+
+# A random_id or random_string written as a password is key material too; one used as a name
+# suffix is not. https://registry.terraform.io/providers/hashicorp/random/latest/docs/resources/id
+resource "random_id" "user_password" {
+  byte_length = 8
+}
+
+resource "random_string" "bucket_suffix" {
+  length  = 6
+  special = false
+}
+
+resource "google_sql_user" "app" {
+  name     = "app"
+  instance = google_sql_database_instance.main.name
+  password = var.user_password == "" ? random_id.user_password.hex : var.user_password
+}
+
+resource "google_storage_bucket" "backups" {
+  name = "backups-${random_string.bucket_suffix.result}"
+}
