@@ -32,8 +32,11 @@ _SETTING_TAIL = frozenset(["url", "uri", "endpoint", "host", "hostname", "fqdn",
                            "name", "arn", "region", "domain", "port", "path", "user",
                            "username", "email", "login", "ttl", "expiry", "version", "enabled",
                            "type", "audience", "tenant", "subscription"])  # fmt: skip
+# `each.key`, `count.index`: where a loop is, not what a value is.
+_ITERATION = frozenset(["each", "count", "self", "path", "terraform"])
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_PLAIN_TYPES = ("String", "StringList")  # SSM parameter types for plain values
 _SECRET_TYPES = frozenset(["kubernetes.io/service-account-token", "kubernetes.io/dockercfg",
                            "kubernetes.io/dockerconfigjson", "kubernetes.io/basic-auth",
                            "kubernetes.io/ssh-auth", "kubernetes.io/tls",
@@ -101,7 +104,10 @@ def decide(kind: str, label: str, body: Mapping[str, JSON], flows: bool) -> Verd
 
 def _storage(kind: str, label: str, body: Mapping[str, JSON]) -> Verdict:
     """A stored value is a credential when its type, name (its own, its block's, its parent
-    secret's) or value says so (#19)."""
+    secret's) or value says so, and configuration when they say that instead (a `String`
+    parameter, a name ending in `url`, a literal or a resource's endpoint as the value, #19).
+    When nothing says either (`name = var.name`, `value = var.value`: a module for secrets),
+    it stays a credential: what a secret store holds by default."""
     credential = Category.CREDENTIAL
     kind_type = body.get("type")
     if kind == "aws_ssm_parameter" and kind_type == "SecureString":
@@ -110,18 +116,40 @@ def _storage(kind: str, label: str, body: Mapping[str, JSON]) -> Verdict:
         if isinstance(kind_type, str) and kind_type in _SECRET_TYPES:
             return Verdict(credential, "type")
         data = [item for field in ("data", "binary_data") for item in _pairs(body.get(field))]
-        if any(credential_word(key) for key in [label, *(k for k, _ in data)]) or _named(
-            _metadata_name(body)
-        ):
-            return Verdict(credential, "name")
-        return Verdict(credential if any(_valued(v) for _, v in data) else None, "value")
-    names = [body.get(key) for key in ("name", "secret", "content_type")]
+        names: list[JSON] = [_metadata_name(body), *(k for k, _ in data)]
+        values = [v for _, v in data]
+        settings = bool(data) and all(_setting_value(value) for value in values)
+    else:
+        names = [body.get(key) for key in ("name", "secret", "content_type")]
+        values = [body.get(key) for key in ("value", "secret_data", "insecure_value", "value_wo")]
+        settings = any(_setting_name(name) for name in names) or any(
+            _setting_value(value) for value in values
+        )
+        settings = settings or (kind == "aws_ssm_parameter" and kind_type in _PLAIN_TYPES)
     if credential_word(label) or any(_named(name) for name in names):
         return Verdict(credential, "name")
-    values = [body.get(key) for key in ("value", "secret_data", "insecure_value", "value_wo")]
     if any(_valued(value) for value in values):
         return Verdict(credential, "value")
-    return Verdict(None)
+    return Verdict(None if settings else credential, "unknown content")
+
+
+def _setting_name(value: JSON) -> bool:
+    """A literal name about a setting (`aks-api-server-url`, `oidc-issuer`)."""
+    if not isinstance(value, str) or "${" in value:
+        return False
+    words = [w.lower() for w in _WORD.findall(_CAMEL.sub("_", value))]
+    return bool(words) and words[-1] in _SETTING_TAIL
+
+
+def _setting_value(value: JSON) -> bool:
+    """A value that is no secret (a literal `_valued` did not take), or an expression reading
+    a resource's setting (`azurerm_kubernetes_cluster.main.kube_config[0].host`)."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    if "${" not in value:
+        return not _valued(value)
+    read = list(addresses(value))
+    return bool(read) and not _valued(value)
 
 
 def _named(value: JSON) -> bool:
@@ -161,7 +189,7 @@ def _expression_words(text: str) -> Iterator[str]:
     for chain in re.findall(r"[A-Za-z_][\w-]*(?:\[[^\]]*\])?(?:\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?)*",
                             inner):  # fmt: skip
         parts = [re.sub(r"\[.*", "", part) for part in chain.split(".")]
-        if len(parts) >= 2:  # `var.db_password`: the last name read
+        if len(parts) >= 2 and parts[0] not in _ITERATION:  # `var.db_password`: the last name
             yield parts[-1]
 
 

@@ -30,3 +30,19 @@ resource "aws_ssm_parameter" "ci_key" {
   type  = "String"
   value = aws_iam_access_key.deployer.secret
 }
+
+# A loop over parameters whose type and value come from a variable: nothing says, so it stays
+# a credential; `each.key` as the name says nothing either.
+resource "aws_ssm_parameter" "default" {
+  for_each = local.parameter_write
+  name     = each.key
+  type     = each.value.type
+  value    = each.value.value
+}
+
+resource "aws_ssm_parameter" "plain" {
+  for_each = var.settings
+  name     = each.key
+  type     = "String"
+  value    = each.value
+}

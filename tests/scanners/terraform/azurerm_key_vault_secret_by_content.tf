@@ -43,3 +43,10 @@ resource "azurerm_key_vault_secret" "kubeconfig" {
   content_type = "text/plain"
   key_vault_id = azurerm_key_vault.main.id
 }
+
+# Nothing says what it holds (a module for secrets): a secret store holds a credential by default.
+resource "azurerm_key_vault_secret" "this" {
+  name         = var.name
+  value        = var.value
+  key_vault_id = var.key_vault_resource_id
+}
