@@ -35,7 +35,8 @@ _TABLE: dict[str, dict[Category, str]] = {
               aws_iam_role_policies_exclusive aws_iam_role_policy_attachments_exclusive
               aws_iam_user_policies_exclusive aws_iam_user_policy_attachments_exclusive
               aws_iam_group_policies_exclusive aws_iam_group_policy_attachments_exclusive
-              aws_eks_identity_provider_config""",
+              aws_eks_identity_provider_config aws_db_instance_role_association
+              aws_rds_cluster_role_association""",
     },
     "google": {
         ID: """google_service_account google_project_service_identity

@@ -25,3 +25,18 @@ resource "aws_eks_access_policy_association" "ci" {
     namespaces = ["payments"]
   }
 }
+
+# An RDS instance or cluster given an IAM role (S3 import, Lambda): a grant, like pod identity.
+# https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance_role_association,
+# https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster_role_association
+resource "aws_db_instance_role_association" "s3_import" {
+  db_instance_identifier = aws_db_instance.main.identifier
+  feature_name           = "S3_INTEGRATION"
+  role_arn               = aws_iam_role.s3_import.arn
+}
+
+resource "aws_rds_cluster_role_association" "lambda" {
+  db_cluster_identifier = aws_rds_cluster.main.id
+  feature_name          = "Lambda"
+  role_arn              = aws_iam_role.lambda.arn
+}
