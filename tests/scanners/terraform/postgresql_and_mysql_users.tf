@@ -35,3 +35,10 @@ resource "mysql_grant" "reporting" {
   database   = "app"
   privileges = ["SELECT"]
 }
+
+# A password written in the file is flagged (never copied), under mysql_user's attribute name.
+resource "mysql_user" "legacy" {
+  user               = "legacy"
+  host               = "%"
+  plaintext_password = "Qm7vX2pL9rT4wZ8nB3kH6yJ1"
+}
