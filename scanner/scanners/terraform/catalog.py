@@ -92,7 +92,7 @@ _TABLE: dict[str, dict[Category, str]] = {
     },
     "vault": {
         ID: """vault_approle_auth_backend_role vault_identity_entity vault_identity_entity_alias
-              vault_identity_group vault_kubernetes_auth_backend_role vault_jwt_auth_backend_role
+              vault_kubernetes_auth_backend_role vault_jwt_auth_backend_role
               vault_aws_auth_backend_role vault_cert_auth_backend_role""",
         CRED: """vault_approle_auth_backend_role_secret_id vault_token vault_token_auth_backend_role
               vault_kv_secret_v2 vault_kv_secret vault_generic_secret
@@ -100,7 +100,7 @@ _TABLE: dict[str, dict[Category, str]] = {
         GRANT: """vault_policy vault_aws_secret_backend_role vault_gcp_secret_roleset
               vault_gcp_secret_static_account vault_gcp_secret_impersonated_account
               vault_azure_secret_backend_role vault_database_secret_backend_role
-              vault_database_secret_backend_static_role vault_jwt_auth_backend
+              vault_database_secret_backend_static_role vault_jwt_auth_backend vault_identity_group
               vault_identity_group_member_entity_ids vault_identity_group_member_group_ids""",
     },
     "okta": {

@@ -31,3 +31,11 @@ resource "vault_identity_group_member_entity_ids" "ops" {
   member_entity_ids = [vault_identity_entity.ci.id]
   group_id          = vault_identity_group.ops.id
 }
+
+# A Vault identity group carries policies for its members, like an IAM group: a grant.
+# https://registry.terraform.io/providers/hashicorp/vault/latest/docs/resources/identity_group
+resource "vault_identity_group" "ops" {
+  name     = "ops"
+  type     = "internal"
+  policies = ["ops"]
+}
