@@ -12,17 +12,21 @@ each catalog resource, module call and `aws_iam_policy_document` data source als
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterator, Mapping
-from typing import TypeGuard
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
 from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Fact, Identity, ModuleCall
 from scanner.scanners import _hcl, _json
-from scanner.scanners.terraform import blocks
+from scanner.scanners.terraform import blocks, content, people
 from scanner.scanners.terraform.catalog import STATIC, Entry, classify
 from scanner.scanners.terraform.expressions import SECRET_VALUE_KEYS
+
+if TYPE_CHECKING:
+    from scanner.scanners._hcl import Block
 
 PATTERNS = ("*.tf", "*.tf.json")
 
@@ -74,28 +78,89 @@ def prepare() -> None:
     _hcl.warm()
 
 
+class _Resource(NamedTuple):
+    """A catalog resource read from a file, decided once the whole file is read."""
+
+    kind: str
+    name: str
+    entry: Entry
+    body: Mapping[str, JSON]
+    line: int
+    end: int
+
+
+# A file's other blocks, `(address, body)`, read only when a random_password may flow into them.
+_Others = Callable[[], Iterable[tuple[str, Mapping[str, JSON]]]]
+
+
 def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
     from scanner.scanners import _hcl  # python-hcl2 and lark: imported when a file needs them
 
-    for block in _hcl.blocks(text):
-        if block.type == "resource" and len(block.labels) == 2:
-            kind, name = block.labels[0], _label(block.labels[1], block.line)
-            entry = classify(kind)
-            if entry is not None:
-                yield from _resource(path, kind, name, entry, block.body(), block.line,
-                                     block.end_line)  # fmt: skip
-            elif kind in LINEAGE_ONLY:
-                yield blocks.block(path, f"{kind}.{name}", kind, block.body(),
-                                              block.line, block.end_line)  # fmt: skip
-        elif block.type == "module" and len(block.labels) == 1:
-            body, name = block.body(), _label(block.labels[0], block.line)
-            yield from _module(path, name, body, block.line, block.end_line)
-            yield blocks.block(path, f"module.{name}", "module", body,
-                                          block.line, block.end_line)  # fmt: skip
-        elif block.type == "data" and block.labels[:1] == (POLICY_DOCUMENT,):
-            address = f"data.{POLICY_DOCUMENT}.{_label(block.labels[-1], block.line)}"
-            yield blocks.block(path, address, POLICY_DOCUMENT, block.body(),
-                                          block.line, block.end_line)  # fmt: skip
+    found: list[_Resource | Fact] = []
+    others: list[Block] = []
+    modules: list[tuple[str, Mapping[str, JSON]]] = []
+    try:
+        for block in _hcl.blocks(text):
+            if block.type == "resource" and len(block.labels) == 2:
+                kind, name = block.labels[0], _label(block.labels[1], block.line)
+                entry = classify(kind)
+                if entry is not None:
+                    found.append(_Resource(kind, name, entry, block.body(), block.line,
+                                           block.end_line))  # fmt: skip
+                elif kind in LINEAGE_ONLY:
+                    found.append(blocks.block(path, f"{kind}.{name}", kind, block.body(),
+                                              block.line, block.end_line))  # fmt: skip
+                else:
+                    others.append(block)
+            elif block.type == "module" and len(block.labels) == 1:
+                body, name = block.body(), _label(block.labels[0], block.line)
+                modules.append((f"module.{name}", body))
+                found.extend(_module(path, name, body, block.line, block.end_line))
+                found.append(blocks.block(path, f"module.{name}", "module", body,
+                                          block.line, block.end_line))  # fmt: skip
+            elif block.type == "data" and block.labels[:1] == (POLICY_DOCUMENT,):
+                address = f"data.{POLICY_DOCUMENT}.{_label(block.labels[-1], block.line)}"
+                found.append(blocks.block(path, address, POLICY_DOCUMENT, block.body(),
+                                          block.line, block.end_line))  # fmt: skip
+    except ParseError:  # what was read before the error is still reported
+        yield from _decided(path, found, lambda: [*modules, *_bodies(others)])
+        raise
+    yield from _decided(path, found, lambda: [*modules, *_bodies(others)])
+
+
+def _bodies(others: list[Block]) -> Iterator[tuple[str, Mapping[str, JSON]]]:
+    """The bodies of the non-catalog resources of an HCL file, for random_password flows."""
+    for block in others:
+        with contextlib.suppress(ParseError):  # a block we do not report is never an error
+            yield ".".join(block.labels[:2]), block.body()
+
+
+def _decided(path: str, found: list[_Resource | Fact], others: _Others) -> Iterator[Fact]:
+    """The file's facts in order, each resource decided with what the whole file says: where a
+    random_password flows, which IAM users are people (#19)."""
+    resources = [item for item in found if isinstance(item, _Resource)]
+    flows: dict[str, list[JSON]] = {}
+    if any(r.kind in content.RANDOM for r in resources):
+        flows = content.flows([*((f"{r.kind}.{r.name}", r.body) for r in resources), *others()])
+    humans = people.humans((r.kind, f"{r.kind}.{r.name}", r.body) for r in resources)
+    for item in found:
+        if not isinstance(item, _Resource):
+            yield item
+            continue
+        address = f"{item.kind}.{item.name}"
+        verdict = content.decide(item.kind, item.name, item.body, address in flows)
+        if verdict.category is None:
+            continue
+        extra: dict[str, JSON] = {}
+        if verdict.reason is not None:
+            extra["classified_by"] = verdict.reason
+        if address in flows:
+            extra["flows_into"] = flows[address]
+        if address in humans:
+            extra.update({"human": True, "human_reason": humans[address]})
+        entry = item.entry._replace(category=verdict.category)
+        yield _identity(path, item.kind, item.name, entry, item.body, item.line, item.end, extra)
+        yield blocks.block(path, address, item.kind, item.body, item.line, item.end)
 
 
 def _label(name: str, line: int) -> str:
@@ -104,36 +169,34 @@ def _label(name: str, line: int) -> str:
     return f"line-{line}" if secrets.secret_in(name) else name
 
 
-def _resource(
-    path: str, kind: str, name: str, entry: Entry, body: Mapping[str, JSON], line: int, end: int
-) -> Iterator[Fact]:
-    yield _identity(path, kind, name, entry, body, line, end)
-    yield blocks.block(path, f"{kind}.{name}", kind, body, line, end)
-
-
 def _scan_json(path: str, text: str) -> Iterator[Fact]:
     if not _JSON_BLOCK.search(text):
         return
     document, spans = _json.parse(text)
     if not isinstance(document, dict):
         raise ParseError("Terraform JSON must be an object at the top level", 1)
+    found: list[_Resource | Fact] = []
+    others: list[tuple[str, Mapping[str, JSON]]] = []
     for route, kind, by_name in _json_blocks(document, "resource"):
         entry = classify(kind)
-        if entry is None or not isinstance(by_name, dict):
+        if not isinstance(by_name, dict):
             continue
         for name, body in by_name.items():
             span = spans[(*route, kind, name)]
             for item in body if isinstance(body, list) else [body]:
-                if isinstance(item, dict):
-                    yield from _resource(path, kind, _label(name, span.line), entry, item,
-                                         span.line, span.end_line)  # fmt: skip
+                if isinstance(item, dict) and entry is not None:
+                    found.append(_Resource(kind, _label(name, span.line), entry, item,
+                                           span.line, span.end_line))  # fmt: skip
+                elif isinstance(item, dict):
+                    others.append((f"{kind}.{name}", item))
     for route, name, body in _json_blocks(document, "module"):
         if isinstance(body, dict):
             span = spans[(*route, name)]
             name = _label(name, span.line)
-            yield from _module(path, name, body, span.line, span.end_line)
-            yield blocks.block(path, f"module.{name}", "module", body, span.line,
-                                          span.end_line)  # fmt: skip
+            others.append((f"module.{name}", body))
+            found.extend(_module(path, name, body, span.line, span.end_line))
+            found.append(blocks.block(path, f"module.{name}", "module", body, span.line,
+                                      span.end_line))  # fmt: skip
     for route, kind, by_name in _json_blocks(document, "data"):
         if kind != POLICY_DOCUMENT or not isinstance(by_name, dict):
             continue
@@ -141,8 +204,9 @@ def _scan_json(path: str, text: str) -> Iterator[Fact]:
             span = spans[(*route, kind, name)]
             if isinstance(body, dict):
                 address = f"data.{kind}.{_label(name, span.line)}"
-                yield blocks.block(path, address, kind, body, span.line,
-                                              span.end_line)  # fmt: skip
+                found.append(blocks.block(path, address, kind, body, span.line,
+                                          span.end_line))  # fmt: skip
+    yield from _decided(path, found, lambda: others)
 
 
 def _json_blocks(
@@ -159,7 +223,14 @@ def _json_blocks(
 
 
 def _identity(
-    path: str, kind: str, name: str, entry: Entry, body: Mapping[str, JSON], line: int, end: int
+    path: str,
+    kind: str,
+    name: str,
+    entry: Entry,
+    body: Mapping[str, JSON],
+    line: int,
+    end: int,
+    extra: Mapping[str, JSON],
 ) -> Identity:
     address = f"{kind}.{name}"
     return Identity(
@@ -172,7 +243,7 @@ def _identity(
         end_line=end,
         pointer=address,
         anchor_line=line,
-        attributes=_attributes(address, kind, entry, body) | sample(path),
+        attributes=_attributes(address, kind, entry, body) | dict(extra) | sample(path),
         declared_owners=_declared_owners(body),
     )
 

@@ -17,24 +17,31 @@ ID, CRED, GRANT = Category.IDENTITY, Category.CREDENTIAL, Category.GRANT
 # provider -> category -> resource types (whitespace separated, for readability)
 _TABLE: dict[str, dict[Category, str]] = {
     "aws": {
-        ID: """aws_iam_user aws_iam_role aws_iam_group aws_iam_instance_profile
+        ID: """aws_iam_user aws_iam_role aws_iam_instance_profile
               aws_iam_service_linked_role aws_iam_user_login_profile""",
         CRED: """aws_iam_access_key aws_iam_service_specific_credential aws_iam_user_ssh_key
               aws_iam_signing_certificate aws_secretsmanager_secret
               aws_secretsmanager_secret_version aws_ssm_parameter aws_api_gateway_api_key
-              aws_appsync_api_key aws_cognito_user_pool_client""",
+              aws_appsync_api_key aws_cognito_user_pool_client aws_key_pair
+              aws_iam_server_certificate aws_transfer_ssh_key aws_ssm_activation""",
         GRANT: """aws_iam_policy aws_iam_role_policy aws_iam_user_policy aws_iam_group_policy
               aws_iam_policy_attachment aws_iam_role_policy_attachment
               aws_iam_user_policy_attachment aws_iam_group_policy_attachment
               aws_iam_group_membership aws_iam_user_group_membership
               aws_iam_openid_connect_provider aws_iam_saml_provider
               aws_rolesanywhere_trust_anchor aws_rolesanywhere_profile aws_kms_grant
-              aws_lambda_permission""",
+              aws_lambda_permission aws_iam_group aws_eks_pod_identity_association
+              aws_eks_access_entry aws_eks_access_policy_association
+              aws_iam_role_policies_exclusive aws_iam_role_policy_attachments_exclusive
+              aws_iam_user_policies_exclusive aws_iam_user_policy_attachments_exclusive
+              aws_iam_group_policies_exclusive aws_iam_group_policy_attachments_exclusive
+              aws_eks_identity_provider_config aws_db_instance_role_association
+              aws_rds_cluster_role_association""",
     },
     "google": {
         ID: """google_service_account google_project_service_identity
               google_project_default_service_accounts google_iam_workload_identity_pool
-              google_iam_workload_identity_pool_provider""",
+              google_iam_workload_identity_pool_provider google_sql_user""",
         CRED: """google_service_account_key google_apikeys_key google_storage_hmac_key
               google_secret_manager_secret google_secret_manager_secret_version
               google_secret_manager_regional_secret
@@ -44,19 +51,21 @@ _TABLE: dict[str, dict[Category, str]] = {
     },
     "azurerm": {
         ID: "azurerm_user_assigned_identity",
-        CRED: """azurerm_key_vault_secret azurerm_key_vault_key azurerm_key_vault_certificate
-              azurerm_api_management_subscription""",
+        CRED: """azurerm_key_vault_secret azurerm_key_vault_certificate
+              azurerm_api_management_subscription azurerm_container_registry_token_password""",
         GRANT: """azurerm_role_assignment azurerm_role_definition azurerm_key_vault_access_policy
               azurerm_federated_identity_credential""",
     },
     "azuread": {
         ID: """azuread_application azuread_application_registration azuread_service_principal""",
         CRED: """azuread_application_password azuread_service_principal_password
-              azuread_application_certificate azuread_service_principal_certificate""",
+              azuread_application_certificate azuread_service_principal_certificate
+              azuread_service_principal_token_signing_certificate""",
         GRANT: """azuread_application_federated_identity_credential azuread_app_role_assignment
               azuread_service_principal_delegated_permission_grant
               azuread_application_api_access azuread_directory_role_assignment
-              azuread_application_owner""",
+              azuread_application_owner azuread_application_flexible_federated_identity_credential
+              azuread_group_member azuread_directory_role_member""",
     },
     "github": {
         ID: """github_app_installation_repository github_app_installation_repositories
@@ -72,7 +81,8 @@ _TABLE: dict[str, dict[Category, str]] = {
               github_organization_custom_role""",
     },
     "kubernetes": {
-        ID: "kubernetes_service_account kubernetes_service_account_v1",
+        # kubernetes_manifest: only a ServiceAccount, Secret or (Cluster)RoleBinding (content.py)
+        ID: "kubernetes_service_account kubernetes_service_account_v1 kubernetes_manifest",
         CRED: """kubernetes_secret kubernetes_secret_v1 kubernetes_token_request_v1
               kubernetes_certificate_signing_request_v1""",
         GRANT: """kubernetes_role kubernetes_role_v1 kubernetes_cluster_role
@@ -82,7 +92,7 @@ _TABLE: dict[str, dict[Category, str]] = {
     },
     "vault": {
         ID: """vault_approle_auth_backend_role vault_identity_entity vault_identity_entity_alias
-              vault_identity_group vault_kubernetes_auth_backend_role vault_jwt_auth_backend_role
+              vault_kubernetes_auth_backend_role vault_jwt_auth_backend_role
               vault_aws_auth_backend_role vault_cert_auth_backend_role""",
         CRED: """vault_approle_auth_backend_role_secret_id vault_token vault_token_auth_backend_role
               vault_kv_secret_v2 vault_kv_secret vault_generic_secret
@@ -90,15 +100,16 @@ _TABLE: dict[str, dict[Category, str]] = {
         GRANT: """vault_policy vault_aws_secret_backend_role vault_gcp_secret_roleset
               vault_gcp_secret_static_account vault_gcp_secret_impersonated_account
               vault_azure_secret_backend_role vault_database_secret_backend_role
-              vault_database_secret_backend_static_role""",
+              vault_database_secret_backend_static_role vault_jwt_auth_backend vault_identity_group
+              vault_identity_group_member_entity_ids vault_identity_group_member_group_ids""",
     },
     "okta": {
-        ID: "okta_app_oauth okta_api_service_integration okta_user",
-        CRED: "okta_api_token okta_app_token okta_hook_key",
+        ID: "okta_app_oauth okta_api_service_integration okta_user okta_app_basic_auth",
+        CRED: "okta_api_token okta_app_token okta_hook_key okta_app_shared_credentials",
         GRANT: """okta_app_oauth_api_scope okta_app_oauth_role_assignment okta_admin_role_custom
               okta_admin_role_custom_assignments okta_app_group_assignment
               okta_app_group_assignments okta_app_user okta_group_role okta_group_owner
-              okta_group_owners""",
+              okta_group_owners okta_group_memberships""",
     },
     "datadog": {
         ID: "datadog_service_account",
@@ -112,7 +123,8 @@ _TABLE: dict[str, dict[Category, str]] = {
               snowflake_account_role snowflake_role snowflake_cortex_agent snowflake_mcp_server""",
         CRED: """snowflake_user_programmatic_access_token
               snowflake_api_authentication_integration_with_client_credentials
-              snowflake_api_authentication_integration_with_jwt_bearer""",
+              snowflake_api_authentication_integration_with_jwt_bearer
+              snowflake_user_public_keys""",
         GRANT: """snowflake_grant_account_role snowflake_grant_privileges_to_account_role
               snowflake_grant_ownership snowflake_grant_database_role
               snowflake_oauth_integration_for_custom_clients
@@ -123,8 +135,9 @@ _TABLE: dict[str, dict[Category, str]] = {
         ID: "gitlab_service_account",
         CRED: """gitlab_service_account_access_token gitlab_project_access_token
               gitlab_group_access_token gitlab_personal_access_token gitlab_deploy_token
-              gitlab_deploy_key gitlab_pipeline_trigger""",
-        GRANT: "",
+              gitlab_deploy_key gitlab_pipeline_trigger gitlab_project_variable
+              gitlab_group_variable""",
+        GRANT: "gitlab_project_membership gitlab_group_membership",
     },
     "cloudflare": {
         ID: "",
@@ -151,18 +164,33 @@ _TABLE: dict[str, dict[Category, str]] = {
     },
     "tfe": {
         ID: "",
-        CRED: "tfe_team_token tfe_organization_token tfe_agent_token tfe_audit_trail_token",
-        GRANT: "",
+        CRED: """tfe_team_token tfe_organization_token tfe_agent_token tfe_audit_trail_token
+              tfe_variable""",
+        GRANT: "tfe_team_access",
     },
     "newrelic": {ID: "", CRED: "newrelic_api_access_key", GRANT: ""},
     "tailscale": {ID: "", CRED: "tailscale_oauth_client tailscale_tailnet_key", GRANT: ""},
-    "mongodbatlas": {ID: "", CRED: "mongodbatlas_api_key mongodbatlas_project_api_key", GRANT: ""},
+    "mongodbatlas": {
+        ID: "mongodbatlas_database_user",
+        CRED: "mongodbatlas_api_key mongodbatlas_project_api_key",
+        GRANT: "",
+    },
     "confluent": {
         ID: "confluent_service_account",
         CRED: "confluent_api_key",
         GRANT: "confluent_role_binding",
     },
     "tls": {ID: "", CRED: "tls_private_key", GRANT: ""},
+    # Only where one flows into a credential attribute (content.py)
+    "random": {ID: "", CRED: "random_password random_string random_id", GRANT: ""},
+    "hcp": {ID: "hcp_service_principal", CRED: "hcp_service_principal_key", GRANT: ""},
+    "postgresql": {ID: "postgresql_role", CRED: "", GRANT: "postgresql_grant"},
+    "mysql": {ID: "mysql_user", CRED: "", GRANT: "mysql_grant"},
+    "rabbitmq": {ID: "rabbitmq_user", CRED: "", GRANT: ""},
+    "kafka": {ID: "", CRED: "", GRANT: "kafka_acl"},
+    "fastly": {ID: "", CRED: "", GRANT: "fastly_service_authorization"},
+    # kubectl_manifest: only a ServiceAccount, Secret or (Cluster)RoleBinding (content.py)
+    "kubectl": {ID: "kubectl_manifest", CRED: "", GRANT: ""},
 }
 
 # Key material that does not expire or rotate by itself: the credentials that outlive people.
@@ -209,11 +237,20 @@ STATIC = frozenset(
         "confluent_api_key",
         "tls_private_key",
         "auth0_client_credentials",
+        "azuread_service_principal_token_signing_certificate",
+        "hcp_service_principal_key",
     ]
 )
 
 # Types the table does not name, by suffix, checked in this order (first match wins).
 _GENERIC: tuple[tuple[str, Category], ...] = (
+    # Shared access (SAS) keys of Service Bus, Event Hubs, Relay, Notification Hubs (#19)
+    (r"azurerm_\w+_authorization_rule", CRED),
+    (r"vault_\w+_auth_backend_role", ID),  # who may log in to Vault through that method
+    (r"vault_\w+_secret_backend", CRED),  # an engine configured with its root credential
+    (r"snowflake_grant_\w+", GRANT),
+    (r"gitlab_\w+_membership", GRANT),
+    (r"datadog_integration_\w+", CRED),  # only when it holds a key (content.py)
     (r".+_iam_(member|binding|policy)", GRANT),
     (r".+_role_assignment", GRANT),
     (r".+_role_binding", GRANT),
