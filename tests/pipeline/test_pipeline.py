@@ -267,3 +267,20 @@ def test_module_instances_that_change_nothing_are_folded_into_the_definition(git
         "main.tf#module.own.aws_iam_access_key.k",
         "modules/ci/main.tf#aws_iam_access_key.this",
     ]
+
+
+def test_a_file_python_hcl2_rejects_keeps_its_identities_and_says_so(git_repo) -> None:
+    # #19: Terraform accepts a traversal continued on a line starting with `.`; python-hcl2
+    # does not. The other blocks are read one by one, and one error says so without quoting.
+    git_repo.write("main.tf", USER.format(name="ci") + "\nlocals {\n  x = var.a\n    .b\n}\n"
+                   + USER.format(name="deploy"))  # fmt: skip
+    git_repo.commit("a traversal python-hcl2 rejects")
+    report = pipeline.scan(git_repo.root)
+    assert [(s.identity.id, s.identity.line) for s in report.subjects] == [
+        ("main.tf#aws_iam_user.ci", 1),
+        ("main.tf#aws_iam_user.deploy", 9),
+    ]
+    assert errors(report) == [
+        ("main.tf", 7, "invalid HCL: unexpected token at line 7, column 5; only partly "
+         "understood: its blocks were read one by one"),
+    ]  # fmt: skip

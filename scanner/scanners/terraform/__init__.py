@@ -72,7 +72,7 @@ def _worth_parsing(text: str) -> bool:
 def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
     from scanner.scanners import _hcl  # python-hcl2 and lark: imported when a file needs them
 
-    for block in _hcl.blocks(text):
+    for block in _hcl.tolerant_blocks(text):  # blocks read one by one where python-hcl2 fails
         if block.type == "resource" and len(block.labels) == 2:
             kind, name = block.labels[0], _label(block.labels[1], block.line)
             entry = classify(kind)
