@@ -65,29 +65,12 @@ def expand(identities: Sequence[Identity], blocks: Sequence[TerraformBlock]) -> 
         for call in members
         for found in _walk(call, folder, folders, (folder,))
     ]
-    dependencies = _Dependencies(folders)
-    built: dict[_Key, Identity] = {}
-    folded: dict[_Key, list[tuple[str, int, str]]] = defaultdict(list)
-    plans: list[tuple[_Placed, _Key | None]] = []  # each instance, and what it is folded into
-    for item in placed:
-        definition = by_address.get((item.block.path, item.block.address))
-        if definition is None:
-            plans.append((item, None))
-            continue
-        levels = _levels(item.calls, dependencies.of(item.folder, item.block), definition)
-        if levels[0].reported:
-            built[_key(item.calls, item.block)] = _instance(definition, item, levels[0])
-            plans.append((item, None))
-            continue
-        inner = next((k for k in range(1, len(levels)) if levels[k].reported), len(levels))
-        target = _key(item.calls[inner:], item.block)
-        call = item.calls[0]
-        folded[target].append((call.path, call.line, _prefix(item.calls).removesuffix(".")))
-        plans.append((item, target))
+    built, folded, plans = _plan(placed, by_address, _Dependencies(folders))
     final = {key: _with_instances(identity, folded.get(key)) for key, identity in built.items()}
     defined = [_with_instances(i, folded.get(((), i.path, str(i.attributes.get("address")))))
                for i in identities]  # fmt: skip
-    final.update((((), i.path, str(i.attributes.get("address"))), i) for i in defined)
+    for identity in defined:  # the first of two identical declarations, as `by_address`
+        final.setdefault(((), identity.path, str(identity.attributes.get("address"))), identity)
     nodes = [
         Node(folder=folder, prefix="", block=block,
              identity=final.get(((), block.path, block.address)), digest=block.digest)
@@ -101,6 +84,35 @@ def expand(identities: Sequence[Identity], blocks: Sequence[TerraformBlock]) -> 
                          node)  # fmt: skip
     return Graph(identities=(*defined, *(final[key] for key in built)), nodes=tuple(nodes),
                  index=index)  # fmt: skip
+
+
+def _plan(
+    placed: Sequence[_Placed],
+    by_address: Mapping[tuple[str, JSON], Identity],
+    dependencies: _Dependencies,
+) -> tuple[dict[_Key, Identity], dict[_Key, list[tuple[str, int, str]]],
+           list[tuple[_Placed, _Key | None]]]:  # fmt: skip
+    """The reported instances, the calls folded into each identity, and for each placed block
+    the identity it was folded into (None: reported, or no identity)."""
+    built: dict[_Key, Identity] = {}
+    folded: dict[_Key, list[tuple[str, int, str]]] = defaultdict(list)
+    plans: list[tuple[_Placed, _Key | None]] = []
+    for item in placed:
+        definition = by_address.get((item.block.path, item.block.address))
+        if definition is None:
+            plans.append((item, None))
+            continue
+        levels = _levels(item.calls, dependencies.of(item.folder, item.block), definition)
+        if levels[0].reported:
+            built[_key(item.calls, item.block)] = _instance(definition, item, levels[0])
+            plans.append((item, None))
+            continue
+        inner = next((k for k in range(1, len(levels)) if levels[k].reported), len(levels))
+        target = _key(item.calls[inner:], item.block)  # the innermost reported, or definition
+        call = item.calls[0]
+        folded[target].append((call.path, call.line, _prefix(item.calls).removesuffix(".")))
+        plans.append((item, target))
+    return built, folded, plans
 
 
 def _walk(

@@ -98,3 +98,18 @@ def test_references_that_loop_are_followed_once() -> None:
 )
 def test_arguments_passed_on_or_holding_a_value(value, names, forward) -> None:
     assert (list(variables(value)), forwarded(value)) == (names, forward)
+
+
+def test_a_call_of_a_module_that_already_changed_the_identity_is_folded_into_that_instance():
+    graph = _expand({
+        "m/main.tf": 'resource "aws_iam_user" "this" {\n  name = var.name\n}\n',
+        "mid/main.tf": 'module "inner" {\n  source = "../m"\n  name   = "ci"\n}\n',
+        "main.tf": 'module "mid" {\n  source = "./mid"\n}\n',
+    })  # fmt: skip
+    assert _reported(graph) == [
+        ("m/main.tf#aws_iam_user.this", None, None),
+        ("mid/main.tf#module.inner.aws_iam_user.this", ["name"],
+         ["main.tf:1 module.mid.module.inner"]),
+    ]  # fmt: skip
+    outer = next(n for n in graph.nodes if n.prefix == "module.mid.module.inner.")
+    assert (outer.folded, outer.identity.id) == (True, "mid/main.tf#module.inner.aws_iam_user.this")
