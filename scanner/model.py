@@ -154,6 +154,13 @@ class TerraformBlock:
     # Policy attribute -> normalised statements, {"ref": address} or {"unknown": expression}.
     policies: Mapping[str, JSON] = field(default_factory=dict, hash=False)
     digest: str | None = None  # of the normalised body (values left out); None when empty
+    # Top-level attribute -> the input variables (`var.x` -> "x") its expression reads, so
+    # module expansion knows which arguments of a call reach an identity (#19). A module call
+    # lists every argument it passes.
+    inputs: Mapping[str, JSON] = field(default_factory=dict, hash=False)
+    # A module call's arguments that hold a value of their own (`name = "ci"`), not only the
+    # caller's inputs passed on (`name = var.name`); `providers` when it names an alias.
+    values: tuple[str, ...] = ()
 
 
 # What a scanner yields: identities, module calls and the blocks lineage joins (defined once).

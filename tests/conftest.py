@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -55,6 +56,12 @@ def golden(request: pytest.FixtureRequest) -> Callable[[Path, str], None]:
     return check
 
 
+# An empty global git config of the tests' own. Not /dev/null: a `git config` that lands on
+# the global file (run outside a repository) writes a lock file and renames it over the
+# target, and /dev/null once became a regular file that broke every later git call.
+_GLOBAL_CONFIG = Path(tempfile.mkdtemp(prefix="nhi-tests-gitconfig-")) / "config"
+_GLOBAL_CONFIG.touch()
+
 # Pinned identities and dates: tests never depend on the machine's git configuration.
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Alice Example",
@@ -63,7 +70,7 @@ GIT_ENV = {
     "GIT_COMMITTER_EMAIL": "alice@example.com",
     "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
     "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
-    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_GLOBAL": str(_GLOBAL_CONFIG),
     "GIT_CONFIG_NOSYSTEM": "1",
 }
 

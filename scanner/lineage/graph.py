@@ -20,6 +20,9 @@ class Node:
     block: TerraformBlock  # an instance's block has its full address and the call's lines
     identity: Identity | None
     digest: str | None
+    # An instance its call does not change (#19): `identity` is the one it was folded into
+    # (the definition), so links from inside it point there; it is never reported itself.
+    folded: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -43,7 +43,7 @@ def order(link: Link) -> tuple[str, str, str]:
 
 def _instance_links(graph: Graph) -> Iterator[Link]:
     for node in graph.nodes:
-        if node.prefix and node.identity is not None:
+        if node.prefix and node.identity is not None and not node.folded:
             definition = str(node.identity.attributes.get("defined_at"))
             yield Link(source=node.identity.id, to=definition, relation="instance_of",
                        evidence=f"{node.identity.attributes.get('module')} instantiates "

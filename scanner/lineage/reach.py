@@ -73,7 +73,7 @@ class _Summary:
 
 def reach(graph: Graph, links: Sequence[Link]) -> tuple[Reach, ...]:
     """One `Reach` per principal that has a permission policy written in the configuration."""
-    nodes = {n.identity.id: n for n in graph.nodes if n.identity is not None}
+    nodes = {n.identity.id: n for n in graph.nodes if n.identity is not None and not n.folded}
     grants: dict[str, list[Node]] = defaultdict(list)
     for item in links:
         if item.relation == "grants" and item.source in nodes:

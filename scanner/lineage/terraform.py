@@ -58,7 +58,7 @@ def links(graph: Graph) -> Iterator[Link]:
 def _reference(graph: Graph, node: Node, attribute: str, target: Node) -> Iterator[Link]:
     source, other = node.identity, target.identity
     assert source is not None and other is not None
-    here, there = node.block.address, target.block.address
+    here, there = _address(node), _address(target)
     if source.kind in STORAGE and attribute in VALUE_KEYS:
         where = storage(graph, node)
         yield Link(source=other.id, to=source.id, relation="stored_as",
@@ -74,6 +74,13 @@ def _reference(graph: Graph, node: Node, attribute: str, target: Node) -> Iterat
     elif other.category is Category.IDENTITY or other.kind in _PARENTS:
         yield Link(source=source.id, to=other.id, relation="belongs_to",
                    evidence=f"{here} names {there} in `{attribute}`")  # fmt: skip
+
+
+def _address(node: Node) -> str:
+    """The address of what a node stands for: a folded instance speaks for its definition."""
+    if node.folded and node.identity is not None:
+        return str(node.identity.attributes.get("address", node.block.address))
+    return node.block.address
 
 
 def storage(graph: Graph, node: Node) -> dict[str, JSON]:
@@ -133,7 +140,8 @@ def created_secrets(graph: Graph, repository: str) -> dict[str, list[tuple[str, 
     for node in graph.nodes:
         identity = node.identity
         name = node.block.settings.get("secret_name")
-        if identity is None or identity.kind not in GITHUB_SECRETS or not isinstance(name, str):
+        if identity is None or node.folded or identity.kind not in GITHUB_SECRETS or \
+                not isinstance(name, str):  # fmt: skip
             continue
         address = node.block.address
         if identity.kind == "github_actions_organization_secret":
@@ -150,7 +158,7 @@ def federation_targets(graph: Graph) -> dict[str, list[tuple[str, str]]]:
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for node in graph.nodes:
         identity = node.identity
-        if identity is None:
+        if identity is None or node.folded:  # the definition's node says the same
             continue
         if identity.kind == "aws_iam_role" and isinstance(node.block.settings.get("name"), str):
             name = node.block.settings["name"]

@@ -152,7 +152,8 @@ def _decode(value: str) -> Facts | None:
             if kind == "ModuleCall":
                 items.append(ModuleCall(**fact))
             elif kind == "TerraformBlock":
-                items.append(TerraformBlock(**fact))
+                values = tuple(fact.pop("values"))
+                items.append(TerraformBlock(**fact, values=values))
             else:
                 items.append(_identity(fact))
         error = document["error"]

@@ -6,6 +6,10 @@ python-hcl2 8.1 keeps HCL quotes in values and labels unless told otherwise, add
 nodes carry `.meta.line`, read block types and labels from it, and serialize a block body
 (v7-compatible shape, quotes stripped) only when a scanner asks for it. No other module
 imports hcl2 or lark.
+
+python-hcl2 rejects some files Terraform accepts (a multi-line traversal whose lines start with
+`.`, #19); `recover` then finds each top-level block by a tolerant pass over the text and
+parses it alone, so one construct it does not know costs that block, not the whole file.
 """
 
 from __future__ import annotations
@@ -49,16 +53,26 @@ class Block:
 
     __slots__ = ("_tree", "end_line", "labels", "line", "type")
 
-    def __init__(self, tree: Tree[Any]) -> None:
+    def __init__(self, tree: Tree[Any], offset: int = 0) -> None:
         head = [child for child in tree.children if isinstance(child, Tree)]
-        self._tree = tree
+        self._tree: Tree[Any] | None = tree
         self.type = _label(head[0])
         self.labels = tuple(_label(node) for node in head[1:] if node.data != "body")
-        self.line: int = tree.meta.line
-        self.end_line: int = tree.meta.end_line
+        self.line: int = tree.meta.line + offset
+        self.end_line: int = tree.meta.end_line + offset
+
+    @classmethod
+    def header(cls, kind: str, labels: tuple[str, ...], line: int, end_line: int) -> Block:
+        """A block whose body could not be parsed: its header only, and an empty body."""
+        block = cls.__new__(cls)
+        block._tree, block.type, block.labels = None, kind, labels
+        block.line, block.end_line = line, end_line
+        return block
 
     def body(self) -> dict[str, JSON]:
         """The block's attributes and nested blocks, as plain values (expressions as `${...}`)."""
+        if self._tree is None:
+            return {}
         try:
             rule = RuleTransformer(discard_new_line_or_comments=True).transform(self._tree)
             value = rule.serialize(options=_OPTIONS)
@@ -98,6 +112,122 @@ def blocks(text: str) -> Iterator[Block]:
         for node in body.children:
             if isinstance(node, Tree) and node.data == "block":
                 yield Block(node)
+
+
+# A top-level block's header on its own line: a type and labels, quoted or not, before `{`.
+_HEADER = re.compile(r'[ \t]*([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)[ \t]*')
+_QUOTED = re.compile(r'[ \t]+"([^"\n]*)"')
+_ALL_QUOTED = re.compile(r'(?:[ \t]+"[^"\n]*")+')
+_HEREDOC = re.compile(r"<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n")
+_CODE_STOP = re.compile(r'[#/"{}<]')
+_STRING_STOP = re.compile(r'[\\"$%\n]')
+
+
+def recover(text: str) -> list[Block]:
+    """The top-level blocks of a file python-hcl2 rejected, each parsed alone. A block it
+    rejects too keeps its header (type, lines, labels: all quoted, as Terraform writes a
+    resource's, so prose is never taken for one) with an empty body. A block that never
+    closes is left out: nothing after its `{` can be trusted."""
+    found: list[Block] = []
+    counted, line = 0, 1
+    for start, opening, closing in _spans(text):
+        header = _HEADER.fullmatch(text, start, opening)
+        if header is None:
+            continue
+        line += text.count("\n", counted, start)
+        counted = start
+        snippet = text[start : closing + 1] + "\n"
+        try:
+            tree = hcl2.parses_to_tree(snippet)
+        except (LarkError, RecursionError):
+            if _ALL_QUOTED.fullmatch(header[2]):
+                labels = tuple(_QUOTED.findall(header[2]))
+                end = line + snippet.count("\n") - 1
+                found.append(Block.header(header[1], labels, line, end))
+            continue
+        found.extend(Block(node, line - 1) for body in tree.children for node in body.children
+                     if isinstance(node, Tree) and node.data == "block")  # fmt: skip
+    return found
+
+
+def _spans(text: str) -> Iterator[tuple[int, int, int]]:
+    """`(start of its line, opening brace, closing brace)` of each top-level block: braces are
+    counted outside strings, heredocs and comments, and `${...}` inside a string nests."""
+    stack: list[str] = []  # "{" a brace, '"' a string, "${" a template inside a string
+    position, start, opening = 0, 0, 0
+    while True:
+        inside = bool(stack) and stack[-1] == '"'
+        match = (_STRING_STOP if inside else _CODE_STOP).search(text, position)
+        if match is None:
+            return
+        at, char = match.start(), match[0]
+        position = at + 1
+        if inside:
+            position = _in_string(text, at, char, stack)
+        elif char == "#" or text.startswith("//", at):
+            position = _line_end(text, at)
+        elif text.startswith("/*", at):
+            close = text.find("*/", at + 2)
+            position = len(text) if close < 0 else close + 2
+        elif char == '"':
+            stack.append('"')
+        elif char == "<" and (heredoc := _HEREDOC.match(text, at)) is not None:
+            position = _heredoc_end(text, heredoc)
+        elif char == "{":
+            if not stack:
+                start, opening = text.rfind("\n", 0, at) + 1, at
+            stack.append("{")
+        elif char == "}" and stack:
+            stack.pop()
+            if not stack:
+                yield start, opening, at
+
+
+def _in_string(text: str, at: int, char: str, stack: list[str]) -> int:
+    """Where to go on from a character that matters inside a quoted string."""
+    if char in '"\n':  # a quoted string never spans lines: recover at the line's end
+        stack.pop()
+        return at + 1
+    if char == "\\":
+        return at + 2
+    if text.startswith(("$${", "%%{"), at):
+        return at + 3  # an escaped template marker
+    if text.startswith(("${", "%{"), at):
+        stack.append("${")
+        return at + 2
+    return at + 1
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+def _heredoc_end(text: str, heredoc: re.Match[str]) -> int:
+    """Just past a heredoc's closing marker (on a line of its own, indentation allowed)."""
+    close = re.compile(rf"^[ \t]*{re.escape(heredoc[2])}[ \t]*\r?$", re.MULTILINE)
+    found = close.search(text, heredoc.end())
+    return len(text) if found is None else found.end()
+
+
+def tolerant_blocks(text: str) -> Iterator[Block]:
+    """`blocks(text)`; when python-hcl2 rejects the file, the blocks `recover` finds in it and
+    then the ParseError, saying the file was only partly understood (never quoting it)."""
+    try:
+        found = list(blocks(text))
+    except TooLarge:
+        raise
+    except ParseError as error:
+        problem = error
+    else:
+        yield from found
+        return
+    recovered = recover(text)
+    yield from recovered
+    if recovered:
+        raise ParseError(f"{problem.message}; only partly understood: its blocks were read "
+                         "one by one", problem.line)  # fmt: skip
+    raise problem
 
 
 def _label(node: Tree[Any]) -> str:

@@ -36,6 +36,16 @@ def test_hcl_blocks_and_bodies(case: tuple[str, str]) -> None:
         assert error.message.startswith("invalid HCL")
 
 
+@given(mutated_case("terraform") | syntax_text.map(lambda t: ("x.tf", t)))
+def test_hcl_recovery_never_raises_and_stays_inside_the_file(case: tuple[str, str]) -> None:
+    # The tolerant pass runs on what python-hcl2 rejected: any text (#19).
+    _, text = case
+    lines = text.count("\n") + 1
+    for block in _hcl.recover(text):
+        assert 1 <= block.line <= block.end_line <= lines
+        assert isinstance(block.body(), dict)
+
+
 @given(values.map(lambda v: dump(v, "json")).flatmap(mutations) | syntax_text, st.booleans())
 def test_json_parse(text: str, jsonc: bool) -> None:
     try:

@@ -224,3 +224,63 @@ def test_terraform_test_fixtures_are_samples_and_do_not_block(git_repo) -> None:
         ("test/fixtures/basic/main.tf#aws_iam_access_key.k", "true"),
     ]
     assert sorted({f.identity for f in report.findings}) == ["main.tf#aws_iam_access_key.k"]
+
+
+MODULE_KEY = (
+    'variable "name" {\n  default = "ci"\n}\n\n'
+    'resource "aws_iam_user" "this" {\n  name = var.name\n}\n\n'
+    'resource "aws_iam_access_key" "this" {\n  user = aws_iam_user.this.name\n}\n'
+)
+
+
+def test_module_instances_that_change_nothing_are_folded_into_the_definition(git_repo) -> None:
+    # #19: a call that repeats its module is provenance of the definition, not another
+    # identity, and each finding fires once per declaration. A fixture's call only shows how
+    # the module is called; a real call of a module kept under examples/ is a real use.
+    from scanner import policy
+
+    git_repo.write("modules/ci/main.tf", MODULE_KEY)
+    git_repo.write("examples/own/main.tf", 'resource "aws_iam_access_key" "k" {\n  user = "x"\n}\n')
+    git_repo.write("main.tf", 'module "ci" {\n  source = "./modules/ci"\n}\n\n'
+                   'module "deploy" {\n  source = "./modules/ci"\n  name   = "deploy"\n}\n\n'
+                   'module "own" {\n  source = "./examples/own"\n}\n')  # fmt: skip
+    fixture = 'module "ci" {\n  source = "../../../modules/ci"\n  name   = "fixture"\n}\n'
+    git_repo.write("test/fixtures/basic/main.tf", fixture)
+    git_repo.commit("a module and its calls")
+    report = pipeline.scan(git_repo.root, options=pipeline.Options(policies=policy.builtin()))
+    assert [
+        (s.identity.id, s.identity.line, *(s.identity.attributes.get(key)
+                                           for key in ("sample", "instances", "changed_by")))
+        for s in report.subjects
+    ] == [
+        ("examples/own/main.tf#aws_iam_access_key.k", 1, "true", None, None),
+        ("main.tf#module.deploy.aws_iam_access_key.this", 5, None, None, ["name"]),
+        ("main.tf#module.deploy.aws_iam_user.this", 5, None, None, ["name"]),
+        ("main.tf#module.own.aws_iam_access_key.k", 10, None, None, None),
+        ("modules/ci/main.tf#aws_iam_user.this", 5, None,
+         ["main.tf:1 module.ci", "test/fixtures/basic/main.tf:1 module.ci"], None),
+        ("modules/ci/main.tf#aws_iam_access_key.this", 9, None,
+         ["main.tf:1 module.ci", "test/fixtures/basic/main.tf:1 module.ci"], None),
+    ]  # fmt: skip
+    assert sorted(f.identity for f in report.findings if f.rule == "NHI002") == [
+        "main.tf#module.deploy.aws_iam_access_key.this",
+        "main.tf#module.own.aws_iam_access_key.k",
+        "modules/ci/main.tf#aws_iam_access_key.this",
+    ]
+
+
+def test_a_file_python_hcl2_rejects_keeps_its_identities_and_says_so(git_repo) -> None:
+    # #19: Terraform accepts a traversal continued on a line starting with `.`; python-hcl2
+    # does not. The other blocks are read one by one, and one error says so without quoting.
+    git_repo.write("main.tf", USER.format(name="ci") + "\nlocals {\n  x = var.a\n    .b\n}\n"
+                   + USER.format(name="deploy"))  # fmt: skip
+    git_repo.commit("a traversal python-hcl2 rejects")
+    report = pipeline.scan(git_repo.root)
+    assert [(s.identity.id, s.identity.line) for s in report.subjects] == [
+        ("main.tf#aws_iam_user.ci", 1),
+        ("main.tf#aws_iam_user.deploy", 9),
+    ]
+    assert errors(report) == [
+        ("main.tf", 7, "invalid HCL: unexpected token at line 7, column 5; only partly "
+         "understood: its blocks were read one by one"),
+    ]  # fmt: skip

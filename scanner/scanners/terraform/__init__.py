@@ -100,7 +100,7 @@ def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
     others: list[Block] = []
     modules: list[tuple[str, Mapping[str, JSON]]] = []
     try:
-        for block in _hcl.blocks(text):
+        for block in _hcl.tolerant_blocks(text):  # block by block where python-hcl2 fails
             if block.type == "resource" and len(block.labels) == 2:
                 kind, name = block.labels[0], _label(block.labels[1], block.line)
                 entry = classify(kind)

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 
 from scanner import secrets
 from scanner.model import JSON, TerraformBlock
-from scanner.scanners.terraform.expressions import VALUE_KEYS, addresses
+from scanner.scanners.terraform.expressions import VALUE_KEYS, addresses, forwarded, variables
 
 # Literal settings that link identities by name: never credential values.
 _SETTINGS = ("name", "secret_name", "repository", "environment", "url", "account_id", "email",
@@ -42,7 +42,35 @@ def block(
         settings=settings(body),
         policies=policies(kind, body),
         digest=digest(kind, body),
+        inputs=inputs(body, call=kind == "module"),
+        values=values(body) if kind == "module" else (),
     )
+
+
+def inputs(body: Mapping[str, JSON], call: bool = False) -> dict[str, JSON]:
+    """Top-level attribute -> the input variables its expression reads, in order; a module
+    call lists every argument, so expansion knows what it passes (`name = each.key` too)."""
+    found: dict[str, JSON] = {}
+    for key, value in body.items():
+        named = list(dict.fromkeys(variables(value)))
+        if named or (call and key not in _CALL_META):
+            found[key] = list[JSON](named)
+    return found
+
+
+# A module call's arguments that are not inputs of the module.
+_CALL_META = frozenset(["source", "version", "depends_on", "count", "lifecycle", "providers"])
+
+
+def values(body: Mapping[str, JSON]) -> tuple[str, ...]:
+    """A module call's arguments written with a value of their own (`for_each` included), and
+    `providers` when it hands the module an aliased configuration (`aws = aws.eu`)."""
+    found = sorted(key for key, value in body.items()
+                   if key not in _CALL_META and not forwarded(value))  # fmt: skip
+    providers = body.get("providers")
+    if isinstance(providers, dict) and any("." in str(v) for v in providers.values()):
+        found.append("providers")
+    return tuple(found)
 
 
 def references(body: Mapping[str, JSON]) -> dict[str, JSON]:

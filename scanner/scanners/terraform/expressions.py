@@ -71,3 +71,50 @@ def _blank_strings(text: str) -> str:
             out.append(text[position:end])
             position = end
     return "".join(out) + text[position:]
+
+
+_VARIABLE = re.compile(r"(?<![\w.])var\.([A-Za-z_][\w-]*)")
+# What an argument built only from the caller's own inputs is made of: `var.*` and `each.*`
+# references (with `.attr` and `[...]` selectors), `count.index`, function names, operators,
+# and fallbacks that name nothing (`null`, `""`, `{}`, booleans, numbers), as in a wrapper's
+# `try(each.value.name, var.defaults.name, "")`. Anything left over (a non-empty string, a
+# local, a resource, a module output) is a value of the call's own.
+_FORWARD_PARTS = re.compile(
+    r"(?:var|each)(?:\.[\w-]+|\[[^\]]*\])*|count\.index|[A-Za-z_]\w*\s*(?=\()"
+    r'|(?<![\w.])(?:null|true|false|\d+(?:\.\d+)?)(?![\w.])|""|\{\s*\}|[\s(),?:!=<>&|+*/%\[\]-]'
+)
+
+
+def variables(value: object) -> Iterator[str]:
+    """The input variables (`var.name` -> `name`) read inside the `${...}` parts of a value."""
+    if isinstance(value, list):
+        for item in value:
+            yield from variables(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from variables(item)
+    elif isinstance(value, str):
+        closing = _closing_braces(value)
+        for match in _INTERPOLATION.finditer(value):
+            end = closing.get(match.end() - 1)
+            expression = _blank_strings(value[match.end() : len(value) if end is None else end])
+            for name in _VARIABLE.findall(expression):
+                if secrets.secret_in(name) is None:
+                    yield name
+            if end is None:
+                return
+
+
+def forwarded(value: object) -> bool:
+    """Whether a module argument is built only from the caller's own inputs (`var.name`,
+    `try(each.value.name, var.defaults.name, null)`): it passes the caller's inputs on and adds
+    no value of its own. A literal, a map's keys, a local or any other reference is a value."""
+    if value is None:
+        return True
+    if isinstance(value, list):
+        return all(forwarded(item) for item in value)
+    if not isinstance(value, str) or not value.startswith("${"):
+        return False
+    if _closing_braces(value).get(1) != len(value) - 1:
+        return False  # `${var.a}-x`: text around the expression
+    return not _FORWARD_PARTS.sub("", value[2:-1])
