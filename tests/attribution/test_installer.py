@@ -13,8 +13,10 @@ ALICE = "Alice Example <alice@example.com>"
 BOB = "Bob Builder <bob@example.com>"
 CAROL = "Carol Coder <carol@example.com>"
 
-SERVER = '{\n  "mcpServers": {\n    "github": {\n      "command": "npx",\n' \
+SERVER = (
+    '{\n  "mcpServers": {\n    "github": {\n      "command": "npx",\n'
     '      "args": ["-y", "@modelcontextprotocol/server-github@1.0.0"]%s\n    }\n  }\n}\n'
+)
 ENV = ',\n      "env": {\n        "GITHUB_TOKEN": "${GITHUB_TOKEN}"\n      }'
 SERVER_ID = ".mcp.json#mcpServers/github"
 TOKEN_ID = ".mcp.json#mcpServers/github/env/GITHUB_TOKEN"
