@@ -81,3 +81,16 @@ def test_a_departed_installer_changes_nothing_for_a_credential_whose_people_stay
         ("provisioner alice@acme.example active", "owner erin@acme.example active",
          "installer bob@acme.example departed"),
     )  # fmt: skip
+
+
+def test_an_unknown_provisioner_outside_git_is_nobody_not_a_person_missing_from_the_roster(
+    tmp_path,
+) -> None:
+    (tmp_path / ".mcp.json").write_text(SERVER % ENV)
+    day = datetime.date(2026, 11, 1)
+    roster = Roster(parse(ROSTER, "roster.csv", day), as_of=day)
+    report = pipeline.scan(tmp_path, options=pipeline.Options(policies=policy.builtin()))
+    result = aggregate([report], roster, policy.builtin(), "erin@acme.example")
+    found = {r.identity: (r.rules, r.route_to) for r in result.identities}
+    # NHI103 ("in no roster") used to fire on the provisioner's empty email.
+    assert found[TOKEN] == (("NHI001",), ("erin@acme.example",))
