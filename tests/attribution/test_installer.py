@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from scanner import pipeline
+from scanner.cli import main
 from scanner.reporters import json as json_reporter
 from tests.conftest import GitRepo
 
@@ -93,3 +94,17 @@ def test_the_json_report_carries_installed_by_on_mcp_credentials_only(git_repo) 
     assert identities[TOKEN_ID]["provisioner"]["email"] == "bob@example.com"
     again = json_reporter.from_json(rendered)
     assert again.subjects == report.subjects
+
+
+def test_explain_names_the_installer(git_repo: GitRepo, capsys) -> None:
+    git_repo.write(".mcp.json", SERVER % "")
+    added = git_repo.commit("server", author=ALICE)
+    git_repo.write(".mcp.json", SERVER % ENV)
+    git_repo.commit("token", author=BOB, date="2026-02-01T00:00:00Z")
+    assert main(["explain", "--repo", str(git_repo.root), TOKEN_ID]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "installed by: Alice Example <alice@example.com>, confidence high (who added the server "
+        f"entry it is handed to)\n  introduced in {added[:7]} on 2026-01-01 by "
+        "alice@example.com: server\n"
+    ) in out
