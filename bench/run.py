@@ -91,9 +91,27 @@ def main() -> None:
     def cold() -> None:
         shutil.rmtree(work / "cache", ignore_errors=True)
 
+    def new_commit() -> None:
+        """CI's case: a new HEAD (a merge of an unrelated change) on a warm cache."""
+        touched = repo / "bench-touch.txt"
+        touched.write_text(f"{time.time_ns()}\n")
+        who = {"NAME": "bench", "EMAIL": "bench@example.com"}
+        pinned = {**env, **{f"GIT_{role}_{k}": v for role in ("AUTHOR", "COMMITTER")
+                            for k, v in who.items()}}  # fmt: skip
+        for args in (["add", "bench-touch.txt"], ["commit", "-q", "-m", "unrelated change"]):
+            subprocess.run(["git", *args], cwd=repo, env=pinned, check=True)
+
     rows = [
         scenario("full scan, cold", [*NHI, "scan", "--output", os.devnull], repo, env, runs, cold),
         scenario("full scan, warm", [*NHI, "scan", "--output", os.devnull], repo, env, runs),
+        scenario(
+            "warm, after a new commit",
+            [*NHI, "scan", "--output", os.devnull],
+            repo,
+            env,
+            runs,
+            new_commit,
+        ),
         scenario("hook: 10 staged files", [*NHI, "scan", *staged], repo, env, runs),
         scenario("one file", [*NHI, "scan", staged[0]], repo, env, runs),
         scenario("nhi --version", [*NHI, "--version"], repo, env, runs),

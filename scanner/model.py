@@ -7,7 +7,7 @@ No I/O and no logic here beyond tiny derived properties.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -15,6 +15,11 @@ from typing import TypeAlias
 JSON: TypeAlias = str | int | float | bool | list["JSON"] | dict[str, "JSON"] | None
 
 SCHEMA_VERSION = 1
+
+
+# A progress callback: (stage, done, total), e.g. ("parsed", 1200, 3000). The CLI draws it on a
+# terminal; the library never prints.
+Progress = Callable[[str, int, int], None]
 
 
 class Category(enum.StrEnum):

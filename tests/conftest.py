@@ -75,14 +75,15 @@ class GitRepo:
         self.root = root
 
     def git(self, *args: str, env: dict[str, str] | None = None) -> str:
-        return subprocess.run(
+        done = subprocess.run(
             ["git", *args],
             cwd=self.root,
             env={**os.environ, **GIT_ENV, **(env or {})},
-            check=True,
             capture_output=True,
             text=True,
-        ).stdout
+        )
+        assert done.returncode == 0, (args, done.stderr)  # git's own words when a step fails
+        return done.stdout
 
     def write(self, path: str, text: str | bytes) -> Path:
         target = self.root / path

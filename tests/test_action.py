@@ -6,6 +6,7 @@ written, including the install of this checkout into the action's own virtual en
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -25,9 +26,10 @@ KEY = 'resource "aws_iam_access_key" "{name}" {{\n  user = "ci"\n}}\n'
 
 
 def git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV}, check=True, capture_output=True
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV}, capture_output=True, text=True
     )
+    assert done.returncode == 0, (args, done.stderr)  # git's own words when a step fails
 
 
 def step(step_id: str) -> dict[str, Any]:
@@ -126,6 +128,9 @@ def test_pull_request_run(pull_request: Path, runner_temp: Path) -> None:
         "workload identity)",
     ]
     assert output.read_text() == "sarif-file=nhi.sarif\njson-file=nhi.json\nfindings=2\n"
+    # The runner's own clone gets git's commit-graph with changed paths before blame (#21).
+    assert "nhi-scanner: wrote git's commit-graph with changed paths in " in result.stderr
+    assert (pull_request / ".git/objects/info/commit-graph").is_file()
     assert summary.read_text().startswith("## nhi-scanner: 2 open findings in acme/infra\n")
     report = json.loads((pull_request / "nhi.json").read_text())
     assert {(f["identity"], f["rule"], f["status"]) for f in report["findings"]} == {
@@ -216,8 +221,9 @@ def test_a_shallow_checkout_that_cannot_be_deepened_is_explained_and_never_an_al
 
 
 def test_the_cache_steps_keep_the_folder_the_scan_uses() -> None:
-    restore, save = (s for s in ACTION["runs"]["steps"] if "actions/cache/" in s.get("uses", ""))
     folder = step("scan")["env"]["XDG_CACHE_HOME"]
+    steps = [s for s in ACTION["runs"]["steps"] if "actions/cache/" in s.get("uses", "")]
+    restore, save = (s for s in steps if s["with"]["path"] == folder)
     assert (restore["with"]["path"], save["with"]["path"]) == (folder, folder)
     assert (restore["if"], save["if"]) == (
         "${{ inputs.cache == 'true' }}",
@@ -226,6 +232,50 @@ def test_the_cache_steps_keep_the_folder_the_scan_uses() -> None:
     # Each run saves under a new key (a cache key is written once); restores take the newest.
     assert save["with"]["key"].startswith(restore["with"]["key"] + "-")
     assert restore["with"]["restore-keys"] == "nhi-scanner-${{ runner.os }}-"
+
+
+def test_the_locked_environment_is_installed_once_and_kept_by_its_lock(
+    runner_temp: Path, tmp_path: Path
+) -> None:
+    """Every dependency comes from requirements/action.txt, pinned with hashes; nhi runs from
+    the action's own checkout; a restored environment is not installed again (#22)."""
+    venv = runner_temp / "nhi-venv"
+    frozen = subprocess.run([str(venv / "bin/python"), "-I", "-m", "pip", "--version"],
+                            capture_output=True, text=True)  # fmt: skip
+    assert frozen.returncode != 0  # no pip in it: nothing can install into it later
+    lock = (ROOT / "requirements/action.txt").read_text()
+    pinned = dict(re.findall(r"^([a-z0-9-]+)==(\S+) \\$", lock, re.M))
+    listed = subprocess.run(
+        [sys.executable, "-I", "-m", "pip", "--python", str(venv / "bin/python"), "list",
+         "--format", "json", "--disable-pip-version-check"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    installed = {p["name"].lower().replace("_", "-"): p["version"]
+                 for p in json.loads(listed.stdout)}  # fmt: skip
+    assert installed == pinned
+    # python-hcl2's grammar is built at install time, so no scan pays for it (#21).
+    assert list(venv.glob("lib/python*/site-packages/hcl2/.lark_cache.bin"))
+    code = "import scanner; print(scanner.__file__)"
+    where = subprocess.run([str(venv / "bin/python"), "-I", "-c", code],
+                           capture_output=True, text=True, check=True, cwd=tmp_path)  # fmt: skip
+    assert where.stdout.strip() == str(ROOT / "scanner/__init__.py")
+    # The install step again, on the restored environment: nothing is installed.
+    marker = venv / "marker"
+    marker.write_text("kept")
+    env = {**os.environ, "RUNNER_TEMP": str(runner_temp), "GITHUB_ACTION_PATH": str(ROOT),
+           "NHI_PYTHON": "/nonexistent/python"}  # fmt: skip
+    subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
+                    step("install")["run"]], env=env, check=True, capture_output=True)  # fmt: skip
+    assert marker.read_text() == "kept"
+    # The key: the runner, the Python and the lock's hash (a new lock is a new environment).
+    outputs = tmp_path / "outputs"
+    env = {**os.environ, "NHI_PYTHON": sys.executable, "NHI_PYTHON_VERSION": "3.12.1",
+           "GITHUB_ACTION_PATH": str(ROOT), "GITHUB_OUTPUT": str(outputs), "RUNNER_OS": "Linux",
+           "RUNNER_ARCH": "X64"}  # fmt: skip
+    subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
+                    step("venv")["run"]], env=env, check=True, capture_output=True)  # fmt: skip
+    digest = hashlib.sha256((ROOT / "requirements/action.txt").read_bytes()).hexdigest()[:16]
+    assert outputs.read_text() == f"key=nhi-venv-Linux-X64-py3.12.1-{digest}\n"
 
 
 def test_code_in_the_scanned_repository_never_runs(pull_request: Path, runner_temp: Path) -> None:
@@ -335,3 +385,83 @@ def test_policies_are_one_path_a_line_and_keep_their_spaces(tmp_path) -> None:
     assert argv[argv.index("--policies") :] == [
         "--policies", "policies/My Rules.yaml", "--policies", "extra/",
     ]  # fmt: skip
+
+
+def test_the_lock_satisfies_every_runtime_dependency() -> None:
+    """requirements/action.txt is regenerated when pyproject.toml's dependencies change (the
+    command is in its header): a dependency it lacks, or pins outside the range, fails here."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    lock = (ROOT / "requirements/action.txt").read_text()
+    pinned = dict(re.findall(r"^([a-z0-9-]+)==(\S+) \\$", lock, re.M))
+    wanted = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for line in wanted:
+        requirement = Requirement(line)
+        name = requirement.name.lower().replace("_", "-")
+        assert name in pinned, name
+        assert requirement.specifier.contains(pinned[name]), (name, pinned[name])
+
+
+def test_a_merge_queue_run_fails_only_on_what_the_queue_adds(
+    pull_request, runner_temp, tmp_path
+) -> None:
+    base = subprocess.run(["git", "rev-parse", "origin/main"], cwd=pull_request, text=True,
+                          capture_output=True, check=True).stdout.strip()  # fmt: skip
+    github = {"GITHUB_EVENT_NAME": "merge_group",
+              **_event(tmp_path, {"merge_group": {"base_sha": base}})}  # fmt: skip
+    result, _, _ = run_scan_step(pull_request, runner_temp, {}, github)
+    assert result.returncode == 1, result.stderr
+    assert f"diff base {base} (the merge queue's base commit)" in result.stderr
+    report = json.loads((pull_request / "nhi.json").read_text())
+    assert {(f["identity"], f["rule"], f["status"]) for f in report["findings"]} == {
+        ("new.tf#aws_iam_access_key.new", "NHI001", "open"),
+        ("new.tf#aws_iam_access_key.new", "NHI002", "open"),
+        ("old.tf#aws_iam_access_key.old", "NHI001", "pre-existing"),
+        ("old.tf#aws_iam_access_key.old", "NHI002", "pre-existing"),
+    }
+
+
+def test_a_monorepo_path_is_scanned_as_part_of_the_repository(tmp_path, runner_temp) -> None:
+    """`path: services/api`: ids, annotations and SARIF paths from the repository root, owners
+    from the root CODEOWNERS, and nothing from the rest of the monorepo (#22)."""
+    origin, seed = tmp_path / "origin.git", tmp_path / "seed"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    git(tmp_path, "clone", "-q", str(origin), str(seed))
+    (seed / "services/api").mkdir(parents=True)
+    (seed / ".github").mkdir()
+    (seed / ".github/CODEOWNERS").write_text("/services/api/ @acme/api\n")
+    (seed / "services/api/old.tf").write_text(KEY.format(name="old"))
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "-m", "api")
+    git(seed, "push", "-q", "origin", "main")
+    workspace = tmp_path / "workspace"
+    git(tmp_path, "clone", "-q", f"file://{origin}", str(workspace))
+    git(workspace, "checkout", "-q", "-b", "feature")
+    (workspace / "services/api/new.tf").write_text(KEY.format(name="new"))
+    (workspace / "services/web").mkdir()
+    (workspace / "services/web/web.tf").write_text(KEY.format(name="web"))
+    git(workspace, "add", "-A")
+    git(workspace, "commit", "-q", "-m", "keys")
+    result, output, _ = run_scan_step(
+        workspace, runner_temp, {"path": "services/api"},
+        {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": "main"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr  # owned: only NHI002, a warning
+    assert result.stdout.splitlines() == [
+        "::warning file=services/api/new.tf,line=1,endLine=3,title=NHI002 (medium)::"
+        "aws_iam_access_key new is a long-lived static cloud credential; prefer short-lived "
+        "federation (OIDC, workload identity)",
+    ]
+    report = json.loads((workspace / "nhi.json").read_text())
+    assert [(i["id"], i["owners"]) for i in report["identities"]] == [
+        ("services/api/new.tf#aws_iam_access_key.new", ["@acme/api"]),
+        ("services/api/old.tf#aws_iam_access_key.old", ["@acme/api"]),
+    ]
+    sarif = json.loads((workspace / "nhi.sarif").read_text())
+    assert sorted((r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                   bool(r.get("suppressions"))) for r in sarif["runs"][0]["results"]) == [
+        ("services/api/new.tf", False), ("services/api/old.tf", False),
+    ]  # fmt: skip
+    assert output.read_text().endswith("findings=1\n")

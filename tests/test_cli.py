@@ -27,15 +27,18 @@ def test_text_output_and_exit_zero(repo: Path, capsys) -> None:
     # Outside git nobody is known to have written it: an info notice (NHI007, issue 18).
     assert main(["scan", "--repo", str(repo)]) == 0
     assert capsys.readouterr().out == (
-        "iam.tf:1: aws_iam_user ci\n"
         "iam.tf:1: NHI007 [info] who introduced aws_iam_user ci is unknown: the history is "
         "missing (a shallow clone: check out with fetch-depth: 0; a folder outside git: give "
         "--owner EMAIL) or git could not blame the file (see its errors entry)\n"
-        "1 identity in 1 file, 1 finding, 0 errors\n\n"
+        "iam.tf:1: aws_iam_user ci\n"
+        "1 identity in 1 file, 1 finding, 0 errors\n"
+        "open findings by severity: info 1\n"
+        "open findings by rule: NHI007 1\n\n"
         "How to go forward:\n"
         "  - or waive one finding where it is declared, with an owner and an expiry: "
         '# nhi:ignore[RULE] owner=@your-team expires=YYYY-MM-DD reason="why"\n'
         "  - what each rule means and how to fix it: nhi policies show NHI007\n"
+        "--fail-on high: passes (no open finding at high or above)\n"
     )
 
 
@@ -150,7 +153,8 @@ def test_python_dash_m_and_console_script(repo: Path) -> None:
         text=True,
         check=False,
     )
-    assert (result.returncode, result.stdout.splitlines()[0]) == (0, "iam.tf:1: aws_iam_user ci")
+    # [0] is NHI007's notice: outside git nobody is known to have written it (issue 18).
+    assert (result.returncode, result.stdout.splitlines()[1]) == (0, "iam.tf:1: aws_iam_user ci")
     bad = subprocess.run(
         [sys.executable, "-m", "scanner", "scan", "--format", "x"],
         capture_output=True,
@@ -196,3 +200,44 @@ def test_every_command_shows_a_traceback_with_verbose(argv, monkeypatch, capsys,
     err = capsys.readouterr().err
     assert err.startswith("nhi: internal error: RuntimeError: boom\n")
     assert "Traceback (most recent call last)" in err
+
+
+def test_a_path_that_does_not_exist_is_a_usage_error(tmp_path: Path, capsys, monkeypatch) -> None:
+    # A typo must not pass for a clean scan (#22).
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "iam.tf").write_text('resource "aws_iam_user" "ci" {\n  name = "ci"\n}\n')
+    assert main(["scan", "iam.tf", "missing.tf", "--no-cache"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "Error: no such file or folder: missing.tf; paths are relative to the current folder"
+    )
+    assert main(["scan", "iam.tf", "--no-cache", "--format", "json"]) == 1
+
+
+def test_a_scan_reports_its_progress_and_the_terminal_line_is_wiped(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    import io
+    import subprocess
+
+    from scanner import pipeline
+    from scanner.cli.common import ScanProgress
+    from tests.conftest import GIT_ENV
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.tf").write_text(f'resource "aws_iam_user" "{name}" {{\n}}\n')
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "commit", "-qm", "users"], cwd=tmp_path, check=True,
+                   env={**GIT_ENV, "PATH": "/usr/bin:/bin"})  # fmt: skip
+    seen: list[tuple[str, int, int]] = []
+    pipeline.scan(tmp_path, options=pipeline.Options(progress=lambda *a: seen.append(a), jobs=1))
+    assert seen == [("parsed", 1, 2), ("parsed", 2, 2), ("blamed", 1, 2), ("blamed", 2, 2)]
+    terminal = io.StringIO()
+    monkeypatch.setattr("sys.stderr", terminal)
+    drawn = ScanProgress(after=0.0)
+    drawn("parsed", 1, 2)
+    drawn("parsed", 2, 2)  # the last one is always drawn
+    drawn.close()
+    assert terminal.getvalue() == (
+        "\r\x1b[Knhi: parsed 1/2 files\r\x1b[Knhi: parsed 2/2 files\r\x1b[K"
+    )

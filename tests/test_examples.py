@@ -74,3 +74,24 @@ def test_examples_are_least_privilege_and_never_run_untrusted_code(workflow: Pat
     for step in steps:  # checkouts never leave a token in .git/config for later steps
         if step.get("uses", "").startswith("actions/checkout@"):
             assert step["with"]["persist-credentials"] is False
+
+
+def test_a_fork_or_dependabot_pull_request_skips_only_the_sarif_upload() -> None:
+    """Their token is read-only: code scanning refuses the SARIF, so the upload is skipped with
+    a notice while the check itself still runs (#22)."""
+    document = yaml.safe_load((ROOT / "examples/workflows/nhi-pull-request.yml").read_text())
+    assert set(document[True]) == {"pull_request", "merge_group"}
+    steps = document["jobs"]["nhi"]["steps"]
+    scan = next(s for s in steps if s.get("id") == "nhi")
+    upload = next(s for s in steps if "upload-sarif" in s.get("uses", ""))
+    notice = next(s for s in steps if "notice" in s.get("run", ""))
+    assert "if" not in scan
+    assert upload["if"] == (
+        "${{ !cancelled() && !github.event.pull_request.head.repo.fork && "
+        "github.event.pull_request.user.login != 'dependabot[bot]' }}"
+    )
+    assert notice["if"] == (
+        "${{ !cancelled() && (github.event.pull_request.head.repo.fork || "
+        "github.event.pull_request.user.login == 'dependabot[bot]') }}"
+    )
+    assert document["jobs"]["nhi"]["permissions"]["actions"] == "read"

@@ -3,17 +3,21 @@ in parallel on a bounded thread pool, past bots and ignored revisions, cached by
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TypeVar
 
 from scanner import git
 from scanner.attribution import blame
 from scanner.attribution.moves import blamed_with_moves
 from scanner.attribution.repo import _NOT_BLAMED, History, Options, Repo
+from scanner.git import FULL_ID
 from scanner.model import (
     Identity,
 )
@@ -36,8 +40,17 @@ def blame_all(
         path: ranges(members, [n for i in members for n in (wanted or {}).get(i.id, ())])
         for path, members in by_path.items()
     }
-    return dict(parallel(options, lambda path: (path, _history(repo, path, spans[path], options)),
-                         by_path))  # fmt: skip
+    done, lock = [0], threading.Lock()
+
+    def blamed(path: str) -> tuple[str, History]:
+        found = _history(repo, path, spans[path], options)
+        if options.progress is not None:
+            with lock:
+                done[0] += 1
+                options.progress("blamed", done[0], len(by_path))
+        return path, found
+
+    return dict(parallel(options, blamed, by_path))
 
 
 def parallel(options: Options, work: Callable[[T], R], items: Iterable[T]) -> list[R]:
@@ -113,23 +126,50 @@ def _blame(
     use_ignore_file: bool = True,
     moves: bool = True,
 ) -> str:
-    """git blame, or its cached output when HEAD, the file's content and the arguments match."""
+    """git blame, or its cached output when the file's history, content and the arguments
+    match.
+
+    The key holds the file's content and the arguments, not HEAD; the entry records the HEAD it
+    was blamed at, and is still good at a later HEAD that descends from it through commits that
+    did not touch the file (`_touched_since`): in CI every run has a new HEAD (a merge commit),
+    and a file the change under test did not touch is not blamed again (#21, #22)."""
     ignored = sorted(repo.ignored) if use_ignore_file else []
     blob = repo.blobs.get(path)
     key = None
     if repo.cache is not None and repo.head is not None and blob is not None:
         # The same HEAD can have less history (a shallow clone): the boundary is part of the key.
         material = (
-            f"{repo.head}\0{sorted(repo.shallow)}\0{path}\0{blob}\0{wanted}\0{sorted(bots)}\0"
+            f"{sorted(repo.shallow)}\0{path}\0{blob}\0{wanted}\0{sorted(bots)}\0"
             f"{ignored}\0{'moves' if moves else ''}\0"
         )
-        key = "blame:" + hashlib.sha256(material.encode()).hexdigest()
+        key = "blame2:" + hashlib.sha256(material.encode()).hexdigest()
         cached = repo.cache.get_text(key)
         if cached is not None:
-            return cached
+            then, _, text = cached.partition("\n")
+            if then == repo.head:
+                return text
+            touched = _touched_since(repo.root, then, repo.head)
+            if touched is not None and path not in touched:
+                repo.cache.put_text(key, f"{repo.head}\n{text}")  # a shorter range next time
+                return text
     # Bots alone when no ignore file: what callers (and the cache tests) see as ignore_revs.
     revs = bots | frozenset(ignored) if ignored else bots
     text = git.blame(repo.root, path, wanted, ignore_revs=revs, moves=moves)
     if key is not None and repo.cache is not None:
-        repo.cache.put_text(key, text)
+        repo.cache.put_text(key, f"{repo.head}\n{text}")
     return text
+
+
+@functools.lru_cache(maxsize=64)
+def _touched_since(root: Path, then: str, head: str) -> frozenset[str] | None:
+    """The files the commits after `then` up to `head` touched (a merge's own resolutions
+    included), or None when `then` is not an ancestor of `head` (a rebase, another branch):
+    then nothing blamed at `then` can be trusted. One `git log` per earlier HEAD seen."""
+    if not FULL_ID.fullmatch(then) or not git.is_ancestor(root, then, head):
+        return None
+    try:
+        listing = git.run(root, "log", "--format=", "--name-only", "--cc", "--no-renames", "-z",
+                          f"{then}..{head}", "--")  # fmt: skip
+    except git.GitError:
+        return None
+    return frozenset(name.strip("\n") for name in listing.split("\0") if name.strip("\n"))

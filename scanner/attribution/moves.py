@@ -13,14 +13,19 @@ serves every block it introduced.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from scanner import git
 from scanner.attribution import blame
 from scanner.attribution.blame import Commit, Line
+from scanner.attribution.repo import BlameCache
 from scanner.model import Identity
 
 MAX_HOPS = 8  # moves of one declaration followed at most
@@ -53,6 +58,29 @@ def literal(identity: Identity, address: str | None = None) -> str | None:
         return None
     kind, _, name = address.rpartition(".")
     return f'"{kind.rpartition(".")[2]}" "{name}"'
+
+
+def remembered(
+    cache: BlameCache | None, material: str, compute: Callable[[], Trace | None]
+) -> Trace | None:
+    """`compute()`, or its answer from an earlier scan: tracing asks only about commits,
+    which never change, so `material` (the commits, names and options asked about) is the
+    whole key. Warm scans then run no git for moves at all (#21)."""
+    if cache is None:
+        return compute()
+    key = "trace:" + hashlib.sha256(material.encode()).hexdigest()
+    stored = cache.get_text(key)
+    if stored is not None:
+        try:
+            data = json.loads(stored)
+            return None if data is None else Trace(Commit(**data["commit"]), tuple(data["hops"]))
+        except (ValueError, TypeError, KeyError):
+            pass  # an entry of another shape: traced again
+    found = compute()
+    value = None if found is None else {"commit": dataclasses.asdict(found.commit),
+                                        "hops": list(found.hops)}  # fmt: skip
+    cache.put_text(key, json.dumps(value))
+    return found
 
 
 def follow(root: Path, here: Line, path: str, signature: str, ignored: frozenset[str]) -> Trace:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -66,16 +67,18 @@ def _choose(
     def edited(anchor: Line) -> str | None:
         before = anchor.previous or (("HEAD", identity.path) if anchor.commit.uncommitted
                                      and repo.head else None)  # fmt: skip
-        old = _old_text(repo.root, *before) if before is not None else None
-        if old is None:
+        if before is None:
             return None
         who = "an uncommitted change" if anchor.commit.uncommitted else \
             f"{anchor.commit.email} in {anchor.commit.sha[:7]}"  # fmt: skip
-        if re.search(provenance.signature(identity), old):
-            return f"the first line was edited by {who}; the declaration is older"
         text = "\n".join(texts.get(identity.path, []))
         origin = provenance.renamed_from(identity, text)
-        if origin is not None and re.search(_address_signature(origin), old):
+        patterns = [provenance.signature(identity)]
+        patterns += [_address_signature(origin)] if origin is not None else []
+        found = _declares(repo, before, patterns)
+        if found == 0:
+            return f"the first line was edited by {who}; the declaration is older"
+        if found == 1 and origin is not None:
             named = "an earlier address" if secrets.secret_in(origin) else origin  # #16
             return f"renamed from {named} by {who} (a moved block: the same resource)"
         return None
@@ -86,12 +89,21 @@ def _choose(
     if not choice.looked_past or anchor is None or identity.kind == "workflow_secret":
         return choice
     text = "\n".join(texts.get(identity.path, []))
-    walked = _walk_back(repo, identity, anchor, provenance.renamed_from(identity, text),
-                        past.bots | repo.ignored)  # fmt: skip
+    origin, ignored = provenance.renamed_from(identity, text), past.bots | repo.ignored
+    material = (f"walk\0{anchor.commit.sha}\0{anchor.previous}\0{identity.path}\0"
+                f"{provenance.signature(identity)}\0{origin}\0{sorted(ignored)}\0"
+                f"{sorted(repo.shallow)}")  # fmt: skip
+    cache = None if anchor.commit.uncommitted else repo.cache  # uncommitted: HEAD matters
+
+    def walk() -> moves.Trace | None:
+        found = _walk_back(repo, identity, anchor, origin, ignored)
+        return None if found is None else moves.Trace(found[0].commit, found[1])
+
+    walked = moves.remembered(cache, material, walk)
     if walked is None:
         return choice
-    line, hops = walked
-    return provenance.Choice(line=line, notes=(*choice.notes, *hops), looked_past=True)
+    line = dataclasses.replace(anchor, commit=walked.commit, original_path=identity.path)
+    return provenance.Choice(line=line, notes=(*choice.notes, *walked.hops), looked_past=True)
 
 
 MAX_WALK = 8  # earlier versions of a declaration's first line looked at, at most
@@ -135,6 +147,24 @@ def _walk_back(repo: Repo, identity: Identity, anchor: Line, origin: str | None,
         line, hops = dataclasses.replace(line, commit=traced.commit), traced.hops
     # Placed where the anchor is, so that no move is looked for again from here.
     return dataclasses.replace(line, number=anchor.number, original_path=identity.path), hops
+
+
+def _declares(repo: Repo, before: tuple[str, str], patterns: Sequence[str]) -> int | None:
+    """Which of `patterns` the file `before` (a commit and a path) declares first, or None.
+    A commit never changes: the answer is kept in the blame cache (HEAD's is not)."""
+    material = f"declares\0{before}\0{patterns}"
+    key = "declares:" + hashlib.sha256(material.encode()).hexdigest()
+    cache = repo.cache if before[0] != "HEAD" else None
+    stored = cache.get_text(key) if cache is not None else None
+    if stored is not None:
+        return int(stored) if stored.isdigit() else None
+    old = _old_text(repo.root, *before)
+    found = None if old is None else next(
+        (index for index, pattern in enumerate(patterns) if re.search(pattern, old)), None
+    )  # fmt: skip
+    if cache is not None:
+        cache.put_text(key, "" if found is None else str(found))
+    return found
 
 
 def _address_signature(address: str) -> str:
@@ -229,8 +259,13 @@ def _moved(
     ignored = bots | repo.ignored
     signature = moves.literal(identity)
     if signature is not None:
-        traced = moves.follow(repo.root, line, identity.path, signature, ignored)
-        return traced if traced.hops else None
+        material = (f"follow\0{line.commit.sha}\0{line.original_path}\0{identity.path}\0"
+                    f"{signature}\0{sorted(ignored)}\0{sorted(repo.shallow)}")  # fmt: skip
+        traced = moves.remembered(
+            None if line.commit.uncommitted else repo.cache, material,
+            lambda: moves.follow(repo.root, line, identity.path, signature, ignored),
+        )  # fmt: skip
+        return traced if traced is not None and traced.hops else None
     if line.original_path in ("", identity.path):
         return None
     here = _plain_blame(repo.root, identity.path, ignored).get(line.number)

@@ -16,6 +16,7 @@ from scanner import git, reading
 from scanner.attribution.blame import Commit, Line
 from scanner.errors import ParseError
 from scanner.model import (
+    Progress,
     ScanError,
 )
 
@@ -53,6 +54,7 @@ class Options:
     deadline_seconds: float | None = None  # the --deadline it came from, for messages
     match_timeout: float | None = None  # seconds for all CODEOWNERS matching (--file-timeout)
     owner: str | None = None  # outside git: the folder's owner (--owner), its provisioner
+    progress: Progress | None = None  # ("blamed", files done, files) as blame goes
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,7 +90,8 @@ class Repo:
     bot: re.Pattern[str] = field(default_factory=lambda: re.compile("|".join(BOTS)))
 
     def is_bot(self, commit: Commit) -> bool:
-        return bool(self.bot.search(commit.author.lower()) or self.bot.search(commit.email))
+        """Asked for every blamed line: answered once per author (#21)."""
+        return _is_bot(self.bot, commit.author, commit.email)
 
     def ancestor(self, older: str, newer: str) -> bool:
         """Whether `older` is an ancestor of `newer` (memoised: asked only on ties)."""
@@ -96,6 +99,11 @@ class Repo:
 
 
 _NOT_BLAMED = "not attributed (no git blame)"
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_bot(bot: re.Pattern[str], author: str, email: str) -> bool:
+    return bool(bot.search(author.lower()) or bot.search(email))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -95,6 +96,30 @@ def progress(name: str, done: int, total: int) -> None:
         echo(line, err=True, nl=done == total)
     else:
         echo(line, err=True)
+
+
+class ScanProgress:
+    """Files parsed and blamed, redrawn in place on a terminal: only once a scan has taken a
+    second, at most ten times a second, and wiped when it ends (#22)."""
+
+    def __init__(self, after: float = 1.0) -> None:
+        self.start = time.monotonic()
+        self.after = after
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.start < self.after or (now - self.last < 0.1 and done != total):
+            return
+        self.last, self.shown = now, True
+        sys.stderr.write(f"\r\x1b[Knhi: {stage} {done}/{total} files")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
 
 
 def emit(text: str | Iterable[str], output: Path | None, fmt: str = "text") -> None:

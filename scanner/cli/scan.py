@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +19,7 @@ from scanner.cli.common import (
     REPO_OPTION,
     SEVERITIES,
     VERBOSE_OPTION,
+    ScanProgress,
     cache_home,
     ci_repository,
     echo,
@@ -161,6 +164,7 @@ SHALLOW_NOTE = (
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="With --roster: who is in each @org/team (as nhi aggregate reads it).",
 )
+@click.option("--quiet", is_flag=True, help="No progress and no notes on standard error.")
 @click.option("--verbose", is_flag=True, help="Show a traceback on internal errors.")
 def scan(
     paths: tuple[Path, ...],
@@ -187,6 +191,7 @@ def scan(
     deadline: float | None,
     rosters: tuple[Path, ...],
     teams: Path | None,
+    quiet: bool,
     verbose: bool,
 ) -> int:
     """Scan PATHS (files or folders; default: the whole repository)."""
@@ -198,6 +203,12 @@ def scan(
     day = (today or datetime.datetime.now()).date()
     if teams is not None and not rosters:
         raise click.UsageError("--teams needs --roster")
+    missing = [str(path) for path in paths if not os.path.lexists(path)]
+    if missing:  # a typo must not pass for a clean scan (#22)
+        raise click.UsageError(f"no such file or folder: {', '.join(missing[:3])}"
+                               + (f" (and {len(missing) - 3} more)" if len(missing) > 3 else "")
+                               + "; paths are relative to the current folder")  # fmt: skip
+    drawn = ScanProgress() if sys.stderr.isatty() and not quiet else None
     options = pipeline.Options(
         directory=people(rosters, teams, day) if rosters else None,
         max_file_size=max_file_size,
@@ -214,17 +225,29 @@ def scan(
         owner=owner,
         file_timeout=file_timeout,
         deadline=deadline,
+        progress=drawn,
     )
-    report = pipeline.scan(root, paths, options)
-    if report.repository.shallow and not no_attribution:
+    try:
+        report = pipeline.scan(root, paths, options)
+    finally:
+        if drawn is not None:
+            drawn.close()
+    if report.repository.shallow and not no_attribution and not quiet:
         echo(SHALLOW_NOTE, err=True)
     if write_baseline is not None:
         _write_baseline(root, write_baseline, baseline.render(report.findings))
         return EXIT_OK
     for extra_format, path in extra_outputs:
         emit(REPORTERS[extra_format].render(report), path)
-    emit(REPORTERS[fmt].render(report), output, fmt)
     threshold = None if fail_on == NEVER else Severity[fail_on.upper()]
+    if fmt == "text":  # for people: the threshold's verdict last, colour on a terminal
+        from scanner.reporters import text
+
+        colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        emit(text.render(report, colour=colour, fail_on=threshold, threshold_given=True), output,
+             fmt)  # fmt: skip
+    else:
+        emit(REPORTERS[fmt].render(report), output, fmt)
     return exit_code(report, threshold, strict=strict)
 
 

@@ -27,6 +27,7 @@ from scanner.model import (
     Finding,
     Identity,
     Policy,
+    Progress,
     Report,
     Repository,
     ScanError,
@@ -74,6 +75,7 @@ class Options:
     file_timeout: float = DEFAULT_FILE_TIMEOUT  # per file; a file over it becomes an error
     deadline: float | None = None  # seconds for the whole scan; files not reached are errors
     directory: Directory | None = None  # people (--roster): a departed owner is NHI102 (#23)
+    progress: Progress | None = None  # (stage, done, total) as files are parsed and blamed
 
 
 def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None) -> Report:
@@ -97,7 +99,8 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
     cache = Cache(options.cache_dir) if options.cache_dir is not None else None
     try:
         blobs = git.clean_blobs(root) if cache is not None and in_git else {}
-        detected = detect(root, files, options.max_file_size, cache, blobs, options.jobs, limits)
+        detected = detect(root, files, options.max_file_size, cache, blobs, options.jobs, limits,
+                          options.progress)  # fmt: skip
         graph = expand(detected.identities, detected.blocks)
         identities = _unique(sorted(graph.identities, key=_identity_order))
         late = limits.passed()
@@ -175,7 +178,7 @@ def attribute_stage(
     settings = AttributionOptions(
         bot_patterns=options.bot_patterns, cache=cache, blobs=blobs or {}, owner=options.owner,
         deadline=limits.deadline, deadline_seconds=limits.seconds,
-        match_timeout=limits.file_timeout,
+        match_timeout=limits.file_timeout, progress=options.progress,
     )  # fmt: skip
     return attribute(root, identities, in_git, settings)
 

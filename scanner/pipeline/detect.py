@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from scanner.model import (
     Fact,
     Identity,
     ModuleCall,
+    Progress,
     ScanError,
     TerraformBlock,
     Waiver,
@@ -30,7 +32,7 @@ from scanner.pipeline.discover import Candidate
 from scanner.pipeline.limits import Limits, TimeLimit
 from scanner.policy import waivers
 from scanner.reading import read
-from scanner.scanners import SCANNERS
+from scanner.scanners import SCANNERS, prepare
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,6 +69,7 @@ def detect(
     blobs: Mapping[str, str] | None = None,
     jobs: int = 0,
     limits: Limits | None = None,
+    progress: Progress | None = None,
 ) -> Detected:
     """Read each file and run its scanner (or take the cached result for its blob)."""
     blobs = dict(blobs or {})
@@ -91,7 +94,11 @@ def detect(
                                                        message=error[1]),
             text=_marked_text(root, file.path, max_file_size) if marked else None,
         )  # fmt: skip
-    scanned = list(_scan_all(root, todo, max_file_size, jobs, limits or Limits()))
+    scanned = []
+    for result in _scan_all(root, todo, max_file_size, jobs, limits or Limits()):
+        scanned.append(result)
+        if progress is not None:
+            progress("parsed", len(scanned), len(todo))
     results.update((result.path, result) for result in scanned)
     if cache is not None:
         cache.put_many({
@@ -142,26 +149,29 @@ def _collect(files: Sequence[Candidate], results: Mapping[str, FileResult]) -> D
 
 def _scan_all(
     root: Path, files: Sequence[Candidate], max_file_size: int, jobs: int, limits: Limits
-) -> Iterable[FileResult]:
+) -> Iterator[FileResult]:
     """Scan files, over a process pool when there are many (parsing is CPU-bound)."""
     workers = jobs or min(os.cpu_count() or 1, 8)
+    names = sorted({file.scanner for file in files})
+    prepare(names)  # set-up is never counted against a file; forked workers inherit it
     if workers < 2 or len(files) < PARALLEL_FROM:
-        return [scan_file(root, file, max_file_size, limits) for file in files]
+        yield from (scan_file(root, file, max_file_size, limits) for file in files)
+        return
     import multiprocessing  # only when there is enough to parse in parallel
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("forkserver" if sys.platform != "linux" else "fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    fork = sys.platform == "linux"
+    context = multiprocessing.get_context("fork" if fork else "forkserver")
+    setup = None if fork else functools.partial(prepare, names)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=setup) as pool:
         chunk = max(1, len(files) // (workers * 8))
-        return list(
-            pool.map(
-                scan_file,
-                [root] * len(files),
-                files,
-                [max_file_size] * len(files),
-                [limits] * len(files),
-                chunksize=chunk,
-            )
+        yield from pool.map(
+            scan_file,
+            [root] * len(files),
+            files,
+            [max_file_size] * len(files),
+            [limits] * len(files),
+            chunksize=chunk,
         )
 
 

@@ -45,7 +45,17 @@ from scanner.model import (
 
 
 def render(report: Report) -> str:
-    return json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
+    """One key a line and one list item a line: readable and diffable, and written by json's C
+    encoder (an indented dump goes through the pure-Python one, 0.5 s on a 5 MB report)."""
+    parts = []
+    for index, (key, value) in enumerate(to_json(report).items()):
+        lead = "{\n  " if index == 0 else ",\n  "
+        if isinstance(value, list) and value:
+            items = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in value)
+            parts.append(f"{lead}{json.dumps(key)}: [\n    {items}\n  ]")
+        else:
+            parts.append(f"{lead}{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return "".join(parts) + "\n}\n"
 
 
 def to_json(report: Report) -> dict[str, JSON]:

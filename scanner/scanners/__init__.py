@@ -7,7 +7,7 @@ pure `scan(path, text)` that yields facts and raises `ParseError` on bad syntax,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
 from scanner import globs
@@ -47,6 +47,15 @@ CONTENT: dict[str, tuple[re.Pattern[str], Callable[[str], bool], Callable[[bytes
         lambda data: mcp_clients.sniff(data) or mcp_manifests.sniff(data),
     ),
 }
+
+
+def prepare(names: Iterable[str]) -> None:
+    """Build what the named scanners need once, before any file is timed: a scanner module may
+    have a `prepare()` (Terraform builds python-hcl2's grammar)."""
+    for name in sorted(set(names)):
+        setup = getattr(SCANNERS[name], "prepare", None)
+        if setup is not None:
+            setup()
 
 
 def for_path(path: str) -> str | None:

@@ -76,6 +76,12 @@ class Block:
         return cast(dict[str, JSON], value)
 
 
+def warm() -> None:
+    """Build python-hcl2's parser now, not inside the first file's time limit: 2.6 s when its
+    grammar cache is not written yet (every fresh environment), 0.3 s when it is (#21)."""
+    hcl2.parses_to_tree("a = 1\n")
+
+
 def blocks(text: str) -> Iterator[Block]:
     """The top-level blocks of an HCL file, in order. Raises ParseError on bad syntax, and
     TooLarge (before parsing) past MAX_TOKENS."""

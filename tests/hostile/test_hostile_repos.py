@@ -137,11 +137,11 @@ def test_text_lines_cannot_start_a_workflow_command(
     git_repo.commit("name")
     assert main(["scan", "--repo", str(git_repo.root), "--no-cache", "--no-attribution"]) == 1
     assert capsys.readouterr().out.splitlines()[:3] == [
-        f"{shown}:1: aws_iam_access_key k",
         f"{shown}:1: NHI001 [high] aws_iam_access_key k has no accountable owner: no CODEOWNERS "
         f"rule covers {shown.removeprefix('./')} and the declaration names no owner",
         f"{shown}:1: NHI002 [medium] aws_iam_access_key k is a long-lived static cloud "
         "credential; prefer short-lived federation (OIDC, workload identity)",
+        f"{shown}:1: aws_iam_access_key k",
     ]
 
 

@@ -124,7 +124,7 @@ def test_parallel_parsing_gives_the_same_report(tmp_path) -> None:
     assert len(serial.subjects) == pipeline.PARALLEL_FROM + 2
 
 
-def test_blame_results_are_cached_per_head_and_content(git_repo, tmp_path, monkeypatch) -> None:
+def test_blame_results_are_cached_per_file_history(git_repo, tmp_path, monkeypatch) -> None:
     from scanner import git
 
     calls: list[str] = []
@@ -149,7 +149,23 @@ def test_blame_results_are_cached_per_head_and_content(git_repo, tmp_path, monke
     pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
     assert calls == ["a.tf"]
     calls.clear()
-    git_repo.commit("edit", author="Bob Builder <bob@example.com>")  # so does a new HEAD
+    git_repo.commit("edit", author="Bob Builder <bob@example.com>")  # the commit touched a.tf
+    pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
+    assert calls == ["a.tf"]
+    calls.clear()
+    # A new HEAD that touches neither file (CI's merge commit of an unrelated change): nothing
+    # is blamed again, and the answers are the same as a cold scan's (#21, #22).
+    git_repo.write("README.md", "docs\n")
+    git_repo.commit("docs", author="Carol Coder <carol@example.com>")
+    warm = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
+    assert calls == []
+    cold = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=tmp_path / "new"))
+    assert [s.attribution for s in warm.subjects] == [s.attribution for s in cold.subjects]
+    calls.clear()
+    # History rewritten (HEAD no longer descends from the cached one): everything again.
+    git_repo.git("reset", "-q", "--hard", "HEAD~2")
+    git_repo.write("a.tf", USER.format(name="a") + "# other\n")
+    git_repo.commit("another edit", author="Carol Coder <carol@example.com>")
     pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
     assert sorted(calls) == ["a.tf", "b.tf"]
 

@@ -226,3 +226,27 @@ def test_results_are_capped_at_githubs_limit_keeping_the_most_severe(sample_repo
         "3 more results were left out: GitHub code scanning accepts at most 25,000 per run "
         "(the most severe are kept; the JSON report has them all)"
     )
+
+
+def test_text_ends_with_what_fail_on_makes_of_it_and_colours_only_when_asked(
+    sample_report,
+) -> None:
+    from scanner.model import Severity
+    from scanner.reporters import text
+
+    plain = text.render(sample_report, fail_on=Severity.HIGH, threshold_given=True)
+    assert plain.splitlines()[-1] == "--fail-on high: fails (1 open finding at high or above)"
+    assert "\033[" not in plain
+    critical = text.render(sample_report, fail_on=Severity.CRITICAL, threshold_given=True)
+    assert critical.splitlines()[-1] == (
+        "--fail-on critical: passes (no open finding at critical or above)"
+    )
+    assert text.render(sample_report, threshold_given=True).splitlines()[-1] == (
+        "--fail-on none: nothing fails (report only)"
+    )
+    coloured = text.render(sample_report, colour=True).splitlines()
+    assert coloured[0] == (
+        "infra/iam.tf:9: NHI001 \033[31m[high]\033[0m aws_iam_access_key ci has no accountable "
+        "owner"
+    )
+    assert coloured[1] == "a%b,c:d.tf:1: NHI001 [high] weird has no owner (baselined)"

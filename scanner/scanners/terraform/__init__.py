@@ -19,7 +19,7 @@ from typing import TypeGuard
 from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Fact, Identity, ModuleCall
-from scanner.scanners import _json
+from scanner.scanners import _hcl, _json
 from scanner.scanners.terraform import blocks
 from scanner.scanners.terraform.catalog import STATIC, Entry, classify
 from scanner.scanners.terraform.expressions import SECRET_VALUE_KEYS
@@ -67,6 +67,11 @@ def _worth_parsing(text: str) -> bool:
         or (keyword == "resource" and (classify(kind) is not None or kind in LINEAGE_ONLY))
         for keyword, kind in _HCL_BLOCK.findall(text)
     )
+
+
+def prepare() -> None:
+    """What scanning needs built before any file is timed (see `scanners.prepare`)."""
+    _hcl.warm()
 
 
 def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
