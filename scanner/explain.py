@@ -53,6 +53,13 @@ def explain(report: Report, subject: Attributed, notes: Sequence[str] = ()) -> s
         lines += [f"  {item}" for item in provisioner.evidence]
         lines += [f"  co-author: {person}" for person in provisioner.co_authors]
         lines += [f"  {note}" for note in notes]
+    installer = attribution.installed_by  # an MCP credential: who added its server entry (#18)
+    if installer is not None:
+        lines.append(
+            f"installed by: {installer.name} <{installer.email}>, confidence "
+            f"{installer.confidence} (who added the server entry it is handed to)"
+        )
+        lines += [f"  {item}" for item in installer.evidence]
     if attribution.last_modified_by is not None:
         last = attribution.last_modified_by
         lines.append(f"last modified by: {last.name} <{last.email}> {last.date[:10]}".rstrip())

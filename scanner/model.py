@@ -229,6 +229,9 @@ class Attribution:
     owners_source: str | None = None  # "<CODEOWNERS file>:<line>" of the rule that matched
     last_modified_by: Author | None = None  # the most recent human author of any line
     contributors: tuple[Author, ...] = ()  # distinct human authors, most lines first
+    # An MCP credential's installer: who added the server entry that receives it (the server's
+    # provisioner). Routing asks this person first when the credential's own people are gone.
+    installed_by: Provisioner | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

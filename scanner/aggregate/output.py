@@ -113,7 +113,8 @@ def people_index(result: Aggregate) -> list[dict[str, JSON]]:
                                                  "aliases": set(), "provisioned": set(),
                                                  "owns": set(), "decides": set()})  # fmt: skip
             entry["aliases"].add(p.reference)
-            entry["provisioned" if p.role == "provisioner" else "owns"].add(item.key)
+            if p.role in ("provisioner", "owner"):  # an installer neither made nor owns it
+                entry["provisioned" if p.role == "provisioner" else "owns"].add(item.key)
     aliases = {alias.lower(): key for key, e in people.items() for alias in e["aliases"]}
     for item in result.identities:
         for decider in item.route_to:

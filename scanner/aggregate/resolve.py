@@ -4,7 +4,8 @@ Pure: reports and a roster in, an `Aggregate` out. The org-scope policies (NHI10
 evaluated with the roster as their `Directory`, and an identity the repository's own scan found
 with no owner at all (NHI001, not waived) counts too; every identity a rule fires on is an
 orphan. Orphans, and identities whose people are suspended or leaving, are routed to the person
-who must decide: the nearest active manager up the chain of the person who is gone (the
+who must decide: for an MCP credential whose own people are all gone, the active installer of
+its server; else the nearest active manager up the chain of the person who is gone (the
 provisioner first, else an owner), else the active owners, else a default owner.
 """
 
@@ -13,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from scanner.model import Attributed, Link, Policy, Reach, Report
+from scanner.model import Attributed, Link, Policy, Provisioner, Reach, Report
 from scanner.policy import Context, evaluate
 from scanner.roster import Roster, normalise
 from scanner.roster.route import decide
 
+INSTALLER = "installer"  # who added the MCP server entry a credential is handed to (#18)
 NO_OWNER = "NHI001"  # repo-scope "no accountable owner", read from each report's findings
 REVIEW_STATES = frozenset({"suspended", "leaving"})  # still here, but someone should look
 
@@ -25,7 +27,7 @@ REVIEW_STATES = frozenset({"suspended", "leaving"})  # still here, but someone s
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PersonState:
     reference: str  # as the report names them: an email, @login or @org/team
-    role: str  # provisioner or owner
+    role: str  # provisioner, owner or installer (of an MCP credential's server)
     state: str
     email: str | None  # the roster's primary email, when matched
     left_on: str | None = None  # the day they left or will leave (departed, leaving), if known
@@ -138,7 +140,7 @@ def _resolve(
 ) -> Resolved:
     identity = subject.identity
     people = _people(subject, roster)
-    states = {p.state for p in people}
+    states = {p.state for p in people if p.role != INSTALLER}  # the credential's own people
     state = "orphaned" if rules else "leaving" if "leaving" in states else (
         "review" if states & REVIEW_STATES else "owned")  # fmt: skip
     route, why = _route(people, roster, default_owner) if state != "owned" else ((), "")
@@ -150,17 +152,20 @@ def _resolve(
 
 def _people(subject: Attributed, roster: Roster) -> tuple[PersonState, ...]:
     attribution = subject.attribution
-    references = [("provisioner", attribution.provisioner.email)] if attribution.provisioner \
-        else []  # fmt: skip
+    references: list[tuple[str, str | Provisioner]] = \
+        [("provisioner", attribution.provisioner)] if attribution.provisioner else []  # fmt: skip
     owners = attribution.owners or subject.identity.declared_owners
     references += [("owner", owner) for owner in owners]
+    installer = attribution.installed_by  # an MCP credential's installer, asked first (#18)
+    if installer is not None and installer.email:
+        references.append((INSTALLER, installer))
     people = []
-    unsure = attribution.provisioner is not None and attribution.provisioner.confidence == "unknown"
-    for role, reference in references:
+    for role, named in references:
+        reference = named if isinstance(named, str) else named.email
         person = roster.person(reference)
         state = roster.state(reference)
-        if role == "provisioner" and unsure:  # history could not say who wrote it (#20):
-            state = "unknown"  # never route to that person's manager, never call them gone
+        if not isinstance(named, str) and named.confidence == "unknown":  # history could not
+            state = "unknown"  # say who (#20): never route to their manager, never call them gone
         day = roster.leave_date(reference) if state in ("departed", "leaving") else None
         days = (day - roster.as_of).days if day and roster.as_of and state == "leaving" else None
         people.append(PersonState(reference=reference, role=role, state=state,
@@ -181,6 +186,6 @@ def gone(orphan: Resolved) -> PersonState | None:
     """The first person whose absence makes this identity an orphan (departed, then unknown)."""
     for wanted in ("departed", "unknown", "suspended", "leaving"):
         for person in orphan.people:
-            if person.state == wanted:
+            if person.state == wanted and person.role != INSTALLER:
                 return person
     return None

@@ -9,16 +9,18 @@ provisioners; lines not committed yet belong to the configured git identity; a s
 boundary is never a confident author. Confidence: `high` (a human commit introduced the
 declaration), `medium` (a move, an edit, a bot or an ignored revision was looked past), `low`
 (an ignored revision git could not place elsewhere), `unknown` (history is missing, or git
-blame failed, which is also an `errors` entry).
+blame failed, which is also an `errors` entry). An MCP credential also names its installer,
+the provisioner of the server entry that receives it (`installer`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from scanner import git, reading
-from scanner.attribution import codeowners, provenance
+from scanner.attribution import codeowners, installer, provenance
 from scanner.attribution.history import blame_all, history, parallel, ranges
 from scanner.attribution.owners import _deadline, _owner_rules, load_codeowners
 from scanner.attribution.provisioner import (
@@ -64,11 +66,13 @@ def attribute(
     repo, revs_errors = describe(root, in_git, options)
     rules, unmatched = _owner_rules(owners, identities, options)
     if not in_git:
+        found = installer.folder_owner(options.owner)
         subjects = tuple(
-            Attributed(identity=i, attribution=_attribution(repo, i, None, owners, rules, {}, None))
+            Attributed(identity=i, attribution=dataclasses.replace(
+                _attribution(repo, i, None, owners, rules, {}, None), provisioner=found))
             for i in identities
-        )
-        return subjects, (*errors, *unmatched)
+        )  # fmt: skip
+        return installer.credit(subjects), (*errors, *unmatched)
     texts = _texts(repo, identities)
     wanted = {i.id: provenance.content_lines(i, texts.get(i.path, [])) for i in identities}
     histories = blame_all(repo, identities, options, wanted)
@@ -94,7 +98,7 @@ def attribute(
         for path, past in sorted(histories.items())
         if past.error == _NOT_BLAMED
     )
-    return subjects, (*errors, *unmatched, *late)
+    return installer.credit(subjects), (*errors, *unmatched, *late)
 
 
 def _texts(repo: Repo, identities: Iterable[Identity]) -> dict[str, list[str]]:

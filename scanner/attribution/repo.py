@@ -53,6 +53,7 @@ class Options:
     deadline: float | None = None  # time.monotonic() instant: no blame or matching after it
     deadline_seconds: float | None = None  # the --deadline it came from, for messages
     match_timeout: float | None = None  # seconds for all CODEOWNERS matching (--file-timeout)
+    owner: str | None = None  # outside git: the folder's owner (--owner), its provisioner
     progress: Progress | None = None  # ("blamed", files done, files) as blame goes
 
 

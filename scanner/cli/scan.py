@@ -116,6 +116,13 @@ SHALLOW_NOTE = (
 )
 @click.option("--no-attribution", is_flag=True, help="Skip git blame and CODEOWNERS.")
 @click.option(
+    "--owner",
+    metavar="EMAIL",
+    callback=lambda _ctx, _param, value: _email(value),
+    help="Outside git (a home folder, an MDM-collected bundle): the folder's owner, the "
+    "provisioner of what it holds (confidence medium). Ignored in a git repository.",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=0),
     default=0,
@@ -177,6 +184,7 @@ def scan(
     no_cache: bool,
     bot_patterns: tuple[str, ...],
     no_attribution: bool,
+    owner: str | None,
     jobs: int,
     max_file_size: int,
     file_timeout: float,
@@ -214,6 +222,7 @@ def scan(
         jobs=jobs,
         attribution=not no_attribution,
         bot_patterns=_regexes(bot_patterns),
+        owner=owner,
         file_timeout=file_timeout,
         deadline=deadline,
         progress=drawn,
@@ -276,6 +285,12 @@ def demo(folder: Path | None) -> int:
         raise ConfigError(f"{folder} is not empty; give a new or empty folder")
     echo(run(folder), nl=False)
     return EXIT_OK
+
+
+def _email(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", value):
+        raise click.BadParameter("not an email address", param_hint="--owner")
+    return None if value is None else value.lower()
 
 
 def _regexes(patterns: tuple[str, ...]) -> tuple[str, ...]:

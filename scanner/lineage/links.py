@@ -7,7 +7,7 @@ expression.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from scanner.lineage import terraform
 from scanner.lineage.graph import Graph
@@ -86,9 +86,25 @@ def consumption(identities: Sequence[Identity], graph: Graph, repository: str) -
                     evidence=f"the step federates into {identity.name}; {evidence}",
                 )
         elif identity.kind == "mcp_credential":
-            ref = identity.attributes.get("ref")
-            if identity.attributes.get("value_source") in ("env_ref", "secret_ref") and ref:
-                for other in by_name.get(str(ref).upper(), ()):
-                    yield Link(source=identity.id, to=other.id, relation="consumes",
-                               evidence=f"its value is ${{{ref}}}, which {other.path} "
-                               f"declares")  # fmt: skip
+            yield from _mcp_consumes(identity, by_name)
+
+
+def _mcp_consumes(identity: Identity, by_name: Mapping[str, list[Identity]]) -> Iterator[Link]:
+    """An MCP credential to the `.env` files and secrets that hold its value: by the variable
+    its value names (`${VAR}`), and by the variable the server reads (its `env` key) when a
+    `.env` file (`.env.example` too) declares that one: the same secret, written down twice,
+    so that each half is seen with the other (issue 18)."""
+    ref = identity.attributes.get("ref")
+    linked = set()
+    if identity.attributes.get("value_source") in ("env_ref", "secret_ref") and ref:
+        for other in by_name.get(str(ref).upper(), ()):
+            linked.add(other.id)
+            evidence = f"its value is ${{{ref}}}, which {other.path} declares"
+            yield Link(source=identity.id, to=other.id, relation="consumes", evidence=evidence)
+    if identity.attributes.get("placement") != "env":
+        return
+    for other in by_name.get(identity.name.upper(), ()):
+        if other.kind == "dotenv_credential" and other.id not in linked:
+            yield Link(source=identity.id, to=other.id, relation="consumes",
+                       evidence=f"the server reads it as {identity.name}, which {other.path} "
+                       "also declares")  # fmt: skip

@@ -70,6 +70,7 @@ class Options:
     cache_dir: Path | None = None  # where per-file results are cached; None: no cache
     attribution: bool = True  # blame and CODEOWNERS; off only for benchmarks and quick looks
     bot_patterns: tuple[str, ...] = ()  # more authors that are never provisioners
+    owner: str | None = None  # outside git: the folder's owner (--owner), its provisioner
     jobs: int = 0  # parser processes; 0: one per core (up to 8), 1: no pool
     file_timeout: float = DEFAULT_FILE_TIMEOUT  # per file; a file over it becomes an error
     deadline: float | None = None  # seconds for the whole scan; files not reached are errors
@@ -175,7 +176,7 @@ def attribute_stage(
         return tuple(Attributed(identity=i, attribution=Attribution()) for i in identities), ()
     limits = limits or Limits()
     settings = AttributionOptions(
-        bot_patterns=options.bot_patterns, cache=cache, blobs=blobs or {},
+        bot_patterns=options.bot_patterns, cache=cache, blobs=blobs or {}, owner=options.owner,
         deadline=limits.deadline, deadline_seconds=limits.seconds,
         match_timeout=limits.file_timeout, progress=options.progress,
     )  # fmt: skip

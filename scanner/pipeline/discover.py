@@ -1,8 +1,10 @@
 """Which files to scan and with which scanner.
 
 With no paths: every file git tracks plus untracked files it does not ignore; outside git, a
-walk of the folder. Explicit paths are always scanned (pre-commit passes exactly the files it
-wants checked). Files no scanner reads are dropped here, before anything is opened.
+walk of the folder, bounded (`MAX_WALK_FILES`), except in a home folder, where only the agents'
+user-level configs are read (`home`, issue 18). Explicit paths are always scanned (pre-commit
+passes exactly the files it wants checked). Files no scanner reads are dropped here, before
+anything is opened.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from scanner import paths as report_paths
 from scanner.decode import decode
 from scanner.errors import ParseError
 from scanner.model import ScanError
+from scanner.pipeline import home
 from scanner.scanners import for_path, sniffer
 
 # Folders that hold copies of other people's code or tool caches, skipped when walking
@@ -42,7 +45,8 @@ def candidates(
     """
     errors: list[ScanError] = []
     if not paths:
-        return _select(root, listed if listed is not None else _walk(root, root), errors), errors
+        names = listed if listed is not None else _folder(root, root, errors)
+        return _select(root, names, errors), errors
     chosen: list[str] = []
     resolved_root = root.resolve()
     for path in paths:
@@ -55,7 +59,7 @@ def candidates(
             errors.append(ScanError(path=str(path), line=None, message="outside the repository"))
             continue
         if absolute.is_dir():
-            chosen.extend(_under(relative, listed, root))
+            chosen.extend(_under(relative, listed, root, errors))
         elif os.path.lexists(absolute):
             chosen.append(relative)
         else:
@@ -63,9 +67,11 @@ def candidates(
     return _select(root, chosen, errors), errors
 
 
-def _under(folder: str, listed: Sequence[str] | None, root: Path) -> Iterable[str]:
+def _under(
+    folder: str, listed: Sequence[str] | None, root: Path, errors: list[ScanError]
+) -> Iterable[str]:
     if listed is None:
-        return _walk(root, root / folder)
+        return _folder(root, root / folder, errors)
     prefix = "" if folder == "." else folder + "/"
     return (name for name in listed if name.startswith(prefix))
 
@@ -119,9 +125,29 @@ def _peek(path: Path) -> bytes | None:
         return None
 
 
-def _walk(root: Path, start: Path) -> Iterable[str]:
+MAX_WALK_FILES = 200_000  # files looked at in a folder outside git, at most
+
+
+def _folder(root: Path, start: Path, errors: list[ScanError]) -> Iterable[str]:
+    """A folder outside git: a home folder's user-level configs only, else a bounded walk."""
+    if os.path.realpath(start) == os.path.realpath(root) and home.looks_like_home(root):
+        found, note = home.user_configs(root)
+        errors.append(note)
+        return found
+    return _walk(root, start, errors)
+
+
+def _walk(root: Path, start: Path, errors: list[ScanError]) -> Iterable[str]:
+    seen = 0
     for folder, dirs, files in os.walk(start):  # never follows symlinked folders
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
         base = Path(folder).relative_to(root)
-        for name in files:
+        for name in sorted(files):
+            if seen == MAX_WALK_FILES:
+                errors.append(ScanError(path=".", line=None, message=(
+                    f"not a git repository: the walk stopped after {MAX_WALK_FILES} files and "
+                    "the rest was not read; scan a git repository, or name the folders to "
+                    "scan")))  # fmt: skip
+                return
+            seen += 1
             yield (base / name).as_posix()

@@ -112,7 +112,9 @@ def owners_all_state_in(subject: Attributed, args: Mapping[str, JSON], context: 
 
 def person_state_in(subject: Attributed, args: Mapping[str, JSON], context: Context) -> bool:
     provisioner = subject.attribution.provisioner
-    people = [*subject.attribution.owners, *([provisioner.email] if provisioner else [])]
+    # An unknown provisioner (outside git, a failed blame) has no email: it names nobody.
+    people = [*subject.attribution.owners, *([provisioner.email] if provisioner and
+                                             provisioner.email else [])]  # fmt: skip
     return any(_state(context, person) in _strings(args["states"]) for person in people)
 
 

@@ -103,6 +103,9 @@ def reach_json(reach: Reach) -> dict[str, JSON]:
 
 def _subject(subject: Attributed) -> dict[str, JSON]:
     identity, attribution = subject.identity, subject.attribution
+    installer: dict[str, JSON] = {}
+    if identity.kind == "mcp_credential":  # who added the server entry it is handed to (#18)
+        installer["installed_by"] = _provisioner(attribution.installed_by)
     return {
         "id": identity.id,
         "scanner": identity.scanner,
@@ -114,6 +117,7 @@ def _subject(subject: Attributed) -> dict[str, JSON]:
         "end_line": identity.end_line,
         "attributes": dict(identity.attributes),
         "provisioner": _provisioner(attribution.provisioner),
+        **installer,
         "owners": list(attribution.owners),
         "owners_source": attribution.owners_source,
         "last_modified_by": _person(attribution.last_modified_by),
@@ -282,7 +286,6 @@ def _explain_invalid(document: object, source: str) -> None:
 
 
 def _read_subject(item: dict[str, Any]) -> Attributed:
-    provisioner = item["provisioner"]
     return Attributed(
         identity=Identity(
             scanner=item["scanner"], kind=item["kind"], category=Category(item["category"]),
@@ -292,17 +295,22 @@ def _read_subject(item: dict[str, Any]) -> Attributed:
             consumers=tuple(Consumer(kind=c["kind"], ref=c["ref"]) for c in item["consumers"]),
         ),
         attribution=Attribution(
-            provisioner=None if provisioner is None else Provisioner(
-                name=provisioner["name"], email=provisioner["email"],
-                commit=provisioner["commit"], date=provisioner["date"],
-                uncommitted=provisioner["uncommitted"],
-                confidence=Confidence(provisioner["confidence"]),
-                evidence=tuple(provisioner["evidence"]),
-                co_authors=tuple(provisioner.get("co_authors", ()))),
+            provisioner=_read_provisioner(item["provisioner"]),
+            installed_by=_read_provisioner(item.get("installed_by")),
             owners=tuple(item["owners"]), owners_source=item["owners_source"],
             last_modified_by=_read_person(item.get("last_modified_by")),
             contributors=tuple(p for p in map(_read_person, item.get("contributors", [])) if p),
         ),
+    )  # fmt: skip
+
+
+def _read_provisioner(item: dict[str, Any] | None) -> Provisioner | None:
+    if item is None:
+        return None
+    return Provisioner(
+        name=item["name"], email=item["email"], commit=item["commit"], date=item["date"],
+        uncommitted=item["uncommitted"], confidence=Confidence(item["confidence"]),
+        evidence=tuple(item["evidence"]), co_authors=tuple(item.get("co_authors", ())),
     )  # fmt: skip
 
 

@@ -1,9 +1,11 @@
 """Who must decide about an identity whose people are gone or going, and why (#23).
 
-The order: the nearest active manager up the chain of the person who is gone (a dissolved
-team's successor, for a team); else the active accountable owners (a team by its `lead:`);
-else the active provisioner; else the default owner. Every answer says why, including where a
-manager chain broke ("manager E1001 is in no roster", "cycle at ...").
+The order: for an MCP credential whose own people are all gone, the active installer (who
+added the server entry it is handed to, issue 18); then the nearest active manager up the
+chain of the person who is gone (a dissolved team's successor, for a team); else the active
+accountable owners (a team by its `lead:`); else the active provisioner; else the default
+owner. Every answer says why, including where a manager chain broke ("manager E1001 is in no
+roster", "cycle at ...").
 """
 
 from __future__ import annotations
@@ -33,6 +35,14 @@ def decide(
     people: Sequence[Named], roster: Roster, default_owner: str | None
 ) -> tuple[tuple[str, ...], str]:
     """The deciders and the reason."""
+    installer = next((p for p in people if p.role == "installer"), None)
+    own = [p for p in people if p.role != "installer"]
+    if installer is not None and installer.state == _PRESENT and own and \
+            not any(p.state == _PRESENT for p in own):  # fmt: skip
+        return (installer.email or normalise(installer.reference),), (
+            "the installer: added the MCP server entry this credential is handed to; the "
+            "credential's own people are gone"
+        )
     dead_ends: list[str] = []  # manager chains that led nowhere, said in `why`
     for person in people:
         if person.state in (_PRESENT, "unknown"):  # unknown: nobody whose manager we know

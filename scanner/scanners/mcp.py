@@ -54,7 +54,7 @@ def scan(path: str, text: str) -> Iterator[Identity]:
     if not isinstance(document, dict):
         return
     if client is not None:
-        roots = tuple(r for r in client.roots if mcp_clients.at(document, r) is not None)
+        roots = mcp_clients.present(client, document)
         name = client.name
         if not roots and client.bare and mcp_clients.bare_map(document):
             roots = ((),)

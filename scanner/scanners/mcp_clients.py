@@ -71,6 +71,19 @@ CLIENTS = (
     _c("claude-code", "**/.claude-plugin/plugin.json", "json", MCP),
     _c("claude-code", "**/.claude/mcp.json", "json", MCP),
     _c("claude-code", ".mcp.json", "json", MCP, bare=True),
+    # User-level files (read in a home folder, issue 18): where each client keeps them.
+    _c("claude-code", ".claude.json", "json", MCP, f"projects.*.{MCP}"),
+    _c("vscode", "**/Code/User/mcp.json", "json", "servers", MCP),
+    _c("vscode", "**/Code/User/settings.json", "json", "mcp.servers"),
+    _c("copilot-cli", "**/.copilot/mcp-config.json", "json", MCP),
+    _c("amazonq", "**/.aws/amazonq/mcp.json", "json", MCP),
+    _c("amazonq", "**/.aws/amazonq/default.json", "json", MCP),
+    _c("amazonq", "**/.aws/amazonq/cli-agents/*.json", "json", MCP),
+    _c("antigravity", "**/.gemini/config/mcp_config.json", "json", MCP),
+    _c("zed", "**/.config/zed/settings.json", "json", "context_servers"),
+    _c("goose", "**/goose/config/config.yaml", "yaml", "extensions"),
+    _c("mcphub", "**/mcphub/servers.json", "json", MCP),
+    _c("mistral-vibe", "**/.vibe/config.toml", "toml", "mcp_servers"),
     _c("generic", "mcp.json", "json", MCP, "servers", bare=True),
 )
 PATTERNS = tuple(dict.fromkeys(client.pattern for client in CLIENTS))
@@ -81,7 +94,9 @@ SHARED = frozenset({"**/.vscode/settings.json", "**/.zed/settings.json", "**/.ge
                     "**/.codex-plugin/plugin.json", "gemini-extension.json",
                     "**/.continue/config.yaml", "**/goose/config.yaml", "librechat.yaml",
                     "librechat.yml", "**/.amazonq/cli-agents/*.json",
-                    "**/.amazonq/agents/*.json"})  # fmt: skip
+                    "**/.amazonq/agents/*.json", ".claude.json", "**/Code/User/settings.json",
+                    "**/.aws/amazonq/cli-agents/*.json", "**/.config/zed/settings.json",
+                    "**/goose/config/config.yaml", "**/.vibe/config.toml"})  # fmt: skip
 
 # Files recognised by content: tried only when no scanner claims the file by name.
 CONTENT_PATTERNS = ("*.json", "*.jsonc", "*.yaml", "*.yml", "*.toml",
@@ -174,6 +189,23 @@ def content_roots(document: Mapping[str, JSON]) -> tuple[Route, ...]:
 def bare_map(document: Mapping[str, JSON]) -> bool:
     """A plugin's `.mcp.json`: the document itself maps names to servers, with no wrapper key."""
     return bool(document) and all(is_server(value) for value in document.values())
+
+
+def present(client: Client, document: Mapping[str, JSON]) -> tuple[Route, ...]:
+    """The client's server maps that `document` holds. A `*` step stands for every key at that
+    level: `~/.claude.json` keeps one map per project (`projects.<path>.mcpServers`)."""
+    found: list[Route] = []
+    for root in client.roots:
+        routes: list[Route] = [()]
+        for step in root:
+            if step != "*":
+                routes = [(*route, step) for route in routes]
+                continue
+            levels = [(route, _at(document, route)) for route in routes]
+            routes = [(*route, key) for route, level in levels if isinstance(level, dict)
+                      for key in sorted(level)]  # fmt: skip
+        found.extend(route for route in routes if _at(document, route) is not None)
+    return tuple(found)
 
 
 def at(document: Mapping[str, JSON], route: Route) -> JSON:

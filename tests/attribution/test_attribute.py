@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from scanner import pipeline
+from scanner.attribution.installer import NO_HISTORY
+from scanner.model import Confidence, Provisioner
 from tests.conftest import GIT_ENV, GitRepo
 
 ALICE = "Alice Example <alice@example.com>"
@@ -213,11 +215,20 @@ def test_codeowners_owners_and_declared_comment_owners(git_repo: GitRepo) -> Non
     ]
 
 
-def test_outside_git_there_is_no_provisioner_but_codeowners_still_count(tmp_path) -> None:
+def test_outside_git_the_provisioner_is_unknown_but_codeowners_still_count(tmp_path) -> None:
+    # Issue 18: outside git the provisioner says why it is unknown (it was None).
     (tmp_path / "CODEOWNERS").write_text("*.tf @acme/platform\n")
     (tmp_path / "iam.tf").write_text(KEY.format(name="ci", user="ci"))
     found = pipeline.scan(tmp_path).subjects[0].attribution
-    assert (found.provisioner, found.owners) == (None, ("@acme/platform",))
+    assert found.owners == ("@acme/platform",)
+    assert found.provisioner == Provisioner(
+        name="", email="", commit="", date="", uncommitted=False,
+        confidence=Confidence.UNKNOWN, evidence=(NO_HISTORY,),
+    )  # fmt: skip
+    assert NO_HISTORY == (
+        "unknown: the folder is not a git repository, so no commit says who wrote it; give "
+        "--owner EMAIL when the folder is one person's (a home folder, an MDM-collected bundle)"
+    )
 
 
 def test_repository_without_commits(git_repo: GitRepo) -> None:
