@@ -277,8 +277,9 @@ def test_a_renamed_block_that_repeats_older_lines_is_its_authors(git_repo: GitRe
     added = git_repo.commit("project sinks", author=BOB)
     moved = ("\nmoved {{\n  from = google_project_iam_member.{0}-sinks-binding\n"
              "  to   = google_project_iam_member.{0}_sinks_binding\n}}\n")  # fmt: skip
-    git_repo.write("logging.tf", SINK.format(name="bucket_sinks_binding") + moved.format("bucket")
-                   + "\n" + SINK.format(name="project_sinks_binding") + moved.format("project"))  # fmt: skip
+    bucket = SINK.format(name="bucket_sinks_binding") + moved.format("bucket")
+    project = SINK.format(name="project_sinks_binding") + moved.format("project")
+    git_repo.write("logging.tf", bucket + "\n" + project)
     rename = git_repo.commit("tflint naming", author=CAROL)
     identity = "logging.tf#google_project_iam_member.project_sinks_binding"
     email, confidence, evidence = provisioner(git_repo.root, identity)
