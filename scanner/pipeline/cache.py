@@ -15,6 +15,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,6 +23,15 @@ from scanner import __version__
 from scanner.model import JSON, Category, Consumer, Fact, Identity, ModuleCall, TerraformBlock
 
 FILE_NAME = "scan-cache-v2.sqlite"
+MAX_AGE_DAYS = 30  # an entry not written again for this long is deleted
+MAX_BYTES = 256 * 1024 * 1024  # past this, only the last week's entries are kept
+
+
+def _today() -> int:
+    """Days since the epoch (entries are aged by the day they were written)."""
+    return int(time.time() // 86_400)
+
+
 # A file's facts, its parse error (line, message) if any, and whether it holds waiver marks.
 Facts = tuple[tuple[Fact, ...], tuple[int | None, str] | None, bool]
 
@@ -67,8 +77,33 @@ class Cache:
                     f"CREATE TABLE IF NOT EXISTS {table} "
                     "(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
                 )
+                columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                if "at" not in columns:  # the day an entry was written (files of 0.1.0 lack it)
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN at INTEGER NOT NULL "
+                                     "DEFAULT 0")  # fmt: skip
+            self._prune(folder / FILE_NAME)
         except (OSError, sqlite3.Error):
             self._db = None
+
+    def _prune(self, path: Path) -> None:
+        """Entries not written for MAX_AGE_DAYS go; past MAX_BYTES, all but the last week's, and
+        the file is compacted (CI keeps this folder between runs: it must not only grow)."""
+        if self._db is None:
+            return
+        today = _today()
+        with self._db:
+            self._db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INT)")
+            row = self._db.execute("SELECT value FROM meta WHERE name = 'pruned'").fetchone()
+            if row is not None and row[0] >= today:
+                return  # once a day
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('pruned', ?)", (today,))
+            for table in ("facts", "blame"):
+                self._db.execute(f"DELETE FROM {table} WHERE at < ?", (today - MAX_AGE_DAYS,))
+        if path.stat().st_size > MAX_BYTES:
+            with self._db:
+                for table in ("facts", "blame"):
+                    self._db.execute(f"DELETE FROM {table} WHERE at < ?", (today - 7,))
+            self._db.execute("VACUUM")
 
     @staticmethod
     def key(path: str, blob: str) -> str:
@@ -100,8 +135,8 @@ class Cache:
         try:
             with self._db:
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO facts (key, value) VALUES (?, ?)",
-                    [(key, _encode(facts)) for key, facts in entries.items()],
+                    "INSERT OR REPLACE INTO facts (key, value, at) VALUES (?, ?, ?)",
+                    [(key, _encode(facts), _today()) for key, facts in entries.items()],
                 )
         except sqlite3.Error:
             return
@@ -122,8 +157,8 @@ class Cache:
             return
         try:
             with self._lock, self._db:
-                self._db.execute("INSERT OR REPLACE INTO blame (key, value) VALUES (?, ?)",
-                                 (key, value))  # fmt: skip
+                self._db.execute("INSERT OR REPLACE INTO blame (key, value, at) VALUES (?, ?, ?)",
+                                 (key, value, _today()))  # fmt: skip
         except sqlite3.Error:
             return
 

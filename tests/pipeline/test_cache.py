@@ -281,3 +281,29 @@ def test_the_salt_covers_every_module_of_the_package_wherever_it_moves(
     moved = salt()
     (package / "blocks.py").write_text("A = 2\n")
     assert len({empty, nested, moved, salt()}) == 4
+
+
+def test_old_entries_are_pruned_once_a_day_and_an_old_file_gains_dates(tmp_path) -> None:
+    """CI keeps the cache folder between runs: entries not written for 30 days go (#22)."""
+    import sqlite3
+
+    from scanner.pipeline import cache as caching
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    with sqlite3.connect(folder / caching.FILE_NAME) as old:  # a file of 0.1.0: no dates
+        old.execute("CREATE TABLE blame (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        old.execute("INSERT INTO blame VALUES ('blame:old', 'porcelain')")
+    old.close()
+    first = caching.Cache(folder)
+    assert first.get_text("blame:old") is None  # undated: pruned at once
+    first.put_text("blame:new", "fresh")
+    first.close()
+    with sqlite3.connect(folder / caching.FILE_NAME) as db:
+        db.execute("INSERT INTO blame VALUES ('blame:stale', 'x', ?)",
+                   (caching._today() - caching.MAX_AGE_DAYS - 1,))  # fmt: skip
+        db.execute("UPDATE meta SET value = value - 1 WHERE name = 'pruned'")  # yesterday
+    db.close()
+    second = caching.Cache(folder)
+    assert (second.get_text("blame:new"), second.get_text("blame:stale")) == ("fresh", None)
+    second.close()
