@@ -465,3 +465,20 @@ def test_a_monorepo_path_is_scanned_as_part_of_the_repository(tmp_path, runner_t
         ("services/api/new.tf", False), ("services/api/old.tf", False),
     ]  # fmt: skip
     assert output.read_text().endswith("findings=1\n")
+
+
+def test_a_fork_pull_request_runs_like_any_other(pull_request, runner_temp, tmp_path) -> None:
+    """A fork's pull request: a read-only token, the base repository's checkout of the merge.
+    The scan needs no write permission, so outputs, annotations and summary are the same; the
+    example workflow skips only the SARIF upload (tests/test_examples.py)."""
+    payload = {"pull_request": {"number": 7, "head": {"repo": {"fork": True}}}}
+    github = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": "main",
+              "GITHUB_HEAD_REF": "contributor-branch", **_event(tmp_path, payload)}  # fmt: skip
+    result, output, summary = run_scan_step(pull_request, runner_temp, {}, github)
+    assert result.returncode == 1, result.stderr
+    assert [line.split("::")[1] for line in result.stdout.splitlines()] == [
+        "error file=new.tf,line=1,endLine=3,title=NHI001 (high)",
+        "warning file=new.tf,line=1,endLine=3,title=NHI002 (medium)",
+    ]
+    assert output.read_text() == "sarif-file=nhi.sarif\njson-file=nhi.json\nfindings=2\n"
+    assert summary.read_text().startswith("## nhi-scanner: 2 open findings in acme/infra\n")
