@@ -89,3 +89,24 @@ def test_the_cli_holds_no_business_logic() -> None:
         imported |= {node.module.split(".")[0] for node in ast.walk(tree)
                      if isinstance(node, ast.ImportFrom) and node.module}  # fmt: skip
         assert imported.isdisjoint({"sqlite3", "subprocess", "requests"}), name
+
+
+def test_a_warm_scan_imports_no_parser(tmp_path) -> None:
+    """The floor of a warm scan is Python plus imports (#21): python-hcl2 and lark are loaded
+    only when a Terraform file has to be parsed, never when every file comes from the cache."""
+    import subprocess
+    import sys
+
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo/iam.tf").write_text('resource "aws_iam_user" "ci" {\n  name = "ci"\n}\n')
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from scanner import pipeline\n"
+        f"options = pipeline.Options(cache_dir=Path({str(tmp_path / 'cache')!r}))\n"
+        f"report = pipeline.scan(Path({str(tmp_path / 'repo')!r}), options=options)\n"
+        "print(len(report.subjects), 'lark' in sys.modules)\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout for _ in range(2)]  # fmt: skip
+    assert runs == ["1 True\n", "1 False\n"]  # cold parses; warm reads the cache only

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Fact, Identity, ModuleCall
-from scanner.scanners import _hcl, _json
+from scanner.scanners import _json
 from scanner.scanners.terraform import blocks, content, people
 from scanner.scanners.terraform.catalog import STATIC, Entry, classify
 from scanner.scanners.terraform.expressions import SECRET_VALUE_KEYS
@@ -75,6 +75,8 @@ def _worth_parsing(text: str) -> bool:
 
 def prepare() -> None:
     """What scanning needs built before any file is timed (see `scanners.prepare`)."""
+    from scanner.scanners import _hcl  # python-hcl2 and lark: only when a file needs them
+
     _hcl.warm()
 
 
