@@ -150,6 +150,9 @@ def graph(root: Path) -> None:
                if problem is None else
                f"nhi-scanner: no commit-graph ({problem}); blame reads more history")  # fmt: skip
     print(guard_line(message), file=sys.stderr)
+    # A fresh checkout's index holds racily-clean entries that every `git status` (a scan never
+    # writes to the repository) hashes again: refresh them once, in this clone that is ours.
+    git.run(root, "update-index", "-q", "--refresh", check=False)
 
 
 def run(env: Mapping[str, str]) -> int:
