@@ -215,20 +215,20 @@ class _Config:
             text = value if isinstance(value, str) else ""
             if self._prompted(key, text, server):
                 continue
+            named = secrets.is_credential_name(key)
+            embedded = None if named else mcp_values.embedded_auth(text)
             if not (
-                secrets.is_credential_name(key)
+                named
                 or secrets.secret_in(key)  # a token written as the key (#16)
                 or secrets.detect(text)
                 or self._secret_reference(text)
+                or embedded is not None
             ):
                 continue
             yield self._credential(
-                key,
-                (*route, field, key),
-                f"{base}/{field}/{key}",
-                server,
-                {"placement": placement, **mcp_values.source(key, text)},
-            )
+                key, (*route, field, key), f"{base}/{field}/{key}", server,
+                {"placement": placement, **mcp_values.source(key, embedded or text)},
+            )  # fmt: skip
 
     def _prompted(self, key: str, text: str, server: str) -> bool:
         """A declared `${input:id}` is counted once, at the input, wherever the server uses it
