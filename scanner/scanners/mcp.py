@@ -174,7 +174,7 @@ class _Config:
         for field in ("headers", "http_headers", "requestInit"):
             yield from self._pairs(base, server, route, config, field, "header")
         yield from self._args(base, server, route, config)
-        for field in ("url", "serverUrl", "httpUrl"):
+        for field in mcp_clients.URL_KEYS:
             if isinstance(config.get(field), str):
                 yield from self._query(base, server, (*route, field), str(config[field]))
         if isinstance(config.get("envFile"), str):

@@ -110,11 +110,11 @@ _WRAPPERS = re.compile(
     rb"mcpServers|mcp_servers|context_servers|[\"'\s.]servers[\"'\s]*[:=]|"
     rb"[\"'\s]mcp[\"'\s]*[:=]|\[mcp|mcp-gateway|extensions[\"'\s]*:"
 )
-_LAUNCH = re.compile(rb"command|\burl\b|serverUrl|httpUrl|\bcmd\b")
+_LAUNCH = re.compile(rb"command|\burl\b|serverUrl|httpUrl|\bcmd\b|\buri\b")
 
 
 _WRAPPER_BYTES = (b"ervers", b"mcp", b"extensions")
-_LAUNCH_BYTES = (b"command", b"url", b"Url", b"cmd")
+_LAUNCH_BYTES = (b"command", b"url", b"Url", b"cmd", b"uri")
 
 
 def sniff(data: bytes) -> bool:
@@ -134,6 +134,9 @@ def skipped_for_content(path: str) -> bool:
     return any(part in SKIP_DIRS for part in path.split("/")[:-1])
 
 
+# Where a remote server's endpoint is written: `serverUrl` Windsurf, `httpUrl` Gemini CLI, `uri`
+# Goose (block.github.io/goose/docs/guides/config-files).
+URL_KEYS = ("url", "serverUrl", "httpUrl", "uri")
 _TRANSPORTS = frozenset({"stdio", "sse", "http", "streamable-http", "streamable_http",
                          "streamableHttp", "local", "remote", "ws", "websocket"})  # fmt: skip
 
@@ -144,7 +147,7 @@ def is_server(config: JSON) -> bool:
         return False
     if isinstance(config.get("command"), str | list | dict) or isinstance(config.get("cmd"), str):
         return True
-    url = any(isinstance(config.get(k), str) for k in ("url", "serverUrl", "httpUrl"))
+    url = any(isinstance(config.get(k), str) for k in URL_KEYS)
     return url and ("type" not in config or config.get("type") in _TRANSPORTS)
 
 
