@@ -151,10 +151,19 @@ def is_server(config: JSON) -> bool:
     return url and ("type" not in config or config.get("type") in _TRANSPORTS)
 
 
+# Goose extensions that ship inside Goose (block.github.io/goose/docs/guides/config-files and
+# .../recipes/recipe-reference): listed beside launched servers, they launch nothing, so they
+# neither make nor break a server map recognised by content.
+_BUNDLED = frozenset({"builtin", "platform", "frontend"})
+
+
 def _server_map(value: JSON, strict: bool) -> bool:
     """A non-empty map (or Continue list) whose entries are servers; `strict` for generic keys."""
     entries = list(value.values()) if isinstance(value, dict) else value
-    if not isinstance(entries, list) or not entries:
+    if not isinstance(entries, list):
+        return False
+    entries = [e for e in entries if not (isinstance(e, dict) and e.get("type") in _BUNDLED)]
+    if not entries:
         return False
     if not strict:
         return any(is_server(entry) for entry in entries)
