@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from scanner import globs
+from scanner.errors import ParseError
 from scanner.model import JSON
 from scanner.scanners import _json, _toml, _yaml
 from scanner.scanners._json import JSONPath
@@ -271,10 +272,24 @@ def syntax(path: str) -> str:
     return "yaml" if path.endswith((".yaml", ".yml")) else "json"
 
 
+# Goose recipes are MiniJinja templates, rendered before they are read as YAML
+# (block.github.io/goose/docs/guides/recipes/recipe-reference, template support): a line that
+# is only a `{% ... %}` statement is blanked, line numbers kept, when the raw text is not YAML.
+_JINJA_LINE = re.compile(r"(?m)^[ \t]*\{%.*%\}[ \t]*$")
+
+
 def parse(syntax: str, text: str) -> tuple[JSON, Locate]:
     if syntax == "toml":
         return _toml.parse(text)
-    parsed, spans = _yaml.parse(text) if syntax == "yaml" else _json.parse(text, jsonc=True)
+    if syntax != "yaml":
+        parsed, spans = _json.parse(text, jsonc=True)
+        return parsed, locator(spans)
+    try:
+        parsed, spans = _yaml.parse(text)
+    except ParseError:
+        if _JINJA_LINE.search(text) is None:
+            raise
+        parsed, spans = _yaml.parse(_JINJA_LINE.sub("", text))
     return parsed, locator(spans)
 
 
