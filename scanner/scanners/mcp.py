@@ -174,17 +174,14 @@ class _Config:
         for field in ("headers", "http_headers", "requestInit"):
             yield from self._pairs(base, server, route, config, field, "header")
         yield from self._args(base, server, route, config)
-        for field in ("url", "serverUrl", "httpUrl"):
+        for field in mcp_clients.URL_KEYS:
             if isinstance(config.get(field), str):
                 yield from self._query(base, server, (*route, field), str(config[field]))
         if isinstance(config.get("envFile"), str):
             yield self._credential(
-                str(config["envFile"]),
-                (*route, "envFile"),
-                f"{base}/envFile",
-                server,
+                str(config["envFile"]), (*route, "envFile"), f"{base}/envFile", server,
                 {"placement": "env_file", "value_source": "env_file"},
-            )
+            )  # fmt: skip
         yield from self._codex(base, server, route, config)
         yield from self._named(base, server, route, config)
 
@@ -216,26 +213,33 @@ class _Config:
             return
         for key, value in pairs.items():
             text = value if isinstance(value, str) else ""
-            kind, ref = mcp_values.reference(text)
-            if kind == "input" and str(ref) in self.inputs:  # counted once, at the input
-                if secrets.is_credential_name(key) or self._secret_reference(text):
-                    users = self.input_users.setdefault(str(ref), [])
-                    users.extend([server] if server not in users else [])
+            if self._prompted(key, text, server):
                 continue
+            named = secrets.is_credential_name(key)
+            embedded = None if named else mcp_values.embedded_auth(text)
             if not (
-                secrets.is_credential_name(key)
+                named
                 or secrets.secret_in(key)  # a token written as the key (#16)
                 or secrets.detect(text)
                 or self._secret_reference(text)
+                or embedded is not None
             ):
                 continue
             yield self._credential(
-                key,
-                (*route, field, key),
-                f"{base}/{field}/{key}",
-                server,
-                {"placement": placement, **mcp_values.source(key, text)},
-            )
+                key, (*route, field, key), f"{base}/{field}/{key}", server,
+                {"placement": placement, **mcp_values.source(key, embedded or text)},
+            )  # fmt: skip
+
+    def _prompted(self, key: str, text: str, server: str) -> bool:
+        """A declared `${input:id}` is counted once, at the input, wherever the server uses it
+        (env, headers, args); the server becomes one of its consumers."""
+        kind, ref = mcp_values.reference(text)
+        if kind != "input" or str(ref) not in self.inputs:
+            return False
+        if secrets.is_credential_name(key.lstrip("-")) or self._secret_reference(text):
+            users = self.input_users.setdefault(str(ref), [])
+            users.extend([server] if server not in users else [])
+        return True
 
     def _secret_reference(self, text: str) -> bool:
         """A value taken from a secret store or from a prompted password input."""
@@ -272,6 +276,8 @@ class _Config:
                 value = inline if eq else (items[index + 1] if index + 1 < len(items) else "")
                 if not eq and value and not value.startswith("-"):
                     consumed.add(index + 1)
+                if self._prompted(flag, value, server):
+                    continue
                 yield self._credential(
                     flag,
                     where,
@@ -281,6 +287,8 @@ class _Config:
                 )
             elif arg in ("-e", "--env") and index + 1 < len(items):
                 var, _, value = items[index + 1].partition("=")
+                if self._prompted(var, value, server):
+                    continue
                 if secrets.is_credential_name(var) or secrets.detect(value):
                     source = (
                         mcp_values.source(var, value)
@@ -334,12 +342,9 @@ class _Config:
         variable = config.get("bearer_token_env_var")
         if isinstance(variable, str):
             yield self._credential(
-                variable,
-                (*route, "bearer_token_env_var"),
-                f"{base}/bearer_token_env_var",
-                server,
-                {"placement": "header", "value_source": "env_ref", "ref": variable},
-            )
+                variable, (*route, "bearer_token_env_var"), f"{base}/bearer_token_env_var",
+                server, {"placement": "header", "value_source": "env_ref", "ref": variable},
+            )  # fmt: skip
         headers = config.get("env_http_headers")
         if isinstance(headers, dict):
             for header, variable in headers.items():

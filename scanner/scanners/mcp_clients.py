@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from scanner import globs
+from scanner.errors import ParseError
 from scanner.model import JSON
 from scanner.scanners import _json, _toml, _yaml
 from scanner.scanners._json import JSONPath
@@ -110,11 +111,11 @@ _WRAPPERS = re.compile(
     rb"mcpServers|mcp_servers|context_servers|[\"'\s.]servers[\"'\s]*[:=]|"
     rb"[\"'\s]mcp[\"'\s]*[:=]|\[mcp|mcp-gateway|extensions[\"'\s]*:"
 )
-_LAUNCH = re.compile(rb"command|\burl\b|serverUrl|httpUrl|\bcmd\b")
+_LAUNCH = re.compile(rb"command|\burl\b|serverUrl|httpUrl|\bcmd\b|\buri\b")
 
 
 _WRAPPER_BYTES = (b"ervers", b"mcp", b"extensions")
-_LAUNCH_BYTES = (b"command", b"url", b"Url", b"cmd")
+_LAUNCH_BYTES = (b"command", b"url", b"Url", b"cmd", b"uri")
 
 
 def sniff(data: bytes) -> bool:
@@ -134,6 +135,9 @@ def skipped_for_content(path: str) -> bool:
     return any(part in SKIP_DIRS for part in path.split("/")[:-1])
 
 
+# Where a remote server's endpoint is written: `serverUrl` Windsurf, `httpUrl` Gemini CLI, `uri`
+# Goose (block.github.io/goose/docs/guides/config-files).
+URL_KEYS = ("url", "serverUrl", "httpUrl", "uri")
 _TRANSPORTS = frozenset({"stdio", "sse", "http", "streamable-http", "streamable_http",
                          "streamableHttp", "local", "remote", "ws", "websocket"})  # fmt: skip
 
@@ -144,14 +148,23 @@ def is_server(config: JSON) -> bool:
         return False
     if isinstance(config.get("command"), str | list | dict) or isinstance(config.get("cmd"), str):
         return True
-    url = any(isinstance(config.get(k), str) for k in ("url", "serverUrl", "httpUrl"))
+    url = any(isinstance(config.get(k), str) for k in URL_KEYS)
     return url and ("type" not in config or config.get("type") in _TRANSPORTS)
+
+
+# Goose extensions that ship inside Goose (block.github.io/goose/docs/guides/config-files and
+# .../recipes/recipe-reference): listed beside launched servers, they launch nothing, so they
+# neither make nor break a server map recognised by content.
+_BUNDLED = frozenset({"builtin", "platform", "frontend"})
 
 
 def _server_map(value: JSON, strict: bool) -> bool:
     """A non-empty map (or Continue list) whose entries are servers; `strict` for generic keys."""
     entries = list(value.values()) if isinstance(value, dict) else value
-    if not isinstance(entries, list) or not entries:
+    if not isinstance(entries, list):
+        return False
+    entries = [e for e in entries if not (isinstance(e, dict) and e.get("type") in _BUNDLED)]
+    if not entries:
         return False
     if not strict:
         return any(is_server(entry) for entry in entries)
@@ -259,10 +272,24 @@ def syntax(path: str) -> str:
     return "yaml" if path.endswith((".yaml", ".yml")) else "json"
 
 
+# Goose recipes are MiniJinja templates, rendered before they are read as YAML
+# (block.github.io/goose/docs/guides/recipes/recipe-reference, template support): a line that
+# is only a `{% ... %}` statement is blanked, line numbers kept, when the raw text is not YAML.
+_JINJA_LINE = re.compile(r"(?m)^[ \t]*\{%.*%\}[ \t]*$")
+
+
 def parse(syntax: str, text: str) -> tuple[JSON, Locate]:
     if syntax == "toml":
         return _toml.parse(text)
-    parsed, spans = _yaml.parse(text) if syntax == "yaml" else _json.parse(text, jsonc=True)
+    if syntax != "yaml":
+        parsed, spans = _json.parse(text, jsonc=True)
+        return parsed, locator(spans)
+    try:
+        parsed, spans = _yaml.parse(text)
+    except ParseError:
+        if _JINJA_LINE.search(text) is None:
+            raise
+        parsed, spans = _yaml.parse(_JINJA_LINE.sub("", text))
     return parsed, locator(spans)
 
 

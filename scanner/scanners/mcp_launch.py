@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from scanner import secrets
 from scanner.model import JSON
+from scanner.scanners import mcp_clients
 
 _LAUNCHERS = ("npx", "bunx", "uvx", "pipx", "docker", "podman", "pnpm", "yarn")
 _DOCKER_VALUE_FLAGS = {"-e", "--env", "-v", "--volume", "--name", "-p", "--publish", "--network",
@@ -27,9 +28,7 @@ def launch(client: str, config: Mapping[str, JSON]) -> dict[str, JSON]:
     if isinstance(command, list):  # opencode: the command and its arguments in one array
         args = [str(a) for a in command[1:]]
         command = str(command[0]) if command else None
-    url = next(
-        (config[k] for k in ("url", "serverUrl", "httpUrl") if isinstance(config.get(k), str)), None
-    )
+    url = next((config[k] for k in mcp_clients.URL_KEYS if isinstance(config.get(k), str)), None)
     declared = str(config.get("type") or config.get("transport") or "").lower()
     if url is not None:
         attributes["transport"] = "sse" if declared == "sse" else "http"

@@ -22,6 +22,19 @@ _BARE_REF = re.compile(
     r"\$(?P<env4>[A-Za-z_][A-Za-z0-9_]*)"
 )
 _SCHEME = re.compile(r"^(?:Bearer|Basic|Token|token|Bot)\s+")
+# An `Authorization` value written inside another value, e.g. the JSON headers Notion's server
+# reads from `OPENAPI_MCP_HEADERS` (github.com/makenotion/notion-mcp-server): the scheme, then a
+# reference or a token-like word (prose such as "Token of thanks" has neither).
+_EMBEDDED_AUTH = re.compile(
+    r"(?:^|[\s\"':])(?:Bearer|Basic|Token|Bot)\s+"
+    r"(?P<token>\$\{[^}\s]+\}|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9._~+/=*\-]{8,})"
+)
+
+
+def embedded_auth(value: str) -> str | None:
+    """The token (or reference) of an auth scheme written inside a value, if there is one."""
+    match = _EMBEDDED_AUTH.search(value)
+    return match["token"] if match else None
 
 
 def neutral(route: JSONPath) -> str:
