@@ -224,29 +224,48 @@ class _Workflow:
     def _steps(self, job_id: str, job: dict[str, JSON]) -> Iterator[Identity]:
         steps = job.get("steps")
         for index, step in enumerate(steps if isinstance(steps, list) else []):
-            if not isinstance(step, dict):
-                continue
-            action = _federation.action(step.get("uses"))
-            raw = step.get("with")
-            inputs: dict[str, JSON] = raw if isinstance(raw, dict) else {}
-            route: JSONPath = ("jobs", job_id, "steps", index)
-            uses = str(step["uses"]) if "uses" in step else None
-            app = app_token(action, inputs)
-            if app is not None:
-                where = (*route, "with", app) if app else (*route, "uses")
-                yield self._step_identity(
-                    "workflow_app_token", Category.CREDENTIAL,
-                    str(inputs.get(app) or "unknown") if app else "unknown", route, where,
-                    "app-token", job_id, {"job": job_id, "action": uses})  # fmt: skip
-            gate = self._id_token(job_id) is not False  # a composite's caller may grant it
-            oidc = federation(action, inputs, step, app is not None, gate)
-            if oidc is not None:
-                provider, name, part = oidc
-                where = (*route, *part) if part else (*route, "uses" if uses else "run")
-                yield self._step_identity(
-                    "workflow_oidc", Category.IDENTITY, name, route, where, "oidc", job_id,
-                    {"provider": provider, "job": job_id, "action": uses,
-                     "id_token_write": self._id_token(job_id)})  # fmt: skip
+            if isinstance(step, dict):
+                raw = step.get("with")
+                inputs: dict[str, JSON] = raw if isinstance(raw, dict) else {}
+                yield from self._step(job_id, ("jobs", job_id, "steps", index), step, inputs)
+        uses = job.get("uses")
+        if isinstance(uses, str) and not uses.startswith("./"):
+            # A reusable workflow of another repository is invisible here, so what the call hands
+            # it (an app id in `with`, its key in `secrets`) is reported at the call (issue 19);
+            # a local one is scanned as its own file.
+            given = {**_mapping(job.get("with")), **_mapping(job.get("secrets"))}
+            yield from self._step(job_id, ("jobs", job_id), {"uses": uses}, given)
+
+    def _step(
+        self, job_id: str, route: JSONPath, step: dict[str, JSON], inputs: dict[str, JSON]
+    ) -> Iterator[Identity]:
+        action = _federation.action(step.get("uses"))
+        uses = str(step["uses"]) if "uses" in step else None
+        placed = "with" if "steps" in route else None  # a call's input may sit under `secrets`
+        app = app_token(action, inputs)
+        if app is not None:
+            where = (*route, self._placement(route, app, placed), app) if app else (*route, "uses")
+            yield self._step_identity(
+                "workflow_app_token", Category.CREDENTIAL,
+                str(inputs.get(app) or "unknown") if app else "unknown", route, where,
+                "app-token", job_id, {"job": job_id, "action": uses})  # fmt: skip
+        gate = self._id_token(job_id) is not False  # a composite's caller may grant it
+        oidc = federation(action, inputs, step, app is not None, gate)
+        if oidc is not None:
+            provider, name, part = oidc
+            if part[:1] == ("with",) and placed is None:
+                part = (self._placement(route, str(part[1]), placed), *part[1:])
+            where = (*route, *part) if part else (*route, "uses" if uses else "run")
+            yield self._step_identity(
+                "workflow_oidc", Category.IDENTITY, name, route, where, "oidc", job_id,
+                {"provider": provider, "job": job_id, "action": uses,
+                 "id_token_write": self._id_token(job_id)})  # fmt: skip
+
+    def _placement(self, route: JSONPath, key: str, placed: str | None) -> str:
+        """`with` for a step; for a reusable call, whichever of `with`/`secrets` holds `key`."""
+        if placed is not None:
+            return placed
+        return "with" if key in _mapping(self._value((*route, "with"))) else "secrets"
 
     def _step_identity(
         self,
@@ -383,6 +402,10 @@ class _Workflow:
             return (Consumer(kind="composite_action", ref=self.path),)
         return tuple(Consumer(kind="workflow_job", ref=f"{self.path}#{job}")
                      for job in sorted(jobs))  # fmt: skip
+
+
+def _mapping(value: JSON) -> dict[str, JSON]:
+    return value if isinstance(value, dict) else {}
 
 
 def _literal_parent(route: JSONPath) -> bool:
