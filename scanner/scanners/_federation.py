@@ -50,8 +50,10 @@ _UV_CREDENTIALS = re.compile(
 )
 _UV_CREDENTIAL_ENV = ("UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD")
 # Security token services that trade the job's OIDC token for a GitHub token: octo-sts/action
-# (inputs `scope`, `identity`: the trust policy) and ost-simple-sts (`exchange-url`,
-# `audience`), per each action.yml (ost-simple-sts seen in astral-sh/uv).
+# (inputs `scope`, `identity`: the trust policy; chainguard-dev/malcontent gives only `identity`,
+# so the action counts by name) and ost-simple-sts (`exchange-url`, `audience`), per each
+# action.yml (ost-simple-sts seen in astral-sh/uv).
+_STS_ACTIONS = {"octo-sts/action": "identity"}
 _STS_INPUTS = (("identity", "scope"), ("exchange-url", "audience"))
 # An Azure client id handed to a wrapper (grafana/shared-workflows azure-trusted-signing passes
 # `azure-client-id` to azure/login's `client-id`, seen in grafana/alloy).
@@ -91,6 +93,13 @@ def federation(
     exchange = _sts(inputs) if id_token else None
     if exchange is not None:
         return "github", str(inputs[exchange]), ("with", exchange)
+    if action in _STS_ACTIONS:
+        named = _STS_ACTIONS[action]
+        return (
+            ("github", str(inputs[named]), ("with", named))
+            if named in inputs
+            else ("github", action, ())
+        )
     published = _TRUSTED_PUBLISHING.get(action)
     if published is not None and not ({"password", "api-token"} & set(inputs)):
         return published, action, ()
