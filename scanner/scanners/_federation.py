@@ -50,9 +50,9 @@ _UV_CREDENTIALS = re.compile(
 )
 _UV_CREDENTIAL_ENV = ("UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD")
 # Security token services that trade the job's OIDC token for a GitHub token: octo-sts/action
-# (inputs `scope`, `identity`: the trust policy; chainguard-dev/malcontent gives only `identity`,
-# so the action counts by name) and ost-simple-sts (`exchange-url`, `audience`), per each
-# action.yml (ost-simple-sts seen in astral-sh/uv).
+# (inputs `scope`, `identity`: the trust policy; known by name like the other actions above, so
+# a step missing an input still counts) and ost-simple-sts (`exchange-url`, `audience`), per
+# each action.yml (ost-simple-sts seen in astral-sh/uv, octo-sts in chainguard-dev/malcontent).
 _STS_ACTIONS = {"octo-sts/action": "identity"}
 _STS_INPUTS = (("identity", "scope"), ("exchange-url", "audience"))
 # An Azure client id handed to a wrapper (grafana/shared-workflows azure-trusted-signing passes
