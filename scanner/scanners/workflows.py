@@ -28,7 +28,6 @@ on real repositories it skipped almost nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -137,7 +136,7 @@ class _Workflow:
                 if match["context"] is None:
                     continue  # a string literal
                 needle = _expressions.needle(match[0], all_secrets=match["all"] is not None)
-                line = self._locate(route, needle, bare)
+                line = _expressions.locate(self.lines, self.spans[route], needle, bare)
                 if match["all"] is not None:
                     self._add("*all", "*", line, jobs, all_secrets=True)
                 elif match["dynamic"] is not None:
@@ -241,10 +240,12 @@ class _Workflow:
     ) -> Iterator[Identity]:
         action = _federation.action(step.get("uses"))
         uses = str(step["uses"]) if "uses" in step else None
-        placed = "with" if "steps" in route else None  # a call's input may sit under `secrets`
+        given = _mapping(self._value((*route, "with")))  # a call's input may sit under `secrets`
         app = app_token(action, inputs)
         if app is not None:
-            where = (*route, self._placement(route, app, placed), app) if app else (*route, "uses")
+            where = (
+                (*route, "with" if app in given else "secrets", app) if app else (*route, "uses")
+            )
             yield self._step_identity(
                 "workflow_app_token", Category.CREDENTIAL,
                 str(inputs.get(app) or "unknown") if app else "unknown", route, where,
@@ -253,19 +254,13 @@ class _Workflow:
         oidc = federation(action, inputs, step, app is not None, gate)
         if oidc is not None:
             provider, name, part = oidc
-            if part[:1] == ("with",) and placed is None:
-                part = (self._placement(route, str(part[1]), placed), *part[1:])
+            if part[:1] == ("with",) and part[1] not in given:
+                part = ("secrets", *part[1:])
             where = (*route, *part) if part else (*route, "uses" if uses else "run")
             yield self._step_identity(
                 "workflow_oidc", Category.IDENTITY, name, route, where, "oidc", job_id,
                 {"provider": provider, "job": job_id, "action": uses,
                  "id_token_write": self._id_token(job_id)})  # fmt: skip
-
-    def _placement(self, route: JSONPath, key: str, placed: str | None) -> str:
-        """`with` for a step; for a reusable call, whichever of `with`/`secrets` holds `key`."""
-        if placed is not None:
-            return placed
-        return "with" if key in _mapping(self._value((*route, "with"))) else "secrets"
 
     def _step_identity(
         self,
@@ -358,21 +353,6 @@ class _Workflow:
         if route and route[0] == "env":  # workflow-level env reaches every job
             return set(self.jobs)
         return set()
-
-    def _locate(self, route: JSONPath, needle: re.Pattern[str], bare: bool) -> int:
-        """The exact line of a reference: searched in the raw text within the value's span.
-
-        A line where the reference follows `${{` wins over one where it is plain script text
-        (`# needs secrets.X`), which GitHub does not evaluate; multi-line expressions fall back.
-        """
-        span = self.spans[route]
-        numbers = range(span.line, span.end_line + 1)
-        for number in numbers:
-            line = self.lines[number - 1]
-            found = needle.search(line)
-            if found and (bare or "${{" in line[: found.start()]):
-                return number
-        return next((n for n in numbers if needle.search(self.lines[n - 1])), span.line)
 
     def _environment(self, job_id: str) -> str | None:
         job = self.jobs.get(job_id)
