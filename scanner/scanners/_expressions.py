@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from scanner.scanners._json import Span
+
 # One token of an expression: a reference to the secrets context, or a string literal to skip
 # (`contains(labels, 'secrets')` names no secret). `steps.secrets.outputs.x` and `inputs.secrets`
 # are other contexts' properties, hence the look-behind. Context names are case-insensitive.
@@ -40,3 +42,18 @@ def needle(reference: str, *, all_secrets: bool) -> re.Pattern[str]:
     body = r"\s*".join(re.escape(part) for part in reference.split())
     end = r"(?![\w-]|\s*[.\[])" if all_secrets else r"(?![\w-])"
     return re.compile(r"(?<![\w.-])" + body + end)
+
+
+def locate(lines: list[str], span: Span, needle: re.Pattern[str], bare: bool) -> int:
+    """The exact line of a reference: searched in the raw text within the value's span.
+
+    A line where the reference follows `${{` wins over one where it is plain script text
+    (`# needs secrets.X`), which GitHub does not evaluate; multi-line expressions fall back.
+    """
+    numbers = range(span.line, span.end_line + 1)
+    for number in numbers:
+        line = lines[number - 1]
+        found = needle.search(line)
+        if found and (bare or "${{" in line[: found.start()]):
+            return number
+    return next((n for n in numbers if needle.search(lines[n - 1])), span.line)

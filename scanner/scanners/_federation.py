@@ -26,18 +26,38 @@ STATIC_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY", "A
 _APP_TOKEN_ACTIONS = ("actions/create-github-app-token", "tibdex/github-app-token",
                       "peter-murray/workflow-application-token-action",
                       "navikt/github-app-token-generator")  # fmt: skip
-_APP_ID_INPUTS = ("app-id", "client-id", "app_id", "application_id", "application-id",
-                  "github_app")  # fmt: skip
+_APP_ID_INPUTS = ("app-id", "client-id", "app_id", "client_id", "application_id",
+                  "application-id", "github_app")  # fmt: skip
 # Trusted publishing: the registry trusts the workflow's OIDC token instead of a stored key.
 _TRUSTED_PUBLISHING = {"pypa/gh-action-pypi-publish": "pypi",
                        "rust-lang/crates-io-auth-action": "crates.io",
                        "rubygems/release-gem": "rubygems",
                        "rubygems/configure-rubygems-credentials": "rubygems"}  # fmt: skip
-# Each fetches its credential through get-vault-secrets or login-to-gar (their action.yaml).
+# Each fetches its credential through get-vault-secrets or login-to-gar (their action.yaml);
+# grafana/writers-toolkit's publish-technical-documentation fetches from Vault and its
+# deploy-preview reusable workflow through google-github-actions/auth (seen in grafana/alloy).
 _WRAPPERS = {"/actions/get-vault-secrets": "vault", "/actions/login-to-gar": "gcp",
              "/actions/dockerhub-login": "vault", "/actions/build-push-to-dockerhub": "vault",
-             "/actions/trigger-argo-workflow": "vault"}  # fmt: skip
+             "/actions/trigger-argo-workflow": "vault",
+             "writers-toolkit/publish-technical-documentation": "vault",
+             "writers-toolkit/.github/workflows/deploy-preview.yml": "gcp"}  # fmt: skip
 _NPM_PROVENANCE = re.compile(r"\bnpm\s+publish\b[^\n]*--provenance")
+# uv docs, "Publishing your package": in GitHub Actions `uv publish` uses trusted publishing
+# unless given credentials or `--trusted-publishing never` (seen in astral-sh/uv).
+_UV_PUBLISH = re.compile(r"\buv\s+publish\b([^\n]*)")
+_UV_CREDENTIALS = re.compile(
+    r"(?:^|\s)(?:--token|-t|--password|-p|--trusted-publishing[= ]never)\b"
+)
+_UV_CREDENTIAL_ENV = ("UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD")
+# Security token services that trade the job's OIDC token for a GitHub token: octo-sts/action
+# (inputs `scope`, `identity`: the trust policy; known by name like the other actions above, so
+# a step missing an input still counts) and ost-simple-sts (`exchange-url`, `audience`), per
+# each action.yml (ost-simple-sts seen in astral-sh/uv, octo-sts in chainguard-dev/malcontent).
+_STS_ACTIONS = {"octo-sts/action": "identity"}
+_STS_INPUTS = (("identity", "scope"), ("exchange-url", "audience"))
+# An Azure client id handed to a wrapper (grafana/shared-workflows azure-trusted-signing passes
+# `azure-client-id` to azure/login's `client-id`, seen in grafana/alloy).
+_AZURE_CLIENT_IDS = ("client-id", "azure-client-id", "azure_client_id")
 
 
 def app_token(action: str, inputs: Mapping[str, JSON]) -> str | None:
@@ -52,7 +72,7 @@ def app_token(action: str, inputs: Mapping[str, JSON]) -> str | None:
     keyed = any("private" in k.lower() and "key" in k.lower() for k in inputs)
     if named == "github_app":  # grafana/shared-workflows: the key is fetched from Vault inside
         return named
-    return named if named and named != "client-id" and keyed else None
+    return named if named and keyed else None
 
 
 def federation(
@@ -70,6 +90,16 @@ def federation(
     wrapper = _wrapper(str(step.get("uses", "")), inputs, id_token)
     if wrapper is not None:
         return wrapper
+    exchange = _sts(inputs) if id_token else None
+    if exchange is not None:
+        return "github", str(inputs[exchange]), ("with", exchange)
+    if action in _STS_ACTIONS:
+        named = _STS_ACTIONS[action]
+        return (
+            ("github", str(inputs[named]), ("with", named))
+            if named in inputs
+            else ("github", action, ())
+        )
     published = _TRUSTED_PUBLISHING.get(action)
     if published is not None and not ({"password", "api-token"} & set(inputs)):
         return published, action, ()
@@ -80,11 +110,36 @@ def federation(
             return found
     run = step.get("run")
     if isinstance(run, str):
-        if "ACTIONS_ID_TOKEN_REQUEST_URL" in run:
-            return "github", "ACTIONS_ID_TOKEN_REQUEST_URL", ("run",)
-        if _NPM_PROVENANCE.search(run):
-            return "npm", "npm publish --provenance", ("run",)
+        return _by_run(run, env if isinstance(env, dict) else {}, id_token)
     return None
+
+
+def _by_run(run: str, env: Mapping[str, JSON], id_token: bool) -> tuple[str, str, JSONPath] | None:
+    """A script that requests the token itself. The request URL is set only for a job that may
+    request the token (GitHub docs, "OpenID Connect"): a script naming it elsewhere (to hide it
+    from a container, `--exclude-env ACTIONS_ID_TOKEN_REQUEST_URL`) does not federate."""
+    if id_token and "ACTIONS_ID_TOKEN_REQUEST_URL" in run:
+        return "github", "ACTIONS_ID_TOKEN_REQUEST_URL", ("run",)
+    if _NPM_PROVENANCE.search(run):
+        return "npm", "npm publish --provenance", ("run",)
+    uv = _UV_PUBLISH.search(run)
+    keyed = uv is not None and (_UV_CREDENTIALS.search(uv[1]) or set(_UV_CREDENTIAL_ENV) & set(env))
+    if id_token and uv is not None and not keyed:
+        return "pypi", "uv publish", ("run",)
+    return None
+
+
+def _role_arn(inputs: Mapping[str, JSON]) -> str | None:
+    """An input naming an AWS role to assume (`role-arn`, `aws_role_arn`), without a stored key."""
+    if any("access-key-id" in k.replace("_", "-").lower() for k in inputs):
+        return None
+    suffixes = ("role-arn", "role-to-assume")
+    return next((k for k in inputs if k.replace("_", "-").lower().endswith(suffixes)), None)
+
+
+def _sts(inputs: Mapping[str, JSON]) -> str | None:
+    """The input naming the trust when a step trades its OIDC token with a token service."""
+    return next((named for named, other in _STS_INPUTS if {named, other} <= set(inputs)), None)
 
 
 def _by_inputs(
@@ -92,8 +147,9 @@ def _by_inputs(
 ) -> tuple[str, str, JSONPath] | None:
     if "role-to-assume" in inputs and "aws-access-key-id" not in inputs:
         return "aws", str(inputs["role-to-assume"]), ("with", "role-to-assume")
-    if "role-arn" in inputs and id_token:  # grafana/shared-workflows actions/aws-auth
-        return "aws", str(inputs["role-arn"]), ("with", "role-arn")
+    role = _role_arn(inputs) if id_token else None  # grafana aws-auth `role-arn`, `aws_role_arn`
+    if role is not None:
+        return "aws", str(inputs[role]), ("with", role)
     if "workload_identity_provider" in inputs:
         name = inputs.get("service_account") or inputs["workload_identity_provider"]
         return "gcp", str(name), ("with", "workload_identity_provider")
@@ -104,8 +160,10 @@ def _by_inputs(
     known = action in ("azure/login", "google-github-actions/auth")
     if not (known or id_token) or app:
         return None
-    if "client-id" in inputs and not ({"creds", "client-secret"} & set(inputs)):
-        return "azure", str(inputs["client-id"]), ("with", "client-id")
+    client = next((k for k in _AZURE_CLIENT_IDS if k in inputs), None)
+    secret = any("secret" in k.lower() or k == "creds" for k in inputs)
+    if client is not None and not secret:
+        return "azure", str(inputs[client]), ("with", client)
     if action != "google-github-actions/auth" and "service_account" in inputs \
             and not ({"credentials_json", "credentials"} & set(inputs)):  # fmt: skip
         return "gcp", str(inputs["service_account"]), ("with", "service_account")

@@ -28,7 +28,6 @@ on real repositories it skipped almost nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -137,7 +136,7 @@ class _Workflow:
                 if match["context"] is None:
                     continue  # a string literal
                 needle = _expressions.needle(match[0], all_secrets=match["all"] is not None)
-                line = self._locate(route, needle, bare)
+                line = _expressions.locate(self.lines, self.spans[route], needle, bare)
                 if match["all"] is not None:
                     self._add("*all", "*", line, jobs, all_secrets=True)
                 elif match["dynamic"] is not None:
@@ -224,29 +223,44 @@ class _Workflow:
     def _steps(self, job_id: str, job: dict[str, JSON]) -> Iterator[Identity]:
         steps = job.get("steps")
         for index, step in enumerate(steps if isinstance(steps, list) else []):
-            if not isinstance(step, dict):
-                continue
-            action = _federation.action(step.get("uses"))
-            raw = step.get("with")
-            inputs: dict[str, JSON] = raw if isinstance(raw, dict) else {}
-            route: JSONPath = ("jobs", job_id, "steps", index)
-            uses = str(step["uses"]) if "uses" in step else None
-            app = app_token(action, inputs)
-            if app is not None:
-                where = (*route, "with", app) if app else (*route, "uses")
-                yield self._step_identity(
-                    "workflow_app_token", Category.CREDENTIAL,
-                    str(inputs.get(app) or "unknown") if app else "unknown", route, where,
-                    "app-token", job_id, {"job": job_id, "action": uses})  # fmt: skip
-            gate = self._id_token(job_id) is not False  # a composite's caller may grant it
-            oidc = federation(action, inputs, step, app is not None, gate)
-            if oidc is not None:
-                provider, name, part = oidc
-                where = (*route, *part) if part else (*route, "uses" if uses else "run")
-                yield self._step_identity(
-                    "workflow_oidc", Category.IDENTITY, name, route, where, "oidc", job_id,
-                    {"provider": provider, "job": job_id, "action": uses,
-                     "id_token_write": self._id_token(job_id)})  # fmt: skip
+            if isinstance(step, dict):
+                raw = step.get("with")
+                inputs: dict[str, JSON] = raw if isinstance(raw, dict) else {}
+                yield from self._step(job_id, ("jobs", job_id, "steps", index), step, inputs)
+        uses = job.get("uses")
+        if isinstance(uses, str) and not uses.startswith("./"):
+            # A reusable workflow of another repository is invisible here, so what the call hands
+            # it (an app id in `with`, its key in `secrets`) is reported at the call (issue 19);
+            # a local one is scanned as its own file.
+            given = {**_mapping(job.get("with")), **_mapping(job.get("secrets"))}
+            yield from self._step(job_id, ("jobs", job_id), {"uses": uses}, given)
+
+    def _step(
+        self, job_id: str, route: JSONPath, step: dict[str, JSON], inputs: dict[str, JSON]
+    ) -> Iterator[Identity]:
+        action = _federation.action(step.get("uses"))
+        uses = str(step["uses"]) if "uses" in step else None
+        given = _mapping(self._value((*route, "with")))  # a call's input may sit under `secrets`
+        app = app_token(action, inputs)
+        if app is not None:
+            where = (
+                (*route, "with" if app in given else "secrets", app) if app else (*route, "uses")
+            )
+            yield self._step_identity(
+                "workflow_app_token", Category.CREDENTIAL,
+                str(inputs.get(app) or "unknown") if app else "unknown", route, where,
+                "app-token", job_id, {"job": job_id, "action": uses})  # fmt: skip
+        gate = self._id_token(job_id) is not False  # a composite's caller may grant it
+        oidc = federation(action, inputs, step, app is not None, gate)
+        if oidc is not None:
+            provider, name, part = oidc
+            if part[:1] == ("with",) and part[1] not in given:
+                part = ("secrets", *part[1:])
+            where = (*route, *part) if part else (*route, "uses" if uses else "run")
+            yield self._step_identity(
+                "workflow_oidc", Category.IDENTITY, name, route, where, "oidc", job_id,
+                {"provider": provider, "job": job_id, "action": uses,
+                 "id_token_write": self._id_token(job_id)})  # fmt: skip
 
     def _step_identity(
         self,
@@ -340,21 +354,6 @@ class _Workflow:
             return set(self.jobs)
         return set()
 
-    def _locate(self, route: JSONPath, needle: re.Pattern[str], bare: bool) -> int:
-        """The exact line of a reference: searched in the raw text within the value's span.
-
-        A line where the reference follows `${{` wins over one where it is plain script text
-        (`# needs secrets.X`), which GitHub does not evaluate; multi-line expressions fall back.
-        """
-        span = self.spans[route]
-        numbers = range(span.line, span.end_line + 1)
-        for number in numbers:
-            line = self.lines[number - 1]
-            found = needle.search(line)
-            if found and (bare or "${{" in line[: found.start()]):
-                return number
-        return next((n for n in numbers if needle.search(self.lines[n - 1])), span.line)
-
     def _environment(self, job_id: str) -> str | None:
         job = self.jobs.get(job_id)
         environment = job.get("environment") if isinstance(job, dict) else None
@@ -383,6 +382,10 @@ class _Workflow:
             return (Consumer(kind="composite_action", ref=self.path),)
         return tuple(Consumer(kind="workflow_job", ref=f"{self.path}#{job}")
                      for job in sorted(jobs))  # fmt: skip
+
+
+def _mapping(value: JSON) -> dict[str, JSON]:
+    return value if isinstance(value, dict) else {}
 
 
 def _literal_parent(route: JSONPath) -> bool:
