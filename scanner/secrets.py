@@ -93,7 +93,7 @@ _PLACEHOLDER_WHOLE = re.compile(
 _PLACEHOLDER_END = re.compile(r"(?i)(?:[_\-]here|\.{3}|example(?:key)?)\Z")
 _PLACEHOLDER_PART = re.compile(
     r"(?i)x{3}|\*{3}|placeholder|change[_\-]?me|change[_\-]this|replace[_\-]?me|"
-    r"example[_\-]?key|(?-i:[Yy]our[A-Z])"
+    r"example[_\-]?key|(?-i:[Yy]our[A-Z])|(?:^|[_\-])your[_\-]"  # ghp_your_github_token (#18)
 )
 
 

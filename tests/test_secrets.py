@@ -104,6 +104,8 @@ def test_detect(value: str, detector: str | None) -> None:
         ("?", "placeholder"), ("change-this-password", "placeholder"),
     ("YourSuperSecretKeyForJwt123", "placeholder"),
         ("0000", "placeholder"), ("AKIAIOSFODNN7EXAMPLE", "placeholder"),
+        ("ghp_your_github_personal_access_token", "placeholder"),
+        ("sk-your-key", "placeholder"), ("yourkey", "literal"),
         ("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "placeholder"),
         ("sk-proj-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "placeholder"),
         ("postgres://user:password@localhost/app", "placeholder"),
