@@ -114,6 +114,7 @@ def run(
     root: Path,
     *args: str,
     check: bool = True,
+    fine: Sequence[int] = (0,),
     env: Mapping[str, str] | None = None,
     protocols: str = "",
     input: bytes | None = None,
@@ -122,7 +123,8 @@ def run(
     """Run `git args` in `root` and return stdout (text; names stay NUL-separated with -z).
 
     Nothing the configuration names runs, and no transport but `protocols` (colon-separated).
-    """
+    Where `fine` allows more than 0 (grep's 1: no match), an `error:` on stderr still fails:
+    grep exits 1 too when it cannot read a blob a partial clone lacks."""
     pairs = [*_INERT, *_inert_filters(root)]
     result = subprocess.run(
         ["git", "--no-pager", *args],
@@ -134,8 +136,9 @@ def run(
         check=False,
         timeout=timeout,
     )
-    if check and result.returncode != 0:
-        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
+    reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
+    said = len(fine) > 1 and any(line.startswith(("error:", "fatal:")) for line in reason)
+    if check and (result.returncode not in fine or said):
         # git quotes remote URLs in its errors: never repeat a token written in one (#16)
         last = secrets.strip_userinfo(reason[-1]) if reason else result.returncode
         raise GitError(f"git {args[0]} failed: {last}")

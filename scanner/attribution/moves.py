@@ -26,6 +26,7 @@ from scanner import git
 from scanner.attribution import blame
 from scanner.attribution.blame import Commit, Line
 from scanner.attribution.repo import BlameCache
+from scanner.git import FULL_ID
 from scanner.model import Identity
 
 MAX_HOPS = 8  # moves of one declaration followed at most
@@ -90,13 +91,19 @@ def follow(root: Path, here: Line, path: str, signature: str, ignored: frozenset
     for _ in range(MAX_HOPS):
         if commit.boundary or commit.uncommitted:
             break
-        source = _moved_from(root, commit.sha, current, signature)
+        try:
+            source = _moved_from(root, commit.sha, current, signature)
+        except git.GitError as error:  # never silent: the answer is the commit, less sure
+            hops.append(f"whether {commit.sha[:7]} moved it to {current} from another file is "
+                        f"unknown ({error})")  # fmt: skip
+            break
         if source is None:
             break
         older = _blame_before(root, commit.sha, source, signature, ignored)
-        if older is None:
-            break
         hops.append(f"moved to {current} from {source} by {commit.email} in {commit.sha[:7]}")
+        if older is None:
+            hops[-1] += f"; git could not blame {source} before that"
+            break
         commit, current = older.commit, older.original_path or source
     return Trace(commit=commit, hops=tuple(hops))
 
@@ -135,9 +142,10 @@ def blamed(root: Path, rev: str, path: str, ignored: frozenset[str]) -> dict[int
 
 @functools.lru_cache(maxsize=1024)
 def _changed(root: Path, sha: str) -> tuple[str, ...]:
-    """The Terraform files commit `sha` changed against its first parent (none for a root)."""
+    """The Terraform files commit `sha` changed against its first parent (never asked of a
+    root commit: `follow` stops at a boundary)."""
     output = git.run(root, "diff", "--no-renames", "--name-only", "-z", f"{sha}^", sha,
-                     "--", *TERRAFORM_FILES, check=False)  # fmt: skip
+                     "--", *TERRAFORM_FILES)  # fmt: skip
     return tuple(name for name in output.split("\0") if name)
 
 
@@ -149,7 +157,7 @@ def _declared(root: Path, rev: str, files: tuple[str, ...]) -> dict[tuple[str, s
     counts: dict[tuple[str, str], int] = {}
     for start in range(0, len(files), GREP_BATCH):
         output = git.run(root, "grep", "-o", "-I", "-z", "-E", _BLOCK, rev, "--",
-                         *files[start : start + GREP_BATCH], check=False)  # fmt: skip
+                         *files[start : start + GREP_BATCH], fine=(0, 1))  # fmt: skip
         for record in output.split("\n"):  # "REV:PATH\0MATCH"
             where, _, match = record.partition("\0")
             if not match or not where.startswith(f"{rev}:"):
@@ -159,7 +167,15 @@ def _declared(root: Path, rev: str, files: tuple[str, ...]) -> dict[tuple[str, s
     return counts
 
 
+def show(root: Path, rev: str, path: str) -> str | None:
+    """A file as a commit had it (None: it did not exist there). Kept when `rev` names the
+    commit by id (`SHA` or `SHA^`): that answer never changes, and many declarations of one
+    file ask it. `HEAD` is read afresh."""
+    if FULL_ID.fullmatch(rev.rstrip("^")):
+        return _show(root, rev, path)
+    return git.show(root, rev, path)
+
+
 @functools.lru_cache(maxsize=1024)
 def _show(root: Path, rev: str, path: str) -> str | None:
-    """A file at a commit (`rev` names a commit by id: the answer never changes)."""
     return git.show(root, rev, path)

@@ -67,10 +67,16 @@ def signature(identity: Identity) -> str:
     """What the declaration's first line names, as a regex: `"type" "name"` for Terraform."""
     address = identity.attributes.get("address")
     if identity.scanner == "terraform" and isinstance(address, str) and "." in address:
-        kind, _, name = address.rpartition(".")
-        kind = kind.rpartition(".")[2]
-        return rf"\"?{re.escape(kind)}\"?\s+\"?{re.escape(name)}\"?"
+        return address_pattern(address)
     return re.escape(identity.name)
+
+
+def address_pattern(address: str) -> str:
+    """The first line of the block a Terraform address names (`module.x.aws_iam_user.ci` ->
+    `"aws_iam_user" "ci"`, quotes optional), as a regex."""
+    kind, _, name = address.rpartition(".")
+    kind = kind.rpartition(".")[2]
+    return rf"\"?{re.escape(kind)}\"?\s+\"?{re.escape(name)}\"?"
 
 
 def renamed_from(identity: Identity, text: str) -> str | None:

@@ -64,6 +64,10 @@ def _choose(
     def human(line: Line) -> bool:
         return line.commit.uncommitted or not repo.is_bot(line.commit)
 
+    @functools.cache
+    def renamed() -> str | None:  # the address a `moved` block gives it; read only if asked
+        return provenance.renamed_from(identity, "\n".join(texts.get(identity.path, [])))
+
     def edited(anchor: Line) -> str | None:
         before = anchor.previous or (("HEAD", identity.path) if anchor.commit.uncommitted
                                      and repo.head else None)  # fmt: skip
@@ -71,10 +75,9 @@ def _choose(
             return None
         who = "an uncommitted change" if anchor.commit.uncommitted else \
             f"{anchor.commit.email} in {anchor.commit.sha[:7]}"  # fmt: skip
-        text = "\n".join(texts.get(identity.path, []))
-        origin = provenance.renamed_from(identity, text)
+        origin = renamed()
         patterns = [provenance.signature(identity)]
-        patterns += [_address_signature(origin)] if origin is not None else []
+        patterns += [provenance.address_pattern(origin)] if origin is not None else []
         found = _declares(repo, before, patterns)
         if found == 0:
             return f"the first line was edited by {who}; the declaration is older"
@@ -88,8 +91,7 @@ def _choose(
     anchor = past.lines.get(identity.anchor_line)
     if not choice.looked_past or anchor is None or identity.kind == "workflow_secret":
         return choice
-    text = "\n".join(texts.get(identity.path, []))
-    origin, ignored = provenance.renamed_from(identity, text), past.bots | repo.ignored
+    origin, ignored = renamed(), past.bots | repo.ignored
     material = (f"walk\0{anchor.commit.sha}\0{anchor.previous}\0{identity.path}\0"
                 f"{provenance.signature(identity)}\0{origin}\0{sorted(ignored)}\0"
                 f"{sorted(repo.shallow)}")  # fmt: skip
@@ -118,12 +120,12 @@ def _walk_back(repo: Repo, identity: Identity, anchor: Line, origin: str | None,
     (`role = ...`) is blamed to the older one. None when git cannot walk back."""
     patterns = [provenance.signature(identity)]
     if origin is not None and not secrets.secret_in(origin):
-        patterns.append(_address_signature(origin))
+        patterns.append(provenance.address_pattern(origin))
     line = anchor
     for _ in range(MAX_WALK):
         before = line.previous or (("HEAD", identity.path) if line.commit.uncommitted
                                    and repo.head else None)  # fmt: skip
-        old = _old_text(repo.root, *before) if before is not None else None
+        old = moves.show(repo.root, *before) if before is not None else None
         if before is None or old is None:
             break
         number = next((n for n, text in enumerate(old.split("\n"), 1)
@@ -138,7 +140,7 @@ def _walk_back(repo: Repo, identity: Identity, anchor: Line, origin: str | None,
     if line is anchor:
         return None
     hops: tuple[str, ...] = ()
-    then = _old_text(repo.root, line.commit.sha, line.original_path) or "" \
+    then = moves.show(repo.root, line.commit.sha, line.original_path) or "" \
         if line.original_path and not line.commit.uncommitted else ""  # fmt: skip
     signature = next((s for s in (moves.literal(identity), moves.literal(identity, origin))
                       if s is not None and s in then), None)  # fmt: skip
@@ -158,19 +160,13 @@ def _declares(repo: Repo, before: tuple[str, str], patterns: Sequence[str]) -> i
     stored = cache.get_text(key) if cache is not None else None
     if stored is not None:
         return int(stored) if stored.isdigit() else None
-    old = _old_text(repo.root, *before)
+    old = moves.show(repo.root, *before)
     found = None if old is None else next(
         (index for index, pattern in enumerate(patterns) if re.search(pattern, old)), None
     )  # fmt: skip
     if cache is not None:
         cache.put_text(key, "" if found is None else str(found))
     return found
-
-
-def _address_signature(address: str) -> str:
-    kind, _, name = address.rpartition(".")
-    kind = kind.rpartition(".")[2]
-    return rf"\"?{re.escape(kind)}\"?\s+\"?{re.escape(name)}\"?"
 
 
 def _provisioner(
@@ -239,13 +235,6 @@ def _provisioner(
         uncommitted=False, confidence=confidence, evidence=tuple(evidence),
         co_authors=co_authors(message),
     )  # fmt: skip
-
-
-@functools.lru_cache(maxsize=256)
-def _old_text(root: Path, rev: str, path: str) -> str | None:
-    """A file as an earlier commit had it; asked once per (commit, file), however many
-    declarations of the file ask (their first lines share the commit that edited them)."""
-    return git.show(root, rev, path)
 
 
 def _moved(

@@ -291,7 +291,9 @@ def test_a_renamed_block_that_repeats_older_lines_is_its_authors(git_repo: GitRe
     )
 
 
-def test_a_block_moved_then_renamed_keeps_its_creator(git_repo: GitRepo) -> None:
+def moved_then_renamed(git_repo: GitRepo) -> tuple[str, str, str]:
+    """Alice writes a sink binding in main.tf, Bob moves it to logging.tf, Carol renames it
+    with a moved block: (Alice's, Bob's, Carol's commit)."""
     git_repo.write("main.tf", PROVIDER + "\n" + SINK.format(name="gcs-sinks-binding"))
     first = git_repo.commit("sinks", author=ALICE)
     git_repo.write("main.tf", PROVIDER)
@@ -300,7 +302,11 @@ def test_a_block_moved_then_renamed_keeps_its_creator(git_repo: GitRepo) -> None
     git_repo.write("logging.tf", SINK.format(name="gcs_sinks_binding") + "\nmoved {\n  from = "
                    "google_project_iam_member.gcs-sinks-binding\n  to   = "
                    "google_project_iam_member.gcs_sinks_binding\n}\n")  # fmt: skip
-    rename = git_repo.commit("tflint naming", author=CAROL)
+    return first, split, git_repo.commit("tflint naming", author=CAROL)
+
+
+def test_a_block_moved_then_renamed_keeps_its_creator(git_repo: GitRepo) -> None:
+    first, split, rename = moved_then_renamed(git_repo)
     identity = "logging.tf#google_project_iam_member.gcs_sinks_binding"
     assert provisioner(git_repo.root, identity) == (
         "alice@example.com",
@@ -317,15 +323,7 @@ def test_a_block_moved_then_renamed_keeps_its_creator(git_repo: GitRepo) -> None
 def test_explain_prints_the_move_and_rename_chain(git_repo: GitRepo, capsys) -> None:
     from scanner.cli import main
 
-    git_repo.write("main.tf", PROVIDER + "\n" + SINK.format(name="gcs-sinks-binding"))
-    first = git_repo.commit("sinks", author=ALICE)
-    git_repo.write("main.tf", PROVIDER)
-    git_repo.write("logging.tf", SINK.format(name="gcs-sinks-binding"))
-    split = git_repo.commit("refactor: logging.tf", author=BOB)
-    git_repo.write("logging.tf", SINK.format(name="gcs_sinks_binding") + "\nmoved {\n  from = "
-                   "google_project_iam_member.gcs-sinks-binding\n  to   = "
-                   "google_project_iam_member.gcs_sinks_binding\n}\n")  # fmt: skip
-    rename = git_repo.commit("tflint naming", author=CAROL)
+    first, split, rename = moved_then_renamed(git_repo)
     identity = "logging.tf#google_project_iam_member.gcs_sinks_binding"
     assert main(["explain", "--repo", str(git_repo.root), identity]) == 0
     assert capsys.readouterr().out.splitlines()[3:7] == [
@@ -335,3 +333,23 @@ def test_explain_prints_the_move_and_rename_chain(git_repo: GitRepo, capsys) -> 
         f"{rename[:7]} (a moved block: the same resource)",
         f"  moved to logging.tf from main.tf by bob@example.com in {split[:7]}",
     ]
+
+
+def test_a_move_whose_source_git_cannot_read_is_less_sure_and_says_why(git_repo: GitRepo) -> None:
+    """A partial clone that lacks the source file's old blob: the move cannot be followed, so
+    the mover is named at `medium` with the reason, never silently at `high`."""
+    git_repo.write("main.tf", PROVIDER + "\n" + USER.format(name="ci"))
+    git_repo.commit("all in one file", author=ALICE)
+    lost = git_repo.git("rev-parse", "HEAD:main.tf").strip()
+    git_repo.write("main.tf", PROVIDER)
+    git_repo.write("iam.tf", USER.format(name="ci"))
+    split = git_repo.commit("split main.tf", author=BOB)
+    (git_repo.root / ".git" / "objects" / lost[:2] / lost[2:]).unlink()
+    email, confidence, evidence = provisioner(git_repo.root, "iam.tf#aws_iam_user.ci")
+    assert (email, confidence) == ("bob@example.com", "medium")
+    assert (
+        evidence[0] == f"introduced in {split[:7]} on 2026-01-01 by bob@example.com: split main.tf"
+    )
+    assert evidence[1].startswith(f"whether {split[:7]} moved it to iam.tf from another file is "
+                                  "unknown (git grep failed: ")  # fmt: skip
+    assert len(evidence) == 2
