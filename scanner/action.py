@@ -17,7 +17,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from scanner import git, remote, shallow
+from scanner import __version__, git, remote, shallow
 from scanner.cli import main as nhi
 from scanner.cli.common import cache_home
 from scanner.errors import ScannerError
@@ -173,7 +173,20 @@ def graph(root: Path) -> None:
     git.run(root, "update-index", "-q", "--refresh", check=False)
 
 
+def pinned(env: Mapping[str, str]) -> str | None:
+    """Why this commit is not the release the `version` input names, or None."""
+    wanted = (env.get("NHI_VERSION") or "").strip()
+    if not wanted or wanted.removeprefix("v") == __version__:
+        return None
+    return (f"::error title=nhi-scanner: version::this action's commit is nhi-scanner "
+            f"{__version__}, not {escape_data(wanted)} as the version input says; pin the commit "
+            "of the release you want (docs/releases.md lists each release's commit)")  # fmt: skip
+
+
 def run(env: Mapping[str, str]) -> int:
+    if (mismatch := pinned(env)) is not None:
+        print(guard_line(mismatch, commands=True))
+        return 2
     root = Path(env.get("NHI_PATH") or ".")
     in_git = git.toplevel(root) is not None
     # Blind: a shallow checkout whose identities' history could not be fetched.
@@ -196,6 +209,7 @@ def run(env: Mapping[str, str]) -> int:
         with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as outputs:
             outputs.write(f"sarif-file={env.get('NHI_SARIF_FILE') or 'nhi.sarif'}\n")
             outputs.write(f"json-file={json_file}\n")
+            outputs.write(f"version={__version__}\n")
             outputs.write(f"findings={findings}\n")
     return code
 

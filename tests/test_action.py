@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
+from scanner import __version__
 from tests.conftest import GIT_ENV
 from tests.test_shallow import busy, origin
 
@@ -128,7 +129,9 @@ def test_pull_request_run(pull_request: Path, runner_temp: Path) -> None:
         "is a long-lived static cloud credential; prefer short-lived federation (OIDC, "
         "workload identity)",
     ]
-    assert output.read_text() == "sarif-file=nhi.sarif\njson-file=nhi.json\nfindings=2\n"
+    assert output.read_text() == (
+        f"sarif-file=nhi.sarif\njson-file=nhi.json\nversion={__version__}\nfindings=2\n"
+    )
     # The runner's own clone gets git's commit-graph with changed paths before blame (#21).
     assert "nhi-scanner: wrote git's commit-graph with changed paths in " in result.stderr
     assert (pull_request / ".git/objects/info/commit-graph").is_file()
@@ -268,6 +271,22 @@ def test_a_long_shallow_history_is_deepened_only_as_far_as_its_identities_need(
         ("new.tf#aws_iam_access_key.new", "alice@example.com", "high"),
         ("old.tf#aws_iam_access_key.old", "carol@example.com", "high"),
     }
+
+
+def test_a_version_input_naming_another_release_stops_before_scanning(
+    pull_request: Path, runner_temp: Path
+) -> None:
+    result, output, _ = run_scan_step(pull_request, runner_temp, {"version": "v9.9.9"}, {})
+    assert result.returncode == 2
+    assert result.stdout == (
+        f"::error title=nhi-scanner: version::this action's commit is nhi-scanner {__version__}, "
+        "not v9.9.9 as the version input says; pin the commit of the release you want "
+        "(docs/releases.md lists each release's commit)\n"
+    )
+    assert not output.exists() and not (pull_request / "nhi.json").exists()
+    # The release this commit is, with or without the v, scans as usual.
+    for named in (__version__, f"v{__version__}"):
+        assert run_scan_step(pull_request, runner_temp, {"version": named}, {})[0].returncode == 1
 
 
 def test_the_cache_steps_keep_the_folder_the_scan_uses() -> None:
@@ -530,5 +549,7 @@ def test_a_fork_pull_request_runs_like_any_other(pull_request, runner_temp, tmp_
         "error file=new.tf,line=1,endLine=3,title=NHI001 (high)",
         "warning file=new.tf,line=1,endLine=3,title=NHI002 (medium)",
     ]
-    assert output.read_text() == "sarif-file=nhi.sarif\njson-file=nhi.json\nfindings=2\n"
+    assert output.read_text() == (
+        f"sarif-file=nhi.sarif\njson-file=nhi.json\nversion={__version__}\nfindings=2\n"
+    )
     assert summary.read_text().startswith("## nhi-scanner: 2 open findings in acme/infra\n")
