@@ -68,16 +68,32 @@ def run(options: Options, progress: Progress | None = None) -> Outcome:
         github=options.github, roster_columns=options.roster_columns, failures=failures,
         origins=origins, keep_reports=options.keep_reports, warn_days=options.warn_days,
     )  # fmt: skip
-    history = None
+    from scanner.aggregate import changes
+
+    result = _review(options, result, roster)
+    history, writer = None, None
     if options.db is not None:
         from scanner.aggregate import inventory
 
-        history = inventory.record(options.db, result, options.as_of)
+        writer = changes.Writer(result, options.as_of.isoformat())
+        history = inventory.record(options.db, result, options.as_of, hook=writer)
+    result = changes.finish(result, writer)
     messages = [f"nhi: {name}: {reason}" for name, reason in failures]
+    messages += [f"nhi: {line}" for line in result.review.problems] if result.review else []
     if options.github is not None and options.open_issues:
         messages += _notify(options.github, result, roster, history, dry_run=options.dry_run)
     return Outcome(aggregate=result, roster=roster, reports=tuple(kept), history=history,
                    messages=tuple(messages))  # fmt: skip
+
+
+def _review(options: Options, result: Aggregate, roster: Roster) -> Aggregate:
+    """Decisions (files, and those the inventory recorded) and handovers applied (#24)."""
+    from scanner.aggregate import changes, decisions, review
+
+    rows, problems = decisions.load(options.decisions)
+    settings = review.Settings(as_of=options.as_of, attest_days=options.attest_days,
+                               reviewers=options.reviewers)  # fmt: skip
+    return review.apply(result, roster, settings, rows, problems, changes.stored(options.db))
 
 
 def collect_only(

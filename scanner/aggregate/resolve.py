@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from scanner.aggregate.review_model import Review
 from scanner.model import Attributed, Link, Policy, Provisioner, Reach, Report
 from scanner.policy import Context, evaluate
 from scanner.roster import Roster, normalise
@@ -76,6 +77,7 @@ class Aggregate:
     links: tuple[Link, ...] = ()  # between repositories (lineage.across), added by collect.run
     local_links: tuple[Link, ...] = ()  # within each repository (`from_repository` says which)
     notes: tuple[str, ...] = ()  # what the rosters could not say plainly, added by collect.run
+    review: Review | None = None  # decisions, handovers and changes (#24), added by review.apply
 
 
 def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Policy],

@@ -227,6 +227,14 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
               callback=lambda _ctx, _param, values: format_files(values, AGGREGATE_FORMATS),
               help="Also write the result in FORMAT to FILE. Repeatable "
               "(e.g. --write csv=access-review.csv).")  # fmt: skip
+@click.option("--decisions", "decision_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Decisions: the CSV review sheet filled in, or a YAML file (keep, reassign, "
+              "revoke). Repeatable.")  # fmt: skip
+@click.option("--attest-days", type=click.IntRange(min=1), default=90, show_default=True,
+              help="How long a keep decision holds.")  # fmt: skip
+@click.option("--reviewer", "reviewers", multiple=True, metavar="EMAIL|@ORG/TEAM",
+              help="May decide on any identity, besides its decider and owners. Repeatable.")
 @VERBOSE_OPTION
 def aggregate_command(
     reports: tuple[Path, ...], rosters: tuple[Path, ...], roster_format: str,
@@ -237,6 +245,7 @@ def aggregate_command(
     include_forks: bool, clone_missing: bool, jobs: int, reports_dir: Path | None,
     list_repos: bool, shards: int, shard: int | None, collect_only: bool, open_issues: bool,
     dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...], warn_days: int,
+    decision_files: tuple[Path, ...], attest_days: int, reviewers: tuple[str, ...],
 ) -> int:  # fmt: skip
     """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
     import json
@@ -269,6 +278,7 @@ def aggregate_command(
         db=None if no_db else db, github=gh, reports_dir=reports_dir, no_collect=no_collect,
         open_issues=open_issues, dry_run=dry_run,
         keep_reports="html" in (fmt, *(name for name, _ in extra_outputs)),
+        decisions=decision_files, attest_days=attest_days, reviewers=reviewers,
     )  # fmt: skip
     outcome = aggregate.run(options, progress)
     for line in outcome.messages:
