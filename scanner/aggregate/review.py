@@ -74,7 +74,7 @@ def apply(result: Aggregate, roster: Roster, settings: Settings, rows: Sequence[
     identities = tuple(i for i in adopted if isinstance(i, Resolved))
     handovers = tuple(h for h in adopted if isinstance(h, Handover))
     review = Review(decisions=tuple(sorted(in_force, key=lambda d: d.key)),
-                    given=tuple(given), problems=tuple(messages), lapsed=tuple(lapsed),
+                    given=tuple(given), problems=(*problems, *messages), lapsed=tuple(lapsed),
                     handovers=handovers)  # fmt: skip
     orphans = sorted((i for i in identities if i.state == "orphaned"),
                      key=lambda o: (o.route_to, o.repository, o.path, o.line))  # fmt: skip
