@@ -75,7 +75,8 @@ def apply(result: Aggregate, roster: Roster, settings: Settings, rows: Sequence[
     handovers = tuple(h for h in adopted if isinstance(h, Handover))
     review = Review(decisions=tuple(sorted(in_force, key=lambda d: d.key)),
                     given=tuple(given), problems=(*problems, *messages), lapsed=tuple(lapsed),
-                    handovers=handovers)  # fmt: skip
+                    handovers=handovers,
+                    waivers=result.review.waivers if result.review else ())  # fmt: skip
     orphans = sorted((i for i in identities if i.state == "orphaned"),
                      key=lambda o: (o.route_to, o.repository, o.path, o.line))  # fmt: skip
     return dataclasses.replace(result, identities=identities, orphans=tuple(orphans),

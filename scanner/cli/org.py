@@ -233,8 +233,13 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
               "revoke). Repeatable.")  # fmt: skip
 @click.option("--attest-days", type=click.IntRange(min=1), default=90, show_default=True,
               help="How long a keep decision holds.")  # fmt: skip
-@click.option("--reviewer", "reviewers", multiple=True, metavar="EMAIL|@ORG/TEAM",
-              help="May decide on any identity, besides its decider and owners. Repeatable.")
+@click.option(
+    "--reviewer",
+    "reviewers",
+    multiple=True,
+    metavar="EMAIL|@ORG/TEAM",
+    help="May decide on any identity, besides its decider and owners. Repeatable.",
+)
 @VERBOSE_OPTION
 def aggregate_command(
     reports: tuple[Path, ...], rosters: tuple[Path, ...], roster_format: str,

@@ -179,3 +179,30 @@ def test_parse_csv_skips_undecided_rows_and_reads_the_sheet_quotes() -> None:
         "s.csv:4: c.tf#z: reassign needs reassign_to: the person or team who owns it from now on"
     ]
     assert parse_yaml("decisions: []\n", "d.yaml") == ([], [])
+
+
+def test_a_reviewer_group_may_decide_and_attest_days_sets_how_long_a_keep_holds(
+    org: Path, capsys
+) -> None:
+    scan(org)
+    (org / "teams.json").write_text('{"@acme/platform": ["dave-d"], "@acme/security": ["erin-e"]}')
+    (org / "erin.yaml").write_text(
+        "decisions:\n"
+        "  - {repository: acme/infra, identity: 'keep.tf#aws_iam_access_key.keep', "
+        "decision: keep, decided_by: '@erin-e', decided_on: 2026-10-01}\n"
+    )
+    decided = ("--decisions", str(org / "erin.yaml"), "--attest-days", "40")
+    _, out = aggregate(org, capsys, "2026-11-03", *decided)
+    assert json.loads(out[: out.rindex("}") + 1])["review"]["problems"] == [
+        f"{org / 'erin.yaml'}:2: keep.tf#aws_iam_access_key.keep: decided_by @erin-e may not "
+        "decide: not its decider (carol@acme.example), an owner, or a --reviewer"
+    ]
+    _, out = aggregate(org, capsys, "2026-11-03", *decided, "--reviewer", "@acme/security")
+    result = json.loads(out)
+    assert result["review"]["problems"] == []
+    assert [(i["identity"], i["state"]) for i in result["identities"]][2] == (ident("keep"), "kept")
+    _, out = aggregate(org, capsys, "2026-11-11", "--attest-days", "40", fmt="text")
+    assert (
+        "lapsed: acme/infra: keep.tf#aws_iam_access_key.keep: kept by @erin-e on 2026-10-01: "
+        "the attestation expired on 2026-11-10: decide again\n"
+    ) in out
