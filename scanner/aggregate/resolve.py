@@ -107,9 +107,9 @@ def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Poli
     resolved.sort(key=lambda r: (r.repository, r.path, r.line, r.identity))
     orphans = sorted((r for r in resolved if r.state == "orphaned"),
                      key=lambda o: (o.route_to, o.repository, o.path, o.line))  # fmt: skip
+    review = Review(waivers=tuple(waiver_notes)) if waiver_notes else None
     return Aggregate(repositories=tuple(names), identities=tuple(resolved),
-                     orphans=tuple(orphans), rejected=tuple(rejected),
-                     review=Review(waivers=tuple(waiver_notes)) if waiver_notes else None)  # fmt: skip
+                     orphans=tuple(orphans), rejected=tuple(rejected), review=review)  # fmt: skip
 
 
 def reach_labels(reach: Reach) -> tuple[str, ...]:
