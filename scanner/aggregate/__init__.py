@@ -122,6 +122,22 @@ def _collect(
     return folder, collected
 
 
+def _decided(result: Aggregate, roster: Roster) -> dict[str, dict[str, tuple[str, str]]]:
+    """Per repository: each identity a decision or a handover settled, what settled it, and
+    whom to mention (the decider, or the new owner)."""
+    found: dict[str, dict[str, tuple[str, str]]] = {}
+    review = result.review
+    for d in review.decisions if review else ():
+        found.setdefault(d.repository, {})[d.identity] = (
+            d.describe(),
+            roster.canonical(d.decided_by),
+        )
+    for h in review.handovers if review else ():
+        found.setdefault(h.repository, {})[h.identity] = (f"handed over to {', '.join(h.owners)}",
+                                                          h.owners[0])  # fmt: skip
+    return found
+
+
 def _notify(
     github: GitHubOptions, result: Aggregate, roster: Roster, history: History | None,
     *, dry_run: bool,
@@ -134,8 +150,11 @@ def _notify(
     asks = [*result.orphans, *leaving(result)]  # people leaving soon too (#23)
     touched = [o.repository for o in asks]
     touched += [r.repository for r in (history.resolved if history else ())]
+    decided = _decided(result, roster)  # ticked off, the decider mentioned once (#24)
+    touched += list(decided)
     actions, problems = notify.sync_all(edge.organisation(github).repository, asks, touched,
-                                        edge.logins(roster), dry_run=dry_run)  # fmt: skip
+                                        edge.logins(roster), dry_run=dry_run,
+                                        decided=decided)  # fmt: skip
     return [f"nhi: {'would ' if dry_run else ''}{action.describe()}" for action in actions] + [
         f"nhi: {name}: cannot update its issue: {reason}" for name, reason in problems
     ]

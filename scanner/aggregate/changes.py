@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 from scanner.aggregate.inventory import Entry, History
@@ -141,25 +142,39 @@ def finish(result: Aggregate, writer: Writer | None) -> Aggregate:
     return dataclasses.replace(result, review=review)
 
 
+PENDING = frozenset({"orphaned", REVOKING, "leaving", "review"})
+
+
 def select(
     path: Path, entries: Sequence[Entry], *, since: str | None = None, new: bool = False,
     decided: bool = False, pending: bool = False,
 ) -> list[Entry]:  # fmt: skip
-    """`nhi inventory --since DATE --new --decided --pending`: first seen (new), decided or
-    handed over (decided), waiting for a decision or a revocation (pending), each on or
-    after `since` when given (`--since` alone: anything that happened since)."""
+    """`nhi inventory --since DATE --new --decided --pending`, each narrowing the answer:
+    `--new`: first recorded on or after DATE (without it: by the last run); `--decided`: a
+    decision or handover recorded on or after DATE (without it: ever); `--pending`: waiting
+    for a decision (orphaned, someone leaving or suspended) or for a revocation; `--since`
+    alone: anything recorded on or after DATE (new, decided, adopted, lapsed, resolved)."""
     if not (since or new or decided or pending):
         return list(entries)
-    events = {"new": new, "decided": decided, "adopted": decided}
-    wanted = [name for name, on in events.items() if on]
-    if not wanted and not pending:  # --since alone: anything that happened
-        wanted = [*events, "resolved", "lapsed"]
-    keys: set[Key] = set()
-    if wanted:
-        marks = ", ".join("?" for _ in wanted)
-        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
-            keys = {(str(r), str(i)) for r, i in db.execute(
-                f"SELECT repository, identity FROM events WHERE event IN ({marks}) "
-                "AND as_of >= ?", (*wanted, since or ""))}  # fmt: skip
-    return [e for e in entries if (not wanted or (e.repository, e.identity) in keys)
-            and (not pending or e.state in ("orphaned", REVOKING))]  # fmt: skip
+    wanted: list[set[Key]] = []
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+        if new:
+            last = "" if since else "AND run = (SELECT max(id) FROM runs)"
+            wanted.append(_keys(db, ("new",), since, last))
+        if decided:
+            wanted.append(_keys(db, ("decided", "adopted"), since))
+        if since and not (new or decided):
+            wanted.append(_keys(db, ("new", "decided", "adopted", "lapsed", "resolved"), since))
+    return [e for e in entries if all((e.repository, e.identity) in keys for keys in wanted)
+            and (not pending or e.state in PENDING)]  # fmt: skip
+
+
+def _keys(db: sqlite3.Connection, events: Sequence[str], since: str | None,
+          more: str = "") -> set[Key]:  # fmt: skip
+    marks = ", ".join("?" for _ in events)
+    try:
+        rows = db.execute(f"SELECT repository, identity FROM events WHERE event IN ({marks}) "
+                          f"AND as_of >= ? {more}", (*events, since or "")).fetchall()  # fmt: skip
+    except sqlite3.OperationalError:
+        return set()  # an inventory no run of this nhi has written yet: no history
+    return {(str(r), str(i)) for r, i in rows}

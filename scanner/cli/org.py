@@ -311,18 +311,32 @@ def aggregate_command(
     help="Only identities with admin reach, or able to act on SERVICE (s3, iam...).",
 )
 @click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only what runs recorded on or after this day (new, decided, resolved...).",
+)
+@click.option(
+    "--new", is_flag=True, help="Only identities first seen (by the last run, or since --since)."
+)
+@click.option("--decided", is_flag=True, help="Only identities with a decision or handover.")
+@click.option("--pending", is_flag=True, help="Only identities waiting for a decision or a "
+              "revocation.")  # fmt: skip
+@click.option(
     "--format", "fmt", default="text", show_default=True, type=click.Choice(["csv", "json", "text"])
 )
 @VERBOSE_OPTION
 def inventory_command(
     db: Path, person: str | None, kind: str | None, repository: str | None, orphaned: bool,
-    reach: str | None, fmt: str,
+    reach: str | None, fmt: str, since: datetime.datetime | None = None, new: bool = False,
+    decided: bool = False, pending: bool = False,
 ) -> int:  # fmt: skip
     """Query the inventory: what does alice own, which access keys are orphaned in repo X?"""
-    from scanner.aggregate import inventory
+    from scanner.aggregate import changes, inventory
     from scanner.aggregate.inventory_output import RENDERERS
 
     entries = inventory.query(db, person=person, kind=kind, repository=repository,
                               orphaned=orphaned, reach=reach)  # fmt: skip
+    entries = changes.select(db, entries, since=since.date().isoformat() if since else None,
+                             new=new, decided=decided, pending=pending)  # fmt: skip
     emit(RENDERERS[fmt](entries), None, fmt)
     return EXIT_OK

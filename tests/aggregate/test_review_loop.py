@@ -174,3 +174,39 @@ def test_decisions_and_a_handover_close_the_loop(org: Path, capsys) -> None:
     assert ("lapsed: acme/infra: keep.tf#aws_iam_access_key.keep: kept by carol@acme.example on "
             "2026-11-02: the attestation expired on 2027-01-31: decide again\n") in out  # fmt: skip
     assert "acme/infra: keep.tf:1: aws_iam_access_key keep [NHI001, NHI101] NEW\n" in out
+
+
+def inventory(org: Path, capsys, *extra: str) -> list[tuple[str, str]]:
+    capsys.readouterr()
+    assert main(["inventory", "--db", str(org / "inventory.sqlite"), "--format", "json",
+                 *extra]) == 0  # fmt: skip
+    return [(e["name"], e["state"]) for e in json.loads(capsys.readouterr().out)]
+
+
+def test_each_run_says_what_is_new_and_the_inventory_answers_since_when(org: Path, capsys) -> None:
+    scan(org)
+    aggregate(org, capsys, "2026-11-01")
+    (org / "decisions.yaml").write_text(DECISIONS)
+    repo = GitRepo(org / "infra")
+    repo.write("CODEOWNERS", "/adopt.tf @dave-d\n")
+    repo.write("fresh.tf", key("fresh").replace('"svc-fresh"', '"svc-fresh"\n  # S3 backup'))
+    repo.commit("a new key", author="Dave <dave@acme.example>", date="2026-11-02T09:00:00Z")
+    scan(org)
+    _, out = aggregate(org, capsys, "2026-11-03", "--decisions", str(org / "decisions.yaml"),
+                       fmt="text")  # fmt: skip
+    assert "new: acme/infra: fresh.tf:1: aws_iam_access_key fresh (orphaned)\n" in out
+    assert inventory(org, capsys, "--new") == [("fresh", "orphaned")]
+    assert inventory(org, capsys, "--new", "--since", "2026-11-01") == [
+        ("adopt", "adopted"), ("drop", "revoking"), ("fresh", "orphaned"), ("keep", "kept"),
+        ("move", "reassigned"),
+    ]  # fmt: skip
+    assert inventory(org, capsys, "--decided") == [
+        ("adopt", "adopted"), ("drop", "revoking"), ("keep", "kept"), ("move", "reassigned"),
+    ]  # fmt: skip
+    assert inventory(org, capsys, "--pending") == [("drop", "revoking"), ("fresh", "orphaned")]
+    assert inventory(org, capsys, "--since", "2026-11-02") == [
+        ("adopt", "adopted"), ("drop", "revoking"), ("fresh", "orphaned"), ("keep", "kept"),
+        ("move", "reassigned"),
+    ]  # fmt: skip
+    assert inventory(org, capsys, "--since", "2026-11-04") == []
+    assert inventory(org, capsys, "--decided", "--since", "2026-11-04") == []
