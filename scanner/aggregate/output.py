@@ -359,6 +359,7 @@ def render_markdown(result: Aggregate, history: History | None = None) -> Iterat
                   f"{md(r.kind)} {md(r.name)} at {md(r.path)}:{r.line} | {md(leaving_note(r))} |"
                   for r in soon]  # fmt: skip
         lines.append("")
+    lines += review_output.markdown(result, md)  # decisions, handovers, what is new (#24)
     if result.notes:
         lines += ["## Notes on the rosters", ""]
         lines += [f"- {md(note)}" for note in result.notes]

@@ -5,7 +5,7 @@ in its own columns."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from scanner.aggregate.resolve import Aggregate, Resolved
 from scanner.aggregate.review_model import ADOPTED, KEPT, REASSIGNED, REVOKING, Decision, Review
@@ -50,6 +50,35 @@ def _new(result: Aggregate, review: Review) -> Iterator[str]:
         item = states[key]
         reach = f", reach {' '.join(item.reach)}" if item.reach else ""
         yield f"new: {_where(item)} ({item.state}{reach})\n"
+
+
+def markdown(result: Aggregate, md: Callable[[str], str]) -> list[str]:
+    """Sections for the Markdown summary; `md` makes scanned text inert."""
+    review = result.review
+    if review is None:
+        return []
+    rows = {
+        "Decided": [f"{_md_where(i, md)}: {md(i.why)}" for i in result.identities
+                    if i.state in DECIDED_STATES],
+        "Handed over": [f"{_md_where(i, md)}: {md(', '.join(i.route_to))}: {md(i.why)}"
+                        for i in result.identities if i.state == ADOPTED],
+        "Decisions that no longer hold": [md(line) for line in review.lapsed],
+        "Waivers not honoured": [md(line) for line in review.waivers],
+        "New since the previous run": [] if review.first_run else [
+            f"{md(r)}: {md(i)}" for r, i in review.new[:MARKDOWN_NEW]],
+    }  # fmt: skip
+    lines: list[str] = []
+    for title, items in rows.items():
+        if items:
+            lines += [f"## {title}", "", *(f"- {item}" for item in items), ""]
+    return lines
+
+
+MARKDOWN_NEW = 500  # a job summary holds 1 MiB
+
+
+def _md_where(item: Resolved, md: Callable[[str], str]) -> str:
+    return f"{md(item.repository)}: {md(item.kind)} {md(item.name)} at {md(item.path)}:{item.line}"
 
 
 def resolved_how(result: Aggregate) -> dict[tuple[str, str], str]:

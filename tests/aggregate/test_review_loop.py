@@ -125,6 +125,18 @@ def test_decisions_and_a_handover_close_the_loop(org: Path, capsys) -> None:
         "drop": "revoking",
         "adopt": "adopted",
     }
+    _, summary = aggregate(org, capsys, "2026-11-03", fmt="markdown")
+    assert summary.split("## Decided\n\n")[1] == (
+        "- acme/infra: aws\\_iam\\_access\\_key drop at drop.tf:1: revocation pending: revoked "
+        "by carol@&#8203;acme.example on 2026\\-11\\-02\n"
+        "- acme/infra: aws\\_iam\\_access\\_key keep at keep.tf:1: kept by carol@&#8203;acme.example"
+        " on 2026\\-11\\-02, until 2027\\-01\\-31\n"
+        "- acme/infra: aws\\_iam\\_access\\_key move at move.tf:1: reassigned to "
+        "@&#8203;acme/platform by @&#8203;carolc on 2026\\-11\\-02\n\n"
+        "## Handed over\n\n"
+        "- acme/infra: aws\\_iam\\_access\\_key adopt at adopt.tf:1: dave@&#8203;acme.example: you "
+        "now own adopt, provisioned by alice@&#8203;acme.example who left on 2026\\-03\\-02\n"
+    )
     review = json.loads(again)["review"]
     assert (review["new"], review["resolved"], review["problems"]) == ([], [], [])
     assert [h["first"] for h in review["handovers"]] == [False]  # told once, on the run before
