@@ -129,8 +129,8 @@ def test_decisions_and_a_handover_close_the_loop(org: Path, capsys) -> None:
     assert summary.split("## Decided\n\n")[1] == (
         "- acme/infra: aws\\_iam\\_access\\_key drop at drop.tf:1: revocation pending: revoked "
         "by carol@&#8203;acme.example on 2026\\-11\\-02\n"
-        "- acme/infra: aws\\_iam\\_access\\_key keep at keep.tf:1: kept by carol@&#8203;acme.example"
-        " on 2026\\-11\\-02, until 2027\\-01\\-31\n"
+        "- acme/infra: aws\\_iam\\_access\\_key keep at keep.tf:1: kept by "
+        "carol@&#8203;acme.example on 2026\\-11\\-02, until 2027\\-01\\-31\n"
         "- acme/infra: aws\\_iam\\_access\\_key move at move.tf:1: reassigned to "
         "@&#8203;acme/platform by @&#8203;carolc on 2026\\-11\\-02\n\n"
         "## Handed over\n\n"
