@@ -45,12 +45,12 @@ class Decision:
 class Handover:
     """An identity whose provisioner left and which now has an active accountable owner."""
 
+    owners: tuple[str, ...]  # the active owners it now has
+    provisioner: str
+    left_on: str | None
     repository: str
     identity: str
     name: str
-    owners: tuple[str, ...]
-    provisioner: str
-    left_on: str | None
     first: bool = True  # the first run that saw it (the new owner is told once)
 
     @property

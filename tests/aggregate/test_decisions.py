@@ -64,30 +64,33 @@ def test_the_review_sheet_filled_in_is_a_decisions_file(org: Path, capsys) -> No
     assert json.loads(out)["review"]["new"] == []
 
 
-BAD = """\
-decisions:
-  - {repository: acme/infra, identity: "keep.tf#aws_iam_access_key.keep", decision: keep,
-     decided_by: carol@acme.example, decided_on: 2026-11-02}
-  - {repository: acme/infra, identity: "nope.tf#aws_iam_access_key.nope", decision: keep,
-     decided_by: carol@acme.example, decided_on: 2026-11-02}
-  - {repository: acme/infra, identity: "move.tf#aws_iam_access_key.move", decision: keep,
-     decided_by: mallory@acme.example, decided_on: 2026-11-02}
-  - {repository: acme/infra, identity: "move.tf#aws_iam_access_key.move", decision: keep,
-     decided_by: carol@acme.example, decided_on: 2026-11-31}
-  - {repository: acme/infra, identity: "move.tf#aws_iam_access_key.move", decision: maybe,
-     decided_by: carol@acme.example, decided_on: 2026-11-02}
-  - {repository: acme/infra, identity: "move.tf#aws_iam_access_key.move", decision: keep,
-     decided_by: carol@acme.example, decided_on: 2026-06-01}
-  - {repository: acme/infra, identity: "move.tf#aws_iam_access_key.move", decision: reassign,
-     reassign_to: alice@acme.example, decided_by: carol@acme.example, decided_on: 2026-11-02}
-  - {repository: acme/infra, identity: "drop.tf#aws_iam_access_key.drop", decision: revoke,
-     decided_by: erin@acme.example, decided_on: 2026-11-02, colour: red}
-  - {repository: acme/infra, identity: "drop.tf#aws_iam_access_key.drop", decision: revoke,
-     decided_by: carol@acme.example, decided_on: 2026-12-24}
-  - {repository: acme/other, identity: "x.tf#aws_iam_access_key.x", decision: revoke,
-     decided_by: carol@acme.example, decided_on: 2026-11-02}
-  - just a string
-"""
+def entry(
+    name: str,
+    decision: str = "keep",
+    by: str = "carol@acme.example",
+    on: str = "2026-11-02",
+    more: str = "",
+    repository: str = "acme/infra",
+) -> str:
+    """One row of a YAML decisions file, on two lines."""
+    return (f'  - {{repository: {repository}, identity: "{ident(name)}", decision: {decision},\n'
+            f"     decided_by: {by}, decided_on: {on}{more}}}\n")  # fmt: skip
+
+
+BAD = "".join([
+    "decisions:\n",
+    entry("keep"),
+    entry("nope"),
+    entry("move", by="mallory@acme.example"),
+    entry("move", on="2026-11-31"),
+    entry("move", decision="maybe"),
+    entry("move", on="2026-06-01"),
+    entry("move", decision="reassign", more=", reassign_to: alice@acme.example"),
+    entry("drop", decision="revoke", by="erin@acme.example", more=", colour: red"),
+    entry("drop", decision="revoke", on="2026-12-24"),
+    entry("x", decision="revoke", repository="acme/other"),
+    "  - just a string\n",
+])  # fmt: skip
 
 
 def test_each_bad_row_is_one_message_and_the_good_rows_count(org: Path, capsys) -> None:
