@@ -287,6 +287,7 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
         (r for r in result.identities if r.state not in ("owned", ADOPTED)),
         key=lambda r: (r.route_to, r.repository, r.path, r.line, r.identity),
     )
+    decided = review_output.sheet_cells(result)
     for r in review:
         people = "; ".join(f"{p.email or p.reference} ({p.role}, {p.state})" for p in r.people)
         since = history.orphaned_since.get(r.key, "") if history else ""
@@ -305,7 +306,7 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
                 people,
                 since,
                 r.why,
-                *review_output.sheet_cells(r, result),
+                *decided(r),
             )
         )
 

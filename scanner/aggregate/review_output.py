@@ -120,11 +120,15 @@ def json_section(result: Aggregate) -> dict[str, JSON]:
     }
 
 
-def sheet_cells(item: Resolved, result: Aggregate) -> tuple[str, str, str, str]:
-    """The review sheet's decision, reassign_to, decided_by and decided_on for one row: the
+def sheet_cells(result: Aggregate) -> Callable[[Resolved], tuple[str, str, str, str]]:
+    """The review sheet's decision, reassign_to, decided_by and decided_on for a row: the
     decision in force, so that the sheet given back changes nothing."""
     decided = {d.key: d for d in (result.review.decisions if result.review else ())}
-    d = decided.get(item.key)
-    if d is None or item.state not in DECIDED_STATES:
-        return "", "", "", ""
-    return d.action, d.assign_to, d.decided_by, d.decided_on
+
+    def cells(item: Resolved) -> tuple[str, str, str, str]:
+        d = decided.get(item.key)
+        if d is None or item.state not in DECIDED_STATES:
+            return "", "", "", ""
+        return d.action, d.assign_to, d.decided_by, d.decided_on
+
+    return cells

@@ -216,6 +216,12 @@ def test_each_run_says_what_is_new_and_the_inventory_answers_since_when(org: Pat
         ("adopt", "adopted"), ("drop", "revoking"), ("keep", "kept"), ("move", "reassigned"),
     ]  # fmt: skip
     assert inventory(org, capsys, "--pending") == [("drop", "revoking"), ("fresh", "orphaned")]
+    capsys.readouterr()
+    main(["inventory", "--db", str(org / "inventory.sqlite"), "--pending", "--repo", "acme/infra"])
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "acme/infra: drop.tf:1: aws_iam_access_key drop (revocation pending; orphaned since "
+        "2026-11-01; first seen 2026-11-01, last seen 2026-11-03)"
+    )
     assert inventory(org, capsys, "--since", "2026-11-02") == [
         ("adopt", "adopted"), ("drop", "revoking"), ("fresh", "orphaned"), ("keep", "kept"),
         ("move", "reassigned"),
