@@ -122,19 +122,17 @@ def _collect(
     return folder, collected
 
 
-def _decided(result: Aggregate, roster: Roster) -> dict[str, dict[str, tuple[str, str]]]:
+def _decided(result: Aggregate, roster: Roster) -> dict[str, dict[str, tuple[str, str, str]]]:
     """Per repository: each identity a decision or a handover settled, what settled it, and
-    whom to mention (the decider, or the new owner)."""
-    found: dict[str, dict[str, tuple[str, str]]] = {}
+    whom to mention: the decider, or the new owner."""
+    found: dict[str, dict[str, tuple[str, str, str]]] = {}
     review = result.review
     for d in review.decisions if review else ():
         found.setdefault(d.repository, {})[d.identity] = (
-            d.describe(),
-            roster.canonical(d.decided_by),
-        )
+            d.describe(), roster.canonical(d.decided_by), "Decided by")  # fmt: skip
     for h in review.handovers if review else ():
-        found.setdefault(h.repository, {})[h.identity] = (f"handed over to {', '.join(h.owners)}",
-                                                          h.owners[0])  # fmt: skip
+        found.setdefault(h.repository, {})[h.identity] = (
+            f"handed over to {', '.join(h.owners)}", h.owners[0], "Handed over to")  # fmt: skip
     return found
 
 

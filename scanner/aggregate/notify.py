@@ -26,9 +26,9 @@ _ITEM = re.compile(r"^- \[(?P<done>[ x])\] (?P<text>.*) <!-- nhi-key:(?P<key>[A-
 _TEAM = re.compile(r"^@[a-z0-9](?:[a-z0-9-]{0,38})/[a-z0-9][a-z0-9._-]*$", re.IGNORECASE)
 _LOGIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38})(?:_[a-z0-9]+)?$", re.IGNORECASE)
 _DECIDED = " (decided: "  # what follows a ticked row's own text (#24)
-# identity id -> (what was decided, e.g. "kept by carol@acme.example on 2026-11-02", and the
-# person to mention: the decider, or the new owner of a handover)
-Decided = Mapping[str, tuple[str, str]]
+# identity id -> (what was decided, e.g. "kept by carol@acme.example on 2026-11-02", the person
+# to mention, and as what: "Decided by" the decider, or "Handed over to" the new owner)
+Decided = Mapping[str, tuple[str, str, str]]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,18 +82,18 @@ def body(
             f"<!-- nhi-key:{_key(orphan.identity)} -->"
         )
     by_key = {_key(identity): done for identity, done in (decided or {}).items()}
-    mentioned: dict[str, None] = {}
+    mentioned: dict[str, dict[str, None]] = {}  # each person once per issue
     for line in (previous or "").splitlines():
         match = _ITEM.match(line)
         if match and match["key"] not in current:
             text = match["text"].removesuffix(" (resolved)").partition(_DECIDED)[0]
-            how, who = by_key.get(match["key"], ("", ""))
+            how, who, label = by_key.get(match["key"], ("", "", ""))
             if who:
-                mentioned[_decider(who, logins)] = None
+                mentioned.setdefault(label, {})[_decider(who, logins)] = None
             done = f"{_DECIDED}{md(how)})" if how else " (resolved)"
             lines.append(f"- [x] {text}{done} <!-- nhi-key:{match['key']} -->")
     if mentioned:
-        lines += ["", f"Decided by {', '.join(mentioned)}."]
+        lines += ["", *(f"{label} {', '.join(people)}." for label, people in mentioned.items())]
     return "\n".join(lines) + "\n"
 
 

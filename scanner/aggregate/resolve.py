@@ -48,7 +48,8 @@ class Resolved:
 
     `state` is `orphaned` (a rule fired: `rules`), `leaving` (someone leaves within the
     warning window), `review` (someone is suspended) or `owned`; `route_to` and `why` are
-    empty for `owned` identities.
+    empty for `owned` identities. `review.apply` may then settle one as `kept`,
+    `reassigned`, `revoking` (a decision) or `adopted` (a handover, #24).
     """
 
     repository: str

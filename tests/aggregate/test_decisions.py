@@ -209,3 +209,19 @@ def test_a_reviewer_group_may_decide_and_attest_days_sets_how_long_a_keep_holds(
         "lapsed: acme/infra: keep.tf#aws_iam_access_key.keep: kept by @erin-e on 2026-10-01: "
         "the attestation expired on 2026-11-10: decide again\n"
     ) in out
+
+
+def test_the_schema_is_valid_and_the_readme_example_reads_as_one_decision() -> None:
+    import re
+
+    import jsonschema
+
+    from scanner.aggregate.decisions import _schema
+
+    jsonschema.Draft202012Validator.check_schema(_schema())
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    example = re.search(r"```yaml\n(decisions:\n.+?)```", readme, re.DOTALL)
+    assert example is not None
+    rows, problems = parse_yaml(example[1], "README.md")
+    assert (problems, [(r.identity, r.action, r.note) for r in rows]) == (
+        [], [("backup.tf#aws_iam_access_key.backup", "keep", "nightly backup")])  # fmt: skip

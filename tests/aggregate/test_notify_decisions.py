@@ -13,7 +13,7 @@ from tests.aggregate.test_github_org import client, logins, orphan, server
 
 __all__ = ["org", "server"]  # the fixtures
 
-KEY = "<!-- nhi-key:{} -->"
+BY = "Decided by"
 
 
 def test_decided_rows_are_ticked_the_decider_is_mentioned_once_and_the_issue_closes(
@@ -23,8 +23,8 @@ def test_decided_rows_are_ticked_the_decider_is_mentioned_once_and_the_issue_clo
     a, b, c = (orphan("acme/api", n) for n in ("a", "b", "c"))
     sync_all(handle, [a, b, c], ["acme/api"], logins, dry_run=False)
     kept = {
-        a.identity: ("kept by carol@acme.example on 2026-11-02", "carol@acme.example"),
-        b.identity: ("revoked by carol@acme.example on 2026-11-02", "carol@acme.example"),
+        a.identity: ("kept by carol@acme.example on 2026-11-02", "carol@acme.example", BY),
+        b.identity: ("revoked by carol@acme.example on 2026-11-02", "carol@acme.example", BY),
     }
     actions, _ = sync_all(handle, [c], ["acme/api"], logins, dry_run=False,
                           decided={"acme/api": kept})  # fmt: skip
@@ -44,19 +44,21 @@ def test_decided_rows_are_ticked_the_decider_is_mentioned_once_and_the_issue_clo
                           decided={"acme/api": kept})  # fmt: skip
     assert [x.describe() for x in actions] == ["unchanged issue #1 in acme/api"]
     # The last row is handed over: every row is decided or resolved, the issue is closed.
-    handed = {**kept, c.identity: ("handed over to dave@acme.example", "dave@acme.example")}
+    handed = {**kept, c.identity: ("handed over to dave@acme.example", "dave@acme.example",
+                                   "Handed over to")}  # fmt: skip
     actions, _ = sync_all(handle, [], ["acme/api"], logins, dry_run=False,
                           decided={"acme/api": handed})  # fmt: skip
     issue = server.issues["acme/api"][0]
     assert ([x.describe() for x in actions], issue["state"]) == (
         ["close issue #1 in acme/api"], "closed")  # fmt: skip
-    assert issue["body"].splitlines()[-1] == "Decided by dave@&#8203;acme.example, @carolc."
+    assert issue["body"].splitlines()[-2:] == [
+        "Handed over to dave@&#8203;acme.example.", "Decided by @carolc."]  # fmt: skip
     assert [line[:5] for line in issue["body"].splitlines()[4:7]] == ["- [x]"] * 3
 
 
 def test_a_decided_line_is_not_ticked_twice() -> None:
     a = orphan("acme/api", "a")
-    decided = {a.identity: ("kept by carol@acme.example on 2026-11-02", "carol@acme.example")}
+    decided = {a.identity: ("kept by carol@acme.example on 2026-11-02", "carol@acme.example", BY)}
     first = body([], logins, body([a], logins), decided)
     assert body([], logins, first, decided) == first
     assert first.count("(decided: ") == 1
