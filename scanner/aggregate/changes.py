@@ -31,20 +31,16 @@ def stored(path: Path | None) -> Stored:
     if path is None or not path.is_file():
         return Stored()
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as error:
-        raise InventoryError(f"{path}: cannot open the inventory ({error})") from None
-    try:
-        rows = db.execute(f"SELECT {_DECISION_FIELDS} FROM decisions ORDER BY rowid").fetchall()
-        gone = db.execute("SELECT repository, identity, gone_since FROM identities "
-                          "WHERE gone_since IS NOT NULL").fetchall()  # fmt: skip
-        adopted = db.execute("SELECT repository, identity FROM adoptions").fetchall()
-    except sqlite3.OperationalError:
-        return Stored()  # an older inventory: the run migrates it, and nothing was decided yet
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            rows = db.execute(f"SELECT {_DECISION_FIELDS} FROM decisions ORDER BY rowid")\
+                .fetchall()  # fmt: skip
+            gone = db.execute("SELECT repository, identity, gone_since FROM identities "
+                              "WHERE gone_since IS NOT NULL").fetchall()  # fmt: skip
+            adopted = db.execute("SELECT repository, identity FROM adoptions").fetchall()
     except sqlite3.DatabaseError as error:
+        if "no such table" in str(error):  # an older inventory: the run migrates it, and
+            return Stored()  # nothing was decided yet
         raise InventoryError(f"{path}: not an inventory ({error})") from None
-    finally:
-        db.close()
     return Stored(decisions=tuple(_decision(row) for row in rows),
                   gone={(r, i): str(day) for r, i, day in gone},
                   adopted=frozenset((str(r), str(i)) for r, i in adopted))  # fmt: skip
@@ -93,9 +89,7 @@ class Writer:
             )  # fmt: skip
             if cursor.rowcount:
                 db.execute(_EVENT, (run, self.day, *h.key, "adopted", h.describe()))
-        for line in review.lapsed:
-            repository, _, rest = line.partition(": ")
-            identity, _, why = rest.partition(": ")
+        for (repository, identity), why in review.lapsed:  # once each, not every run
             if not db.execute("SELECT 1 FROM events WHERE repository = ? AND identity = ? AND "
                               "event = 'lapsed' AND detail = ?",
                               (repository, identity, why)).fetchone():  # fmt: skip
@@ -171,10 +165,8 @@ def select(
 
 def _keys(db: sqlite3.Connection, events: Sequence[str], since: str | None,
           more: str = "") -> set[Key]:  # fmt: skip
+    """Identities with one of `events` since that day (`inventory.query` checked the schema)."""
     marks = ", ".join("?" for _ in events)
-    try:
-        rows = db.execute(f"SELECT repository, identity FROM events WHERE event IN ({marks}) "
-                          f"AND as_of >= ? {more}", (*events, since or "")).fetchall()  # fmt: skip
-    except sqlite3.OperationalError:
-        return set()  # an inventory no run of this nhi has written yet: no history
+    rows = db.execute(f"SELECT repository, identity FROM events WHERE event IN ({marks}) "
+                      f"AND as_of >= ? {more}", (*events, since or "")).fetchall()  # fmt: skip
     return {(str(r), str(i)) for r, i in rows}

@@ -82,7 +82,7 @@ def parse_yaml(text: str, source: str) -> tuple[list[Decision], list[str]]:
     if not isinstance(entries, list):
         raise DecisionError(f"{source}: expected a mapping with a `decisions` list "
                             "(scanner/schemas/decisions.schema.json)")  # fmt: skip
-    shape = _schema_problems(document)
+    shape = _schema_problems(document, source)
     rows: list[Decision] = []
     problems: list[str] = []
     for index, entry in enumerate(entries):
@@ -105,17 +105,20 @@ def _schema() -> dict[str, Any]:
     return cast(dict[str, Any], json.loads(text))
 
 
-def _schema_problems(document: JSON) -> dict[int, str]:
-    """The schema's first word on each row (unknown fields, wrong types), by row index."""
+def _schema_problems(document: JSON, source: str) -> dict[int, str]:
+    """The schema's first word on each row (unknown fields, wrong types), by row index; a
+    problem with the document itself (a key beside `decisions`) is a `DecisionError`."""
     import jsonschema
 
     found: dict[int, str] = {}
     validator = jsonschema.Draft202012Validator(_schema())
     for error in sorted(validator.iter_errors(document), key=lambda e: list(e.path)):
         path = list(error.path)
-        if len(path) >= 2 and isinstance(path[1], int):
-            field = f"{path[2]}: " if len(path) > 2 else ""
-            found.setdefault(path[1], field + error.message)
+        if len(path) < 2 or not isinstance(path[1], int):
+            raise DecisionError(f"{source}: {error.message} (scanner/schemas/decisions."
+                                "schema.json)")  # fmt: skip
+        field = f"{path[2]}: " if len(path) > 2 else ""
+        found.setdefault(path[1], field + error.message)
     return found
 
 

@@ -64,7 +64,7 @@ def apply(result: Aggregate, roster: Roster, settings: Settings, rows: Sequence[
         decision = latest.get(item.key)
         why = _lapsed(decision, item, roster, settings) if decision else "n/a"
         if decision is not None and why:
-            lapsed.append(f"{item.repository}: {item.identity}: {decision.describe()}: {why}")
+            lapsed.append((item.key, f"{decision.describe()}: {why}"))
         if decision is None or why:
             items.append(item)
             continue

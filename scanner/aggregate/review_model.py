@@ -70,7 +70,8 @@ class Review:
     decisions: tuple[Decision, ...] = ()  # in force this run, sorted by key
     given: tuple[Decision, ...] = ()  # the valid rows of this run's files (recorded, with history)
     problems: tuple[str, ...] = ()  # one message per decision row that was not applied
-    lapsed: tuple[str, ...] = ()  # earlier decisions that no longer hold, and why
+    # earlier decisions that no longer hold: (identity, "kept by ... on ...: why")
+    lapsed: tuple[tuple[Key, str], ...] = ()
     handovers: tuple[Handover, ...] = ()
     waivers: tuple[str, ...] = ()  # org-scope waivers: expired, ownerless, too long
     new: tuple[Key, ...] = ()  # identities the previous run did not have (needs the inventory)

@@ -14,6 +14,11 @@ from scanner.model import JSON
 DECIDED_STATES = (KEPT, REASSIGNED, REVOKING)
 
 
+def lapsed(review: Review) -> list[str]:
+    """'acme/infra: keep.tf#...: kept by carol@acme.example on ...: why' for each."""
+    return [f"{r}: {i}: {why}" for (r, i), why in review.lapsed]
+
+
 def _where(item: Resolved) -> str:
     return f"{item.repository}: {item.path}:{item.line}: {item.kind} {item.name}"
 
@@ -34,7 +39,7 @@ def text(result: Aggregate) -> Iterator[str]:
     for item in result.identities:
         if item.state == ADOPTED and item.key in handed:
             yield f"handover: {_where(item)}: {', '.join(item.route_to)}: {item.why}\n"
-    for line in review.lapsed:
+    for line in lapsed(review):
         yield f"lapsed: {line}\n"
     for line in review.waivers:
         yield f"waiver: {line}\n"
@@ -62,7 +67,7 @@ def markdown(result: Aggregate, md: Callable[[str], str]) -> list[str]:
                     if i.state in DECIDED_STATES],
         "Handed over": [f"{_md_where(i, md)}: {md(', '.join(i.route_to))}: {md(i.why)}"
                         for i in result.identities if i.state == ADOPTED],
-        "Decisions that no longer hold": [md(line) for line in review.lapsed],
+        "Decisions that no longer hold": [md(line) for line in lapsed(review)],
         "Waivers not honoured": [md(line) for line in review.waivers],
         "New since the previous run": [] if review.first_run else [
             f"{md(r)}: {md(i)}" for r, i in review.new[:MARKDOWN_NEW]],
@@ -98,7 +103,7 @@ def json_section(result: Aggregate) -> dict[str, JSON]:
     return {
         "decisions": [_decision(d) for d in review.decisions],
         "problems": list(review.problems),
-        "lapsed": list(review.lapsed),
+        "lapsed": list[JSON](lapsed(review)),
         "handovers": [
             {
                 "repository": h.repository,

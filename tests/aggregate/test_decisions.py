@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from pathlib import Path
 
 from scanner.aggregate.decisions import parse_csv, parse_yaml
@@ -151,6 +152,9 @@ def test_a_bad_file_as_a_whole_is_one_message_and_exit_3(org: Path, capsys) -> N
         "list.yaml": ("- keep\n", "expected a mapping with a `decisions` list "
                       "(scanner/schemas/decisions.schema.json)"),
         "broken.yaml": ("decisions: [\n", "invalid YAML"),
+        "extra.yaml": ("decisions: []\nreviewers: [carol]\n", "Additional properties are not "
+                       "allowed ('reviewers' was unexpected) (scanner/schemas/decisions."
+                       "schema.json)"),
         "sheet.csv": ("decider,identity,decision\n", "not a decisions sheet: no repository "
                       "column (fill in the sheet `nhi aggregate --format csv` writes, or give "
                       "a YAML file)"),
@@ -204,11 +208,17 @@ def test_a_reviewer_group_may_decide_and_attest_days_sets_how_long_a_keep_holds(
     result = json.loads(out)
     assert result["review"]["problems"] == []
     assert [(i["identity"], i["state"]) for i in result["identities"]][2] == (ident("keep"), "kept")
-    _, out = aggregate(org, capsys, "2026-11-11", "--attest-days", "40", fmt="text")
-    assert (
+    lapse = (
         "lapsed: acme/infra: keep.tf#aws_iam_access_key.keep: kept by @erin-e on 2026-10-01: "
         "the attestation expired on 2026-11-10: decide again\n"
-    ) in out
+    )
+    for _ in range(2):  # said on every run while it stands; recorded once
+        _, out = aggregate(org, capsys, "2026-11-11", "--attest-days", "40", fmt="text")
+        assert lapse in out
+    with sqlite3.connect(org / "inventory.sqlite") as db:
+        assert db.execute("SELECT run, event FROM events WHERE event = 'lapsed'").fetchall() == [
+            (3, "lapsed")
+        ]
 
 
 def test_the_schema_is_valid_and_the_readme_example_reads_as_one_decision() -> None:
@@ -225,3 +235,61 @@ def test_the_schema_is_valid_and_the_readme_example_reads_as_one_decision() -> N
     rows, problems = parse_yaml(example[1], "README.md")
     assert (problems, [(r.identity, r.action, r.note) for r in rows]) == (
         [], [("backup.tf#aws_iam_access_key.backup", "keep", "nightly backup")])  # fmt: skip
+
+
+def test_rows_decided_twice_by_someone_gone_or_by_nobody(org: Path, capsys) -> None:
+    scan(org)
+    (org / "odd.yaml").write_text("".join([
+        "decisions:\n",
+        entry("keep", on="2026-11-01"),
+        entry("keep", decision="revoke"),
+        entry("move", by="alice@acme.example"),
+        entry("move", by="''"),
+        entry("drop", repository="''"),
+    ]))  # fmt: skip
+    _, out = aggregate(org, capsys, "2026-11-03", "--decisions", str(org / "odd.yaml"))
+    result = json.loads(out[: out.rindex("}") + 1])
+    where = org / "odd.yaml"
+    assert result["review"]["problems"] == [
+        f"{where}:8: move.tf#aws_iam_access_key.move: needs decided_by: who decided",
+        f"{where}:10: drop.tf#aws_iam_access_key.drop: needs a repository and an identity id",
+        f"{where}:4: keep.tf#aws_iam_access_key.keep: decided again (also at {where}:2); the "
+        "later decided_on counts",
+        f"{where}:6: move.tf#aws_iam_access_key.move: decided_by alice@acme.example is departed "
+        "in the roster",
+    ]
+    assert [(d["identity"], d["decision"]) for d in result["review"]["decisions"]] == [
+        (ident("keep"), "revoke")
+    ]
+
+
+def test_a_sheet_past_the_csv_field_limit_and_a_db_that_is_no_inventory_exit_3(
+    org: Path, capsys
+) -> None:
+    scan(org)
+    (org / "huge.csv").write_text("repository,identity,decision\n" + "x" * 200_000 + ",y,keep\n")
+    code, out = aggregate(org, capsys, "2026-11-03", "--decisions", str(org / "huge.csv"))
+    assert (code, out) == (3, f"nhi: error: {org / 'huge.csv'}: not valid CSV (field larger "
+                              "than field limit (131072))\n")  # fmt: skip
+    (org / "inventory.sqlite").write_text("not a database, but long enough to be read as one\n")
+    code, out = aggregate(org, capsys, "2026-11-03")
+    assert (code, out.split(" (")[0]) == (
+        3, f"nhi: error: {org / 'inventory.sqlite'}: not an inventory")  # fmt: skip
+
+
+def test_an_inventory_from_before_decisions_is_migrated_and_the_decisions_apply(
+    org: Path, capsys
+) -> None:
+    from scanner.aggregate.inventory_schema import MIGRATIONS
+
+    with sqlite3.connect(org / "inventory.sqlite") as old:
+        for step in MIGRATIONS[:4]:
+            for statement in step:
+                old.execute(statement)
+        old.execute("PRAGMA user_version = 4")
+    old.close()
+    scan(org)
+    (org / "one.yaml").write_text("decisions:\n" + entry("keep"))
+    _, out = aggregate(org, capsys, "2026-11-03", "--decisions", str(org / "one.yaml"))
+    assert [(i["identity"], i["state"]) for i in json.loads(out)["identities"]][2] == (
+        ident("keep"), "kept")  # fmt: skip

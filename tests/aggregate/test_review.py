@@ -77,17 +77,33 @@ def test_an_earlier_decision_lapses_when_its_people_change_or_the_assignee_leave
     result = run(item, stored=Stored(decisions=(changed,)))
     assert (result.identities[0].state, result.review.lapsed) == (
         "orphaned",
-        ("acme/a: x.tf#k: kept by carol@acme.example on 2026-11-01: its people changed since: "
-         "decide again",),
+        ((("acme/a", "x.tf#k"), "kept by carol@acme.example on 2026-11-01: its people changed "
+          "since: decide again"),),
     )  # fmt: skip
     moved = decision("reassign", "provisioner:alice@acme.example", "@acme/gone")
     result = run(item, stored=Stored(decisions=(moved,)))
     assert result.review.lapsed == (
-        "acme/a: x.tf#k: reassigned to @acme/gone by carol@acme.example on 2026-11-01: "
-        "@acme/gone is departed now: decide again",
+        (
+            ("acme/a", "x.tf#k"),
+            "reassigned to @acme/gone by carol@acme.example on 2026-11-01: "
+            "@acme/gone is departed now: decide again",
+        ),
     )
     live = decision("reassign", "provisioner:alice@acme.example", "@acme/live")
     result = run(item, stored=Stored(decisions=(moved, live)))
     assert [(i.state, i.route_to, i.people[-1].reference) for i in result.identities] == [
         ("reassigned", ("@acme/live",), "@acme/live")
     ]
+
+
+def test_a_keep_on_an_identity_that_is_owned_again_changes_nothing() -> None:
+    import dataclasses
+
+    from scanner.aggregate import review_output
+
+    owned = dataclasses.replace(orphan("x", ()), state="owned", route_to=(), why="")
+    held = decision("keep", "provisioner:someone-else")
+    result = run(owned, stored=Stored(decisions=(held,)))
+    assert (result.identities, result.review.lapsed) == ((owned,), ())
+    bare = dataclasses.replace(result, review=None)
+    assert (list(review_output.text(bare)), review_output.markdown(bare, str)) == ([], [])
