@@ -232,7 +232,7 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
               help="Decisions: the CSV review sheet filled in, or a YAML file (keep, reassign, "
               "revoke). Repeatable.")  # fmt: skip
 @click.option("--attest-days", type=click.IntRange(min=1), default=90, show_default=True,
-              help="How long a keep decision holds.")  # fmt: skip
+              help="How many days a keep decision holds.")  # fmt: skip
 @click.option(
     "--reviewer",
     "reviewers",
