@@ -46,3 +46,8 @@ class RosterError(ScannerError):
 
 class InventoryError(ScannerError):
     """The SQLite inventory cannot be opened, is locked by another writer, or is too new."""
+
+
+class DecisionError(ScannerError):
+    """A decisions file (`nhi aggregate --decisions`) that cannot be read or has the wrong
+    shape as a whole; a bad row is a message, never this (#24)."""

@@ -44,3 +44,6 @@ class Options:
     open_issues: bool = False
     dry_run: bool = False
     keep_reports: bool = False  # the HTML map needs the reports themselves
+    decisions: tuple[Path, ...] = ()  # --decisions files: keep, reassign, revoke (#24)
+    attest_days: int = 90  # how long a keep holds
+    reviewers: tuple[str, ...] = ()  # people or teams who may decide on any identity

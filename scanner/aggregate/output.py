@@ -9,8 +9,10 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from scanner.aggregate import decisions, review_output
 from scanner.aggregate.inventory import History, Resolution
 from scanner.aggregate.resolve import Aggregate, PersonState, Resolved, gone
+from scanner.aggregate.review_model import ADOPTED
 from scanner.csv_cells import row
 from scanner.model import JSON
 from scanner.reporters.markdown import inert
@@ -100,6 +102,8 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
     )
     yield "rejected", [{"source": source, "reason": reason} for source, reason in result.rejected]
     yield "notes", list(result.notes)
+    if result.review is not None:  # decisions, handovers, what is new (#24)
+        yield "review", review_output.json_section(result)
 
 
 def people_index(result: Aggregate) -> list[dict[str, JSON]]:
@@ -231,12 +235,15 @@ def render_text(result: Aggregate, history: History | None = None) -> Iterator[s
             f"    decide: {decider + ' (' + item.why + ')' if decider else item.why}\n"
             f"    {leaving_note(item)}\n"
         )
+    by = review_output.resolved_how(result)
     for done in history.resolved if history else ():
-        how = "no longer declared" if done.gone else "owned again"
+        how = by.get((done.repository, done.identity)) or (
+            "no longer declared" if done.gone else "owned again")  # fmt: skip
         yield (
             f"resolved: {done.repository}: {done.path}:{done.line}: {done.kind} "
             f"{done.name} ({how}; orphaned since {done.orphaned_since})\n"
         )
+    yield from review_output.text(result)
     for source, reason in result.rejected:
         yield f"rejected: {source}: {reason}\n"
     new = (
@@ -273,13 +280,14 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
             "people",
             "orphaned_since",
             "why",
-            "decision",
+            *decisions.SHEET_COLUMNS,  # filled in, the sheet is a --decisions file (#24)
         ]
     )
     review = sorted(
-        (r for r in result.identities if r.state != "owned"),
+        (r for r in result.identities if r.state not in ("owned", ADOPTED)),
         key=lambda r: (r.route_to, r.repository, r.path, r.line, r.identity),
     )
+    decided = review_output.sheet_cells(result)
     for r in review:
         people = "; ".join(f"{p.email or p.reference} ({p.role}, {p.state})" for p in r.people)
         since = history.orphaned_since.get(r.key, "") if history else ""
@@ -298,7 +306,7 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
                 people,
                 since,
                 r.why,
-                "",
+                *decided(r),
             )
         )
 
@@ -352,6 +360,7 @@ def render_markdown(result: Aggregate, history: History | None = None) -> Iterat
                   f"{md(r.kind)} {md(r.name)} at {md(r.path)}:{r.line} | {md(leaving_note(r))} |"
                   for r in soon]  # fmt: skip
         lines.append("")
+    lines += review_output.markdown(result, md)  # decisions, handovers, what is new (#24)
     if result.notes:
         lines += ["## Notes on the rosters", ""]
         lines += [f"- {md(note)}" for note in result.notes]
