@@ -87,9 +87,13 @@ def reach(graph: Graph, links: Sequence[Link]) -> tuple[Reach, ...]:
         inline = [k for k in node.block.policies if k.startswith("inline_policy.")]
         for key in inline:
             summary.add(*statements(graph, node, node.block.policies[key]), node.block.address)
+        arns = node.block.settings.get("managed_policy_arns")  # an aws_iam_role's own list
+        if isinstance(arns, list):
+            summary.managed.update(str(arn) for arn in arns)
+            summary.admin = summary.admin or bool(summary.managed & ADMIN)
         for grant in grants.get(identity_id, ()):
             _grant(graph, grant, summary)
-        if inline or identity_id in grants:
+        if inline or identity_id in grants or summary.managed:
             result.append(summary.value(identity_id))
     return tuple(result)
 
