@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -23,7 +23,7 @@ from pathlib import Path
 from scanner.aggregate.inventory_schema import _GONE, _UPSERT, MIGRATIONS, SCHEMA_VERSION
 from scanner.aggregate.resolve import Aggregate, Resolved
 from scanner.errors import InventoryError
-from scanner.roster import normalise
+from scanner.query import conditions, facet_rows
 
 DEFAULT_PATH = Path("nhi-inventory.sqlite")
 BATCH = 5000
@@ -76,6 +76,8 @@ class Entry:
     reach: tuple[str, ...] = ()
     # (direction "from"/"to", relation, the other repository, the other identity, evidence)
     links: tuple[tuple[str, str, str, str, str], ...] = ()
+    # (facet, value, evidence): environment, resources, last change... (aggregate.query)
+    facets: tuple[tuple[str, str, str], ...] = ()
 
 
 def record(
@@ -103,48 +105,29 @@ def record(
     return history
 
 
-def query(
-    path: Path,
-    *,
-    person: str | None = None,
-    kind: str | None = None,
-    repository: str | None = None,
-    orphaned: bool = False,
-    reach: str | None = None,
-    timeout: float = 30.0,
-) -> list[Entry]:
-    """Identities still declared, filtered. `person` is any alias of a person (an email, a
-    commit or noreply address, an @login): every identity of the person it names is found,
-    whichever alias each report used."""
+def query(path: Path, *, timeout: float = 30.0, **filters: object) -> list[Entry]:
+    """`search` with the filters as keywords (`person=`, `reach=`...)."""
+    return search(path, filters, timeout=timeout)
+
+
+def search(path: Path, filters: Mapping[str, object], *, timeout: float = 30.0) -> list[Entry]:
+    """Identities still declared, filtered by `scanner.query.FILTERS` (all given must hold).
+    `person` is any alias of a person (an email, a commit or noreply address, an @login):
+    every identity of the person it names is found, whichever alias each report used. Days
+    (`unchanged_for`) count back from the inventory's last run."""
     if not path.is_file():
         raise InventoryError(f"{path}: no inventory here; `nhi aggregate --db {path}` makes one")
-    where, args = ["gone_since IS NULL"], []
-    if person:
-        where.append(
-            "EXISTS (SELECT 1 FROM people p WHERE p.repository = i.repository AND "
-            "p.identity = i.identity AND p.person IN (SELECT person FROM people WHERE "
-            "person = ? OR email = ? OR lower(reference) = ?))"
-        )
-        key = normalise(person)
-        args += [key, key, key]
-    if kind:
-        where.append("kind = ?")
-        args.append(kind)
-    if repository:
-        where.append("repository = ?")
-        args.append(repository)
-    if orphaned:
-        where.append("orphaned_since IS NOT NULL AND resolved_at IS NULL")
-    if reach:
-        where.append("instr(' ' || reach || ' ', ?) > 0")
-        args.append(f" {reach.strip().lower()} ")
+    if "repository" in filters:  # the keyword before `FILTERS` named it `repo`
+        filters = {("repo" if k == "repository" else k): v for k, v in filters.items()}
     with _connection(path, timeout, read_only=True) as db:
         _check_version(db, path)
+        last = db.execute("SELECT as_of FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        day = datetime.date.fromisoformat(last[0]) if last else datetime.date.today()
+        where, args = conditions(filters, day)
         rows = db.execute(
             "SELECT repository, identity, kind, name, path, line, state, rules, route_to, "
             "first_seen, last_seen, orphaned_since, resolved_at, gone_since, reach "
-            "FROM identities i "
-            f"WHERE {' AND '.join(where)} ORDER BY repository, path, line, identity",
+            f"FROM identities i WHERE {where} ORDER BY repository, path, line, identity",
             args,
         ).fetchall()
         return [_entry(db, row) for row in rows]
@@ -176,7 +159,11 @@ def _entry(db: sqlite3.Connection, row: Sequence[object]) -> Entry:
         gone_since=_opt(row[13]),
         reach=tuple(str(row[14]).split()),
         links=_links(db, str(row[0]), str(row[1])),
-    )
+        facets=tuple(db.execute(
+            "SELECT facet, value, evidence FROM facets WHERE repository = ? AND identity = ? "
+            "AND facet IN ('environment', 'resource', 'changed', 'duplicate_of') ORDER BY rowid",
+            (row[0], row[1])).fetchall()),
+    )  # fmt: skip
 
 
 def _links(db: sqlite3.Connection, repository: str, identity: str
@@ -281,6 +268,7 @@ def _write(
     db.executemany("INSERT INTO temp.reported VALUES (?)", ((n,) for n in result.repositories))
     db.execute("DELETE FROM people WHERE repository IN (SELECT name FROM temp.reported)")
     db.execute("DELETE FROM links WHERE repository IN (SELECT name FROM temp.reported)")
+    db.execute("DELETE FROM facets WHERE repository IN (SELECT name FROM temp.reported)")
     db.executemany(
         "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)",
         (
@@ -302,6 +290,8 @@ def _write(
                 for p in r.people
             ),
         )
+        db.executemany("INSERT INTO facets VALUES (?, ?, ?, ?, ?)",
+                       (row for r in batch for row in facet_rows(r)))  # fmt: skip
         done += len(batch)
         if progress is not None:
             progress(done)

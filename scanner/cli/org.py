@@ -21,6 +21,21 @@ from scanner.cli.common import (
     format_files,
     progress,
 )
+from scanner.query import FILTERS
+
+
+def filter_options(command: Callable[..., int]) -> Callable[..., int]:
+    """One option per `scanner.query.FILTERS` entry, in the table's order."""
+    for name, spec in reversed(FILTERS.items()):
+        flag = "--" + name.replace("_", "-")
+        if spec.value == "flag":
+            command = click.option(flag, name, is_flag=True, help=spec.help)(command)
+        else:
+            kind = click.IntRange(min=0) if spec.value == "int" else click.STRING
+            command = click.option(flag, name, type=kind, metavar=spec.metavar,
+                                   help=spec.help)(command)  # fmt: skip
+    return command
+
 
 # scanner.lineage.view.FORMATS, spelled out so that starting the CLI does not import the
 # lineage views (tests/lineage/test_lineage_view.py keeps the two equal).
@@ -177,6 +192,8 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
     help="Judge leave dates as of this day (default: today).",
 )
 @click.option("--default-owner", metavar="EMAIL", help="Who decides when nobody else can.")
+@click.option("--environments", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='YAML or JSON: {"account id, project id or repository": "environment"}.')
 @click.option("--warn-days", type=click.IntRange(min=0), default=30, show_default=True,
               help="Warn about people leaving within this many days.")  # fmt: skip
 @click.option(
@@ -237,6 +254,7 @@ def aggregate_command(
     include_forks: bool, clone_missing: bool, jobs: int, reports_dir: Path | None,
     list_repos: bool, shards: int, shard: int | None, collect_only: bool, open_issues: bool,
     dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...], warn_days: int,
+    environments: Path | None = None,
 ) -> int:  # fmt: skip
     """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
     import json
@@ -267,7 +285,7 @@ def aggregate_command(
         roster_format=roster_format, roster_columns=roster_columns, teams=teams,
         people_map=people_map, default_owner=default_owner, warn_days=warn_days,
         db=None if no_db else db, github=gh, reports_dir=reports_dir, no_collect=no_collect,
-        open_issues=open_issues, dry_run=dry_run,
+        open_issues=open_issues, dry_run=dry_run, environments=environments,
         keep_reports="html" in (fmt, *(name for name, _ in extra_outputs)),
     )  # fmt: skip
     outcome = aggregate.run(options, progress)
@@ -286,28 +304,16 @@ def aggregate_command(
     default="nhi-inventory.sqlite",
     show_default=True,
 )
-@click.option("--person", metavar="EMAIL", help="Identities this person provisioned or owns.")
-@click.option("--kind", help="Only this kind (e.g. aws_iam_access_key).")
-@click.option("--repo", "repository", metavar="OWNER/NAME", help="Only this repository.")
-@click.option("--orphaned", is_flag=True, help="Only identities orphaned now.")
-@click.option(
-    "--reach",
-    metavar="admin|SERVICE",
-    help="Only identities with admin reach, or able to act on SERVICE (s3, iam...).",
-)
+@filter_options
 @click.option(
     "--format", "fmt", default="text", show_default=True, type=click.Choice(["csv", "json", "text"])
 )
 @VERBOSE_OPTION
-def inventory_command(
-    db: Path, person: str | None, kind: str | None, repository: str | None, orphaned: bool,
-    reach: str | None, fmt: str,
-) -> int:  # fmt: skip
-    """Query the inventory: what does alice own, which access keys are orphaned in repo X?"""
+def inventory_command(db: Path, fmt: str, **filters: object) -> int:
+    """Query the inventory: what does alice own, which access keys are orphaned in repo X?
+    Filters combine: every one given must hold."""
     from scanner.aggregate import inventory
     from scanner.aggregate.inventory_output import RENDERERS
 
-    entries = inventory.query(db, person=person, kind=kind, repository=repository,
-                              orphaned=orphaned, reach=reach)  # fmt: skip
-    emit(RENDERERS[fmt](entries), None, fmt)
+    emit(RENDERERS[fmt](inventory.search(db, filters)), None, fmt)
     return EXIT_OK

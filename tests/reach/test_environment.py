@@ -1,0 +1,60 @@
+"""The environment of an identity, from evidence, with where it came from (#25)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.errors import ConfigError
+from scanner.model import Category, Identity, Reach
+from scanner.reach.environment import environment, parse
+
+
+def identity(path: str, pointer: str = "aws_iam_role.app", **attributes: str) -> Identity:
+    return Identity(scanner="terraform", kind="aws_iam_role", category=Category.IDENTITY,
+                    name="app", path=path, line=1, end_line=3, pointer=pointer, anchor_line=1,
+                    attributes=attributes)  # fmt: skip
+
+
+POLICY = Reach(identity="x", admin=False,
+               resources=("arn:aws:rds:us-east-1:210987654321:cluster:customer-data",))  # fmt: skip
+MAPPING = {"210987654321": "prod", "acme/payments-infra": "staging"}
+
+
+@pytest.mark.parametrize(
+    ("subject", "reach", "repository", "expected"),
+    [
+        # a tag beats everything else
+        (identity("envs/staging/iam.tf", environment="Prod"), POLICY, "acme/x",
+         ("production", "tag environment=Prod")),
+        # an account id a policy names, mapped by --environments
+        (identity("iam.tf"), POLICY, "acme/x",
+         ("production", "account 210987654321 (--environments)")),
+        (identity("main.tf", "module.staging_db.aws_iam_role.this"), None, "acme/x",
+         ("staging", "module staging_db")),
+        (identity("envs/prod-us/iam.tf"), None, "acme/x", ("production", "folder prod-us")),
+        (identity("iam.tf"), None, "acme/payments-infra",
+         ("staging", "repository acme/payments-infra (--environments)")),
+        (identity("iam.tf"), None, "acme/billing-dev", ("development", "repository acme/billing-dev")),
+        # whole words only: devops is no environment, nor is a production-like substring
+        (identity("devops/products/iam.tf"), None, "acme/x", None),
+    ],
+)  # fmt: skip
+def test_environment_from_evidence(subject, reach, repository, expected) -> None:
+    assert environment(subject, reach, repository, MAPPING) == expected
+
+
+def test_an_environments_file_is_checked() -> None:
+    assert parse('"012345678901": prod\nacme-data-prod: production\n', "env.yaml") == {
+        "012345678901": "prod",
+        "acme-data-prod": "production",
+    }
+    assert parse("", "env.yaml") == {}
+    with pytest.raises(ConfigError) as error:
+        parse("123456789012: prod\n", "env.yaml")  # unquoted: a YAML number
+    assert str(error.value) == (
+        "env.yaml: expected a mapping of quoted account or project ids (or repository names) "
+        "to environment names"
+    )
+    with pytest.raises(ConfigError) as error:
+        parse("a: [", "env.yaml")
+    assert str(error.value) == "env.yaml: not YAML (ParserError)"
