@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from scanner import lineage, policy
+from scanner.aggregate import duplicates
 from scanner.aggregate.options import GitHubOptions
 from scanner.aggregate.resolve import Aggregate, aggregate
 from scanner.errors import ReportError, RosterError
@@ -79,8 +80,14 @@ def read_and_resolve(
     if not result.repositories:
         reasons = "; ".join(f"{source}: {reason}" for source, reason in rejected) or "none given"
         raise ReportError(f"no report could be read ({reasons})")
+    copies = duplicates.find(result.identities, org)  # within and across repositories (#25)
+    marked = duplicates.links(copies)
+    identities = tuple(dataclasses.replace(r, facets=(*r.facets, marked[r.key]))
+                       if r.key in marked else r for r in result.identities)  # fmt: skip
     result = dataclasses.replace(
         result,
+        identities=identities,
+        duplicates=copies,
         rejected=(*rejected, *result.rejected),
         links=cross.links(),
         local_links=tuple(cross.within),

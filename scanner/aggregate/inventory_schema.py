@@ -45,6 +45,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX facets_by_identity ON facets (repository, identity)",
         "CREATE INDEX identities_by_kind ON identities (kind)",
         "CREATE INDEX people_by_role ON people (role, person)",
+        "CREATE INDEX people_by_lower_reference ON people (lower(reference))",
         "INSERT INTO facets (repository, identity, facet, value) "
         "WITH RECURSIVE split(repository, identity, rest, word) AS ("
         "SELECT repository, identity, reach || ' ', '' FROM identities WHERE reach <> '' "

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from scanner import reach as reach_facts
+from scanner.aggregate.duplicates import Duplicate
 from scanner.model import Attributed, Link, Policy, Provisioner, Reach, Report
 from scanner.policy import Context, evaluate
 from scanner.roster import Roster, normalise
@@ -79,6 +80,7 @@ class Aggregate:
     links: tuple[Link, ...] = ()  # between repositories (lineage.across), added by collect.run
     local_links: tuple[Link, ...] = ()  # within each repository (`from_repository` says which)
     notes: tuple[str, ...] = ()  # what the rosters could not say plainly, added by collect.run
+    duplicates: tuple[Duplicate, ...] = ()  # sets of copies (aggregate.duplicates), by inputs
 
 
 def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Policy],

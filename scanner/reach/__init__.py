@@ -14,6 +14,7 @@ from scanner.model import Attributed, Identity, Reach
 from scanner.reach import managed
 from scanner.reach.environment import environment
 from scanner.reach.services import WHOLE
+from scanner.reach.shape import region, shape
 
 __all__ = ["Facet", "actions", "facets", "labels"]
 
@@ -72,11 +73,18 @@ def _words(reach: Reach | None, identity: Identity | None) -> Iterator[str]:
 def facets(subject: Attributed, reach: Reach | None, repository: str,
            environments: Mapping[str, str]) -> tuple[Facet, ...]:  # fmt: skip
     """The facets of one identity: `action`s, the `resource`s its policies name (as written),
-    its `environment` (with the evidence) and the day its declaration last `changed`."""
+    its `environment` (with the evidence), the day its declaration last `changed`, and for a
+    principal with reach its `shape` and `region` (duplicate detection)."""
     found: list[Facet] = [("action", a, "") for a in actions(reach)]
     found += [("resource", r, "") for r in (reach.resources if reach else ())]
     if (env := environment(subject.identity, reach, repository, environments)) is not None:
         found.append(("environment", *env))
+    identity = subject.identity
+    if (fingerprint := shape(identity, reach)) is not None:  # what copies share
+        found.append(("shape", fingerprint, ""))
+        config = str(identity.attributes.get("provider_config") or "")
+        if where := region(identity.name, config, *(reach.resources if reach else ())):
+            found.append(("region", where, ""))
     attribution = subject.attribution
     dates = [a.date[:10] for a in (attribution.provisioner, attribution.last_modified_by) if a]
     if dates:

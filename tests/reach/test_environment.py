@@ -34,7 +34,8 @@ MAPPING = {"210987654321": "prod", "acme/payments-infra": "staging"}
         (identity("envs/prod-us/iam.tf"), None, "acme/x", ("production", "folder prod-us")),
         (identity("iam.tf"), None, "acme/payments-infra",
          ("staging", "repository acme/payments-infra (--environments)")),
-        (identity("iam.tf"), None, "acme/billing-dev", ("development", "repository acme/billing-dev")),
+        (identity("iam.tf"), None, "acme/billing-dev",
+         ("development", "repository acme/billing-dev")),
         # whole words only: devops is no environment, nor is a production-like substring
         (identity("devops/products/iam.tf"), None, "acme/x", None),
     ],
