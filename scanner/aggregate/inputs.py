@@ -73,8 +73,13 @@ def read_and_resolve(
             yield report
 
     try:
-        result = aggregate(reading(), roster, org, default_owner,
-                           load_environments(environments) if environments else {})
+        result = aggregate(
+            reading(),
+            roster,
+            org,
+            default_owner,
+            load_environments(environments) if environments else {},
+        )
     except RosterError as error:  # only --teams can nest (GitHub's teams come flat)
         raise RosterError(f"{teams}: {error}") from None
     if not result.repositories:

@@ -192,8 +192,11 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
     help="Judge leave dates as of this day (default: today).",
 )
 @click.option("--default-owner", metavar="EMAIL", help="Who decides when nobody else can.")
-@click.option("--environments", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help='YAML or JSON: {"account id, project id or repository": "environment"}.')
+@click.option(
+    "--environments",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='YAML or JSON: {"account id, project id or repository": "environment"}.',
+)
 @click.option("--warn-days", type=click.IntRange(min=0), default=30, show_default=True,
               help="Warn about people leaving within this many days.")  # fmt: skip
 @click.option(

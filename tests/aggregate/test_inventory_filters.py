@@ -26,21 +26,39 @@ def entries() -> tuple[Resolved, ...]:
     """Four identities: a database role in production, a data-API user, an admin key, and an
     S3 reader in staging, each with its own people, reach and age."""
     db_role = dataclasses.replace(
-        item("acme/infra", "db", "orphaned", BOB, DANA), kind="aws_iam_role",
+        item("acme/infra", "db", "orphaned", BOB, DANA),
+        kind="aws_iam_role",
         reach=("rds", "ec2"),
-        facets=(("action", "rds:*", ""), ("resource", RDS, ""),
-                ("environment", "production", "folder prod"), ("changed", "2026-08-01", "")))
+        facets=(
+            ("action", "rds:*", ""),
+            ("resource", RDS, ""),
+            ("environment", "production", "folder prod"),
+            ("changed", "2026-08-01", ""),
+        ),
+    )
     data_api = dataclasses.replace(
-        item("acme/infra", "data_api", "owned", ALICE), reach=("rds-data",),
-        facets=(("action", "rds-data:executestatement", ""),
-                ("environment", "production", "tag environment=prod"),
-                ("changed", "2026-10-20", "")))
-    admin = dataclasses.replace(item("acme/app", "admin", "orphaned", BOB), reach=("admin",),
-                                facets=(("changed", "2025-01-01", ""),))
+        item("acme/infra", "data_api", "owned", ALICE),
+        reach=("rds-data",),
+        facets=(
+            ("action", "rds-data:executestatement", ""),
+            ("environment", "production", "tag environment=prod"),
+            ("changed", "2026-10-20", ""),
+        ),
+    )
+    admin = dataclasses.replace(
+        item("acme/app", "admin", "orphaned", BOB),
+        reach=("admin",),
+        facets=(("changed", "2025-01-01", ""),),
+    )
     reader = dataclasses.replace(
-        item("acme/app", "reader", "owned", DANA), reach=("s3",),
-        facets=(("action", "s3:get*", ""), ("environment", "staging", "module staging"),
-                ("changed", "2026-10-30", "")))
+        item("acme/app", "reader", "owned", DANA),
+        reach=("s3",),
+        facets=(
+            ("action", "s3:get*", ""),
+            ("environment", "staging", "module staging"),
+            ("changed", "2026-10-30", ""),
+        ),
+    )
     return db_role, data_api, admin, reader  # fmt: skip
 
 
@@ -94,9 +112,7 @@ def test_each_filter_alone(names, args: tuple[str, ...], expected: list[str]) ->
 def test_filters_combine(names) -> None:
     # The seed's question, declared half: who owns what can reach the customer-data RDS
     # cluster and has not changed in 30 days.
-    assert names("--reach", "rds", "--resource", "customer-data", "--unchanged-for", "30") == [
-        "db"
-    ]
+    assert names("--reach", "rds", "--resource", "customer-data", "--unchanged-for", "30") == ["db"]
     assert names("--reach", "rds", "--environment", "production", "--orphaned") == ["db"]
     assert names("--owner", "dana@acme.example", "--environment", "staging") == ["reader"]
     assert names("--decider", "carol@acme.example", "--repo", "acme/app") == ["admin"]
