@@ -2,7 +2,8 @@
 
 Two principals are copies when they are of one kind, their names are one name once region,
 environment and index suffixes are taken off (`settlement_lambda_euw1` is `settlement_lambda`;
-module instances `role_us` and `role_eu` are `role`), and what they can reach is the same
+module instances are named as their definition is, whatever the instance's name), and what
+they can reach is the same
 once regions and account ids in the resources are left out (their literal values). A
 principal that reaches nothing is compared by nothing but its name, so it is never called a
 copy. Each set of copies is judged by the organisation-scope info policy NHI105, addressed to
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from scanner.model import Attributed, Attribution, Category, Finding, Identity, Policy
+from scanner.model import JSON, Attributed, Attribution, Category, Finding, Identity, Policy
 from scanner.policy import evaluate
 
 
@@ -75,9 +76,9 @@ def find(identities: Sequence[Resolved], policies: Iterable[Policy]) -> tuple[Du
             if facet == "shape":
                 groups[value].append(r)
     chosen = [p for p in policies if p.id == RULE]
-    order = sorted(groups.items())
-    return tuple(_duplicate(sorted(members, key=_position), chosen)
-                 for _, members in order if len(members) > 1)  # fmt: skip
+    sets = sorted((sorted(members, key=_position) for members in groups.values()
+                   if len(members) > 1), key=lambda members: _position(members[0]))  # fmt: skip
+    return tuple(_duplicate(members, chosen) for members in sets)
 
 
 def links(found: Sequence[Duplicate]) -> dict[tuple[str, str], tuple[str, str, str]]:
@@ -94,13 +95,19 @@ def _position(r: Resolved) -> tuple[str, str, int, str]:
     return r.repository, r.path, r.line, r.identity
 
 
+def _name(r: Resolved) -> str:
+    """The name, or for a module instance its address (`module.eu.aws_iam_role.this`)."""
+    pointer = r.identity.partition("#")[2]
+    return pointer if pointer.startswith("module.") else r.name
+
+
 def _where(r: Resolved) -> str:
     facets = {facet: value for facet, value, _ in r.facets}
     return facets.get("region") or facets.get("environment") or r.repository
 
 
 def _duplicate(members: list[Resolved], policies: Sequence[Policy]) -> Duplicate:
-    described = tuple(f"{r.name} ({_where(r)})" for r in members)
+    described = tuple(f"{_name(r)} ({_where(r)})" for r in members)
     fields = {
         "name": [r.name for r in members],
         "repository": [r.repository for r in members],
@@ -143,3 +150,30 @@ def _common(members: Sequence[Resolved]) -> tuple[str, ...]:
 
 def _joined(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+# What the aggregate outputs show of a set (output.py calls these: one line each there).
+def to_json(d: Duplicate) -> dict[str, JSON]:
+    return {
+        "rule": d.finding.rule if d.finding else RULE,
+        "message": d.finding.message if d.finding else None,
+        "to": list(d.to),
+        "kind": d.kind,
+        "members": [{"repository": r, "identity": i} for r, i in d.members],
+        "described": list(d.described),
+        "differing": list(d.differing),
+    }
+
+
+def text(d: Duplicate) -> str:
+    message = d.finding.message if d.finding else _joined(d.described)
+    return (f"duplicate: {', '.join(d.to) or 'nobody'}: {message} [{RULE}]\n"
+            f"    differ in: {', '.join(d.differing) or 'nothing'}\n")  # fmt: skip
+
+
+def review_row(d: Duplicate) -> tuple[str, ...]:
+    """A row of the access review sheet (`render_csv`'s columns), for the common owners."""
+    repository, identity = d.members[0]
+    message = d.finding.message if d.finding else _joined(d.described)
+    return (" ".join(d.to), repository, identity, d.kind, message, "", "", "duplicate", RULE,
+            "", "", f"differ in: {', '.join(d.differing)}", "")  # fmt: skip

@@ -29,10 +29,17 @@ def _facets(entry: Entry, facet: str) -> list[tuple[str, str]]:
 def _facts(e: Entry) -> dict[str, JSON]:
     """Environment (with its evidence), named resources and the last change (#25)."""
     env, changed = _facets(e, "environment"), _facets(e, "changed")
+    original = _facets(e, "duplicate_of")
     return {
         "environment": {"name": env[0][0], "from": env[0][1]} if env else None,
         "resources": [value for value, _ in _facets(e, "resource")],
         "changed": changed[0][0] if changed else None,
+        "duplicate_of": {
+            "identity": original[0][0],
+            "differing": list[JSON](original[0][1].split(", ")),
+        }
+        if original
+        else None,
     }
 
 
@@ -87,6 +94,8 @@ def render_text(entries: Sequence[Entry]) -> str:
             lines.append(f"    reach: {', '.join(e.reach)}")
         for value, evidence in _facets(e, "environment"):
             lines.append(f"    environment: {value} ({evidence})")
+        for value, evidence in _facets(e, "duplicate_of"):
+            lines.append(f"    duplicate of: {value} (differs in {evidence})")
         if e.links:
             lines.append(f"    links: {'; '.join(_link(e, link) for link in e.links)}")
         if e.route_to:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from scanner.aggregate import duplicates
 from scanner.aggregate.inventory import History, Resolution
 from scanner.aggregate.resolve import Aggregate, PersonState, Resolved, gone
 from scanner.csv_cells import row
@@ -100,6 +101,7 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
     )
     yield "rejected", [{"source": source, "reason": reason} for source, reason in result.rejected]
     yield "notes", list(result.notes)
+    yield "duplicates", [duplicates.to_json(d) for d in result.duplicates]
 
 
 def people_index(result: Aggregate) -> list[dict[str, JSON]]:
@@ -239,6 +241,7 @@ def render_text(result: Aggregate, history: History | None = None) -> Iterator[s
         )
     for source, reason in result.rejected:
         yield f"rejected: {source}: {reason}\n"
+    yield from (duplicates.text(d) for d in result.duplicates)
     new = (
         f" ({len(history.new)} new since {history.previous_as_of})"
         if history and history.previous_as_of
@@ -301,6 +304,7 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
                 "",
             )
         )
+    yield from (row(duplicates.review_row(d)) for d in result.duplicates)
 
 
 def md(text: str) -> str:
@@ -351,6 +355,10 @@ def render_markdown(result: Aggregate, history: History | None = None) -> Iterat
         lines += [f"| {md(', '.join(r.route_to) or 'nobody')} | {md(r.repository)} | "
                   f"{md(r.kind)} {md(r.name)} at {md(r.path)}:{r.line} | {md(leaving_note(r))} |"
                   for r in soon]  # fmt: skip
+        lines.append("")
+    if result.duplicates:
+        lines += ["## Identical identities", ""]
+        lines += [f"- {md(duplicates.text(d).splitlines()[0])}" for d in result.duplicates]
         lines.append("")
     if result.notes:
         lines += ["## Notes on the rosters", ""]

@@ -83,7 +83,8 @@ def facets(subject: Attributed, reach: Reach | None, repository: str,
     if (fingerprint := shape(identity, reach)) is not None:  # what copies share
         found.append(("shape", fingerprint, ""))
         config = str(identity.attributes.get("provider_config") or "")
-        if where := region(identity.name, config, *(reach.resources if reach else ())):
+        texts = (identity.name, config, identity.pointer, *(reach.resources if reach else ()))
+        if where := region(*texts):
             found.append(("region", where, ""))
     attribution = subject.attribution
     dates = [a.date[:10] for a in (attribution.provisioner, attribution.last_modified_by) if a]

@@ -2,10 +2,10 @@
 
 In order of trust: an `env`/`environment`/`stage` tag or label on the resource; an AWS account
 id or GCP project id that a policy or role names, mapped by the `--environments FILE` the
-organisation keeps; the module instance that declares it (`module.prod_db`); its folders
-(`envs/production/iam.tf`); the repository's name (`acme/payments-staging`). Folder, module and
-repository names count only as whole words (`dev`, never `devops`). Pure: the mapping file is
-read by `load`, the CLI's edge.
+organisation keeps; the module instance that declares it (`module.prod_db`); its own name
+(`settlement_lambda_prod`); its folders (`envs/production/iam.tf`); the repository's name
+(`acme/payments-staging`). Names count only as whole words (`dev`, never `devops`). Pure: the
+mapping file is read by `load`, the CLI's edge.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ def environment(identity: Identity, reach: Reach | None, repository: str,
     for module in re.findall(r"module\.([\w-]+)", identity.pointer):
         if (word := _word(module)) is not None:
             return word, f"module {module}"
+    if (word := _word(identity.name)) is not None:
+        return word, f"name {identity.name}"
     for folder in identity.path.split("/")[:-1]:
         if (word := _word(folder)) is not None:
             return word, f"folder {folder}"

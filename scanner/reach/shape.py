@@ -52,10 +52,11 @@ def shape(identity: Identity, reach: Reach | None) -> str | None:
     principal that reaches nothing)."""
     if identity.category is not Category.IDENTITY or reach is None:
         return None
-    modules = [name_key(m) for m in re.findall(r"module\.([\w-]+)", identity.pointer)]
     resources = sorted({_ACCOUNT.sub("<account>", _REGION.sub("<region>", r))
                         for r in reach.resources})  # fmt: skip
-    text = json.dumps([identity.kind, modules, name_key(identity.name), reach.admin,
+    # A module instance is named as its definition is (`this`): instances and the definition
+    # compare by that name, whatever the instance is called.
+    text = json.dumps([identity.kind, name_key(identity.name), reach.admin,
                        sorted(reach.services), sorted(reach.actions), sorted(reach.managed),
                        resources])  # fmt: skip
     return hashlib.sha256(text.encode()).hexdigest()[:16]

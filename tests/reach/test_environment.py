@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from scanner.errors import ConfigError
@@ -32,6 +34,9 @@ MAPPING = {"210987654321": "prod", "acme/payments-infra": "staging"}
         (identity("main.tf", "module.staging_db.aws_iam_role.this"), None, "acme/x",
          ("staging", "module staging_db")),
         (identity("envs/prod-us/iam.tf"), None, "acme/x", ("production", "folder prod-us")),
+        (identity("iam.tf", "aws_iam_role.app_stg"), None, "acme/x", None),  # the label is no name
+        (dataclasses.replace(identity("envs/dev/iam.tf"), name="app_stg"), None, "acme/x",
+         ("staging", "name app_stg")),
         (identity("iam.tf"), None, "acme/payments-infra",
          ("staging", "repository acme/payments-infra (--environments)")),
         (identity("iam.tf"), None, "acme/billing-dev",
