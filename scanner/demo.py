@@ -67,6 +67,22 @@ jobs:
           GOOGLE_CREDENTIALS: ${{ secrets.ETL_SA_KEY }}
 """
 MAP = "nhi-map.html"
+# A role the ETL uses to reach the customer-data cluster (#25), and a copy made later for a
+# second region: what `nhi inventory --reach rds` finds, and NHI105 tells their owners.
+RDS_ROLE = """resource "aws_iam_role" "{name}" {{
+  name               = "{name}"
+  assume_role_policy = "{{}}"
+  tags               = {{ environment = "production" }}
+}}
+
+resource "aws_iam_role_policy" "{name}" {{
+  role = aws_iam_role.{name}.id
+  policy = jsonencode({{
+    Statement = [{{ Effect = "Allow", Action = "rds-db:connect",
+      Resource = "arn:aws:rds-db:{region}:123456789012:dbuser:cluster-customer-data/etl" }}]
+  }})
+}}
+"""
 
 
 def commit(repo: Path, who: tuple[str, str], date: str, message: str) -> None:
@@ -119,6 +135,13 @@ def build(folder: Path) -> list[Path]:
     git.run(payments, "mv", "iam.tf", "deployer.tf")
     write(payments, "CODEOWNERS", "/deployer.tf @acme/payments-platform\n")
     commit(payments, CAROL, "2026-02-02", "Move the deployer to its own file; add owners")
+    write(payments, "rds.tf", RDS_ROLE.format(name="etl_reader", region="us-east-1"))
+    write(payments, "CODEOWNERS", "/deployer.tf @acme/payments-platform\n"
+          "/rds.tf @acme/payments-platform\n")  # fmt: skip
+    commit(payments, DANA, "2026-03-10", "Let the ETL read the customer-data cluster")
+    write(payments, "rds.tf", (payments / "rds.tf").read_text() + "\n"
+          + RDS_ROLE.format(name="etl_reader_euw1", region="eu-west-1"))  # fmt: skip
+    commit(payments, DANA, "2026-10-20", "The same for the Irish replica")
     write(
         payments,
         "deployer.tf",
