@@ -6,7 +6,7 @@ The inventory is written once through `inventory.record` (the aggregator's own w
 deterministic data: 500 repositories, 2,000 people, one identity in ten orphaned, reach,
 actions, resources, environments and last-change days spread over the identities. Each query
 is run three times and the best times printed: `find`, the indexed question (which identities:
-`scanner.query.conditions` and one SELECT), and `total`, `inventory.search` as `nhi inventory`
+`scanner.query.conditions` and one SELECT), and `total`, `inventory.query` as `nhi inventory`
 calls it (the identities with their people, links and facets as Python values, before
 rendering). The goal: each under one second.
 """
@@ -113,7 +113,7 @@ def main() -> int:
             find(args.db, filters)
             finds.append(time.perf_counter() - started)
             started = time.perf_counter()
-            answers = len(inventory.search(args.db, filters))
+            answers = len(inventory.query(args.db, filters))
             totals.append(time.perf_counter() - started)
         shown = " ".join(f"--{k.replace('_', '-')}" + ("" if v is True else f" {v}")
                          for k, v in filters.items())  # fmt: skip

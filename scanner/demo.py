@@ -5,8 +5,9 @@ reformat, a file renamed, a change not committed yet, CODEOWNERS and a waiver, a
 handed to a workflow through a GitHub Actions secret (lineage). Authors and dates are pinned,
 so the history (and the output) is the same on every machine. Then the organisation view: a
 roster in which Bob has left and Dana leaves soon, and what they leave behind routed to their
-manager by `nhi aggregate`. The lineage map of the whole organisation is written beside the
-repositories.
+manager by `nhi aggregate`. A third repository holds a role on the customer-data cluster and
+its copy for a second region, for the inventory's questions (#25). The lineage map of the
+whole organisation is written beside the repositories.
 """
 
 from __future__ import annotations
@@ -135,13 +136,6 @@ def build(folder: Path) -> list[Path]:
     git.run(payments, "mv", "iam.tf", "deployer.tf")
     write(payments, "CODEOWNERS", "/deployer.tf @acme/payments-platform\n")
     commit(payments, CAROL, "2026-02-02", "Move the deployer to its own file; add owners")
-    write(payments, "rds.tf", RDS_ROLE.format(name="etl_reader", region="us-east-1"))
-    write(payments, "CODEOWNERS", "/deployer.tf @acme/payments-platform\n"
-          "/rds.tf @acme/payments-platform\n")  # fmt: skip
-    commit(payments, DANA, "2026-03-10", "Let the ETL read the customer-data cluster")
-    write(payments, "rds.tf", (payments / "rds.tf").read_text() + "\n"
-          + RDS_ROLE.format(name="etl_reader_euw1", region="eu-west-1"))  # fmt: skip
-    commit(payments, DANA, "2026-10-20", "The same for the Irish replica")
     write(
         payments,
         "deployer.tf",
@@ -156,6 +150,18 @@ def build(folder: Path) -> list[Path]:
     write(data, ".github/workflows/load.yml", WORKFLOW)
     commit(data, CAROL, "2025-10-06", "Hand the ETL key to the load job")
     return [payments, data]
+
+
+def build_reach(folder: Path) -> Path:
+    """The customer-data repository: Dana's role on the cluster, and its copy (#25)."""
+    data = new_repo(folder, "customer-data")
+    write(data, "rds.tf", RDS_ROLE.format(name="etl_reader", region="us-east-1"))
+    write(data, "CODEOWNERS", "* @acme/payments-platform\n")
+    commit(data, DANA, "2026-03-10", "Let the ETL read the customer-data cluster")
+    write(data, "rds.tf", (data / "rds.tf").read_text() + "\n"
+          + RDS_ROLE.format(name="etl_reader_euw1", region="eu-west-1"))  # fmt: skip
+    commit(data, DANA, "2026-10-20", "The same for the Irish replica")
+    return data
 
 
 def render(reports: list[Report], folder: Path) -> str:
@@ -213,7 +219,8 @@ def organisation(reports: list[Report], folder: Path) -> str:
 def run(folder: Path | None = None) -> str:
     folder = folder or Path(tempfile.mkdtemp(prefix="nhi-demo-"))
     options = pipeline.Options(policies=policy.builtin(), today=TODAY)
-    reports = [pipeline.scan(repo, options=options) for repo in build(folder)]
+    repositories = [*build(folder), build_reach(folder)]
+    reports = [pipeline.scan(repo, options=options) for repo in repositories]
     page = lineage_view.render(reports, person=None, identity=None, fmt="html")
     (folder / MAP).write_text(page, encoding="utf-8")
     return (

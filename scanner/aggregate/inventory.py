@@ -105,18 +105,15 @@ def record(
     return history
 
 
-def query(path: Path, *, timeout: float = 30.0, **filters: object) -> list[Entry]:
-    """`search` with the filters as keywords (`person=`, `reach=`...)."""
-    return search(path, filters, timeout=timeout)
-
-
-def search(path: Path, filters: Mapping[str, object], *, timeout: float = 30.0) -> list[Entry]:
+def query(path: Path, filters: Mapping[str, object] | None = None, *, timeout: float = 30.0,
+          **named: object) -> list[Entry]:  # fmt: skip
     """Identities still declared, filtered by `scanner.query.FILTERS` (all given must hold).
     `person` is any alias of a person (an email, a commit or noreply address, an @login):
     every identity of the person it names is found, whichever alias each report used. Days
     (`unchanged_for`) count back from the inventory's last run."""
     if not path.is_file():
         raise InventoryError(f"{path}: no inventory here; `nhi aggregate --db {path}` makes one")
+    filters = {**(filters or {}), **named}  # as a mapping (the CLI) or keywords (`person=`)
     if "repository" in filters:  # the keyword before `FILTERS` named it `repo`
         filters = {("repo" if k == "repository" else k): v for k, v in filters.items()}
     with _connection(path, timeout, read_only=True) as db:

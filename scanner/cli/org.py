@@ -318,5 +318,5 @@ def inventory_command(db: Path, fmt: str, **filters: object) -> int:
     from scanner.aggregate import inventory
     from scanner.aggregate.inventory_output import RENDERERS
 
-    emit(RENDERERS[fmt](inventory.search(db, filters)), None, fmt)
+    emit(RENDERERS[fmt](inventory.query(db, filters)), None, fmt)
     return EXIT_OK

@@ -19,6 +19,8 @@ from scanner.scanners.terraform.expressions import addresses
 
 # Managed policies and roles that are exactly "everything on everything".
 ADMIN = frozenset(["arn:aws:iam::aws:policy/AdministratorAccess", "roles/owner", "Owner"])
+# Where a GCP binding or an Azure role assignment holds, as a resource: its literal scope.
+_SCOPES = (("project", "projects/"), ("bucket", "buckets/"), ("scope", ""))
 
 
 @dataclass
@@ -108,6 +110,10 @@ def _grant(graph: Graph, node: Node, summary: _Summary) -> None:
             summary.managed.add(str(settings[key]))
     if kind.endswith(("_iam_member", "_iam_binding")) and isinstance(settings.get("role"), str):
         summary.managed.add(str(settings["role"]))
+    if "role" in settings or "role_definition_name" in settings:  # the scope it is granted at
+        for key, prefix in _SCOPES:
+            if isinstance(settings.get(key), str):
+                summary.resources.add(f"{prefix}{settings[key]}")
     summary.admin = summary.admin or bool(summary.managed & ADMIN)
     if "policy" in block.policies and kind != "aws_iam_policy":
         summary.add(*statements(graph, node, block.policies["policy"]), where)
