@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -64,3 +65,34 @@ def test_an_environments_file_is_checked() -> None:
     with pytest.raises(ConfigError) as error:
         parse("a: [", "env.yaml")
     assert str(error.value) == "env.yaml: not YAML (ParserError)"
+
+
+def test_aggregate_reads_the_environments_file(git_repo, tmp_path, capsys) -> None:
+    from scanner import pipeline
+    from scanner.cli import main
+    from scanner.reporters.json import render
+
+    git_repo.write("iam.tf", 'resource "aws_iam_role" "app" {\n  name = "app"\n}\n\n'
+                   'resource "aws_iam_role_policy_attachment" "app" {\n'
+                   "  role       = aws_iam_role.app.name\n"
+                   '  policy_arn = "arn:aws:iam::210987654321:policy/app"\n}\n')  # fmt: skip
+    git_repo.commit("role", author="Bob Baker <bob@acme.example>")
+    report = pipeline.scan(git_repo.root, options=pipeline.Options(repository_name="acme/x"))
+    (tmp_path / "x.json").write_text(render(report))
+    (tmp_path / "roster.csv").write_text("email,status\nbob@acme.example,active\n")
+    (tmp_path / "env.yaml").write_text('"210987654321": prod\n')
+    (tmp_path / "bad.yaml").write_text("210987654321: prod\n")
+    argv = ["aggregate", str(tmp_path / "x.json"), "--roster", str(tmp_path / "roster.csv"),
+            "--db", str(tmp_path / "inv.sqlite"), "--as-of", "2026-11-01"]  # fmt: skip
+    assert main([*argv, "--environments", str(tmp_path / "bad.yaml")]) == 3
+    assert capsys.readouterr().err == (
+        f"nhi: error: {tmp_path / 'bad.yaml'}: expected a mapping of quoted account or project "
+        "ids (or repository names) to environment names\n"
+    )
+    assert main([*argv, "--environments", str(tmp_path / "env.yaml")]) == 0
+    capsys.readouterr()
+    db = str(tmp_path / "inv.sqlite")
+    assert main(["inventory", "--db", db, "--environment", "production", "--format", "json"]) == 0
+    found = [(e["identity"], e["environment"]) for e in json.loads(capsys.readouterr().out)]
+    evidence = {"name": "production", "from": "account 210987654321 (--environments)"}
+    assert found == [("iam.tf#aws_iam_role.app", evidence)]

@@ -105,16 +105,39 @@ MCP = """\
 ROSTER = "email,status,manager\nbob@acme.example,active,\n"
 
 
-def reach_of(git_repo: GitRepo) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+def resolved(git_repo: GitRepo, environments=None):
     for path, text in (("aws.tf", AWS), ("gcp.tf", GCP), ("azure.tf", AZURE), (".mcp.json", MCP)):
         git_repo.write(path, text)
     git_repo.commit("identities", author="Bob Baker <bob@acme.example>")
     report = pipeline.scan(git_repo.root, options=pipeline.Options(repository_name="acme/x"))
     day = datetime.date(2026, 11, 1)
-    result = aggregate([report], Roster(parse(ROSTER, "roster.csv", day), as_of=day),
-                       policy.builtin())  # fmt: skip
+    return aggregate([report], Roster(parse(ROSTER, "roster.csv", day), as_of=day),
+                     policy.builtin(), environments=environments).identities  # fmt: skip
+
+
+def reach_of(git_repo: GitRepo) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     return {r.identity: (r.reach, tuple(v for f, v, _ in r.facets if f == "action"))
-            for r in result.identities if r.reach}  # fmt: skip
+            for r in resolved(git_repo) if r.reach}  # fmt: skip
+
+
+def test_bindings_and_assignments_keep_their_scope(git_repo) -> None:
+    found = {r.identity: [(f, v, e) for f, v, e in r.facets if f in ("resource", "environment")]
+             for r in resolved(git_repo, {"acme-data": "prod"})
+             if r.kind in ("google_service_account", "azuread_service_principal")}  # fmt: skip
+    assert found == {
+        "azure.tf#azuread_service_principal.ci": [
+            ("resource", "/subscriptions/0000", ""),
+            ("resource", "/subscriptions/0000/resourceGroups/data", ""),
+        ],
+        "gcp.tf#google_service_account.etl": [
+            ("resource", "projects/acme-data", ""),
+            ("environment", "production", "project acme-data (--environments)"),
+        ],
+        "gcp.tf#google_service_account.ops": [
+            ("resource", "projects/acme-data", ""),
+            ("environment", "production", "project acme-data (--environments)"),
+        ],
+    }
 
 
 def test_each_mapping_family_reaches_its_services(git_repo) -> None:
