@@ -3,8 +3,8 @@
 Two principals are copies when they are of one kind, their names are one name once region,
 environment and index suffixes are taken off (`settlement_lambda_euw1` is `settlement_lambda`;
 module instances are named as their definition is, whatever the instance's name), and what
-they can reach is the same
-once regions and account ids in the resources are left out (their literal values). A
+they can reach is the same once regions and account ids in the resources are left out (their
+literal values). A
 principal that reaches nothing is compared by nothing but its name, so it is never called a
 copy. Each set of copies is judged by the organisation-scope info policy NHI105, addressed to
 the owners the copies have in common. Pure: `Resolved` identities (with the "shape" facet of
@@ -13,6 +13,7 @@ the owners the copies have in common. Pure: `Resolved` identities (with the "sha
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -112,7 +113,7 @@ def _duplicate(members: list[Resolved], policies: Sequence[Policy]) -> Duplicate
         "name": [r.name for r in members],
         "repository": [r.repository for r in members],
         "path": [r.path for r in members],
-        "module": [r.identity.rpartition(".")[0].rpartition(".")[0] for r in members],
+        "module": [".".join(re.findall(r"module\.[\w-]+", r.identity)) for r in members],
         "region": [_facet(r, "region") for r in members],
         "environment": [_facet(r, "environment") for r in members],
     }

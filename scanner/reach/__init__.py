@@ -51,10 +51,10 @@ def actions(reach: Reach | None) -> tuple[str, ...]:
 
 
 def _words(reach: Reach | None, identity: Identity | None) -> Iterator[str]:
-    if identity is None:
-        pass
-    elif identity.kind in _CREDENTIALS and isinstance(identity.attributes.get("provider"), str):
-        yield str(identity.attributes["provider"]).lower()
+    credential = identity is not None and identity.kind in _CREDENTIALS
+    provider = identity.attributes.get("provider") if identity is not None and credential else None
+    if isinstance(provider, str):
+        yield provider.lower()
     if reach is None:
         return
     if reach.admin:
