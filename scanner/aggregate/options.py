@@ -47,3 +47,4 @@ class Options:
     decisions: tuple[Path, ...] = ()  # --decisions files: keep, reassign, revoke (#24)
     attest_days: int = 90  # how long a keep holds
     reviewers: tuple[str, ...] = ()  # people or teams who may decide on any identity
+    environments: Path | None = None  # account/project id or repository -> environment (#25)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from scanner.aggregate import decisions, review_output
+from scanner.aggregate import decisions, duplicates, review_output
 from scanner.aggregate.inventory import History, Resolution
 from scanner.aggregate.resolve import Aggregate, PersonState, Resolved, gone
 from scanner.aggregate.review_model import ADOPTED
@@ -104,6 +104,7 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
     yield "notes", list(result.notes)
     if result.review is not None:  # decisions, handovers, what is new (#24)
         yield "review", review_output.json_section(result)
+    yield "duplicates", [duplicates.to_json(d) for d in result.duplicates]
 
 
 def people_index(result: Aggregate) -> list[dict[str, JSON]]:
@@ -246,6 +247,7 @@ def render_text(result: Aggregate, history: History | None = None) -> Iterator[s
     yield from review_output.text(result)
     for source, reason in result.rejected:
         yield f"rejected: {source}: {reason}\n"
+    yield from (duplicates.text(d) for d in result.duplicates)
     new = (
         f" ({len(history.new)} new since {history.previous_as_of})"
         if history and history.previous_as_of
@@ -309,6 +311,8 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
                 *decided(r),
             )
         )
+    blank = ("",) * len(decisions.SHEET_COLUMNS)
+    yield from (row((*duplicates.review_row(d), *blank)) for d in result.duplicates)
 
 
 def md(text: str) -> str:
@@ -361,6 +365,10 @@ def render_markdown(result: Aggregate, history: History | None = None) -> Iterat
                   for r in soon]  # fmt: skip
         lines.append("")
     lines += review_output.markdown(result, md)  # decisions, handovers, what is new (#24)
+    if result.duplicates:
+        lines += ["## Identical identities", ""]
+        lines += [f"- {md(duplicates.text(d).splitlines()[0])}" for d in result.duplicates]
+        lines.append("")
     if result.notes:
         lines += ["## Notes on the rosters", ""]
         lines += [f"- {md(note)}" for note in result.notes]

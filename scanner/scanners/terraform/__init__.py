@@ -279,10 +279,21 @@ def _attributes(address: str, kind: str, entry: Entry, body: Mapping[str, JSON])
             attributes["expiry"] = _expression(body[key])
             break
     attributes.update(_literal_secret(body))
+    attributes.update(_environment_tag(body))
     if kind.startswith("github_") and kind.endswith("_secret"):  # where lineage looks for it
         attributes.update({key: body[key] for key in ("secret_name", "repository")
                            if _literal(body.get(key))})  # fmt: skip
     return attributes
+
+
+def _environment_tag(body: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`{"environment": "prod"}` from an `env`/`environment`/`stage` tag or label (#25)."""
+    for field in ("tags", "labels"):
+        mapping = body.get(field)
+        for key, value in mapping.items() if isinstance(mapping, dict) else ():
+            if key.lower() in ("env", "environment", "stage") and _literal(value):
+                return {"environment": value.strip()}
+    return {}
 
 
 def _literal_secret(body: Mapping[str, JSON]) -> dict[str, JSON]:
