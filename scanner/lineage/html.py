@@ -34,7 +34,7 @@ def asset(name: str) -> str:
 
 def embedded(data: dict[str, JSON]) -> str:
     """`data` as JSON that is inert inside a <script> element."""
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return "".join(_ESCAPES.get(char, char) for char in payload)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -25,6 +26,9 @@ FLAGS = (
     # WebGL (sigma.js, in bench/map.py) has no GPU here: software rendering, opted in.
     "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
 )  # fmt: skip
+
+
+TIMEOUT = 120  # seconds without a word from Chromium before a test fails rather than hangs
 
 
 class BrowserError(RuntimeError):
@@ -106,6 +110,8 @@ class Browser:
 
     def _message(self) -> dict[str, Any]:
         while b"\0" not in self._buffer:
+            if not select.select([self._read], [], [], TIMEOUT)[0]:
+                raise BrowserError(f"chromium said nothing for {TIMEOUT} s")
             chunk = os.read(self._read, 1 << 20)
             if not chunk:
                 raise BrowserError("chromium closed the pipe")
@@ -114,11 +120,14 @@ class Browser:
         return dict(json.loads(raw))
 
     def open(self, url: str) -> None:
-        """Navigate and wait for the load event."""
-        self.events.clear()
-        self.page("Page.navigate", url=url)
-        while not any(e.get("method") == "Page.loadEventFired" for e in self.events):
-            self.events.append(self._message())
+        """Load `url` afresh and wait for its load event (a URL that differs from the current
+        one only in its fragment is loaded again, not scrolled to: about:blank comes between)."""
+        for step in ("about:blank", url):
+            self.events.clear()
+            if "loaderId" not in self.page("Page.navigate", url=step):
+                continue  # same document (about:blank again): there is no load to wait for
+            while not any(e.get("method") == "Page.loadEventFired" for e in self.events):
+                self.events.append(self._message())
 
     def evaluate(self, expression: str) -> Any:
         """The expression's value (a promise is awaited); a thrown error is a BrowserError."""
