@@ -34,7 +34,10 @@ def organisation(identities: int, names: dict[int, str] | None = None) -> dict[s
     for p in range(count):
         state = STATES[p % len(STATES)]
         label = person(p) if state == "active" else f"{person(p)} ({state})"
-        extra: dict[str, JSON] = {"left_on": "2026-11-20", "days_left": 19} if state == "leaving" else {}
+        extra: dict[str, JSON] = {}
+        if state in ("leaving", "departed"):
+            extra = {"left_on": "2026-11-20" if state == "leaving" else "2026-10-09",
+                     "days_left": 19 if state == "leaving" else None}  # fmt: skip
         nodes.append({"key": f"p:{person(p)}", "layer": 0, "label": label, "repo": "",
                       "status": "", "people": [], "detail": "", "state": state, **extra})  # fmt: skip
     for i in range(identities):

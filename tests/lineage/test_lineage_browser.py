@@ -185,7 +185,7 @@ def test_a_generated_map_loads_searches_filters_and_expands(browser, generated) 
     print(f"\n{size} identities: {page.stat().st_size / 1e6:.1f} MB, overview in {took:.0f} ms")
     assert state["view"] == "overview"
     assert state["count"].startswith(f"{size:,} identities in ".replace(",", ""))
-    assert len(state["shown"]) <= 82  # at most 40 people and 40 repositories, and the rest
+    assert len(state["shown"]) <= 48  # at most 23 people and 23 repositories, and the rest
     shot = screenshot(browser, f"lineage-{size}.png")
     assert colours(browser, shot) > 20
     state = show(browser, page)

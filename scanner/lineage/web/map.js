@@ -1,5 +1,5 @@
 // The lineage map (scanner/lineage/html.py inlines this file). Every string from a scanned
-// repository reaches the page as JSON parsed from a <script type="application/json"> block and
+// repository reaches the page as JSON parsed from the page's application/json data block and
 // is shown through textContent or as a canvas label: never as markup.
 (function () {
   "use strict";

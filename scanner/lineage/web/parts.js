@@ -25,7 +25,7 @@
       "border-color": "#d0d7de", "border-width": 1, label: "data(text)", "font-size": 13,
       "font-weight": "bold", "text-valign": "top", "text-halign": "center", padding: 14,
       color: "#59636e"}},
-    {selector: ".summary", style: {height: 46, "font-size": 12}},
+    {selector: ".summary", style: {height: 50, "font-size": 14, "text-max-width": 270}},
     {selector: ".more", style: {"border-style": "dashed", color: "#59636e"}},
     {selector: "edge", style: {
       width: 1.2, "line-color": "#8c959f", "curve-style": "bezier", opacity: 0.7,
@@ -43,9 +43,10 @@
   const concern = (p) => ({departed: 0, unknown: 1, suspended: 2, leaving: 3}[p.state] ?? 4);
 
   // The opening view: people and repositories as two groups, each box with its counts and
-  // orphans in red, the people who are gone first. At most 40 of each, the rest summed up.
+  // orphans in red, the people who are gone first. At most 23 of each (two columns of 12
+  // boxes, so the labels stay readable on one screen), the rest summed up in the last box.
   window.nhiOverview = function (api) {
-    const {data, byKey, near} = api, MAX = 40, ROW = 62, elements = [];
+    const {data, byKey, near} = api, MAX = 23, ROW = 62, elements = [];
     const repos = new Map(data.repositories.map((r) => [r, {n: 0, orphans: 0, admin: 0}]));
     const pairs = new Map();
     for (const n of data.nodes) {
