@@ -38,8 +38,9 @@ const t0 = performance.now();
 const els = [];
 for (const n of data.nodes) els.push({group: "nodes", data: {id: n.id, label: n.label},
                                       position: {x: n.x, y: n.y}});
-for (const [i, e] of data.edges.entries()) els.push({group: "edges",
-                                                     data: {id: "e" + i, source: e[0], target: e[1]}});
+for (const [i, e] of data.edges.entries()) {
+  els.push({group: "edges", data: {id: "e" + i, source: e[0], target: e[1]}});
+}
 const cy = cytoscape({container: document.getElementById("g"), elements: els,
   layout: {name: "preset"}, textureOnViewport: true, hideEdgesOnViewport: true,
   style: [{selector: "node", style: {label: "data(label)", "font-size": 8, width: 8, height: 8}}]});
@@ -50,8 +51,9 @@ return new Promise((ok) => cy.one("render", () => requestAnimationFrame(
 const t0 = performance.now();
 const els = [];
 for (const n of data.nodes) els.push({group: "nodes", data: {id: n.id, label: n.label}});
-for (const [i, e] of data.edges.entries()) els.push({group: "edges",
-                                                     data: {id: "e" + i, source: e[0], target: e[1]}});
+for (const [i, e] of data.edges.entries()) {
+  els.push({group: "edges", data: {id: "e" + i, source: e[0], target: e[1]}});
+}
 const cy = cytoscape({container: document.getElementById("g"), elements: els,
   style: [{selector: "node", style: {label: "data(label)", "font-size": 8, width: 8, height: 8}}]});
 return new Promise((ok) => {
@@ -100,8 +102,7 @@ def graph(identities: int, seed: int = 7) -> dict[str, list[object]]:
 
 def page(library: str, packages: Path, data: dict[str, list[object]]) -> str:
     scripts = "".join(
-        f"<script>{next(packages.glob(pattern)).read_text()}</script>"
-        for pattern in FILES[library]
+        f"<script>{next(packages.glob(pattern)).read_text()}</script>" for pattern in FILES[library]
     )
     payload = json.dumps(data).replace("<", "\\u003c")
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8">{scripts}</head><body '
@@ -113,9 +114,7 @@ def page(library: str, packages: Path, data: dict[str, list[object]]) -> str:
 
 def measure(browser: Browser, path: Path, cap_s: float) -> dict[str, float | str]:
     browser.open(path.as_uri())
-    load = browser.evaluate(
-        "performance.getEntriesByType('navigation')[0].loadEventStart"
-    )
+    load = browser.evaluate("performance.getEntriesByType('navigation')[0].loadEventStart")
     try:
         timing = browser.evaluate(
             f"Promise.race([window.draw(), new Promise((ok) => setTimeout("

@@ -9,6 +9,7 @@ page can report "rendered" through a promise the test awaits.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import select
@@ -78,10 +79,8 @@ class Browser:
         self.close()
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(BrowserError, OSError):
             self.send("Browser.close")
-        except (BrowserError, OSError):
-            pass
         os.close(self._write)
         os.close(self._read)
         try:

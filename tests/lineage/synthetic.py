@@ -39,7 +39,8 @@ def organisation(identities: int, names: dict[int, str] | None = None) -> dict[s
             extra = {"left_on": "2026-11-20" if state == "leaving" else "2026-10-09",
                      "days_left": 19 if state == "leaving" else None}  # fmt: skip
         nodes.append({"key": f"p:{person(p)}", "layer": 0, "label": label, "repo": "",
-                      "status": "", "people": [], "detail": "", "state": state, **extra})  # fmt: skip
+                      "status": "", "people": [], "detail": "", "state": state,
+                      **extra})  # fmt: skip
     for i in range(identities):
         repo, key = repository(i % repos), identity_key(i, repos)
         name = (names or {}).get(i, f"key_{i:05d}")

@@ -101,9 +101,11 @@ def click(browser: Browser, key: str) -> list[str]:
         return [box.left + at.x, box.top + at.y];
     }})()""")  # fmt: skip
     browser.click(x, y)
-    return list(browser.evaluate(
-        "[...document.querySelectorAll('#links button')].map((b) => b.dataset.key)"
-    ))
+    return list(
+        browser.evaluate(
+            "[...document.querySelectorAll('#links button')].map((b) => b.dataset.key)"
+        )
+    )
 
 
 def test_the_demo_opens_on_an_overview_with_bob_departed(browser, demo_page) -> None:
@@ -126,8 +128,16 @@ def test_the_demo_filters_from_the_url(browser, demo_page) -> None:
     assert set(state["shown"]) == {"p:carol@acme.example"} | DATA
     assert state["count"] == "4 of 8 identities shown"
     state = show(browser, demo_page, "#repo=acme/payments-infra")
-    assert set(state["shown"]) == {"p:@acme/payments-platform", "p:alice@acme.example",
-                                   "p:bob@acme.example", "p:dana@acme.example"} | PAYMENTS
+    assert (
+        set(state["shown"])
+        == {
+            "p:@acme/payments-platform",
+            "p:alice@acme.example",
+            "p:bob@acme.example",
+            "p:dana@acme.example",
+        }
+        | PAYMENTS
+    )
     state = show(browser, demo_page, "#status=orphan")
     assert set(state["shown"]) == {"p:bob@acme.example", "p:carol@acme.example"} | DATA
     state = show(browser, demo_page, "#leaving=1")  # Dana leaves on 2026-11-20

@@ -25,7 +25,9 @@ def test_the_vendored_library_is_the_pinned_one() -> None:
         assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
     assert "Permission is hereby granted" in (VENDOR / "cytoscape.LICENSE").read_text()
     assert sorted(p.name for p in VENDOR.iterdir()) == [
-        "cytoscape.LICENSE", "cytoscape.min.js", "manifest.json"
+        "cytoscape.LICENSE",
+        "cytoscape.min.js",
+        "manifest.json",
     ]
 
 
