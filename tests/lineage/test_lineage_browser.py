@@ -155,6 +155,13 @@ def test_clicking_a_box_lists_its_links(browser, demo_page) -> None:
     ]
     lit = browser.evaluate("nhiMap.cy.edges('.lit').length")
     assert lit == 3
+    # A box whose neighbour is not drawn brings it in: Bob's view stops before the workflow.
+    show(browser, demo_page, "#person=bob@acme.example")
+    use = "acme/data-pipeline:c:.github/workflows/load.yml#load"
+    secret = "acme/data-pipeline:.github/workflows/load.yml#secrets/ETL_SA_KEY"
+    assert use not in browser.evaluate("nhiMap.shown()")
+    assert use in click(browser, secret)
+    assert use in browser.evaluate("nhiMap.shown()")
 
 
 def test_a_person_page_is_an_offboarding_checklist(browser, demo_page) -> None:
@@ -177,6 +184,15 @@ def test_a_person_page_is_an_offboarding_checklist(browser, demo_page) -> None:
     text = browser.evaluate("document.getElementById('person-page').innerText")
     assert "Roster: DEPARTED on 2026-10-09" in text
     shot = screenshot(browser, "lineage-person.png")
+    # Printed, the checklist is all there is: the map and its controls are hidden.
+    browser.page("Emulation.setEmulatedMedia", media="print")
+    shown = "(id) => getComputedStyle(document.querySelector(id)).display"
+    assert browser.evaluate(f"['header', 'main', '#person-page'].map({shown})") == [
+        "none",
+        "none",
+        "block",
+    ]
+    browser.page("Emulation.setEmulatedMedia", media="")
     assert colours(browser, shot) > 20
 
 
