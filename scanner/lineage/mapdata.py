@@ -91,6 +91,13 @@ def environments(attributes: Mapping[str, JSON]) -> list[JSON]:
     return [str(v) for v in found if v]
 
 
+def _reach(reach: Reach | None) -> dict[str, JSON]:
+    """Reach and environments only when there are any (most identities have neither)."""
+    if reach is None:
+        return {}
+    return {"reach": list(reach_labels(reach)), "reach_text": reach_text(reach)}
+
+
 class _Map:
     """Nodes by key and edges, as JSON-ready dicts (built once by `map_data`)."""
 
@@ -104,7 +111,10 @@ class _Map:
         return key
 
     def edge(self, source: str, to: str, relation: str, evidence: str = "") -> None:
-        self.edges.append({"from": source, "to": to, "relation": relation, "evidence": evidence})
+        edge: dict[str, JSON] = {"from": source, "to": to, "relation": relation}
+        if evidence:  # most edges have none: leaving it out keeps a big page smaller (#27)
+            edge["evidence"] = evidence
+        self.edges.append(edge)
 
     def order(self, key: str) -> tuple[str, str, str]:
         node = self.nodes[key]
@@ -132,20 +142,21 @@ class _Map:
             detail += "".join(f"; {p.reference}: {p.state}" for p in verdict.people)
             if verdict.route_to:
                 detail += f"; decides: {', '.join(verdict.route_to)} ({verdict.why})"
-            extra = {"verdict": verdict.state, "decides": list(verdict.route_to),
-                     "why": verdict.why}  # fmt: skip
+            extra = {"verdict": verdict.state}
+            if verdict.route_to:
+                extra |= {"decides": list(verdict.route_to), "why": verdict.why}
         # One node per person, whichever alias (commit email, noreply, @login) named them:
         # the roster's primary email when the aggregator matched them (#23).
         keys = {p.reference.lower(): p.person for p in verdict.people} if verdict else {}
         keys = {w.lower(): keys.get(w.lower()) or canonical(w) for w, _ in people}
+        if env := environments(identity.attributes):
+            extra["env"] = env
         self.add(key, layer, f"{identity.kind} {identity.name}", repo=repo,
                  status=status, detail=detail,
                  people=[f"p:{who}" for who in sorted(set(keys.values()))],
-                 admin=bool(reach and reach.admin), id=identity.id, kind=identity.kind,
-                 path=identity.path, line=identity.line,
-                 reach=list(reach_labels(reach)) if reach else [],
-                 reach_text=reach_text(reach) if reach else "",
-                 env=environments(identity.attributes), **extra)  # fmt: skip
+                 admin=bool(reach and reach.admin), kind=identity.kind,
+                 path=identity.path, line=identity.line, **_reach(reach),
+                 **extra)  # fmt: skip
         states = {p.reference.lower(): p for p in verdict.people} if verdict else {}
         for who, relation in people:
             known = states.get(who.lower())

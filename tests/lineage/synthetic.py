@@ -51,14 +51,14 @@ def organisation(identities: int, names: dict[int, str] | None = None) -> dict[s
             "key": key, "layer": 1, "label": f"aws_iam_access_key {name}", "repo": repo,
             "status": "orphan" if orphan else "owned", "people": [owner],
             "detail": f"iam/keys.tf#aws_iam_access_key.{name} (iam/keys.tf:{i + 1})",
-            "admin": reach == ["admin"], "id": f"iam/keys.tf#aws_iam_access_key.{name}",
-            "kind": "aws_iam_access_key", "path": "iam/keys.tf", "line": i + 1, "reach": reach,
+            "admin": reach == ["admin"], "kind": "aws_iam_access_key", "path": "iam/keys.tf",
+            "line": i + 1, "reach": reach,
             "reach_text": "ADMIN (* on *)" if reach == ["admin"] else f"{reach[0]}:*",
-            "env": ["production" if i % 2 else "staging"], "verdict": "orphaned" if orphan
-            else "owned", "decides": ["security@acme.example"] if orphan else [],
-            "why": "default owner" if orphan else "",
+            "env": ["production" if i % 2 else "staging"],
+            "verdict": "orphaned" if orphan else "owned",
+            **({"decides": ["security@acme.example"], "why": "default owner"} if orphan else {}),
         })  # fmt: skip
-        edges.append({"from": owner, "to": key, "relation": "provisioned", "evidence": ""})
+        edges.append({"from": owner, "to": key, "relation": "provisioned"})
         if i % 3 == 0:
             store = f"{repo}:.github/secrets.tf#github_actions_secret.s_{i:05d}"
             use = f"{repo}:c:.github/workflows/deploy.yml#deploy_{i:05d}"
@@ -67,8 +67,8 @@ def organisation(identities: int, names: dict[int, str] | None = None) -> dict[s
             nodes.append({"key": use, "layer": 3, "label": f".github/workflows/deploy.yml#"
                           f"deploy_{i:05d}", "repo": repo, "status": "", "people": [],
                           "detail": "workflow"})  # fmt: skip
-            edges.append({"from": key, "to": store, "relation": "stored_as", "evidence": ""})
-            edges.append({"from": store, "to": use, "relation": "used by", "evidence": ""})
+            edges.append({"from": key, "to": store, "relation": "stored_as"})
+            edges.append({"from": store, "to": use, "relation": "used by"})
     return {
         "nodes": nodes,
         "edges": edges,

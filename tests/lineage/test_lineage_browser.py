@@ -67,6 +67,18 @@ def show(browser: Browser, page: Path, fragment: str = "") -> dict[str, object]:
     return dict(json.loads(browser.evaluate(STATE)))
 
 
+def settled(browser: Browser) -> dict[str, object]:
+    """What the page shows once it has drawn the fragment in its URL (a hash change is drawn
+    by an event after the key press that caused it; given up on after five seconds)."""
+    browser.evaluate("""new Promise((ok) => {
+        const until = Date.now() + 5000;
+        const wait = () => document.body.dataset.drawn === location.hash || Date.now() > until
+          ? ok() : setTimeout(wait, 20);
+        wait();
+    })""")
+    return dict(json.loads(browser.evaluate(STATE)))
+
+
 def colours(browser: Browser, png: Path) -> int:
     """How many distinct colours the screenshot has (a blank page has one or two)."""
     data = base64.b64encode(png.read_bytes()).decode()
@@ -222,7 +234,7 @@ def test_a_generated_map_loads_searches_filters_and_expands(browser, generated) 
     browser.page("Input.insertText", text=f"key_{wanted:05d}")
     browser.page("Input.dispatchKeyEvent", type="keyDown", key="Enter", code="Enter",
                  windowsVirtualKeyCode=13, text="\r")  # fmt: skip
-    state = json.loads(browser.evaluate(STATE))
+    state = settled(browser)
     assert state["view"] == "identity" and key in state["shown"]
     repo = synthetic.repository(1)
     state = show(browser, page, f"#repo={repo}&reach=admin")

@@ -13,7 +13,7 @@
     near.get(e.from).push({key: e.to, relation: e.relation, evidence: e.evidence, out: true});
     near.get(e.to).push({key: e.from, relation: e.relation, evidence: e.evidence, out: false});
   }
-  const isIdentity = (n) => n.id !== undefined;
+  const isIdentity = (n) => n.kind !== undefined;
   const identities = data.nodes.filter(isIdentity);
   const people = data.nodes.filter((n) => n.layer === 0);
   const personState = (n) => n.state || "";
@@ -150,6 +150,7 @@
     document.body.dataset.view = f.view === "person" && f.person ? "person"
       : f.id ? "identity" : filtering(f) ? "graph" : "overview";
     document.body.dataset.filtered = filtering(f) ? "yes" : "no";
+    document.body.dataset.drawn = location.hash;  // which fragment is drawn (tests wait on it)
     if (document.body.dataset.view === "person") {
       window.nhiPerson.render(f.person);
       firstRender({ms: performance.now()});

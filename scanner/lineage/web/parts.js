@@ -50,7 +50,7 @@
     const repos = new Map(data.repositories.map((r) => [r, {n: 0, orphans: 0, admin: 0}]));
     const pairs = new Map();
     for (const n of data.nodes) {
-      if (n.id === undefined) continue;
+      if (n.kind === undefined) continue;
       const r = repos.get(n.repo) || repos.set(n.repo, {n: 0, orphans: 0, admin: 0}).get(n.repo);
       r.n++; r.orphans += n.status === "orphan"; r.admin += !!n.admin;
       for (const p of n.people) {
@@ -59,7 +59,7 @@
       }
     }
     const folks = data.nodes.filter((n) => n.layer === 0).map((p) => {
-      const mine = near.get(p.key).map((l) => byKey.get(l.key)).filter((n) => n.id !== undefined);
+      const mine = near.get(p.key).map((l) => byKey.get(l.key)).filter((n) => n.kind !== undefined);
       return {p, n: mine.length, orphans: mine.filter((n) => n.status === "orphan").length};
     }).sort((a, b) => concern(a.p) - concern(b.p) || b.n - a.n || (a.p.key < b.p.key ? -1 : 1));
     const ranked = [...repos.entries()].sort((a, b) => b[1].orphans - a[1].orphans

@@ -15,7 +15,7 @@
     const {byKey, near} = api, rows = new Map();
     for (const l of near.get(key) || []) {
       const n = byKey.get(l.key);
-      if (!ROLES.includes(l.relation) || n.id === undefined) continue;
+      if (!ROLES.includes(l.relation) || n.kind === undefined) continue;
       const row = rows.get(n.key) || rows.set(n.key, {n, roles: []}).get(n.key);
       if (!row.roles.includes(l.relation)) row.roles.push(l.relation);
     }
