@@ -5,7 +5,7 @@
   "use strict";
   const data = JSON.parse(document.getElementById("nhi-data").textContent);
   const $ = (id) => document.getElementById(id);
-  const LIMIT = 1500, GONE = ["departed", "unknown", "suspended"];
+  const LIMIT = 1500, READABLE = 0.78, GONE = ["departed", "unknown", "suspended"];
   const FILTERS = ["person", "repo", "status", "reach", "env", "leaving", "id", "view"];
   const byKey = new Map(), near = new Map();
   for (const n of data.nodes) { byKey.set(n.key, n); near.set(n.key, []); }
@@ -98,7 +98,7 @@
   api.graph = function (keys) {
     // Columns: people | identities | stores | consumers, one block per repository, each
     // person beside the middle of what they are linked to.
-    const W = 300, ROW = 54, shown = [...keys].map((k) => byKey.get(k));
+    const STEP = 320, ROW = 54, shown = [...keys].map((k) => byKey.get(k));
     const repos = [...new Set(shown.filter((n) => n.layer > 0).map((n) => n.repo))].sort();
     const y = new Map(), elements = [];
     let top = 0;
@@ -107,11 +107,22 @@
       const mine = shown.filter((n) => n.layer > 0 && n.repo === repo);
       elements.push({group: "nodes", data: {id: parent, text: repo || "elsewhere"},
                      classes: "group"});
-      for (const n of mine) {
-        const at = top + rows[n.layer]++ * ROW;
+      // Left to right, each box beside the middle of what it links to further left (one
+      // sweep of the barycentre heuristic: fewer crossings, in linear time).
+      const middle = (n) => {
+        const ys = near.get(n.key).filter((l) => y.has(l.key)).map((l) => y.get(l.key));
+        return ys.length ? ys.reduce((a, b) => a + b) / ys.length : Infinity;
+      };
+      const placed = [1, 2, 3].flatMap((layer) => {
+        const column = mine.filter((n) => n.layer === layer).map((n) => [middle(n), n]);
+        column.sort((a, b) => a[0] - b[0]);
+        return column.map(([, n]) => { y.set(n.key, top + rows[layer]++ * ROW); return n; });
+      });
+      for (const n of placed) {
+        const at = y.get(n.key);
         y.set(n.key, at);
         elements.push({group: "nodes", data: {id: n.key, text: label(n), parent},
-                       position: {x: n.layer * (W + 60), y: at}, classes: classes(n)});
+                       position: {x: n.layer * STEP, y: at}, classes: classes(n)});
       }
       top += Math.max(...rows) * ROW + 70;
     }
@@ -139,8 +150,13 @@
     cy.elements().remove();
     cy.add(elements);
     cy.fit(undefined, 30);
-    if (cy.zoom() < 0.35 && elements.length > 60) cy.zoom({level: 0.35, position: {x: 0, y: 0}});
-    cy.pan(cy.zoom() <= 0.35 ? {x: 20, y: 20} : cy.pan());
+    // Too big to read when fitted: readable labels instead, from the top left (the columns
+    // fit the width at this zoom; scroll down for more).
+    if (cy.zoom() < READABLE) {
+      const box = cy.elements().boundingBox();
+      cy.zoom(READABLE);
+      cy.pan({x: 16 - box.x1 * READABLE, y: 16 - box.y1 * READABLE});
+    }
   }
 
   function render() {

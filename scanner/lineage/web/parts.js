@@ -6,7 +6,7 @@
   window.nhiStyle = [
     {selector: "node", style: {
       shape: "round-rectangle", width: 280, height: 40, label: "data(text)",
-      "text-wrap": "ellipsis", "text-max-width": 270, "font-size": 11, "text-valign": "center",
+      "text-wrap": "ellipsis", "text-max-width": 270, "font-size": 12, "text-valign": "center",
       "text-halign": "center", "background-color": "#ffffff", "border-width": 1,
       "border-color": "#8c959f", color: "#1f2328", "min-zoomed-font-size": 7}},
     {selector: "node[text]", style: {"text-wrap": "wrap"}},
