@@ -192,7 +192,8 @@ def render(reports: list[Report], folder: Path) -> str:
 
 
 def organisation(reports: list[Report], folder: Path) -> str:
-    """Both reports plus the roster through the aggregator: Bob's orphans go to Carol."""
+    """Both reports plus the roster through the aggregator: Bob's orphans go to Carol. The
+    map is the aggregator's too, so it shows Bob as departed and Dana as leaving (#27)."""
     for report in reports:
         path = folder / "reports" / f"{report.repository.name.replace('/', '__')}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -203,6 +204,8 @@ def organisation(reports: list[Report], folder: Path) -> str:
                                 teams=folder / "teams.json", as_of=TODAY,
                                 default_owner=DEFAULT_OWNER)  # fmt: skip
     result = aggregate.run(options).aggregate
+    page = lineage_view.organisation_map(reports, result)
+    (folder / MAP).write_text(page, encoding="utf-8")
     return (
         f"Bob Baker left on 2026-10-09 and Dana Diaz leaves on 2026-11-20 (roster: "
         f"{folder / 'roster.csv'}). Across the organisation:\n"
@@ -221,8 +224,6 @@ def run(folder: Path | None = None) -> str:
     options = pipeline.Options(policies=policy.builtin(), today=TODAY)
     repositories = [*build(folder), build_reach(folder)]
     reports = [pipeline.scan(repo, options=options) for repo in repositories]
-    page = lineage_view.render(reports, person=None, identity=None, fmt="html")
-    (folder / MAP).write_text(page, encoding="utf-8")
     return (
         render(reports, folder)
         + organisation(reports, folder)

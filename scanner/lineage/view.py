@@ -9,21 +9,16 @@ standalone HTML map by `lineage.html`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from scanner.aggregate.resolve import Aggregate, Resolved
-from scanner.lineage.terraform import STORAGE
+from scanner.aggregate.resolve import Aggregate
+from scanner.lineage.mapdata import map_data, reach_text
 from scanner.model import JSON, Attributed, Link, Reach, Report
 from scanner.reporters import markdown
 from scanner.reporters.json import link_json, reach_json
 from scanner.roster import normalise
 
-# Map layers, left to right.
-CONSUMER_KINDS = frozenset(["workflow_secret", "workflow_oidc", "workflow_app_token",
-                            "workflow_literal_credential", "mcp_server",
-                            "mcp_credential"])  # fmt: skip
-STORED_KINDS = STORAGE | {"dotenv_credential"}
 _USES = ("consumes", "assumes")
 
 
@@ -133,17 +128,6 @@ def render_text(title: str, entries: Sequence[Entry]) -> str:
     return "\n".join(out) + "\n"
 
 
-def reach_text(reach: Reach) -> str:
-    parts = ["ADMIN (* on *)"] if reach.admin else []
-    parts += [f"{service}:*" for service in reach.services]
-    parts += list(reach.actions) + [f"policy {name}" for name in reach.managed]
-    if reach.resources:
-        parts.append(f"on {', '.join(reach.resources)}")
-    if reach.unknown:
-        parts.append(f"unknown: {'; '.join(reach.unknown)}")
-    return ", ".join(parts) or "nothing written here"
-
-
 def _link_text(link: Link, here: str) -> str:
     if link.source == here:
         return f"{link.relation} -> {link.to}"
@@ -177,99 +161,6 @@ def render_mermaid(entries: Sequence[Entry], reports: Sequence[Report] = ()) -> 
     links = list(dict.fromkeys(link for entry in entries for link in entry.links))
     known = {s.identity.id: s for report in reports for s in report.subjects}
     return markdown.diagram(subjects, links, known, limit=len(subjects))
-
-
-def map_data(
-    reports: Sequence[Report],
-    across: Sequence[Link],
-    resolved: Mapping[tuple[str, str], Resolved] | None = None,
-    canonical: Canonical = normalise,
-) -> dict[str, JSON]:
-    """The map's nodes (people, identities, stores, consumers) and edges, for `lineage.html`.
-
-    With `resolved` (the aggregator's verdicts), an identity's status is the aggregator's
-    (orphaned when its people have left, not only when nobody owns it) and each person shows
-    the state the rosters give."""
-    graph = _Map()
-    for report in reports:
-        repo = report.repository.name
-        reach = {r.identity: r for r in report.reach}
-        ids = {s.identity.id for s in report.subjects}
-        for subject in report.subjects:
-            verdict = resolved.get((repo, subject.identity.id)) if resolved else None
-            graph.identity(subject, repo, reach.get(subject.identity.id), verdict, canonical)
-        mine = [a for a in across if a.attributes.get("from_repository") == repo]
-        for link in [*report.links, *mine]:
-            target_repo = str(link.attributes.get("to_repository") or repo)
-            if link.to in ids or target_repo != repo:
-                to = f"{target_repo}:{link.to}"
-            else:
-                to = graph.add(f"x:{link.to}", 3, link.to, detail=link.evidence)
-            graph.edge(f"{repo}:{link.source}", to, link.relation, link.evidence)
-    keys = set(graph.nodes)
-    return {
-        "nodes": [graph.nodes[key] for key in sorted(keys, key=graph.order)],
-        "edges": [e for e in graph.edges if e["from"] in keys and e["to"] in keys],
-        "repositories": [r.repository.name for r in reports],
-    }
-
-
-class _Map:
-    """Nodes by key and edges, as JSON-ready dicts (built once by `map_data`)."""
-
-    def __init__(self) -> None:
-        self.nodes: dict[str, dict[str, JSON]] = {}
-        self.edges: list[dict[str, JSON]] = []
-
-    def add(self, key: str, layer: int, label: str, **extra: JSON) -> str:
-        self.nodes.setdefault(key, {"key": key, "layer": layer, "label": label, "repo": "",
-                                    "status": "", "people": [], "detail": "", **extra})  # fmt: skip
-        return key
-
-    def edge(self, source: str, to: str, relation: str, evidence: str = "") -> None:
-        self.edges.append({"from": source, "to": to, "relation": relation, "evidence": evidence})
-
-    def order(self, key: str) -> tuple[str, str, str]:
-        node = self.nodes[key]
-        return (str(node["layer"]), str(node["repo"]), str(node["label"]))
-
-    def identity(self, subject: Attributed, repo: str, reach: Reach | None,
-                 verdict: Resolved | None = None, canonical: Canonical = normalise
-                 ) -> None:  # fmt: skip
-        identity, attribution = subject.identity, subject.attribution
-        layer = 3 if identity.kind in CONSUMER_KINDS else 2 if identity.kind in STORED_KINDS else 1
-        owners = attribution.owners or identity.declared_owners
-        people = [(owner, "owns") for owner in owners]
-        if attribution.provisioner is not None:
-            people.insert(0, (attribution.provisioner.email, "provisioned"))
-        key = f"{repo}:{identity.id}"
-        detail = f"{identity.id} ({identity.path}:{identity.line})"
-        if reach is not None:
-            detail += f"; reach: {reach_text(reach)}"
-        status = "owned" if owners else "orphan"
-        if verdict is not None:
-            status = "orphan" if verdict.state == "orphaned" else "owned"
-            detail += "".join(f"; {p.reference}: {p.state}" for p in verdict.people)
-            if verdict.route_to:
-                detail += f"; decides: {', '.join(verdict.route_to)} ({verdict.why})"
-        # One node per person, whichever alias (commit email, noreply, @login) named them:
-        # the roster's primary email when the aggregator matched them (#23).
-        keys = {p.reference.lower(): p.person for p in verdict.people} if verdict else {}
-        keys = {w.lower(): keys.get(w.lower()) or canonical(w) for w, _ in people}
-        self.add(key, layer, f"{identity.kind} {identity.name}", repo=repo,
-                 status=status, detail=detail,
-                 people=[f"p:{who}" for who in sorted(set(keys.values()))],
-                 admin=bool(reach and reach.admin))  # fmt: skip
-        states = {p.reference.lower(): p.state for p in verdict.people} if verdict else {}
-        for who, relation in people:
-            state = states.get(who.lower(), "")
-            person = keys.get(who.lower(), who)
-            label = f"{person} ({state})" if state and state != "active" else person
-            self.edge(self.add(f"p:{person}", 0, label, state=state), key, relation)
-        for consumer in identity.consumers:
-            user = self.add(f"{repo}:c:{consumer.ref}", 3, consumer.ref, repo=repo,
-                            detail=consumer.kind)  # fmt: skip
-            self.edge(key, user, "used by")
 
 
 FORMATS = ("html", "json", "mermaid", "text")
