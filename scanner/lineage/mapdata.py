@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from scanner.aggregate.resolve import Resolved, reach_labels
 from scanner.lineage.terraform import STORAGE
 from scanner.model import JSON, Attributed, Link, Reach, Report
+from scanner.reach import services
 from scanner.roster import normalise
 
 # Map layers, left to right.
@@ -149,14 +150,20 @@ class _Map:
         # the roster's primary email when the aggregator matched them (#23).
         keys = {p.reference.lower(): p.person for p in verdict.people} if verdict else {}
         keys = {w.lower(): keys.get(w.lower()) or canonical(w) for w, _ in people}
-        if env := environments(identity.attributes):
+        env = environments(identity.attributes)
+        if verdict is not None:  # the aggregator's reach and environment (#25) say more
+            env = env or [value for facet, value, _ in verdict.facets if facet == "environment"]
+            if verdict.reach:  # with the names people ask for (`rds` for `rds-db`)
+                extra["reach"] = [*dict.fromkeys(n for label in verdict.reach
+                                                 for n in services.spoken(label))]  # fmt: skip
+        if env:
             extra["env"] = env
         self.add(key, layer, f"{identity.kind} {identity.name}", repo=repo,
                  status=status, detail=detail,
                  people=[f"p:{who}" for who in sorted(set(keys.values()))],
                  admin=bool(reach and reach.admin), kind=identity.kind,
-                 path=identity.path, line=identity.line, **_reach(reach),
-                 **extra)  # fmt: skip
+                 path=identity.path, line=identity.line,
+                 **(_reach(reach) | extra))  # fmt: skip
         states = {p.reference.lower(): p for p in verdict.people} if verdict else {}
         for who, relation in people:
             known = states.get(who.lower())

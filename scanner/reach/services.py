@@ -60,3 +60,11 @@ def expand(query: str) -> tuple[str, ...]:
         if name in labels:
             found += [canonical, *labels]
     return tuple(dict.fromkeys(found))
+
+
+def spoken(label: str) -> tuple[str, ...]:
+    """A reach label with every name a query may use for it (`rds-db`: also `rds` and
+    `database`): what the lineage map's reach filter matches, offline (#27)."""
+    names = [label, *(c for c, labels in ALIASES.items() if label in labels)]
+    names += [group for group, labels in GROUPS.items() if label in labels]
+    return tuple(dict.fromkeys(names))

@@ -171,6 +171,19 @@ def test_the_demo_filters_from_the_url(browser, demo_page) -> None:
     assert state["count"] == "5 of 12 identities shown"
 
 
+def test_the_demo_filters_by_environment_and_by_reach_as_people_name_a_service(
+    browser, demo_page
+) -> None:
+    """The aggregator's environments and reach (#25) reach the map: `rds` finds the roles on
+    the customer-data cluster, whose grants say `rds-db`."""
+    roles = {key for key in CUSTOMER if "aws_iam_role." in key}
+    for fragment in ("#env=production", "#reach=rds", "#reach=database"):
+        state = show(browser, demo_page, fragment)
+        assert {key for key in state["shown"] if not key.startswith("p:")} >= roles, fragment
+        assert all(key in CUSTOMER for key in state["shown"] if not key.startswith("p:"))
+    assert show(browser, demo_page, "#reach=s3")["count"] == "0 of 12 identities shown"
+
+
 def test_clicking_a_box_lists_its_links(browser, demo_page) -> None:
     show(browser, demo_page, "#repo=acme/data-pipeline")
     key = "acme/data-pipeline:etl/service_accounts.tf#github_actions_secret.etl_key"
