@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from scanner.aggregate.inventory import Entry
 from scanner.csv_cells import row
 from scanner.model import JSON
+from scanner.words import plural
 
 
 def _people(entry: Entry) -> str:
@@ -102,7 +103,7 @@ def render_text(entries: Sequence[Entry]) -> str:
             lines.append(f"    links: {'; '.join(_link(e, link) for link in e.links)}")
         if e.route_to:
             lines.append(f"    decide: {', '.join(e.route_to)}")
-    lines.append(f"{len(entries)} identities")
+    lines.append(plural(len(entries), "identity", "identities"))
     return "\n".join(lines) + "\n"
 
 

@@ -16,6 +16,7 @@ from scanner.aggregate.review_model import ADOPTED
 from scanner.csv_cells import row
 from scanner.model import JSON
 from scanner.reporters.markdown import inert
+from scanner.words import plural
 
 # A renderer yields the output in pieces, so the CLI writes a large result as it goes.
 Renderer = Callable[[Aggregate, "History | None"], Iterator[str]]
@@ -253,16 +254,20 @@ def render_text(result: Aggregate, history: History | None = None) -> Iterator[s
         if history and history.previous_as_of
         else ""
     )
-    yield (
-        f"{len(result.orphans)} orphaned{new} of {len(result.identities)} identities in "
-        f"{len(result.repositories)} repositories, {len(result.rejected)} rejected\n"
-    )
+    rejected = len(result.rejected)
+    yield f"{len(result.orphans)} orphaned{new} of {_counted(result)}, {rejected} rejected\n"
 
 
 def _reason(item: Resolved) -> str:
     away = [f"{p.email or p.reference} {p.state}" + (f" {p.left_on}" if p.left_on else "")
             for p in item.people if p.state != "active"]  # fmt: skip
     return "; ".join([*item.rules, *away] if item.rules or away else ["no owner"])
+
+
+def _counted(result: Aggregate) -> str:
+    """`12 identities in 3 repositories`, in English at any count."""
+    return (f"{plural(len(result.identities), 'identity', 'identities')} in "
+            f"{plural(len(result.repositories), 'repository', 'repositories')}")  # fmt: skip
 
 
 def render_csv(result: Aggregate, history: History | None = None) -> Iterator[str]:
@@ -329,8 +334,7 @@ def render_markdown(result: Aggregate, history: History | None = None) -> Iterat
     lines = [
         "# Orphaned non-human identities",
         "",
-        f"{len(result.orphans)} orphaned of {len(result.identities)} identities in "
-        f"{len(result.repositories)} repositories.",
+        f"{len(result.orphans)} orphaned of {_counted(result)}.",
         "",
     ]
     by_decider: dict[tuple[str, ...], list[Resolved]] = {}

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from scanner.model import Attributed, Finding, Link, Report, Severity
+from scanner.words import plural
 
 LIMIT_BYTES = 1_000_000  # under GitHub's 1 MiB per-step summary limit, with room for the tail
 DIAGRAM_LIMIT = 40  # identities drawn; past this a diagram is unreadable anyway
@@ -24,14 +25,14 @@ def render(report: Report) -> str:
     subjects = {s.identity.id: s for s in report.subjects}
     open_findings = [f for f in report.findings if f.status == "open"]
     parts = [
-        f"## nhi-scanner: {_plural(len(open_findings), 'open finding')} in "
+        f"## nhi-scanner: {plural(len(open_findings), 'open finding')} in "
         f"{_cell(report.repository.name)}\n",
         _totals(report.findings),
         _findings_table(report.findings, subjects),
         _diagram(open_findings, subjects, report.links),
-        f"{_plural(len(report.subjects), 'identity', 'identities')} scanned"
+        f"{plural(len(report.subjects), 'identity', 'identities')} scanned"
         + (
-            f"; {_plural(len(report.errors), 'file')} could not be scanned "
+            f"; {plural(len(report.errors), 'file')} could not be scanned "
             "(see the annotations or the JSON report)."
             if report.errors
             else "."
@@ -172,7 +173,3 @@ def _mermaid(text: str) -> str:
     """A Mermaid label: entity codes for the characters that would end or change it."""
     flat = " ".join(text.split())
     return "".join(f"#{ord(c)};" if c in '"#<>&`[]{}()|\\' else c for c in flat)
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"

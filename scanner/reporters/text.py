@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from scanner.model import Finding, Report, Severity
+from scanner.words import plural
 
 # ANSI colours for severity labels on a terminal (`colour=True`: the CLI decides, NO_COLOR wins).
 _COLOURS = {
@@ -68,10 +69,10 @@ def _summary(report: Report) -> str:
     open_findings = sum(1 for f in report.findings if f.status == "open")
     other = len(report.findings) - open_findings
     return (
-        f"{_plural(len(report.subjects), 'identity', 'identities')} in "
-        f"{_plural(files, 'file', 'files')}, {_plural(open_findings, 'finding', 'findings')}"
+        f"{plural(len(report.subjects), 'identity', 'identities')} in "
+        f"{plural(files, 'file', 'files')}, {plural(open_findings, 'finding', 'findings')}"
         + (f" (+{other} waived, baselined or pre-existing)" if other else "")
-        + f", {_plural(len(report.errors), 'error', 'errors')}"
+        + f", {plural(len(report.errors), 'error', 'errors')}"
     )
 
 
@@ -98,7 +99,7 @@ def _verdict(report: Report, fail_on: Severity | None) -> str:
     blocking = sum(1 for f in report.findings if f.status == "open" and f.severity >= fail_on)
     if not blocking:
         return f"--fail-on {fail_on.label}: passes (no open finding at {fail_on.label} or above)"
-    counted = _plural(blocking, "open finding", "open findings")
+    counted = plural(blocking, "open finding", "open findings")
     return f"--fail-on {fail_on.label}: fails ({counted} at {fail_on.label} or above)"
 
 
@@ -122,10 +123,6 @@ def _forward(report: Report) -> list[str]:
     lines.append(f"  - what each rule means and how to fix it: "
                  f"{'; '.join(f'nhi policies show {rule}' for rule in rules)}")  # fmt: skip
     return lines
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def _clean(value: str) -> str:

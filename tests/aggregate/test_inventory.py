@@ -302,7 +302,7 @@ def test_inventory_queries(tmp_path: Path, capsys) -> None:
         "    people: bob@acme.example (provisioner, departed); alice@acme.example (owner, active)\n"
         "    reach: admin, iam\n"
         "    decide: carol@acme.example\n"
-        "1 identities\n"
+        "1 identity\n"
     )
     assert main(["inventory", "--db", str(db), "--repo", "acme/b", "--format", "csv"]) == 0
     assert capsys.readouterr().out == (

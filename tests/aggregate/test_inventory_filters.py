@@ -135,7 +135,7 @@ def test_the_environment_and_its_evidence_are_shown(db: Path, capsys) -> None:
         "    reach: rds, ec2\n"
         "    environment: production (folder prod)\n"
         "    decide: carol@acme.example\n"
-        "1 identities\n"
+        "1 identity\n"
     )
     assert main(["inventory", "--db", str(db), "--kind", "aws_iam_role", "--format", "json"]) == 0
     entry = json.loads(capsys.readouterr().out)[0]

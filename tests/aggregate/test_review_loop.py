@@ -116,7 +116,7 @@ def test_decisions_and_a_handover_close_the_loop(org: Path, capsys) -> None:
         "by @carolc on 2026-11-02\n"
         "handover: acme/infra: adopt.tf:1: aws_iam_access_key adopt: dave@acme.example: you now "
         "own adopt, provisioned by alice@acme.example who left on 2026-03-02\n"
-        "0 orphaned (0 new since 2026-11-01) of 4 identities in 1 repositories, 0 rejected\n"
+        "0 orphaned (0 new since 2026-11-01) of 4 identities in 1 repository, 0 rejected\n"
     )
     _, again = aggregate(org, capsys, "2026-11-03", *decided)
     assert states(again) == {
