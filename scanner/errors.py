@@ -46,3 +46,8 @@ class RosterError(ScannerError):
 
 class InventoryError(ScannerError):
     """The SQLite inventory cannot be opened, is locked by another writer, or is too new."""
+
+
+class ObservedError(ScannerError):
+    """A cloud or GitHub export (`nhi aggregate --observed`) that cannot be used; the message
+    names the file and, where it can, the row or record. Never quotes a value."""
