@@ -62,12 +62,23 @@ def run(options: Options, progress: Progress | None = None) -> Outcome:
         paths += collected.reports
         failures = list(collected.failures)
         origins = inputs.report_origins(folder, collected.reports)
+    collector = None
+    if options.observed:  # cloud and GitHub exports (#26): keep each report's declared names
+        from scanner.observed.declared import Collector
+
+        collector = Collector()
     result, roster, kept = inputs.read_and_resolve(
         paths, options.rosters, roster_format=options.roster_format, teams=options.teams,
         people_map=options.people_map, as_of=options.as_of, default_owner=options.default_owner,
         github=options.github, roster_columns=options.roster_columns, failures=failures,
         origins=origins, keep_reports=options.keep_reports, warn_days=options.warn_days,
+        on_report=collector.add if collector else None,
     )  # fmt: skip
+    if collector is not None:
+        from scanner.observed.stage import observe
+
+        result = observe(result, roster, collector, options.observed, options.as_of,
+                         options.default_owner)  # fmt: skip
     history = None
     if options.db is not None:
         from scanner.aggregate import inventory

@@ -44,3 +44,4 @@ class Options:
     open_issues: bool = False
     dry_run: bool = False
     keep_reports: bool = False  # the HTML map needs the reports themselves
+    observed: tuple[Path, ...] = ()  # cloud and GitHub exports joined with the reports (#26)

@@ -100,6 +100,11 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
     )
     yield "rejected", [{"source": source, "reason": reason} for source, reason in result.rejected]
     yield "notes", list(result.notes)
+    if result.observed is not None:  # --observed exports (#26)
+        from scanner.observed import render
+
+        yield "observed_exports", render.exports_json(result.observed)
+        yield "observed", (render.seen_json(s) for s in result.observed.seen)
 
 
 def people_index(result: Aggregate) -> list[dict[str, JSON]]:
@@ -237,6 +242,10 @@ def render_text(result: Aggregate, history: History | None = None) -> Iterator[s
             f"resolved: {done.repository}: {done.path}:{done.line}: {done.kind} "
             f"{done.name} ({how}; orphaned since {done.orphaned_since})\n"
         )
+    if result.observed is not None:  # --observed exports (#26)
+        from scanner.observed import render
+
+        yield from render.text(result.observed)
     for source, reason in result.rejected:
         yield f"rejected: {source}: {reason}\n"
     new = (
@@ -301,6 +310,10 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
                 "",
             )
         )
+    if result.observed is not None:  # --observed exports (#26)
+        from scanner.observed import render
+
+        yield from (row(cells) for cells in render.csv_rows(result.observed))
 
 
 def md(text: str) -> str:

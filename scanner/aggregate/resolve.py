@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scanner.model import Attributed, Link, Policy, Provisioner, Reach, Report
 from scanner.policy import Context, evaluate
 from scanner.roster import Roster, normalise
 from scanner.roster.route import decide
+
+if TYPE_CHECKING:
+    from scanner.observed.stage import Observation
 
 INSTALLER = "installer"  # who added the MCP server entry a credential is handed to (#18)
 NO_OWNER = "NHI001"  # repo-scope "no accountable owner", read from each report's findings
@@ -76,6 +80,7 @@ class Aggregate:
     links: tuple[Link, ...] = ()  # between repositories (lineage.across), added by collect.run
     local_links: tuple[Link, ...] = ()  # within each repository (`from_repository` says which)
     notes: tuple[str, ...] = ()  # what the rosters could not say plainly, added by collect.run
+    observed: Observation | None = None  # --observed exports joined (#26), by observed.stage
 
 
 def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Policy],

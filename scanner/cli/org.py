@@ -223,6 +223,10 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
     help="With --github-org: aggregate only the REPORTS given (collected by shard jobs); "
     "GitHub then answers for teams and issues.",
 )
+@click.option("--observed", multiple=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="A cloud or GitHub export of what is live (AWS credential "
+              "report, gcloud, Graph, GitHub secrets JSON), joined with the reports. "
+              "Repeatable; the format is detected.")  # fmt: skip
 @click.option("--write", "extra_outputs", multiple=True, metavar="FORMAT=FILE",
               callback=lambda _ctx, _param, values: format_files(values, AGGREGATE_FORMATS),
               help="Also write the result in FORMAT to FILE. Repeatable "
@@ -237,6 +241,7 @@ def aggregate_command(
     include_forks: bool, clone_missing: bool, jobs: int, reports_dir: Path | None,
     list_repos: bool, shards: int, shard: int | None, collect_only: bool, open_issues: bool,
     dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...], warn_days: int,
+    observed: tuple[Path, ...] = (),
 ) -> int:  # fmt: skip
     """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
     import json
@@ -268,7 +273,7 @@ def aggregate_command(
         people_map=people_map, default_owner=default_owner, warn_days=warn_days,
         db=None if no_db else db, github=gh, reports_dir=reports_dir, no_collect=no_collect,
         open_issues=open_issues, dry_run=dry_run,
-        keep_reports="html" in (fmt, *(name for name, _ in extra_outputs)),
+        keep_reports="html" in (fmt, *(name for name, _ in extra_outputs)), observed=observed,
     )  # fmt: skip
     outcome = aggregate.run(options, progress)
     for line in outcome.messages:
@@ -276,7 +281,8 @@ def aggregate_command(
     for extra_format, path in extra_outputs:
         emit(outcome.render(extra_format), path)
     emit(outcome.render(fmt), output, fmt)
-    return EXIT_FINDINGS if outcome.aggregate.orphans else EXIT_OK
+    seen = outcome.aggregate.observed
+    return EXIT_FINDINGS if outcome.aggregate.orphans or (seen and seen.findings) else EXIT_OK
 
 
 @click.command("inventory")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from scanner.errors import ObservedError
-from scanner.observed import aws_credential_report
+from scanner.observed import aws_credential_report, github_export
 from scanner.observed.model import Observed
 
 __all__ = ["FORMATS", "Observed", "detect", "load", "parse"]
@@ -30,6 +30,7 @@ class Format(Protocol):
 # Tried in this order: the first whose `detect` claims a file parses it.
 FORMATS: dict[str, Format] = {
     "aws-credential-report": aws_credential_report,
+    "github": github_export,
 }
 
 MAX_BYTES = 512 * 1024 * 1024  # a 100,000-user credential report is ~30 MB

@@ -127,6 +127,7 @@ def _credential(row: dict[str, str], where: str, slot: str, user: str,
     return Observed(
         kind="aws_access_key" if slot.startswith("access") else "aws_signing_certificate",
         name=f"{user}#{slot}", key=f"{user}#{slot}", parent=user, live=True,
+        tracks_use=slot.startswith("access"),  # the report has no certificate's last use
         created=rotated, rotated=rotated,
         last_used=day(row.get(f"{slot}_last_used_date"), f"{where}: {slot}_last_used_date"),
         details=tuple(("last_used_" + k, v) for k, v in details), **common,

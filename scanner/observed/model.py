@@ -29,7 +29,8 @@ class Observed:
     live: bool = True  # active / enabled / not expired, as the export says
     created: str | None = None  # ISO date
     rotated: str | None = None  # ISO date the key was created or last rotated
-    last_used: str | None = None  # ISO date; None: never used, or the export cannot say
+    last_used: str | None = None  # ISO date; None: never used (when `tracks_use`)
+    tracks_use: bool = False  # the export records use, so no `last_used` means never used
     expires: str | None = None  # ISO date
     creator: str | None = None  # what the export knows of who made it
     owner: str | None = None  # an owner the export names (a PAT's owner, an owner tag)

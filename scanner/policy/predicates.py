@@ -59,6 +59,14 @@ def attribute_matches(subject: Attributed, args: Mapping[str, JSON], context: Co
     return isinstance(value, str) and re.search(str(args["pattern"]), value) is not None
 
 
+def attribute_at_least(subject: Attributed, args: Mapping[str, JSON], context: Context) -> bool:
+    """A number of days (or any count) the subject carries, at or past a threshold (#26)."""
+    value = subject.identity.attributes.get(str(args["name"]))
+    limit = args["value"]
+    return (isinstance(value, int) and not isinstance(value, bool) and isinstance(limit, int)
+            and value >= limit)  # fmt: skip
+
+
 def attribute_exists(subject: Attributed, args: Mapping[str, JSON], context: Context) -> bool:
     return subject.identity.attributes.get(str(args["name"])) is not None
 
@@ -129,6 +137,7 @@ PREDICATES: dict[str, Predicate] = {
     "attribute_equals": attribute_equals,
     "attribute_matches": attribute_matches,
     "attribute_exists": attribute_exists,
+    "attribute_at_least": attribute_at_least,
     "path_matches": path_matches,
     "owners_empty": owners_empty,
     "declared_owners_empty": declared_owners_empty,

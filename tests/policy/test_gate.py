@@ -212,7 +212,7 @@ def test_policies_commands(tmp_path, capsys) -> None:
     assert main(["policies", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "NHI001  high      repo  Machine identity has no accountable owner"
-    assert len(lines) == 11
+    assert len(lines) == 17  # NHI110-NHI115: observed exports (#26)
     assert main(["policies", "show", "nhi003"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(

@@ -302,7 +302,7 @@ PROVIDER_NAMES = {
 def _provider_names(kind: str, body: Mapping[str, JSON]) -> dict[str, JSON]:
     keys = [key for key in PROVIDER_NAMES.get(kind, ()) if key in body]
     found: dict[str, JSON] = {key: body[key] for key in keys if _literal(body[key])}
-    written = [key for key in keys if key not in found]
+    written: list[JSON] = [key for key in keys if key not in found]
     return {**found, "not_literal": written} if written else found
 
 

@@ -1,0 +1,84 @@
+"""How `--observed` shows in the aggregator's outputs (`aggregate.output` calls these): the
+judged pairs with how each match was made, the export and its date. Never a value: exports
+carry none, and key ids are identifiers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scanner.model import JSON
+from scanner.observed.stage import Observation, Seen
+
+
+def exports_json(observation: Observation) -> list[JSON]:
+    return [{"source": e.source, "format": e.format, "exported": e.exported, "items": e.items}
+            for e in observation.exports]  # fmt: skip
+
+
+def seen_json(seen: Seen) -> dict[str, JSON]:
+    o = seen.observed
+    return {
+        "repository": seen.repository, "identity": seen.identity, "kind": seen.kind,
+        "name": seen.name, "path": seen.path, "line": seen.line, "state": seen.state,
+        "rules": list(seen.rules), "route_to": list(seen.route_to), "why": seen.why,
+        "how": seen.how,
+        "observed": None if o is None else {
+            "provider": o.provider, "kind": o.kind, "scope": o.scope, "name": o.name,
+            "key": o.key, "live": o.live, "created": o.created, "rotated": o.rotated,
+            "last_used": o.last_used, "expires": o.expires, "creator": o.creator,
+            "owner": o.owner, "details": dict(o.details), "export": o.source,
+            "exported": o.exported,
+        },
+        "unused_days": seen.unused_days, "key_age_days": seen.key_age_days,
+    }  # fmt: skip
+
+
+def _where(seen: Seen) -> str:
+    if seen.path:
+        return f"{seen.repository}: {seen.path}:{seen.line}: {seen.kind} {seen.name}"
+    o = seen.observed
+    place = o.scope if o is not None else seen.repository
+    return f"{place or 'organisation'}: {seen.kind} {seen.name} (observed only)"
+
+
+def facts(seen: Seen) -> str:
+    """'last used 2026-06-02 (183 days), key age 400 days, export 2026-12-01' as known."""
+    o, said = seen.observed, []
+    if o is not None:
+        said.append(f"created {o.created}" if o.created else "")
+        said.append(f"last used {o.last_used}" if o.last_used else
+                    "never used" if o.tracks_use else "use not recorded")  # fmt: skip
+        if seen.unused_days is not None:
+            said.append(f"unused {seen.unused_days} days")
+        if seen.key_age_days is not None:
+            said.append(f"key age {seen.key_age_days} days")
+        said.append(f"export {o.source}" + (f" of {o.exported}" if o.exported else ""))
+    return ", ".join(s for s in said if s)
+
+
+def text(observation: Observation) -> Iterator[str]:
+    """One block per finding, like an orphan's; then one line per export."""
+    for seen in observation.findings:
+        decider = ", ".join(seen.route_to)
+        lines = [
+            f"{_where(seen)} [{', '.join(seen.rules)}] {seen.state}",
+            f"    how: {seen.how}",
+            f"    decide: {decider} ({seen.why})" if decider else f"    decide: {seen.why}",
+        ]
+        if said := facts(seen):
+            lines.append(f"    observed: {said}")
+        yield "\n".join(lines) + "\n"
+    for e in observation.exports:
+        yield (f"observed: {e.source} ({e.format}"
+               + (f", {e.exported}" if e.exported else "") + f"): {e.items} items\n")  # fmt: skip
+    live = sum(1 for s in observation.seen if s.state == "live")
+    yield (f"{len(observation.findings)} observed findings; {live} declared identities "
+           f"matched live\n")  # fmt: skip
+
+
+def csv_rows(observation: Observation) -> Iterator[tuple[object, ...]]:
+    """Rows for the access review sheet, in its columns (see output.render_csv)."""
+    for s in sorted(observation.findings, key=lambda s: (s.route_to, s.repository, s.identity)):
+        reason = "; ".join([*s.rules, s.how])
+        yield (" ".join(s.route_to), s.repository, s.identity, s.kind, s.name, s.path, s.line,
+               s.state, reason, facts(s), "", s.why, "")  # fmt: skip

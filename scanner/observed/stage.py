@@ -1,0 +1,253 @@
+"""The aggregator's observed stage (`nhi aggregate --observed FILE`): read the exports, join
+them with what the repositories declare, judge each pair with the organisation's policies
+(NHI110-NHI115, data like the others) and route what they find to a person.
+
+Runs after `resolve.aggregate`, on the declared keys gathered while the reports streamed by
+(`declared.Collector`), and returns the `Aggregate` with its `observed` part. An export that
+cannot be used is one `rejected` entry (its provider is then not judged: no drift is read
+from a file that was not read).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner import policy
+from scanner.aggregate.resolve import Aggregate, PersonState, Resolved
+from scanner.errors import ObservedError
+from scanner.model import JSON, Attributed, Attribution, Category, Identity
+from scanner.observed import load
+from scanner.observed.declared import Collector
+from scanner.observed.join import PRINCIPALS, Joined, join
+from scanner.observed.model import Observed
+from scanner.policy import Context, evaluate
+from scanner.roster import Roster
+from scanner.roster.route import decide
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Export:
+    """One export that was read."""
+
+    source: str
+    format: str
+    exported: str | None  # its own date, when it carries one
+    items: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Seen:
+    """One joined pair, judged and routed."""
+
+    state: str  # live, not_live, undeclared, unreferenced, unsatisfied (see join)
+    repository: str  # "" for what no repository declares (an organisation secret: its owner)
+    identity: str  # the declared id, else "<provider>:<scope>:<kind>/<name>"
+    kind: str
+    name: str
+    path: str  # where it is declared ("" when undeclared)
+    line: int
+    how: str  # how the match was made, or why there is none
+    observed: Observed | None
+    unused_days: int | None  # from the last use (or creation, never used) to the export's date
+    key_age_days: int | None  # from creation or last rotation to the export's date
+    rules: tuple[str, ...]
+    route_to: tuple[str, ...]
+    why: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.repository, self.identity
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Observation:
+    """What `--observed` added to a run."""
+
+    exports: tuple[Export, ...]
+    seen: tuple[Seen, ...]  # sorted: findings first, by rule, repository, identity
+
+    @property
+    def findings(self) -> tuple[Seen, ...]:
+        return tuple(s for s in self.seen if s.rules)
+
+
+def observe(result: Aggregate, roster: Roster, collector: Collector, files: Sequence[Path],
+            as_of: datetime.date, default_owner: str | None = None) -> Aggregate:  # fmt: skip
+    """`result` with the exports joined, judged and routed; bad exports are rejected."""
+    exports: list[Export] = []
+    observed: list[Observed] = []
+    rejected: list[tuple[str, str]] = []
+    for path in files:
+        try:
+            name, found = load(path)
+        except ObservedError as error:
+            rejected.append((str(path), str(error).removeprefix(f"{path}: ")))
+            continue
+        dates = {o.exported for o in found if o.exported}
+        exports.append(Export(source=str(path), format=name, items=len(found),
+                              exported=max(dates) if dates else None))  # fmt: skip
+        observed.extend(found)
+    joined = join(collector.declared, observed, frozenset(collector.repositories))
+    seen = judge(joined, result, roster, as_of, default_owner)
+    notes = _notes(collector, {o.provider for o in observed})
+    return dataclasses.replace(
+        result,
+        rejected=(*result.rejected, *rejected),
+        notes=(*result.notes, *notes),
+        observed=Observation(exports=tuple(exports), seen=tuple(seen)),
+    )
+
+
+def judge(joined: Iterable[Joined], result: Aggregate, roster: Roster, as_of: datetime.date,
+          default_owner: str | None) -> list[Seen]:  # fmt: skip
+    """Each pair with the org policies that fire on it and who must decide."""
+    pairs = list(joined)
+    wanted = {(j.declared.repository, j.declared.identity) for j in pairs if j.declared}
+    wanted_repos = {_repository(j) for j in pairs if not j.declared}
+    declared: dict[tuple[str, str], Resolved] = {}
+    repo_people: dict[str, list[Resolved]] = {}
+    for r in result.identities:
+        if r.key in wanted:
+            declared[r.key] = r
+        if r.repository in wanted_repos:
+            repo_people.setdefault(r.repository, []).append(r)
+    repo_owners = {repository: _answerable(items) for repository, items in repo_people.items()}
+    org = [p for p in policy.builtin() if p.scope == "org"]
+    context = Context(directory=roster)
+    seen = []
+    for pair in pairs:
+        subject = _subject(pair, declared, as_of)
+        rules = tuple(sorted({f.rule for f in evaluate(org, [subject], scope="org",
+                                                         context=context)}))  # fmt: skip
+        route: tuple[str, ...] = ()
+        why = ""
+        if rules:
+            route, why = _route(pair, declared, repo_owners, roster, default_owner)
+        attributes = subject.identity.attributes
+        seen.append(Seen(
+            state=pair.state, repository=_repository(pair), identity=subject.identity.id,
+            kind=subject.identity.kind, name=subject.identity.name, path=subject.identity.path,
+            line=subject.identity.line, how=pair.how, observed=pair.observed,
+            unused_days=_int(attributes.get("unused_days")),
+            key_age_days=_int(attributes.get("key_age_days")),
+            rules=rules, route_to=route, why=why,
+        ))  # fmt: skip
+    seen.sort(key=lambda s: (not s.rules, s.rules, s.repository, s.identity, s.state))
+    return seen
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _repository(pair: Joined) -> str:
+    """A declared pair's repository; a repository secret's own; else "" (organisation)."""
+    if pair.declared is not None:
+        return pair.declared.repository
+    o = pair.observed
+    if o is not None and o.provider == "github" and "/" in o.scope and ":" not in o.scope:
+        return o.scope
+    if o is not None and o.provider == "github" and ":env:" in o.scope:
+        return o.scope.split(":env:", 1)[0]
+    return ""
+
+
+def _days(since: str | None, until: datetime.date) -> int | None:
+    if since is None:
+        return None
+    return (until - datetime.date.fromisoformat(since)).days
+
+
+def _subject(pair: Joined, declared: dict[tuple[str, str], Resolved],
+             as_of: datetime.date) -> Attributed:  # fmt: skip
+    """The pair as an identity the org policies can judge: its state and its ages in days."""
+    o, d = pair.observed, pair.declared
+    until = datetime.date.fromisoformat(o.exported) if o and o.exported else as_of
+    attributes: dict[str, JSON] = {"observed": pair.state,
+                                     "live": pair.state in ("live", "undeclared")}  # fmt: skip
+    if o is not None and pair.state in ("live", "undeclared") and (o.tracks_use or o.last_used):
+        attributes["unused_days"] = _days(o.last_used or o.created, until)
+        if o.parent:
+            attributes["key_age_days"] = _days(o.rotated or o.created, until)
+    if d is not None and d.sample:
+        attributes["sample"] = "true"
+    resolved = declared.get((d.repository, d.identity)) if d else None
+    if resolved is not None:
+        kind, name, path, line, ident = (resolved.kind, resolved.name, resolved.path,
+                                         resolved.line, resolved.identity)  # fmt: skip
+    else:
+        assert o is not None  # a declared pair always resolves; an undeclared one is observed
+        kind, name, path, line = o.kind, o.name, "", 0
+        ident = f"{o.provider}:{o.scope}:{o.kind}/{o.name}"
+    principal = (d.observed_kind if d else kind) in PRINCIPALS
+    category = Category.IDENTITY if principal else Category.CREDENTIAL
+    identity = Identity(
+        scanner="observed", kind=kind, category=category, name=name, path=path, line=line,
+        end_line=line, pointer=ident.split("#", 1)[-1], anchor_line=line,
+        attributes={k: v for k, v in attributes.items() if v is not None},
+    )  # fmt: skip
+    return Attributed(identity=identity, attribution=Attribution())
+
+
+def _route(pair: Joined, declared: dict[tuple[str, str], Resolved],
+           repo_owners: dict[str, tuple[tuple[str, ...], str]], roster: Roster,
+           default_owner: str | None) -> tuple[tuple[str, ...], str]:  # fmt: skip
+    """A declared identity goes where its own people say (`roster.route.decide`); what no
+    repository declares, to the owner or creator the export names, else to the owners of the
+    repository it lives in, else to the default owner."""
+    d, o = pair.declared, pair.observed
+    if d is not None:
+        resolved = declared.get((d.repository, d.identity))
+        return decide(resolved.people if resolved else (), roster, default_owner)
+    named = [
+        (role, ref)
+        for role, ref in (
+            ("owner", o.owner if o else None),
+            ("provisioner", o.creator if o else None),
+        )
+        if ref
+    ]
+    if named:
+        people = [_person(ref, role, roster) for role, ref in named]
+        route, why = decide(people, roster, default_owner)
+        return route, f"named by the export; {why}"
+    owners, who = repo_owners.get(_repository(pair), ((), ""))
+    if owners:
+        return owners, f"{who} of {_repository(pair)}"
+    if default_owner:
+        return (default_owner,), "the default owner: the export names nobody"
+    return (), "nobody: the export names nobody; give --default-owner"
+
+
+def _answerable(items: list[Resolved]) -> tuple[tuple[str, ...], str]:
+    """Who answers for what a repository stores but declares nowhere: its active owners
+    (CODEOWNERS), else the active people who wrote its workflows (they read its secrets)."""
+    owners = {p.email or p.reference for r in items for p in r.people
+              if p.role == "owner" and p.state == "active"}  # fmt: skip
+    if owners:
+        return tuple(sorted(owners)), "the active owners"
+    authors = {p.email or p.reference for r in items if r.kind == "workflow_secret"
+               for p in r.people if p.role == "provisioner" and p.state == "active"}  # fmt: skip
+    return tuple(sorted(authors)), "the active authors of the workflows"
+
+
+def _person(reference: str, role: str, roster: Roster) -> PersonState:
+    person = roster.person(reference)
+    return PersonState(reference=reference, role=role, state=roster.state(reference),
+                       email=person.primary if person else None)  # fmt: skip
+
+
+def _notes(collector: Collector, providers: set[str]) -> tuple[str, ...]:
+    """The declarations an export could speak about but whose provider name is unknown."""
+    unjoinable = [(r, i, why) for r, i, provider, why in collector.unjoinable
+                  if provider in providers]  # fmt: skip
+    if not unjoinable:
+        return ()
+    listed = "; ".join(f"{repo}: {ident} ({why})" for repo, ident, why in unjoinable[:3])
+    more = f"; and {len(unjoinable) - 3} more" if len(unjoinable) > 3 else ""
+    return (f"{len(unjoinable)} declared identities could not be joined with the "
+            f"exports (their provider name is not written literally): {listed}{more}",)  # fmt: skip

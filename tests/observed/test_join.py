@@ -1,0 +1,147 @@
+"""The join, pure: declared names against exported ones, each pair with how it was made."""
+
+from __future__ import annotations
+
+from scanner.observed.declared import Declared
+from scanner.observed.join import join
+from scanner.observed.model import Observed
+
+
+def declared(
+    kind: str,
+    observed_kind: str,
+    name: str,
+    identity: str,
+    *,
+    provider: str = "aws",
+    scope: str = "",
+    repository: str = "acme/infra",
+    environment: str = "",
+) -> Declared:
+    return Declared(
+        repository=repository,
+        identity=identity,
+        kind=kind,
+        provider=provider,
+        observed_kind=observed_kind,
+        name=name,
+        scope=scope,
+        how=f"name {name!r}",
+        sample=False,
+        environment=environment,
+    )
+
+
+def seen(
+    kind: str,
+    name: str,
+    *,
+    parent: str = "",
+    scope: str = "111122223333",
+    provider: str = "aws",
+    live: bool = True,
+    **more: object,
+) -> Observed:
+    key = f"{scope}/{name}"
+    return Observed(
+        provider=provider,
+        kind=kind,
+        scope=scope,
+        name=name,
+        key=key,
+        parent=parent,
+        live=live,
+        source="export",
+        **more,
+    )  # type: ignore[arg-type]
+
+
+def states(found):
+    return [
+        (
+            j.state,
+            j.declared.identity if j.declared else None,
+            j.observed.name if j.observed else None,
+        )
+        for j in found
+    ]
+
+
+USER = declared("aws_iam_user", "aws_iam_user", "ci", "iam.tf#aws_iam_user.ci")
+KEY = declared("aws_iam_access_key", "aws_access_key", "ci", "iam.tf#aws_iam_access_key.a")
+KEY2 = declared("aws_iam_access_key", "aws_access_key", "ci", "iam.tf#aws_iam_access_key.b")
+
+
+def test_a_user_and_its_keys_pair_up_and_the_extra_declared_key_is_not_live() -> None:
+    found = join([USER, KEY, KEY2], [seen("aws_iam_user", "CI"),
+                                     seen("aws_access_key", "ci#access_key_1", parent="ci")],
+                 frozenset())  # fmt: skip
+    assert states(found) == [
+        ("live", "iam.tf#aws_iam_user.ci", "CI"),  # IAM user names ignore case
+        ("live", "iam.tf#aws_iam_access_key.a", "ci#access_key_1"),
+        ("not_live", "iam.tf#aws_iam_access_key.b", None),
+    ]
+    assert found[1].how == ("name 'ci' = aws_access_key ci#access_key_1 in export 111122223333 "
+                            "(of ci)")  # fmt: skip
+    assert found[2].how == "name 'ci': no live aws_access_key ci in export"
+
+
+def test_what_nobody_declares_is_undeclared_and_a_principal_speaks_for_its_keys() -> None:
+    found = join([USER], [seen("aws_iam_user", "ci"), seen("aws_iam_user", "by-hand"),
+                          seen("aws_access_key", "by-hand#access_key_1", parent="by-hand"),
+                          seen("aws_access_key", "ci#access_key_2", parent="ci"),
+                          seen("aws_iam_user", "gone", live=False)], frozenset())  # fmt: skip
+    assert states(found) == [("live", "iam.tf#aws_iam_user.ci", "ci"),
+                             ("undeclared", None, "by-hand"),
+                             ("undeclared", None, "ci#access_key_2")]  # fmt: skip
+    assert found[2].how.endswith("a credential of the declared ci that no repository declares")
+
+
+def test_no_export_of_a_provider_says_nothing_and_a_project_must_match() -> None:
+    sa = declared("google_service_account", "gcp_service_account", "etl", "sa.tf#x",
+                  provider="gcp", scope="data-prod")  # fmt: skip
+    assert join([sa], [seen("aws_iam_user", "etl")], frozenset()) == \
+        [join([], [seen("aws_iam_user", "etl")], frozenset())[0]]  # fmt: skip
+    other = seen("gcp_service_account", "etl", provider="gcp", scope="data-dev")
+    assert states(join([sa], [other], frozenset())) == [("not_live", "sa.tf#x", None),
+                                                        ("undeclared", None, "etl")]  # fmt: skip
+
+
+def ref(name: str, repository: str = "acme/app", environment: str = "") -> Declared:
+    return declared("workflow_secret", "github_secret", name, f"ci.yml#secrets/{name}",
+                    provider="github", scope=repository, repository=repository,
+                    environment=environment)  # fmt: skip
+
+
+def stored(name: str, scope: str, **more: object) -> Observed:
+    return seen("github_secret", name, scope=scope, provider="github", **more)
+
+
+COVER = seen("github_repository", "acme/app", scope="acme/app", provider="github")
+
+
+def test_github_references_are_satisfied_by_repository_environment_or_organisation() -> None:
+    found = join(
+        [ref("DEPLOY"), ref("DB", environment="prod"), ref("NPM"), ref("SONAR"), ref("MISSING"),
+         ref("ELSEWHERE", repository="acme/other")],
+        [COVER, stored("DEPLOY", "acme/app"), stored("DB", "acme/app:env:prod"),
+         stored("DB", "acme/app"), stored("NPM", "org:acme"),
+         stored("SONAR", "org:acme", details=(("visibility", "selected"),
+                                              ("repositories", "acme/web"))),
+         stored("OLD", "acme/app"), stored("UNSCANNED", "acme/web")],
+        frozenset({"acme/app"}),
+    )  # fmt: skip
+    assert [(j.state, j.declared and j.declared.name, j.observed and j.observed.scope)
+            for j in found] == [
+        ("live", "DEPLOY", "acme/app"),
+        ("live", "DB", "acme/app:env:prod"),  # the job's environment first
+        ("live", "NPM", "org:acme"),
+        ("unsatisfied", "SONAR", None),  # the organisation shares it with acme/web only
+        ("unsatisfied", "MISSING", None),
+        ("unreferenced", None, "acme/app"),  # OLD
+    ]  # fmt: skip
+    assert found[4].how == ("name 'MISSING': stored in neither acme/app, its environments nor "
+                            "its organisation")  # fmt: skip
+    # SONAR is unreferenced only if acme/web, the one repository it is shared with, was scanned
+    assert found[5].how == ("github_secret OLD in export acme/app: no workflow of acme/app "
+                            "reads it")  # fmt: skip
