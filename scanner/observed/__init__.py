@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Protocol
 
 from scanner.errors import ObservedError
-from scanner.observed import aws_credential_report, github_export
+from scanner.observed import (
+    aws_credential_report,
+    gcp_activity,
+    gcp_keys,
+    gcp_service_accounts,
+    github_export,
+)
 from scanner.observed.model import Observed
 
 __all__ = ["FORMATS", "Observed", "detect", "load", "parse"]
@@ -30,6 +36,9 @@ class Format(Protocol):
 # Tried in this order: the first whose `detect` claims a file parses it.
 FORMATS: dict[str, Format] = {
     "aws-credential-report": aws_credential_report,
+    "gcp-service-accounts": gcp_service_accounts,
+    "gcp-keys": gcp_keys,
+    "gcp-activity": gcp_activity,
     "github": github_export,
 }
 
