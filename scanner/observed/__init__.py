@@ -15,6 +15,8 @@ from typing import Protocol
 from scanner.errors import ObservedError
 from scanner.observed import (
     aws_credential_report,
+    entra_activity,
+    entra_graph,
     gcp_activity,
     gcp_keys,
     gcp_service_accounts,
@@ -39,6 +41,8 @@ FORMATS: dict[str, Format] = {
     "gcp-service-accounts": gcp_service_accounts,
     "gcp-keys": gcp_keys,
     "gcp-activity": gcp_activity,
+    "entra-activity": entra_activity,
+    "entra": entra_graph,
     "github": github_export,
 }
 

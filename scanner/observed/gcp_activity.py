@@ -5,13 +5,10 @@ lastAuthenticatedTime` and its `fullResourceName`, within an `observationPeriod`
 (https://cloud.google.com/policy-intelligence/docs/activity-analyzer-service-account-authentication).
 
 Each entry is a `gcp_activity` value that the stage folds into the key or account it names
-(`apply`): the key's last use, and that the export tracks use at all.
+(`activity.fold`): the key's last use, and that the export tracks use at all.
 """
 
 from __future__ import annotations
-
-import dataclasses
-from collections.abc import Iterable
 
 from scanner.errors import ObservedError
 from scanner.observed.model import Observed, day, load_json, records, text
@@ -45,22 +42,3 @@ def parse(path: str, content: str) -> tuple[Observed, ...]:
             tracks_use=True, source=path, exported=day(end, f"{where}: observationPeriod"),
         ))  # fmt: skip
     return tuple(found)
-
-
-def apply(observed: Iterable[Observed]) -> list[Observed]:
-    """Keys and accounts with the last use the activity export gives them (by key id, or by
-    account id and project); the activity entries themselves are dropped."""
-    listed = list(observed)
-    used = {(o.scope, o.name): o for o in listed if o.kind == KIND}
-    if not used:
-        return listed
-    merged = []
-    for o in listed:
-        if o.kind == KIND:
-            continue
-        hit = used.get((o.scope, o.name)) if o.provider == "gcp" else None
-        if hit is not None:
-            o = dataclasses.replace(o, last_used=hit.last_used, tracks_use=True,
-                                    exported=o.exported or hit.exported)  # fmt: skip
-        merged.append(o)
-    return merged

@@ -21,7 +21,7 @@ from scanner.observed.model import Observed
 
 # Observed kinds that are principals; any other kind with a `parent` is one of its credentials.
 PRINCIPALS = frozenset(["aws_iam_user", "gcp_service_account", "entra_application",
-                        "github_app_installation"])  # fmt: skip
+                        "entra_service_principal", "github_app_installation"])  # fmt: skip
 COVERAGE = "github_repository"  # a repository whose secrets an export lists (even none)
 
 

@@ -20,7 +20,7 @@ from scanner import policy
 from scanner.aggregate.resolve import Aggregate, PersonState, Resolved
 from scanner.errors import ObservedError
 from scanner.model import JSON, Attributed, Attribution, Category, Identity
-from scanner.observed import gcp_activity, load
+from scanner.observed import activity, load
 from scanner.observed.declared import Collector
 from scanner.observed.join import PRINCIPALS, Joined, join
 from scanner.observed.model import Observed
@@ -91,7 +91,7 @@ def observe(result: Aggregate, roster: Roster, collector: Collector, files: Sequ
         exports.append(Export(source=str(path), format=name, items=len(found),
                               exported=max(dates) if dates else None))  # fmt: skip
         observed.extend(found)
-    observed = gcp_activity.apply(observed)  # last uses folded into their keys and accounts
+    observed = activity.expire(activity.fold(observed), as_of)  # last uses, end dates
     joined = join(collector.declared, observed, frozenset(collector.repositories))
     seen = judge(joined, result, roster, as_of, default_owner)
     notes = _notes(collector, {o.provider for o in observed})

@@ -145,3 +145,20 @@ def test_github_references_are_satisfied_by_repository_environment_or_organisati
     # SONAR is unreferenced only if acme/web, the one repository it is shared with, was scanned
     assert found[5].how == ("github_secret OLD in export acme/app: no workflow of acme/app "
                             "reads it")  # fmt: skip
+
+
+def test_activity_is_folded_into_what_it_names_and_end_dates_end_life() -> None:
+    import datetime
+
+    from scanner.observed.activity import expire, fold
+
+    key = seen("entra_password", "k1", parent="app", scope="", provider="entra")
+    used = seen("entra_activity", "k1", scope="", provider="entra", last_used="2026-11-25")
+    old = seen("entra_password", "k2", parent="app", scope="", provider="entra",
+               expires="2025-01-01")  # fmt: skip
+    folded = fold([key, used, old])
+    assert [(o.name, o.last_used, o.tracks_use) for o in folded] == [
+        ("k1", "2026-11-25", True),
+        ("k2", None, False),
+    ]
+    assert [o.live for o in expire(folded, datetime.date(2026, 12, 1))] == [True, False]
