@@ -85,6 +85,8 @@ def run(options: Options, progress: Progress | None = None) -> Outcome:
 
         history = inventory.record(options.db, result, options.as_of)
     messages = [f"nhi: {name}: {reason}" for name, reason in failures]
+    if result.observed is not None:  # an export that cannot be used, said whatever the format
+        messages += [f"nhi: {name}: {reason}" for name, reason in result.observed.rejected]
     if options.github is not None and options.open_issues:
         messages += _notify(options.github, result, roster, history, dry_run=options.dry_run)
     return Outcome(aggregate=result, roster=roster, reports=tuple(kept), history=history,

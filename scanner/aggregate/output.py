@@ -365,6 +365,10 @@ def render_markdown(result: Aggregate, history: History | None = None) -> Iterat
                   f"{md(r.kind)} {md(r.name)} at {md(r.path)}:{r.line} | {md(leaving_note(r))} |"
                   for r in soon]  # fmt: skip
         lines.append("")
+    if result.observed is not None:  # --observed exports (#26)
+        from scanner.observed import render
+
+        lines += render.markdown(result.observed, md, MARKDOWN_ROWS)
     if result.notes:
         lines += ["## Notes on the rosters", ""]
         lines += [f"- {md(note)}" for note in result.notes]

@@ -4,7 +4,7 @@ carry none, and key ids are identifiers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from scanner.model import JSON
 from scanner.observed.stage import Observation, Seen
@@ -82,3 +82,17 @@ def csv_rows(observation: Observation) -> Iterator[tuple[object, ...]]:
         reason = "; ".join([*s.rules, s.how])
         yield (" ".join(s.route_to), s.repository, s.identity, s.kind, s.name, s.path, s.line,
                s.state, reason, facts(s), "", s.why, "")  # fmt: skip
+
+
+def markdown(observation: Observation, md: Callable[[str], str], limit: int) -> list[str]:
+    """A table of the findings (at most `limit` rows), for a job summary or an issue."""
+    if not observation.findings:
+        return []
+    lines = ["## Observed in the exports", "", "| decide | rules | identity | how | observed |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    lines += [f"| {md(', '.join(s.route_to) or 'nobody')} | {' '.join(s.rules)} | "
+              f"{md(_where(s))} | {md(s.how)} | {md(facts(s))} |"
+              for s in observation.findings[:limit]]  # fmt: skip
+    if len(observation.findings) > limit:
+        lines.append(f"\n{len(observation.findings) - limit} more: `--format csv` lists them all.")
+    return [*lines, ""]

@@ -69,6 +69,7 @@ class Observation:
 
     exports: tuple[Export, ...]
     seen: tuple[Seen, ...]  # sorted: findings first, by rule, repository, identity
+    rejected: tuple[tuple[str, str], ...] = ()  # exports that could not be used, and why
 
     @property
     def findings(self) -> tuple[Seen, ...]:
@@ -99,7 +100,7 @@ def observe(result: Aggregate, roster: Roster, collector: Collector, files: Sequ
         result,
         rejected=(*result.rejected, *rejected),
         notes=(*result.notes, *notes),
-        observed=Observation(exports=tuple(exports), seen=tuple(seen)),
+        observed=Observation(exports=tuple(exports), seen=tuple(seen), rejected=tuple(rejected)),
     )
 
 
@@ -130,7 +131,8 @@ def judge(joined: Iterable[Joined], result: Aggregate, roster: Roster, as_of: da
             route, why = _route(pair, declared, repo_owners, roster, default_owner)
         attributes = subject.identity.attributes
         seen.append(Seen(
-            state=pair.state, repository=_repository(pair), identity=subject.identity.id,
+            state=pair.state, repository=_repository(pair),
+                identity=pair.declared.identity if pair.declared else subject.identity.pointer,
             kind=subject.identity.kind, name=subject.identity.name, path=subject.identity.path,
             line=subject.identity.line, how=pair.how, observed=pair.observed,
             unused_days=_int(attributes.get("unused_days")),
