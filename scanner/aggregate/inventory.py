@@ -95,6 +95,10 @@ def record(
             previous = db.execute("SELECT as_of FROM runs ORDER BY id DESC LIMIT 1").fetchone()
             run = _insert_run(db, result, day)
             _write(db, result, day, run, progress)
+            if result.observed is not None:  # --observed exports (#26)
+                from scanner.observed.store import write
+
+                write(db, result.observed, run)
             history = _history(db, run, previous[0] if previous else None)
             db.execute("COMMIT")
         except BaseException:
@@ -112,6 +116,7 @@ def query(
     orphaned: bool = False,
     reach: str | None = None,
     timeout: float = 30.0,
+    unused_for: int | None = None,
 ) -> list[Entry]:
     """Identities still declared, filtered. `person` is any alias of a person (an email, a
     commit or noreply address, an @login): every identity of the person it names is found,
@@ -138,6 +143,10 @@ def query(
     if reach:
         where.append("instr(' ' || reach || ' ', ?) > 0")
         args.append(f" {reach.strip().lower()} ")
+    if unused_for is not None:  # live, and unused this long when the export was taken (#26)
+        where.append("EXISTS (SELECT 1 FROM observed o WHERE o.repository = i.repository AND "
+                     "o.identity = i.identity AND o.live AND o.unused_days >= ?)")  # fmt: skip
+        args.append(str(unused_for))  # SQLite compares an integer column with its text
     with _connection(path, timeout, read_only=True) as db:
         _check_version(db, path)
         rows = db.execute(

@@ -301,19 +301,22 @@ def aggregate_command(
     metavar="admin|SERVICE",
     help="Only identities with admin reach, or able to act on SERVICE (s3, iam...).",
 )
+@click.option("--unused-for", type=click.IntRange(min=0), metavar="DAYS",
+              help="Only identities an --observed export shows live and unused for DAYS or "
+              "more.")  # fmt: skip
 @click.option(
     "--format", "fmt", default="text", show_default=True, type=click.Choice(["csv", "json", "text"])
 )
 @VERBOSE_OPTION
 def inventory_command(
     db: Path, person: str | None, kind: str | None, repository: str | None, orphaned: bool,
-    reach: str | None, fmt: str,
+    reach: str | None, fmt: str, unused_for: int | None = None,
 ) -> int:  # fmt: skip
     """Query the inventory: what does alice own, which access keys are orphaned in repo X?"""
     from scanner.aggregate import inventory
     from scanner.aggregate.inventory_output import RENDERERS
 
     entries = inventory.query(db, person=person, kind=kind, repository=repository,
-                              orphaned=orphaned, reach=reach)  # fmt: skip
+                              orphaned=orphaned, reach=reach, unused_for=unused_for)  # fmt: skip
     emit(RENDERERS[fmt](entries), None, fmt)
     return EXIT_OK

@@ -230,7 +230,7 @@ def test_an_old_schema_migrates_forward_and_a_newer_one_is_refused(tmp_path: Pat
     with pytest.raises(InventoryError) as error:
         inventory.query(db)
     assert str(error.value) == (
-        f"{db}: inventory schema version 1, this nhi reads 4; the next `nhi aggregate` with "
+        f"{db}: inventory schema version 1, this nhi reads {inventory.SCHEMA_VERSION}; the next `nhi aggregate` with "
         "this --db migrates it"
     )
     inventory.record(

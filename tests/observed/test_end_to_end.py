@@ -149,3 +149,33 @@ def test_the_markdown_summary_has_a_table_of_them(organisation, capsys) -> None:
     out = capsys.readouterr().out
     assert "## Observed in the exports\n\n| decide | rules | identity | how | observed |\n" in out
     assert "| security@&#8203;acme.example | NHI113 | 111122223333: aws\\_iam\\_user hand" in out
+
+
+def test_the_inventory_keeps_them_and_answers_unused_for(organisation, tmp_path, capsys) -> None:
+    import sqlite3
+
+    _, args = organisation
+    db = tmp_path / "inventory.sqlite"
+    args = [a for a in args if a != "--no-db"] + ["--db", str(db)]
+    assert main(["aggregate", *args, "--format", "json"]) == 1
+    capsys.readouterr()
+    assert main(["inventory", "--db", str(db), "--unused-for", "90", "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [(e["repository"], e["identity"]) for e in found] == [
+        ("acme/payments-infra", "deployer.tf#aws_iam_access_key.ci_deployer")
+    ]
+    assert main(["inventory", "--db", str(db), "--unused-for", "291", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    with sqlite3.connect(db) as connection:
+        undeclared = connection.execute(
+            "SELECT repository, identity, state, rules, route_to FROM observed "
+            "WHERE state IN ('undeclared', 'unreferenced', 'not_live') ORDER BY identity"
+        ).fetchall()
+    assert undeclared == [
+        ("", "aws:111122223333:aws_iam_user/hand-made-admin", "undeclared", '["NHI113"]',
+         '["security@acme.example"]'),
+        ("acme/data-pipeline", "etl/service_accounts.tf#google_service_account_key.etl",
+         "not_live", '["NHI112"]', '["carol@acme.example"]'),
+        ("acme/data-pipeline", "github:acme/data-pipeline:github_secret/LEGACY_FTP_PASSWORD",
+         "unreferenced", '["NHI114"]', '["carol@acme.example"]'),
+    ]  # fmt: skip
