@@ -62,8 +62,17 @@ def run(options: Options, progress: Progress | None = None) -> Outcome:
         paths += collected.reports
         failures = list(collected.failures)
         origins = inputs.report_origins(folder, collected.reports)
+    exports = options.observed
+    if options.github is not None and options.observe_github:  # the GitHub export, live (#26)
+        from scanner.observed import github_live
+
+        saved = (options.reports_dir or Path(tempfile.mkdtemp(prefix="nhi-observed-"))) / \
+            "observed-github.json"  # fmt: skip
+        token, url = options.github.token, options.github.base_url
+        failures += github_live.save(client().connect(token, url), options.github.org, saved)
+        exports = (*exports, saved)
     collector = None
-    if options.observed:  # cloud and GitHub exports (#26): keep each report's declared names
+    if exports:  # cloud and GitHub exports (#26): keep each report's declared names
         from scanner.observed.declared import Collector
 
         collector = Collector()
@@ -77,7 +86,7 @@ def run(options: Options, progress: Progress | None = None) -> Outcome:
     if collector is not None:
         from scanner.observed.stage import observe
 
-        result = observe(result, roster, collector, options.observed, options.as_of,
+        result = observe(result, roster, collector, exports, options.as_of,
                          options.default_owner)  # fmt: skip
     history = None
     if options.db is not None:

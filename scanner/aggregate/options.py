@@ -45,3 +45,4 @@ class Options:
     dry_run: bool = False
     keep_reports: bool = False  # the HTML map needs the reports themselves
     observed: tuple[Path, ...] = ()  # cloud and GitHub exports joined with the reports (#26)
+    observe_github: bool = False  # with github: collect the organisation's GitHub export too

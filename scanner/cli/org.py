@@ -227,6 +227,13 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
               path_type=Path), help="A cloud or GitHub export of what is live (AWS credential "
               "report, gcloud, Graph, GitHub secrets JSON), joined with the reports. "
               "Repeatable; the format is detected.")  # fmt: skip
+@click.option(
+    "--observe-github",
+    is_flag=True,
+    help="With --github-org: also read the "
+    "organisation's secrets, deploy keys, tokens and app installations (saved as "
+    "observed-github.json in --reports-dir) and join them like an --observed file.",
+)
 @click.option("--write", "extra_outputs", multiple=True, metavar="FORMAT=FILE",
               callback=lambda _ctx, _param, values: format_files(values, AGGREGATE_FORMATS),
               help="Also write the result in FORMAT to FILE. Repeatable "
@@ -241,7 +248,7 @@ def aggregate_command(
     include_forks: bool, clone_missing: bool, jobs: int, reports_dir: Path | None,
     list_repos: bool, shards: int, shard: int | None, collect_only: bool, open_issues: bool,
     dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...], warn_days: int,
-    observed: tuple[Path, ...] = (),
+    observed: tuple[Path, ...] = (), observe_github: bool = False,
 ) -> int:  # fmt: skip
     """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
     import json
@@ -252,10 +259,9 @@ def aggregate_command(
         org=github_org, token=os.environ.get("GITHUB_TOKEN") or None, base_url=github_url,
         artifact=artifact_name, archived=include_archived, forks=include_forks,
         clone_missing=clone_missing, jobs=jobs, shard=shard, shards=shards)  # fmt: skip
-    if (list_repos or collect_only or open_issues or no_collect) and gh is None:
-        raise click.UsageError(
-            "--list-repos, --collect-only, --no-collect and --open-issues need --github-org"
-        )
+    if (list_repos or collect_only or open_issues or no_collect or observe_github) and gh is None:
+        raise click.UsageError("--list-repos, --collect-only, --no-collect, --open-issues and "
+                               "--observe-github need --github-org")  # fmt: skip
     if shard is not None and shard >= shards:
         raise click.UsageError(f"--shard {shard} is out of range: shards are 0 to {shards - 1}")
     if gh is not None and list_repos:
@@ -274,6 +280,7 @@ def aggregate_command(
         db=None if no_db else db, github=gh, reports_dir=reports_dir, no_collect=no_collect,
         open_issues=open_issues, dry_run=dry_run,
         keep_reports="html" in (fmt, *(name for name, _ in extra_outputs)), observed=observed,
+        observe_github=observe_github,
     )  # fmt: skip
     outcome = aggregate.run(options, progress)
     for line in outcome.messages:

@@ -54,8 +54,10 @@ def _organisation(path: str, org: str, document: dict[str, Any],
     selected = document.get("organization_secret_repositories", {})
     if not isinstance(selected, dict):
         raise ObservedError(f"{path}: 'organization_secret_repositories' is not an object")
-    if "organization_secrets" in document:
+    if "organization_secrets" in document:  # listed: a reference none satisfies can be told
         where = f"{path}: organization_secrets"
+        yield Observed(kind="github_repository", scope=f"org:{org}", name=f"org:{org}",
+                       key=f"org:{org}", **common)  # fmt: skip
         for secret in records(document["organization_secrets"], where, "secrets", "secrets"):
             name = text(secret, "name", where)
             visibility = str(secret.get("visibility", "all"))

@@ -7,7 +7,8 @@ provider does not list it: deleted in the console, or never applied), `undeclare
 no repository declares it; a credential is listed on its own only when its principal is
 declared, else it is part of its undeclared principal), `unreferenced` (a stored GitHub secret
 that no workflow of a scanned repository reads) and `unsatisfied` (a workflow reads a secret
-that the export shows is stored nowhere it could come from).
+that the export shows is stored nowhere it could come from: judged only when the export lists
+both the repository's and the organisation's secrets).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from scanner.observed.model import Observed
 # Observed kinds that are principals; any other kind with a `parent` is one of its credentials.
 PRINCIPALS = frozenset(["aws_iam_user", "gcp_service_account", "entra_application",
                         "entra_service_principal", "github_app_installation"])  # fmt: skip
-COVERAGE = "github_repository"  # a repository whose secrets an export lists (even none)
+# A repository (or "org:NAME", an organisation) whose secrets an export lists, even none.
+COVERAGE = "github_repository"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,7 +131,7 @@ def _github(declared: list[Declared], stored: list[Observed],
     if not stored:
         return []
     covered = {o.scope.split(":env:", 1)[0].casefold() for o in stored
-               if not o.scope.startswith("org:")}  # fmt: skip
+               if not o.scope.startswith("org:") or o.kind == COVERAGE}  # fmt: skip
     secrets = [o for o in stored if o.kind == "github_secret"]
     by_name: dict[str, list[Observed]] = defaultdict(list)
     for o in secrets:
@@ -152,7 +154,7 @@ def _github(declared: list[Declared], stored: list[Observed],
         if usable:
             found.append(Joined(state="live", declared=d, observed=usable[0],
                                 how=f"{d.how} = {_label(usable[0])}"))  # fmt: skip
-        else:
+        elif f"org:{repository.split('/', 1)[0]}".casefold() in covered:  # else cannot tell
             found.append(Joined(state="unsatisfied", declared=d, observed=None,
                                 how=f"{d.how}: stored in neither {repository}, its "
                                     "environments nor its organisation"))  # fmt: skip

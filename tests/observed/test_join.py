@@ -118,13 +118,14 @@ def stored(name: str, scope: str, **more: object) -> Observed:
 
 
 COVER = seen("github_repository", "acme/app", scope="acme/app", provider="github")
+ORG = seen("github_repository", "org:acme", scope="org:acme", provider="github")
 
 
 def test_github_references_are_satisfied_by_repository_environment_or_organisation() -> None:
     found = join(
         [ref("DEPLOY"), ref("DB", environment="prod"), ref("NPM"), ref("SONAR"), ref("MISSING"),
          ref("ELSEWHERE", repository="acme/other")],
-        [COVER, stored("DEPLOY", "acme/app"), stored("DB", "acme/app:env:prod"),
+        [COVER, ORG, stored("DEPLOY", "acme/app"), stored("DB", "acme/app:env:prod"),
          stored("DB", "acme/app"), stored("NPM", "org:acme"),
          stored("SONAR", "org:acme", details=(("visibility", "selected"),
                                               ("repositories", "acme/web"))),
@@ -162,3 +163,7 @@ def test_activity_is_folded_into_what_it_names_and_end_dates_end_life() -> None:
         ("k2", None, False),
     ]
     assert [o.live for o in expire(folded, datetime.date(2026, 12, 1))] == [True, False]
+
+
+def test_without_the_organisation_secrets_no_reference_is_called_unsatisfied() -> None:
+    assert join([ref("NPM")], [COVER], frozenset({"acme/app"})) == []
