@@ -5,7 +5,6 @@ limit waited for, and the written file read back by the offline parser. No mocks
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from github import Auth, Github
@@ -37,7 +36,8 @@ def server():
             "/orgs/acme/actions/secrets/SONAR_TOKEN/repositories": ("repositories", [
                 repo(s.base, "web", id=12)]),
             "/orgs/acme/personal-access-tokens": (None, [
-                {"id": n, "token_id": 100 + n, "token_name": f"bot-{n}", "owner": {"login": "octocat"},
+                {"id": n, "token_id": 100 + n, "token_name": f"bot-{n}",
+                 "owner": {"login": "octocat"},
                  "token_expired": n == 3, "access_granted_at": "2026-03-05T00:00:00Z",
                  "token_last_used_at": None, "token_expires_at": "2027-03-05T00:00:00Z",
                  "repository_selection": "all"} for n in (1, 2, 3)]),
