@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from scanner.errors import ObservedError
-from scanner.observed.model import Observed, day, load_json
+from scanner.observed.model import Observed, day, listed, load_json
 
 COLUMNS = (
     "user", "arn", "user_creation_time", "password_enabled", "password_last_used",
@@ -55,7 +55,9 @@ def parse(path: str, text: str) -> tuple[Observed, ...]:
     exported = None
     if text.lstrip("\ufeff \r\n\t").startswith("{"):
         text, exported = _unwrap(load_json(text, path), path)
-    return tuple(_users(path, text.lstrip("\ufeff"), exported))
+    users = tuple(_users(path, text.lstrip("\ufeff"), exported))
+    kinds = ("aws_iam_user", "aws_access_key", "aws_signing_certificate")
+    return (*users, *(listed("aws", kind, path) for kind in kinds))
 
 
 def _unwrap(document: Any, path: str) -> tuple[str, str | None]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.observed.model import Observed, day, load_json, records, text
+from scanner.observed.model import Observed, day, listed, load_json, records, text
 
 
 def detect(content: str) -> bool:
@@ -43,6 +43,11 @@ def parse(path: str, content: str) -> tuple[Observed, ...]:
             details=(("appId", str(item.get("appId", ""))),),
         ))  # fmt: skip
         found.extend(credentials)
+        if not principal:  # an application's credentials are all listed with it
+            found += [listed("entra", kind, path, parent=name)
+                      for kind in ("entra_password", "entra_certificate")]  # fmt: skip
+    if any(o.kind == "entra_application" for o in found):
+        found.append(listed("entra", "entra_application", path))
     return tuple(found)
 
 

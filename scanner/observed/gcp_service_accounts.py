@@ -7,7 +7,7 @@ The provider's name is the account id, the part of `email` before `@`; its scope
 
 from __future__ import annotations
 
-from scanner.observed.model import Observed, load_json, records, text
+from scanner.observed.model import Observed, listed, load_json, records, text
 
 
 def detect(content: str) -> bool:
@@ -29,4 +29,5 @@ def parse(path: str, content: str) -> tuple[Observed, ...]:
                           if isinstance(account.get(field), str)),
             source=path,
         ))  # fmt: skip
-    return tuple(found)
+    projects = sorted({o.scope for o in found})
+    return (*found, *(listed("gcp", "gcp_service_account", path, scope=p) for p in projects))

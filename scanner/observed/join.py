@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from scanner.observed.declared import Declared
-from scanner.observed.model import Observed
+from scanner.observed.model import LISTED, Observed
 
 # Observed kinds that are principals; any other kind with a `parent` is one of its credentials.
 PRINCIPALS = frozenset(["aws_iam_user", "gcp_service_account", "entra_application",
@@ -53,8 +53,12 @@ def _label(o: Observed) -> str:
     return f"{o.kind} {o.name} in {o.source}{where}"
 
 
-def _clouds(declared: list[Declared], observed: list[Observed]) -> list[Joined]:
-    providers = {o.provider for o in observed}
+def _clouds(declared: list[Declared], everything: list[Observed]) -> list[Joined]:
+    listed: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # what an export lists whole
+    for o in everything:
+        if o.kind == LISTED:
+            listed[o.provider, o.name, o.parent.casefold()].add(o.source)
+    observed = [o for o in everything if o.kind != LISTED]
     principals: dict[tuple[str, str], list[Observed]] = defaultdict(list)
     credentials: dict[tuple[str, str], list[Observed]] = defaultdict(list)
     for o in observed:
@@ -66,8 +70,6 @@ def _clouds(declared: list[Declared], observed: list[Observed]) -> list[Joined]:
     claimed: set[tuple[str, str]] = set()  # (provider, Observed.key)
     keys: dict[tuple[str, str], list[Declared]] = defaultdict(list)
     for d in declared:
-        if d.provider not in providers:
-            continue  # no export of this provider: nothing to say
         if d.observed_kind not in PRINCIPALS:
             keys[d.observed_kind, d.name.casefold()].append(d)
             continue
@@ -77,7 +79,7 @@ def _clouds(declared: list[Declared], observed: list[Observed]) -> list[Joined]:
         found += [Joined(state="live", declared=d, observed=o, how=f"{d.how} = {_label(o)}")
                   for o in matches]  # fmt: skip
         if not matches:
-            found.append(_missing(d, observed))
+            found += _missing(d, listed)
     principal_of = {(o.provider, o.kind, o.name.casefold()): o for o in observed if not o.parent}
     for (kind, parent), wanted in sorted(keys.items()):
         live = sorted(credentials.get((kind, parent), ()), key=lambda o: o.key)
@@ -86,8 +88,8 @@ def _clouds(declared: list[Declared], observed: list[Observed]) -> list[Joined]:
             claimed.add((o.provider, o.key))
             found.append(Joined(state="live", declared=d, observed=o,
                                 how=f"{d.how} = {_label(o)} (of {o.parent})"))  # fmt: skip
-        found += [_missing(d, observed) for d in sorted(wanted, key=lambda d: d.identity)
-                  [len(live):]]  # fmt: skip
+        for d in sorted(wanted, key=lambda d: d.identity)[len(live) :]:
+            found += _missing(d, listed)
     for o in observed:
         if not o.live or (o.provider, o.key) in claimed or o.kind == COVERAGE:
             continue
@@ -105,12 +107,17 @@ def _clouds(declared: list[Declared], observed: list[Observed]) -> list[Joined]:
     return found
 
 
-def _missing(d: Declared, observed: list[Observed]) -> Joined:
-    sources = sorted({o.source for o in observed if o.provider == d.provider})
+def _missing(d: Declared, listed: dict[tuple[str, str, str], set[str]]) -> list[Joined]:
+    """Not live, when an export lists every item of its kind (for a credential: of its
+    principal); else nothing can be said (a keys list of another account, no export at all)."""
+    sources = listed.get((d.provider, d.observed_kind, "")) or \
+        listed.get((d.provider, d.observed_kind, d.name.casefold()))  # fmt: skip
+    if not sources:
+        return []
     scope = f" (scope {d.scope})" if d.scope else ""
-    return Joined(state="not_live", declared=d, observed=None,
-                  how=f"{d.how}: no live {d.observed_kind} {d.name}{scope} in "
-                      f"{', '.join(sources)}")  # fmt: skip
+    return [Joined(state="not_live", declared=d, observed=None,
+                   how=f"{d.how}: no live {d.observed_kind} {d.name}{scope} in "
+                       f"{', '.join(sorted(sources))}")]  # fmt: skip
 
 
 def _visible(secret: Observed, repository: str) -> bool:

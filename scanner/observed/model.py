@@ -39,6 +39,17 @@ class Observed:
     exported: str | None = None  # the export's own date, when it carries one
 
 
+# A marker: the export lists every item of kind `name` (of principal `parent`, when not ""),
+# so what it does not list does not exist there (a declaration it lacks is not live).
+LISTED = "listed"
+
+
+def listed(provider: str, kind: str, source: str, parent: str = "", scope: str = "") -> Observed:
+    """The marker saying `source` lists every `kind` (of `parent`)."""
+    return Observed(provider=provider, kind=LISTED, scope=scope, name=kind, parent=parent,
+                    key=f"{LISTED}/{kind}/{parent}", source=source)  # fmt: skip
+
+
 def day(value: Any, where: str) -> str | None:
     """An ISO 8601 date-time or date as `YYYY-MM-DD`; None for the documented "no date"
     values (`N/A`, `no_information`, `not_supported`, empty, null)."""

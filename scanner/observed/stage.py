@@ -22,8 +22,8 @@ from scanner.errors import ObservedError
 from scanner.model import JSON, Attributed, Attribution, Category, Identity
 from scanner.observed import activity, load
 from scanner.observed.declared import Collector
-from scanner.observed.join import PRINCIPALS, Joined, join
-from scanner.observed.model import Observed
+from scanner.observed.join import COVERAGE, PRINCIPALS, Joined, join
+from scanner.observed.model import LISTED, Observed
 from scanner.policy import Context, evaluate
 from scanner.roster import Roster
 from scanner.roster.route import decide
@@ -89,7 +89,8 @@ def observe(result: Aggregate, roster: Roster, collector: Collector, files: Sequ
             rejected.append((str(path), str(error).removeprefix(f"{path}: ")))
             continue
         dates = {o.exported for o in found if o.exported}
-        exports.append(Export(source=str(path), format=name, items=len(found),
+        items = sum(1 for o in found if o.kind not in (LISTED, COVERAGE))
+        exports.append(Export(source=str(path), format=name, items=items,
                               exported=max(dates) if dates else None))  # fmt: skip
         observed.extend(found)
     observed = activity.expire(activity.fold(observed), as_of)  # last uses, end dates

@@ -11,41 +11,8 @@ import pytest
 
 from scanner import demo, pipeline, policy
 from scanner.cli import main
+from scanner.observed import sample
 from scanner.reporters import json as json_report
-
-HEADER = (
-    "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
-    "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
-    "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
-    "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
-    "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,"
-    "cert_1_last_rotated,cert_2_active,cert_2_last_rotated"
-)
-# ci-deployer-v2's key (declared in payments-infra) has never been used; hand-made-admin is
-# in no repository.
-CREDENTIAL_REPORT = "\n".join([
-    HEADER,
-    "ci-deployer-v2,arn:aws:iam::111122223333:user/ci-deployer-v2,2026-01-15T09:00:00+00:00,"
-    "false,N/A,N/A,N/A,false,true,2026-01-15T09:05:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,"
-    "false,N/A,false,N/A",
-    "hand-made-admin,arn:aws:iam::111122223333:user/hand-made-admin,2026-03-03T09:00:00+00:00,"
-    "true,2026-10-30T09:00:00+00:00,2026-03-03T09:00:00+00:00,N/A,false,true,"
-    "2026-03-03T09:05:00+00:00,2026-10-31T08:00:00+00:00,us-east-1,iam,false,N/A,N/A,N/A,N/A,"
-    "false,N/A,false,N/A",
-]) + "\n"  # fmt: skip
-# The ETL account is live; its key (declared in data-pipeline) was deleted in the console.
-ACCOUNTS = [{"email": "etl@data-prod.iam.gserviceaccount.com", "projectId": "data-prod",
-             "name": "projects/data-prod/serviceAccounts/etl@data-prod.iam.gserviceaccount.com",
-             "uniqueId": "1", "oauth2ClientId": "1"}]  # fmt: skip
-KEYS = [{"keyType": "SYSTEM_MANAGED", "validAfterTime": "2026-10-01T00:00:00Z",
-         "name": "projects/data-prod/serviceAccounts/etl@data-prod.iam.gserviceaccount.com/"
-                 "keys/0a1b"}]  # fmt: skip
-GITHUB = {"nhi_github_export": 1, "organization": "acme", "exported_at": "2026-11-01T06:00:00Z",
-          "repositories": {"acme/data-pipeline": {"secrets": {"total_count": 2, "secrets": [
-              {"name": "ETL_SA_KEY", "created_at": "2025-10-06T10:00:00Z",
-               "updated_at": "2025-10-06T10:00:00Z"},
-              {"name": "LEGACY_FTP_PASSWORD", "created_at": "2024-02-01T10:00:00Z",
-               "updated_at": "2024-02-01T10:00:00Z"}]}}}}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -59,15 +26,12 @@ def organisation(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[s
         (reports / f"{repo.name}.json").write_text(json_report.render(report), encoding="utf-8")
     (folder / "roster.csv").write_text(demo.ROSTER, encoding="utf-8")
     (folder / "teams.json").write_text(demo.TEAMS, encoding="utf-8")
-    exports = {"credential-report.csv": CREDENTIAL_REPORT, "accounts.json": json.dumps(ACCOUNTS),
-               "keys.json": json.dumps(KEYS), "github.json": json.dumps(GITHUB)}  # fmt: skip
-    for name, text in exports.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    exports = sample.write(folder)
     args = [str(reports), "--roster", str(folder / "roster.csv"), "--teams",
             str(folder / "teams.json"), "--as-of", "2026-11-01", "--default-owner",
             demo.DEFAULT_OWNER, "--no-db"]  # fmt: skip
-    for name in exports:
-        args += ["--observed", str(folder / name)]
+    for path in exports:
+        args += ["--observed", str(path)]
     return folder, args
 
 
@@ -105,7 +69,7 @@ def test_exactly_the_four_are_reported_and_routed(organisation, capsys) -> None:
          f"in {folder / 'github.json'} acme/data-pipeline"),
         ("etl/service_accounts.tf#google_service_account.etl",
          "account_id 'etl' written in etl/service_accounts.tf = gcp_service_account etl in "
-         f"{folder / 'accounts.json'} data-prod"),
+         f"{folder / 'service-accounts.json'} data-prod"),
     ]  # fmt: skip
     never = next(s for s in document["observed"] if s["rules"] == ["NHI110"])
     assert (never["observed"]["last_used"], never["unused_days"], never["key_age_days"]) == \
@@ -132,7 +96,7 @@ def test_the_text_output_says_how_and_who(organisation, capsys) -> None:
 def test_a_bad_export_is_one_rejection_and_its_provider_is_not_judged(organisation, capsys):
     folder, args = organisation
     bad = folder / "truncated.csv"
-    bad.write_text(CREDENTIAL_REPORT[:-40], encoding="utf-8")
+    bad.write_text(sample.CREDENTIAL_REPORT[:-40], encoding="utf-8")
     args = [a if a != str(folder / "credential-report.csv") else str(bad) for a in args]
     assert main(["aggregate", *args, "--format", "json"]) == 1
     captured = capsys.readouterr()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scanner.observed.declared import Declared
 from scanner.observed.join import join
-from scanner.observed.model import Observed
+from scanner.observed.model import Observed, listed
 
 
 def declared(
@@ -67,6 +67,8 @@ def states(found):
     ]
 
 
+# The credential report lists every user and key of its account.
+AWS = [listed("aws", kind, "export") for kind in ("aws_iam_user", "aws_access_key")]
 USER = declared("aws_iam_user", "aws_iam_user", "ci", "iam.tf#aws_iam_user.ci")
 KEY = declared("aws_iam_access_key", "aws_access_key", "ci", "iam.tf#aws_iam_access_key.a")
 KEY2 = declared("aws_iam_access_key", "aws_access_key", "ci", "iam.tf#aws_iam_access_key.b")
@@ -74,8 +76,8 @@ KEY2 = declared("aws_iam_access_key", "aws_access_key", "ci", "iam.tf#aws_iam_ac
 
 def test_a_user_and_its_keys_pair_up_and_the_extra_declared_key_is_not_live() -> None:
     found = join([USER, KEY, KEY2], [seen("aws_iam_user", "CI"),
-                                     seen("aws_access_key", "ci#access_key_1", parent="ci")],
-                 frozenset())  # fmt: skip
+                                     seen("aws_access_key", "ci#access_key_1", parent="ci"),
+                                     *AWS], frozenset())  # fmt: skip
     assert states(found) == [
         ("live", "iam.tf#aws_iam_user.ci", "CI"),  # IAM user names ignore case
         ("live", "iam.tf#aws_iam_access_key.a", "ci#access_key_1"),
@@ -103,8 +105,19 @@ def test_no_export_of_a_provider_says_nothing_and_a_project_must_match() -> None
     assert join([sa], [seen("aws_iam_user", "etl")], frozenset()) == \
         [join([], [seen("aws_iam_user", "etl")], frozenset())[0]]  # fmt: skip
     other = seen("gcp_service_account", "etl", provider="gcp", scope="data-dev")
-    assert states(join([sa], [other], frozenset())) == [("not_live", "sa.tf#x", None),
-                                                        ("undeclared", None, "etl")]  # fmt: skip
+    assert states(join([sa], [other], frozenset())) == [("undeclared", None, "etl")]
+    every = listed("gcp", "gcp_service_account", "export")
+    found = join([sa], [other, every], frozenset())
+    assert states(found) == [("not_live", "sa.tf#x", None), ("undeclared", None, "etl")]
+
+
+def test_a_keys_list_of_one_account_says_nothing_of_another() -> None:
+    key = declared("google_service_account_key", "gcp_service_account_key", "etl", "sa.tf#k",
+                   provider="gcp")  # fmt: skip
+    of_other = listed("gcp", "gcp_service_account_key", "keys.json", parent="loader")
+    assert join([key], [of_other], frozenset()) == []
+    of_etl = listed("gcp", "gcp_service_account_key", "keys.json", parent="etl")
+    assert states(join([key], [of_etl], frozenset())) == [("not_live", "sa.tf#k", None)]
 
 
 def ref(name: str, repository: str = "acme/app", environment: str = "") -> Declared:
