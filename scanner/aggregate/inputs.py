@@ -58,7 +58,8 @@ def read_and_resolve(
         team_members = {**lookup.members, **team_members}
         team_notes = lookup.notes()
     roster = Roster(people, teams=team_members, people_map=_people_map(people_map), as_of=as_of)
-    org = [p for p in policy.builtin() if p.scope == "org"]
+    # The policies about what exports say (#26) run in the observed stage, not on reports.
+    org = [p for p in policy.builtin() if p.scope == "org" and not policy.needs_exports(p)]
     rejected = list(failures)
     cross, kept = lineage.Across(), []
 

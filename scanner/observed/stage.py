@@ -24,7 +24,7 @@ from scanner.observed import activity, load
 from scanner.observed.declared import Collector
 from scanner.observed.join import COVERAGE, PRINCIPALS, Joined, join
 from scanner.observed.model import LISTED, Observed
-from scanner.policy import Context, evaluate
+from scanner.policy import Context, evaluate, needs_exports
 from scanner.roster import Roster
 from scanner.roster.route import decide
 
@@ -119,26 +119,26 @@ def judge(joined: Iterable[Joined], result: Aggregate, roster: Roster, as_of: da
         if r.repository in wanted_repos:
             repo_people.setdefault(r.repository, []).append(r)
     repo_owners = {repository: _answerable(items) for repository, items in repo_people.items()}
-    org = [p for p in policy.builtin() if p.scope == "org"]
-    context = Context(directory=roster)
+    judged = [p for p in policy.builtin() if p.scope == "org" and needs_exports(p)]
+    subjects = [_subject(index, pair, declared, as_of) for index, pair in enumerate(pairs)]
+    rules: dict[str, set[str]] = {}  # one evaluation for all: the subject's pointer is its index
+    for finding in evaluate(judged, [s for s, _ in subjects], scope="org",
+                            context=Context(directory=roster)):  # fmt: skip
+        rules.setdefault(finding.identity, set()).add(finding.rule)
     seen = []
-    for pair in pairs:
-        subject = _subject(pair, declared, as_of)
-        rules = tuple(sorted({f.rule for f in evaluate(org, [subject], scope="org",
-                                                         context=context)}))  # fmt: skip
+    for pair, (subject, ident) in zip(pairs, subjects, strict=True):
+        fired = tuple(sorted(rules.get(subject.identity.id, ())))
         route: tuple[str, ...] = ()
         why = ""
-        if rules:
+        if fired:
             route, why = _route(pair, declared, repo_owners, roster, default_owner)
-        attributes = subject.identity.attributes
+        identity = subject.identity
         seen.append(Seen(
-            state=pair.state, repository=_repository(pair),
-                identity=pair.declared.identity if pair.declared else subject.identity.pointer,
-            kind=subject.identity.kind, name=subject.identity.name, path=subject.identity.path,
-            line=subject.identity.line, how=pair.how, observed=pair.observed,
-            unused_days=_int(attributes.get("unused_days")),
-            key_age_days=_int(attributes.get("key_age_days")),
-            rules=rules, route_to=route, why=why,
+            state=pair.state, repository=_repository(pair), identity=ident, kind=identity.kind,
+            name=identity.name, path=identity.path, line=identity.line, how=pair.how,
+            observed=pair.observed, unused_days=_int(identity.attributes.get("unused_days")),
+            key_age_days=_int(identity.attributes.get("key_age_days")),
+            rules=fired, route_to=route, why=why,
         ))  # fmt: skip
     seen.sort(key=lambda s: (not s.rules, s.rules, s.repository, s.identity, s.state))
     return seen
@@ -166,35 +166,35 @@ def _days(since: str | None, until: datetime.date) -> int | None:
     return (until - datetime.date.fromisoformat(since)).days
 
 
-def _subject(pair: Joined, declared: dict[tuple[str, str], Resolved],
-             as_of: datetime.date) -> Attributed:  # fmt: skip
-    """The pair as an identity the org policies can judge: its state and its ages in days."""
+def _subject(index: int, pair: Joined, declared: dict[tuple[str, str], Resolved],
+             as_of: datetime.date) -> tuple[Attributed, str]:  # fmt: skip
+    """The pair as an identity the policies can judge (its state and ages in days), and the
+    id it is known by: the declared identity's, else `<provider>:<scope>:<kind>/<name>`."""
     o, d = pair.observed, pair.declared
     until = datetime.date.fromisoformat(o.exported) if o and o.exported else as_of
-    attributes: dict[str, JSON] = {"observed": pair.state,
-                                     "live": pair.state in ("live", "undeclared")}  # fmt: skip
+    attributes: dict[str, JSON] = {"observed": pair.state}
     if o is not None and pair.state in ("live", "undeclared") and (o.tracks_use or o.last_used):
         attributes["unused_days"] = _days(o.last_used or o.created, until)
-        if o.parent:
-            attributes["key_age_days"] = _days(o.rotated or o.created, until)
+    if o is not None and pair.state in ("live", "undeclared") and o.parent:
+        attributes["key_age_days"] = _days(o.rotated or o.created, until)
     if d is not None and d.sample:
         attributes["sample"] = "true"
     resolved = declared.get((d.repository, d.identity)) if d else None
     if resolved is not None:
-        kind, name, path, line, ident = (resolved.kind, resolved.name, resolved.path,
-                                         resolved.line, resolved.identity)  # fmt: skip
+        kind, name, path, line = resolved.kind, resolved.name, resolved.path, resolved.line
+        ident = resolved.identity
     else:
         assert o is not None  # a declared pair always resolves; an undeclared one is observed
         kind, name, path, line = o.kind, o.name, "", 0
         ident = f"{o.provider}:{o.scope}:{o.kind}/{o.name}"
     principal = (d.observed_kind if d else kind) in PRINCIPALS
-    category = Category.IDENTITY if principal else Category.CREDENTIAL
     identity = Identity(
-        scanner="observed", kind=kind, category=category, name=name, path=path, line=line,
-        end_line=line, pointer=ident.split("#", 1)[-1], anchor_line=line,
+        scanner="observed", kind=kind, name=name, path=path, line=line, end_line=line,
+        category=Category.IDENTITY if principal else Category.CREDENTIAL,
+        pointer=str(index), anchor_line=line,
         attributes={k: v for k, v in attributes.items() if v is not None},
     )  # fmt: skip
-    return Attributed(identity=identity, attribution=Attribution())
+    return Attributed(identity=identity, attribution=Attribution()), ident
 
 
 def _route(pair: Joined, declared: dict[tuple[str, str], Resolved],
