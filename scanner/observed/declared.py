@@ -52,9 +52,21 @@ class Declared:
     observed_kind: str  # what it matches in an export
     name: str  # the provider's name: its own, or its principal's for a credential
     scope: str  # where the name lives when the declaration says (GCP project, repository)
-    how: str  # how the name was found, for the "how matched" sentence
+    attribute: str  # the attribute that holds the name ("" for a workflow's reference)
     sample: bool  # under an examples/tests folder: never deployed as is
     environment: str = ""  # a workflow reference's (or secret's) environment, if one
+    via: str = ""  # the principal a credential takes its name from (`aws_iam_user.ci`)
+
+    @property
+    def how(self) -> str:
+        """How the name was found: the start of the "how matched" sentence (made when shown,
+        not kept: there are hundreds of thousands)."""
+        path = self.identity.split("#", 1)[0]
+        if not self.attribute:
+            return f"secret {self.name} read in {path}"
+        if self.via:
+            return f"belongs to {self.via} ({self.attribute} {self.name!r})"
+        return f"{self.attribute} {self.name!r} written in {path}"
 
 
 class Collector:
@@ -62,8 +74,9 @@ class Collector:
 
     def __init__(self) -> None:
         self.declared: list[Declared] = []
-        # (repository, identity, provider, why)
+        # (repository, identity, provider, why): the first three of each provider, and counts
         self.unjoinable: list[tuple[str, str, str, str]] = []
+        self.unjoinable_count: dict[str, int] = {}
         self.repositories: set[str] = set()
 
     def add(self, report: Report) -> None:
@@ -80,7 +93,10 @@ class Collector:
             if isinstance(found, Declared):
                 self.declared.append(found)
             elif found:
-                self.unjoinable.append((repository, identity.id, JOINS[identity.kind][0], found))
+                provider = JOINS[identity.kind][0]
+                count = self.unjoinable_count[provider] = self.unjoinable_count.get(provider, 0) + 1
+                if count <= 3:
+                    self.unjoinable.append((repository, identity.id, provider, found))
 
 
 def _declared(repository: str, identity: Identity, principal: Identity | None) -> Declared | str:
@@ -88,29 +104,26 @@ def _declared(repository: str, identity: Identity, principal: Identity | None) -
     provider, observed_kind, attribute, whose = JOINS[identity.kind]
     attributes = identity.attributes
     name: str | None
+    via = ""
     if identity.kind == "workflow_secret":
         if attributes.get("ephemeral") or attributes.get("declared"):
             return ""  # GitHub's own token; a reusable workflow's input, given by its caller
-        name, how = identity.name, f"secret {identity.name} read in {identity.path}"
+        name, attribute = identity.name, ""
     elif whose == "own":
         name = _literal(attributes, attribute)
-        if name is None:
-            return _why(identity, attribute)
-        how = f"{attribute} {name!r} written in {identity.path}"
     else:
         name = _literal(attributes, attribute)
-        how = f"{attribute} {name!r} written in {identity.path}" if name else ""
         if name is None and principal is not None:
-            own = JOINS.get(principal.kind, ("", "", "", ""))[2]
-            name = _literal(principal.attributes, own)
-            how = f"belongs to {principal.attributes.get('address') or principal.name} " \
-                  f"({own} {name!r})"  # fmt: skip
-        if name is None:
-            return _why(identity, attribute)
+            attribute = JOINS.get(principal.kind, ("", "", "", ""))[2]
+            name = _literal(principal.attributes, attribute)
+            via = str(principal.attributes.get("address") or principal.name)
+    if name is None:
+        return _why(identity, JOINS[identity.kind][2])
     return Declared(
         repository=repository, identity=identity.id, kind=identity.kind, provider=provider,
-        observed_kind=observed_kind, name=name, scope=_scope(identity, repository), how=how,
-        sample=attributes.get("sample") == "true", environment=_environment(attributes),
+        observed_kind=observed_kind, name=name, scope=_scope(identity, repository),
+        attribute=attribute, sample=attributes.get("sample") == "true",
+        environment=_environment(attributes), via=via,
     )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from scanner.observed.model import LISTED, Observed
 # Observed kinds that are principals; any other kind with a `parent` is one of its credentials.
 PRINCIPALS = frozenset(["aws_iam_user", "gcp_service_account", "entra_application",
                         "entra_service_principal", "github_app_installation"])  # fmt: skip
+NOBODY = "no repository declares it"
 # A repository (or "org:NAME", an organisation) whose secrets an export lists, even none.
 COVERAGE = "github_repository"
 
@@ -34,7 +35,15 @@ class Joined:
     state: str  # live, not_live, undeclared, unreferenced, unsatisfied
     declared: Declared | None
     observed: Observed | None
-    how: str
+    why: str = ""  # what is missing, for any state but live
+
+    @property
+    def how(self) -> str:
+        """How the match was made, or why there is none (made when shown, not kept)."""
+        d, o = self.declared, self.observed
+        if self.state == "live" and d is not None and o is not None:
+            return f"{d.how} = {_label(o)}" + (f" (of {o.parent})" if o.parent else "")
+        return f"{d.how if d else _label(o) if o else ''}: {self.why}"
 
 
 def join(declared: Iterable[Declared], observed: Sequence[Observed],
@@ -76,8 +85,7 @@ def _clouds(declared: list[Declared], everything: list[Observed]) -> list[Joined
         matches = [o for o in principals.get((d.observed_kind, d.name.casefold()), ())
                    if not d.scope or d.scope == o.scope]  # fmt: skip
         claimed.update((o.provider, o.key) for o in matches)
-        found += [Joined(state="live", declared=d, observed=o, how=f"{d.how} = {_label(o)}")
-                  for o in matches]  # fmt: skip
+        found += [Joined(state="live", declared=d, observed=o) for o in matches]
         if not matches:
             found += _missing(d, listed)
     principal_of = {(o.provider, o.kind, o.name.casefold()): o for o in observed if not o.parent}
@@ -86,24 +94,22 @@ def _clouds(declared: list[Declared], everything: list[Observed]) -> list[Joined
         for d, o in zip(sorted(wanted, key=lambda d: (d.repository, d.identity)), live,
                         strict=False):  # fmt: skip
             claimed.add((o.provider, o.key))
-            found.append(Joined(state="live", declared=d, observed=o,
-                                how=f"{d.how} = {_label(o)} (of {o.parent})"))  # fmt: skip
+            found.append(Joined(state="live", declared=d, observed=o))
         for d in sorted(wanted, key=lambda d: d.identity)[len(live) :]:
             found += _missing(d, listed)
     for o in observed:
         if not o.live or (o.provider, o.key) in claimed or o.kind == COVERAGE:
             continue
         if not o.parent and o.kind in PRINCIPALS:
-            found.append(Joined(state="undeclared", declared=None, observed=o,
-                                how=f"{_label(o)}: no repository declares it"))  # fmt: skip
+            found.append(Joined(state="undeclared", declared=None, observed=o, why=NOBODY))
             continue
         owner = next((hit for k in PRINCIPALS
                       if (hit := principal_of.get((o.provider, k, o.parent.casefold())))),
                      None)  # fmt: skip
         if owner is not None and (owner.provider, owner.key) in claimed:
             found.append(Joined(state="undeclared", declared=None, observed=o,
-                                how=f"{_label(o)}: a credential of the declared {o.parent} "
-                                    "that no repository declares"))  # fmt: skip
+                                why=f"a credential of the declared {o.parent} that no "
+                                    "repository declares"))  # fmt: skip
     return found
 
 
@@ -116,7 +122,7 @@ def _missing(d: Declared, listed: dict[tuple[str, str, str], set[str]]) -> list[
         return []
     scope = f" (scope {d.scope})" if d.scope else ""
     return [Joined(state="not_live", declared=d, observed=None,
-                   how=f"{d.how}: no live {d.observed_kind} {d.name}{scope} in "
+                   why=f"no live {d.observed_kind} {d.name}{scope} in "
                        f"{', '.join(sorted(sources))}")]  # fmt: skip
 
 
@@ -159,11 +165,10 @@ def _github(declared: list[Declared], stored: list[Observed],
             f":env:{d.environment}"), o.scope.startswith("org:"), o.scope))  # fmt: skip
         read.update(o.key for o in usable)
         if usable:
-            found.append(Joined(state="live", declared=d, observed=usable[0],
-                                how=f"{d.how} = {_label(usable[0])}"))  # fmt: skip
+            found.append(Joined(state="live", declared=d, observed=usable[0]))
         elif f"org:{repository.split('/', 1)[0]}".casefold() in covered:  # else cannot tell
             found.append(Joined(state="unsatisfied", declared=d, observed=None,
-                                how=f"{d.how}: stored in neither {repository}, its "
+                                why=f"stored in neither {repository}, its "
                                     "environments nor its organisation"))  # fmt: skip
     lowered = {r.casefold() for r in reported}
     for o in secrets:
@@ -173,11 +178,11 @@ def _github(declared: list[Declared], stored: list[Observed],
             [r for r in lowered if o.scope.split(":env:", 1)[0].casefold() == r]  # fmt: skip
         if scanned:
             found.append(Joined(state="unreferenced", declared=None, observed=o,
-                                how=f"{_label(o)}: no workflow of {', '.join(sorted(scanned)[:3])}"
+                                why=f"no workflow of {', '.join(sorted(scanned)[:3])}"
                                     " reads it"))  # fmt: skip
     others = [o for o in stored if o.kind != "github_secret" and o.kind != COVERAGE and o.live]
     found += [Joined(state="undeclared", declared=None, observed=o,
-                     how=f"{_label(o)}: no repository declares it") for o in others]  # fmt: skip
+                     why=NOBODY) for o in others]  # fmt: skip
     return found
 
 
@@ -190,9 +195,8 @@ def _terraform_secret(d: Declared, candidates: list[Observed], covered: set[str]
         or (d.scope and o.scope.split(":env:", 1)[0].casefold() == d.scope.casefold())
     ]
     if where:
-        return [Joined(state="live", declared=d, observed=where[0],
-                       how=f"{d.how} = {_label(where[0])}")]  # fmt: skip
+        return [Joined(state="live", declared=d, observed=where[0])]
     if d.scope and d.scope != "org" and d.scope.casefold() in covered:
         return [Joined(state="not_live", declared=d, observed=None,
-                       how=f"{d.how}: not stored in {d.scope}")]  # fmt: skip
+                       why=f"not stored in {d.scope}")]  # fmt: skip
     return []

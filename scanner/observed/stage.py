@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,8 @@ from scanner.observed.model import LISTED, Observed
 from scanner.policy import Context, evaluate, needs_exports
 from scanner.roster import Roster
 from scanner.roster.route import decide
+
+BATCH = 5000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,8 +54,7 @@ class Seen:
     name: str
     path: str  # where it is declared ("" when undeclared)
     line: int
-    how: str  # how the match was made, or why there is none
-    observed: Observed | None
+    pair: Joined  # what was matched with what
     unused_days: int | None  # from the last use (or creation, never used) to the export's date
     key_age_days: int | None  # from creation or last rotation to the export's date
     rules: tuple[str, ...]
@@ -61,6 +64,15 @@ class Seen:
     @property
     def key(self) -> tuple[str, str]:
         return self.repository, self.identity
+
+    @property
+    def how(self) -> str:
+        """How the match was made, or why there is none."""
+        return self.pair.how
+
+    @property
+    def observed(self) -> Observed | None:
+        return self.pair.observed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,8 +106,9 @@ def observe(result: Aggregate, roster: Roster, collector: Collector, files: Sequ
                               exported=max(dates) if dates else None))  # fmt: skip
         observed.extend(found)
     observed = activity.expire(activity.fold(observed), as_of)  # last uses, end dates
-    joined = join(collector.declared, observed, frozenset(collector.repositories))
-    seen = judge(joined, result, roster, as_of, default_owner)
+    with _no_collection():
+        joined = join(collector.declared, observed, frozenset(collector.repositories))
+        seen = judge(joined, result, roster, as_of, default_owner)
     notes = _notes(collector, {o.provider for o in observed})
     return dataclasses.replace(
         result,
@@ -103,6 +116,19 @@ def observe(result: Aggregate, roster: Roster, collector: Collector, files: Sequ
         notes=(*result.notes, *notes),
         observed=Observation(exports=tuple(exports), seen=tuple(seen), rejected=tuple(rejected)),
     )
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Hundreds of thousands of small values made over the aggregate's heap of millions: the
+    collector's full passes would cost more than the join itself, and it makes no cycles."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def judge(joined: Iterable[Joined], result: Aggregate, roster: Roster, as_of: datetime.date,
@@ -120,28 +146,37 @@ def judge(joined: Iterable[Joined], result: Aggregate, roster: Roster, as_of: da
             repo_people.setdefault(r.repository, []).append(r)
     repo_owners = {repository: _answerable(items) for repository, items in repo_people.items()}
     judged = [p for p in policy.builtin() if p.scope == "org" and needs_exports(p)]
-    subjects = [_subject(index, pair, declared, as_of) for index, pair in enumerate(pairs)]
-    rules: dict[str, set[str]] = {}  # one evaluation for all: the subject's pointer is its index
-    for finding in evaluate(judged, [s for s, _ in subjects], scope="org",
-                            context=Context(directory=roster)):  # fmt: skip
-        rules.setdefault(finding.identity, set()).add(finding.rule)
+    context = Context(directory=roster)
     seen = []
-    for pair, (subject, ident) in zip(pairs, subjects, strict=True):
-        fired = tuple(sorted(rules.get(subject.identity.id, ())))
-        route: tuple[str, ...] = ()
-        why = ""
-        if fired:
-            route, why = _route(pair, declared, repo_owners, roster, default_owner)
-        identity = subject.identity
-        seen.append(Seen(
-            state=pair.state, repository=_repository(pair), identity=ident, kind=identity.kind,
-            name=identity.name, path=identity.path, line=identity.line, how=pair.how,
-            observed=pair.observed, unused_days=_int(identity.attributes.get("unused_days")),
-            key_age_days=_int(identity.attributes.get("key_age_days")),
-            rules=fired, route_to=route, why=why,
-        ))  # fmt: skip
+    for start in range(0, len(pairs), BATCH):  # a batch of subjects at a time, then dropped
+        batch = pairs[start : start + BATCH]
+        subjects = [_subject(index, pair, declared, as_of) for index, pair in enumerate(batch)]
+        rules: dict[str, set[str]] = {}  # one evaluation a batch: a subject's pointer is its index
+        for finding in evaluate(judged, [s for s, _ in subjects], scope="org", context=context):
+            rules.setdefault(finding.identity, set()).add(finding.rule)
+        for pair, (subject, ident) in zip(batch, subjects, strict=True):
+            seen.append(_seen(pair, subject, ident, tuple(sorted(rules.get(subject.identity.id,
+                              ()))), declared, repo_owners, roster, default_owner))  # fmt: skip
     seen.sort(key=lambda s: (not s.rules, s.rules, s.repository, s.identity, s.state))
     return seen
+
+
+def _seen(pair: Joined, subject: Attributed, ident: str, rules: tuple[str, ...],
+          declared: dict[tuple[str, str], Resolved],
+          repo_owners: dict[str, tuple[tuple[str, ...], str]], roster: Roster,
+          default_owner: str | None) -> Seen:  # fmt: skip
+    route: tuple[str, ...] = ()
+    why = ""
+    if rules:
+        route, why = _route(pair, declared, repo_owners, roster, default_owner)
+    identity = subject.identity
+    return Seen(
+        state=pair.state, repository=_repository(pair), identity=ident, kind=identity.kind,
+        name=identity.name, path=identity.path, line=identity.line, pair=pair,
+        unused_days=_int(identity.attributes.get("unused_days")),
+        key_age_days=_int(identity.attributes.get("key_age_days")),
+        rules=rules, route_to=route, why=why,
+    )  # fmt: skip
 
 
 def _int(value: object) -> int | None:
@@ -248,10 +283,11 @@ def _person(reference: str, role: str, roster: Roster) -> PersonState:
 def _notes(collector: Collector, providers: set[str]) -> tuple[str, ...]:
     """The declarations an export could speak about but whose provider name is unknown."""
     unjoinable = [(r, i, why) for r, i, provider, why in collector.unjoinable
-                  if provider in providers]  # fmt: skip
-    if not unjoinable:
+                  if provider in providers][:3]  # fmt: skip
+    count = sum(n for provider, n in collector.unjoinable_count.items() if provider in providers)
+    if not count:
         return ()
-    listed = "; ".join(f"{repo}: {ident} ({why})" for repo, ident, why in unjoinable[:3])
-    more = f"; and {len(unjoinable) - 3} more" if len(unjoinable) > 3 else ""
-    return (f"{len(unjoinable)} declared identities could not be joined with the "
-            f"exports (their provider name is not written literally): {listed}{more}",)  # fmt: skip
+    listed = "; ".join(f"{repo}: {ident} ({why})" for repo, ident, why in unjoinable)
+    more = f"; and {count - len(unjoinable)} more" if count > len(unjoinable) else ""
+    return (f"{count} declared identities could not be joined with the exports (their "
+            f"provider name is not written literally): {listed}{more}",)  # fmt: skip

@@ -26,7 +26,7 @@ def declared(
         observed_kind=observed_kind,
         name=name,
         scope=scope,
-        how=f"name {name!r}",
+        attribute="name",
         sample=False,
         environment=environment,
     )
@@ -83,9 +83,9 @@ def test_a_user_and_its_keys_pair_up_and_the_extra_declared_key_is_not_live() ->
         ("live", "iam.tf#aws_iam_access_key.a", "ci#access_key_1"),
         ("not_live", "iam.tf#aws_iam_access_key.b", None),
     ]
-    assert found[1].how == ("name 'ci' = aws_access_key ci#access_key_1 in export 111122223333 "
-                            "(of ci)")  # fmt: skip
-    assert found[2].how == "name 'ci': no live aws_access_key ci in export"
+    assert found[1].how == ("name 'ci' written in iam.tf = aws_access_key ci#access_key_1 in "
+                            "export 111122223333 (of ci)")  # fmt: skip
+    assert found[2].how == "name 'ci' written in iam.tf: no live aws_access_key ci in export"
 
 
 def test_what_nobody_declares_is_undeclared_and_a_principal_speaks_for_its_keys() -> None:
@@ -154,8 +154,8 @@ def test_github_references_are_satisfied_by_repository_environment_or_organisati
         ("unsatisfied", "MISSING", None),
         ("unreferenced", None, "acme/app"),  # OLD
     ]  # fmt: skip
-    assert found[4].how == ("name 'MISSING': stored in neither acme/app, its environments nor "
-                            "its organisation")  # fmt: skip
+    assert found[4].how == ("name 'MISSING' written in ci.yml: stored in neither acme/app, its "
+                            "environments nor its organisation")  # fmt: skip
     # SONAR is unreferenced only if acme/web, the one repository it is shared with, was scanned
     assert found[5].how == ("github_secret OLD in export acme/app: no workflow of acme/app "
                             "reads it")  # fmt: skip
