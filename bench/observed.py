@@ -68,6 +68,34 @@ def generate(folder: Path, reports: int, identities: int, rows: int, people: int
     (folder / "credential-report.csv").write_text("\n".join(lines) + "\n")
 
 
+def stage(folder: Path) -> None:
+    """In one process: read and resolve the reports (not timed), then time the observed stage
+    alone (parse, join, judge, route) and the memory it adds."""
+    import datetime
+    import resource
+    import time
+
+    from scanner.aggregate import inputs
+    from scanner.observed.declared import Collector
+    from scanner.observed.stage import observe
+
+    collector = Collector()
+    day = datetime.date(2026, 11, 2)
+    result, people, _ = inputs.read_and_resolve([folder / "reports"], [folder / "roster.csv"],
+                                                teams=folder / "teams.json", as_of=day,
+                                                on_report=collector.add)  # fmt: skip
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    observed = observe(result, people, collector, [folder / "credential-report.csv"], day)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert observed.observed is not None
+    print(
+        f"observed stage alone: {seconds:.1f} s, {len(collector.declared)} declared names, "
+        f"{len(observed.observed.seen)} pairs; peak RSS {before:.0f} -> {after:.0f} MiB"
+    )
+
+
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     from run import NHI, measure
@@ -78,10 +106,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--work", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument("--stage", action="store_true", help="time the observed stage alone")
     args = parser.parse_args()
     folder = args.work / f"observed-{args.reports}-{args.identities}-{args.rows}"
     if not folder.exists():
         generate(folder, args.reports, args.identities, args.rows, args.people)
+    if args.stage:
+        return stage(folder)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     base = [*NHI, "aggregate", "reports", "--roster", "roster.csv", "--teams", "teams.json",
             "--as-of", "2026-11-02", "--format", "json", "--output", "out.json"]  # fmt: skip

@@ -21,7 +21,7 @@ from scanner.roster import Roster, normalise
 from scanner.roster.route import decide
 
 if TYPE_CHECKING:
-    from scanner.observed.stage import Observation
+    from scanner.observed.result import Observation
 
 INSTALLER = "installer"  # who added the MCP server entry a credential is handed to (#18)
 NO_OWNER = "NHI001"  # repo-scope "no accountable owner", read from each report's findings

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from scanner.model import JSON
-from scanner.observed.stage import Observation, Seen
+from scanner.observed.result import Observation, Seen
 
 
 def exports_json(observation: Observation) -> list[JSON]:

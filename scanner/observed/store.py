@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from scanner.observed.stage import Observation
+from scanner.observed.result import Observation
 
 _INSERT = (
     "INSERT INTO observed (repository, identity, state, kind, name, provider, scope, rules, "
