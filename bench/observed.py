@@ -76,17 +76,17 @@ def stage(folder: Path) -> None:
     import time
 
     from scanner.aggregate import inputs
-    from scanner.observed.declared import Collector
-    from scanner.observed.stage import observe
+    from scanner.observed.stage import observe, prepare
 
-    collector = Collector()
+    prepared, _ = prepare([folder / "credential-report.csv"])
+    collector = prepared.collector
     day = datetime.date(2026, 11, 2)
     result, people, _ = inputs.read_and_resolve([folder / "reports"], [folder / "roster.csv"],
                                                 teams=folder / "teams.json", as_of=day,
                                                 on_report=collector.add)  # fmt: skip
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
-    observed = observe(result, people, collector, [folder / "credential-report.csv"], day)
+    observed = observe(result, people, prepared, day)
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert observed.observed is not None

@@ -62,32 +62,22 @@ def run(options: Options, progress: Progress | None = None) -> Outcome:
         paths += collected.reports
         failures = list(collected.failures)
         origins = inputs.report_origins(folder, collected.reports)
-    exports = options.observed
-    if options.github is not None and options.observe_github:  # the GitHub export, live (#26)
-        from scanner.observed import github_live
+    prepared = None
+    if options.observed or options.observe_github:  # cloud and GitHub exports (#26)
+        from scanner.observed import stage
 
-        saved = (options.reports_dir or Path(tempfile.mkdtemp(prefix="nhi-observed-"))) / \
-            "observed-github.json"  # fmt: skip
-        token, url = options.github.token, options.github.base_url
-        failures += github_live.save(client().connect(token, url), options.github.org, saved)
-        exports = (*exports, saved)
-    collector = None
-    if exports:  # cloud and GitHub exports (#26): keep each report's declared names
-        from scanner.observed.declared import Collector
-
-        collector = Collector()
+        prepared, refused = stage.prepare(options.observed, options.github,
+                                          options.observe_github, options.reports_dir)  # fmt: skip
+        failures += refused
     result, roster, kept = inputs.read_and_resolve(
         paths, options.rosters, roster_format=options.roster_format, teams=options.teams,
         people_map=options.people_map, as_of=options.as_of, default_owner=options.default_owner,
         github=options.github, roster_columns=options.roster_columns, failures=failures,
         origins=origins, keep_reports=options.keep_reports, warn_days=options.warn_days,
-        on_report=collector.add if collector else None,
+        on_report=prepared.collector.add if prepared else None,
     )  # fmt: skip
-    if collector is not None:
-        from scanner.observed.stage import observe
-
-        result = observe(result, roster, collector, exports, options.as_of,
-                         options.default_owner)  # fmt: skip
+    if prepared is not None:
+        result = stage.observe(result, roster, prepared, options.as_of, options.default_owner)
     history = None
     if options.db is not None:
         from scanner.aggregate import inventory

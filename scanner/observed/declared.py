@@ -41,6 +41,9 @@ JOINS: dict[str, tuple[str, str, str, str]] = {
 }  # fmt: skip
 
 
+JOINS_PROVIDERS = frozenset(join[0] for join in JOINS.values())
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Declared:
     """One declared identity as the join sees it."""
@@ -70,9 +73,11 @@ class Declared:
 
 
 class Collector:
-    """Fed one report at a time (`add`); `declared` and `unjoinable` afterwards."""
+    """Fed one report at a time (`add`); `declared` and `unjoinable` afterwards. Only the
+    identities of `providers` (those an export was given for) are kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, providers: frozenset[str] = frozenset(JOINS_PROVIDERS)) -> None:
+        self.kinds = frozenset(kind for kind, join in JOINS.items() if join[0] in providers)
         self.declared: list[Declared] = []
         # (repository, identity, provider, why): the first three of each provider, and counts
         self.unjoinable: list[tuple[str, str, str, str]] = []
@@ -82,7 +87,7 @@ class Collector:
     def add(self, report: Report) -> None:
         repository = report.repository.name
         self.repositories.add(repository)
-        subjects = [s.identity for s in report.subjects if s.identity.kind in JOINS]
+        subjects = [s.identity for s in report.subjects if s.identity.kind in self.kinds]
         if not subjects:
             return
         by_id = {i.id: i for i in subjects}

@@ -13,11 +13,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import gc
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from scanner import policy
+from scanner.aggregate.options import GitHubOptions
 from scanner.aggregate.resolve import Aggregate, PersonState, Resolved
 from scanner.errors import ObservedError
 from scanner.model import JSON, Attributed, Attribution, Category, Identity
@@ -33,9 +36,30 @@ from scanner.roster.route import decide
 BATCH = 5000
 
 
-def observe(result: Aggregate, roster: Roster, collector: Collector, files: Sequence[Path],
-            as_of: datetime.date, default_owner: str | None = None) -> Aggregate:  # fmt: skip
-    """`result` with the exports joined, judged and routed; bad exports are rejected."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Prepared:
+    """The exports read before the reports stream by, and the collector of declared names
+    that only keeps what those exports can speak about."""
+
+    collector: Collector
+    exports: tuple[Export, ...]
+    observed: tuple[Observed, ...]
+    rejected: tuple[tuple[str, str], ...]  # exports that could not be used, and why
+
+
+def prepare(files: Sequence[Path], github: GitHubOptions | None = None, live: bool = False,
+            folder: Path | None = None) -> tuple[Prepared, list[tuple[str, str]]]:  # fmt: skip
+    """Read the exports (with `live`, first collect the GitHub one into `folder`); what
+    GitHub refused, as (what, reason)."""
+    files, refused = list(files), []
+    if github is not None and live:
+        from scanner.aggregate.connect import client
+        from scanner.observed import github_live
+
+        saved = (folder or Path(tempfile.mkdtemp(prefix="nhi-observed-"))) / "observed-github.json"
+        connection = client().connect(github.token, github.base_url)
+        refused = github_live.save(connection, github.org, saved)
+        files.append(saved)
     exports: list[Export] = []
     observed: list[Observed] = []
     rejected: list[tuple[str, str]] = []
@@ -50,16 +74,27 @@ def observe(result: Aggregate, roster: Roster, collector: Collector, files: Sequ
         exports.append(Export(source=str(path), format=name, items=items,
                               exported=max(dates) if dates else None))  # fmt: skip
         observed.extend(found)
-    observed = activity.expire(activity.fold(observed), as_of)  # last uses, end dates
+    collector = Collector(frozenset(o.provider for o in observed))
+    return Prepared(collector=collector, exports=tuple(exports), observed=tuple(observed),
+                    rejected=tuple(rejected)), refused  # fmt: skip
+
+
+def observe(result: Aggregate, roster: Roster, prepared: Prepared, as_of: datetime.date,
+            default_owner: str | None = None) -> Aggregate:  # fmt: skip
+    """`result` with the exports joined, judged and routed; bad exports are rejected."""
+    collector = prepared.collector
+    observed = activity.expire(activity.fold(prepared.observed), as_of)  # last uses, end dates
     with _no_collection():
         joined = join(collector.declared, observed, frozenset(collector.repositories))
         seen = judge(joined, result, roster, as_of, default_owner)
     notes = _notes(collector, {o.provider for o in observed})
     return dataclasses.replace(
         result,
-        rejected=(*result.rejected, *rejected),
+        rejected=(*result.rejected, *prepared.rejected),
         notes=(*result.notes, *notes),
-        observed=Observation(exports=tuple(exports), seen=tuple(seen), rejected=tuple(rejected)),
+        observed=Observation(
+            exports=prepared.exports, seen=tuple(seen), rejected=prepared.rejected
+        ),
     )
 
 
