@@ -170,12 +170,13 @@ def _github(declared: list[Declared], stored: list[Observed],
             found.append(Joined(state="unsatisfied", declared=d, observed=None,
                                 why=f"stored in neither {repository}, its "
                                     "environments nor its organisation"))  # fmt: skip
-    lowered = {r.casefold() for r in reported}
+    lowered = {r.casefold(): r for r in reported}
     for o in secrets:
         if o.key in read:
             continue
+        home = o.scope.split(":env:", 1)[0].casefold()
         scanned = [r for r in reported if _visible(o, r)] if o.scope.startswith("org:") else \
-            [r for r in lowered if o.scope.split(":env:", 1)[0].casefold() == r]  # fmt: skip
+            [lowered[home]] if home in lowered else []  # fmt: skip
         if scanned:
             found.append(Joined(state="unreferenced", declared=None, observed=o,
                                 why=f"no workflow of {', '.join(sorted(scanned)[:3])}"
