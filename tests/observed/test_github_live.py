@@ -116,11 +116,8 @@ WORKFLOW = """on: push
 jobs:
   deploy:
     runs-on: ubuntu-latest
-    steps:
-      - run: ./deploy.sh
-        env:
-          TOKEN: ${{ secrets.DEPLOY_TOKEN }}
-          GONE: ${{ secrets.MISSING }}
+    steps: [{run: ./deploy.sh, env: {TOKEN: "${{ secrets.DEPLOY_TOKEN }}",
+                                     GONE: "${{ secrets.MISSING }}"}}]
 """
 
 

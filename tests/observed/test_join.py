@@ -7,53 +7,17 @@ from scanner.observed.join import join
 from scanner.observed.model import Observed, listed
 
 
-def declared(
-    kind: str,
-    observed_kind: str,
-    name: str,
-    identity: str,
-    *,
-    provider: str = "aws",
-    scope: str = "",
-    repository: str = "acme/infra",
-    environment: str = "",
-) -> Declared:
-    return Declared(
-        repository=repository,
-        identity=identity,
-        kind=kind,
-        provider=provider,
-        observed_kind=observed_kind,
-        name=name,
-        scope=scope,
-        attribute="name",
-        sample=False,
-        environment=environment,
-    )
+def declared(kind, observed_kind, name, identity, **where) -> Declared:
+    """A declaration; `where`: provider (aws), scope, repository (acme/infra), environment."""
+    where = {"provider": "aws", "scope": "", "repository": "acme/infra", **where}
+    return Declared(identity=identity, kind=kind, observed_kind=observed_kind, name=name,
+                    attribute="name", sample=False, **where)  # fmt: skip
 
 
-def seen(
-    kind: str,
-    name: str,
-    *,
-    parent: str = "",
-    scope: str = "111122223333",
-    provider: str = "aws",
-    live: bool = True,
-    **more: object,
-) -> Observed:
-    key = f"{scope}/{name}"
-    return Observed(
-        provider=provider,
-        kind=kind,
-        scope=scope,
-        name=name,
-        key=key,
-        parent=parent,
-        live=live,
-        source="export",
-        **more,
-    )  # type: ignore[arg-type]
+def seen(kind, name, **more) -> Observed:
+    """What an export lists; `more`: parent, scope (an AWS account), provider (aws), live..."""
+    more = {"provider": "aws", "scope": "111122223333", **more}
+    return Observed(kind=kind, name=name, key=f"{more['scope']}/{name}", source="export", **more)
 
 
 def states(found):
