@@ -13,6 +13,7 @@ from scanner.aggregate.inventory import History, Resolution
 from scanner.aggregate.resolve import Aggregate, PersonState, Resolved, gone
 from scanner.csv_cells import row
 from scanner.model import JSON
+from scanner.observed import render as observed_render
 from scanner.reporters.markdown import inert
 
 # A renderer yields the output in pieces, so the CLI writes a large result as it goes.
@@ -81,7 +82,8 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
     )
     yield "orphans", (_orphan(o, history) for o in result.orphans)
     yield "leaving", (_orphan(r, None) for r in leaving(result))
-    yield "identities", (_identity(r) for r in result.identities)
+    extra = observed_render.identities(result.observed)  # what exports say of each (#26)
+    yield "identities", (_identity(r) | extra(r.key) for r in result.identities)
     yield "people", people_index(result)
     yield "resolved", (_resolution(r) for r in (history.resolved if history else ()))
     yield (
@@ -100,11 +102,7 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
     )
     yield "rejected", [{"source": source, "reason": reason} for source, reason in result.rejected]
     yield "notes", list(result.notes)
-    if result.observed is not None:  # --observed exports (#26)
-        from scanner.observed import render
-
-        yield "observed_exports", render.exports_json(result.observed)
-        yield "observed", (render.seen_json(s) for s in result.observed.seen)
+    yield from observed_render.sections(result.observed)  # --observed exports (#26)
 
 
 def people_index(result: Aggregate) -> list[dict[str, JSON]]:
@@ -242,10 +240,7 @@ def render_text(result: Aggregate, history: History | None = None) -> Iterator[s
             f"resolved: {done.repository}: {done.path}:{done.line}: {done.kind} "
             f"{done.name} ({how}; orphaned since {done.orphaned_since})\n"
         )
-    if result.observed is not None:  # --observed exports (#26)
-        from scanner.observed import render
-
-        yield from render.text(result.observed)
+    yield from observed_render.text(result.observed)  # --observed exports (#26)
     for source, reason in result.rejected:
         yield f"rejected: {source}: {reason}\n"
     new = (
@@ -310,10 +305,7 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
                 "",
             )
         )
-    if result.observed is not None:  # --observed exports (#26)
-        from scanner.observed import render
-
-        yield from (row(cells) for cells in render.csv_rows(result.observed))
+    yield from (row(cells) for cells in observed_render.csv_rows(result.observed))  # (#26)
 
 
 def md(text: str) -> str:
@@ -365,10 +357,7 @@ def render_markdown(result: Aggregate, history: History | None = None) -> Iterat
                   f"{md(r.kind)} {md(r.name)} at {md(r.path)}:{r.line} | {md(leaving_note(r))} |"
                   for r in soon]  # fmt: skip
         lines.append("")
-    if result.observed is not None:  # --observed exports (#26)
-        from scanner.observed import render
-
-        lines += render.markdown(result.observed, md, MARKDOWN_ROWS)
+    lines += observed_render.markdown(result.observed, md, MARKDOWN_ROWS)  # (#26)
     if result.notes:
         lines += ["## Notes on the rosters", ""]
         lines += [f"- {md(note)}" for note in result.notes]

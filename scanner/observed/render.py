@@ -5,14 +5,19 @@ carry none, and key ids are identifiers."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from scanner.model import JSON
 from scanner.observed.result import Observation, Seen
 
 
-def exports_json(observation: Observation) -> list[JSON]:
-    return [{"source": e.source, "format": e.format, "exported": e.exported, "items": e.items}
-            for e in observation.exports]  # fmt: skip
+def sections(observation: Observation | None) -> Iterator[tuple[str, Any]]:
+    """The JSON document's keys for the exports (none without --observed)."""
+    if observation is None:
+        return
+    yield "observed_exports", [{"source": e.source, "format": e.format, "exported": e.exported,
+                                "items": e.items} for e in observation.exports]  # fmt: skip
+    yield "observed", (seen_json(s) for s in observation.seen)
 
 
 def seen_json(seen: Seen) -> dict[str, JSON]:
@@ -33,6 +38,29 @@ def seen_json(seen: Seen) -> dict[str, JSON]:
     }  # fmt: skip
 
 
+def identities(observation: Observation | None) -> Callable[[tuple[str, str]], dict[str, JSON]]:
+    """For the JSON `identities` list: each declared identity's `observed` key, what the
+    exports say of it (its first pair: a name live in two accounts is listed in `observed`)."""
+    first: dict[tuple[str, str], Seen] = {}
+    for seen in observation.seen if observation else ():
+        if seen.path:
+            first.setdefault(seen.key, seen)
+
+    def extra(key: tuple[str, str]) -> dict[str, JSON]:
+        seen = first.get(key)
+        if seen is None:
+            return {}
+        o = seen.observed
+        return {"observed": {
+            "state": seen.state, "how": seen.how, "live": seen.state == "live",
+            "created": o.created if o else None, "last_used": o.last_used if o else None,
+            "unused_days": seen.unused_days, "key_age_days": seen.key_age_days,
+            "export": o.source if o else None, "exported": o.exported if o else None,
+        }}  # fmt: skip
+
+    return extra
+
+
 def _where(seen: Seen) -> str:
     if seen.path:
         return f"{seen.repository}: {seen.path}:{seen.line}: {seen.kind} {seen.name}"
@@ -49,15 +77,17 @@ def facts(seen: Seen) -> str:
         said.append(f"last used {o.last_used}" if o.last_used else
                     "never used" if o.tracks_use else "use not recorded")  # fmt: skip
         if seen.unused_days is not None:
-            said.append(f"unused {seen.unused_days} days")
+            said.append(f"unused {_days(seen.unused_days)}")
         if seen.key_age_days is not None:
-            said.append(f"key age {seen.key_age_days} days")
+            said.append(f"key age {_days(seen.key_age_days)}")
         said.append(f"export {o.source}" + (f" of {o.exported}" if o.exported else ""))
     return ", ".join(s for s in said if s)
 
 
-def text(observation: Observation) -> Iterator[str]:
+def text(observation: Observation | None) -> Iterator[str]:
     """One block per finding, like an orphan's; then one line per export."""
+    if observation is None:
+        return
     for seen in observation.findings:
         decider = ", ".join(seen.route_to)
         lines = [
@@ -76,17 +106,19 @@ def text(observation: Observation) -> Iterator[str]:
            f"matched live\n")  # fmt: skip
 
 
-def csv_rows(observation: Observation) -> Iterator[tuple[object, ...]]:
+def csv_rows(observation: Observation | None) -> Iterator[tuple[object, ...]]:
     """Rows for the access review sheet, in its columns (see output.render_csv)."""
+    if observation is None:
+        return
     for s in sorted(observation.findings, key=lambda s: (s.route_to, s.repository, s.identity)):
         reason = "; ".join([*s.rules, s.how])
         yield (" ".join(s.route_to), s.repository, s.identity, s.kind, s.name, s.path, s.line,
                s.state, reason, facts(s), "", s.why, "")  # fmt: skip
 
 
-def markdown(observation: Observation, md: Callable[[str], str], limit: int) -> list[str]:
+def markdown(observation: Observation | None, md: Callable[[str], str], limit: int) -> list[str]:
     """A table of the findings (at most `limit` rows), for a job summary or an issue."""
-    if not observation.findings:
+    if observation is None or not observation.findings:
         return []
     lines = ["## Observed in the exports", "", "| decide | rules | identity | how | observed |",
              "|---|---|---|---|---|"]  # fmt: skip
@@ -96,3 +128,7 @@ def markdown(observation: Observation, md: Callable[[str], str], limit: int) -> 
     if len(observation.findings) > limit:
         lines.append(f"\n{len(observation.findings) - limit} more: `--format csv` lists them all.")
     return [*lines, ""]
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"

@@ -74,6 +74,15 @@ def test_exactly_the_four_are_reported_and_routed(organisation, capsys) -> None:
     never = next(s for s in document["observed"] if s["rules"] == ["NHI110"])
     assert (never["observed"]["last_used"], never["unused_days"], never["key_age_days"]) == \
         (None, 290, 290)  # fmt: skip
+    declared = {i["identity"]: i.get("observed") for i in document["identities"]}
+    assert declared["deployer.tf#aws_iam_access_key.ci_deployer"] == {
+        "state": "live", "how": live[1][1], "live": True, "created": "2026-01-15",
+        "last_used": None, "unused_days": 290, "key_age_days": 290,
+        "export": str(folder / "credential-report.csv"), "exported": None,
+    }  # fmt: skip
+    assert declared["etl/service_accounts.tf#google_service_account_key.etl"]["state"] == \
+        "not_live"  # fmt: skip
+    assert declared["deployer.tf#aws_iam_access_key.ci_deployer_2"] is None  # not joinable
     assert [e["format"] for e in document["observed_exports"]] == [
         "aws-credential-report", "gcp-service-accounts", "gcp-keys", "github"]  # fmt: skip
 
@@ -87,7 +96,7 @@ def test_the_text_output_says_how_and_who(organisation, capsys) -> None:
         f"    how: aws_iam_user hand-made-admin in {folder / 'credential-report.csv'} "
         "111122223333: no repository declares it\n"
         "    decide: security@acme.example (the default owner: the export names nobody)\n"
-        "    observed: created 2026-03-03, last used 2026-10-31, unused 1 days, export "
+        "    observed: created 2026-03-03, last used 2026-10-31, unused 1 day, export "
         f"{folder / 'credential-report.csv'}\n"
     ) in out
     assert "4 observed findings; 5 declared identities matched live\n" in out
