@@ -74,7 +74,13 @@ def _unwrap(document: Any, path: str) -> tuple[str, str | None]:
 
 
 def _users(path: str, text: str, exported: str | None) -> Iterator[Observed]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from _rows(path, csv.reader(io.StringIO(text, newline="")), exported)
+    except csv.Error as error:  # a field past csv's size limit, a NUL byte: not a report
+        raise ObservedError(f"{path}: not a CSV credential report ({error})") from None
+
+
+def _rows(path: str, reader: Iterator[list[str]], exported: str | None) -> Iterator[Observed]:
     header = next(reader, None)
     if header is None:
         raise ObservedError(f"{path}: empty credential report")
