@@ -144,3 +144,28 @@ def test_activity_is_folded_into_what_it_names_and_end_dates_end_life() -> None:
 
 def test_without_the_organisation_secrets_no_reference_is_called_unsatisfied() -> None:
     assert join([ref("NPM")], [COVER], frozenset({"acme/app"})) == []
+
+
+def test_an_entra_application_and_its_secret_join_by_display_name() -> None:
+    import datetime
+    from pathlib import Path
+
+    from scanner.observed import parse
+    from scanner.observed.activity import expire
+
+    path = Path(__file__).parent / "entra" / "applications.json"
+    _, found = parse("apps.json", path.read_text())
+    app = declared("azuread_application", "entra_application", "payments-api", "app.tf#a",
+                   provider="entra")  # fmt: skip
+    secrets = [declared("azuread_application_password", "entra_password", "payments-api",
+                        f"app.tf#p{n}", provider="entra") for n in (1, 2)]  # fmt: skip
+    joined = join([app, *secrets], expire(found, datetime.date(2026, 12, 1)), frozenset())
+    assert [(j.state, j.declared and j.declared.identity, j.observed and j.observed.name)
+            for j in joined] == [
+        ("live", "app.tf#a", "payments-api"),
+        ("live", "app.tf#p1", "a3b1c9d2-0000-4000-8000-000000000001"),
+        # the other secret ended in 2025 and the certificate in June: neither is live
+        ("not_live", "app.tf#p2", None),
+    ]  # fmt: skip
+    assert joined[2].how == ("name 'payments-api' written in app.tf: no live entra_password "
+                             "payments-api in apps.json")  # fmt: skip
