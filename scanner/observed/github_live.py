@@ -93,7 +93,7 @@ def collect(client: Github, org: str, *, sleep: Callable[[float], None] = time.s
         try:
             document["repositories"][repo.full_name] = _repository(repo)
         except _FAILURES as error:
-            failures.append((repo.full_name, _reason(error)))
+            failures.append((f"{repo.full_name}: secrets and deploy keys", _reason(error)))
     return document, failures
 
 

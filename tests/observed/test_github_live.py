@@ -67,7 +67,9 @@ def test_the_organisation_is_collected_paginated_and_read_back(server, tmp_path)
     path = tmp_path / "github.json"
     failures = save(client(server), "acme", path, sleep=waits.append,
                     clock=lambda: 1_999_999_990.0)  # fmt: skip
-    assert failures == [("acme/web", "GitHub answered 403: Must have admin rights")]
+    assert failures == [
+        ("acme/web: secrets and deploy keys", "GitHub answered 403: Must have admin rights")
+    ]
     assert waits == [11.0, 11.0]  # api and web; the archived one is not asked
     pages = sorted(r.query.get("page", ["1"])[0] + " " + r.path for r in server.requests
                    if r.path in server.pages)  # fmt: skip
@@ -147,7 +149,9 @@ def test_aggregate_observe_github_joins_the_live_export(server, git_repo, tmp_pa
                  "2026-12-01", "--default-owner", "sec@acme.example"])  # fmt: skip
     captured = capsys.readouterr()
     assert code == 1, captured.err
-    assert captured.err == "nhi: acme/web: GitHub answered 403: Must have admin rights\n"
+    assert captured.err == (
+        "nhi: acme/web: secrets and deploy keys: GitHub answered 403: Must have admin rights\n"
+    )
     document = json.loads(captured.out)
     assert sorted((s["state"], s["name"], " ".join(s["rules"]), s["route_to"])
                   for s in document["observed"] if s["rules"]) == [
