@@ -17,8 +17,10 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from scanner import git, remote
+from scanner import __version__, git, remote, shallow
 from scanner.cli import main as nhi
+from scanner.cli.common import cache_home
+from scanner.errors import ScannerError
 from scanner.guard import guard_line
 from scanner.reporters.github import escape_data
 
@@ -97,10 +99,10 @@ def wanted_base(env: Mapping[str, str]) -> tuple[str, str]:
     return "", ""
 
 
-def diff_base(env: Mapping[str, str], root: Path, shallow: bool) -> str | None:
+def diff_base(env: Mapping[str, str], root: Path, blind: bool) -> str | None:
     """The diff base for this event; None (report only) when there is none or git lacks it."""
     wanted, why = wanted_base(env)
-    if not wanted or shallow:
+    if not wanted or blind:
         return None
     if git.run(root, "rev-parse", "--verify", "--quiet", f"{wanted}^{{commit}}", check=False):
         print(guard_line(f"nhi-scanner: diff base {wanted} ({why})"), file=sys.stderr)
@@ -115,7 +117,8 @@ DEEPEN_SECONDS = 120.0
 
 
 def deepen(env: Mapping[str, str], root: Path) -> bool:
-    """Fetch the history a shallow checkout lacks, within a time budget; whether it worked.
+    """Fetch as much of a shallow checkout's history as its identities' files need, within a
+    time budget; whether the clone is now whole or every identity file attributable.
 
     Blame needs the commits that introduced each declaration; on a shallow clone git names the
     boundary commit's author for every older line. The checkout's own `origin` is asked (the
@@ -124,15 +127,30 @@ def deepen(env: Mapping[str, str], root: Path) -> bool:
     if (env.get("NHI_DEEPEN") or "true") == "false":
         return False
     seconds = float(env.get("NHI_DEEPEN_SECONDS") or DEEPEN_SECONDS)
-    started = time.monotonic()
-    problem = remote.unshallow(root, seconds)
-    if problem is not None:
-        print(guard_line(f"nhi-scanner: could not fetch the full history ({problem})"),
+    top = git.toplevel(root) or root
+    files = identity_files(root)
+    done = shallow.deepen(top, files, seconds, remote.deepen)
+    if done.fetched == 0 and done.problem is not None:
+        print(guard_line(f"nhi-scanner: could not fetch more history ({done.problem})"),
               file=sys.stderr)  # fmt: skip
         return False
-    print(f"nhi-scanner: the checkout was shallow; fetched its full history in "
-          f"{time.monotonic() - started:.1f} s to name provisioners", file=sys.stderr)  # fmt: skip
-    return True
+    print(guard_line(f"nhi-scanner: {done.describe()}"), file=sys.stderr)
+    return done.whole or not done.missing
+
+
+def identity_files(root: Path) -> set[str]:
+    """The repository-relative files that declare identities: a scan without blame, whose
+    per-file results the real scan then reads from the cache. When it cannot run, the whole
+    history is wanted (a path no commit adds)."""
+    from scanner.pipeline import Options, scan
+
+    try:
+        report = scan(root, options=Options(attribution=False, use_waivers=False,
+                                            cache_dir=cache_home()))  # fmt: skip
+    except ScannerError as error:
+        print(guard_line(f"nhi-scanner: fetching the whole history: {error}"), file=sys.stderr)
+        return {"."}
+    return {subject.identity.path for subject in report.subjects}
 
 
 def graph(root: Path) -> None:
@@ -155,17 +173,29 @@ def graph(root: Path) -> None:
     git.run(root, "update-index", "-q", "--refresh", check=False)
 
 
+def pinned(env: Mapping[str, str]) -> str | None:
+    """Why this commit is not the release the `version` input names, or None."""
+    wanted = (env.get("NHI_VERSION") or "").strip()
+    if not wanted or wanted.removeprefix("v") == __version__:
+        return None
+    return (f"::error title=nhi-scanner: version::this action's commit is nhi-scanner "
+            f"{__version__}, not {escape_data(wanted)} as the version input says; pin the commit "
+            "of the release you want (docs/releases.md lists each release's commit)")  # fmt: skip
+
+
 def run(env: Mapping[str, str]) -> int:
+    if (mismatch := pinned(env)) is not None:
+        print(guard_line(mismatch, commands=True))
+        return 2
     root = Path(env.get("NHI_PATH") or ".")
     in_git = git.toplevel(root) is not None
-    shallow = in_git and git.is_shallow(root)
-    if shallow and deepen(env, root):
-        shallow = False
-    if shallow:
+    # Blind: a shallow checkout whose identities' history could not be fetched.
+    blind = in_git and git.is_shallow(root) and not deepen(env, root)
+    if blind:
         print(SHALLOW)
-    elif in_git:
+    elif in_git and not git.is_shallow(root):  # git writes no commit-graph in a shallow clone
         graph(root)
-    base = diff_base(env, root, shallow) if in_git else None
+    base = diff_base(env, root, blind) if in_git else None
     with tempfile.TemporaryDirectory() as folder:
         summary = Path(folder) / "summary.md"
         code = nhi(arguments(env, summary, base))
@@ -179,6 +209,7 @@ def run(env: Mapping[str, str]) -> int:
         with open(env["GITHUB_OUTPUT"], "a", encoding="utf-8") as outputs:
             outputs.write(f"sarif-file={env.get('NHI_SARIF_FILE') or 'nhi.sarif'}\n")
             outputs.write(f"json-file={json_file}\n")
+            outputs.write(f"version={__version__}\n")
             outputs.write(f"findings={findings}\n")
     return code
 

@@ -48,6 +48,11 @@ class InventoryError(ScannerError):
     """The SQLite inventory cannot be opened, is locked by another writer, or is too new."""
 
 
+class DecisionError(ScannerError):
+    """A decisions file (`nhi aggregate --decisions`) that cannot be read or has the wrong
+    shape as a whole; a bad row is a message, never this (#24)."""
+
+
 class ObservedError(ScannerError):
     """A cloud or GitHub export (`nhi aggregate --observed`) that cannot be used; the message
     names the file and, where it can, the row or record. Never quotes a value."""

@@ -139,9 +139,9 @@ def run(
     reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
     said = len(fine) > 1 and any(line.startswith(("error:", "fatal:")) for line in reason)
     if check and (result.returncode not in fine or said):
-        # git quotes remote URLs in its errors: never repeat a token written in one (#16)
-        last = secrets.strip_userinfo(reason[-1]) if reason else result.returncode
-        raise GitError(f"git {args[0]} failed: {last}")
+        # git's first fatal line says why (advice follows it); never repeat a token (#16)
+        why = ([line for line in reason if line.startswith("fatal:")] or reason[-1:] or [""])[0]
+        raise GitError(f"git {args[0]} failed: {secrets.strip_userinfo(why) or result.returncode}")
     return result.stdout.decode("utf-8", "surrogateescape")
 
 

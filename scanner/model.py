@@ -342,3 +342,4 @@ class Policy:
     # About how the scan ran, not about the code (NHI007: history missing): SARIF reports it
     # as a tool notification, never as a code-scanning alert.
     notice: bool = False
+    max_days: int = 365  # the furthest a waiver of this rule may expire (#24)

@@ -1,5 +1,5 @@
 """The two git calls that reach another machine: clone a repository (the aggregator) and fetch
-the rest of a shallow checkout's history (the Action). Both go through `git.run`, the one
+more of a shallow checkout's history (the Action). Both go through `git.run`, the one
 subprocess edge, and name the transports they may use."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from pathlib import Path
 from scanner.git import GitError, run
 
 
-def unshallow(root: Path, seconds: float) -> str | None:
-    """Fetch the rest of a shallow clone's history from `origin` within `seconds`; None when
-    it worked, else why not (one line, git's last words)."""
+def deepen(root: Path, commits: int, seconds: float) -> str | None:
+    """Fetch `commits` more of a shallow clone's history from `origin` within `seconds`; None
+    when it worked, else why not (one line, git's last words). git drops the shallow mark itself
+    when the history runs out."""
     try:
-        run(root, "fetch", "--quiet", "--no-tags", "--unshallow", "origin",
+        run(root, "fetch", "--quiet", "--no-tags", f"--deepen={commits}", "origin",
             protocols="https:http:ssh:file", timeout=seconds)  # fmt: skip
     except subprocess.TimeoutExpired:
         return f"it took longer than {seconds:g} s"

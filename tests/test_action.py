@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 import yaml
 
+from scanner import __version__
 from tests.conftest import GIT_ENV
+from tests.test_shallow import busy, origin
 
 ROOT = Path(__file__).parent.parent
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
@@ -127,7 +129,9 @@ def test_pull_request_run(pull_request: Path, runner_temp: Path) -> None:
         "is a long-lived static cloud credential; prefer short-lived federation (OIDC, "
         "workload identity)",
     ]
-    assert output.read_text() == "sarif-file=nhi.sarif\njson-file=nhi.json\nfindings=2\n"
+    assert output.read_text() == (
+        f"sarif-file=nhi.sarif\njson-file=nhi.json\nversion={__version__}\nfindings=2\n"
+    )
     # The runner's own clone gets git's commit-graph with changed paths before blame (#21).
     assert "nhi-scanner: wrote git's commit-graph with changed paths in " in result.stderr
     assert (pull_request / ".git/objects/info/commit-graph").is_file()
@@ -178,7 +182,8 @@ def test_a_shallow_checkout_is_deepened_before_the_scan(
         shallow, runner_temp, {"fail-on": "critical"}, {"GITHUB_BASE_REF": "main"}
     )
     assert result.returncode == 0, result.stderr
-    assert "the checkout was shallow; fetched its full history in" in result.stderr
+    assert "nhi-scanner: the checkout was shallow; fetched 1 more commit in " in result.stderr
+    assert " s: its full history\n" in result.stderr
     assert "shallow checkout" not in result.stdout
     report = json.loads((shallow / "nhi.json").read_text())
     assert report["repository"]["shallow"] is False
@@ -201,7 +206,10 @@ def test_a_shallow_checkout_that_cannot_be_deepened_is_explained_and_never_an_al
         shallow, runner_temp, {"fail-on": "critical"}, {"GITHUB_BASE_REF": "main"}
     )
     assert result.returncode == 0, result.stderr
-    assert "could not fetch the full history" in result.stderr
+    assert (
+        "nhi-scanner: could not fetch more history (git fetch failed: fatal: 'origin' does "
+        "not appear to be a git repository)" in result.stderr
+    )
     assert result.stdout.splitlines()[0].startswith(
         "::warning title=nhi-scanner: shallow checkout::This checkout is shallow"
     )
@@ -218,6 +226,67 @@ def test_a_shallow_checkout_that_cannot_be_deepened_is_explained_and_never_an_al
         "NHI007",
         "NHI007",
     ]
+
+
+def test_a_long_shallow_history_is_deepened_only_as_far_as_its_identities_need(
+    runner_temp: Path, tmp_path: Path
+) -> None:
+    """Carol's key is 62 commits deep in a history of 262: the Action deepens twice (50, then
+    100 more from the boundary, which the base branch's tip shares), stops at 152 commits,
+    names Carol, keeps diff mode, and says nothing about a shallow checkout."""
+    bare = origin(tmp_path, [*busy("Alice", 200), ("Carol", [("M", "old.tf", KEY.format(
+        name="old"))]), *busy("Alice", 60)])  # fmt: skip
+    seed = tmp_path / "seed"
+    git(tmp_path, "clone", "-q", f"file://{bare}", str(seed))
+    git(seed, "checkout", "-q", "-b", "feature")
+    (seed / "new.tf").write_text(KEY.format(name="new"))
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "-m", "new key")
+    git(seed, "push", "-q", "origin", "feature")
+    workspace = tmp_path / "workspace"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", "--branch", "feature",
+        f"file://{bare}", str(workspace))  # fmt: skip
+    result, output, _ = run_scan_step(
+        workspace, runner_temp, {}, {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": "main"}
+    )
+    assert result.returncode == 1, result.stderr
+    assert "nhi-scanner: the checkout was shallow; fetched 151 more commits in " in result.stderr
+    assert subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=workspace, text=True,
+                          capture_output=True).stdout == "152\n"  # fmt: skip
+    assert " s: every identity file's history is complete\n" in result.stderr
+    assert "nhi: this is a shallow clone" not in result.stderr
+    assert "shallow checkout" not in result.stdout
+    assert output.read_text().endswith("findings=2\n")
+    report = json.loads((workspace / "nhi.json").read_text())
+    assert {(f["identity"], f["rule"], f["status"]) for f in report["findings"]} == {
+        ("new.tf#aws_iam_access_key.new", "NHI001", "open"),
+        ("new.tf#aws_iam_access_key.new", "NHI002", "open"),
+        ("old.tf#aws_iam_access_key.old", "NHI001", "pre-existing"),
+        ("old.tf#aws_iam_access_key.old", "NHI002", "pre-existing"),
+    }
+    assert {
+        (i["id"], i["provisioner"]["email"], i["provisioner"]["confidence"])
+        for i in report["identities"]
+    } == {
+        ("new.tf#aws_iam_access_key.new", "alice@example.com", "high"),
+        ("old.tf#aws_iam_access_key.old", "carol@example.com", "high"),
+    }
+
+
+def test_a_version_input_naming_another_release_stops_before_scanning(
+    pull_request: Path, runner_temp: Path
+) -> None:
+    result, output, _ = run_scan_step(pull_request, runner_temp, {"version": "v9.9.9"}, {})
+    assert result.returncode == 2
+    assert result.stdout == (
+        f"::error title=nhi-scanner: version::this action's commit is nhi-scanner {__version__}, "
+        "not v9.9.9 as the version input says; pin the commit of the release you want "
+        "(docs/releases.md lists each release's commit)\n"
+    )
+    assert not output.exists() and not (pull_request / "nhi.json").exists()
+    # The release this commit is, with or without the v, scans as usual.
+    for named in (__version__, f"v{__version__}"):
+        assert run_scan_step(pull_request, runner_temp, {"version": named}, {})[0].returncode == 1
 
 
 def test_the_cache_steps_keep_the_folder_the_scan_uses() -> None:
@@ -480,5 +549,7 @@ def test_a_fork_pull_request_runs_like_any_other(pull_request, runner_temp, tmp_
         "error file=new.tf,line=1,endLine=3,title=NHI001 (high)",
         "warning file=new.tf,line=1,endLine=3,title=NHI002 (medium)",
     ]
-    assert output.read_text() == "sarif-file=nhi.sarif\njson-file=nhi.json\nfindings=2\n"
+    assert output.read_text() == (
+        f"sarif-file=nhi.sarif\njson-file=nhi.json\nversion={__version__}\nfindings=2\n"
+    )
     assert summary.read_text().startswith("## nhi-scanner: 2 open findings in acme/infra\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
 import click
@@ -95,3 +96,47 @@ def test_a_fork_or_dependabot_pull_request_skips_only_the_sarif_upload() -> None
         "github.event.pull_request.user.login == 'dependabot[bot]') }}"
     )
     assert document["jobs"]["nhi"]["permissions"]["actions"] == "read"
+
+
+RELEASES = ROOT / "docs/releases.md"
+PINNED = re.compile(
+    r"nhi-scanner/nhi-scanner@(?P<sha>\S+) # v(?P<tag>\S+)"
+    r"|NHI_REF: (?P<ref>\S+) # v(?P<ref_tag>[^:\s]+)"
+    r"|rev: (?P<rev>\S+)  # frozen: v(?P<rev_tag>\S+)"
+)
+
+
+def released() -> dict[str, str]:
+    """docs/releases.md's table: commit -> version."""
+    rows = re.findall(r"^\| (\S+) \| v\1 \| `([0-9a-f]{40})` \| \d{4}-\d\d-\d\d \|$",
+                      RELEASES.read_text(), re.MULTILINE)  # fmt: skip
+    return {sha: version for version, sha in rows}
+
+
+def git_out(*args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, (args, done.stderr)
+    return done.stdout
+
+
+def test_every_pin_of_nhi_scanner_names_a_release_commit_in_mains_history() -> None:
+    """Examples and README pin our own action, hook and package to a release commit with its
+    version beside it; the commit is listed in docs/releases.md, is an ancestor of HEAD, and
+    sets the version its comment names (tags may be missing from a clone; commits are not)."""
+    pins = []
+    for document in [*EXAMPLES, ROOT / "README.md"]:
+        for match in PINNED.finditer(document.read_text()):
+            sha = match["sha"] or match["ref"] or match["rev"]
+            pins.append((document.name, sha, match["tag"] or match["ref_tag"] or match["rev_tag"]))
+    assert sorted((name for name, _, _ in pins)) == [
+        "README.md", "README.md", "nhi-organisation.yml", "nhi-pull-request.yml",
+        "nhi-scheduled.yml",
+    ]  # fmt: skip
+    releases = released()
+    for name, sha, version in pins:
+        assert releases.get(sha) == version, (name, sha, version)
+        assert git_out("merge-base", "--is-ancestor", sha, "HEAD") == ""
+        assert f'__version__ = "{version}"' in git_out("show", f"{sha}:scanner/__init__.py")
+    # Nothing refers to our own action by a branch or tag.
+    for document in [*EXAMPLES, ROOT / "README.md"]:
+        assert not re.search(r"nhi-scanner/nhi-scanner@(?![0-9a-f]{40} )", document.read_text())

@@ -76,20 +76,36 @@ def run(options: Options, progress: Progress | None = None) -> Outcome:
         origins=origins, keep_reports=options.keep_reports, warn_days=options.warn_days,
         on_report=prepared.collector.add if prepared else None,
     )  # fmt: skip
+    from scanner.aggregate import changes
+
+    result = _review(options, result, roster)
     if prepared is not None:
         result = stage.observe(result, roster, prepared, options.as_of, options.default_owner)
-    history = None
+    history, writer = None, None
     if options.db is not None:
         from scanner.aggregate import inventory
 
-        history = inventory.record(options.db, result, options.as_of)
+        writer = changes.Writer(result, options.as_of.isoformat())
+        history = inventory.record(options.db, result, options.as_of, hook=writer)
+    result = changes.finish(result, writer)
     messages = [f"nhi: {name}: {reason}" for name, reason in failures]
+    messages += [f"nhi: {line}" for line in result.review.problems] if result.review else []
     if result.observed is not None:  # an export that cannot be used, said whatever the format
         messages += [f"nhi: {name}: {reason}" for name, reason in result.observed.rejected]
     if options.github is not None and options.open_issues:
         messages += _notify(options.github, result, roster, history, dry_run=options.dry_run)
     return Outcome(aggregate=result, roster=roster, reports=tuple(kept), history=history,
                    messages=tuple(messages))  # fmt: skip
+
+
+def _review(options: Options, result: Aggregate, roster: Roster) -> Aggregate:
+    """Decisions (files, and those the inventory recorded) and handovers applied (#24)."""
+    from scanner.aggregate import changes, decisions, review
+
+    rows, problems = decisions.load(options.decisions)
+    settings = review.Settings(as_of=options.as_of, attest_days=options.attest_days,
+                               reviewers=options.reviewers)  # fmt: skip
+    return review.apply(result, roster, settings, rows, problems, changes.stored(options.db))
 
 
 def collect_only(
@@ -118,6 +134,20 @@ def _collect(
     return folder, collected
 
 
+def _decided(result: Aggregate, roster: Roster) -> dict[str, dict[str, tuple[str, str, str]]]:
+    """Per repository: each identity a decision or a handover settled, what settled it, and
+    whom to mention: the decider, or the new owner."""
+    found: dict[str, dict[str, tuple[str, str, str]]] = {}
+    review = result.review
+    for d in review.decisions if review else ():
+        found.setdefault(d.repository, {})[d.identity] = (
+            d.describe(), roster.canonical(d.decided_by), "Decided by")  # fmt: skip
+    for h in review.handovers if review else ():
+        found.setdefault(h.repository, {})[h.identity] = (
+            f"handed over to {', '.join(h.owners)}", h.owners[0], "Handed over to")  # fmt: skip
+    return found
+
+
 def _notify(
     github: GitHubOptions, result: Aggregate, roster: Roster, history: History | None,
     *, dry_run: bool,
@@ -130,8 +160,11 @@ def _notify(
     asks = [*result.orphans, *leaving(result)]  # people leaving soon too (#23)
     touched = [o.repository for o in asks]
     touched += [r.repository for r in (history.resolved if history else ())]
+    decided = _decided(result, roster)  # ticked off, the decider mentioned once (#24)
+    touched += list(decided)
     actions, problems = notify.sync_all(edge.organisation(github).repository, asks, touched,
-                                        edge.logins(roster), dry_run=dry_run)  # fmt: skip
+                                        edge.logins(roster), dry_run=dry_run,
+                                        decided=decided)  # fmt: skip
     return [f"nhi: {'would ' if dry_run else ''}{action.describe()}" for action in actions] + [
         f"nhi: {name}: cannot update its issue: {reason}" for name, reason in problems
     ]

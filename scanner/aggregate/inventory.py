@@ -19,9 +19,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Protocol
 
 from scanner.aggregate.inventory_schema import _GONE, _UPSERT, MIGRATIONS, SCHEMA_VERSION
 from scanner.aggregate.resolve import Aggregate, Resolved
+from scanner.aggregate.review_model import OPEN_STATES
 from scanner.errors import InventoryError
 from scanner.roster import normalise
 
@@ -78,6 +80,14 @@ class Entry:
     links: tuple[tuple[str, str, str, str, str], ...] = ()
 
 
+class RunHook(Protocol):
+    """More to record in a run's transaction (`changes.Writer`, #24): `before` sees the
+    previous run's state, `after` this run's."""
+
+    def before(self, db: sqlite3.Connection, run: int) -> None: ...
+    def after(self, db: sqlite3.Connection, run: int, history: History) -> None: ...
+
+
 def record(
     path: Path,
     result: Aggregate,
@@ -85,6 +95,7 @@ def record(
     *,
     timeout: float = 30.0,
     progress: Callable[[int], None] | None = None,
+    hook: RunHook | None = None,
 ) -> History:
     """Record one run in one transaction; `progress(n)` is called after every batch written."""
     day = as_of.isoformat()
@@ -94,12 +105,16 @@ def record(
             _migrate(db, path)
             previous = db.execute("SELECT as_of FROM runs ORDER BY id DESC LIMIT 1").fetchone()
             run = _insert_run(db, result, day)
+            if hook is not None:
+                hook.before(db, run)
             _write(db, result, day, run, progress)
             if result.observed is not None:  # --observed exports (#26)
                 from scanner.observed.store import write
 
                 write(db, result.observed, run)
             history = _history(db, run, previous[0] if previous else None)
+            if hook is not None:
+                hook.after(db, run, history)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -336,7 +351,7 @@ def _row(r: Resolved, day: str, run: int) -> dict[str, object]:
         "route_to": json.dumps(r.route_to),
         "as_of": day,
         "run": run,
-        "orphaned": r.state == "orphaned",
+        "orphaned": r.state in OPEN_STATES,  # revocation pending stays open (#24)
         "reach": " ".join(r.reach),
     }
 

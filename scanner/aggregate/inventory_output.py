@@ -63,6 +63,8 @@ def render_text(entries: Sequence[Entry]) -> str:
             if e.orphaned_since and not e.resolved_at
             else e.state
         )
+        if e.state == "revoking":  # decided, still declared (#24)
+            status = f"revocation pending; {status}"
         lines.append(
             f"{e.repository}: {e.path}:{e.line}: {e.kind} {e.name} ({status}; "
             f"first seen {e.first_seen}, last seen {e.last_seen})"

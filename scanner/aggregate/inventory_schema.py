@@ -37,7 +37,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX links_by_source ON links (repository, source)",
         "CREATE INDEX links_by_target ON links (to_repository, target)",
     ),
-    (  # 5: what the --observed exports said at the last run that read any (#26): each
+    (  # 5: decisions and handovers with their history, and what each run changed (#24)
+        "CREATE TABLE decisions (repository TEXT NOT NULL, identity TEXT NOT NULL, "
+        "decision TEXT NOT NULL, decided_by TEXT NOT NULL, decided_on TEXT NOT NULL, "
+        "assign_to TEXT NOT NULL, note TEXT NOT NULL, source TEXT NOT NULL, "
+        "people TEXT NOT NULL, run INTEGER NOT NULL, recorded_on TEXT NOT NULL, "
+        "PRIMARY KEY (repository, identity, decision, decided_by, decided_on, assign_to))",
+        "CREATE TABLE adoptions (repository TEXT NOT NULL, identity TEXT NOT NULL, "
+        "owners TEXT NOT NULL, provisioner TEXT NOT NULL, left_on TEXT, run INTEGER NOT NULL, "
+        "adopted_on TEXT NOT NULL, PRIMARY KEY (repository, identity))",
+        "CREATE TABLE events (run INTEGER NOT NULL, as_of TEXT NOT NULL, "
+        "repository TEXT NOT NULL, identity TEXT NOT NULL, event TEXT NOT NULL, "
+        "detail TEXT NOT NULL)",
+        "CREATE INDEX events_by_identity ON events (repository, identity)",
+        "CREATE INDEX events_by_day ON events (as_of)",
+    ),
+    (  # 6: what the --observed exports said at the last run that read any (#26): each
         # declared identity they matched (or not), and what they list that nobody declares
         # (repository '' unless it lives in one: a stored GitHub secret)
         "CREATE TABLE observed (repository TEXT NOT NULL, identity TEXT NOT NULL, "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from github import GithubException
@@ -25,6 +25,10 @@ TITLE = "Orphaned non-human identities need a decision"
 _ITEM = re.compile(r"^- \[(?P<done>[ x])\] (?P<text>.*) <!-- nhi-key:(?P<key>[A-Za-z0-9_=-]+) -->$")
 _TEAM = re.compile(r"^@[a-z0-9](?:[a-z0-9-]{0,38})/[a-z0-9][a-z0-9._-]*$", re.IGNORECASE)
 _LOGIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38})(?:_[a-z0-9]+)?$", re.IGNORECASE)
+_DECIDED = " (decided: "  # what follows a ticked row's own text (#24)
+# identity id -> (what was decided, e.g. "kept by carol@acme.example on 2026-11-02", the person
+# to mention, and as what: "Decided by" the decider, or "Handed over to" the new owner)
+Decided = Mapping[str, tuple[str, str, str]]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,9 +57,11 @@ def _decider(email: str, logins: Callable[[str], Sequence[str]]) -> str:
 
 
 def body(
-    orphans: Sequence[Resolved], logins: Callable[[str], Sequence[str]], previous: str | None = None
-) -> str:
-    """The issue body: open orphans unticked, those resolved since `previous` ticked."""
+    orphans: Sequence[Resolved], logins: Callable[[str], Sequence[str]],
+    previous: str | None = None, decided: Decided | None = None,
+) -> str:  # fmt: skip
+    """The issue body: open orphans unticked, those decided or resolved since `previous` ticked
+    (a decided row says what was decided; each decider is mentioned once, below the rows)."""
     current = {_key(o.identity) for o in orphans}
     lines = [
         MARKER,
@@ -75,11 +81,19 @@ def body(
             f"{orphan.line} ({md(why) if orphan.state == 'leaving' else why}): decide {deciders} "
             f"<!-- nhi-key:{_key(orphan.identity)} -->"
         )
+    by_key = {_key(identity): done for identity, done in (decided or {}).items()}
+    mentioned: dict[str, dict[str, None]] = {}  # each person once per issue
     for line in (previous or "").splitlines():
         match = _ITEM.match(line)
         if match and match["key"] not in current:
-            text = match["text"].removesuffix(" (resolved)")
-            lines.append(f"- [x] {text} (resolved) <!-- nhi-key:{match['key']} -->")
+            text = match["text"].removesuffix(" (resolved)").partition(_DECIDED)[0]
+            how, who, label = by_key.get(match["key"], ("", "", ""))
+            if who:
+                mentioned.setdefault(label, {})[_decider(who, logins)] = None
+            done = f"{_DECIDED}{md(how)})" if how else " (resolved)"
+            lines.append(f"- [x] {text}{done} <!-- nhi-key:{match['key']} -->")
+    if mentioned:
+        lines += ["", *(f"{label} {', '.join(people)}." for label, people in mentioned.items())]
     return "\n".join(lines) + "\n"
 
 
@@ -90,10 +104,11 @@ def sync(
     logins: Callable[[str], Sequence[str]],
     *,
     dry_run: bool,
+    decided: Decided | None = None,
 ) -> Action | None:
     """Open, update or close this repository's issue; None when there is nothing to do."""
     existing = next((i for i in repo.get_issues(state="open") if MARKER in (i.body or "")), None)
-    text = body(orphans, logins, existing.body if existing else None)
+    text = body(orphans, logins, existing.body if existing else None, decided)
     if existing is None:
         if not orphans:
             return None
@@ -117,6 +132,7 @@ def sync_all(
     logins: Callable[[str], Sequence[str]],
     *,
     dry_run: bool,
+    decided: Mapping[str, Decided] | None = None,
 ) -> tuple[list[Action], list[tuple[str, str]]]:
     """Sync every repository in `repositories` (those with orphans, and those whose orphans
     were resolved); one that fails is listed and the rest go on."""
@@ -130,6 +146,7 @@ def sync_all(
                 [o for o in orphans if o.repository == name],
                 logins,
                 dry_run=dry_run,
+                decided=(decided or {}).get(name),
             )
         except GithubException as error:
             failures.append((name, f"GitHub answered {error.status}"))

@@ -44,5 +44,8 @@ class Options:
     open_issues: bool = False
     dry_run: bool = False
     keep_reports: bool = False  # the HTML map needs the reports themselves
+    decisions: tuple[Path, ...] = ()  # --decisions files: keep, reassign, revoke (#24)
+    attest_days: int = 90  # how long a keep holds
+    reviewers: tuple[str, ...] = ()  # people or teams who may decide on any identity
     observed: tuple[Path, ...] = ()  # cloud and GitHub exports joined with the reports (#26)
     observe_github: bool = False  # with github: collect the organisation's GitHub export too

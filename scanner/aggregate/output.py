@@ -9,8 +9,10 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from scanner.aggregate import decisions, review_output
 from scanner.aggregate.inventory import History, Resolution
 from scanner.aggregate.resolve import Aggregate, PersonState, Resolved, gone
+from scanner.aggregate.review_model import ADOPTED
 from scanner.csv_cells import row
 from scanner.model import JSON
 from scanner.observed import render as observed_render
@@ -102,6 +104,8 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
     )
     yield "rejected", [{"source": source, "reason": reason} for source, reason in result.rejected]
     yield "notes", list(result.notes)
+    if result.review is not None:  # decisions, handovers, what is new (#24)
+        yield "review", review_output.json_section(result)
     yield from observed_render.sections(result.observed)  # --observed exports (#26)
 
 
@@ -234,12 +238,15 @@ def render_text(result: Aggregate, history: History | None = None) -> Iterator[s
             f"    decide: {decider + ' (' + item.why + ')' if decider else item.why}\n"
             f"    {leaving_note(item)}\n"
         )
+    by = review_output.resolved_how(result)
     for done in history.resolved if history else ():
-        how = "no longer declared" if done.gone else "owned again"
+        how = by.get((done.repository, done.identity)) or (
+            "no longer declared" if done.gone else "owned again")  # fmt: skip
         yield (
             f"resolved: {done.repository}: {done.path}:{done.line}: {done.kind} "
             f"{done.name} ({how}; orphaned since {done.orphaned_since})\n"
         )
+    yield from review_output.text(result)
     yield from observed_render.text(result.observed)  # --observed exports (#26)
     for source, reason in result.rejected:
         yield f"rejected: {source}: {reason}\n"
@@ -277,13 +284,14 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
             "people",
             "orphaned_since",
             "why",
-            "decision",
+            *decisions.SHEET_COLUMNS,  # filled in, the sheet is a --decisions file (#24)
         ]
     )
     review = sorted(
-        (r for r in result.identities if r.state != "owned"),
+        (r for r in result.identities if r.state not in ("owned", ADOPTED)),
         key=lambda r: (r.route_to, r.repository, r.path, r.line, r.identity),
     )
+    decided = review_output.sheet_cells(result)
     for r in review:
         people = "; ".join(f"{p.email or p.reference} ({p.role}, {p.state})" for p in r.people)
         since = history.orphaned_since.get(r.key, "") if history else ""
@@ -302,7 +310,7 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
                 people,
                 since,
                 r.why,
-                "",
+                *decided(r),
             )
         )
     yield from (row(cells) for cells in observed_render.csv_rows(result.observed))  # (#26)
@@ -357,6 +365,7 @@ def render_markdown(result: Aggregate, history: History | None = None) -> Iterat
                   f"{md(r.kind)} {md(r.name)} at {md(r.path)}:{r.line} | {md(leaving_note(r))} |"
                   for r in soon]  # fmt: skip
         lines.append("")
+    lines += review_output.markdown(result, md)  # decisions, handovers, what is new (#24)
     lines += observed_render.markdown(result.observed, md, MARKDOWN_ROWS)  # (#26)
     if result.notes:
         lines += ["## Notes on the rosters", ""]

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from scanner.aggregate import org_waivers
+from scanner.aggregate.review_model import Review
 from scanner.model import Attributed, Link, Policy, Provisioner, Reach, Report
 from scanner.policy import Context, evaluate
 from scanner.roster import Roster, normalise
@@ -50,7 +52,8 @@ class Resolved:
 
     `state` is `orphaned` (a rule fired: `rules`), `leaving` (someone leaves within the
     warning window), `review` (someone is suspended) or `owned`; `route_to` and `why` are
-    empty for `owned` identities.
+    empty for `owned` identities. `review.apply` may then settle one as `kept`,
+    `reassigned`, `revoking` (a decision) or `adopted` (a handover, #24).
     """
 
     repository: str
@@ -80,6 +83,7 @@ class Aggregate:
     links: tuple[Link, ...] = ()  # between repositories (lineage.across), added by collect.run
     local_links: tuple[Link, ...] = ()  # within each repository (`from_repository` says which)
     notes: tuple[str, ...] = ()  # what the rosters could not say plainly, added by collect.run
+    review: Review | None = None  # decisions, handovers and changes (#24), added by review.apply
     observed: Observation | None = None  # --observed exports joined (#26), by observed.stage
 
 
@@ -89,6 +93,7 @@ def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Poli
     the first one read wins and the other is rejected."""
     names: dict[str, None] = {}  # in the order read
     resolved: list[Resolved] = []
+    waiver_notes: list[str] = []
     rejected: list[tuple[str, str]] = []
     for report in reports:
         name = report.repository.name
@@ -96,7 +101,9 @@ def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Poli
             rejected.append((name, "a second report for this repository; the first one is used"))
             continue
         names[name] = None
-        rules = _rules(report, roster, policies)
+        rules, notes = org_waivers.judge(report, _rules(report, roster, policies), roster,
+                                         policies)  # fmt: skip
+        waiver_notes += notes
         reach = {r.identity: reach_labels(r) for r in report.reach}
         resolved.extend(
             _resolve(name, subject, tuple(sorted(rules.get(subject.identity.id, ()))), roster,
@@ -106,8 +113,9 @@ def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Poli
     resolved.sort(key=lambda r: (r.repository, r.path, r.line, r.identity))
     orphans = sorted((r for r in resolved if r.state == "orphaned"),
                      key=lambda o: (o.route_to, o.repository, o.path, o.line))  # fmt: skip
+    review = Review(waivers=tuple(waiver_notes)) if waiver_notes else None
     return Aggregate(repositories=tuple(names), identities=tuple(resolved),
-                     orphans=tuple(orphans), rejected=tuple(rejected))  # fmt: skip
+                     orphans=tuple(orphans), rejected=tuple(rejected), review=review)  # fmt: skip
 
 
 def reach_labels(reach: Reach) -> tuple[str, ...]:
@@ -130,7 +138,7 @@ def _rules(report: Report, roster: Roster, policies: Sequence[Policy]) -> dict[s
     for finding in evaluate(policies, report.subjects, scope="org", context=context):
         rules.setdefault(finding.identity, set()).add(finding.rule)
     for finding in report.findings:
-        if finding.rule == NO_OWNER and finding.status != "waived":
+        if finding.rule == NO_OWNER:  # waived or not: org_waivers judges its waiver (#24)
             rules.setdefault(finding.identity, set()).add(finding.rule)
     return rules
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from scanner import git, reading
-from scanner.attribution import codeowners, installer, provenance
+from scanner.attribution import codeowners, installer, moves, provenance
 from scanner.attribution.history import blame_all, history, parallel, ranges
 from scanner.attribution.owners import _deadline, _owner_rules, load_codeowners
 from scanner.attribution.provisioner import (
@@ -83,6 +83,7 @@ def attribute(
     )
     errors = (*errors, *revs_errors, *failures)
     details = git.commit_details(root, _commits(histories))
+    moves.expect(root, _introductions(identities, histories))
 
     # Choosing and tracing walk back through history (a few git calls for some identities):
     # on the git workers too.
@@ -111,6 +112,22 @@ def _texts(repo: Repo, identities: Iterable[Identity]) -> dict[str, list[str]]:
             continue  # unreadable now: blame alone decides, as before
         texts[path] = data.decode("utf-8", errors="replace").split("\n")
     return texts
+
+
+def _introductions(
+    identities: Iterable[Identity], histories: Mapping[str, History]
+) -> dict[str, set[str]]:
+    """The commit each Terraform block's first line is blamed to, with the path it had then:
+    the commits whose moves `moves.follow` may trace, asked of git at once if it does."""
+    found: dict[str, set[str]] = {}
+    for identity in identities:
+        past = histories.get(identity.path)
+        line = past.lines.get(identity.line) if past is not None else None
+        if line is None or line.commit.boundary or line.commit.uncommitted \
+                or moves.literal(identity) is None:  # fmt: skip
+            continue
+        found.setdefault(line.commit.sha, set()).add(line.original_path or identity.path)
+    return found
 
 
 def _commits(histories: Mapping[str, History]) -> set[str]:

@@ -7,8 +7,10 @@ Terraform files are blamed without `-C`: copy detection reads every file each co
 history changed, which made blame five times dearer on a long history (#21) and names the
 author of a copy's original. Instead, the commit that introduced the block is asked whether it
 took the block out of another file (the file declares it one time fewer afterwards); only then
-is that file blamed, as the commit's parent had it. One listing of a commit's changed files
-serves every block it introduced.
+is that file blamed, as the commit's parent had it. The commits that introduced this scan's
+blocks are asked at once (`expect`): one `git log -G` names the files in which each added or
+removed a block's first line, and one `git grep` per 500 blobs counts the blocks of those that
+may have moved one; only commits a walk back reaches later are asked one by one.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,31 +143,125 @@ def blamed(root: Path, rev: str, path: str, ignored: frozenset[str]) -> dict[int
         return {}
 
 
-@functools.lru_cache(maxsize=1024)
+@dataclass(slots=True)
+class _Expected:
+    """The commits that introduced this scan's Terraform blocks, with the files they put them
+    in: what `follow` will ask of each, asked of git at once the first time one is asked
+    (warm scans, whose traces are remembered, ask nothing). At 20,000 commits this turned
+    thousands of `git diff` and `git grep` processes into one `git log` and a few greps."""
+
+    root: Path
+    wanted: dict[str, set[str]]  # commit -> the paths its blocks were blamed in
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    changed: dict[str, tuple[str, ...]] | None = None
+    declared: dict[tuple[str, tuple[str, ...]], dict[tuple[str, str], int]] = \
+        dataclasses.field(default_factory=dict)  # fmt: skip
+
+    def load(self) -> dict[str, tuple[str, ...]]:
+        """What each expected commit changed; empty when the batch failed (a blob a partial
+        clone lacks), and each commit is then asked alone, so one failure stays one."""
+        with self.lock:
+            if self.changed is None:
+                try:
+                    self.changed = self._fetch()
+                except git.GitError:
+                    self.changed = {}
+            return self.changed
+
+    def _fetch(self) -> dict[str, tuple[str, ...]]:
+        listing = git.run(self.root, "log", "--no-walk=unsorted", "--stdin", "--no-renames",
+                          "--diff-merges=first-parent", "-z", "--format=%x01%H",
+                          "--name-status", "-G", _BLOCK, "--", *TERRAFORM_FILES,
+                          input="\n".join(sorted(self.wanted)).encode())  # fmt: skip
+        statuses: dict[str, list[tuple[str, str]]] = {sha: [] for sha in self.wanted}
+        for record in listing.split("\x01")[1:]:
+            sha, _, rest = record.partition("\0")
+            tokens = [token.strip("\n") for token in rest.split("\0")]
+            statuses[sha] = list(zip(tokens[0::2], tokens[1::2], strict=False))
+        blobs, moving = [], []  # `REV:PATH` of each side of a commit that may have moved one
+        for sha, changes in statuses.items():
+            if self.wanted[sha] == {path for _, path in changes} and len(self.wanted[sha]) == 1:
+                continue  # no other file gained or lost a block's first line: no move
+            moving.append(sha)
+            blobs += [f"{sha}^:{path}" for status, path in changes if status != "A"]
+            blobs += [f"{sha}:{path}" for status, path in changes if status != "D"]
+        by_rev: dict[str, dict[tuple[str, str], int]] = {}
+        for (rev, path, signature), number in _grep(self.root, blobs).items():
+            by_rev.setdefault(rev, {})[(path, signature)] = number
+        for sha in moving:
+            files = tuple(path for status, path in statuses[sha] if status and path)
+            for rev in (f"{sha}^", sha):
+                self.declared[(rev, files)] = by_rev.get(rev, {})
+        return {sha: tuple(path for status, path in changes if status and path)
+                for sha, changes in statuses.items()}  # fmt: skip
+
+
+_EXPECTED: _Expected | None = None
+
+
+def expect(root: Path, introductions: Mapping[str, set[str]]) -> None:
+    """Name the commits `follow` is about to be asked about (one scan's; replaces the last)."""
+    global _EXPECTED
+    _EXPECTED = _Expected(root=root, wanted={sha: set(paths) for sha, paths in
+                                             introductions.items()})  # fmt: skip
+
+
 def _changed(root: Path, sha: str) -> tuple[str, ...]:
-    """The Terraform files commit `sha` changed against its first parent (never asked of a
-    root commit: `follow` stops at a boundary)."""
-    output = git.run(root, "diff", "--no-renames", "--name-only", "-z", f"{sha}^", sha,
-                     "--", *TERRAFORM_FILES)  # fmt: skip
+    """The Terraform files in which commit `sha` added or removed a block's first line,
+    against its first parent (never asked of a root commit: `follow` stops at a boundary)."""
+    expected = _EXPECTED
+    if expected is not None and expected.root == root and sha in expected.wanted:
+        known = expected.load().get(sha)
+        if known is not None:
+            return known
+    return _changed_alone(root, sha)
+
+
+@functools.lru_cache(maxsize=1024)
+def _changed_alone(root: Path, sha: str) -> tuple[str, ...]:
+    output = git.run(root, "diff", "--no-renames", "--name-only", "-z", "-G", _BLOCK,
+                     f"{sha}^", sha, "--", *TERRAFORM_FILES)  # fmt: skip
     return tuple(name for name in output.split("\0") if name)
 
 
-@functools.lru_cache(maxsize=2048)
 def _declared(root: Path, rev: str, files: tuple[str, ...]) -> dict[tuple[str, str], int]:
     """How many times each block signature (`"type" "name"`) occurs in each of `files` at
-    `rev`: one `git grep -o` per batch of files, which prints the signatures it matched and
-    nothing else of the files (no value written in them ever reaches memory)."""
-    counts: dict[tuple[str, str], int] = {}
-    for start in range(0, len(files), GREP_BATCH):
-        output = git.run(root, "grep", "-o", "-I", "-z", "-E", _BLOCK, rev, "--",
-                         *files[start : start + GREP_BATCH], fine=(0, 1))  # fmt: skip
-        for record in output.split("\n"):  # "REV:PATH\0MATCH"
-            where, _, match = record.partition("\0")
-            if not match or not where.startswith(f"{rev}:"):
-                continue
-            key = (where[len(rev) + 1 :], " ".join(_QUOTED.findall(match)))
-            counts[key] = counts.get(key, 0) + 1
+    `rev`."""
+    expected = _EXPECTED
+    if expected is not None and expected.root == root and expected.changed is not None:
+        known = expected.declared.get((rev, files))
+        if known is not None:
+            return known
+    return _declared_alone(root, rev, files)
+
+
+@functools.lru_cache(maxsize=2048)
+def _declared_alone(root: Path, rev: str, files: tuple[str, ...]) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str, str], int] = {}
+    for start in range(0, len(files), GREP_BATCH):  # a path `rev` lacks declares nothing
+        _count(git.run(root, "grep", "-o", "-I", "-z", "-E", _BLOCK, rev, "--",
+                       *files[start : start + GREP_BATCH], fine=(0, 1)), counts)  # fmt: skip
+    return {(path, signature): number for (_, path, signature), number in counts.items()}
+
+
+def _grep(root: Path, blobs: list[str]) -> dict[tuple[str, str, str], int]:
+    """Block signatures in each `REV:PATH` blob (each one exists), counted."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for start in range(0, len(blobs), GREP_BATCH):
+        _count(git.run(root, "grep", "-o", "-I", "-z", "-E", _BLOCK,
+                       *blobs[start : start + GREP_BATCH], fine=(0, 1)), counts)  # fmt: skip
     return counts
+
+
+def _count(output: str, counts: dict[tuple[str, str, str], int]) -> None:
+    """Add up `git grep -o -z` matches, `REV:PATH\\0MATCH` a line: grep prints the signatures
+    it matched and nothing else of the files (no value written in them reaches memory)."""
+    for record in output.split("\n"):
+        where, _, match = record.partition("\0")
+        rev, _, path = where.partition(":")
+        if match and path:
+            key = (rev, path, " ".join(_QUOTED.findall(match)))
+            counts[key] = counts.get(key, 0) + 1
 
 
 def show(root: Path, rev: str, path: str) -> str | None:

@@ -238,6 +238,19 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
               callback=lambda _ctx, _param, values: format_files(values, AGGREGATE_FORMATS),
               help="Also write the result in FORMAT to FILE. Repeatable "
               "(e.g. --write csv=access-review.csv).")  # fmt: skip
+@click.option("--decisions", "decision_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Decisions: the CSV review sheet filled in, or a YAML file (keep, reassign, "
+              "revoke). Repeatable.")  # fmt: skip
+@click.option("--attest-days", type=click.IntRange(min=1), default=90, show_default=True,
+              help="How many days a keep decision holds.")  # fmt: skip
+@click.option(
+    "--reviewer",
+    "reviewers",
+    multiple=True,
+    metavar="EMAIL|@ORG/TEAM",
+    help="May decide on any identity, besides its decider and owners. Repeatable.",
+)
 @VERBOSE_OPTION
 def aggregate_command(
     reports: tuple[Path, ...], rosters: tuple[Path, ...], roster_format: str,
@@ -248,6 +261,7 @@ def aggregate_command(
     include_forks: bool, clone_missing: bool, jobs: int, reports_dir: Path | None,
     list_repos: bool, shards: int, shard: int | None, collect_only: bool, open_issues: bool,
     dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...], warn_days: int,
+    decision_files: tuple[Path, ...], attest_days: int, reviewers: tuple[str, ...],
     observed: tuple[Path, ...] = (), observe_github: bool = False,
 ) -> int:  # fmt: skip
     """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
@@ -279,8 +293,9 @@ def aggregate_command(
         people_map=people_map, default_owner=default_owner, warn_days=warn_days,
         db=None if no_db else db, github=gh, reports_dir=reports_dir, no_collect=no_collect,
         open_issues=open_issues, dry_run=dry_run,
-        keep_reports="html" in (fmt, *(name for name, _ in extra_outputs)), observed=observed,
-        observe_github=observe_github,
+        keep_reports="html" in (fmt, *(name for name, _ in extra_outputs)),
+        decisions=decision_files, attest_days=attest_days, reviewers=reviewers,
+        observed=observed, observe_github=observe_github,
     )  # fmt: skip
     outcome = aggregate.run(options, progress)
     for line in outcome.messages:
@@ -312,18 +327,32 @@ def aggregate_command(
               help="Only identities an --observed export shows live and unused for DAYS or "
               "more.")  # fmt: skip
 @click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only what runs recorded on or after this day (new, decided, resolved...).",
+)
+@click.option(
+    "--new", is_flag=True, help="Only identities first seen (by the last run, or since --since)."
+)
+@click.option("--decided", is_flag=True, help="Only identities with a decision or handover.")
+@click.option("--pending", is_flag=True, help="Only identities waiting for a decision or a "
+              "revocation.")  # fmt: skip
+@click.option(
     "--format", "fmt", default="text", show_default=True, type=click.Choice(["csv", "json", "text"])
 )
 @VERBOSE_OPTION
 def inventory_command(
     db: Path, person: str | None, kind: str | None, repository: str | None, orphaned: bool,
-    reach: str | None, fmt: str, unused_for: int | None = None,
+    reach: str | None, fmt: str, since: datetime.datetime | None = None, new: bool = False,
+    decided: bool = False, pending: bool = False, unused_for: int | None = None,
 ) -> int:  # fmt: skip
     """Query the inventory: what does alice own, which access keys are orphaned in repo X?"""
-    from scanner.aggregate import inventory
+    from scanner.aggregate import changes, inventory
     from scanner.aggregate.inventory_output import RENDERERS
 
     entries = inventory.query(db, person=person, kind=kind, repository=repository,
                               orphaned=orphaned, reach=reach, unused_for=unused_for)  # fmt: skip
+    entries = changes.select(db, entries, since=since.date().isoformat() if since else None,
+                             new=new, decided=decided, pending=pending)  # fmt: skip
     emit(RENDERERS[fmt](entries), None, fmt)
     return EXIT_OK

@@ -30,7 +30,7 @@ from scanner.cli.common import (
     reporter_names,
 )
 from scanner.errors import ConfigError
-from scanner.model import Severity
+from scanner.model import Report, Severity
 
 if TYPE_CHECKING:
     from scanner.policy import Directory
@@ -40,6 +40,16 @@ SHALLOW_NOTE = (
     "its boundary commit are marked 'unknown'. Fetch the history (actions/checkout with "
     "fetch-depth: 0, or git fetch --unshallow)."
 )
+
+
+def _blind(report: Report) -> bool:
+    """Whether a provisioner was lost to the shallow boundary (a partly deepened clone whose
+    identities' files are whole needs no note)."""
+    return any(
+        any(reason.startswith("shallow clone:") for reason in found.evidence)
+        for found in (s.attribution.provisioner for s in report.subjects)
+        if found is not None
+    )
 
 
 @click.command()
@@ -232,7 +242,7 @@ def scan(
     finally:
         if drawn is not None:
             drawn.close()
-    if report.repository.shallow and not no_attribution and not quiet:
+    if report.repository.shallow and not quiet and _blind(report):
         echo(SHALLOW_NOTE, err=True)
     if write_baseline is not None:
         _write_baseline(root, write_baseline, baseline.render(report.findings))

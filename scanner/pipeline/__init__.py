@@ -34,7 +34,7 @@ from scanner.model import (
     Waiver,
     WaiverStatus,
 )
-from scanner.pipeline.cache import Cache
+from scanner.pipeline.cache import Cache, Sniffs
 from scanner.pipeline.detect import (
     PARALLEL_FROM,
     Detected,
@@ -90,15 +90,16 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
     root, paths = _repository_root(root, top, paths)
     in_git = top is not None
     listed = git.ls_files(root) if in_git else None
-    files, errors = candidates(root, paths, listed)
-    if in_git and os.path.lexists(root / ".gitmodules"):  # never silent about what we skip
-        skipped = _submodules(root, paths)
-        gone = {e.path for e in skipped}
-        files = [f for f in files if f.path not in gone]
-        errors = [e for e in errors if e.path not in gone] + skipped
     cache = Cache(options.cache_dir) if options.cache_dir is not None else None
     try:
         blobs = git.clean_blobs(root) if cache is not None and in_git else {}
+        files, errors = candidates(root, paths, listed,
+                                   Sniffs(cache, blobs) if cache is not None else None)  # fmt: skip
+        if in_git and os.path.lexists(root / ".gitmodules"):  # never silent about what we skip
+            skipped = _submodules(root, paths)
+            gone = {e.path for e in skipped}
+            files = [f for f in files if f.path not in gone]
+            errors = [e for e in errors if e.path not in gone] + skipped
         detected = detect(root, files, options.max_file_size, cache, blobs, options.jobs, limits,
                           options.progress)  # fmt: skip
         graph = expand(detected.identities, detected.blocks)

@@ -16,7 +16,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from scanner import __version__
@@ -143,28 +143,64 @@ class Cache:
 
     def get_text(self, key: str) -> str | None:
         """A cached `git blame` output (porcelain text), or None."""
+        return self.get_texts([key]).get(key)
+
+    def get_texts(self, keys: Sequence[str]) -> dict[str, str]:
+        """Cached texts (blame output, traces, sniffing verdicts) of the `keys` stored."""
         if self._db is None:
-            return None
+            return {}
+        found: dict[str, str] = {}
         try:
             with self._lock:
-                row = self._db.execute("SELECT value FROM blame WHERE key = ?", (key,)).fetchone()
+                for start in range(0, len(keys), 500):
+                    chunk = list(keys[start : start + 500])
+                    marks = ",".join("?" * len(chunk))
+                    found.update(self._db.execute(
+                        f"SELECT key, value FROM blame WHERE key IN ({marks})", chunk
+                    ).fetchall())  # fmt: skip
         except sqlite3.Error:
-            return None
-        return None if row is None else str(row[0])
+            return {}
+        return found
 
     def put_text(self, key: str, value: str) -> None:
-        if self._db is None:
+        self.put_texts({key: value})
+
+    def put_texts(self, entries: Mapping[str, str]) -> None:
+        if self._db is None or not entries:
             return
         try:
             with self._lock, self._db:
-                self._db.execute("INSERT OR REPLACE INTO blame (key, value, at) VALUES (?, ?, ?)",
-                                 (key, value, _today()))  # fmt: skip
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO blame (key, value, at) VALUES (?, ?, ?)",
+                    [(key, value, _today()) for key, value in entries.items()],
+                )
         except sqlite3.Error:
             return
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
+
+
+class Sniffs:
+    """Content-sniffing verdicts by path and blob id (`discover.Verdicts`): a file with local
+    changes or an untracked one (no clean blob) is sniffed afresh every time."""
+
+    def __init__(self, cache: Cache, blobs: Mapping[str, str]) -> None:
+        self._cache, self._blobs = cache, blobs
+
+    def _key(self, name: str) -> str | None:
+        blob = self._blobs.get(name)
+        return None if blob is None else Cache.key(f"sniff\0{name}", blob)
+
+    def recall(self, names: Sequence[str]) -> dict[str, bool]:
+        keys = {key: name for name in names if (key := self._key(name)) is not None}
+        stored = self._cache.get_texts(list(keys))
+        return {keys[key]: value == "1" for key, value in stored.items() if value in ("0", "1")}
+
+    def remember(self, verdicts: Mapping[str, bool]) -> None:
+        self._cache.put_texts({key: "1" if worth else "0" for name, worth in verdicts.items()
+                               if (key := self._key(name)) is not None})  # fmt: skip
 
 
 def _encode(facts: Facts) -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from scanner import paths as report_paths
 from scanner.decode import decode
@@ -35,9 +36,18 @@ class Candidate:
     scanner: str
 
 
+class Verdicts(Protocol):
+    """What content sniffing said of files before (by their blob: the cache), so that a warm
+    scan opens no file it dropped last time (#21)."""
+
+    def recall(self, names: Sequence[str]) -> dict[str, bool]: ...
+    def remember(self, verdicts: Mapping[str, bool]) -> None: ...
+
+
 def candidates(
-    root: Path, paths: Sequence[Path], listed: Sequence[str] | None
-) -> tuple[list[Candidate], list[ScanError]]:
+    root: Path, paths: Sequence[Path], listed: Sequence[str] | None,
+    verdicts: Verdicts | None = None,
+) -> tuple[list[Candidate], list[ScanError]]:  # fmt: skip
     """Candidates under `root`, restricted to `paths` when given.
 
     `listed` is git's file list (None outside git). `paths` are absolute or relative to the
@@ -46,7 +56,7 @@ def candidates(
     errors: list[ScanError] = []
     if not paths:
         names = listed if listed is not None else _folder(root, root, errors)
-        return _select(root, names, errors), errors
+        return _select(root, names, errors, verdicts), errors
     chosen: list[str] = []
     resolved_root = root.resolve()
     for path in paths:
@@ -64,7 +74,7 @@ def candidates(
             chosen.append(relative)
         else:
             errors.append(ScanError(path=relative, line=None, message="no such file"))
-    return _select(root, chosen, errors), errors
+    return _select(root, chosen, errors, verdicts), errors
 
 
 def _under(
@@ -76,11 +86,19 @@ def _under(
     return (name for name in listed if name.startswith(prefix))
 
 
-def _select(root: Path, names: Iterable[str], errors: list[ScanError]) -> list[Candidate]:
+def _select(
+    root: Path, names: Iterable[str], errors: list[ScanError], verdicts: Verdicts | None
+) -> list[Candidate]:
+    claimed = [(name, scanner) for name in names if (scanner := for_path(name)) is not None]
+    sniffed = [name for name, _ in claimed if sniffer(name) is not None]
+    known = verdicts.recall(sniffed) if verdicts is not None else {}
+    learned = {name: _worth_scanning(root, name) for name in sniffed if name not in known}
+    if verdicts is not None and learned:
+        verdicts.remember(learned)
+    worth = known | learned
     found: dict[str, Candidate] = {}
-    for name in names:
-        scanner = for_path(name)
-        if scanner is None or not _worth_scanning(root, name):
+    for name, scanner in claimed:
+        if not worth.get(name, True):
             continue
         if report_paths.valid(name):
             found[name] = Candidate(path=name, scanner=scanner)

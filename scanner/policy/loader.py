@@ -92,6 +92,7 @@ def parse(text: str, source: str, *, trusted: bool = False) -> Policy:
         description=document["description"].strip(),
         owasp=document.get("owasp"),
         notice=bool(document.get("notice", False)),
+        max_days=int(document.get("max_days", 365)),
         source=source,
     )
 

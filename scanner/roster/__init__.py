@@ -200,6 +200,18 @@ class Roster:
     def is_team(self, reference: str) -> bool:
         return normalise(reference) in self._teams
 
+    def members(self, team: str) -> frozenset[str]:
+        """Every person a team reaches (through nested teams), as `canonical` keys (#24)."""
+        seen, todo, found = {normalise(team)}, [normalise(team)], set()
+        while todo:
+            for member in self._teams.get(todo.pop(), ()):
+                if member not in self._teams:
+                    found.add(self.canonical(member))
+                elif member not in seen:
+                    seen.add(member)
+                    todo.append(member)
+        return frozenset(found)
+
     def lead(self, team: str) -> str | None:
         """The person `--teams` names as a team's lead (its decider)."""
         return self._leads.get(normalise(team))

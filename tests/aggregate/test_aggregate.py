@@ -180,7 +180,10 @@ def test_a_departed_team_goes_to_the_default_owner(org: Path, capsys, tmp_path: 
         "people",
         "orphaned_since",
         "why",
-        "decision",
+        "decision",  # the columns a decider fills in: the sheet is a --decisions file (#24)
+        "reassign_to",
+        "decided_by",
+        "decided_on",
     ]
     # The team is gone, but Alice, who wrote its identities, is still here: she is asked
     # before the default owner (#23); only Dana, in no roster, leaves it to the default owner.
@@ -230,7 +233,8 @@ def test_a_departed_team_goes_to_the_default_owner(org: Path, capsys, tmp_path: 
             "dana@acme.example (provisioner, unknown); '@acme/payments-platform (owner, departed)",
         ),
     ]
-    assert [row[-1] for row in rows[1:]] == [""] * 7  # the decision column is left for the decider
+    # the decision columns are left for the decider
+    assert [row[-4:] for row in rows[1:]] == [["", "", "", ""]] * 7
 
 
 def test_bad_inputs_exit_3_with_one_message(org: Path, capsys, tmp_path: Path) -> None:

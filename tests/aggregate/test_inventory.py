@@ -230,8 +230,8 @@ def test_an_old_schema_migrates_forward_and_a_newer_one_is_refused(tmp_path: Pat
     with pytest.raises(InventoryError) as error:
         inventory.query(db)
     assert str(error.value) == (
-        f"{db}: inventory schema version 1, this nhi reads {inventory.SCHEMA_VERSION}; "
-        "the next `nhi aggregate` with this --db migrates it"
+        f"{db}: inventory schema version 1, this nhi reads {inventory.SCHEMA_VERSION}; the next "
+        "`nhi aggregate` with this --db migrates it"
     )
     inventory.record(
         db,
@@ -247,8 +247,9 @@ def test_an_old_schema_migrates_forward_and_a_newer_one_is_refused(tmp_path: Pat
     with pytest.raises(InventoryError) as error:
         inventory.record(db, run(repositories=()), datetime.date(2026, 1, 6))
     assert str(error.value) == (
-        f"{db}: inventory schema version 9 was written by a newer nhi "
-        f"(this one knows {inventory.SCHEMA_VERSION}); upgrade nhi"
+        f"{db}: inventory schema version 9 was written by a newer nhi (this one knows "
+        f"{inventory.SCHEMA_VERSION}); "
+        "upgrade nhi"
     )
 
 

@@ -350,6 +350,32 @@ def test_a_move_whose_source_git_cannot_read_is_less_sure_and_says_why(git_repo:
     assert (
         evidence[0] == f"introduced in {split[:7]} on 2026-01-01 by bob@example.com: split main.tf"
     )
-    assert evidence[1].startswith(f"whether {split[:7]} moved it to iam.tf from another file is "
-                                  "unknown (git grep failed: ")  # fmt: skip
+    # One `git log -G` asks every introducing commit at once; when it meets the lost blob,
+    # each commit is asked alone, so only this one is unknown.
+    assert evidence[1] == (f"whether {split[:7]} moved it to iam.tf from another file is "
+                           f"unknown (git diff failed: fatal: unable to read {lost})")  # fmt: skip
     assert len(evidence) == 2
+
+
+def test_a_lost_blob_leaves_only_its_own_move_unknown(git_repo: GitRepo) -> None:
+    """Every introducing commit is asked in one `git log`; when it fails on one lost blob,
+    the commits are asked one by one, so the other move is still followed."""
+    git_repo.write("main.tf", PROVIDER + "\n" + USER.format(name="ci"))
+    git_repo.write("old.tf", USER.format(name="deploy"))
+    git_repo.write("deploy.tf", PROVIDER)
+    git_repo.commit("three files", author=ALICE)
+    lost = git_repo.git("rev-parse", "HEAD:main.tf").strip()
+    git_repo.write("main.tf", PROVIDER)
+    git_repo.write("iam.tf", USER.format(name="ci"))
+    split = git_repo.commit("split main.tf", author=BOB)
+    (git_repo.root / "old.tf").unlink()
+    git_repo.write("deploy.tf", PROVIDER + "\n" + USER.format(name="deploy"))
+    moved = git_repo.commit("move old.tf's block into deploy.tf", author=CAROL)
+    (git_repo.root / ".git" / "objects" / lost[:2] / lost[2:]).unlink()
+    email, confidence, evidence = provisioner(git_repo.root, "iam.tf#aws_iam_user.ci")
+    assert (email, confidence, evidence[1]) == ("bob@example.com", "medium", (
+        f"whether {split[:7]} moved it to iam.tf from another file is unknown (git diff "
+        f"failed: fatal: unable to read {lost})"))  # fmt: skip
+    email, confidence, evidence = provisioner(git_repo.root, "deploy.tf#aws_iam_user.deploy")
+    assert (email, confidence) == ("alice@example.com", "medium")  # a move is medium
+    assert f"moved to deploy.tf from old.tf by carol@example.com in {moved[:7]}" in evidence

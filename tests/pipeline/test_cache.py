@@ -307,3 +307,35 @@ def test_old_entries_are_pruned_once_a_day_and_an_old_file_gains_dates(tmp_path)
     second = caching.Cache(folder)
     assert (second.get_text("blame:new"), second.get_text("blame:stale")) == ("fresh", None)
     second.close()
+
+
+SERVERS = [  # the credential, then the server that receives it
+    ("agents/servers.json#mcpServers/db/env/PG_PASSWORD", 1),
+    ("agents/servers.json#mcpServers/db", 1),
+]
+MCP = '{"mcpServers": {"db": {"command": "pg-mcp", "env": {"PG_PASSWORD": "${PG_PASSWORD}"}}}}\n'
+
+
+def test_content_sniffing_is_remembered_by_blob_and_a_changed_file_is_sniffed_afresh(
+    git_repo, tmp_path
+) -> None:
+    """A JSON file recognised (or not) by content is not opened again while its blob is the
+    same (#21); a local edit has no clean blob, so it is judged on what it says now."""
+    git_repo.write("agents/servers.json", MCP)
+    git_repo.write("web/package.json", '{"name": "web", "private": true}\n')
+    git_repo.commit("two json files")
+    folder = tmp_path / "cache"
+    assert ids(run(git_repo.root, folder)) == SERVERS
+    store = cache.Cache(folder)
+    try:
+        blobs = pipeline.git.clean_blobs(git_repo.root)
+        verdicts = cache.Sniffs(store, blobs).recall(["agents/servers.json", "web/package.json"])
+    finally:
+        store.close()
+    assert verdicts == {"agents/servers.json": True, "web/package.json": False}
+    git_repo.write("web/package.json", MCP)  # not committed: sniffed again, and found
+    assert ids(run(git_repo.root, folder)) == [
+        *SERVERS,
+        ("web/package.json#mcpServers/db/env/PG_PASSWORD", 1),
+        ("web/package.json#mcpServers/db", 1),
+    ]
