@@ -313,7 +313,8 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
                 *decided(r),
             )
         )
-    yield from (row(cells) for cells in observed_render.csv_rows(result.observed))  # (#26)
+    blank = ("",) * len(decisions.SHEET_COLUMNS)  # what --observed exports found (#26)
+    yield from (row((*cells, *blank)) for cells in observed_render.csv_rows(result.observed))
 
 
 def md(text: str) -> str:

@@ -107,13 +107,14 @@ def text(observation: Observation | None) -> Iterator[str]:
 
 
 def csv_rows(observation: Observation | None) -> Iterator[tuple[object, ...]]:
-    """Rows for the access review sheet, in its columns (see output.render_csv)."""
+    """Rows for the access review sheet, in its columns up to `why` (see output.render_csv;
+    the decision columns are left empty there)."""
     if observation is None:
         return
     for s in sorted(observation.findings, key=lambda s: (s.route_to, s.repository, s.identity)):
         reason = "; ".join([*s.rules, s.how])
         yield (" ".join(s.route_to), s.repository, s.identity, s.kind, s.name, s.path, s.line,
-               s.state, reason, facts(s), "", s.why, "")  # fmt: skip
+               s.state, reason, facts(s), "", s.why)  # fmt: skip
 
 
 def markdown(observation: Observation | None, md: Callable[[str], str], limit: int) -> list[str]:

@@ -152,3 +152,23 @@ def test_the_inventory_keeps_them_and_answers_unused_for(organisation, tmp_path,
         ("acme/data-pipeline", "github:acme/data-pipeline:github_secret/LEGACY_FTP_PASSWORD",
          "unreferenced", '["NHI114"]', '["carol@acme.example"]'),
     ]  # fmt: skip
+
+
+def test_the_review_sheet_lists_them_in_its_columns(organisation, capsys) -> None:
+    import csv
+    import io
+
+    _, args = organisation
+    assert main(["aggregate", *args, "--format", "csv"]) == 1
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert {len(r) for r in rows} == {len(rows[0])}
+    observed = [(r[0], r[2], r[7]) for r in rows if r[7] in ("live", "not_live", "undeclared",
+                                                              "unreferenced")]  # fmt: skip
+    assert observed == [
+        ("'@acme/payments-platform", "deployer.tf#aws_iam_access_key.ci_deployer", "live"),
+        ("carol@acme.example", "etl/service_accounts.tf#google_service_account_key.etl",
+         "not_live"),
+        ("carol@acme.example", "github:acme/data-pipeline:github_secret/LEGACY_FTP_PASSWORD",
+         "unreferenced"),
+        ("security@acme.example", "aws:111122223333:aws_iam_user/hand-made-admin", "undeclared"),
+    ]  # fmt: skip
