@@ -5,8 +5,9 @@ reformat, a file renamed, a change not committed yet, CODEOWNERS and a waiver, a
 handed to a workflow through a GitHub Actions secret (lineage). Authors and dates are pinned,
 so the history (and the output) is the same on every machine. Then the organisation view: a
 roster in which Bob has left and Dana leaves soon, and what they leave behind routed to their
-manager by `nhi aggregate`. The lineage map of the whole organisation is written beside the
-repositories.
+manager by `nhi aggregate`. A third repository holds a role on the customer-data cluster and
+its copy for a second region, for the inventory's questions (#25). The lineage map of the
+whole organisation is written beside the repositories.
 """
 
 from __future__ import annotations
@@ -67,6 +68,22 @@ jobs:
           GOOGLE_CREDENTIALS: ${{ secrets.ETL_SA_KEY }}
 """
 MAP = "nhi-map.html"
+# A role the ETL uses to reach the customer-data cluster (#25), and a copy made later for a
+# second region: what `nhi inventory --reach rds` finds, and NHI105 tells their owners.
+RDS_ROLE = """resource "aws_iam_role" "{name}" {{
+  name               = "{name}"
+  assume_role_policy = "{{}}"
+  tags               = {{ environment = "production" }}
+}}
+
+resource "aws_iam_role_policy" "{name}" {{
+  role = aws_iam_role.{name}.id
+  policy = jsonencode({{
+    Statement = [{{ Effect = "Allow", Action = "rds-db:connect",
+      Resource = "arn:aws:rds-db:{region}:123456789012:dbuser:cluster-customer-data/etl" }}]
+  }})
+}}
+"""
 
 
 def commit(repo: Path, who: tuple[str, str], date: str, message: str) -> None:
@@ -133,6 +150,18 @@ def build(folder: Path) -> list[Path]:
     write(data, ".github/workflows/load.yml", WORKFLOW)
     commit(data, CAROL, "2025-10-06", "Hand the ETL key to the load job")
     return [payments, data]
+
+
+def build_reach(folder: Path) -> Path:
+    """The customer-data repository: Dana's role on the cluster, and its copy (#25)."""
+    data = new_repo(folder, "customer-data")
+    write(data, "rds.tf", RDS_ROLE.format(name="etl_reader", region="us-east-1"))
+    write(data, "CODEOWNERS", "* @acme/payments-platform\n")
+    commit(data, DANA, "2026-03-10", "Let the ETL read the customer-data cluster")
+    write(data, "rds.tf", (data / "rds.tf").read_text() + "\n"
+          + RDS_ROLE.format(name="etl_reader_euw1", region="eu-west-1"))  # fmt: skip
+    commit(data, DANA, "2026-10-20", "The same for the Irish replica")
+    return data
 
 
 def render(reports: list[Report], folder: Path) -> str:
@@ -208,7 +237,8 @@ def observed(folder: Path) -> str:
 def run(folder: Path | None = None) -> str:
     folder = folder or Path(tempfile.mkdtemp(prefix="nhi-demo-"))
     options = pipeline.Options(policies=policy.builtin(), today=TODAY)
-    reports = [pipeline.scan(repo, options=options) for repo in build(folder)]
+    repositories = [*build(folder), build_reach(folder)]
+    reports = [pipeline.scan(repo, options=options) for repo in repositories]
     page = lineage_view.render(reports, person=None, identity=None, fmt="html")
     (folder / MAP).write_text(page, encoding="utf-8")
     return (

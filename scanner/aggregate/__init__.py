@@ -74,6 +74,7 @@ def run(options: Options, progress: Progress | None = None) -> Outcome:
         people_map=options.people_map, as_of=options.as_of, default_owner=options.default_owner,
         github=options.github, roster_columns=options.roster_columns, failures=failures,
         origins=origins, keep_reports=options.keep_reports, warn_days=options.warn_days,
+        environments=options.environments,
         on_report=prepared.collector.add if prepared else None,
     )  # fmt: skip
     from scanner.aggregate import changes

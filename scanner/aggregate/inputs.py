@@ -13,10 +13,12 @@ from typing import Any
 import yaml
 
 from scanner import lineage, policy
+from scanner.aggregate import duplicates
 from scanner.aggregate.options import GitHubOptions
 from scanner.aggregate.resolve import Aggregate, aggregate
 from scanner.errors import ReportError, RosterError
 from scanner.model import Report
+from scanner.reach.environment import load as load_environments
 from scanner.reporters.json import from_json
 from scanner.roster import Person, Roster, Team, detect, parse, parse_teams
 from scanner.roster.notes import roster_notes
@@ -28,7 +30,7 @@ def read_and_resolve(
         as_of: datetime.date, default_owner: str | None = None,
         github: GitHubOptions | None = None, roster_columns: Mapping[str, str] | None = None,
         failures: Iterable[tuple[str, str]] = (), origins: Mapping[Path, str] | None = None,
-        keep_reports: bool = False, warn_days: int = 30,
+        keep_reports: bool = False, warn_days: int = 30, environments: Path | None = None,
         on_report: Callable[[Report], None] | None = None,
         ) -> tuple[Aggregate, Roster, list[Report]]:  # fmt: skip
     """Read the rosters, then stream the reports through the aggregator one at a time (only
@@ -77,14 +79,26 @@ def read_and_resolve(
             yield report
 
     try:
-        result = aggregate(reading(), roster, org, default_owner)
+        result = aggregate(
+            reading(),
+            roster,
+            org,
+            default_owner,
+            load_environments(environments) if environments else {},
+        )
     except RosterError as error:  # only --teams can nest (GitHub's teams come flat)
         raise RosterError(f"{teams}: {error}") from None
     if not result.repositories:
         reasons = "; ".join(f"{source}: {reason}" for source, reason in rejected) or "none given"
         raise ReportError(f"no report could be read ({reasons})")
+    copies = duplicates.find(result.identities, org)  # within and across repositories (#25)
+    marked = duplicates.links(copies)
+    identities = tuple(dataclasses.replace(r, facets=(*r.facets, marked[r.key]))
+                       if r.key in marked else r for r in result.identities)  # fmt: skip
     result = dataclasses.replace(
         result,
+        identities=identities,
+        duplicates=copies,
         rejected=(*rejected, *result.rejected),
         links=cross.links(),
         local_links=tuple(cross.within),

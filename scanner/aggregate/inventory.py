@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -25,7 +25,7 @@ from scanner.aggregate.inventory_schema import _GONE, _UPSERT, MIGRATIONS, SCHEM
 from scanner.aggregate.resolve import Aggregate, Resolved
 from scanner.aggregate.review_model import OPEN_STATES
 from scanner.errors import InventoryError
-from scanner.roster import normalise
+from scanner.query import conditions, facet_rows
 
 DEFAULT_PATH = Path("nhi-inventory.sqlite")
 BATCH = 5000
@@ -78,6 +78,8 @@ class Entry:
     reach: tuple[str, ...] = ()
     # (direction "from"/"to", relation, the other repository, the other identity, evidence)
     links: tuple[tuple[str, str, str, str, str], ...] = ()
+    # (facet, value, evidence): environment, resources, last change... (aggregate.query)
+    facets: tuple[tuple[str, str, str], ...] = ()
 
 
 class RunHook(Protocol):
@@ -122,64 +124,75 @@ def record(
     return history
 
 
-def query(
-    path: Path,
-    *,
-    person: str | None = None,
-    kind: str | None = None,
-    repository: str | None = None,
-    orphaned: bool = False,
-    reach: str | None = None,
-    timeout: float = 30.0,
-    unused_for: int | None = None,
-) -> list[Entry]:
-    """Identities still declared, filtered. `person` is any alias of a person (an email, a
-    commit or noreply address, an @login): every identity of the person it names is found,
-    whichever alias each report used."""
+def query(path: Path, filters: Mapping[str, object] | None = None, *, timeout: float = 30.0,
+          **named: object) -> list[Entry]:  # fmt: skip
+    """Identities still declared, filtered by `scanner.query.FILTERS` (all given must hold).
+    `person` is any alias of a person (an email, a commit or noreply address, an @login):
+    every identity of the person it names is found, whichever alias each report used. Days
+    (`unchanged_for`) count back from the inventory's last run."""
     if not path.is_file():
         raise InventoryError(f"{path}: no inventory here; `nhi aggregate --db {path}` makes one")
-    where, args = ["gone_since IS NULL"], []
-    if person:
-        where.append(
-            "EXISTS (SELECT 1 FROM people p WHERE p.repository = i.repository AND "
-            "p.identity = i.identity AND p.person IN (SELECT person FROM people WHERE "
-            "person = ? OR email = ? OR lower(reference) = ?))"
-        )
-        key = normalise(person)
-        args += [key, key, key]
-    if kind:
-        where.append("kind = ?")
-        args.append(kind)
-    if repository:
-        where.append("repository = ?")
-        args.append(repository)
-    if orphaned:
-        where.append("orphaned_since IS NOT NULL AND resolved_at IS NULL")
-    if reach:
-        where.append("instr(' ' || reach || ' ', ?) > 0")
-        args.append(f" {reach.strip().lower()} ")
-    if unused_for is not None:  # live, and unused this long when the export was taken (#26)
-        where.append("EXISTS (SELECT 1 FROM observed o WHERE o.repository = i.repository AND "
-                     "o.identity = i.identity AND o.live AND o.unused_days >= ?)")  # fmt: skip
-        args.append(str(unused_for))  # SQLite compares an integer column with its text
+    filters = {**(filters or {}), **named}  # as a mapping (the CLI) or keywords (`person=`)
+    if "repository" in filters:  # the keyword before `FILTERS` named it `repo`
+        filters = {("repo" if k == "repository" else k): v for k, v in filters.items()}
     with _connection(path, timeout, read_only=True) as db:
         _check_version(db, path)
+        last = db.execute("SELECT as_of FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        day = datetime.date.fromisoformat(last[0]) if last else datetime.date.today()
+        where, args = conditions(filters, day, lambda sql, a: int(db.execute(sql, a).fetchone()[0]))
         rows = db.execute(
             "SELECT repository, identity, kind, name, path, line, state, rules, route_to, "
             "first_seen, last_seen, orphaned_since, resolved_at, gone_since, reach "
-            "FROM identities i "
-            f"WHERE {' AND '.join(where)} ORDER BY repository, path, line, identity",
+            f"FROM identities i WHERE {where} ORDER BY repository, path, line, identity",
             args,
         ).fetchall()
-        return [_entry(db, row) for row in rows]
+        related = _related(db, [(str(row[0]), str(row[1])) for row in rows])
+        return [_entry(row, *(part.get((str(row[0]), str(row[1])), []) for part in related))
+                for row in rows]  # fmt: skip
 
 
-def _entry(db: sqlite3.Connection, row: Sequence[object]) -> Entry:
-    people = db.execute(
-        "SELECT reference, role, email, state FROM people WHERE repository = ? AND identity = ? "
-        "ORDER BY rowid",
-        (row[0], row[1]),
-    ).fetchall()
+Key = tuple[str, str]
+_CHUNK = 400  # identities per look-up: well under SQLite's limit of bound parameters
+# Each: the key columns, then what `_entry` reads; `{keys}` is a list of (?, ?) rows joined
+# through the identity's index, named (a row-value IN list scans the whole table, and without
+# statistics SQLite may read facets by their (facet, value) index instead).
+_RELATED = (
+    "SELECT t.repository, t.identity, t.reference, t.role, t.email, t.state FROM {keys} "
+    "JOIN people AS t INDEXED BY people_by_identity "
+    "ON t.repository = k.column1 AND t.identity = k.column2 ORDER BY t.rowid",
+    "SELECT t.repository, t.source, 'to', t.relation, t.to_repository, t.target, t.evidence "
+    "FROM {keys} JOIN links AS t INDEXED BY links_by_source "
+    "ON t.repository = k.column1 AND t.source = k.column2 ORDER BY t.rowid",
+    "SELECT t.to_repository, t.target, 'from', t.relation, t.repository, t.source, t.evidence "
+    "FROM {keys} JOIN links AS t INDEXED BY links_by_target "
+    "ON t.to_repository = k.column1 AND t.target = k.column2 ORDER BY t.rowid",
+    "SELECT t.repository, t.identity, t.facet, t.value, t.evidence FROM {keys} "
+    "JOIN facets AS t INDEXED BY facets_by_identity "
+    "ON t.repository = k.column1 AND t.identity = k.column2 "
+    "AND t.facet IN ('environment', 'resource', 'changed', 'duplicate_of') ORDER BY t.rowid",
+)
+
+
+def _related(db: sqlite3.Connection, keys: Sequence[Key]
+             ) -> list[dict[Key, list[tuple[str | None, ...]]]]:  # fmt: skip
+    """People, outgoing and incoming links, and shown facets of many identities: a few
+    indexed look-ups per chunk of identities, not one per identity (#25)."""
+    found: list[dict[Key, list[tuple[str | None, ...]]]] = [{} for _ in _RELATED]
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        marks = f"(VALUES {', '.join('(?, ?)' for _ in chunk)}) AS k CROSS"
+        args = [value for key in chunk for value in key]
+        for table, sql in zip(found, _RELATED, strict=True):
+            for first, second, *rest in db.execute(sql.format(keys=marks), args):
+                table.setdefault((first, second), []).append(
+                    tuple(None if v is None else str(v) for v in rest)
+                )
+    return found
+
+
+def _entry(row: Sequence[object], people: list[tuple[str | None, ...]],
+           outgoing: list[tuple[str | None, ...]], incoming: list[tuple[str | None, ...]],
+           facets: list[tuple[str | None, ...]]) -> Entry:  # fmt: skip
     return Entry(
         repository=str(row[0]),
         identity=str(row[1]),
@@ -190,30 +203,16 @@ def _entry(db: sqlite3.Connection, row: Sequence[object]) -> Entry:
         state=str(row[6]),
         rules=tuple(json.loads(str(row[7]))),
         route_to=tuple(json.loads(str(row[8]))),
-        people=tuple(
-            (str(r), str(o), None if e is None else str(e), str(s)) for r, o, e, s in people
-        ),
+        people=tuple((str(r), str(o), e, str(s)) for r, o, e, s in people),
         first_seen=str(row[9]),
         last_seen=str(row[10]),
         orphaned_since=_opt(row[11]),
         resolved_at=_opt(row[12]),
         gone_since=_opt(row[13]),
         reach=tuple(str(row[14]).split()),
-        links=_links(db, str(row[0]), str(row[1])),
+        links=tuple(tuple(str(v) for v in link) for link in (*outgoing, *incoming)),  # type: ignore[misc]
+        facets=tuple(tuple(str(v) for v in facet) for facet in facets),  # type: ignore[misc]
     )
-
-
-def _links(db: sqlite3.Connection, repository: str, identity: str
-           ) -> tuple[tuple[str, str, str, str, str], ...]:  # fmt: skip
-    outgoing = db.execute(
-        "SELECT 'to', relation, to_repository, target, evidence FROM links "
-        "WHERE repository = ? AND source = ? ORDER BY rowid", (repository, identity)
-    ).fetchall()  # fmt: skip
-    incoming = db.execute(
-        "SELECT 'from', relation, repository, source, evidence FROM links "
-        "WHERE to_repository = ? AND target = ? ORDER BY rowid", (repository, identity)
-    ).fetchall()  # fmt: skip
-    return tuple(tuple(str(v) for v in link) for link in (*outgoing, *incoming))  # type: ignore[misc]
 
 
 def _opt(value: object) -> str | None:
@@ -305,6 +304,7 @@ def _write(
     db.executemany("INSERT INTO temp.reported VALUES (?)", ((n,) for n in result.repositories))
     db.execute("DELETE FROM people WHERE repository IN (SELECT name FROM temp.reported)")
     db.execute("DELETE FROM links WHERE repository IN (SELECT name FROM temp.reported)")
+    db.execute("DELETE FROM facets WHERE repository IN (SELECT name FROM temp.reported)")
     db.executemany(
         "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)",
         (
@@ -326,6 +326,8 @@ def _write(
                 for p in r.people
             ),
         )
+        db.executemany("INSERT INTO facets VALUES (?, ?, ?, ?, ?)",
+                       (row for r in batch for row in facet_rows(r)))  # fmt: skip
         done += len(batch)
         if progress is not None:
             progress(done)

@@ -22,6 +22,27 @@ def _link(entry: Entry, link: tuple[str, str, str, str, str]) -> str:
     return f"{relation} {where}" if direction == "to" else f"{where} {relation} it"
 
 
+def _facets(entry: Entry, facet: str) -> list[tuple[str, str]]:
+    return [(value, evidence) for name, value, evidence in entry.facets if name == facet]
+
+
+def _facts(e: Entry) -> dict[str, JSON]:
+    """Environment (with its evidence), named resources and the last change (#25)."""
+    env, changed = _facets(e, "environment"), _facets(e, "changed")
+    original = _facets(e, "duplicate_of")
+    return {
+        "environment": {"name": env[0][0], "from": env[0][1]} if env else None,
+        "resources": [value for value, _ in _facets(e, "resource")],
+        "changed": changed[0][0] if changed else None,
+        "duplicate_of": {
+            "identity": original[0][0],
+            "differing": list[JSON](original[0][1].split(", ")),
+        }
+        if original
+        else None,
+    }
+
+
 def to_json(entries: Sequence[Entry]) -> list[JSON]:
     return [
         {
@@ -46,6 +67,7 @@ def to_json(entries: Sequence[Entry]) -> list[JSON]:
                 {"direction": d, "relation": r, "repository": o, "identity": i, "evidence": v}
                 for d, r, o, i, v in e.links
             ],
+            **_facts(e),
         }
         for e in entries
     ]
@@ -72,6 +94,10 @@ def render_text(entries: Sequence[Entry]) -> str:
         lines.append(f"    people: {_people(e) or 'none'}")
         if e.reach:
             lines.append(f"    reach: {', '.join(e.reach)}")
+        for value, evidence in _facets(e, "environment"):
+            lines.append(f"    environment: {value} ({evidence})")
+        for value, evidence in _facets(e, "duplicate_of"):
+            lines.append(f"    duplicate of: {value} (differs in {evidence})")
         if e.links:
             lines.append(f"    links: {'; '.join(_link(e, link) for link in e.links)}")
         if e.route_to:

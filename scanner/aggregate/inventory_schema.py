@@ -52,7 +52,26 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX events_by_identity ON events (repository, identity)",
         "CREATE INDEX events_by_day ON events (as_of)",
     ),
-    (  # 6: what the --observed exports said at the last run that read any (#26): each
+    (  # 6: what the inventory's filters index besides columns (#25): reach labels and actions,
+        # resources, environment, last change, who decides; kind and role for their filters
+        "CREATE TABLE facets (repository TEXT NOT NULL, identity TEXT NOT NULL, "
+        "facet TEXT NOT NULL, value TEXT NOT NULL, evidence TEXT NOT NULL DEFAULT '')",
+        "CREATE INDEX facets_by_value ON facets (facet, value)",
+        "CREATE INDEX facets_by_identity ON facets (repository, identity)",
+        "CREATE INDEX identities_by_kind ON identities (kind)",
+        "CREATE INDEX people_by_role ON people (role, person)",
+        "CREATE INDEX people_by_lower_reference ON people (lower(reference))",
+        "INSERT INTO facets (repository, identity, facet, value) "
+        "WITH RECURSIVE split(repository, identity, rest, word) AS ("
+        "SELECT repository, identity, reach || ' ', '' FROM identities WHERE reach <> '' "
+        "UNION ALL SELECT repository, identity, substr(rest, instr(rest, ' ') + 1), "
+        "substr(rest, 1, instr(rest, ' ') - 1) FROM split WHERE rest <> '') "
+        "SELECT repository, identity, 'reach', word FROM split WHERE word <> ''",
+        "INSERT INTO facets (repository, identity, facet, value) "
+        "SELECT i.repository, i.identity, 'decider', lower(j.value) "
+        "FROM identities i, json_each(i.route_to) j",
+    ),
+    (  # 7: what the --observed exports said at the last run that read any (#26): each
         # declared identity they matched (or not), and what they list that nobody declares
         # (repository '' unless it lives in one: a stored GitHub secret)
         "CREATE TABLE observed (repository TEXT NOT NULL, identity TEXT NOT NULL, "

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from scanner.aggregate import decisions, review_output
+from scanner.aggregate import decisions, duplicates, review_output
 from scanner.aggregate.inventory import History, Resolution
 from scanner.aggregate.resolve import Aggregate, PersonState, Resolved, gone
 from scanner.aggregate.review_model import ADOPTED
@@ -106,6 +106,7 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
     yield "notes", list(result.notes)
     if result.review is not None:  # decisions, handovers, what is new (#24)
         yield "review", review_output.json_section(result)
+    yield "duplicates", [duplicates.to_json(d) for d in result.duplicates]
     yield from observed_render.sections(result.observed)  # --observed exports (#26)
 
 
@@ -250,6 +251,7 @@ def render_text(result: Aggregate, history: History | None = None) -> Iterator[s
     yield from observed_render.text(result.observed)  # --observed exports (#26)
     for source, reason in result.rejected:
         yield f"rejected: {source}: {reason}\n"
+    yield from (duplicates.text(d) for d in result.duplicates)
     new = (
         f" ({len(history.new)} new since {history.previous_as_of})"
         if history and history.previous_as_of
@@ -313,7 +315,8 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
                 *decided(r),
             )
         )
-    blank = ("",) * len(decisions.SHEET_COLUMNS)  # what --observed exports found (#26)
+    blank = ("",) * len(decisions.SHEET_COLUMNS)
+    yield from (row((*duplicates.review_row(d), *blank)) for d in result.duplicates)
     yield from (row((*cells, *blank)) for cells in observed_render.csv_rows(result.observed))
 
 
@@ -367,6 +370,10 @@ def render_markdown(result: Aggregate, history: History | None = None) -> Iterat
                   for r in soon]  # fmt: skip
         lines.append("")
     lines += review_output.markdown(result, md)  # decisions, handovers, what is new (#24)
+    if result.duplicates:
+        lines += ["## Identical identities", ""]
+        lines += [f"- {md(duplicates.text(d).splitlines()[0])}" for d in result.duplicates]
+        lines.append("")
     lines += observed_render.markdown(result.observed, md, MARKDOWN_ROWS)  # (#26)
     if result.notes:
         lines += ["## Notes on the rosters", ""]

@@ -11,11 +11,14 @@ provisioner first, else an owner), else the active owners, else a default owner.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from scanner import reach as reach_facts
 from scanner.aggregate import org_waivers
+from scanner.aggregate.duplicates import Duplicate
 from scanner.aggregate.review_model import Review
 from scanner.model import Attributed, Link, Policy, Provisioner, Reach, Report
 from scanner.policy import Context, evaluate
@@ -68,6 +71,7 @@ class Resolved:
     route_to: tuple[str, ...]
     why: str
     reach: tuple[str, ...] = ()  # "admin" and the services it can act on (see reach_labels)
+    facets: tuple[tuple[str, str, str], ...] = ()  # (facet, value, evidence): scanner.reach
 
     @property
     def key(self) -> tuple[str, str]:
@@ -84,11 +88,13 @@ class Aggregate:
     local_links: tuple[Link, ...] = ()  # within each repository (`from_repository` says which)
     notes: tuple[str, ...] = ()  # what the rosters could not say plainly, added by collect.run
     review: Review | None = None  # decisions, handovers and changes (#24), added by review.apply
+    duplicates: tuple[Duplicate, ...] = ()  # sets of copies (aggregate.duplicates), by inputs
     observed: Observation | None = None  # --observed exports joined (#26), by observed.stage
 
 
 def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Policy],
-              default_owner: str | None = None) -> Aggregate:  # fmt: skip
+              default_owner: str | None = None,
+              environments: Mapping[str, str] | None = None) -> Aggregate:  # fmt: skip
     """Resolve every identity of every report; when two reports name the same repository,
     the first one read wins and the other is rejected."""
     names: dict[str, None] = {}  # in the order read
@@ -104,10 +110,11 @@ def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Poli
         rules, notes = org_waivers.judge(report, _rules(report, roster, policies), roster,
                                          policies)  # fmt: skip
         waiver_notes += notes
-        reach = {r.identity: reach_labels(r) for r in report.reach}
+        reach = {r.identity: r for r in report.reach}
         resolved.extend(
-            _resolve(name, subject, tuple(sorted(rules.get(subject.identity.id, ()))), roster,
-                     default_owner, reach.get(subject.identity.id, ()))
+            _with_reach(_resolve(name, subject, tuple(sorted(rules.get(subject.identity.id, ()))),
+                                 roster, default_owner),
+                        subject, reach.get(subject.identity.id), environments or {})
             for subject in report.subjects
         )  # fmt: skip
     resolved.sort(key=lambda r: (r.repository, r.path, r.line, r.identity))
@@ -120,9 +127,18 @@ def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Poli
 
 def reach_labels(reach: Reach) -> tuple[str, ...]:
     """What `nhi inventory --reach` matches: `admin`, and each service the identity can act on
-    (a wildcard like `s3:*`, or a named action like `iam:PassRole`)."""
-    services = {*reach.services, *(a.partition(":")[0] for a in reach.actions if ":" in a)}
-    return (*(["admin"] if reach.admin else []), *sorted(s.lower() for s in services))
+    (a wildcard like `s3:*`, a named action like `iam:PassRole`, a managed policy or role)."""
+    return reach_facts.labels(reach, None)
+
+
+def _with_reach(resolved: Resolved, subject: Attributed, reach: Reach | None,
+                environments: Mapping[str, str]) -> Resolved:  # fmt: skip
+    """Reach labels and facets (#25): computed here, from `scanner.reach`, for every identity
+    (an MCP credential reaches its provider without any policy)."""
+    return dataclasses.replace(
+        resolved, reach=reach_facts.labels(reach, subject.identity),
+        facets=reach_facts.facets(subject, reach, resolved.repository, environments),
+    )  # fmt: skip
 
 
 def _rules(report: Report, roster: Roster, policies: Sequence[Policy]) -> dict[str, set[str]]:

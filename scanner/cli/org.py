@@ -21,6 +21,21 @@ from scanner.cli.common import (
     format_files,
     progress,
 )
+from scanner.query import FILTERS
+
+
+def filter_options(command: Callable[..., int]) -> Callable[..., int]:
+    """One option per `scanner.query.FILTERS` entry, in the table's order."""
+    for name, spec in reversed(FILTERS.items()):
+        flag = "--" + name.replace("_", "-")
+        if spec.value == "flag":
+            command = click.option(flag, name, is_flag=True, help=spec.help)(command)
+        else:
+            kind = click.IntRange(min=0) if spec.value == "int" else click.STRING
+            command = click.option(flag, name, type=kind, metavar=spec.metavar,
+                                   help=spec.help)(command)  # fmt: skip
+    return command
+
 
 # scanner.lineage.view.FORMATS, spelled out so that starting the CLI does not import the
 # lineage views (tests/lineage/test_lineage_view.py keeps the two equal).
@@ -177,6 +192,11 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
     help="Judge leave dates as of this day (default: today).",
 )
 @click.option("--default-owner", metavar="EMAIL", help="Who decides when nobody else can.")
+@click.option(
+    "--environments",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='YAML or JSON: {"account id, project id or repository": "environment"}.',
+)
 @click.option("--warn-days", type=click.IntRange(min=0), default=30, show_default=True,
               help="Warn about people leaving within this many days.")  # fmt: skip
 @click.option(
@@ -262,6 +282,7 @@ def aggregate_command(
     list_repos: bool, shards: int, shard: int | None, collect_only: bool, open_issues: bool,
     dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...], warn_days: int,
     decision_files: tuple[Path, ...], attest_days: int, reviewers: tuple[str, ...],
+    environments: Path | None = None,
     observed: tuple[Path, ...] = (), observe_github: bool = False,
 ) -> int:  # fmt: skip
     """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
@@ -292,7 +313,7 @@ def aggregate_command(
         roster_format=roster_format, roster_columns=roster_columns, teams=teams,
         people_map=people_map, default_owner=default_owner, warn_days=warn_days,
         db=None if no_db else db, github=gh, reports_dir=reports_dir, no_collect=no_collect,
-        open_issues=open_issues, dry_run=dry_run,
+        open_issues=open_issues, dry_run=dry_run, environments=environments,
         keep_reports="html" in (fmt, *(name for name, _ in extra_outputs)),
         decisions=decision_files, attest_days=attest_days, reviewers=reviewers,
         observed=observed, observe_github=observe_github,
@@ -314,18 +335,7 @@ def aggregate_command(
     default="nhi-inventory.sqlite",
     show_default=True,
 )
-@click.option("--person", metavar="EMAIL", help="Identities this person provisioned or owns.")
-@click.option("--kind", help="Only this kind (e.g. aws_iam_access_key).")
-@click.option("--repo", "repository", metavar="OWNER/NAME", help="Only this repository.")
-@click.option("--orphaned", is_flag=True, help="Only identities orphaned now.")
-@click.option(
-    "--reach",
-    metavar="admin|SERVICE",
-    help="Only identities with admin reach, or able to act on SERVICE (s3, iam...).",
-)
-@click.option("--unused-for", type=click.IntRange(min=0), metavar="DAYS",
-              help="Only identities an --observed export shows live and unused for DAYS or "
-              "more.")  # fmt: skip
+@filter_options
 @click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -342,16 +352,15 @@ def aggregate_command(
 )
 @VERBOSE_OPTION
 def inventory_command(
-    db: Path, person: str | None, kind: str | None, repository: str | None, orphaned: bool,
-    reach: str | None, fmt: str, since: datetime.datetime | None = None, new: bool = False,
-    decided: bool = False, pending: bool = False, unused_for: int | None = None,
+    db: Path, fmt: str, since: datetime.datetime | None = None, new: bool = False,
+    decided: bool = False, pending: bool = False, **filters: object,
 ) -> int:  # fmt: skip
-    """Query the inventory: what does alice own, which access keys are orphaned in repo X?"""
+    """Query the inventory: what does alice own, which access keys are orphaned in repo X?
+    Filters combine: every one given must hold."""
     from scanner.aggregate import changes, inventory
     from scanner.aggregate.inventory_output import RENDERERS
 
-    entries = inventory.query(db, person=person, kind=kind, repository=repository,
-                              orphaned=orphaned, reach=reach, unused_for=unused_for)  # fmt: skip
+    entries = inventory.query(db, filters)
     entries = changes.select(db, entries, since=since.date().isoformat() if since else None,
                              new=new, decided=decided, pending=pending)  # fmt: skip
     emit(RENDERERS[fmt](entries), None, fmt)

@@ -19,6 +19,8 @@ from scanner.scanners.terraform.expressions import addresses
 
 # Managed policies and roles that are exactly "everything on everything".
 ADMIN = frozenset(["arn:aws:iam::aws:policy/AdministratorAccess", "roles/owner", "Owner"])
+# Where a GCP binding or an Azure role assignment holds, as a resource: its literal scope.
+_SCOPES = (("project", "projects/"), ("bucket", "buckets/"), ("scope", ""))
 
 
 @dataclass
@@ -87,9 +89,13 @@ def reach(graph: Graph, links: Sequence[Link]) -> tuple[Reach, ...]:
         inline = [k for k in node.block.policies if k.startswith("inline_policy.")]
         for key in inline:
             summary.add(*statements(graph, node, node.block.policies[key]), node.block.address)
+        arns = node.block.settings.get("managed_policy_arns")  # an aws_iam_role's own list
+        if isinstance(arns, list):
+            summary.managed.update(str(arn) for arn in arns)
+            summary.admin = summary.admin or bool(summary.managed & ADMIN)
         for grant in grants.get(identity_id, ()):
             _grant(graph, grant, summary)
-        if inline or identity_id in grants:
+        if inline or identity_id in grants or summary.managed:
             result.append(summary.value(identity_id))
     return tuple(result)
 
@@ -104,6 +110,10 @@ def _grant(graph: Graph, node: Node, summary: _Summary) -> None:
             summary.managed.add(str(settings[key]))
     if kind.endswith(("_iam_member", "_iam_binding")) and isinstance(settings.get("role"), str):
         summary.managed.add(str(settings["role"]))
+    if "role" in settings or "role_definition_name" in settings:  # the scope it is granted at
+        for key, prefix in _SCOPES:
+            if isinstance(settings.get(key), str):
+                summary.resources.add(f"{prefix}{settings[key]}")
     summary.admin = summary.admin or bool(summary.managed & ADMIN)
     if "policy" in block.policies and kind != "aws_iam_policy":
         summary.add(*statements(graph, node, block.policies["policy"]), where)

@@ -37,6 +37,12 @@ DATA = {
     "acme/data-pipeline:.github/workflows/load.yml#secrets/ETL_SA_KEY",
     "acme/data-pipeline:c:.github/workflows/load.yml#load",
 }
+CUSTOMER = {  # a role on the customer-data cluster and its copy (#25)
+    "acme/customer-data:rds.tf#aws_iam_role.etl_reader",
+    "acme/customer-data:rds.tf#aws_iam_role.etl_reader_euw1",
+    "acme/customer-data:rds.tf#aws_iam_role_policy.etl_reader",
+    "acme/customer-data:rds.tf#aws_iam_role_policy.etl_reader_euw1",
+}
 
 
 def chromium(tmp_path: Path, *args: str) -> str:
@@ -64,8 +70,8 @@ def drawn(dom: str) -> set[str]:
 
 def test_the_map_draws_every_person_and_identity(page: Path, tmp_path: Path) -> None:
     dom = chromium(tmp_path, "--dump-dom", page.as_uri())
-    assert drawn(dom) == PEOPLE | PAYMENTS | DATA
-    assert "9 of 9 shown" in dom
+    assert drawn(dom) == PEOPLE | PAYMENTS | DATA | CUSTOMER
+    assert "13 of 13 shown" in dom
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "lineage-map.png"
     chromium(tmp_path, "--hide-scrollbars", "--window-size=1400,330", f"--screenshot={shot}",
@@ -77,7 +83,7 @@ def test_the_person_filter_hides_the_others_and_shows_theirs(page: Path, tmp_pat
     dom = chromium(tmp_path, "--dump-dom", page.as_uri() + "#person=carol@acme.example")
     # Carol's secret and workflow, what they link to, and the consumer: nobody else's.
     assert drawn(dom) == {"p:carol@acme.example"} | DATA
-    assert "5 of 9 shown" in dom
+    assert "5 of 13 shown" in dom
     dom = chromium(tmp_path, "--dump-dom", page.as_uri() + "#repo=acme/payments-infra")
     assert drawn(dom) == {"p:@acme/payments-platform", "p:alice@acme.example",
                           "p:bob@acme.example", "p:dana@acme.example"} | PAYMENTS  # fmt: skip

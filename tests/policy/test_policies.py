@@ -45,6 +45,7 @@ def test_builtin_ids_are_the_documented_set() -> None:
         "NHI102",
         "NHI103",
         "NHI104",
+        "NHI105",
         "NHI110",
         "NHI111",
         "NHI112",

@@ -279,6 +279,7 @@ def _attributes(address: str, kind: str, entry: Entry, body: Mapping[str, JSON])
             attributes["expiry"] = _expression(body[key])
             break
     attributes.update(_literal_secret(body))
+    attributes.update(_environment_tag(body))
     if kind.startswith("github_") and kind.endswith("_secret"):  # where lineage looks for it
         attributes.update({key: body[key] for key in ("secret_name", "repository")
                            if _literal(body.get(key))})  # fmt: skip
@@ -286,17 +287,22 @@ def _attributes(address: str, kind: str, entry: Entry, body: Mapping[str, JSON])
     return attributes
 
 
-# The names a provider knows a declared identity by, so `nhi aggregate --observed` can join it
-# with what an export says is live (#26): kept when literal; an expression is only noted.
-PROVIDER_NAMES = {
-    "aws_iam_user": ("name",),
-    "aws_iam_access_key": ("user",),
-    "aws_iam_signing_certificate": ("user_name",),
-    "google_service_account": ("account_id", "project"),
-    "google_service_account_key": ("service_account_id",),
-    "azuread_application": ("display_name",),
-    "azuread_application_registration": ("display_name",),
-}
+def _environment_tag(body: Mapping[str, JSON]) -> dict[str, JSON]:
+    """`{"environment": "prod"}` from an `env`/`environment`/`stage` tag or label (#25)."""
+    for field in ("tags", "labels"):
+        mapping = body.get(field)
+        for key, value in mapping.items() if isinstance(mapping, dict) else ():
+            if key.lower() in ("env", "environment", "stage") and _literal(value):
+                return {"environment": value.strip()}
+    return {}
+
+
+# Names a provider knows an identity by, kept literal or noted for `--observed` joins (#26).
+PROVIDER_NAMES = {"aws_iam_user": ("name",), "aws_iam_access_key": ("user",),
+                  "aws_iam_signing_certificate": ("user_name",), "azuread_application":
+                  ("display_name",), "azuread_application_registration": ("display_name",),
+                  "google_service_account": ("account_id", "project"),
+                  "google_service_account_key": ("service_account_id",)}  # fmt: skip
 
 
 def _provider_names(kind: str, body: Mapping[str, JSON]) -> dict[str, JSON]:

@@ -20,7 +20,8 @@ from scanner.scanners.terraform.expressions import VALUE_KEYS, addresses, forwar
 # Literal settings that link identities by name: never credential values.
 _SETTINGS = ("name", "secret_name", "repository", "environment", "url", "account_id", "email",
              "policy_arn", "role", "role_definition_name", "member", "members", "path", "mount",
-             "display_name", "visibility", "source")  # fmt: skip
+             "display_name", "visibility", "source", "managed_policy_arns", "scope", "project",
+             "bucket")  # fmt: skip
 _META = frozenset(["provider", "providers", "depends_on", "lifecycle"])
 _JSONENCODE = re.compile(r"\$\{\s*jsonencode\((?P<inner>.*)\)\s*\}", re.DOTALL)
 _POLICY_REF = re.compile(
