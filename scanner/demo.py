@@ -219,6 +219,24 @@ def organisation(reports: list[Report], folder: Path) -> str:
     )
 
 
+def observed(folder: Path) -> str:
+    """The step of #26: what AWS, GCP and GitHub export as live, joined with the declarations;
+    a key never used, a key deleted in the console, a user made by hand, a secret nobody reads."""
+    from scanner.observed import render, sample
+
+    exports = sample.write(folder / "exports")
+    options = aggregate.Options(reports=(folder / "reports",), rosters=(folder / "roster.csv",),
+                                teams=folder / "teams.json", as_of=TODAY,
+                                default_owner=DEFAULT_OWNER, observed=exports)  # fmt: skip
+    seen = aggregate.run(options).aggregate.observed
+    listed = " ".join(f"--observed {path}" for path in exports)
+    return (
+        "\nWhat the clouds and GitHub say is live (their exports), against what is declared:\n"
+        + "".join(render.text(seen) if seen else ())
+        + f"Try: nhi aggregate {folder / 'reports'} --roster {folder / 'roster.csv'} {listed}\n"
+    )
+
+
 def run(folder: Path | None = None) -> str:
     folder = folder or Path(tempfile.mkdtemp(prefix="nhi-demo-"))
     options = pipeline.Options(policies=policy.builtin(), today=TODAY)
@@ -227,5 +245,6 @@ def run(folder: Path | None = None) -> str:
     return (
         render(reports, folder)
         + organisation(reports, folder)
+        + observed(folder)
         + f"Map of who owns what, and who uses it: {folder / MAP}\n"
     )

@@ -51,3 +51,8 @@ class InventoryError(ScannerError):
 class DecisionError(ScannerError):
     """A decisions file (`nhi aggregate --decisions`) that cannot be read or has the wrong
     shape as a whole; a bad row is a message, never this (#24)."""
+
+
+class ObservedError(ScannerError):
+    """A cloud or GitHub export (`nhi aggregate --observed`) that cannot be used; the message
+    names the file and, where it can, the row or record. Never quotes a value."""

@@ -140,6 +140,11 @@ FILTERS: dict[str, Filter] = {
     "unchanged_for": Filter(metavar="DAYS", value="int", match=_unchanged,
                             help="Only identities whose declaration has not changed in DAYS "
                             "days (before the inventory's last run)."),
+    # The `observed` table: what the last run's --observed exports said (#26).
+    "unused_for": Filter(metavar="DAYS", value="int", help="Only identities an --observed "
+                         "export showed live and unused for DAYS days or more.",
+                         match=lambda v, _d: Match("observed", "live AND unused_days >= ?",
+                                                   [int(str(v))])),
 }  # fmt: skip
 
 # Counting a filter's rows stops here: enough to tell a narrow filter from a broad one.

@@ -432,3 +432,56 @@ def test_aggregate_error_paths_print_no_value(planted: Path, tmp_path: Path, fmt
     result = nhi("aggregate", "good.json", "--roster", "roster.json", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (3, "")
     assert result.stderr == "nhi: error: roster.json: not valid JSON (line 1)\n"
+
+
+def test_observed_exports_print_and_store_no_value(planted: Path, tmp_path: Path) -> None:
+    """Exports carry no credential value by design, but a field we never read may (#26): an
+    Entra secret's `secretText`/`hint`, a deploy key's `key`, a value pasted into a date."""
+    report = tmp_path / "reports/repo.json"
+    report.parent.mkdir()
+    nhi("scan", "--no-cache", "--format", "json", "--output", str(report), cwd=planted)
+    (tmp_path / "roster.csv").write_text("email,status\nalice@example.com,active\n")
+    graph = {
+        "value": [
+            {
+                "appId": "a",
+                "displayName": "app",
+                "passwordCredentials": [
+                    {
+                        "keyId": "k1",
+                        "hint": SECRETS["aws_secret"][:3],
+                        "secretText": SECRETS["aws_secret"],
+                        "startDateTime": "2025-01-01T00:00:00Z",
+                        "endDateTime": "2027-01-01T00:00:00Z",
+                    }
+                ],
+            }
+        ]
+    }
+    github = {
+        "nhi_github_export": 1,
+        "organization": "acme",
+        "repositories": {
+            "acme/x": {
+                "keys": [
+                    {"id": 1, "title": "mirror", "key": SECRETS["pem_body"], "read_only": True}
+                ]
+            }
+        },
+    }
+    bad = ("user,arn,user_creation_time,access_key_1_active,access_key_1_last_rotated,"
+           "access_key_1_last_used_date,access_key_2_active,access_key_2_last_rotated,"
+           "access_key_2_last_used_date\nci,arn:aws:iam::1:user/ci," + SECRETS["stripe"]
+           + ",true,N/A,N/A,false,N/A,N/A\n")  # fmt: skip
+    (tmp_path / "graph.json").write_text(json.dumps(graph))
+    (tmp_path / "github.json").write_text(json.dumps(github))
+    (tmp_path / "bad.csv").write_text(bad)
+    db = tmp_path / "inventory.sqlite"
+    for fmt in ("csv", "json", "markdown", "text"):
+        result = nhi("aggregate", str(report.parent), "--roster", "roster.csv", "--db", str(db),
+                     "--observed", "graph.json", "--observed", "github.json", "--observed",
+                     "bad.csv", "--format", fmt, cwd=tmp_path)  # fmt: skip
+        assert result.returncode == 1, result.stderr
+        assert "bad.csv" in result.stdout + result.stderr, fmt
+        assert leaks(result.stdout + result.stderr) == [], fmt
+    assert not leaks(db.read_bytes().decode("latin-1"))

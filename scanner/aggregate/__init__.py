@@ -62,16 +62,26 @@ def run(options: Options, progress: Progress | None = None) -> Outcome:
         paths += collected.reports
         failures = list(collected.failures)
         origins = inputs.report_origins(folder, collected.reports)
+    prepared = None
+    if options.observed or options.observe_github:  # cloud and GitHub exports (#26)
+        from scanner.observed import stage
+
+        prepared, refused = stage.prepare(options.observed, options.github,
+                                          options.observe_github, options.reports_dir)  # fmt: skip
+        failures += refused
     result, roster, kept = inputs.read_and_resolve(
         paths, options.rosters, roster_format=options.roster_format, teams=options.teams,
         people_map=options.people_map, as_of=options.as_of, default_owner=options.default_owner,
         github=options.github, roster_columns=options.roster_columns, failures=failures,
         origins=origins, keep_reports=options.keep_reports, warn_days=options.warn_days,
         environments=options.environments,
+        on_report=prepared.collector.add if prepared else None,
     )  # fmt: skip
     from scanner.aggregate import changes
 
     result = _review(options, result, roster)
+    if prepared is not None:
+        result = stage.observe(result, roster, prepared, options.as_of, options.default_owner)
     history, writer = None, None
     if options.db is not None:
         from scanner.aggregate import inventory
@@ -81,6 +91,8 @@ def run(options: Options, progress: Progress | None = None) -> Outcome:
     result = changes.finish(result, writer)
     messages = [f"nhi: {name}: {reason}" for name, reason in failures]
     messages += [f"nhi: {line}" for line in result.review.problems] if result.review else []
+    if result.observed is not None:  # an export that cannot be used, said whatever the format
+        messages += [f"nhi: {name}: {reason}" for name, reason in result.observed.rejected]
     if options.github is not None and options.open_issues:
         messages += _notify(options.github, result, roster, history, dry_run=options.dry_run)
     return Outcome(aggregate=result, roster=roster, reports=tuple(kept), history=history,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,14 @@ def read_and_resolve(
         github: GitHubOptions | None = None, roster_columns: Mapping[str, str] | None = None,
         failures: Iterable[tuple[str, str]] = (), origins: Mapping[Path, str] | None = None,
         keep_reports: bool = False, warn_days: int = 30, environments: Path | None = None,
+        on_report: Callable[[Report], None] | None = None,
         ) -> tuple[Aggregate, Roster, list[Report]]:  # fmt: skip
     """Read the rosters, then stream the reports through the aggregator one at a time (only
     the resolved identities are kept, never a whole report); `failures` (repositories GitHub
     could not give us) are listed first among the rejected. Links between repositories are
     gathered on the way; the reports themselves are kept only when asked (the HTML map).
+
+    `on_report` sees each report as it streams by (the observed join keeps its keys).
 
     With `github`, a report collected from a repository's artifact (`origins`, and the
     reports-dir layout of folders given in `reports`) must name that repository."""
@@ -57,7 +60,8 @@ def read_and_resolve(
         team_members = {**lookup.members, **team_members}
         team_notes = lookup.notes()
     roster = Roster(people, teams=team_members, people_map=_people_map(people_map), as_of=as_of)
-    org = [p for p in policy.builtin() if p.scope == "org"]
+    # The policies about what exports say (#26) run in the observed stage, not on reports.
+    org = [p for p in policy.builtin() if p.scope == "org" and not policy.needs_exports(p)]
     rejected = list(failures)
     cross, kept = lineage.Across(), []
 
@@ -70,6 +74,8 @@ def read_and_resolve(
                 shallow.append(report.repository.name)
             if keep_reports:
                 kept.append(report)
+            if on_report is not None:
+                on_report(report)
             yield report
 
     try:

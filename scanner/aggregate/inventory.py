@@ -110,6 +110,10 @@ def record(
             if hook is not None:
                 hook.before(db, run)
             _write(db, result, day, run, progress)
+            if result.observed is not None:  # --observed exports (#26)
+                from scanner.observed.store import write
+
+                write(db, result.observed, run)
             history = _history(db, run, previous[0] if previous else None)
             if hook is not None:
                 hook.after(db, run, history)

@@ -71,6 +71,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "SELECT i.repository, i.identity, 'decider', lower(j.value) "
         "FROM identities i, json_each(i.route_to) j",
     ),
+    (  # 7: what the --observed exports said at the last run that read any (#26): each
+        # declared identity they matched (or not), and what they list that nobody declares
+        # (repository '' unless it lives in one: a stored GitHub secret)
+        "CREATE TABLE observed (repository TEXT NOT NULL, identity TEXT NOT NULL, "
+        "state TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, provider TEXT, "
+        "scope TEXT, rules TEXT NOT NULL, route_to TEXT NOT NULL, how TEXT NOT NULL, "
+        "live INTEGER NOT NULL, created TEXT, last_used TEXT, unused_days INTEGER, "
+        "key_age_days INTEGER, export TEXT, exported TEXT, creator TEXT, owner TEXT, "
+        "run INTEGER NOT NULL)",
+        "CREATE INDEX observed_by_identity ON observed (repository, identity)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -48,3 +48,5 @@ class Options:
     attest_days: int = 90  # how long a keep holds
     reviewers: tuple[str, ...] = ()  # people or teams who may decide on any identity
     environments: Path | None = None  # account/project id or repository -> environment (#25)
+    observed: tuple[Path, ...] = ()  # cloud and GitHub exports joined with the reports (#26)
+    observe_github: bool = False  # with github: collect the organisation's GitHub export too

@@ -15,6 +15,7 @@ from scanner.aggregate.resolve import Aggregate, PersonState, Resolved, gone
 from scanner.aggregate.review_model import ADOPTED
 from scanner.csv_cells import row
 from scanner.model import JSON
+from scanner.observed import render as observed_render
 from scanner.reporters.markdown import inert
 from scanner.words import plural
 
@@ -84,7 +85,8 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
     )
     yield "orphans", (_orphan(o, history) for o in result.orphans)
     yield "leaving", (_orphan(r, None) for r in leaving(result))
-    yield "identities", (_identity(r) for r in result.identities)
+    extra = observed_render.identities(result.observed)  # what exports say of each (#26)
+    yield "identities", (_identity(r) | extra(r.key) for r in result.identities)
     yield "people", people_index(result)
     yield "resolved", (_resolution(r) for r in (history.resolved if history else ()))
     yield (
@@ -106,6 +108,7 @@ def _sections(result: Aggregate, history: History | None) -> Iterator[tuple[str,
     if result.review is not None:  # decisions, handovers, what is new (#24)
         yield "review", review_output.json_section(result)
     yield "duplicates", [duplicates.to_json(d) for d in result.duplicates]
+    yield from observed_render.sections(result.observed)  # --observed exports (#26)
 
 
 def people_index(result: Aggregate) -> list[dict[str, JSON]]:
@@ -246,6 +249,7 @@ def render_text(result: Aggregate, history: History | None = None) -> Iterator[s
             f"{done.name} ({how}; orphaned since {done.orphaned_since})\n"
         )
     yield from review_output.text(result)
+    yield from observed_render.text(result.observed)  # --observed exports (#26)
     for source, reason in result.rejected:
         yield f"rejected: {source}: {reason}\n"
     yield from (duplicates.text(d) for d in result.duplicates)
@@ -318,6 +322,7 @@ def render_csv(result: Aggregate, history: History | None = None) -> Iterator[st
         )
     blank = ("",) * len(decisions.SHEET_COLUMNS)
     yield from (row((*duplicates.review_row(d), *blank)) for d in result.duplicates)
+    yield from (row((*cells, *blank)) for cells in observed_render.csv_rows(result.observed))
 
 
 def md(text: str) -> str:
@@ -373,6 +378,7 @@ def render_markdown(result: Aggregate, history: History | None = None) -> Iterat
         lines += ["## Identical identities", ""]
         lines += [f"- {md(duplicates.text(d).splitlines()[0])}" for d in result.duplicates]
         lines.append("")
+    lines += observed_render.markdown(result.observed, md, MARKDOWN_ROWS)  # (#26)
     if result.notes:
         lines += ["## Notes on the rosters", ""]
         lines += [f"- {md(note)}" for note in result.notes]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scanner import reach as reach_facts
 from scanner.aggregate import org_waivers
@@ -23,6 +24,9 @@ from scanner.model import Attributed, Link, Policy, Provisioner, Reach, Report
 from scanner.policy import Context, evaluate
 from scanner.roster import Roster, normalise
 from scanner.roster.route import decide
+
+if TYPE_CHECKING:
+    from scanner.observed.result import Observation
 
 INSTALLER = "installer"  # who added the MCP server entry a credential is handed to (#18)
 NO_OWNER = "NHI001"  # repo-scope "no accountable owner", read from each report's findings
@@ -85,6 +89,7 @@ class Aggregate:
     notes: tuple[str, ...] = ()  # what the rosters could not say plainly, added by collect.run
     review: Review | None = None  # decisions, handovers and changes (#24), added by review.apply
     duplicates: tuple[Duplicate, ...] = ()  # sets of copies (aggregate.duplicates), by inputs
+    observed: Observation | None = None  # --observed exports joined (#26), by observed.stage
 
 
 def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Policy],

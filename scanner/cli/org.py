@@ -243,6 +243,17 @@ def _roster_columns(values: tuple[str, ...]) -> dict[str, str]:
     help="With --github-org: aggregate only the REPORTS given (collected by shard jobs); "
     "GitHub then answers for teams and issues.",
 )
+@click.option("--observed", multiple=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="A cloud or GitHub export of what is live (AWS credential "
+              "report, gcloud, Graph, GitHub secrets JSON), joined with the reports. "
+              "Repeatable; the format is detected.")  # fmt: skip
+@click.option(
+    "--observe-github",
+    is_flag=True,
+    help="With --github-org: also read the "
+    "organisation's secrets, deploy keys, tokens and app installations (saved as "
+    "observed-github.json in --reports-dir) and join them like an --observed file.",
+)
 @click.option("--write", "extra_outputs", multiple=True, metavar="FORMAT=FILE",
               callback=lambda _ctx, _param, values: format_files(values, AGGREGATE_FORMATS),
               help="Also write the result in FORMAT to FILE. Repeatable "
@@ -272,6 +283,7 @@ def aggregate_command(
     dry_run: bool, no_collect: bool, extra_outputs: tuple[tuple[str, Path], ...], warn_days: int,
     decision_files: tuple[Path, ...], attest_days: int, reviewers: tuple[str, ...],
     environments: Path | None = None,
+    observed: tuple[Path, ...] = (), observe_github: bool = False,
 ) -> int:  # fmt: skip
     """Merge REPORTS (files or folders of JSON reports) with IdP rosters: find orphans."""
     import json
@@ -282,10 +294,9 @@ def aggregate_command(
         org=github_org, token=os.environ.get("GITHUB_TOKEN") or None, base_url=github_url,
         artifact=artifact_name, archived=include_archived, forks=include_forks,
         clone_missing=clone_missing, jobs=jobs, shard=shard, shards=shards)  # fmt: skip
-    if (list_repos or collect_only or open_issues or no_collect) and gh is None:
-        raise click.UsageError(
-            "--list-repos, --collect-only, --no-collect and --open-issues need --github-org"
-        )
+    if (list_repos or collect_only or open_issues or no_collect or observe_github) and gh is None:
+        raise click.UsageError("--list-repos, --collect-only, --no-collect, --open-issues and "
+                               "--observe-github need --github-org")  # fmt: skip
     if shard is not None and shard >= shards:
         raise click.UsageError(f"--shard {shard} is out of range: shards are 0 to {shards - 1}")
     if gh is not None and list_repos:
@@ -305,6 +316,7 @@ def aggregate_command(
         open_issues=open_issues, dry_run=dry_run, environments=environments,
         keep_reports="html" in (fmt, *(name for name, _ in extra_outputs)),
         decisions=decision_files, attest_days=attest_days, reviewers=reviewers,
+        observed=observed, observe_github=observe_github,
     )  # fmt: skip
     outcome = aggregate.run(options, progress)
     for line in outcome.messages:
@@ -312,7 +324,8 @@ def aggregate_command(
     for extra_format, path in extra_outputs:
         emit(outcome.render(extra_format), path)
     emit(outcome.render(fmt), output, fmt)
-    return EXIT_FINDINGS if outcome.aggregate.orphans else EXIT_OK
+    seen = outcome.aggregate.observed
+    return EXIT_FINDINGS if outcome.aggregate.orphans or (seen and seen.findings) else EXIT_OK
 
 
 @click.command("inventory")

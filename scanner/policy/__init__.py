@@ -2,7 +2,7 @@
 
 from scanner.policy.engine import evaluate
 from scanner.policy.loader import builtin, combine, load_paths, parse
-from scanner.policy.predicates import PREDICATES, Context, Directory
+from scanner.policy.predicates import PREDICATES, Context, Directory, needs_exports
 
 __all__ = [
     "PREDICATES",
@@ -12,5 +12,6 @@ __all__ = [
     "combine",
     "evaluate",
     "load_paths",
+    "needs_exports",
     "parse",
 ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from scanner import globs
-from scanner.model import JSON, Attributed
+from scanner.model import JSON, Attributed, Policy
 
 
 class Directory(Protocol):
@@ -57,6 +57,26 @@ def attribute_equals(subject: Attributed, args: Mapping[str, JSON], context: Con
 def attribute_matches(subject: Attributed, args: Mapping[str, JSON], context: Context) -> bool:
     value = subject.identity.attributes.get(str(args["name"]))
     return isinstance(value, str) and re.search(str(args["pattern"]), value) is not None
+
+
+def attribute_at_least(subject: Attributed, args: Mapping[str, JSON], context: Context) -> bool:
+    """A number of days (or any count) the subject carries, at or past a threshold (#26)."""
+    value = subject.identity.attributes.get(str(args["name"]))
+    limit = args["value"]
+    return (isinstance(value, int) and not isinstance(value, bool) and isinstance(limit, int)
+            and value >= limit)  # fmt: skip
+
+
+def observed_in(subject: Attributed, args: Mapping[str, JSON], context: Context) -> bool:
+    """What a cloud or GitHub export says of the identity (#26): `live`, `not_live`,
+    `undeclared`, `unreferenced`, `unsatisfied`. A policy using it runs where exports are
+    (`needs_exports`), never on a repository's own identities."""
+    return subject.identity.attributes.get("observed") in _strings(args["states"])
+
+
+def needs_exports(policy: Policy) -> bool:
+    """Whether the policy judges what an export says (`observed_in` among its conditions)."""
+    return any(condition.predicate == "observed_in" for condition in policy.when)
 
 
 def attribute_exists(subject: Attributed, args: Mapping[str, JSON], context: Context) -> bool:
@@ -129,6 +149,8 @@ PREDICATES: dict[str, Predicate] = {
     "attribute_equals": attribute_equals,
     "attribute_matches": attribute_matches,
     "attribute_exists": attribute_exists,
+    "attribute_at_least": attribute_at_least,
+    "observed_in": observed_in,
     "path_matches": path_matches,
     "owners_empty": owners_empty,
     "declared_owners_empty": declared_owners_empty,

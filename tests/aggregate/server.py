@@ -36,6 +36,10 @@ class State:
     reset: int = 2_000_000_000
     fail: set[str] = field(default_factory=set)  # repos whose artifact list answers 500
     team_status: dict[str, int] = field(default_factory=dict)  # team slug -> error status
+    # Any other GET endpoint: path -> (list key or None, items), served two items a page with
+    # Link headers; or path -> status for an error (the observed GitHub export, #26).
+    pages: dict[str, tuple[str | None, list[Any]]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
     requests: list[Request] = field(default_factory=list)
 
 
@@ -130,7 +134,20 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, found[0]) if found else self._send(404, {"message": "Not Found"})
         if parts[:1] == ["repos"] and parts[3:4] == ["issues"]:
             return self._issues(r, f"{parts[1]}/{parts[2]}", parts[4:])
+        if r.path in s.errors:
+            return self._send(s.errors[r.path], {"message": "Must have admin rights"})
+        if r.path in s.pages:
+            return self._page(r, *s.pages[r.path])
         return self._send(404, {"message": "Not Found"})
+
+    def _page(self, r: Request, key: str | None, items: list[Any]) -> None:
+        page = int(r.query.get("page", ["1"])[0])
+        chunk = items[(page - 1) * 2 : page * 2]
+        links = {}
+        if page * 2 < len(items):
+            links["Link"] = f'<{self.state.base}{r.path}?per_page=100&page={page + 1}>; rel="next"'
+        payload = chunk if key is None else {"total_count": len(items), key: chunk}
+        return self._send(200, payload, links)
 
     def _issues(self, r: Request, name: str, rest: list[str]) -> None:
         issues = self.state.issues.setdefault(name, [])

@@ -46,6 +46,12 @@ def test_builtin_ids_are_the_documented_set() -> None:
         "NHI103",
         "NHI104",
         "NHI105",
+        "NHI110",
+        "NHI111",
+        "NHI112",
+        "NHI113",
+        "NHI114",
+        "NHI115",
     ]
     assert {p.scope for p in builtin() if p.id.startswith("NHI1")} == {"org"}
 

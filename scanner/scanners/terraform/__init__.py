@@ -283,6 +283,7 @@ def _attributes(address: str, kind: str, entry: Entry, body: Mapping[str, JSON])
     if kind.startswith("github_") and kind.endswith("_secret"):  # where lineage looks for it
         attributes.update({key: body[key] for key in ("secret_name", "repository")
                            if _literal(body.get(key))})  # fmt: skip
+    attributes.update(_provider_names(kind, body))
     return attributes
 
 
@@ -294,6 +295,21 @@ def _environment_tag(body: Mapping[str, JSON]) -> dict[str, JSON]:
             if key.lower() in ("env", "environment", "stage") and _literal(value):
                 return {"environment": value.strip()}
     return {}
+
+
+# Names a provider knows an identity by, kept literal or noted for `--observed` joins (#26).
+PROVIDER_NAMES = {"aws_iam_user": ("name",), "aws_iam_access_key": ("user",),
+                  "aws_iam_signing_certificate": ("user_name",), "azuread_application":
+                  ("display_name",), "azuread_application_registration": ("display_name",),
+                  "google_service_account": ("account_id", "project"),
+                  "google_service_account_key": ("service_account_id",)}  # fmt: skip
+
+
+def _provider_names(kind: str, body: Mapping[str, JSON]) -> dict[str, JSON]:
+    keys = [key for key in PROVIDER_NAMES.get(kind, ()) if key in body]
+    found: dict[str, JSON] = {key: body[key] for key in keys if _literal(body[key])}
+    written: list[JSON] = [key for key in keys if key not in found]
+    return {**found, "not_literal": written} if written else found
 
 
 def _literal_secret(body: Mapping[str, JSON]) -> dict[str, JSON]:
