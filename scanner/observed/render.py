@@ -9,6 +9,7 @@ from typing import Any
 
 from scanner.model import JSON
 from scanner.observed.result import Observation, Seen
+from scanner.words import plural
 
 
 def sections(observation: Observation | None) -> Iterator[tuple[str, Any]]:
@@ -99,11 +100,11 @@ def text(observation: Observation | None) -> Iterator[str]:
             lines.append(f"    observed: {said}")
         yield "\n".join(lines) + "\n"
     for e in observation.exports:
-        yield (f"observed: {e.source} ({e.format}"
-               + (f", {e.exported}" if e.exported else "") + f"): {e.items} items\n")  # fmt: skip
+        dated = f", {e.exported}" if e.exported else ""
+        yield f"observed: {e.source} ({e.format}{dated}): {plural(e.items, 'item')}\n"
     live = sum(1 for s in observation.seen if s.state == "live")
-    yield (f"{len(observation.findings)} observed findings; {live} declared identities "
-           f"matched live\n")  # fmt: skip
+    matched = plural(live, "declared identity", "declared identities")
+    yield f"{plural(len(observation.findings), 'observed finding')}; {matched} matched live\n"
 
 
 def csv_rows(observation: Observation | None) -> Iterator[tuple[object, ...]]:
