@@ -24,7 +24,7 @@ def run(tmp_path: Path, capsys, files: dict[str, str], *args: str) -> tuple[int,
     for name, text in files.items():
         (tmp_path / name).write_text(text)
     code = main(["aggregate", *(str(tmp_path / a) if a in files else a for a in args),
-                 "--as-of", "2026-11-01", "--format", "json"])  # fmt: skip
+                 "--as-of", "2026-11-01", "--format", "json", "--no-db"])  # fmt: skip
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -159,7 +159,7 @@ def test_odd_file_names_survive_the_aggregator(git_repo, tmp_path: Path, capsys)
     (tmp_path / "roster.csv").write_text("email,status\n")
     capsys.readouterr()
     code = main(["aggregate", str(tmp_path / "report.json"), "--roster",
-                 str(tmp_path / "roster.csv"), "--format", "json"])  # fmt: skip
+                 str(tmp_path / "roster.csv"), "--format", "json", "--no-db"])  # fmt: skip
     result = json.loads(capsys.readouterr().out)
     assert (code, result["rejected"]) == (1, [])
     assert sorted(i["path"] for i in result["identities"]) == sorted(ODD_PATHS)
