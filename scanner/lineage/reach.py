@@ -24,6 +24,7 @@ from scanner.scanners.terraform.permissions import VAULT_ATTACH
 ADMIN = frozenset(["arn:aws:iam::aws:policy/AdministratorAccess", "roles/owner", "Owner"])
 # Vault's own policy that allows everything (developer.hashicorp.com/vault/docs/concepts/policies).
 _VAULT_ROOT = "root"
+_SNOWFLAKE_ROLES = ("snowflake_account_role", "snowflake_role")
 # Where a GCP binding or an Azure role assignment holds, as a resource: its literal scope.
 _SCOPES = (("project", "projects/"), ("bucket", "buckets/"), ("scope", ""))
 
@@ -85,13 +86,7 @@ def reach(graph: Graph, links: Sequence[Link]) -> tuple[Reach, ...]:
     for item in links:
         if item.relation == "grants" and item.source in nodes:
             grants[item.to].append(nodes[item.source])
-    vault = {
-        str(n.block.settings["name"]): n
-        for n in nodes.values()
-        if n.identity is not None
-        and n.identity.kind == "vault_policy"
-        and isinstance(n.block.settings.get("name"), str)
-    }
+    vault, roles = _named(nodes, ("vault_policy",)), _named(nodes, _SNOWFLAKE_ROLES)
     result = []
     for identity_id, node in sorted(nodes.items()):
         assert node.identity is not None
@@ -109,10 +104,34 @@ def reach(graph: Graph, links: Sequence[Link]) -> tuple[Reach, ...]:
             summary.admin = summary.admin or bool(summary.managed & ADMIN)
         for grant in grants.get(identity_id, ()):
             _grant(graph, grant, summary, node)
+            for role in _granted(graph, grant, node, roles):  # what the role may do, too
+                for other in grants.get(role, ()):
+                    if other is not grant and _grantee(graph, other, nodes[role]):
+                        _grant(graph, other, summary, nodes[role])
         attached = _vault(graph, node, vault, summary)
         if inline or identity_id in grants or summary.managed or attached:
             result.append(summary.value(identity_id))
     return tuple(result)
+
+
+def _named(nodes: Mapping[str, Node], kinds: Sequence[str]) -> dict[str, Node]:
+    """Blocks of `kinds` by their literal `name` (a Vault policy, a Snowflake role)."""
+    return {str(n.block.settings["name"]): n for n in nodes.values()
+            if n.identity is not None and n.identity.kind in kinds
+            and isinstance(n.block.settings.get("name"), str)}  # fmt: skip
+
+
+def _granted(graph: Graph, grant: Node, identity: Node, roles: Mapping[str, Node]) -> list[str]:
+    """The Snowflake role a role grant gives `identity` (by reference or by name), if any."""
+    if "permissions" not in grant.block.policies or not _grantee(graph, grant, identity):
+        return []
+    named = grant.block.references.get("role_name")
+    found = [graph.resolve(grant, str(a)) for a in named] if isinstance(named, list) else []
+    document = grant.block.policies["permissions"]
+    written = document.get("role") if isinstance(document, dict) else None
+    found.append(roles.get(written) if isinstance(written, str) else None)
+    return [n.identity.id for n in found if n is not None and n.identity is not None
+            and n.identity.kind in _SNOWFLAKE_ROLES and n is not identity]  # fmt: skip
 
 
 def _vault(graph: Graph, node: Node, policies: Mapping[str, Node], summary: _Summary) -> bool:

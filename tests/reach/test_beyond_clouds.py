@@ -173,10 +173,13 @@ def test_each_family_reaches_its_service_with_actions_and_resources(git_repo) ->
                              ("action", "snowflake:select"), ("action", "snowflake:usage"),
                              ("resource", "ALL TABLES IN SCHEMA RAW.PUBLIC"),
                              ("resource", "DATABASE RAW")]),
-        # the user the role is granted to may use the role (the role names the user too, but
-        # gains nothing from the grant)
+        # the user the role is granted to (by the role's name) may use the role and do what
+        # it may; the role is named by the grant too, but gains nothing from it
         "snowflake.tf#snowflake_service_user.etl": (
-            ("snowflake",), [("action", "snowflake:usage"), ("resource", "ROLE LOADER")]),
+            ("snowflake",), [("action", "snowflake:create schema"), ("action", "snowflake:insert"),
+                             ("action", "snowflake:select"), ("action", "snowflake:usage"),
+                             ("resource", "ALL TABLES IN SCHEMA RAW.PUBLIC"),
+                             ("resource", "DATABASE RAW"), ("resource", "ROLE LOADER")]),
         # a policy attached by reference; its `deny` path is no reach
         "vault.tf#vault_approle_auth_backend_role.deploy": (
             ("vault",), [("action", "vault:list"), ("action", "vault:read"),
@@ -192,7 +195,8 @@ def test_each_family_reaches_its_service_with_actions_and_resources(git_repo) ->
     [
         ("github:write", ["github.tf#github_repository_deploy_key.release"]),
         ("okta:okta.users.read", ["okta.tf#okta_app_oauth.sync"]),
-        ("snowflake:select", ["snowflake.tf#snowflake_account_role.loader"]),
+        ("snowflake:select", ["snowflake.tf#snowflake_service_user.etl",
+                              "snowflake.tf#snowflake_account_role.loader"]),
         ("vault:*", ["vault.tf#vault_kubernetes_auth_backend_role.ops",
                      "vault.tf#vault_token_auth_backend_role.ci"]),
         ("vault", ["vault.tf#vault_approle_auth_backend_role.deploy",

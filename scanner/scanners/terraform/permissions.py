@@ -44,10 +44,12 @@ def permissions(kind: str, body: Mapping[str, JSON]) -> JSON:
         return _document([_allow(scopes, [body.get("issuer")])]) if scopes else None
     if kind in _SNOWFLAKE_PRIVILEGES:
         return _snowflake_privileges(body)
-    if kind in _SNOWFLAKE_ROLES:
+    if kind in _SNOWFLAKE_ROLES:  # the grantee may use the role, and do what it may (reach)
         role = body.get("role_name")
-        return _document([_allow(["snowflake:USAGE"], [f"ROLE {role}"])], _SNOWFLAKE_ROLES[kind]) \
-            if isinstance(role, str) else None  # fmt: skip
+        if not isinstance(role, str):
+            return None
+        found = _document([_allow(["snowflake:USAGE"], [f"ROLE {role}"])], _SNOWFLAKE_ROLES[kind])
+        return {**found, "role": role} if "${" not in role and isinstance(found, dict) else found
     policy = body.get("policy")  # a vault_policy
     return vault(policy) if isinstance(policy, str) else None
 
