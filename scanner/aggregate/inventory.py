@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from scanner.aggregate.inventory_schema import _GONE, _UPSERT, MIGRATIONS, SCHEMA_VERSION
 from scanner.aggregate.resolve import Aggregate, Resolved
@@ -146,77 +146,72 @@ def query(path: Path, filters: Mapping[str, object] | None = None, *, timeout: f
             f"FROM identities i WHERE {where} ORDER BY repository, path, line, identity",
             args,
         ).fetchall()
-        related = _related(db, [(str(row[0]), str(row[1])) for row in rows])
-        return [_entry(row, *(part.get((str(row[0]), str(row[1])), []) for part in related))
+        related = _related(db, rows)
+        decoded: dict[str, tuple[str, ...]] = {}  # rules and route_to repeat: parse each once
+        return [_entry(row, decoded, *(part.get((row[0], row[1]), []) for part in related))
                 for row in rows]  # fmt: skip
 
 
 Key = tuple[str, str]
-_CHUNK = 400  # identities per look-up: well under SQLite's limit of bound parameters
-# Each: the key columns, then what `_entry` reads; `{keys}` is a list of (?, ?) rows joined
-# through the identity's index, named (a row-value IN list scans the whole table, and without
-# statistics SQLite may read facets by their (facet, value) index instead).
+Row = tuple[Any, ...]  # as sqlite3 returns it: TEXT columns are str, nullable ones None
+# Each: the key columns, then what `_entry` reads, for every identity in `temp.picked`, joined
+# through the identity's index, named (without statistics SQLite may read facets by their
+# (facet, value) index instead).
 _RELATED = (
-    "SELECT t.repository, t.identity, t.reference, t.role, t.email, t.state FROM {keys} "
-    "JOIN people AS t INDEXED BY people_by_identity "
-    "ON t.repository = k.column1 AND t.identity = k.column2 ORDER BY t.rowid",
+    "SELECT t.repository, t.identity, t.reference, t.role, t.email, t.state FROM temp.picked "
+    "AS k CROSS JOIN people AS t INDEXED BY people_by_identity "
+    "ON t.repository = k.repository AND t.identity = k.identity ORDER BY k.rowid, t.rowid",
     "SELECT t.repository, t.source, 'to', t.relation, t.to_repository, t.target, t.evidence "
-    "FROM {keys} JOIN links AS t INDEXED BY links_by_source "
-    "ON t.repository = k.column1 AND t.source = k.column2 ORDER BY t.rowid",
+    "FROM temp.picked AS k CROSS JOIN links AS t INDEXED BY links_by_source "
+    "ON t.repository = k.repository AND t.source = k.identity ORDER BY k.rowid, t.rowid",
     "SELECT t.to_repository, t.target, 'from', t.relation, t.repository, t.source, t.evidence "
-    "FROM {keys} JOIN links AS t INDEXED BY links_by_target "
-    "ON t.to_repository = k.column1 AND t.target = k.column2 ORDER BY t.rowid",
-    "SELECT t.repository, t.identity, t.facet, t.value, t.evidence FROM {keys} "
-    "JOIN facets AS t INDEXED BY facets_by_identity "
-    "ON t.repository = k.column1 AND t.identity = k.column2 "
-    "AND t.facet IN ('environment', 'resource', 'changed', 'duplicate_of') ORDER BY t.rowid",
+    "FROM temp.picked AS k CROSS JOIN links AS t INDEXED BY links_by_target "
+    "ON t.to_repository = k.repository AND t.target = k.identity ORDER BY k.rowid, t.rowid",
+    "SELECT t.repository, t.identity, t.facet, t.value, t.evidence FROM temp.picked AS k "
+    "CROSS JOIN facets AS t INDEXED BY facets_by_identity "
+    "ON t.repository = k.repository AND t.identity = k.identity "
+    "AND t.facet IN ('environment', 'resource', 'changed', 'duplicate_of') "
+    "ORDER BY k.rowid, t.rowid",
 )
 
 
-def _related(db: sqlite3.Connection, keys: Sequence[Key]
-             ) -> list[dict[Key, list[tuple[str | None, ...]]]]:  # fmt: skip
-    """People, outgoing and incoming links, and shown facets of many identities: a few
-    indexed look-ups per chunk of identities, not one per identity (#25)."""
-    found: list[dict[Key, list[tuple[str | None, ...]]]] = [{} for _ in _RELATED]
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        marks = f"(VALUES {', '.join('(?, ?)' for _ in chunk)}) AS k CROSS"
-        args = [value for key in chunk for value in key]
-        for table, sql in zip(found, _RELATED, strict=True):
-            for first, second, *rest in db.execute(sql.format(keys=marks), args):
-                table.setdefault((first, second), []).append(
-                    tuple(None if v is None else str(v) for v in rest)
-                )
+def _related(db: sqlite3.Connection, rows: Sequence[Row]) -> list[dict[Key, list[Row]]]:
+    """People, outgoing and incoming links, and shown facets of many identities: the keys go
+    into a temporary table once, then one indexed join per table, where chunks of 400 keys
+    cost four queries each (#25)."""
+    db.execute("CREATE TEMP TABLE picked (repository TEXT, identity TEXT)")  # a new connection
+    # In key order, so the joins walk each index forwards; each table's rows then come in
+    # that order and, for one identity, in the order they were written (no sort: the plan
+    # scans `picked` by rowid and each index equality by rowid).
+    db.executemany("INSERT INTO temp.picked VALUES (?, ?)", sorted(row[:2] for row in rows))
+    found: list[dict[Key, list[Row]]] = []
+    for sql in _RELATED:
+        table: dict[Key, list[Row]] = {}
+        for row in db.execute(sql):
+            key = row[0], row[1]
+            if key in table:
+                table[key].append(row[2:])
+            else:
+                table[key] = [row[2:]]
+        found.append(table)
     return found
 
 
-def _entry(row: Sequence[object], people: list[tuple[str | None, ...]],
-           outgoing: list[tuple[str | None, ...]], incoming: list[tuple[str | None, ...]],
-           facets: list[tuple[str | None, ...]]) -> Entry:  # fmt: skip
-    return Entry(
-        repository=str(row[0]),
-        identity=str(row[1]),
-        kind=str(row[2]),
-        name=str(row[3]),
-        path=str(row[4]),
-        line=int(str(row[5])),
-        state=str(row[6]),
-        rules=tuple(json.loads(str(row[7]))),
-        route_to=tuple(json.loads(str(row[8]))),
-        people=tuple((str(r), str(o), e, str(s)) for r, o, e, s in people),
-        first_seen=str(row[9]),
-        last_seen=str(row[10]),
-        orphaned_since=_opt(row[11]),
-        resolved_at=_opt(row[12]),
-        gone_since=_opt(row[13]),
-        reach=tuple(str(row[14]).split()),
-        links=tuple(tuple(str(v) for v in link) for link in (*outgoing, *incoming)),  # type: ignore[misc]
-        facets=tuple(tuple(str(v) for v in facet) for facet in facets),  # type: ignore[misc]
-    )
+def _entry(row: Row, decoded: dict[str, tuple[str, ...]], people: list[Row],
+           outgoing: list[Row], incoming: list[Row], facets: list[Row]) -> Entry:  # fmt: skip
+    rules = decoded[row[7]] if row[7] in decoded else _decode(decoded, row[7])
+    route_to = decoded[row[8]] if row[8] in decoded else _decode(decoded, row[8])
+    return Entry(repository=row[0], identity=row[1], kind=row[2], name=row[3], path=row[4],
+                 line=row[5], state=row[6], rules=rules, route_to=route_to,
+                 people=tuple(people), first_seen=row[9], last_seen=row[10],
+                 orphaned_since=row[11], resolved_at=row[12], gone_since=row[13],
+                 reach=tuple(row[14].split()), links=tuple(outgoing + incoming),
+                 facets=tuple(facets))  # fmt: skip
 
 
-def _opt(value: object) -> str | None:
-    return None if value is None else str(value)
+def _decode(decoded: dict[str, tuple[str, ...]], text: str) -> tuple[str, ...]:
+    found = decoded[text] = tuple(json.loads(text))
+    return found
 
 
 class _connection:

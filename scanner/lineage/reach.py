@@ -3,7 +3,9 @@
 Inline JSON, `jsonencode(...)` and `aws_iam_policy_document` statements are read; managed
 policies and roles attached by name are listed as written (`AdministratorAccess`, `roles/owner`
 and Azure's `Owner` count as admin). Anything that is an expression we cannot resolve is
-listed under `unknown`, as written: reach is never guessed.
+listed under `unknown`, as written: reach is never guessed. Beyond the clouds (#25), what a
+block declares as `permissions` (`scanners.terraform.permissions`) counts for itself or for
+whom it grants to, and a Vault role or token reaches the `vault_policy` documents it lists.
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ from scanner.lineage.graph import Graph, Node
 from scanner.lineage.terraform import statements
 from scanner.model import JSON, Category, Link, Reach
 from scanner.scanners.terraform.expressions import addresses
+from scanner.scanners.terraform.permissions import VAULT_ATTACH
 
 # Managed policies and roles that are exactly "everything on everything".
 ADMIN = frozenset(["arn:aws:iam::aws:policy/AdministratorAccess", "roles/owner", "Owner"])
+# Vault's own policy that allows everything (developer.hashicorp.com/vault/docs/concepts/policies).
+_VAULT_ROOT = "root"
+_SNOWFLAKE_ROLES = ("snowflake_account_role", "snowflake_role")
 # Where a GCP binding or an Azure role assignment holds, as a resource: its literal scope.
 _SCOPES = (("project", "projects/"), ("bucket", "buckets/"), ("scope", ""))
 
@@ -80,13 +86,16 @@ def reach(graph: Graph, links: Sequence[Link]) -> tuple[Reach, ...]:
     for item in links:
         if item.relation == "grants" and item.source in nodes:
             grants[item.to].append(nodes[item.source])
+    vault, roles = _named(nodes, ("vault_policy",)), _named(nodes, _SNOWFLAKE_ROLES)
     result = []
     for identity_id, node in sorted(nodes.items()):
         assert node.identity is not None
-        if node.identity.category is not Category.IDENTITY:
-            continue
+        kind = node.identity.kind
+        if node.identity.category is not Category.IDENTITY and not kind.startswith("vault_"):
+            continue  # a Vault token or token role holds its policies itself
         summary = _Summary()
-        inline = [k for k in node.block.policies if k.startswith("inline_policy.")]
+        inline = [k for k in node.block.policies
+                  if k.startswith("inline_policy.") or k == "permissions"]  # fmt: skip
         for key in inline:
             summary.add(*statements(graph, node, node.block.policies[key]), node.block.address)
         arns = node.block.settings.get("managed_policy_arns")  # an aws_iam_role's own list
@@ -94,17 +103,78 @@ def reach(graph: Graph, links: Sequence[Link]) -> tuple[Reach, ...]:
             summary.managed.update(str(arn) for arn in arns)
             summary.admin = summary.admin or bool(summary.managed & ADMIN)
         for grant in grants.get(identity_id, ()):
-            _grant(graph, grant, summary)
-        if inline or identity_id in grants or summary.managed:
+            _grant(graph, grant, summary, node)
+            for role in _granted(graph, grant, node, roles):  # what the role may do, too
+                for other in grants.get(role, ()):
+                    if other is not grant and _grantee(graph, other, nodes[role]):
+                        _grant(graph, other, summary, nodes[role])
+        attached = _vault(graph, node, vault, summary)
+        if inline or identity_id in grants or summary.managed or attached:
             result.append(summary.value(identity_id))
     return tuple(result)
 
 
-def _grant(graph: Graph, node: Node, summary: _Summary) -> None:
+def _named(nodes: Mapping[str, Node], kinds: Sequence[str]) -> dict[str, Node]:
+    """Blocks of `kinds` by their literal `name` (a Vault policy, a Snowflake role)."""
+    return {str(n.block.settings["name"]): n for n in nodes.values()
+            if n.identity is not None and n.identity.kind in kinds
+            and isinstance(n.block.settings.get("name"), str)}  # fmt: skip
+
+
+def _granted(graph: Graph, grant: Node, identity: Node, roles: Mapping[str, Node]) -> list[str]:
+    """The Snowflake role a role grant gives `identity` (by reference or by name), if any."""
+    if "permissions" not in grant.block.policies or not _grantee(graph, grant, identity):
+        return []
+    named = grant.block.references.get("role_name")
+    found = [graph.resolve(grant, str(a)) for a in named] if isinstance(named, list) else []
+    document = grant.block.policies["permissions"]
+    written = document.get("role") if isinstance(document, dict) else None
+    found.append(roles.get(written) if isinstance(written, str) else None)
+    return [n.identity.id for n in found if n is not None and n.identity is not None
+            and n.identity.kind in _SNOWFLAKE_ROLES and n is not identity]  # fmt: skip
+
+
+def _vault(graph: Graph, node: Node, policies: Mapping[str, Node], summary: _Summary) -> bool:
+    """The Vault policies a role or token lists (`token_policies`, ...): by reference or by
+    name; `root` is the whole of Vault. True when it lists any."""
+    block, listed = node.block, False
+    for key in VAULT_ATTACH:
+        named = block.references.get(key)
+        targets = [graph.resolve(node, str(a)) for a in named] if isinstance(named, list) else []
+        written = block.settings.get(key)
+        names = [str(n) for n in written] if isinstance(written, list) else []
+        listed = listed or bool(targets or names)
+        summary.services.update("vault" for n in names if n == _VAULT_ROOT)
+        targets += [policies.get(n) for n in names if n != _VAULT_ROOT]
+        for target in targets:
+            if target is not None and "policy" in target.block.policies:
+                found, unknown = statements(graph, target, target.block.policies["policy"])
+                summary.add(found, unknown, target.block.address)
+    return listed
+
+
+def _grantee(graph: Graph, grant: Node, identity: Node) -> bool:
+    """Whether `identity` receives what `grant` declares (not only is named by it: a
+    Snowflake role granted to a user names both)."""
+    grantees = grant.block.policies["permissions"]
+    keys = grantees.get("grantees") if isinstance(grantees, dict) else None
+    if not isinstance(keys, list) or not keys:
+        return True
+    for key in keys:
+        named = grant.block.references.get(str(key))
+        for address in named if isinstance(named, list) else []:
+            if graph.resolve(grant, str(address)) is identity:
+                return True
+    return False
+
+
+def _grant(graph: Graph, node: Node, summary: _Summary, identity: Node) -> None:
     """What one attachment, inline policy or role assignment contributes."""
     block, where = node.block, node.block.address
     kind = node.identity.kind if node.identity is not None else ""
     settings = block.settings
+    if "permissions" in block.policies and _grantee(graph, node, identity):
+        summary.add(*statements(graph, node, block.policies["permissions"]), where)
     for key in ("policy_arn", "role_definition_name"):
         if isinstance(settings.get(key), str):
             summary.managed.add(str(settings[key]))

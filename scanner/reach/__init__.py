@@ -44,7 +44,7 @@ def actions(reach: Reach | None) -> tuple[str, ...]:
     if reach is None:
         return ()
     found = {f"{s.lower()}:*" for s in reach.services}
-    found.update(a.lower() for a in reach.actions if ":" in a and " " not in a)
+    found.update(a.lower() for a in reach.actions if ":" in a and not a.startswith(_EXCEPT))
     for name in reach.managed:
         found.update(w for w in managed.lookup(name) or () if w.endswith(":*"))
     return tuple(sorted(found))

@@ -16,12 +16,13 @@ from collections.abc import Iterator, Mapping
 from scanner import secrets
 from scanner.model import JSON, TerraformBlock
 from scanner.scanners.terraform.expressions import VALUE_KEYS, addresses, forwarded, variables
+from scanner.scanners.terraform.permissions import KINDS, VAULT_ATTACH, permissions
 
 # Literal settings that link identities by name: never credential values.
 _SETTINGS = ("name", "secret_name", "repository", "environment", "url", "account_id", "email",
              "policy_arn", "role", "role_definition_name", "member", "members", "path", "mount",
              "display_name", "visibility", "source", "managed_policy_arns", "scope", "project",
-             "bucket")  # fmt: skip
+             "bucket", *VAULT_ATTACH)  # fmt: skip
 _META = frozenset(["provider", "providers", "depends_on", "lifecycle"])
 _JSONENCODE = re.compile(r"\$\{\s*jsonencode\((?P<inner>.*)\)\s*\}", re.DOTALL)
 _POLICY_REF = re.compile(
@@ -145,6 +146,9 @@ def policies(kind: str, body: Mapping[str, JSON]) -> dict[str, JSON]:
     for index, item in enumerate(inline if isinstance(inline, list) else []):
         if isinstance(item, dict) and "policy" in item:
             found[f"inline_policy.{index}"] = policy(item["policy"])
+    declared = permissions(kind, body) if kind in KINDS else None
+    if declared is not None:  # beyond the clouds (#25): a Vault policy's own language
+        found["policy" if kind == "vault_policy" else "permissions"] = declared
     return found
 
 

@@ -126,7 +126,7 @@ _TABLE: dict[str, dict[Category, str]] = {
               snowflake_api_authentication_integration_with_jwt_bearer
               snowflake_user_public_keys""",
         GRANT: """snowflake_grant_account_role snowflake_grant_privileges_to_account_role
-              snowflake_grant_ownership snowflake_grant_database_role
+              snowflake_grant_ownership snowflake_grant_database_role snowflake_role_grants
               snowflake_oauth_integration_for_custom_clients
               snowflake_oauth_integration_for_partner_applications
               snowflake_external_oauth_integration snowflake_api_integration""",
