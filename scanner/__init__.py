@@ -1,3 +1,3 @@
 """nhi-scanner: find non-human identities in a repository and the humans accountable for them."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
