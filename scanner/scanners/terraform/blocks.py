@@ -11,11 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from scanner import secrets
 from scanner.model import JSON, TerraformBlock
-from scanner.scanners.terraform.expressions import VALUE_KEYS, addresses, forwarded, variables
+from scanner.scanners.terraform.expressions import (
+    VALUE_KEYS,
+    addresses,
+    forwarded,
+    strings,
+    variables,
+)
 from scanner.scanners.terraform.permissions import KINDS, VAULT_ATTACH, permissions
 
 # Literal settings that link identities by name: never credential values.
@@ -79,21 +85,10 @@ def references(body: Mapping[str, JSON]) -> dict[str, JSON]:
     """Top-level attribute -> the block addresses its expressions name, in order."""
     found: dict[str, JSON] = {}
     for key, value in body.items():
-        named = list(dict.fromkeys(a for text in _strings(value) for a in addresses(text)))
+        named = list(dict.fromkeys(a for text in strings(value) for a in addresses(text)))
         if named:
             found[key] = list[JSON](named)
     return found
-
-
-def _strings(value: JSON) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
 
 
 def settings(body: Mapping[str, JSON]) -> dict[str, JSON]:
@@ -134,7 +129,7 @@ def policies(kind: str, body: Mapping[str, JSON]) -> dict[str, JSON]:
         sources: list[JSON] = [
             {"ref": address}
             for key in ("source_policy_documents", "override_policy_documents")
-            for text in _strings(body.get(key))
+            for text in strings(body.get(key))
             for address in addresses(text)
         ]
         return {"document": {"statements": _document_statements(body), "includes": sources}}

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from scanner import secrets
 from scanner.model import JSON, Category
 from scanner.scanners.terraform.catalog import CATALOG, classify
-from scanner.scanners.terraform.expressions import SECRET_VALUE_KEYS, addresses
+from scanner.scanners.terraform.expressions import SECRET_VALUE_KEYS, addresses, strings
 
 # Words that make a name (`db-password`, `/prod/api_key`, `var.client_secret`) a credential's.
 _CREDENTIAL_WORDS = frozenset(["password", "passwd", "pwd", "secret", "token", "apikey",
@@ -269,18 +269,10 @@ def flows(bodies: Iterable[tuple[str, Mapping[str, JSON]]]) -> dict[str, list[JS
         for key, value in _items(body):
             if not (credential_word(key) or (stored and key in SECRET_VALUE_KEYS)):
                 continue
-            for text in _strings(value):
+            for text in strings(value):
                 for target in addresses(text):
                     if target.startswith(tuple(f"{k}." for k in RANDOM)) and target != address:
                         found.setdefault(target, [])
                         if f"{address}/{key}" not in found[target]:
                             found[target].append(f"{address}/{key}")
     return found
-
-
-def _strings(value: JSON) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list | dict):
-        for item in value.values() if isinstance(value, dict) else value:
-            yield from _strings(item)

@@ -85,24 +85,30 @@ _FORWARD_PARTS = re.compile(
 )
 
 
-def variables(value: object) -> Iterator[str]:
-    """The input variables (`var.name` -> `name`) read inside the `${...}` parts of a value."""
-    if isinstance(value, list):
+def strings(value: object) -> Iterator[str]:
+    """Every string inside a value (lists and maps walked), in order."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
         for item in value:
-            yield from variables(item)
+            yield from strings(item)
     elif isinstance(value, dict):
         for item in value.values():
-            yield from variables(item)
-    elif isinstance(value, str):
-        closing = _closing_braces(value)
-        for match in _INTERPOLATION.finditer(value):
+            yield from strings(item)
+
+
+def variables(value: object) -> Iterator[str]:
+    """The input variables (`var.name` -> `name`) read inside the `${...}` parts of a value."""
+    for text in strings(value):
+        closing = _closing_braces(text)
+        for match in _INTERPOLATION.finditer(text):
             end = closing.get(match.end() - 1)
-            expression = _blank_strings(value[match.end() : len(value) if end is None else end])
+            expression = _blank_strings(text[match.end() : len(text) if end is None else end])
             for name in _VARIABLE.findall(expression):
                 if secrets.secret_in(name) is None:
                     yield name
             if end is None:
-                return
+                break  # an unclosed `${`: the rest of this string is not an expression
 
 
 def forwarded(value: object) -> bool:
