@@ -94,23 +94,34 @@ def run_scan_step(
     return result, output, summary
 
 
+def commit(folder: Path, files: dict[str, str], message: str) -> None:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", message)
+
+
+def checkout(tmp_path: Path, main: dict[str, str], feature: dict[str, str]) -> Path:
+    """A workspace cloned like actions/checkout with fetch-depth 0 from an origin whose main
+    holds `main`, on a branch `feature` that adds `feature` (paths -> text) in one commit."""
+    origin, seed, workspace = tmp_path / "origin.git", tmp_path / "seed", tmp_path / "workspace"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    git(tmp_path, "clone", "-q", str(origin), str(seed))
+    commit(seed, main, "old key")
+    git(seed, "push", "-q", "origin", "main")
+    git(tmp_path, "clone", "-q", f"file://{origin}", str(workspace))
+    git(workspace, "checkout", "-q", "-b", "feature")
+    commit(workspace, feature, "new key")
+    return workspace
+
+
 @pytest.fixture
 def pull_request(tmp_path) -> Path:
     """A workspace checked out like actions/checkout with fetch-depth 0, on a PR branch."""
-    origin, seed = tmp_path / "origin.git", tmp_path / "seed"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
-    git(tmp_path, "clone", "-q", str(origin), str(seed))
-    (seed / "old.tf").write_text(KEY.format(name="old"))
-    git(seed, "add", "-A")
-    git(seed, "commit", "-q", "-m", "old key")
-    git(seed, "push", "-q", "origin", "main")
-    workspace = tmp_path / "workspace"
-    git(tmp_path, "clone", "-q", f"file://{origin}", str(workspace))
-    git(workspace, "checkout", "-q", "-b", "feature")
-    (workspace / "new.tf").write_text(KEY.format(name="new"))
-    git(workspace, "add", "-A")
-    git(workspace, "commit", "-q", "-m", "new key")
-    return workspace
+    return checkout(
+        tmp_path, {"old.tf": KEY.format(name="old")}, {"new.tf": KEY.format(name="new")}
+    )
 
 
 def test_pull_request_run(pull_request: Path, runner_temp: Path) -> None:
@@ -239,9 +250,7 @@ def test_a_long_shallow_history_is_deepened_only_as_far_as_its_identities_need(
     seed = tmp_path / "seed"
     git(tmp_path, "clone", "-q", f"file://{bare}", str(seed))
     git(seed, "checkout", "-q", "-b", "feature")
-    (seed / "new.tf").write_text(KEY.format(name="new"))
-    git(seed, "add", "-A")
-    git(seed, "commit", "-q", "-m", "new key")
+    commit(seed, {"new.tf": KEY.format(name="new")}, "new key")
     git(seed, "push", "-q", "origin", "feature")
     workspace = tmp_path / "workspace"
     git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", "--branch", "feature",
@@ -495,24 +504,13 @@ def test_a_merge_queue_run_fails_only_on_what_the_queue_adds(
 def test_a_monorepo_path_is_scanned_as_part_of_the_repository(tmp_path, runner_temp) -> None:
     """`path: services/api`: ids, annotations and SARIF paths from the repository root, owners
     from the root CODEOWNERS, and nothing from the rest of the monorepo (#22)."""
-    origin, seed = tmp_path / "origin.git", tmp_path / "seed"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
-    git(tmp_path, "clone", "-q", str(origin), str(seed))
-    (seed / "services/api").mkdir(parents=True)
-    (seed / ".github").mkdir()
-    (seed / ".github/CODEOWNERS").write_text("/services/api/ @acme/api\n")
-    (seed / "services/api/old.tf").write_text(KEY.format(name="old"))
-    git(seed, "add", "-A")
-    git(seed, "commit", "-q", "-m", "api")
-    git(seed, "push", "-q", "origin", "main")
-    workspace = tmp_path / "workspace"
-    git(tmp_path, "clone", "-q", f"file://{origin}", str(workspace))
-    git(workspace, "checkout", "-q", "-b", "feature")
-    (workspace / "services/api/new.tf").write_text(KEY.format(name="new"))
-    (workspace / "services/web").mkdir()
-    (workspace / "services/web/web.tf").write_text(KEY.format(name="web"))
-    git(workspace, "add", "-A")
-    git(workspace, "commit", "-q", "-m", "keys")
+    workspace = checkout(
+        tmp_path,
+        {".github/CODEOWNERS": "/services/api/ @acme/api\n",
+         "services/api/old.tf": KEY.format(name="old")},
+        {"services/api/new.tf": KEY.format(name="new"),
+         "services/web/web.tf": KEY.format(name="web")},
+    )  # fmt: skip
     result, output, _ = run_scan_step(
         workspace, runner_temp, {"path": "services/api"},
         {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": "main"},
