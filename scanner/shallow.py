@@ -83,16 +83,20 @@ def deepen(root: Path, files: Collection[str], seconds: float, fetch: Fetch) -> 
     `seconds`."""
     started = time.monotonic()
     before = _depth(root)
-    missing, problem, step = incomplete(root, files), None, max(FIRST_STEP, before)
-    while missing:
-        left = seconds - (time.monotonic() - started)
-        if left <= 0:
-            problem = f"the {seconds:g} s budget ran out"
-            break
-        problem = fetch(root, step, left)
-        if problem is not None:
-            break
-        missing, step = incomplete(root, files), step * 2
+    missing, problem, step = set(files), None, max(FIRST_STEP, before)
+    try:
+        missing = incomplete(root, files)
+        while missing:
+            left = seconds - (time.monotonic() - started)
+            if left <= 0:
+                problem = f"the {seconds:g} s budget ran out"
+                break
+            problem = fetch(root, step, left)
+            if problem is not None:
+                break
+            missing, step = incomplete(root, files), step * 2
+    except git.GitError as error:  # git cannot list the history it has: every file is cut
+        problem = str(error)
     return Deepened(
         fetched=_depth(root) - before,
         seconds=time.monotonic() - started,

@@ -116,3 +116,15 @@ def test_a_budget_that_runs_out_stops_with_what_was_fetched(tmp_path: Path) -> N
     work = clone(tmp_path, bare)
     done = shallow.deepen(work, {"keys.tf"}, 0.0, remote.deepen)
     assert (done.fetched, done.missing, done.problem) == (0, ("keys.tf",), "the 0 s budget ran out")
+
+
+def test_a_history_git_cannot_list_leaves_every_file_cut_and_says_why(tmp_path: Path) -> None:
+    bare = origin(tmp_path, [("Carol", [("M", "keys.tf", KEY.format(name="a"))]),
+                             *busy("Alice", 5)])  # fmt: skip
+    work = clone(tmp_path, bare)
+    bogus = "0123456789abcdef0123456789abcdef01234567"
+    with (work / ".git" / "shallow").open("a") as boundary:  # a boundary git does not have
+        boundary.write(bogus + "\n")
+    done = shallow.deepen(work, {"keys.tf"}, 60.0, lambda *_: None)
+    assert (done.fetched, done.missing) == (0, ("keys.tf",))
+    assert done.problem == f"git log failed: fatal: bad object {bogus}"
