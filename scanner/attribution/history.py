@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from scanner import git
-from scanner.attribution import blame
+from scanner.attribution import batch, blame
 from scanner.attribution.moves import blamed_with_moves
 from scanner.attribution.repo import _NOT_BLAMED, History, Options, Repo
 from scanner.git import FULL_ID
@@ -41,9 +41,10 @@ def blame_all(
         for path, members in by_path.items()
     }
     done, lock = [0], threading.Lock()
+    answers = _one_pass(repo, spans, options)
 
     def blamed(path: str) -> tuple[str, History]:
-        found = _history(repo, path, spans[path], options)
+        found = _history(repo, path, spans[path], options, answers.get(path))
         if options.progress is not None:
             with lock:
                 done[0] += 1
@@ -60,11 +61,38 @@ def parallel(options: Options, work: Callable[[T], R], items: Iterable[T]) -> li
         return list(pool.map(work, items))
 
 
-def _history(repo: Repo, path: str, wanted: list[tuple[int, int]], options: Options) -> History:
+def _one_pass(
+    repo: Repo, spans: Mapping[str, list[tuple[int, int]]], options: Options
+) -> dict[str, batch.Answer]:
+    """Blame from one pass over history for the files the cache cannot answer (#21), where
+    the repository allows it: whole history (a shallow boundary is git blame's to mark), the
+    work tree at its top. Any failure leaves every file to git blame, as before."""
+    if not repo.in_git or repo.shallow or repo.head is None or not repo.at_top:
+        return {}
+    if options.deadline is not None and time.monotonic() > options.deadline:
+        return {}
+    missing = {path: batch.Asked(wanted, blamed_with_moves(path)) for path, wanted in spans.items()
+               if _cached(repo, _key(repo, path, wanted, frozenset(), sorted(repo.ignored),
+                                     blamed_with_moves(path)), path) is None}  # fmt: skip
+    if not missing:
+        return {}
+    try:
+        return batch.answers(repo.root, missing, repo.blobs)[0]
+    except git.GitError:
+        return {}
+
+
+def _history(
+    repo: Repo,
+    path: str,
+    wanted: list[tuple[int, int]],
+    options: Options,
+    answer: batch.Answer | None = None,
+) -> History:
     if options.deadline is not None and time.monotonic() > options.deadline:
         return History(lines={}, first={}, unignored=None, ignored=frozenset(),
                        bots=frozenset(), error=_NOT_BLAMED)  # fmt: skip
-    return history(repo, path, wanted)
+    return history(repo, path, wanted, answer)
 
 
 def ranges(identities: Iterable[Identity], lines: Iterable[int] = ()) -> list[tuple[int, int]]:
@@ -80,7 +108,9 @@ def ranges(identities: Iterable[Identity], lines: Iterable[int] = ()) -> list[tu
     return merged
 
 
-def history(repo: Repo, path: str, wanted: list[tuple[int, int]]) -> History:
+def history(
+    repo: Repo, path: str, wanted: list[tuple[int, int]], answer: batch.Answer | None = None
+) -> History:
     """Blame one file once, then again past any bot commits found in it.
 
     Following moves (-C) reads the other files each commit changed; where git cannot (a blob
@@ -92,7 +122,7 @@ def history(repo: Repo, path: str, wanted: list[tuple[int, int]]) -> History:
     try:
         moves = blamed_with_moves(path)
         try:
-            first = blame.parse(_blame(repo, path, wanted, moves=moves))
+            first = blame.parse(_blame(repo, path, wanted, moves=moves, answer=answer))
         except git.GitError:
             if not moves:
                 raise
@@ -104,11 +134,11 @@ def history(repo: Repo, path: str, wanted: list[tuple[int, int]]) -> History:
             if not found - bots:
                 break
             bots |= found
-            lines = blame.parse(_blame(repo, path, wanted, bots, moves=moves))
+            lines = blame.parse(_blame(repo, path, wanted, bots, moves=moves, answer=answer))
         unignored = None
         if ignored:
             unignored = blame.parse(
-                _blame(repo, path, wanted, bots, use_ignore_file=False, moves=moves)
+                _blame(repo, path, wanted, bots, use_ignore_file=False, moves=moves, answer=answer)
             )
     except git.GitError as error:
         return History(
@@ -125,39 +155,65 @@ def _blame(
     *,
     use_ignore_file: bool = True,
     moves: bool = True,
+    answer: batch.Answer | None = None,
 ) -> str:
     """git blame, or its cached output when the file's history, content and the arguments
-    match.
+    match, or the one-pass `answer` when no revision to ignore touches its lines.
 
     The key holds the file's content and the arguments, not HEAD; the entry records the HEAD it
     was blamed at, and is still good at a later HEAD that descends from it through commits that
     did not touch the file (`_touched_since`): in CI every run has a new HEAD (a merge commit),
-    and a file the change under test did not touch is not blamed again (#21, #22)."""
+    and a file the change under test did not touch is not blamed again (#21, #22). An ignored
+    revision that none of the answer's lines is blamed on changes none of them."""
     ignored = sorted(repo.ignored) if use_ignore_file else []
-    blob = repo.blobs.get(path)
-    key = None
-    if repo.cache is not None and repo.head is not None and blob is not None:
-        # The same HEAD can have less history (a shallow clone): the boundary is part of the key.
-        material = (
-            f"{sorted(repo.shallow)}\0{path}\0{blob}\0{wanted}\0{sorted(bots)}\0"
-            f"{ignored}\0{'moves' if moves else ''}\0"
-        )
-        key = "blame2:" + hashlib.sha256(material.encode()).hexdigest()
-        cached = repo.cache.get_text(key)
-        if cached is not None:
-            then, _, text = cached.partition("\n")
-            if then == repo.head:
-                return text
-            touched = _touched_since(repo.root, then, repo.head)
-            if touched is not None and path not in touched:
-                repo.cache.put_text(key, f"{repo.head}\n{text}")  # a shorter range next time
-                return text
+    key = _key(repo, path, wanted, bots, ignored, moves)
+    cached = _cached(repo, key, path)
+    if cached is not None:
+        return cached
     # Bots alone when no ignore file: what callers (and the cache tests) see as ignore_revs.
     revs = bots | frozenset(ignored) if ignored else bots
-    text = git.blame(repo.root, path, wanted, ignore_revs=revs, moves=moves)
+    if answer is not None and not revs & answer.commits:
+        text = answer.porcelain
+    else:
+        text = git.blame(repo.root, path, wanted, ignore_revs=revs, moves=moves)
     if key is not None and repo.cache is not None:
         repo.cache.put_text(key, f"{repo.head}\n{text}")
     return text
+
+
+def _key(
+    repo: Repo,
+    path: str,
+    wanted: Sequence[tuple[int, int]],
+    bots: frozenset[str],
+    ignored: list[str],
+    moves: bool,
+) -> str | None:
+    blob = repo.blobs.get(path)
+    if repo.cache is None or repo.head is None or blob is None:
+        return None
+    # The same HEAD can have less history (a shallow clone): the boundary is part of the key.
+    material = (
+        f"{sorted(repo.shallow)}\0{path}\0{blob}\0{list(wanted)}\0{sorted(bots)}\0"
+        f"{ignored}\0{'moves' if moves else ''}\0"
+    )
+    return "blame2:" + hashlib.sha256(material.encode()).hexdigest()
+
+
+def _cached(repo: Repo, key: str | None, path: str) -> str | None:
+    if key is None or repo.cache is None or repo.head is None:
+        return None
+    cached = repo.cache.get_text(key)
+    if cached is None:
+        return None
+    then, _, text = cached.partition("\n")
+    if then == repo.head:
+        return text
+    touched = _touched_since(repo.root, then, repo.head)
+    if touched is not None and path not in touched:
+        repo.cache.put_text(key, f"{repo.head}\n{text}")  # a shorter range next time
+        return text
+    return None
 
 
 @functools.lru_cache(maxsize=64)

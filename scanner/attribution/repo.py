@@ -84,6 +84,7 @@ class Repo:
     shallow: frozenset[str] = frozenset()
     me: tuple[str, str] = ("", "")
     head: str | None = None
+    at_top: bool = False  # the scanned folder is the work tree's top (not a subfolder)
     cache: BlameCache | None = None
     blobs: Mapping[str, str] = field(default_factory=dict)
     ignored: frozenset[str] = frozenset()  # full ids from .git-blame-ignore-revs
@@ -114,7 +115,8 @@ def _ancestor(root: Path, older: str, newer: str) -> bool:
 def describe(root: Path, in_git: bool, options: Options) -> tuple[Repo, tuple[ScanError, ...]]:
     if not in_git:
         return Repo(root=root, in_git=False), ()
-    ignored, errors = ignored_revisions(root, git.toplevel(root) or root)
+    top = git.toplevel(root)
+    ignored, errors = ignored_revisions(root, top or root)
     pattern = "|".join([*BOTS, *options.bot_patterns])
     return Repo(
         root=root,
@@ -124,6 +126,7 @@ def describe(root: Path, in_git: bool, options: Options) -> tuple[Repo, tuple[Sc
         ignored=ignored,
         bot=re.compile(pattern, re.IGNORECASE),
         head=git.head(root),
+        at_top=top is not None and top == root.resolve(),
         cache=options.cache,
         blobs=options.blobs,
     ), errors

@@ -105,6 +105,8 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         graph = expand(detected.identities, detected.blocks)
         identities = _unique(sorted(graph.identities, key=_identity_order))
         late = limits.passed()
+        if in_git and not late and options.attribution and cache is None:
+            blobs = git.clean_blobs(root)  # one-pass blame walks clean files only (#21)
         subjects, owner_errors = attribute_stage(
             root, identities, in_git and not late, options, cache, blobs, limits
         )

@@ -124,34 +124,48 @@ def test_parallel_parsing_gives_the_same_report(tmp_path) -> None:
     assert len(serial.subjects) == pipeline.PARALLEL_FROM + 2
 
 
-def test_blame_results_are_cached_per_file_history(git_repo, tmp_path, monkeypatch) -> None:
+def blames(monkeypatch) -> list[tuple[str, tuple[str, ...]]]:
+    """Each file blamed, by git blame or by the one-pass walk (#21), with the revisions
+    ignored: the work a cache hit saves."""
     from scanner import git
+    from scanner.attribution import batch
 
-    calls: list[str] = []
-    real = git.blame
+    calls: list[tuple[str, tuple[str, ...]]] = []
+    real_blame, real_answers = git.blame, batch.answers
 
-    def counting(root, path, *args, **kwargs):
-        calls.append(path)
-        return real(root, path, *args, **kwargs)
+    def blame(root, path, *args, **kwargs):
+        calls.append((path, tuple(sorted(kwargs.get("ignore_revs") or ()))))
+        return real_blame(root, path, *args, **kwargs)
 
-    monkeypatch.setattr(git, "blame", counting)
+    def answers(root, asked, blobs):
+        found, refused = real_answers(root, asked, blobs)
+        calls.extend((path, ()) for path in sorted(found))
+        return found, refused
+
+    monkeypatch.setattr(git, "blame", blame)
+    monkeypatch.setattr(batch, "answers", answers)
+    return calls
+
+
+def test_blame_results_are_cached_per_file_history(git_repo, tmp_path, monkeypatch) -> None:
+    calls = blames(monkeypatch)
     git_repo.write("a.tf", USER.format(name="a"))
     git_repo.write("b.tf", USER.format(name="b"))
     git_repo.commit("files")
     folder = tmp_path / "cache"
     first = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
-    assert sorted(calls) == ["a.tf", "b.tf"]
+    assert sorted(path for path, _ in calls) == ["a.tf", "b.tf"]
     calls.clear()
     second = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
     assert calls == []
     assert [s.attribution for s in second.subjects] == [s.attribution for s in first.subjects]
     git_repo.write("a.tf", USER.format(name="a") + "# edited\n")  # a changed file misses
     pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
-    assert calls == ["a.tf"]
+    assert [path for path, _ in calls] == ["a.tf"]
     calls.clear()
     git_repo.commit("edit", author="Bob Builder <bob@example.com>")  # the commit touched a.tf
     pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
-    assert calls == ["a.tf"]
+    assert [path for path, _ in calls] == ["a.tf"]
     calls.clear()
     # A new HEAD that touches neither file (CI's merge commit of an unrelated change): nothing
     # is blamed again, and the answers are the same as a cold scan's (#21, #22).
@@ -167,20 +181,11 @@ def test_blame_results_are_cached_per_file_history(git_repo, tmp_path, monkeypat
     git_repo.write("a.tf", USER.format(name="a") + "# other\n")
     git_repo.commit("another edit", author="Carol Coder <carol@example.com>")
     pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
-    assert sorted(calls) == ["a.tf", "b.tf"]
+    assert sorted(path for path, _ in calls) == ["a.tf", "b.tf"]
 
 
 def test_the_blame_past_bot_commits_is_cached_too(git_repo, tmp_path, monkeypatch) -> None:
-    from scanner import git
-
-    calls: list[tuple[str, tuple[str, ...]]] = []
-    real = git.blame
-
-    def counting(root, path, *args, **kwargs):
-        calls.append((path, tuple(sorted(kwargs.get("ignore_revs") or ()))))
-        return real(root, path, *args, **kwargs)
-
-    monkeypatch.setattr(git, "blame", counting)
+    calls = blames(monkeypatch)
     git_repo.write("a.tf", USER.format(name="a"))
     git_repo.commit("add a")
     git_repo.write("a.tf", USER.format(name="a").replace("{", "{ # reformatted", 1))

@@ -1,0 +1,198 @@
+"""One-pass blame for every file at once (`onepass`), with git's help where it must decide.
+
+`answers` reads the history of all the files in one `git log` per 64 KiB of names, walks each
+file's lines down it, settles merges with one blob lookup per round, and reads the few blobs
+a move could have come from. What it cannot answer as `git blame` would is refused: those
+files are blamed by git, one call each, as before."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from scanner import gitlog
+from scanner.attribution import onepass
+from scanner.attribution.onepass import Refusal, Walk
+
+
+class Answer(NamedTuple):
+    porcelain: str  # as git.blame returns it
+    commits: frozenset[str]  # the commits its lines are blamed on
+
+
+class Asked(NamedTuple):
+    ranges: Sequence[tuple[int, int]]
+    copies: bool  # blamed with -C (moves from other files changed in the same commit)
+
+
+RENAME_ROUNDS = 4  # renames followed one after the other; an older one is git blame's
+
+
+def answers(
+    root: Path, asked: Mapping[str, Asked], blobs: Mapping[str, str]
+) -> tuple[dict[str, Answer], dict[str, str]]:
+    """Blame for the files `asked`, and why each other one is left to git blame.
+
+    Only clean files (`blobs`: their blob id in the index) whose HEAD version is that blob
+    are walked: staged and uncommitted lines are git blame's to name. A file renamed whole
+    (an exact rename, as git log finds it) is followed into its older name with one more
+    pass over the history of all such names."""
+    refused: dict[str, str] = {}
+    plain = [name for name in asked if name in blobs and _plain(name)]
+    refused.update((name, "not clean, or an unusual name") for name in asked
+                   if name not in plain)  # fmt: skip
+    heads = gitlog.blob_ids(root, [("HEAD", name) for name in plain])
+    ready = [name for name, blob in zip(plain, heads, strict=True) if blob == blobs[name]]
+    refused.update((name, "staged changes") for name in plain if name not in ready)
+    starts = {name: Walk(name, name, "HEAD", blobs[name], {n: n for start, end
+                                                           in asked[name].ranges
+                                                           for n in range(start, end + 1)})
+              for name in ready}  # fmt: skip
+    latest: dict[str, Walk] = {}  # each file's walk, by its name at HEAD
+    nodes: dict[str, onepass.Node] = {}  # every commit read, for its author and summary
+    full: dict[str, onepass.Commit] = {}
+    for _ in range(RENAME_ROUNDS):
+        finished = _round(root, starts, nodes, refused)
+        latest.update((walk.name, walk) for walk in finished)
+        wanted = {o.sha for walk in finished for o in walk.found.values()} - full.keys()
+        full.update(onepass.commits(gitlog.changes(root, sorted(wanted))))
+        starts = {}
+        for walk in finished:
+            renamed = None if walk.name in refused else _renamed(walk, full)
+            if renamed is not None and renamed.path in starts:
+                refused[walk.name] = f"copied from {renamed.path} with another file"
+            elif renamed is not None:
+                starts[renamed.path] = renamed
+        if not starts:
+            break
+    for walk in starts.values():
+        refused[walk.name] = "renamed more often than followed"
+    done = [walk for walk in latest.values() if walk.name not in refused]
+    checks: dict[str, list[tuple[str, onepass.Hunk]]] = {}
+    for walk in done:
+        try:
+            checks[walk.name] = list(onepass.doubts(walk, full, asked[walk.name].copies))
+        except Refusal as why:
+            refused[walk.name] = str(why)
+    contents = gitlog.blobs(root, [blob for found in checks.values() for blob, _ in found])
+    sources = {blob: onepass.lines_of(content) for blob, content in contents.items()}
+    found: dict[str, Answer] = {}
+    for walk in done:
+        if walk.name not in checks:
+            continue
+        doubt = _moves(checks[walk.name], sources)
+        if doubt is not None:
+            refused[walk.name] = doubt
+            continue
+        found[walk.name] = Answer(onepass.porcelain(nodes, walk, full),
+                                  frozenset(o.sha for o in walk.found.values()))  # fmt: skip
+    return found, refused
+
+
+def _round(
+    root: Path,
+    starts: Mapping[str, Walk],
+    every: dict[str, onepass.Node],
+    refused: dict[str, str],
+) -> list[Walk]:
+    """Walk the files `starts` names (by their path there) down one pass over their history."""
+    walks: list[tuple[Walk, dict[str, onepass.Node]]] = []
+    for names, text in gitlog.histories(root, sorted(starts)):
+        try:
+            nodes = onepass.parse(text)
+            top = _top(nodes)
+        except Refusal as why:
+            refused.update((starts[name].name, str(why)) for name in names)
+            continue
+        every.update(nodes)
+        for name in names:
+            walk = starts[name]
+            walk.sha = top if walk.sha == "HEAD" else _below(nodes, walk.sha)
+            walks.append((walk, nodes))
+    return _walk(root, walks, refused)
+
+
+def _below(nodes: Mapping[str, onepass.Node], sha: str) -> str:
+    """Where a renamed file's walk goes on: below the commit that renamed it."""
+    node = nodes.get(sha)
+    return node.parents[0] if node is not None and len(node.parents) == 1 else ""
+
+
+def _renamed(walk: Walk, full: Mapping[str, onepass.Commit]) -> Walk | None:
+    """The walk that follows the lines a commit added by renaming the file whole, or None."""
+    added = {final: o for final, o in walk.found.items() if o.status == "A"}
+    commits = {o.sha for o in added.values()}
+    if len(commits) != 1:
+        return None
+    sha = commits.pop()
+    commit = full.get(sha)
+    path = next(iter(added.values())).path
+    if commit is None or not commit.parents or commit.renames.get(path, ("",))[0] != "100":
+        return None
+    old = commit.renames[path][1]
+    blob = next((b for status, b, name in commit.sources if status == "R" and name == old), "")
+    for final in added:
+        del walk.found[final]
+    lines = {o.line: final for final, o in added.items()}
+    return Walk(walk.name, old, sha, blob, lines, walk.found)
+
+
+def _moves(
+    checks: Sequence[tuple[str, onepass.Hunk]], sources: Mapping[str, frozenset[int]]
+) -> str | None:
+    for blob, hunk in checks:
+        if blob not in sources:
+            return f"blob {blob} is not in this clone"
+        if onepass.moved(hunk, sources[blob]):
+            return f"lines at {hunk.new} may have moved from blob {blob}"
+    return None
+
+
+def _walk(
+    root: Path, walks: list[tuple[Walk, dict[str, onepass.Node]]], refused: dict[str, str]
+) -> list[Walk]:
+    """Walk every file to its lines' origins; at merges, ask git which parent had the blob."""
+    done: list[Walk] = []
+    active = walks
+    while active:
+        blocked: list[tuple[Walk, dict[str, onepass.Node], tuple[str, ...]]] = []
+        for walk, nodes in active:
+            try:
+                merge = walk.advance(nodes)
+            except Refusal as why:
+                refused[walk.name] = str(why)
+                continue
+            if merge is None:
+                done.append(walk)
+            else:
+                blocked.append((walk, nodes, nodes[merge].parents))
+        ids = iter(gitlog.blob_ids(root, [(parent, walk.path) for walk, _, parents in blocked
+                                          for parent in parents]))  # fmt: skip
+        active = []
+        for walk, nodes, parents in blocked:
+            same = [parent for parent in parents if next(ids) == walk.blob]
+            if same:  # blame passes the whole file to the first parent that has it as it is
+                walk.sha = same[0]
+                active.append((walk, nodes))
+            else:
+                refused[walk.name] = f"the merge {walk.sha} changed it against every parent"
+    return done
+
+
+def _top(nodes: Mapping[str, onepass.Node]) -> str:
+    below = {parent for node in nodes.values() for parent in node.parents}
+    tops = [sha for sha in nodes if sha not in below]
+    if len(tops) != 1:
+        raise Refusal(f"{len(tops)} newest commits in the history read")
+    return tops[0]
+
+
+def _plain(name: str) -> bool:
+    """Names git writes unquoted, that a `rev:path` lookup takes as they are."""
+    return (
+        name.isprintable()
+        and '"' not in name
+        and "\\" not in name
+        and not name.startswith(("./", "../"))
+    )

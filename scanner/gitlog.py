@@ -1,0 +1,84 @@
+"""The git calls behind one-pass blame (`attribution.onepass`): the history of many files in
+one `git log`, the full change lists and real parents of a few commits, blob ids and blobs.
+Each runs through `git.run`, with its neutralised configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from scanner.git import FULL_ID, run
+
+# Commits are cut at "\0\0": no message, name or diff line of a text file holds a NUL.
+HEADER = "%x00%x00%H %P%x00%aN%x00%aE%x00%at%x00%B%x00"
+# Room for path arguments in one call (see git.MAX_RANGE_BYTES for the system's limit).
+MAX_PATH_BYTES = 64 * 1024
+
+
+def histories(root: Path, names: Sequence[str]) -> list[tuple[list[str], str]]:
+    """`git log -p -U0 -w` of HEAD limited to `names`, with rewritten parents (`--parents`).
+
+    The diff options are blame's own: whitespace ignored, zero context, git's default
+    algorithm with the indent heuristic (what blame uses), no renames (whole-file renames are
+    left to `git blame`), no textconv or external diff. One call per MAX_PATH_BYTES of names,
+    each returned with the names it was asked for: parents are rewritten per call.
+    """
+    calls: list[list[str]] = [[]]
+    size = 0
+    for name in names:
+        if calls[-1] and size + len(name) + 1 > MAX_PATH_BYTES:
+            calls.append([])
+            size = 0
+        calls[-1].append(name)
+        size += len(name) + 1
+    options = ["log", "--parents", f"--format={HEADER}", "--raw", "--no-abbrev", "-p", "-U0",
+               "-w", "--no-renames", "--diff-algorithm=myers", "--indent-heuristic",
+               "--no-color", "--no-ext-diff", "--no-textconv", "--ignore-submodules",
+               "--src-prefix=a/", "--dst-prefix=b/",  # whatever diff.noprefix says
+               "HEAD", "--"]  # fmt: skip
+    literal = {"GIT_LITERAL_PATHSPECS": "1"}  # a name is a name, never a glob
+    return [(call, run(root, *options, *call, env=literal)) for call in calls if call]
+
+
+def changes(root: Path, shas: Sequence[str]) -> str:
+    """The real parents and every file changed (against the first parent) of each commit,
+    whole-file renames found as git log finds them."""
+    if not shas:
+        return ""
+    listing = "".join(f"{sha}\n" for sha in shas if FULL_ID.fullmatch(sha)).encode()
+    options = ["--format=%x00%x00%H %P", "--raw", "--no-abbrev", "-M", "--ignore-submodules"]
+    return run(root, "log", "--no-walk=unsorted", "--stdin", *options, "--", input=listing)
+
+
+def blob_ids(root: Path, specs: Sequence[tuple[str, str]]) -> list[str | None]:
+    """The blob id of each `(commit, path)`, None where the path is no blob there."""
+    if not specs:
+        return []
+    listing = "".join(f"{sha}:{path}\n" for sha, path in specs).encode("utf-8", "surrogateescape")
+    output = run(root, "cat-file", "--batch-check=%(objectname) %(objecttype)", input=listing)
+    found: list[str | None] = []
+    for line in output.splitlines():
+        name, _, kind = line.partition(" ")
+        found.append(name if kind == "blob" and FULL_ID.fullmatch(name) else None)
+    return found
+
+
+def blobs(root: Path, ids: Sequence[str]) -> dict[str, bytes]:
+    """The content of each blob id (the ones this clone has)."""
+    wanted = [blob for blob in dict.fromkeys(ids) if FULL_ID.fullmatch(blob)]
+    if not wanted:
+        return {}
+    listing = "".join(f"{blob}\n" for blob in wanted).encode()
+    raw = run(root, "cat-file", "--batch", input=listing).encode("utf-8", "surrogateescape")
+    found: dict[str, bytes] = {}
+    at = 0
+    while at < len(raw):
+        end = raw.index(b"\n", at)
+        header = raw[at:end].split()
+        at = end + 1
+        if len(header) != 3:  # "<id> missing"
+            continue
+        size = int(header[2])
+        found[header[0].decode()] = raw[at : at + size]
+        at += size + 1
+    return found

@@ -1,0 +1,189 @@
+"""One-pass blame (#21): the same lines, commits and names `git blame` gives, or the file left
+to git blame with the reason, never a different answer. Each test builds a real history and
+compares with the real `git blame --porcelain` that attribution ran before."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from scanner import git, pipeline
+from scanner.attribution import batch, blame
+from tests.conftest import GitRepo
+
+ALICE = "Alice Example <alice@example.com>"
+BOB = "Bob Builder <bob@example.com>"
+CAROL = "Carol Coder <carol@example.com>"
+ROLE = 'resource "aws_iam_role" "{name}" {{\n  name = "{name}"\n  path = "/service/"\n}}\n'
+
+
+def answer(repo: GitRepo, path: str, ranges: list[tuple[int, int]], copies: bool = False):
+    """The one-pass answer for `path` (or why it was refused), checked against git blame."""
+    asked = {path: batch.Asked(ranges, copies)}
+    found, refused = batch.answers(repo.root, asked, git.clean_blobs(repo.root))
+    if path in refused:
+        return None, refused[path]
+    lines = blame.parse(found[path].porcelain)
+    assert lines == blame.parse(git.blame(repo.root, path, ranges, moves=copies))
+    return {n: (line.commit.email, line.original_path, line.original_line)
+            for n, line in lines.items()}, None  # fmt: skip
+
+
+def test_edits_and_whitespace_only_changes(git_repo: GitRepo) -> None:
+    git_repo.write("iam.tf", ROLE.format(name="ci") + ROLE.format(name="deploy"))
+    git_repo.commit("roles", author=ALICE)
+    git_repo.write("iam.tf", ROLE.format(name="ci").replace("/service/", "/ci/")
+                   + ROLE.format(name="deploy"))  # fmt: skip
+    git_repo.commit("ci path", author=BOB)
+    git_repo.write(
+        "iam.tf", git_repo.root.joinpath("iam.tf").read_text().replace("  name", "    name")
+    )
+    git_repo.commit("reindent", author=CAROL)
+    lines, refused = answer(git_repo, "iam.tf", [(1, 8)])
+    assert refused is None
+    assert lines == {
+        1: ("alice@example.com", "iam.tf", 1),
+        2: ("alice@example.com", "iam.tf", 2),
+        3: ("bob@example.com", "iam.tf", 3),
+        **{n: ("alice@example.com", "iam.tf", n) for n in range(4, 9)},
+    }
+
+
+def test_a_merge_that_took_the_file_from_its_branch(git_repo: GitRepo) -> None:
+    git_repo.write("iam.tf", ROLE.format(name="ci"))
+    git_repo.write("README.md", "infra\n")
+    git_repo.commit("role", author=ALICE)
+    git_repo.git("checkout", "-q", "-b", "feature")
+    git_repo.write("iam.tf", ROLE.format(name="ci") + ROLE.format(name="deploy"))
+    git_repo.commit("deploy role", author=BOB)
+    git_repo.git("checkout", "-q", "main")
+    git_repo.write("README.md", "infra, by the platform team\n")
+    git_repo.commit("readme", author=CAROL)
+    git_repo.git("merge", "-q", "--no-ff", "-m", "merge feature", "feature")
+    lines, refused = answer(git_repo, "iam.tf", [(5, 8)])
+    assert refused is None
+    assert lines == {n: ("bob@example.com", "iam.tf", n) for n in range(5, 9)}
+
+
+def test_a_merge_that_changed_the_file_against_both_parents_is_left_to_git(
+    git_repo: GitRepo,
+) -> None:
+    git_repo.write("iam.tf", ROLE.format(name="ci"))
+    git_repo.commit("role", author=ALICE)
+    git_repo.git("checkout", "-q", "-b", "feature")
+    git_repo.write("iam.tf", ROLE.format(name="ci") + ROLE.format(name="deploy"))
+    git_repo.commit("deploy role", author=BOB)
+    git_repo.git("checkout", "-q", "main")
+    git_repo.write("iam.tf", ROLE.format(name="audit") + ROLE.format(name="ci"))
+    git_repo.commit("audit role", author=CAROL)
+    git_repo.git("merge", "-q", "--no-ff", "-m", "merge feature", "feature")
+    merge = git_repo.git("rev-parse", "HEAD").strip()
+    lines, refused = answer(git_repo, "iam.tf", [(1, 12)])
+    assert (lines, refused) == (None, f"the merge {merge} changed it against every parent")
+
+
+def renamed(repo: GitRepo) -> None:
+    """Alice's role file, renamed whole by Bob, then Carol's role added to it."""
+    repo.write("roles.tf", ROLE.format(name="ci"))
+    repo.commit("role", author=ALICE)
+    repo.git("mv", "roles.tf", "iam.tf")
+    repo.commit("rename", author=BOB)
+    repo.write("iam.tf", ROLE.format(name="ci") + ROLE.format(name="deploy"))
+    repo.commit("deploy role", author=CAROL)
+
+
+def test_an_exact_rename_is_followed(git_repo: GitRepo) -> None:
+    renamed(git_repo)
+    lines, refused = answer(git_repo, "iam.tf", [(1, 8)])
+    assert refused is None
+    assert lines == {
+        **{n: ("alice@example.com", "roles.tf", n) for n in range(1, 5)},
+        **{n: ("carol@example.com", "iam.tf", n) for n in range(5, 9)},
+    }
+
+
+def test_a_rename_with_edits_is_left_to_git(git_repo: GitRepo) -> None:
+    git_repo.write("roles.tf", ROLE.format(name="ci") + ROLE.format(name="deploy"))
+    git_repo.commit("roles", author=ALICE)
+    git_repo.git("rm", "-q", "roles.tf")
+    git_repo.write("iam.tf", ROLE.format(name="ci") + ROLE.format(name="deployer"))
+    rename = git_repo.commit("rename and edit", author=BOB)
+    lines, refused = answer(git_repo, "iam.tf", [(1, 4)])
+    assert (lines, refused) == (None, f"{rename} renamed files: this one may be one of them")
+
+
+def test_a_block_moved_within_the_file_is_left_to_git(git_repo: GitRepo) -> None:
+    git_repo.write("iam.tf", ROLE.format(name="ci") + "\n" + ROLE.format(name="deploy"))
+    git_repo.commit("roles", author=ALICE)
+    git_repo.write("iam.tf", ROLE.format(name="deploy") + "\n" + ROLE.format(name="ci"))
+    git_repo.commit("reorder", author=BOB)
+    lines, refused = answer(git_repo, "iam.tf", [(1, 4)])
+    assert lines is None and refused is not None
+    assert refused.startswith("lines at 1 may have moved from blob ")
+
+
+def test_lines_copied_from_a_file_the_commit_changed_are_left_to_git_with_copies(
+    git_repo: GitRepo,
+) -> None:
+    step = "      - run: deploy --role arn:aws:iam::123456789012:role/deployer\n"
+    git_repo.write(".github/workflows/a.yml", "jobs:\n  a:\n    steps:\n" + step)
+    git_repo.commit("workflow a", author=ALICE)
+    git_repo.write(".github/workflows/a.yml", "jobs:\n  a:\n    steps:\n" + step + step)
+    git_repo.write(".github/workflows/b.yml", "jobs:\n  b:\n    steps:\n" + step)
+    git_repo.commit("workflow b", author=BOB)
+    lines, refused = answer(git_repo, ".github/workflows/b.yml", [(4, 4)], copies=True)
+    assert lines is None and refused is not None
+    assert refused.startswith("lines at 1 may have moved from blob ")
+    lines, refused = answer(git_repo, ".github/workflows/b.yml", [(4, 4)], copies=False)
+    assert refused is None
+    assert lines == {4: ("bob@example.com", ".github/workflows/b.yml", 4)}
+
+
+def test_staged_and_uncommitted_files_are_left_to_git(git_repo: GitRepo) -> None:
+    git_repo.write("iam.tf", ROLE.format(name="ci"))
+    git_repo.write("users.tf", ROLE.format(name="deploy"))
+    git_repo.commit("roles", author=ALICE)
+    git_repo.write("iam.tf", ROLE.format(name="ci") + ROLE.format(name="audit"))
+    git_repo.git("add", "iam.tf")
+    git_repo.write("users.tf", ROLE.format(name="deployer"))
+    asked = {name: batch.Asked([(1, 4)], False) for name in ("iam.tf", "users.tf")}
+    found, refused = batch.answers(git_repo.root, asked, git.clean_blobs(git_repo.root))
+    assert (found, refused) == ({}, {"iam.tf": "staged changes",
+                                     "users.tf": "not clean, or an unusual name"})  # fmt: skip
+
+
+def test_the_scan_attributes_the_same_with_or_without_the_pass(
+    git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole scan through the pass, then with every file left to git blame: the same
+    attributions, evidence included."""
+    renamed(git_repo)
+    walked = {s.identity.id: s.attribution for s in pipeline.scan(git_repo.root).subjects}
+    module = sys.modules["scanner.attribution.history"]  # the package's `history` is a function
+    monkeypatch.setattr(module, "_one_pass", lambda *_: {})
+    blamed = {s.identity.id: s.attribution for s in pipeline.scan(git_repo.root).subjects}
+    assert walked == blamed
+    found = {name: (a.provisioner.email, a.provisioner.confidence)
+             for name, a in walked.items() if a.provisioner is not None}  # fmt: skip
+    assert found == {"iam.tf#aws_iam_role.ci": ("alice@example.com", "high"),
+                     "iam.tf#aws_iam_role.deploy": ("carol@example.com", "high")}  # fmt: skip
+
+
+def test_the_repositorys_diff_and_log_config_change_nothing(git_repo: GitRepo) -> None:
+    """A scanned repository's config is untrusted: prefixes, the algorithm, context, renames
+    and --follow it may set must not move a line to another commit."""
+    for key, value in (("diff.noprefix", "true"), ("diff.mnemonicPrefix", "true"),
+                       ("diff.algorithm", "patience"), ("diff.context", "5"),
+                       ("diff.renames", "copies"), ("log.follow", "true"),
+                       ("core.quotePath", "false")):  # fmt: skip
+        git_repo.git("config", key, value)
+    git_repo.write("iam.tf", ROLE.format(name="ci"))
+    git_repo.commit("role", author=ALICE)
+    git_repo.write("iam.tf", ROLE.format(name="ci").replace("/service/", "/ci/"))
+    git_repo.commit("path", author=BOB)
+    lines, refused = answer(git_repo, "iam.tf", [(1, 4)])
+    assert refused is None
+    alice = "alice@example.com"
+    assert lines == {1: (alice, "iam.tf", 1), 2: (alice, "iam.tf", 2),
+                     3: ("bob@example.com", "iam.tf", 3), 4: (alice, "iam.tf", 4)}  # fmt: skip
