@@ -15,8 +15,10 @@ HEADER = "%x00%x00%H %P%x00%aN%x00%aE%x00%at%x00%B%x00"
 MAX_PATH_BYTES = 64 * 1024
 
 
-def histories(root: Path, names: Sequence[str]) -> list[tuple[list[str], str]]:
-    """`git log -p -U0 -w` of HEAD limited to `names`, with rewritten parents (`--parents`).
+def histories(
+    root: Path, names: Sequence[str], tips: Sequence[str] = ("HEAD",)
+) -> list[tuple[list[str], str]]:
+    """`git log -p -U0 -w` of `tips` limited to `names`, with rewritten parents (`--parents`).
 
     The diff options are blame's own: whitespace ignored, zero context, git's default
     algorithm with the indent heuristic (what blame uses), no renames (whole-file renames are
@@ -35,7 +37,7 @@ def histories(root: Path, names: Sequence[str]) -> list[tuple[list[str], str]]:
                "-w", "--no-renames", "--diff-algorithm=myers", "--indent-heuristic",
                "--no-color", "--no-ext-diff", "--no-textconv", "--ignore-submodules",
                "--src-prefix=a/", "--dst-prefix=b/",  # whatever diff.noprefix says
-               "HEAD", "--"]  # fmt: skip
+               *tips, "--"]  # fmt: skip
     literal = {"GIT_LITERAL_PATHSPECS": "1"}  # a name is a name, never a glob
     return [(call, run(root, *options, *call, env=literal)) for call in calls if call]
 

@@ -98,10 +98,12 @@ def _round(
 ) -> list[Walk]:
     """Walk the files `starts` names (by their path there) down one pass over their history."""
     walks: list[tuple[Walk, dict[str, onepass.Node]]] = []
-    for names, text in gitlog.histories(root, sorted(starts)):
+    # Renamed files are read from the commits that renamed them down, not from HEAD.
+    tips = sorted({walk.sha for walk in starts.values()})
+    for names, text in gitlog.histories(root, sorted(starts), tips):
         try:
             nodes = onepass.parse(text)
-            top = _top(nodes)
+            top = _top(nodes) if tips == ["HEAD"] else ""
         except Refusal as why:
             refused.update((starts[name].name, str(why)) for name in names)
             continue
