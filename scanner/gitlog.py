@@ -16,23 +16,25 @@ MAX_PATH_BYTES = 64 * 1024
 
 
 def histories(
-    root: Path, names: Sequence[str], tips: Sequence[str] = ("HEAD",)
+    root: Path, groups: Sequence[Sequence[str]], tips: Sequence[str] = ("HEAD",)
 ) -> list[tuple[list[str], str]]:
-    """`git log -p -U0 -w` of `tips` limited to `names`, with rewritten parents (`--parents`).
+    """`git log -p -U0 -w` of `tips` limited to the names of `groups`, with rewritten parents
+    (`--parents`).
 
     The diff options are blame's own: whitespace ignored, zero context, git's default
-    algorithm with the indent heuristic (what blame uses), no renames (whole-file renames are
-    left to `git blame`), no textconv or external diff. One call per MAX_PATH_BYTES of names,
-    each returned with the names it was asked for: parents are rewritten per call.
-    """
+    algorithm with the indent heuristic (what blame uses), no renames (the walk follows them
+    from `renames`), no textconv or external diff. One call per MAX_PATH_BYTES of names, a
+    group never split (a file and its older names), each returned with the names it was asked
+    for: parents are rewritten per call."""
     calls: list[list[str]] = [[]]
     size = 0
-    for name in names:
-        if calls[-1] and size + len(name) + 1 > MAX_PATH_BYTES:
+    for group in groups:
+        length = sum(len(name) + 1 for name in group)
+        if calls[-1] and size + length > MAX_PATH_BYTES:
             calls.append([])
             size = 0
-        calls[-1].append(name)
-        size += len(name) + 1
+        calls[-1].extend(group)
+        size += length
     options = ["log", "--parents", f"--format={HEADER}", "--raw", "--no-abbrev", "-p", "-U0",
                "-w", "--no-renames", "--diff-algorithm=myers", "--indent-heuristic",
                "--no-color", "--no-ext-diff", "--no-textconv", "--ignore-submodules",
@@ -40,6 +42,12 @@ def histories(
                *tips, "--"]  # fmt: skip
     literal = {"GIT_LITERAL_PATHSPECS": "1"}  # a name is a name, never a glob
     return [(call, run(root, *options, *call, env=literal)) for call in calls if call]
+
+
+def renames(root: Path) -> str:
+    """Every whole-file rename in the history of HEAD, as git log -M finds them."""
+    return run(root, "log", "--format=%x00%x00%H", "--raw", "--no-abbrev", "-M",
+               "--diff-filter=R", "--ignore-submodules", "HEAD", "--")  # fmt: skip
 
 
 def changes(root: Path, shas: Sequence[str]) -> str:

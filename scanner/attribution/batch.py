@@ -26,7 +26,7 @@ class Asked(NamedTuple):
     copies: bool  # blamed with -C (moves from other files changed in the same commit)
 
 
-RENAME_ROUNDS = 4  # renames followed one after the other; an older one is git blame's
+RENAME_ROUNDS = 2  # a pass from HEAD; one more for renamed files, with all their older names
 
 
 def answers(
@@ -36,8 +36,8 @@ def answers(
 
     Only clean files (`blobs`: their blob id in the index) whose HEAD version is that blob
     are walked: staged and uncommitted lines are git blame's to name. A file renamed whole
-    (an exact rename, as git log finds it) is followed into its older name with one more
-    pass over the history of all such names."""
+    (an exact rename, as git log finds it) is followed into its older names with one more
+    pass over the history of all of them, read from the commits that renamed them down."""
     refused: dict[str, str] = {}
     plain = [name for name in asked if name in blobs and _plain(name)]
     refused.update((name, "not clean, or an unusual name") for name in asked
@@ -52,8 +52,9 @@ def answers(
     latest: dict[str, Walk] = {}  # each file's walk, by its name at HEAD
     nodes: dict[str, onepass.Node] = {}  # every commit read, for its author and summary
     full: dict[str, onepass.Commit] = {}
+    renames: dict[str, dict[str, str]] = {}
     for _ in range(RENAME_ROUNDS):
-        finished = _round(root, starts, nodes, refused)
+        finished = _round(root, starts, nodes, refused, renames)
         latest.update((walk.name, walk) for walk in finished)
         wanted = {o.sha for walk in finished for o in walk.found.values()} - full.keys()
         full.update(onepass.commits(gitlog.changes(root, sorted(wanted))))
@@ -64,8 +65,9 @@ def answers(
                 refused[walk.name] = f"copied from {renamed.path} with another file"
             elif renamed is not None:
                 starts[renamed.path] = renamed
-        if not starts:
+        if not starts or renames:
             break
+        renames = onepass.exact_renames(gitlog.renames(root))  # asked once, when needed
     for walk in starts.values():
         refused[walk.name] = "renamed more often than followed"
     done = [walk for walk in latest.values() if walk.name not in refused]
@@ -95,12 +97,19 @@ def _round(
     starts: Mapping[str, Walk],
     every: dict[str, onepass.Node],
     refused: dict[str, str],
+    renames: Mapping[str, Mapping[str, str]],
 ) -> list[Walk]:
-    """Walk the files `starts` names (by their path there) down one pass over their history."""
+    """Walk the files `starts` names (by their path there) down one pass over their history
+    and that of every older name `renames` gives them."""
     walks: list[tuple[Walk, dict[str, onepass.Node]]] = []
     # Renamed files are read from the commits that renamed them down, not from HEAD.
     tips = sorted({walk.sha for walk in starts.values()})
-    for names, text in gitlog.histories(root, sorted(starts), tips):
+    older: dict[str, set[str]] = {}  # a name -> the names it had before
+    for renamed in renames.values():
+        for new, old in renamed.items():
+            older.setdefault(new, set()).add(old)
+    groups = [_names(path, older) for path in sorted(starts)]
+    for names, text in gitlog.histories(root, groups, tips):
         try:
             nodes = onepass.parse(text)
             top = _top(nodes) if tips == ["HEAD"] else ""
@@ -108,11 +117,22 @@ def _round(
             refused.update((starts[name].name, str(why)) for name in names)
             continue
         every.update(nodes)
-        for name in names:
+        for name in (name for name in names if name in starts):
             walk = starts[name]
             walk.sha = top if walk.sha == "HEAD" else _below(nodes, walk.sha)
             walks.append((walk, nodes))
-    return _walk(root, walks, refused)
+    return _walk(root, walks, refused, renames)
+
+
+def _names(path: str, older: Mapping[str, set[str]]) -> list[str]:
+    """`path` and every name it had before, through any chain of renames."""
+    found, todo = [path], [path]
+    while todo:
+        for old in sorted(older.get(todo.pop(), ())):
+            if old not in found:
+                found.append(old)
+                todo.append(old)
+    return found
 
 
 def _below(nodes: Mapping[str, onepass.Node], sha: str) -> str:
@@ -152,7 +172,10 @@ def _moves(
 
 
 def _walk(
-    root: Path, walks: list[tuple[Walk, dict[str, onepass.Node]]], refused: dict[str, str]
+    root: Path,
+    walks: list[tuple[Walk, dict[str, onepass.Node]]],
+    refused: dict[str, str],
+    renames: Mapping[str, Mapping[str, str]],
 ) -> list[Walk]:
     """Walk every file to its lines' origins; at merges, ask git which parent had the blob."""
     done: list[Walk] = []
@@ -161,7 +184,7 @@ def _walk(
         blocked: list[tuple[Walk, dict[str, onepass.Node], tuple[str, ...]]] = []
         for walk, nodes in active:
             try:
-                merge = walk.advance(nodes)
+                merge = walk.advance(nodes, renames)
             except Refusal as why:
                 refused[walk.name] = str(why)
                 continue

@@ -144,8 +144,11 @@ class Walk:
     lines: dict[int, int]  # line there -> line at HEAD
     found: dict[int, Origin] = field(default_factory=dict)  # line at HEAD -> its origin
 
-    def advance(self, nodes: Mapping[str, Node]) -> str | None:
-        """Follow the lines until all are placed (None) or a merge is reached (its id)."""
+    def advance(
+        self, nodes: Mapping[str, Node], renames: Mapping[str, Mapping[str, str]]
+    ) -> str | None:
+        """Follow the lines until all are placed (None) or a merge is reached (its id);
+        through the exact renames `renames` lists (commit -> new name -> old name)."""
         while self.lines:
             node = nodes.get(self.sha)
             if node is None:
@@ -157,6 +160,10 @@ class Walk:
                 if not node.parents:
                     raise Refusal("the file is older than the history read")
                 self.sha = node.parents[0]
+                continue
+            older = renames.get(node.sha, {}).get(self.path)
+            if change.status == "A" and older is not None and node.parents:
+                self.path, self.sha = older, node.parents[0]  # the same blob: every line
                 continue
             if node.binary or change.status not in ("A", "M"):
                 raise Refusal(f"{node.sha} changed the file as {change.status or 'binary'}")
@@ -209,6 +216,18 @@ class Commit(NamedTuple):
     parents: tuple[str, ...]  # real ones
     sources: tuple[tuple[str, str, str], ...]  # (status, old blob, path) of each changed file
     renames: Mapping[str, tuple[str, str]]  # new path -> (score, old path)
+
+
+def exact_renames(text: str) -> dict[str, dict[str, str]]:
+    """The output of `gitlog.renames`: commit -> new name -> old name, exact renames only
+    (blame follows a rename whatever its score; the walk follows only those that change no
+    line, and leaves the others to git blame)."""
+    found: dict[str, dict[str, str]] = {}
+    for sha, commit in commits(text).items():
+        exact = {new: old for new, (score, old) in commit.renames.items() if score == "100"}
+        if exact:
+            found[sha] = exact
+    return found
 
 
 def commits(text: str) -> dict[str, Commit]:

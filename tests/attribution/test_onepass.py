@@ -103,6 +103,21 @@ def test_an_exact_rename_is_followed(git_repo: GitRepo) -> None:
     }
 
 
+def test_a_chain_of_renames_is_followed_in_one_more_pass(git_repo: GitRepo) -> None:
+    renamed(git_repo)
+    git_repo.git("mv", "iam.tf", "roles.tf")  # back to the first name, then into a folder
+    git_repo.commit("rename back", author=BOB)
+    git_repo.write("identity/.keep", "")
+    git_repo.git("mv", "roles.tf", "identity/roles.tf")
+    git_repo.commit("move", author=BOB)
+    lines, refused = answer(git_repo, "identity/roles.tf", [(1, 8)])
+    assert refused is None
+    assert lines == {
+        **{n: ("alice@example.com", "roles.tf", n) for n in range(1, 5)},
+        **{n: ("carol@example.com", "iam.tf", n) for n in range(5, 9)},
+    }
+
+
 def test_a_rename_with_edits_is_left_to_git(git_repo: GitRepo) -> None:
     git_repo.write("roles.tf", ROLE.format(name="ci") + ROLE.format(name="deploy"))
     git_repo.commit("roles", author=ALICE)
