@@ -39,6 +39,7 @@ def histories(
                "-w", "--no-renames", "--diff-algorithm=myers", "--indent-heuristic",
                "--no-color", "--no-ext-diff", "--no-textconv", "--ignore-submodules",
                "--src-prefix=a/", "--dst-prefix=b/",  # whatever diff.noprefix says
+               "--diff-merges=first-parent",  # a merge that kept the file is passed at once
                *tips, "--"]  # fmt: skip
     literal = {"GIT_LITERAL_PATHSPECS": "1"}  # a name is a name, never a glob
     return [(call, run(root, *options, *call, env=literal)) for call in calls if call]

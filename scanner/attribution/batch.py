@@ -7,7 +7,8 @@ files are blamed by git, one call each, as before."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,14 +31,18 @@ RENAME_ROUNDS = 2  # a pass from HEAD; one more for renamed files, with all thei
 
 
 def answers(
-    root: Path, asked: Mapping[str, Asked], blobs: Mapping[str, str]
+    root: Path,
+    asked: Mapping[str, Asked],
+    blobs: Mapping[str, str],
+    worth: Callable[[int, float], bool] = lambda files, seconds: True,
 ) -> tuple[dict[str, Answer], dict[str, str]]:
     """Blame for the files `asked`, and why each other one is left to git blame.
 
     Only clean files (`blobs`: their blob id in the index) whose HEAD version is that blob
     are walked: staged and uncommitted lines are git blame's to name. A file renamed whole
     (an exact rename, as git log finds it) is followed into its older names with one more
-    pass over the history of all of them, read from the commits that renamed them down."""
+    pass over the history of all of them, read from the commits that renamed them down, when
+    `worth(files, seconds)` says that blaming those files costs more than the first pass did."""
     refused: dict[str, str] = {}
     plain = [name for name in asked if name in blobs and _plain(name)]
     refused.update((name, "not clean, or an unusual name") for name in asked
@@ -53,6 +58,7 @@ def answers(
     nodes: dict[str, onepass.Node] = {}  # every commit read, for its author and summary
     full: dict[str, onepass.Commit] = {}
     renames: dict[str, dict[str, str]] = {}
+    started = time.monotonic()
     for _ in range(RENAME_ROUNDS):
         finished = _round(root, starts, nodes, refused, renames)
         latest.update((walk.name, walk) for walk in finished)
@@ -65,11 +71,11 @@ def answers(
                 refused[walk.name] = f"copied from {renamed.path} with another file"
             elif renamed is not None:
                 starts[renamed.path] = renamed
-        if not starts or renames:
+        if not starts or renames or not worth(len(starts), time.monotonic() - started):
             break
         renames = onepass.exact_renames(gitlog.renames(root))  # asked once, when needed
     for walk in starts.values():
-        refused[walk.name] = "renamed more often than followed"
+        refused[walk.name] = "renamed: git blame follows it"
     done = [walk for walk in latest.values() if walk.name not in refused]
     checks: dict[str, list[tuple[str, onepass.Hunk]]] = {}
     for walk in done:
@@ -180,11 +186,15 @@ def _walk(
     """Walk every file to its lines' origins; at merges, ask git which parent had the blob."""
     done: list[Walk] = []
     active = walks
+    known: dict[tuple[str, str], str | None] = {}
     while active:
         blocked: list[tuple[Walk, dict[str, onepass.Node], tuple[str, ...]]] = []
         for walk, nodes in active:
             try:
                 merge = walk.advance(nodes, renames)
+                while merge is not None and walk.path not in nodes[merge].changes:
+                    walk.sha = nodes[merge].parents[0]  # the file as its first parent had it
+                    merge = walk.advance(nodes, renames)
             except Refusal as why:
                 refused[walk.name] = str(why)
                 continue
@@ -192,11 +202,20 @@ def _walk(
                 done.append(walk)
             else:
                 blocked.append((walk, nodes, nodes[merge].parents))
-        ids = iter(gitlog.blob_ids(root, [(parent, walk.path) for walk, _, parents in blocked
-                                          for parent in parents]))  # fmt: skip
+        # Which parent had the file as it is: read from the history where it tells, else
+        # asked of git, all blocked walks at once.
+        blobs = [[onepass.blob_at(nodes, parent, walk.path, known) for parent in parents]
+                 for walk, nodes, parents in blocked]  # fmt: skip
+        asked = [(parent, walk.path)
+                 for (walk, _, parents), found in zip(blocked, blobs, strict=True)
+                 for parent, blob in zip(parents, found, strict=True) if blob is None]  # fmt: skip
+        answers = iter(gitlog.blob_ids(root, asked))
         active = []
-        for walk, nodes, parents in blocked:
-            same = [parent for parent in parents if next(ids) == walk.blob]
+        for (walk, nodes, parents), found in zip(blocked, blobs, strict=True):
+            found = [next(answers) if blob is None else blob for blob in found]
+            same = [
+                parent for parent, blob in zip(parents, found, strict=True) if blob == walk.blob
+            ]
             if same:  # blame passes the whole file to the first parent that has it as it is
                 walk.sha = same[0]
                 active.append((walk, nodes))

@@ -44,6 +44,7 @@ class Hunk(NamedTuple):
 class Change(NamedTuple):
     status: str
     old_blob: str
+    new_blob: str
     hunks: tuple[Hunk, ...]
 
 
@@ -82,7 +83,7 @@ def parse(text: str) -> dict[str, Node]:
 
 
 def _changes(text: str) -> tuple[dict[str, Change], bool]:
-    raw: dict[str, tuple[str, str]] = {}
+    raw: dict[str, tuple[str, str, str]] = {}
     hunks: dict[str, list[Hunk]] = {}
     binary = False
     current: str | None = None
@@ -95,7 +96,7 @@ def _changes(text: str) -> tuple[dict[str, Change], bool]:
             meta, _, name = line.partition("\t")
             fields = meta.split()
             if len(fields) == 5:
-                raw[paths.unquote(name)] = (fields[4][:1], fields[2])
+                raw[paths.unquote(name)] = (fields[4][:1], fields[2], fields[3])
         elif line.startswith("diff --git "):
             current = None
         elif line.startswith("+++ "):
@@ -119,8 +120,8 @@ def _changes(text: str) -> tuple[dict[str, Change], bool]:
                     raise Refusal("a hunk shorter than its header")
             hunks.setdefault(current, []).append(Hunk(old, old_count, new, new_count,
                                                       tuple(added)))  # fmt: skip
-    changes = {name: Change(status, old_blob, tuple(hunks.get(name, ())))
-               for name, (status, old_blob) in raw.items()}  # fmt: skip
+    changes = {name: Change(status, old, new, tuple(hunks.get(name, ())))
+               for name, (status, old, new) in raw.items()}  # fmt: skip
     return changes, binary
 
 
@@ -180,6 +181,32 @@ class Walk:
             self.lines = below
             self.sha, self.blob = (node.parents or ("",))[0], change.old_blob
         return None
+
+
+def blob_at(
+    nodes: Mapping[str, Node], sha: str, path: str, known: dict[tuple[str, str], str | None]
+) -> str | None:
+    """The blob of `path` at commit `sha` ("" for none) as the history read tells it: the
+    nearest change to it down the line of single parents; None past a merge (git is asked)."""
+    seen = []
+    found: str | None = ""
+    while (sha, path) not in known:
+        seen.append(sha)
+        node = nodes.get(sha)
+        if node is None or len(node.parents) > 1:
+            found = None
+            break
+        change = node.changes.get(path)
+        if change is not None:
+            found = "" if change.status == "D" else change.new_blob
+            break
+        if not node.parents:
+            break
+        sha = node.parents[0]
+    else:
+        found = known[(sha, path)]
+    known.update(((commit, path), found) for commit in seen)
+    return found
 
 
 def place(hunks: Sequence[Hunk], line: int) -> tuple[Hunk | None, int]:

@@ -174,15 +174,23 @@ def test_the_scan_attributes_the_same_with_or_without_the_pass(
     """The whole scan through the pass, then with every file left to git blame: the same
     attributions, evidence included."""
     renamed(git_repo)
+    git_repo.write("users.tf", ROLE.format(name="audit"))
+    git_repo.commit("audit role", author=BOB)
+    asked: list[list[str]] = []
+    real = batch.answers
+    monkeypatch.setattr(batch, "answers", lambda root, files, *rest: (
+        asked.append(sorted(files)) or real(root, files, *rest)))  # fmt: skip
     walked = {s.identity.id: s.attribution for s in pipeline.scan(git_repo.root).subjects}
+    assert asked == [["iam.tf", "users.tf"]]
     module = sys.modules["scanner.attribution.history"]  # the package's `history` is a function
-    monkeypatch.setattr(module, "_one_pass", lambda *_: {})
+    monkeypatch.setattr(module, "_one_pass_asked", lambda *_: {})
     blamed = {s.identity.id: s.attribution for s in pipeline.scan(git_repo.root).subjects}
     assert walked == blamed
     found = {name: (a.provisioner.email, a.provisioner.confidence)
              for name, a in walked.items() if a.provisioner is not None}  # fmt: skip
     assert found == {"iam.tf#aws_iam_role.ci": ("alice@example.com", "high"),
-                     "iam.tf#aws_iam_role.deploy": ("carol@example.com", "high")}  # fmt: skip
+                     "iam.tf#aws_iam_role.deploy": ("carol@example.com", "high"),
+                     "users.tf#aws_iam_role.audit": ("bob@example.com", "high")}  # fmt: skip
 
 
 def test_the_repositorys_diff_and_log_config_change_nothing(git_repo: GitRepo) -> None:
