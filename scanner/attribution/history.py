@@ -42,7 +42,7 @@ def blame_all(
         for path, members in by_path.items()
     }
     done, lock = [0], threading.Lock()
-    one_pass = _Pass(repo, _one_pass_asked(repo, spans, options))
+    one_pass = _Pass(repo, _one_pass_asked(repo, spans, options), options.deadline)
 
     def blamed(path: str) -> tuple[str, History]:
         answer, turn = one_pass.wait(path)
@@ -96,8 +96,10 @@ class _Pass:
     history leaves some) are then partly blamed already when it ends, and those it answers
     wait for it. Any failure leaves every file to git blame, as before."""
 
-    def __init__(self, repo: Repo, asked: Mapping[str, batch.Asked]) -> None:
-        self.repo, self.asked = repo, asked
+    def __init__(
+        self, repo: Repo, asked: Mapping[str, batch.Asked], deadline: float | None
+    ) -> None:
+        self.repo, self.asked, self.deadline = repo, asked, deadline
         self.answers: dict[str, batch.Answer] = {}
         self.done = not asked
         self.started = False
@@ -123,7 +125,10 @@ class _Pass:
             return None, False
         with self.turns:
             while not self.done and self.busy:
-                self.turns.wait()
+                left = None if self.deadline is None else self.deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return None, False  # too late: the file is reported as not blamed
+                self.turns.wait(left)
             if self.done:
                 return self.answers.get(path), False
             self.busy = True
