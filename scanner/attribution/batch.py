@@ -35,6 +35,7 @@ def answers(
     asked: Mapping[str, Asked],
     blobs: Mapping[str, str],
     worth: Callable[[int, float], bool] = lambda files, seconds: True,
+    listed: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[dict[str, Answer], dict[str, str]]:
     """Blame for the files `asked`, and why each other one is left to git blame.
 
@@ -42,7 +43,8 @@ def answers(
     are walked: staged and uncommitted lines are git blame's to name. A file renamed whole
     (an exact rename, as git log finds it) is followed into its older names with one more
     pass over the history of all of them, read from the commits that renamed them down, when
-    `worth(files, seconds)` says that blaming those files costs more than the first pass did."""
+    `worth(files, seconds)` says that blaming those files costs more than the first pass did;
+    or in the first pass, when the renames are `listed` (`onepass.exact_renames`)."""
     refused: dict[str, str] = {}
     plain = [name for name in asked if name in blobs and _plain(name)]
     refused.update((name, "not clean, or an unusual name") for name in asked
@@ -57,7 +59,8 @@ def answers(
     latest: dict[str, Walk] = {}  # each file's walk, by its name at HEAD
     nodes: dict[str, onepass.Node] = {}  # every commit read, for its author and summary
     full: dict[str, onepass.Commit] = {}
-    renames: dict[str, dict[str, str]] = {}
+    known = listed is not None  # listed before: the first pass reads the older names too
+    renames: Mapping[str, Mapping[str, str]] = listed or {}
     started = time.monotonic()
     for _ in range(RENAME_ROUNDS):
         finished = _round(root, starts, nodes, refused, renames)
@@ -71,9 +74,9 @@ def answers(
                 refused[walk.name] = f"copied from {renamed.path} with another file"
             elif renamed is not None:
                 starts[renamed.path] = renamed
-        if not starts or renames or not worth(len(starts), time.monotonic() - started):
+        if not starts or known or not worth(len(starts), time.monotonic() - started):
             break
-        renames = onepass.exact_renames(gitlog.renames(root))  # asked once, when needed
+        renames, known = onepass.exact_renames(gitlog.renames(root)), True  # when needed
     for walk in starts.values():
         refused[walk.name] = "renamed: git blame follows it"
     done = [walk for walk in latest.values() if walk.name not in refused]

@@ -3,6 +3,7 @@ in parallel on a bounded thread pool, past bots and ignored revisions, cached by
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -14,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from scanner import git
-from scanner.attribution import batch, blame
+from scanner import git, gitlog
+from scanner.attribution import batch, blame, onepass
 from scanner.attribution.moves import blamed_with_moves
 from scanner.attribution.repo import _NOT_BLAMED, History, Options, Repo
 from scanner.git import FULL_ID
@@ -109,7 +110,13 @@ class _Pass:
 
     def run(self) -> None:
         try:
-            found = batch.answers(self.repo.root, self.asked, self.repo.blobs, self.worth)
+            # Renames first (a tenth of a pass): the pass then reads every file's older names
+            # at once, instead of a second pass for the renamed files.
+            renames = None
+            with contextlib.suppress(git.GitError):  # the pass asks again if it needs them
+                renames = onepass.exact_renames(gitlog.renames(self.repo.root))
+            found = batch.answers(self.repo.root, self.asked, self.repo.blobs, self.worth,
+                                  renames)  # fmt: skip
             self.answers = found[0]
         except git.GitError:
             pass

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from scanner import git, pipeline
-from scanner.attribution import batch, blame
+from scanner import git, gitlog, pipeline
+from scanner.attribution import batch, blame, onepass
 from tests.conftest import GitRepo
 
 ALICE = "Alice Example <alice@example.com>"
@@ -115,6 +115,29 @@ def test_a_chain_of_renames_is_followed_in_one_more_pass(git_repo: GitRepo) -> N
     assert lines == {
         **{n: ("alice@example.com", "roles.tf", n) for n in range(1, 5)},
         **{n: ("carol@example.com", "iam.tf", n) for n in range(5, 9)},
+    }
+
+
+def test_renames_listed_beforehand_are_read_in_the_first_pass(
+    git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renamed(git_repo)
+    git_repo.git("mv", "iam.tf", "roles.tf")
+    git_repo.commit("rename back", author=BOB)
+    listed = onepass.exact_renames(gitlog.renames(git_repo.root))
+    passes: list[list[list[str]]] = []
+    real = gitlog.histories
+    monkeypatch.setattr(gitlog, "histories", lambda root, groups, *rest: (
+        passes.append([list(g) for g in groups]) or real(root, groups, *rest)))  # fmt: skip
+    asked = {"roles.tf": batch.Asked([(1, 8)], False)}
+    found, refused = batch.answers(git_repo.root, asked, git.clean_blobs(git_repo.root),
+                                   listed=listed)  # fmt: skip
+    assert refused == {}
+    assert passes == [[["roles.tf", "iam.tf"]]]  # one pass, under both names
+    lines = blame.parse(found["roles.tf"].porcelain)
+    assert {n: (line.commit.email, line.original_path) for n, line in lines.items()} == {
+        **dict.fromkeys(range(1, 5), ("alice@example.com", "roles.tf")),
+        **dict.fromkeys(range(5, 9), ("carol@example.com", "iam.tf")),
     }
 
 
