@@ -93,7 +93,11 @@ def attribute(
         return Attributed(identity=identity, attribution=_attribution(
             repo, identity, past, owners, rules, details, choice))  # fmt: skip
 
-    subjects = tuple(parallel(options, attributed, identities))
+    # Warm (every blame from the cache), what is left is Python reading the cache: the
+    # workers only take turns at the interpreter lock (0.44 s against 0.30 s serially, #21).
+    warm = all(past.cached for past in histories.values())
+    subjects = tuple(map(attributed, identities) if warm else parallel(options, attributed,
+                                                                        identities))  # fmt: skip
     late = tuple(
         ScanError(path=path, line=None, message=f"{_NOT_BLAMED}: {_deadline(options)}")
         for path, past in sorted(histories.items())

@@ -206,32 +206,48 @@ def history(
     Any pass may fail (a file git cannot read, a broken repository): never silently."""
     ignored = repo.ignored
     bots = frozenset[str]()
+    missed: list[str] = []  # the blames the cache did not answer
     try:
         moves = blamed_with_moves(path)
         try:
-            first = blame.parse(_blame(repo, path, wanted, moves=moves, answer=answer))
+            first = blame.parse(
+                _blame(repo, path, wanted, moves=moves, answer=answer, missed=missed)
+            )
         except git.GitError:
             if not moves:
                 raise
             moves = False
-            first = blame.parse(_blame(repo, path, wanted, moves=moves))
+            first = blame.parse(_blame(repo, path, wanted, moves=moves, missed=missed))
         lines = first
         for _ in range(3):  # bots that edit after bots: look past each in turn, boundedly
             found = {line.commit.sha for line in lines.values() if repo.is_bot(line.commit)}
             if not found - bots:
                 break
             bots |= found
-            lines = blame.parse(_blame(repo, path, wanted, bots, moves=moves, answer=answer))
+            lines = blame.parse(
+                _blame(repo, path, wanted, bots, moves=moves, answer=answer, missed=missed)
+            )
         unignored = None
         if ignored:
             unignored = blame.parse(
-                _blame(repo, path, wanted, bots, use_ignore_file=False, moves=moves, answer=answer)
+                _blame(
+                    repo,
+                    path,
+                    wanted,
+                    bots,
+                    use_ignore_file=False,
+                    moves=moves,
+                    answer=answer,
+                    missed=missed,
+                )
             )
     except git.GitError as error:
         return History(
             lines={}, first={}, unignored=None, ignored=ignored, bots=bots, error=str(error)
         )
-    return History(lines=lines, first=first, unignored=unignored, ignored=ignored, bots=bots)
+    return History(
+        lines=lines, first=first, unignored=unignored, ignored=ignored, bots=bots, cached=not missed
+    )
 
 
 def _blame(
@@ -243,6 +259,7 @@ def _blame(
     use_ignore_file: bool = True,
     moves: bool = True,
     answer: batch.Answer | None = None,
+    missed: list[str] | None = None,
 ) -> str:
     """git blame, or its cached output when the file's history, content and the arguments
     match, or the one-pass `answer` when no revision to ignore touches its lines.
@@ -257,6 +274,8 @@ def _blame(
     cached = _cached(repo, key, path)
     if cached is not None:
         return cached
+    if missed is not None:
+        missed.append(path)
     # Bots alone when no ignore file: what callers (and the cache tests) see as ignore_revs.
     revs = bots | frozenset(ignored) if ignored else bots
     if answer is not None and not revs & answer.commits:

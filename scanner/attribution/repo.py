@@ -67,6 +67,7 @@ class History:
     ignored: frozenset[str]  # revisions listed in .git-blame-ignore-revs
     bots: frozenset[str]  # bot commits we looked past
     error: str | None = None
+    cached: bool = False  # every blame came from the cache (a warm scan)
 
     @property
     def failed(self) -> str | None:
