@@ -35,7 +35,7 @@ def answers(
     asked: Mapping[str, Asked],
     blobs: Mapping[str, str],
     worth: Callable[[int, float], bool] = lambda files, seconds: True,
-    listed: Mapping[str, Mapping[str, str]] | None = None,
+    listed: Callable[[], Mapping[str, Mapping[str, str]] | None] = lambda: None,
 ) -> tuple[dict[str, Answer], dict[str, str]]:
     """Blame for the files `asked`, and why each other one is left to git blame.
 
@@ -44,7 +44,8 @@ def answers(
     (an exact rename, as git log finds it) is followed into its older names with one more
     pass over the history of all of them, read from the commits that renamed them down, when
     `worth(files, seconds)` says that blaming those files costs more than the first pass did;
-    or in the first pass, when the renames are `listed` (`onepass.exact_renames`)."""
+    or in the first pass, when `listed()` lists them first (`onepass.exact_renames`; asked
+    only when some file is to be walked)."""
     refused: dict[str, str] = {}
     plain = [name for name in asked if name in blobs and _plain(name)]
     refused.update((name, "not clean, or an unusual name") for name in asked
@@ -59,8 +60,11 @@ def answers(
     latest: dict[str, Walk] = {}  # each file's walk, by its name at HEAD
     nodes: dict[str, onepass.Node] = {}  # every commit read, for its author and summary
     full: dict[str, onepass.Commit] = {}
-    known = listed is not None  # listed before: the first pass reads the older names too
-    renames: Mapping[str, Mapping[str, str]] = listed or {}
+    if not ready:  # a hook's staged files: nothing to read history for
+        return {}, refused
+    listing = listed()
+    known = listing is not None  # listed before: the first pass reads the older names too
+    renames: Mapping[str, Mapping[str, str]] = listing or {}
     started = time.monotonic()
     for _ in range(RENAME_ROUNDS):
         finished = _round(root, starts, nodes, refused, renames)

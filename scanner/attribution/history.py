@@ -80,8 +80,9 @@ def _one_pass_asked(
     if options.deadline is not None and time.monotonic() > options.deadline:
         return {}
     missing = {path: batch.Asked(wanted, blamed_with_moves(path)) for path, wanted in spans.items()
-               if _cached(repo, _key(repo, path, wanted, frozenset(), sorted(repo.ignored),
-                                     blamed_with_moves(path)), path) is None}  # fmt: skip
+               if path in repo.blobs  # clean: a changed file's lines are git blame's to name
+               and _cached(repo, _key(repo, path, wanted, frozenset(), sorted(repo.ignored),
+                                      blamed_with_moves(path)), path) is None}  # fmt: skip
     return missing if len(missing) > 1 else {}
 
 
@@ -110,13 +111,8 @@ class _Pass:
 
     def run(self) -> None:
         try:
-            # Renames first (a tenth of a pass): the pass then reads every file's older names
-            # at once, instead of a second pass for the renamed files.
-            renames = None
-            with contextlib.suppress(git.GitError):  # the pass asks again if it needs them
-                renames = onepass.exact_renames(gitlog.renames(self.repo.root))
             found = batch.answers(self.repo.root, self.asked, self.repo.blobs, self.worth,
-                                  renames)  # fmt: skip
+                                  self._renames)  # fmt: skip
             self.answers = found[0]
         except git.GitError:
             pass
@@ -124,6 +120,13 @@ class _Pass:
             with self.turns:
                 self.done = True
                 self.turns.notify_all()
+
+    def _renames(self) -> dict[str, dict[str, str]] | None:
+        """Renames first (a tenth of a pass): the pass then reads every file's older names at
+        once, instead of a second pass for the renamed files."""
+        with contextlib.suppress(git.GitError):  # the pass asks again if it needs them
+            return onepass.exact_renames(gitlog.renames(self.repo.root))
+        return None
 
     def wait(self, path: str) -> tuple[batch.Answer | None, bool]:
         """The pass's answer for `path` once it is known, or the turn to blame it now (True:

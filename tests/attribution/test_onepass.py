@@ -131,7 +131,7 @@ def test_renames_listed_beforehand_are_read_in_the_first_pass(
         passes.append([list(g) for g in groups]) or real(root, groups, *rest)))  # fmt: skip
     asked = {"roles.tf": batch.Asked([(1, 8)], False)}
     found, refused = batch.answers(git_repo.root, asked, git.clean_blobs(git_repo.root),
-                                   listed=listed)  # fmt: skip
+                                   listed=lambda: listed)  # fmt: skip
     assert refused == {}
     assert passes == [[["roles.tf", "iam.tf"]]]  # one pass, under both names
     lines = blame.parse(found["roles.tf"].porcelain)
