@@ -2,7 +2,8 @@
 
 Porcelain prints a commit's details only the first time the commit appears, so records share
 a per-commit table; `boundary` and `previous` are kept because they decide confidence
-(shared/reference/conventions.md, section 2.1). Unknown keys are ignored, as git asks.
+(shared/reference/conventions.md, section 2.1). Unknown keys are ignored, as git asks; names
+git quotes (`"r\303\264les.tf"`) are unquoted.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from scanner import secrets
+from scanner import paths, secrets
 
 UNCOMMITTED = "0" * 40
 _HEADER = re.compile(r"^([0-9a-f]{40}) (\d+) (\d+)(?: (\d+))?$")
@@ -64,7 +65,7 @@ def parse(text: str) -> dict[int, Line]:
                     number=int(header[3]),
                     commit=commit,
                     original_line=int(header[2]),
-                    original_path=current.get("filename", commits[sha].get("filename", "")),
+                    original_path=paths.unquote(current.get("filename", "")),
                     previous=_previous(current.get("previous")),
                 )
             header = current = None
@@ -82,7 +83,7 @@ def parse(text: str) -> dict[int, Line]:
 
 def _previous(value: str | None) -> tuple[str, str] | None:
     sha, _, path = (value or "").partition(" ")
-    return (sha, path) if len(sha) == 40 and path else None
+    return (sha, paths.unquote(path)) if len(sha) == 40 and path else None
 
 
 def _commit(sha: str, fields: dict[str, str]) -> Commit:

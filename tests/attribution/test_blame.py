@@ -90,3 +90,16 @@ def test_a_secret_in_a_commit_summary_never_reaches_the_evidence() -> None:
         "summary rotate key ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8\nfilename a.tf\n\tx\n"
     )
     assert blame.parse(porcelain)[1].commit.summary == "(a commit message holding a secret)"
+
+
+def test_names_git_quotes_are_unquoted() -> None:
+    """git blame writes an unusual name C-quoted (core.quotePath): the path in a report, and the
+    one moves are traced in, is the file's real name."""
+    sha, parent = "a" * 40, "b" * 40
+    porcelain = (
+        f"{sha} 3 1 1\nauthor A\nauthor-mail <a@example.com>\nauthor-time 1700000000\n"
+        f'summary s\nprevious {parent} "id\\303\\251es/r\\303\\264les.tf"\n'
+        'filename "id\\303\\251es/r\\303\\264les.tf"\n\t\n'
+    )
+    line = blame.parse(porcelain)[1]
+    assert (line.original_path, line.previous) == ("idées/rôles.tf", (parent, "idées/rôles.tf"))

@@ -233,3 +233,18 @@ def test_the_repositorys_diff_and_log_config_change_nothing(git_repo: GitRepo) -
     alice = "alice@example.com"
     assert lines == {1: (alice, "iam.tf", 1), 2: (alice, "iam.tf", 2),
                      3: ("bob@example.com", "iam.tf", 3), 4: (alice, "iam.tf", 4)}  # fmt: skip
+
+
+def test_crlf_lines_a_missing_final_newline_and_an_unusual_name(git_repo: GitRepo) -> None:
+    """What real files hold: Windows line ends, no newline at the end, a name git quotes."""
+    name = "idéntités/rôles.tf"
+    git_repo.write(name, ROLE.format(name="ci").replace("\n", "\r\n").rstrip("\r\n"))
+    git_repo.commit("role", author=ALICE)
+    git_repo.write(
+        name, (ROLE.format(name="ci") + ROLE.format(name="deploy")).replace("\n", "\r\n")
+    )
+    git_repo.commit("deploy", author=BOB)
+    lines, refused = answer(git_repo, name, [(1, 8)])
+    assert refused is None
+    alice, bob = "alice@example.com", "bob@example.com"
+    assert lines == {n: (alice if n <= 4 else bob, name, n) for n in range(1, 9)}  # -w: "}\\r\\n"
