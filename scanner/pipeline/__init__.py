@@ -105,8 +105,9 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         graph = expand(detected.identities, detected.blocks)
         identities = _unique(sorted(graph.identities, key=_identity_order))
         late = limits.passed()
-        if in_git and not late and options.attribution and cache is None:
-            blobs = git.clean_blobs(root)  # one-pass blame walks clean files only (#21)
+        several = len({i.path for i in identities}) > 1  # what one-pass blame is for (#21)
+        if in_git and not late and options.attribution and cache is None and several:
+            blobs = git.clean_blobs(root)  # one-pass blame walks clean files only
         subjects, owner_errors = attribute_stage(
             root, identities, in_git and not late, options, cache, blobs, limits
         )
