@@ -4,6 +4,7 @@ compares with the real `git blame --porcelain` that attribution ran before."""
 
 from __future__ import annotations
 
+import random
 import sys
 
 import pytest
@@ -248,3 +249,67 @@ def test_crlf_lines_a_missing_final_newline_and_an_unusual_name(git_repo: GitRep
     assert refused is None
     alice, bob = "alice@example.com", "bob@example.com"
     assert lines == {n: (alice if n <= 4 else bob, name, n) for n in range(1, 9)}  # -w: "}\\r\\n"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_random_histories_give_git_blames_answer_or_none(git_repo: GitRepo, seed: int) -> None:
+    """Edits, insertions, deletions, whitespace-only changes, exact renames, moved lines and
+    merged branches at random: every file the pass answers has git blame's lines."""
+    rng = random.Random(seed)
+    files = {name: [f"{name} line {n} {rng.randrange(10**6)}" for n in range(12)]
+             for name in ("a.tf", "b.tf", "c.yml")}  # fmt: skip
+    people = [ALICE, BOB, CAROL]
+
+    def save(message: str) -> None:
+        for name, lines in files.items():
+            git_repo.write(name, "\n".join(lines) + "\n")
+        git_repo.commit(message, author=rng.choice(people))
+
+    def change(name: str) -> None:
+        lines, at = files[name], rng.randrange(len(files[name]))
+        kind = rng.choice(["edit", "insert", "delete", "space", "swap", "rename"])
+        if kind == "edit":
+            lines[at] = f"{name} edited {rng.randrange(10**6)}"
+        elif kind == "insert":
+            lines.insert(at, f"{name} new {rng.randrange(10**6)}")
+        elif kind == "delete" and len(lines) > 4:
+            del lines[at]
+        elif kind == "space":
+            lines[at] = "  " + lines[at]
+        elif kind == "swap":
+            other = rng.randrange(len(lines))
+            lines[at], lines[other] = lines[other], lines[at]
+        elif kind == "rename":
+            new = f"r{rng.randrange(1000)}_{name}"
+            git_repo.git("mv", name, new)
+            files[new] = files.pop(name)
+
+    def current() -> dict[str, list[str]]:
+        return {name: git_repo.root.joinpath(name).read_text().split("\n")[:-1]
+                for name in git_repo.git("ls-files").split()}  # fmt: skip
+
+    save("start")
+    for step in range(24):
+        if step % 6 == 5:  # a branch with its own changes, merged back
+            git_repo.git("checkout", "-q", "-b", f"topic{step}")
+            mine = rng.choice(sorted(files))
+            change(mine)
+            save(f"topic {step}")
+            topic = set(files)
+            git_repo.git("checkout", "-q", "main")
+            files = current()
+            others = sorted(set(files) & topic - {mine})  # main moves on elsewhere meanwhile
+            if others and rng.random() < 0.7:
+                lines = files[rng.choice(others)]
+                lines[rng.randrange(len(lines))] = f"main {rng.randrange(10**6)}"
+                save(f"main {step}")
+            git_repo.git("merge", "-q", "--no-ff", "-m", f"merge {step}", f"topic{step}")
+            files = current()
+        else:
+            change(rng.choice(sorted(files)))
+            save(f"step {step}")
+    answered = 0
+    for name, lines in files.items():
+        found, _ = answer(git_repo, name, [(1, len(lines))], copies=name.endswith(".yml"))
+        answered += found is not None
+    assert answered >= 1
