@@ -6,6 +6,7 @@ expression.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -37,8 +38,12 @@ def link(graph: Graph, identities: Sequence[Identity], repository: str) -> tuple
     return tuple(sorted(set(found), key=order))
 
 
-def order(link: Link) -> tuple[str, str, str]:
-    return (link.source, link.relation, link.to)
+def order(link: Link) -> tuple[str, str, str, str, str]:
+    """Links in a stable order: two between the same identities with the same relation (a
+    grant naming its identity in `object_id` and in `tenant_id`) by their evidence, never by
+    the set's hash order, which changes from one process to the next."""
+    return (link.source, link.relation, link.to, link.evidence,
+            json.dumps(link.attributes, sort_keys=True))  # fmt: skip
 
 
 def _instance_links(graph: Graph) -> Iterator[Link]:
