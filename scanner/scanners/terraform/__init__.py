@@ -22,7 +22,15 @@ from scanner.errors import ParseError
 from scanner.model import JSON, Category, Fact, Identity, ModuleCall
 from scanner.scanners import _json
 from scanner.scanners.terraform import blocks, content, people
-from scanner.scanners.terraform.catalog import STATIC, Entry, classify
+from scanner.scanners.terraform.catalog import (
+    LINEAGE_ONLY,
+    POLICY_DOCUMENT,
+    STATIC,
+    Entry,
+    classify,
+    read,
+    worth_parsing,
+)
 from scanner.scanners.terraform.expressions import SECRET_VALUE_KEYS
 
 if TYPE_CHECKING:
@@ -30,10 +38,7 @@ if TYPE_CHECKING:
 
 PATTERNS = ("*.tf", "*.tf.json")
 
-_HCL_BLOCK = re.compile(r'^[ \t]*(resource|module|data)[ \t]+"?([\w-]*)', re.MULTILINE)
 _JSON_BLOCK = re.compile(r'"(resource|module|data)"\s*:')
-POLICY_DOCUMENT = "aws_iam_policy_document"  # the one data source lineage reads
-LINEAGE_ONLY = frozenset(["github_repository"])  # not identities; lineage reads their names
 # Tag and label keys that name an owner, compared lower-case without `-` and `_`.
 _OWNER_KEYS = frozenset(
     [
@@ -59,18 +64,8 @@ def scan(path: str, text: str) -> Iterator[Fact]:
     """Yield the catalog resources and module calls declared in one Terraform file."""
     if path.endswith(".json"):
         yield from _scan_json(path, text)
-    elif _worth_parsing(text):
+    elif worth_parsing(text):
         yield from _scan_hcl(path, text)
-
-
-def _worth_parsing(text: str) -> bool:
-    """Whether the text names a catalog resource type or a module (false positives are fine)."""
-    return any(
-        keyword == "module"
-        or (keyword == "data" and kind == POLICY_DOCUMENT)
-        or (keyword == "resource" and (classify(kind) is not None or kind in LINEAGE_ONLY))
-        for keyword, kind in _HCL_BLOCK.findall(text)
-    )
 
 
 def prepare() -> None:
@@ -102,7 +97,7 @@ def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
     others: list[Block] = []
     modules: list[tuple[str, Mapping[str, JSON]]] = []
     try:
-        for block in _hcl.tolerant_blocks(text):  # block by block where python-hcl2 fails
+        for block in _hcl.selected_blocks(text, read):  # the others parsed when asked for
             if block.type == "resource" and len(block.labels) == 2:
                 kind, name = block.labels[0], _label(block.labels[1], block.line)
                 entry = classify(kind)

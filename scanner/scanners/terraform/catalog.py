@@ -283,3 +283,23 @@ def classify(resource_type: str) -> Entry | None:
         if pattern.fullmatch(resource_type):
             return Entry(category, resource_type.partition("_")[0])
     return None
+
+
+POLICY_DOCUMENT = "aws_iam_policy_document"  # the one data source lineage reads
+LINEAGE_ONLY = frozenset(["github_repository"])  # not identities; lineage reads their names
+_HCL_BLOCK = re.compile(r'^[ \t]*(resource|module|data)[ \t]+"?([\w-]*)', re.MULTILINE)
+
+
+def worth_parsing(text: str) -> bool:
+    """Whether the text names a catalog resource type or a module (false positives are fine)."""
+    return any(read(keyword, (kind,)) for keyword, kind in _HCL_BLOCK.findall(text))
+
+
+def read(keyword: str, labels: tuple[str, ...]) -> bool:
+    """A block the scanner reads: a catalog (or lineage) resource, a module, a policy document."""
+    kind = labels[0] if labels else ""
+    return (
+        keyword == "module"
+        or (keyword == "data" and kind == POLICY_DOCUMENT)
+        or (keyword == "resource" and (classify(kind) is not None or kind in LINEAGE_ONLY))
+    )

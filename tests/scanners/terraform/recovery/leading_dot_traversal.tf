@@ -1,5 +1,5 @@
-# Terraform accepts a traversal continued on lines that start with `.`; python-hcl2 does not
-# (cloud-foundation-fabric modules/gke-nodepool/main.tf). The service account is still read.
+# Terraform accepts a traversal continued on lines that start with `.`; python-hcl2 does not (fabric's
+# gke-nodepool): in a block no scanner reads it is never parsed, so the file is no error (#21).
 resource "google_service_account" "nodes" {
   account_id   = "gke-nodes"
   display_name = "GKE nodes"
