@@ -271,16 +271,22 @@ def test_module_instances_that_change_nothing_are_folded_into_the_definition(git
 
 def test_a_file_python_hcl2_rejects_keeps_its_identities_and_says_so(git_repo) -> None:
     # #19: Terraform accepts a traversal continued on a line starting with `.`; python-hcl2
-    # does not. The other blocks are read one by one, and one error says so without quoting.
-    git_repo.write("main.tf", USER.format(name="ci") + "\nlocals {\n  x = var.a\n    .b\n}\n"
-                   + USER.format(name="deploy"))  # fmt: skip
+    # does not. In a block the scanner reads, the other blocks are read one by one, and one
+    # error says so without quoting; in a block nobody reads (#21) it is never parsed.
+    broken = "\nlocals {\n  x = var.a\n    .b\n}\n"
+    git_repo.write("main.tf", USER.format(name="ci") + broken + USER.format(name="deploy"))
+    git_repo.write("keys.tf", USER.format(name="ci").replace("aws_iam_user", "aws_iam_access_key")
+                   .replace('"ci"\n', '"ci"\n  user = aws_iam_user.ci\n    .name\n', 1)
+                   + USER.format(name="ops"))  # fmt: skip
     git_repo.commit("a traversal python-hcl2 rejects")
     report = pipeline.scan(git_repo.root)
     assert [(s.identity.id, s.identity.line) for s in report.subjects] == [
+        ("keys.tf#aws_iam_access_key.ci", 1),
+        ("keys.tf#aws_iam_user.ops", 6),
         ("main.tf#aws_iam_user.ci", 1),
         ("main.tf#aws_iam_user.deploy", 9),
     ]
     assert errors(report) == [
-        ("main.tf", 7, "invalid HCL: unexpected token at line 7, column 5; only partly "
+        ("keys.tf", 4, "invalid HCL: unexpected token at line 4, column 5; only partly "
          "understood: its blocks were read one by one"),
     ]  # fmt: skip
