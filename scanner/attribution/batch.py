@@ -48,11 +48,10 @@ def answers(
     only when some file is to be walked)."""
     refused: dict[str, str] = {}
     plain = [name for name in asked if name in blobs and _plain(name)]
-    refused.update((name, "not clean, or an unusual name") for name in asked
-                   if name not in plain)  # fmt: skip
+    refused.update((name, "not clean, or an unusual name") for name in asked.keys() - plain)
     heads = gitlog.blob_ids(root, [("HEAD", name) for name in plain])
     ready = [name for name, blob in zip(plain, heads, strict=True) if blob == blobs[name]]
-    refused.update((name, "staged changes") for name in plain if name not in ready)
+    refused.update((name, "staged changes") for name in set(plain) - set(ready))
     starts = {name: Walk(name, name, "HEAD", blobs[name], {n: n for start, end
                                                            in asked[name].ranges
                                                            for n in range(start, end + 1)})
