@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from scanner.git import FULL_ID, run
+from scanner.git import FULL_ID, GitError, run
 
 # Commits are cut at "\0\0": no message, name or diff line of a text file holds a NUL.
 HEADER = "%x00%x00%H %P%x00%aN%x00%aE%x00%at%x00%B%x00"
@@ -62,15 +62,20 @@ def changes(root: Path, shas: Sequence[str]) -> str:
 
 
 def blob_ids(root: Path, specs: Sequence[tuple[str, str]]) -> list[str | None]:
-    """The blob id of each `(commit, path)`, None where the path is no blob there."""
+    """The blob id of each `(commit, path)`, None where the path is no blob there. A name
+    holding a line break cannot be asked in a batch: that is a GitError, never a misread."""
+    if any("\n" in path for _, path in specs):
+        raise GitError("git cat-file cannot read a file name holding a line break in a batch")
     if not specs:
         return []
     listing = "".join(f"{sha}:{path}\n" for sha, path in specs).encode("utf-8", "surrogateescape")
     output = run(root, "cat-file", "--batch-check=%(objectname) %(objecttype)", input=listing)
     found: list[str | None] = []
-    for line in output.splitlines():
+    for line in output.split("\n")[: len(specs)]:
         name, _, kind = line.partition(" ")
         found.append(name if kind == "blob" and FULL_ID.fullmatch(name) else None)
+    if len(found) != len(specs):
+        raise GitError(f"git cat-file answered {len(found)} of {len(specs)} names")
     return found
 
 
@@ -83,13 +88,12 @@ def blobs(root: Path, ids: Sequence[str]) -> dict[str, bytes]:
     raw = run(root, "cat-file", "--batch", input=listing).encode("utf-8", "surrogateescape")
     found: dict[str, bytes] = {}
     at = 0
-    while at < len(raw):
-        end = raw.index(b"\n", at)
+    while (end := raw.find(b"\n", at)) >= 0:
         header = raw[at:end].split()
         at = end + 1
-        if len(header) != 3:  # "<id> missing"
+        if len(header) != 3 or not header[2].isdigit():  # "<id> missing"
             continue
         size = int(header[2])
         found[header[0].decode()] = raw[at : at + size]
         at += size + 1
-    return found
+    return found  # a blob it did not write is missing: each caller says so

@@ -37,8 +37,7 @@ MAX_HOPS = 8  # moves of one declaration followed at most
 # Where a Terraform block can come from: git reads no other file's blobs (a large binary in
 # the same commit costs nothing, and one a partial clone lacks fails nothing).
 TERRAFORM_FILES = ("*.tf", "*.tofu")
-GREP_BATCH = 500  # files named in one `git grep` call
-# A block's first line, as `git grep -E` finds it; only the type and name are kept from it.
+# A block's first line, as `git diff -G` finds it (POSIX ERE); `_BLOCK_LINE` is its Python twin.
 _BLOCK = r'(resource|data)[[:space:]]+"[^"]+"[[:space:]]+"[^"]+"'
 _QUOTED = re.compile(r'"[^"]+"')
 
@@ -149,7 +148,7 @@ class _Expected:
     """The commits that introduced this scan's Terraform blocks, with the files they put them
     in: what `follow` will ask of each, asked of git at once the first time one is asked
     (warm scans, whose traces are remembered, ask nothing). At 20,000 commits this turned
-    thousands of `git diff` and `git grep` processes into one `git log` and a few greps."""
+    thousands of `git diff` and `git grep` processes into one `git log` and one `cat-file`."""
 
     root: Path
     wanted: dict[str, set[str]]  # commit -> the paths its blocks were blamed in
@@ -208,13 +207,13 @@ class _Expected:
         return {sha: tuple(path for *_, path in found) for sha, found in changes.items()}
 
 
-# `_BLOCK` as `git grep -o -E` matches it, line by line ([[:space:]] never spans a line).
+# `_BLOCK` in Python, line by line ([[:space:]] never spans a line in a diff).
 _BLOCK_LINE = re.compile(r'(?:resource|data)[ \t\v\f\r]+"[^"\n]+"[ \t\v\f\r]+"[^"\n]+"')
 
 
 def _signatures(blob: bytes) -> dict[str, int]:
-    """Block signatures in a blob, counted as `_count` counts `git grep` output (a binary
-    blob, as grep -I judges one, declares nothing). Only the signatures are kept."""
+    """Block signatures in a blob, counted (a binary blob, as git judges one by a NUL in its
+    first 8,000 bytes, declares nothing). Only the signatures are kept, no other content."""
     counts: dict[str, int] = {}
     if b"\0" in blob[:8000]:
         return counts
@@ -265,22 +264,15 @@ def _declared(root: Path, rev: str, files: tuple[str, ...]) -> dict[tuple[str, s
 
 @functools.lru_cache(maxsize=2048)
 def _declared_alone(root: Path, rev: str, files: tuple[str, ...]) -> dict[tuple[str, str], int]:
-    counts: dict[tuple[str, str, str], int] = {}
-    for start in range(0, len(files), GREP_BATCH):  # a path `rev` lacks declares nothing
-        _count(git.run(root, "grep", "-o", "-I", "-z", "-E", _BLOCK, rev, "--",
-                       *files[start : start + GREP_BATCH], fine=(0, 1)), counts)  # fmt: skip
-    return {(path, signature): number for (_, path, signature), number in counts.items()}
-
-
-def _count(output: str, counts: dict[tuple[str, str, str], int]) -> None:
-    """Add up `git grep -o -z` matches, `REV:PATH\\0MATCH` a line: grep prints the signatures
-    it matched and nothing else of the files (no value written in them reaches memory)."""
-    for record in output.split("\n"):
-        where, _, match = record.partition("\0")
-        rev, _, path = where.partition(":")
-        if match and path:
-            key = (rev, path, " ".join(_QUOTED.findall(match)))
-            counts[key] = counts.get(key, 0) + 1
+    """`_declared` for one commit, read with one `git cat-file` (a path `rev` lacks declares
+    nothing), counted as the batch counts them."""
+    ids = gitlog.blob_ids(root, [(rev, path) for path in files])
+    present = {path: blob for path, blob in zip(files, ids, strict=True) if blob is not None}
+    contents = gitlog.blobs(root, list(present.values()))
+    if missing := set(present.values()) - contents.keys():  # a partial clone: said by `follow`
+        raise git.GitError(f"git cat-file failed: {len(missing)} blobs are not in this clone")
+    return {(path, signature): number for path, blob in present.items()
+            for signature, number in _signatures(contents[blob]).items()}  # fmt: skip
 
 
 def show(root: Path, rev: str, path: str) -> str | None:

@@ -7,10 +7,11 @@ lines asked, where history is plain: changes along one line of descent, merges t
 file unchanged from a parent. Where blame could answer otherwise, the file is left to `git
 blame` (`Refusal`): a line that may have moved in from elsewhere in the file (-M) or, for
 files blamed with -C, from another file the commit changed; a file added in a commit that
-deleted another (maybe a rename); a merge that changed the file against every parent; a
-binary version. Whether a move was possible is judged like git judges it (a run of matching
-lines, whitespace ignored, with 20 alphanumerics or more), but more widely: a doubt goes to
-git. The answer is written as blame's porcelain, so the cache and the parser stay as they are.
+renamed files (it may be one of them), or renamed with edits; a merge that changed the file
+against every parent; a binary version. Exact renames are followed. Whether a move was
+possible is judged like git judges it (a run of matching lines, whitespace ignored, with 20
+alphanumerics or more), but more widely: a doubt goes to git. The answer is written as
+blame's porcelain, so the cache and the parser stay as they are.
 """
 
 from __future__ import annotations

@@ -313,3 +313,16 @@ def test_random_histories_give_git_blames_answer_or_none(git_repo: GitRepo, seed
         found, _ = answer(git_repo, name, [(1, len(lines))], copies=name.endswith(".yml"))
         answered += found is not None
     assert answered >= 1
+
+
+def test_a_name_holding_a_line_break_is_never_misread_in_a_batch(git_repo: GitRepo) -> None:
+    """`cat-file --batch-check` reads one name a line: such a name would shift every answer
+    after it, so it is refused with a reason instead."""
+    git_repo.write("iam.tf", ROLE.format(name="ci"))
+    git_repo.commit("role", author=ALICE)
+    with pytest.raises(git.GitError, match="a file name holding a line break"):
+        gitlog.blob_ids(git_repo.root, [("HEAD", "iam.tf"), ("HEAD", "a\nb.tf")])
+    assert gitlog.blob_ids(git_repo.root, [("HEAD", "iam.tf"), ("HEAD", "gone.tf")]) == [
+        git_repo.git("rev-parse", "HEAD:iam.tf").strip(),
+        None,
+    ]
