@@ -6,9 +6,11 @@ The inventory is written once through `inventory.record` (the aggregator's own w
 deterministic data: 500 repositories, 2,000 people, one identity in ten orphaned, reach,
 actions, resources, environments and last-change days spread over the identities. Each query
 is run three times and the best times printed: `find`, the indexed question (which identities:
-`scanner.query.conditions` and one SELECT), and `total`, `inventory.query` as `nhi inventory`
+`scanner.query.conditions` and one SELECT); `total`, `inventory.query` as `nhi inventory`
 calls it (the identities with their people, links and facets as Python values, before
-rendering). The goal: each under one second.
+rendering); and `json`, the whole answer as `nhi inventory --format json` writes it (`total`
+plus rendering, into a null sink). The goal: each under one second. A file written by an
+older schema is built again.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 from scanner.aggregate import inventory
+from scanner.aggregate.inventory_output import render_json
 from scanner.aggregate.resolve import Aggregate, PersonState, Resolved
 from scanner.query import conditions
 
@@ -86,6 +89,11 @@ def find(db: Path, filters: dict[str, object]) -> int:
         return len(con.execute(sql, args).fetchall())
 
 
+def version(db: Path) -> int:
+    with sqlite3.connect(db) as con:
+        return int(con.execute("PRAGMA user_version").fetchone()[0])
+
+
 def build(db: Path, count: int) -> float:
     items = identities(count)
     orphans = tuple(r for r in items if r.state == "orphaned")
@@ -102,12 +110,14 @@ def main() -> int:
     parser.add_argument("--identities", type=int, default=500_000)
     parser.add_argument("--db", type=Path, default=Path("bench/out/inventory.sqlite"))
     args = parser.parse_args()
+    if args.db.exists() and version(args.db) != inventory.SCHEMA_VERSION:
+        args.db.unlink()
     if not args.db.exists():
         args.db.parent.mkdir(parents=True, exist_ok=True)
         print(f"wrote {args.identities:,} identities in {build(args.db, args.identities):.1f} s")
-    print(f"{'query':<66} {'answers':>8} {'find s':>7} {'total s':>7}")
+    print(f"{'query':<58} {'answers':>8} {'find s':>7} {'total s':>7} {'json s':>7}")
     for filters in QUERIES:
-        finds, totals, answers = [], [], 0
+        finds, totals, renders, answers = [], [], [], 0
         for _ in range(3):
             started = time.perf_counter()
             find(args.db, filters)
@@ -115,9 +125,15 @@ def main() -> int:
             started = time.perf_counter()
             answers = len(inventory.query(args.db, filters))
             totals.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            for _piece in render_json(inventory.query(args.db, filters)):
+                pass
+            renders.append(time.perf_counter() - started)
         shown = " ".join(f"--{k.replace('_', '-')}" + ("" if v is True else f" {v}")
                          for k, v in filters.items())  # fmt: skip
-        print(f"{shown:<66} {answers:>8} {min(finds):>7.3f} {min(totals):>7.3f}")
+        print(
+            f"{shown:<58} {answers:>8} {min(finds):>7.3f} {min(totals):>7.3f} {min(renders):>7.3f}"
+        )
     return 0
 
 

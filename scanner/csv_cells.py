@@ -27,8 +27,15 @@ def safe_cell(value: object) -> str:
 
 def row(values: Iterable[object]) -> str:
     """One CSV line (comma-separated, `\\n`-terminated) of safe, quoted-when-needed cells."""
-    line = ",".join(_quoted(safe_cell(value)) for value in values)
+    line = ",".join(map(_cell, values))
     return (line or '""') + "\n"  # one empty cell, not an empty line (as csv.writer does)
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    if _NEEDS_QUOTES.search(text) is None:  # no separator, quote or edge blank: most cells
+        return f"'{text}" if text.startswith(_FORMULA) else text
+    return _quoted(safe_cell(text))
 
 
 def _quoted(cell: str) -> str:

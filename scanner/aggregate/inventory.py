@@ -13,13 +13,14 @@ previous state: only the repositories a run reports are updated.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from scanner.aggregate.inventory_schema import _GONE, _UPSERT, MIGRATIONS, SCHEMA_VERSION
 from scanner.aggregate.resolve import Aggregate, Resolved
@@ -56,9 +57,10 @@ class History:
     resolved: tuple[Resolution, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Entry:
-    """One identity as the inventory knows it."""
+class Entry(NamedTuple):
+    """One identity as the inventory knows it. A named tuple, not a frozen dataclass: a broad
+    question builds 100,000 of them, and a dataclass's 18 `object.__setattr__` calls made
+    that 0.5 s of a 3 s answer (#25)."""
 
     repository: str
     identity: str
@@ -142,76 +144,76 @@ def query(path: Path, filters: Mapping[str, object] | None = None, *, timeout: f
         where, args = conditions(filters, day, lambda sql, a: int(db.execute(sql, a).fetchone()[0]))
         rows = db.execute(
             "SELECT repository, identity, kind, name, path, line, state, rules, route_to, "
-            "first_seen, last_seen, orphaned_since, resolved_at, gone_since, reach "
+            "first_seen, last_seen, orphaned_since, resolved_at, gone_since, reach, card "
             f"FROM identities i WHERE {where} ORDER BY repository, path, line, identity",
             args,
         ).fetchall()
-        related = _related(db, rows)
-        decoded: dict[str, tuple[str, ...]] = {}  # rules and route_to repeat: parse each once
-        return [_entry(row, decoded, *(part.get((row[0], row[1]), []) for part in related))
-                for row in rows]  # fmt: skip
+        links = _links(db, rows)
+        return [_entry(row, links.get((row[0], row[1]), [])) for row in rows]
 
 
 Key = tuple[str, str]
 Row = tuple[Any, ...]  # as sqlite3 returns it: TEXT columns are str, nullable ones None
-# Each: the key columns, then what `_entry` reads, for every identity in `temp.picked`, joined
-# through the identity's index, named (without statistics SQLite may read facets by their
-# (facet, value) index instead).
-_RELATED = (
-    "SELECT t.repository, t.identity, t.reference, t.role, t.email, t.state FROM temp.picked "
-    "AS k CROSS JOIN people AS t INDEXED BY people_by_identity "
-    "ON t.repository = k.repository AND t.identity = k.identity ORDER BY k.rowid, t.rowid",
+# The facets an answer shows (the others only select): written into the identity's card.
+SHOWN = frozenset({"environment", "resource", "changed", "duplicate_of"})
+# Below this many links per answer, reading the whole links table beats two indexed joins.
+_SCAN_LINKS = 4
+
+
+def _links(db: sqlite3.Connection, rows: Sequence[Row]) -> dict[Key, list[Row]]:
+    """Outgoing and incoming links of the answers: links are written per repository but
+    shown from both ends, so they stay a table of their own (a card would go stale when only
+    the other repository is reported again). Few links: one pass over the table; many: the
+    keys into a temporary table and one indexed join per direction."""
+    found: dict[Key, list[Row]] = {}
+    if not rows:
+        return found
+    size = db.execute("SELECT max(rowid) FROM links").fetchone()[0] or 0
+    if size <= _SCAN_LINKS * len(rows):
+        keys = {(row[0], row[1]) for row in rows}
+        sql = ("SELECT repository, source, 'to', relation, to_repository, target, evidence "
+               "FROM links ORDER BY rowid")  # fmt: skip
+        for row in db.execute(sql):
+            if (row[0], row[1]) in keys:
+                found.setdefault((row[0], row[1]), []).append(row[2:])
+        for row in db.execute(sql):  # the same rows seen from their target
+            if (row[4], row[5]) in keys:
+                found.setdefault((row[4], row[5]), []).append(("from", row[3], *row[:2], row[6]))
+        return found
+    db.execute("CREATE TEMP TABLE picked (repository TEXT, identity TEXT)")  # a new connection
+    # In key order, so the joins walk each index forwards (no sort: the plan scans `picked`
+    # by rowid and each index equality by rowid, so one key's links come as written).
+    db.executemany("INSERT INTO temp.picked VALUES (?, ?)", sorted(row[:2] for row in rows))
+    for sql in _JOINED_LINKS:
+        for row in db.execute(sql):
+            found.setdefault((row[0], row[1]), []).append(row[2:])
+    return found
+
+
+# Named indexes: without statistics SQLite may read links by the other end's index.
+_JOINED_LINKS = (
     "SELECT t.repository, t.source, 'to', t.relation, t.to_repository, t.target, t.evidence "
     "FROM temp.picked AS k CROSS JOIN links AS t INDEXED BY links_by_source "
     "ON t.repository = k.repository AND t.source = k.identity ORDER BY k.rowid, t.rowid",
     "SELECT t.to_repository, t.target, 'from', t.relation, t.repository, t.source, t.evidence "
     "FROM temp.picked AS k CROSS JOIN links AS t INDEXED BY links_by_target "
     "ON t.to_repository = k.repository AND t.target = k.identity ORDER BY k.rowid, t.rowid",
-    "SELECT t.repository, t.identity, t.facet, t.value, t.evidence FROM temp.picked AS k "
-    "CROSS JOIN facets AS t INDEXED BY facets_by_identity "
-    "ON t.repository = k.repository AND t.identity = k.identity "
-    "AND t.facet IN ('environment', 'resource', 'changed', 'duplicate_of') "
-    "ORDER BY k.rowid, t.rowid",
 )
 
 
-def _related(db: sqlite3.Connection, rows: Sequence[Row]) -> list[dict[Key, list[Row]]]:
-    """People, outgoing and incoming links, and shown facets of many identities: the keys go
-    into a temporary table once, then one indexed join per table, where chunks of 400 keys
-    cost four queries each (#25)."""
-    db.execute("CREATE TEMP TABLE picked (repository TEXT, identity TEXT)")  # a new connection
-    # In key order, so the joins walk each index forwards; each table's rows then come in
-    # that order and, for one identity, in the order they were written (no sort: the plan
-    # scans `picked` by rowid and each index equality by rowid).
-    db.executemany("INSERT INTO temp.picked VALUES (?, ?)", sorted(row[:2] for row in rows))
-    found: list[dict[Key, list[Row]]] = []
-    for sql in _RELATED:
-        table: dict[Key, list[Row]] = {}
-        for row in db.execute(sql):
-            key = row[0], row[1]
-            if key in table:
-                table[key].append(row[2:])
-            else:
-                table[key] = [row[2:]]
-        found.append(table)
-    return found
-
-
-def _entry(row: Row, decoded: dict[str, tuple[str, ...]], people: list[Row],
-           outgoing: list[Row], incoming: list[Row], facets: list[Row]) -> Entry:  # fmt: skip
-    rules = decoded[row[7]] if row[7] in decoded else _decode(decoded, row[7])
-    route_to = decoded[row[8]] if row[8] in decoded else _decode(decoded, row[8])
+def _entry(row: Row, links: list[Row]) -> Entry:
+    people, facets = json.loads(row[15])  # the card
     return Entry(repository=row[0], identity=row[1], kind=row[2], name=row[3], path=row[4],
-                 line=row[5], state=row[6], rules=rules, route_to=route_to,
-                 people=tuple(people), first_seen=row[9], last_seen=row[10],
+                 line=row[5], state=row[6], rules=_decode(row[7]), route_to=_decode(row[8]),
+                 people=tuple(map(tuple, people)), first_seen=row[9], last_seen=row[10],
                  orphaned_since=row[11], resolved_at=row[12], gone_since=row[13],
-                 reach=tuple(row[14].split()), links=tuple(outgoing + incoming),
-                 facets=tuple(facets))  # fmt: skip
+                 reach=tuple(row[14].split()), links=tuple(links),
+                 facets=tuple(map(tuple, facets)))  # fmt: skip
 
 
-def _decode(decoded: dict[str, tuple[str, ...]], text: str) -> tuple[str, ...]:
-    found = decoded[text] = tuple(json.loads(text))
-    return found
+@functools.lru_cache(maxsize=4096)  # rules and route_to repeat: parse each once
+def _decode(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
 
 
 class _connection:
@@ -350,7 +352,15 @@ def _row(r: Resolved, day: str, run: int) -> dict[str, object]:
         "run": run,
         "orphaned": r.state in OPEN_STATES,  # revocation pending stays open (#24)
         "reach": " ".join(r.reach),
+        "card": _card(r),
     }
+
+
+def _card(r: Resolved) -> str:
+    """[people, shown facets]: what an answer shows that is not a column (`_entry` reads it)."""
+    people = [[p.reference, p.role, p.email, p.state] for p in r.people]
+    facets = [list(facet) for facet in r.facets if facet[0] in SHOWN]
+    return json.dumps([people, facets], ensure_ascii=False, separators=(",", ":"))
 
 
 def _history(db: sqlite3.Connection, run: int, previous: str | None) -> History:

@@ -82,19 +82,33 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "run INTEGER NOT NULL)",
         "CREATE INDEX observed_by_identity ON observed (repository, identity)",
     ),
+    (  # 8: what `nhi inventory` shows of an identity's people and facets, written with it as
+        # one JSON card [people, facets], so that a query reads one row per answer instead of
+        # joining two tables per answer (#25: 100,000 answers, 1.8 s of joins)
+        "ALTER TABLE identities ADD COLUMN card TEXT NOT NULL DEFAULT '[[],[]]'",
+        "UPDATE identities SET card = json_array("
+        "(SELECT json_group_array(json_array(reference, role, email, state)) FROM "
+        "(SELECT * FROM people p WHERE p.repository = identities.repository "
+        "AND p.identity = identities.identity ORDER BY p.rowid)), "
+        "(SELECT json_group_array(json_array(facet, value, evidence)) FROM "
+        "(SELECT * FROM facets f WHERE f.repository = identities.repository "
+        "AND f.identity = identities.identity "
+        "AND f.facet IN ('environment', 'resource', 'changed', 'duplicate_of') "
+        "ORDER BY f.rowid)))",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _UPSERT = """
 INSERT INTO identities (repository, identity, kind, name, path, line, state, rules, route_to,
-    first_seen, last_seen, last_run, orphaned_since, orphaned_run, reach)
+    first_seen, last_seen, last_run, orphaned_since, orphaned_run, reach, card)
 VALUES (:repository, :identity, :kind, :name, :path, :line, :state, :rules, :route_to,
     :as_of, :as_of, :run, CASE WHEN :orphaned THEN :as_of END, CASE WHEN :orphaned THEN :run END,
-    :reach)
+    :reach, :card)
 ON CONFLICT (repository, identity) DO UPDATE SET
     kind = excluded.kind, name = excluded.name, path = excluded.path, line = excluded.line,
     state = excluded.state, rules = excluded.rules, route_to = excluded.route_to,
-    reach = excluded.reach,
+    reach = excluded.reach, card = excluded.card,
     last_seen = excluded.last_seen, last_run = excluded.last_run, gone_since = NULL,
     orphaned_since = CASE
         WHEN NOT :orphaned THEN identities.orphaned_since

@@ -18,6 +18,7 @@ from scanner.aggregate import inventory
 from scanner.aggregate.resolve import Aggregate, PersonState, Resolved
 from scanner.cli import main
 from scanner.errors import InventoryError
+from scanner.model import Link
 
 ROOT = Path(__file__).parents[2]
 BOB = PersonState(
@@ -251,6 +252,72 @@ def test_an_old_schema_migrates_forward_and_a_newer_one_is_refused(tmp_path: Pat
         f"{inventory.SCHEMA_VERSION}); "
         "upgrade nhi"
     )
+
+
+def test_a_version_7_inventory_gets_each_card_from_its_people_and_facets(tmp_path) -> None:
+    """Version 8 shows an identity's people and facets from its card; an older file computes
+    the cards from its tables, so a repository no later run reports still shows them."""
+    db = tmp_path / "inventory.sqlite"
+    facets = (("environment", "production", "folder prod"), ("changed", "2025-03-01", ""),
+              ("shape", "x", ""))  # fmt: skip
+    inventory.record(
+        db,
+        run(
+            dataclasses.replace(item("acme/a", "one", "orphaned", BOB, ALICE), facets=facets),
+            item("acme/b", "two", "owned", ALICE),
+            repositories=("acme/a", "acme/b"),
+        ),
+        datetime.date(2026, 1, 5),
+    )
+    before = inventory.query(db)
+    assert [(e.name, e.people, e.facets) for e in before] == [
+        ("one", (("bob@acme.example", "provisioner", "bob@acme.example", "departed"),
+                 ("@alice-a", "owner", "alice@acme.example", "active")),
+         (("environment", "production", "folder prod"), ("changed", "2025-03-01", ""))),
+        ("two", (("@alice-a", "owner", "alice@acme.example", "active"),), ()),
+    ]  # fmt: skip
+    with sqlite3.connect(db) as old:  # as version 7 wrote it
+        old.execute("ALTER TABLE identities DROP COLUMN card")
+        old.execute("PRAGMA user_version = 7")
+    old.close()
+    inventory.record(db, run(item("acme/b", "two", "owned", ALICE), repositories=("acme/b",)),
+                     datetime.date(2026, 1, 6))  # fmt: skip
+    after = {e.name: e for e in inventory.query(db)}
+    assert after["one"] == before[0]  # acme/a not reported again: its card was migrated
+    assert after["two"] == before[1]._replace(last_seen="2026-01-06")
+
+
+def test_links_read_by_a_pass_or_by_the_index_are_the_same(tmp_path, monkeypatch) -> None:
+    """Few links (against the answers) are read in one pass over the table, many through the
+    index; both give each identity its outgoing links, then its incoming ones, as written."""
+    db = tmp_path / "inventory.sqlite"
+
+    def link(source: str, to: str, relation: str, frm: str, dest: str) -> Link:
+        return Link(source=f"iam.tf#aws_iam_access_key.{source}", to=to, relation=relation,
+                    evidence=f"{source} {relation}",
+                    attributes={"from_repository": frm, "to_repository": dest})  # fmt: skip
+
+    result = dataclasses.replace(
+        run(item("acme/a", "one", "owned", ALICE), item("acme/a", "two", "owned", ALICE),
+            item("acme/b", "three", "owned", ALICE), repositories=("acme/a", "acme/b")),
+        local_links=(link("one", "iam.tf#aws_iam_access_key.two", "uses", "acme/a", "acme/a"),),
+        links=(link("three", "iam.tf#aws_iam_access_key.one", "creates", "acme/b", "acme/a"),
+               link("one", "github-oidc:repo:acme/x", "federates", "acme/a", "acme/a")),
+    )  # fmt: skip
+    inventory.record(db, result, datetime.date(2026, 1, 5))
+    expected = {
+        "one": (("to", "uses", "acme/a", "iam.tf#aws_iam_access_key.two", "one uses"),
+                ("to", "federates", "acme/a", "github-oidc:repo:acme/x", "one federates"),
+                ("from", "creates", "acme/b", "iam.tf#aws_iam_access_key.three",
+                 "three creates")),
+        "two": (("from", "uses", "acme/a", "iam.tf#aws_iam_access_key.one", "one uses"),),
+        "three": (("to", "creates", "acme/a", "iam.tf#aws_iam_access_key.one",
+                   "three creates"),),
+    }  # fmt: skip
+    assert {e.name: e.links for e in inventory.query(db)} == expected  # 3 links, 3 answers
+    monkeypatch.setattr(inventory, "_SCAN_LINKS", 0)
+    assert {e.name: e.links for e in inventory.query(db)} == expected
+    assert [e.links for e in inventory.query(db, repo="acme/b")] == [expected["three"]]
 
 
 def test_a_file_that_is_not_an_inventory_exits_3(tmp_path: Path, capsys) -> None:
