@@ -239,29 +239,6 @@ def merge_attribute(root: Path, path: str) -> str:
     return parts[2] if len(parts) > 2 else "unspecified"
 
 
-def clean_blobs(root: Path) -> dict[str, str]:
-    """Blob ids of tracked regular files whose working-tree content equals the index.
-
-    Free from git's index (`ls-files -s`); files with unstaged changes, symlinks and
-    untracked files are left out, and the caller hashes those itself. Which files changed
-    comes from `git status` (a third of `git diff`'s time on a large tree), without taking
-    git's optional locks: a scan never writes to the repository.
-    """
-    staged: dict[str, str] = {}
-    for entry in run(root, "ls-files", "-s", "-z").split("\0"):
-        meta, _, path = entry.partition("\t")
-        fields = meta.split()
-        if len(fields) == 3 and fields[0] in ("100644", "100755") and fields[2] == "0":
-            staged[path] = fields[1]
-    prefix = run(root, "rev-parse", "--show-prefix").strip()  # status paths are from the top
-    status = run(root, "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=no",
-                 "--ignore-submodules", "--", ".", env={"GIT_OPTIONAL_LOCKS": "0"})  # fmt: skip
-    for entry in status.split("\0"):
-        if len(entry) > 3 and entry[1] != " ":  # changed in the working tree
-            staged.pop(entry[3:].removeprefix(prefix), None)
-    return staged
-
-
 # Room for `-L` arguments in one blame call, far below any system's limit on a command line
 # (Linux: 2 MiB for arguments and environment together). 100,000 keys in one `.env` once made
 # a single call fail with "Argument list too long" (issue 16).

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanner import __version__, git, lineage
+from scanner import __version__, git, gitindex, lineage
 from scanner.attribution import Options as AttributionOptions
 from scanner.attribution import attribute
 from scanner.attribution.modules import credit_module_authors
@@ -92,7 +92,7 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
     listed = git.ls_files(root) if in_git else None
     cache = Cache(options.cache_dir) if options.cache_dir is not None else None
     try:
-        blobs = git.clean_blobs(root) if cache is not None and in_git else {}
+        blobs = gitindex.clean_blobs(root) if cache is not None and in_git else {}
         files, errors = candidates(root, paths, listed,
                                    Sniffs(cache, blobs) if cache is not None else None)  # fmt: skip
         if in_git and os.path.lexists(root / ".gitmodules"):  # never silent about what we skip
@@ -107,7 +107,7 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         late = limits.passed()
         several = len({i.path for i in identities}) > 1  # what one-pass blame is for (#21)
         if in_git and not late and options.attribution and cache is None and several:
-            blobs = git.clean_blobs(root)  # one-pass blame walks clean files only
+            blobs = gitindex.clean_blobs(root)  # one-pass blame walks clean files only
         subjects, owner_errors = attribute_stage(
             root, identities, in_git and not late, options, cache, blobs, limits
         )
@@ -180,7 +180,8 @@ def attribute_stage(
         return tuple(Attributed(identity=i, attribution=Attribution()) for i in identities), ()
     limits = limits or Limits()
     settings = AttributionOptions(
-        bot_patterns=options.bot_patterns, cache=cache, blobs=blobs or {}, owner=options.owner,
+        bot_patterns=options.bot_patterns, cache=cache, owner=options.owner,
+        blobs={} if blobs is None else blobs,  # a lazy mapping: never its truth value
         deadline=limits.deadline, deadline_seconds=limits.seconds,
         match_timeout=limits.file_timeout, progress=options.progress,
     )  # fmt: skip

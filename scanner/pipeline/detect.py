@@ -72,12 +72,15 @@ def detect(
     progress: Progress | None = None,
 ) -> Detected:
     """Read each file and run its scanner (or take the cached result for its blob)."""
-    blobs = dict(blobs or {})
-    if cache is not None:  # outside git or for changed files, hash the bytes as git would
+    known: dict[str, str] = {}  # each file's blob id, asked of `blobs` once (a lazy mapping)
+    if cache is not None:
         for file in files:
-            if file.path not in blobs:
-                with contextlib.suppress(ParseError):  # unreadable: scan_file reports why
-                    blobs[file.path] = blob_id(read(root, file.path, max_file_size))
+            if blobs is not None and (blob := blobs.get(file.path)) is not None:
+                known[file.path] = blob
+                continue
+            with contextlib.suppress(ParseError):  # outside git or changed: hash as git would
+                known[file.path] = blob_id(read(root, file.path, max_file_size))
+    blobs = known  # unreadable: scan_file reports why
     keys = {f.path: Cache.key(f.path, blobs[f.path]) for f in files if f.path in blobs}
     cached = cache.get_many(keys.values()) if cache is not None else {}
     results: dict[str, FileResult] = {}

@@ -32,10 +32,12 @@ SCANNERS: dict[str, Scanner] = {
 }
 
 
-_MATCHERS = tuple(
-    (name, re.compile("|".join(f"(?:{globs.to_regex(p)})" for p in module.PATTERNS)))
+# One pattern for every scanner's globs, a named group each, in `SCANNERS` order: the first
+# scanner whose globs match a path claims it (one match per path; a repository lists 100,000).
+_CLAIMS = re.compile("|".join(
+    f"(?P<{name}>" + "|".join(f"(?:{globs.to_regex(p)})" for p in module.PATTERNS) + ")"
     for name, module in SCANNERS.items()
-)
+))  # fmt: skip
 
 
 # Scanners that also recognise files by content (issue 18): globs tried only when no scanner
@@ -60,10 +62,8 @@ def prepare(names: Iterable[str]) -> None:
 
 def for_path(path: str) -> str | None:
     """The name of the scanner that reads `path`, or None."""
-    for name, matcher in _MATCHERS:
-        if matcher.fullmatch(path):
-            return name
-    return by_content(path)
+    claimed = _CLAIMS.fullmatch(path)
+    return claimed.lastgroup if claimed else by_content(path)
 
 
 def by_content(path: str) -> str | None:
@@ -76,7 +76,7 @@ def by_content(path: str) -> str | None:
 
 def sniffer(path: str) -> Callable[[bytes], bool] | None:
     """The byte test a file must pass before it is scanned: None when it is claimed by name."""
-    if any(matcher.fullmatch(path) for _, matcher in _MATCHERS):
+    if _CLAIMS.fullmatch(path):
         return None
     name = by_content(path)
     return None if name is None else CONTENT[name][2]

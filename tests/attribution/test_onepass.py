@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from scanner import git, gitlog, pipeline
+from scanner import git, gitindex, gitlog, pipeline
 from scanner.attribution import batch, blame, onepass
 from tests.conftest import GitRepo
 
@@ -22,7 +22,7 @@ ROLE = 'resource "aws_iam_role" "{name}" {{\n  name = "{name}"\n  path = "/servi
 def answer(repo: GitRepo, path: str, ranges: list[tuple[int, int]], copies: bool = False):
     """The one-pass answer for `path` (or why it was refused), checked against git blame."""
     asked = {path: batch.Asked(ranges, copies)}
-    found, refused = batch.answers(repo.root, asked, git.clean_blobs(repo.root))
+    found, refused = batch.answers(repo.root, asked, gitindex.clean_blobs(repo.root))
     if path in refused:
         return None, refused[path]
     lines = blame.parse(found[path].porcelain)
@@ -131,7 +131,7 @@ def test_renames_listed_beforehand_are_read_in_the_first_pass(
     monkeypatch.setattr(gitlog, "histories", lambda root, groups, *rest: (
         passes.append([list(g) for g in groups]) or real(root, groups, *rest)))  # fmt: skip
     asked = {"roles.tf": batch.Asked([(1, 8)], False)}
-    found, refused = batch.answers(git_repo.root, asked, git.clean_blobs(git_repo.root),
+    found, refused = batch.answers(git_repo.root, asked, gitindex.clean_blobs(git_repo.root),
                                    listed=lambda: listed)  # fmt: skip
     assert refused == {}
     assert passes == [[["roles.tf", "iam.tf"]]]  # one pass, under both names
@@ -187,7 +187,7 @@ def test_staged_and_uncommitted_files_are_left_to_git(git_repo: GitRepo) -> None
     git_repo.git("add", "iam.tf")
     git_repo.write("users.tf", ROLE.format(name="deployer"))
     asked = {name: batch.Asked([(1, 4)], False) for name in ("iam.tf", "users.tf")}
-    found, refused = batch.answers(git_repo.root, asked, git.clean_blobs(git_repo.root))
+    found, refused = batch.answers(git_repo.root, asked, gitindex.clean_blobs(git_repo.root))
     assert (found, refused) == ({}, {"iam.tf": "staged changes",
                                      "users.tf": "not clean, or an unusual name"})  # fmt: skip
 

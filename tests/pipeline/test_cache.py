@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner import pipeline
+from scanner import gitindex, pipeline
 from scanner.pipeline import cache
 from scanner.scanners import terraform
 
@@ -333,7 +333,7 @@ def test_content_sniffing_is_remembered_by_blob_and_a_changed_file_is_sniffed_af
     assert ids(run(git_repo.root, folder)) == SERVERS
     store = cache.Cache(folder)
     try:
-        blobs = pipeline.git.clean_blobs(git_repo.root)
+        blobs = gitindex.clean_blobs(git_repo.root)
         verdicts = cache.Sniffs(store, blobs).recall(["agents/servers.json", "web/package.json"])
     finally:
         store.close()
