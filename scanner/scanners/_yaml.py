@@ -36,24 +36,35 @@ _PLACEHOLDER = re.compile(r"¤(\d+)§*")
 # counts only LF, and every
 # line we report is git's (blame, annotations). Each becomes a space: same length, same lines.
 _BREAKS = re.compile("[\x85\u2028\u2029\x0c]|\r(?!\n)")
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # PyYAML built without libyaml: slow
 
 
 def parse(text: str) -> tuple[JSON, Spans]:
     """Parse one YAML document. An empty document is None. Raises ParseError."""
     protected, expressions = _protect(_BREAKS.sub(" ", text))
+    try:  # libyaml composes the same nodes 8x faster; its errors say less, so a document
+        # it refuses is composed again by PyYAML for the reason (and the same messages)
+        node = yaml.compose(protected, Loader=_FAST)
+    except (yaml.YAMLError, RecursionError):
+        node = _compose(protected)
+    if node is None:
+        return None, Spans({})
+    builder = _Builder(expressions)
+    value = builder.build(node, (), 0)
+    return value, Spans(builder.spans)
+
+
+def _compose(protected: str) -> Node | None:
+    """PyYAML's own composer: what it refuses, it explains (and libyaml's depth limit is not
+    ours: a document it refuses for depth alone is composed here)."""
     try:
-        node = yaml.compose(protected, Loader=yaml.SafeLoader)
+        return yaml.compose(protected, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         raise _error(error) from None
     except yaml.YAMLError:
         raise ParseError("invalid YAML") from None
     except RecursionError:
         raise ParseError(f"invalid YAML: nested deeper than {MAX_DEPTH} levels") from None
-    if node is None:
-        return None, Spans({})
-    builder = _Builder(expressions)
-    value = builder.build(node, (), 0)
-    return value, Spans(builder.spans)
 
 
 class _Builder:
