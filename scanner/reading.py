@@ -8,6 +8,7 @@ come from the (untrusted) repository.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
 from pathlib import Path
@@ -19,11 +20,18 @@ def read(root: Path, path: str, max_file_size: int) -> bytes:
     """A file's bytes, refusing what a scan must not open. Raises ParseError with the reason."""
     full = root / path
     try:
-        # realpath, not Path.resolve: resolve raises RuntimeError on a symlink loop (3.11)
-        # Any component may be a link: judge where the path really leads, not just its last part.
-        if not Path(os.path.realpath(full)).is_relative_to(root.resolve()):
+        # Any component may be a link: judge where the path really leads, not just its last
+        # part (realpath, not Path.resolve: resolve raises RuntimeError on a loop in 3.11).
+        status = os.lstat(full)
+        if stat.S_ISLNK(status.st_mode):
+            real = os.path.realpath(full)
+        else:
+            real = os.path.join(_real_folder(str(full.parent)), full.name)
+        base = _real_folder(str(root))
+        if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
             raise ParseError("symbolic link to a file outside the repository; not followed")
-        status = full.stat()
+        if stat.S_ISLNK(status.st_mode):
+            status = full.stat()
         if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
             raise ParseError("not a regular file; skipped")
         with full.open("rb") as file:  # never more than the limit, even if the file grows
@@ -40,3 +48,16 @@ def read(root: Path, path: str, max_file_size: int) -> bytes:
         if error.errno == errno.ELOOP:
             raise ParseError("symbolic link loop; not followed") from None
         raise ParseError(f"cannot be read: {error.strerror or type(error).__name__}") from None
+
+
+def _real_folder(folder: str) -> str:
+    """Where a folder really is, links resolved: kept while the folder is the same one (a
+    scan reads thousands of files from a few hundred folders; a folder swapped for a link
+    is another inode, so it is resolved again)."""
+    status = os.lstat(folder)
+    return _resolved(folder, status.st_dev, status.st_ino)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved(folder: str, _device: int, _inode: int) -> str:
+    return os.path.realpath(folder)

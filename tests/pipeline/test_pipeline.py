@@ -10,6 +10,8 @@ import jsonschema
 import pytest
 
 from scanner import pipeline
+from scanner.errors import ParseError
+from scanner.reading import read
 from scanner.reporters import json as json_reporter
 
 USER = 'resource "aws_iam_user" "{name}" {{\n  name = "{name}"\n}}\n'
@@ -102,6 +104,21 @@ def test_symlink_out_of_the_repository_is_not_followed(git_repo, tmp_path: Path)
     assert errors(report) == [
         ("link.tf", None, "symbolic link to a file outside the repository; not followed")
     ]
+
+
+def test_a_folder_swapped_for_a_link_out_is_refused_on_the_next_read(git_repo, tmp_path):
+    """Where a folder leads is remembered while it is the same folder (`reading.read`): a
+    folder replaced by a link to outside the repository is judged again."""
+    git_repo.write("infra/iam.tf", USER.format(name="inside"))
+    assert read(git_repo.root, "infra/iam.tf", 10_000) == USER.format(name="inside").encode()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "iam.tf").write_text(USER.format(name="outside"))
+    (git_repo.root / "infra" / "iam.tf").unlink()
+    (git_repo.root / "infra").rmdir()
+    os.symlink(outside, git_repo.root / "infra")
+    with pytest.raises(ParseError, match="symbolic link to a file outside the repository"):
+        read(git_repo.root, "infra/iam.tf", 10_000)
 
 
 def test_repeated_declarations_keep_unique_ids(tmp_path: Path) -> None:
