@@ -52,12 +52,12 @@ def read(root: Path, path: str, max_file_size: int) -> bytes:
 
 def _real_folder(folder: str) -> str:
     """Where a folder really is, links resolved: kept while the folder is the same one (a
-    scan reads thousands of files from a few hundred folders; a folder swapped for a link
-    is another inode, so it is resolved again)."""
+    scan reads thousands of files from a few hundred folders). A folder swapped for a link
+    is another file: its type and change time differ even where the inode is reused."""
     status = os.lstat(folder)
-    return _resolved(folder, status.st_dev, status.st_ino)
+    return _resolved(folder, (status.st_dev, status.st_ino, status.st_mode, status.st_ctime_ns))
 
 
 @functools.lru_cache(maxsize=4096)
-def _resolved(folder: str, _device: int, _inode: int) -> str:
+def _resolved(folder: str, _identity: tuple[int, int, int, int]) -> str:
     return os.path.realpath(folder)
