@@ -99,10 +99,8 @@ def _people(role: str | None) -> Callable[[object, datetime.date], Match]:
     def match(value: object, _day: datetime.date) -> Match:
         key = normalise(str(value))
         by_role, args = ("role = ? AND ", [role]) if role else ("", [])
-        return Match("people", f"{by_role}person IN (SELECT person FROM people WHERE person = ? "
-                     "UNION SELECT person FROM people WHERE email = ? "
-                     "UNION SELECT person FROM people WHERE lower(reference) = ?)",
-                     [*args, key, key, key])  # fmt: skip
+        return Match("people", f"{by_role}person IN (SELECT person FROM aliases WHERE alias = ?)",
+                     [*args, key])  # fmt: skip
 
     return match
 

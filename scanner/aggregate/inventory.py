@@ -22,7 +22,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-from scanner.aggregate.inventory_schema import _GONE, _UPSERT, MIGRATIONS, SCHEMA_VERSION
+from scanner.aggregate.inventory_schema import ALIASES, GONE, MIGRATIONS, SCHEMA_VERSION, UPSERT
 from scanner.aggregate.resolve import Aggregate, Resolved
 from scanner.aggregate.review_model import OPEN_STATES
 from scanner.errors import InventoryError
@@ -313,7 +313,7 @@ def _write(
     )  # fmt: skip
     done = 0
     for batch in _batches(result.identities):
-        db.executemany(_UPSERT, (_row(r, day, run) for r in batch))
+        db.executemany(UPSERT, (_row(r, day, run) for r in batch))
         db.executemany(
             "INSERT INTO people (repository, identity, reference, role, email, state, person) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -328,7 +328,9 @@ def _write(
         done += len(batch)
         if progress is not None:
             progress(done)
-    db.execute(_GONE, {"as_of": day, "run": run})
+    db.execute(GONE, {"as_of": day, "run": run})
+    db.execute("DELETE FROM aliases")  # a person's aliases as the people rows now say
+    db.execute(ALIASES)
 
 
 def _batches(items: Sequence[Resolved]) -> Iterator[list[Resolved]]:
@@ -375,22 +377,14 @@ def _history(db: sqlite3.Connection, run: int, previous: str | None) -> History:
         if opened == run:
             new.add((repository, identity))
     resolved = tuple(
-        Resolution(
-            repository=row[0],
-            identity=row[1],
-            kind=row[2],
-            name=row[3],
-            path=row[4],
-            line=row[5],
-            orphaned_since=row[6],
-            gone=row[7] is not None,
-        )
+        Resolution(repository=row[0], identity=row[1], kind=row[2], name=row[3], path=row[4],
+                   line=row[5], orphaned_since=row[6], gone=row[7] is not None)
         for row in db.execute(
             "SELECT repository, identity, kind, name, path, line, orphaned_since, gone_since "
             "FROM identities WHERE resolved_run = ? ORDER BY repository, path, line, identity",
             (run,),
         )
-    )
+    )  # fmt: skip
     return History(
         run=run,
         previous_as_of=previous,

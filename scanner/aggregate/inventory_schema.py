@@ -3,6 +3,13 @@ statements each run writes with."""
 
 from __future__ import annotations
 
+# Every alias the people rows name, written again at the end of each run (`inventory._write`).
+ALIASES = (
+    "INSERT OR IGNORE INTO aliases SELECT person, person FROM people "
+    "UNION SELECT email, person FROM people WHERE email IS NOT NULL "
+    "UNION SELECT lower(reference), person FROM people"
+)
+
 # One entry per schema version; never edit a released entry, append a new one.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 1: runs, identities, the people of each identity
@@ -96,10 +103,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "AND f.facet IN ('environment', 'resource', 'changed', 'duplicate_of') "
         "ORDER BY f.rowid)))",
     ),
+    (  # 9: each alias of a person (the person key, an email, a lowercased reference) once, in
+        # place of three indexes over every people row: writing a people row updated six
+        # indexes, half the time of a run (#21: 500,000 identities, a million people rows)
+        "CREATE TABLE aliases (alias TEXT NOT NULL, person TEXT NOT NULL, "
+        "PRIMARY KEY (alias, person)) WITHOUT ROWID",
+        ALIASES,
+        "DROP INDEX people_by_email",
+        "DROP INDEX people_by_reference",
+        "DROP INDEX people_by_lower_reference",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
-_UPSERT = """
+UPSERT = """
 INSERT INTO identities (repository, identity, kind, name, path, line, state, rules, route_to,
     first_seen, last_seen, last_run, orphaned_since, orphaned_run, reach, card)
 VALUES (:repository, :identity, :kind, :name, :path, :line, :state, :rules, :route_to,
@@ -131,7 +148,7 @@ ON CONFLICT (repository, identity) DO UPDATE SET
             THEN :run
         ELSE identities.resolved_run END
 """
-_GONE = """
+GONE = """
 UPDATE identities SET
     gone_since = COALESCE(gone_since, :as_of),
     resolved_at = CASE WHEN orphaned_since IS NOT NULL AND resolved_at IS NULL

@@ -243,12 +243,13 @@ def test_an_old_schema_migrates_forward_and_a_newer_one_is_refused(tmp_path: Pat
         ("acme/a", "one"): ("orphaned", "2025-06-01", "2026-01-05", "2026-01-05", None)
     }
     with sqlite3.connect(db) as newer:
-        newer.execute("PRAGMA user_version = 9")
+        newer.execute(f"PRAGMA user_version = {inventory.SCHEMA_VERSION + 1}")
     newer.close()
     with pytest.raises(InventoryError) as error:
         inventory.record(db, run(repositories=()), datetime.date(2026, 1, 6))
     assert str(error.value) == (
-        f"{db}: inventory schema version 9 was written by a newer nhi (this one knows "
+        f"{db}: inventory schema version {inventory.SCHEMA_VERSION + 1} was written by a "
+        "newer nhi (this one knows "
         f"{inventory.SCHEMA_VERSION}); "
         "upgrade nhi"
     )
@@ -278,6 +279,10 @@ def test_a_version_7_inventory_gets_each_card_from_its_people_and_facets(tmp_pat
     ]  # fmt: skip
     with sqlite3.connect(db) as old:  # as version 7 wrote it
         old.execute("ALTER TABLE identities DROP COLUMN card")
+        old.execute("DROP TABLE aliases")
+        old.execute("CREATE INDEX people_by_email ON people (email)")
+        old.execute("CREATE INDEX people_by_reference ON people (reference)")
+        old.execute("CREATE INDEX people_by_lower_reference ON people (lower(reference))")
         old.execute("PRAGMA user_version = 7")
     old.close()
     inventory.record(db, run(item("acme/b", "two", "owned", ALICE), repositories=("acme/b",)),
@@ -285,6 +290,19 @@ def test_a_version_7_inventory_gets_each_card_from_its_people_and_facets(tmp_pat
     after = {e.name: e for e in inventory.query(db)}
     assert after["one"] == before[0]  # acme/a not reported again: its card was migrated
     assert after["two"] == before[1]._replace(last_seen="2026-01-06")
+    # Version 9 finds a person by any alias through one table, not three indexes of people.
+    for alias in ("@alice-a", "alice@acme.example", "bob@acme.example"):
+        found = [e.name for e in inventory.query(db, person=alias)]
+        assert found == (["one", "two"] if "alice" in alias else ["one"])
+    with sqlite3.connect(db) as migrated:
+        indexes = {
+            row[0]
+            for row in migrated.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'people'"
+            )
+        }
+    migrated.close()
+    assert indexes == {"people_by_identity", "people_by_person", "people_by_role"}
 
 
 def test_links_read_by_a_pass_or_by_the_index_are_the_same(tmp_path, monkeypatch) -> None:
