@@ -16,20 +16,18 @@ import datetime
 import functools
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-from scanner.aggregate.inventory_schema import ALIASES, GONE, MIGRATIONS, SCHEMA_VERSION, UPSERT
-from scanner.aggregate.resolve import Aggregate, Resolved
-from scanner.aggregate.review_model import OPEN_STATES
+from scanner.aggregate import inventory_write
+from scanner.aggregate.inventory_schema import MIGRATIONS, SCHEMA_VERSION
+from scanner.aggregate.resolve import Aggregate
 from scanner.errors import InventoryError
-from scanner.query import conditions, facet_rows
+from scanner.query import conditions
 
 DEFAULT_PATH = Path("nhi-inventory.sqlite")
-BATCH = 5000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,7 +109,7 @@ def record(
             run = _insert_run(db, result, day)
             if hook is not None:
                 hook.before(db, run)
-            _write(db, result, day, run, progress)
+            inventory_write.write(db, result, day, run, progress)
             if result.observed is not None:  # --observed exports (#26)
                 from scanner.observed.store import write
 
@@ -154,8 +152,6 @@ def query(path: Path, filters: Mapping[str, object] | None = None, *, timeout: f
 
 Key = tuple[str, str]
 Row = tuple[Any, ...]  # as sqlite3 returns it: TEXT columns are str, nullable ones None
-# The facets an answer shows (the others only select): written into the identity's card.
-SHOWN = frozenset({"environment", "resource", "changed", "duplicate_of"})
 # Below this many links per answer, reading the whole links table beats two indexed joins.
 _SCAN_LINKS = 4
 
@@ -287,82 +283,6 @@ def _insert_run(db: sqlite3.Connection, result: Aggregate, day: str) -> int:
         (day, len(result.repositories), len(result.identities), len(result.orphans)),
     )
     return int(cursor.lastrowid or 0)
-
-
-def _write(
-    db: sqlite3.Connection,
-    result: Aggregate,
-    day: str,
-    run: int,
-    progress: Callable[[int], None] | None,
-) -> None:
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS reported (name TEXT PRIMARY KEY)")
-    db.execute("DELETE FROM temp.reported")
-    db.executemany("INSERT INTO temp.reported VALUES (?)", ((n,) for n in result.repositories))
-    db.execute("DELETE FROM people WHERE repository IN (SELECT name FROM temp.reported)")
-    db.execute("DELETE FROM links WHERE repository IN (SELECT name FROM temp.reported)")
-    db.execute("DELETE FROM facets WHERE repository IN (SELECT name FROM temp.reported)")
-    db.executemany(
-        "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            (repository, link.source, link.relation,
-             str(link.attributes.get("to_repository") or repository), link.to, link.evidence)
-            for link in (*result.local_links, *result.links)
-            if (repository := str(link.attributes.get("from_repository") or ""))
-        ),
-    )  # fmt: skip
-    done = 0
-    for batch in _batches(result.identities):
-        db.executemany(UPSERT, (_row(r, day, run) for r in batch))
-        db.executemany(
-            "INSERT INTO people (repository, identity, reference, role, email, state, person) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                (r.repository, r.identity, p.reference, p.role, p.email, p.state, p.person)
-                for r in batch
-                for p in r.people
-            ),
-        )
-        db.executemany("INSERT INTO facets VALUES (?, ?, ?, ?, ?)",
-                       (row for r in batch for row in facet_rows(r)))  # fmt: skip
-        done += len(batch)
-        if progress is not None:
-            progress(done)
-    db.execute(GONE, {"as_of": day, "run": run})
-    db.execute("DELETE FROM aliases")  # a person's aliases as the people rows now say
-    db.execute(ALIASES)
-
-
-def _batches(items: Sequence[Resolved]) -> Iterator[list[Resolved]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, BATCH)):
-        yield batch
-
-
-def _row(r: Resolved, day: str, run: int) -> dict[str, object]:
-    return {
-        "repository": r.repository,
-        "identity": r.identity,
-        "kind": r.kind,
-        "name": r.name,
-        "path": r.path,
-        "line": r.line,
-        "state": r.state,
-        "rules": json.dumps(r.rules),
-        "route_to": json.dumps(r.route_to),
-        "as_of": day,
-        "run": run,
-        "orphaned": r.state in OPEN_STATES,  # revocation pending stays open (#24)
-        "reach": " ".join(r.reach),
-        "card": _card(r),
-    }
-
-
-def _card(r: Resolved) -> str:
-    """[people, shown facets]: what an answer shows that is not a column (`_entry` reads it)."""
-    people = [[p.reference, p.role, p.email, p.state] for p in r.people]
-    facets = [list(facet) for facet in r.facets if facet[0] in SHOWN]
-    return json.dumps([people, facets], ensure_ascii=False, separators=(",", ":"))
 
 
 def _history(db: sqlite3.Connection, run: int, previous: str | None) -> History:

@@ -3,7 +3,7 @@ statements each run writes with."""
 
 from __future__ import annotations
 
-# Every alias the people rows name, written again at the end of each run (`inventory._write`).
+# Every alias the people rows name, written again at the end of each run (`inventory_write.write`).
 ALIASES = (
     "INSERT OR IGNORE INTO aliases SELECT person, person FROM people "
     "UNION SELECT email, person FROM people WHERE email IS NOT NULL "
@@ -112,20 +112,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "DROP INDEX people_by_email",
         "DROP INDEX people_by_reference",
         "DROP INDEX people_by_lower_reference",
+        # and a digest of each identity's people and facets rows: a run rewrites only those
+        # that changed ('' until the next run: every identity is written once, as before)
+        "ALTER TABLE identities ADD COLUMN digest TEXT DEFAULT ''",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 UPSERT = """
 INSERT INTO identities (repository, identity, kind, name, path, line, state, rules, route_to,
-    first_seen, last_seen, last_run, orphaned_since, orphaned_run, reach, card)
+    first_seen, last_seen, last_run, orphaned_since, orphaned_run, reach, card, digest)
 VALUES (:repository, :identity, :kind, :name, :path, :line, :state, :rules, :route_to,
     :as_of, :as_of, :run, CASE WHEN :orphaned THEN :as_of END, CASE WHEN :orphaned THEN :run END,
-    :reach, :card)
+    :reach, :card, :digest)
 ON CONFLICT (repository, identity) DO UPDATE SET
     kind = excluded.kind, name = excluded.name, path = excluded.path, line = excluded.line,
     state = excluded.state, rules = excluded.rules, route_to = excluded.route_to,
-    reach = excluded.reach, card = excluded.card,
+    reach = excluded.reach, card = excluded.card, digest = excluded.digest,
     last_seen = excluded.last_seen, last_run = excluded.last_run, gone_since = NULL,
     orphaned_since = CASE
         WHEN NOT :orphaned THEN identities.orphaned_since

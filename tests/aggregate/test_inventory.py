@@ -279,6 +279,7 @@ def test_a_version_7_inventory_gets_each_card_from_its_people_and_facets(tmp_pat
     ]  # fmt: skip
     with sqlite3.connect(db) as old:  # as version 7 wrote it
         old.execute("ALTER TABLE identities DROP COLUMN card")
+        old.execute("ALTER TABLE identities DROP COLUMN digest")
         old.execute("DROP TABLE aliases")
         old.execute("CREATE INDEX people_by_email ON people (email)")
         old.execute("CREATE INDEX people_by_reference ON people (reference)")
@@ -303,6 +304,57 @@ def test_a_version_7_inventory_gets_each_card_from_its_people_and_facets(tmp_pat
         }
     migrated.close()
     assert indexes == {"people_by_identity", "people_by_person", "people_by_role"}
+
+
+def test_a_run_rewrites_only_the_people_and_facets_that_changed(tmp_path) -> None:
+    """Unchanged identities keep their rows; changed ones get the new rows; one no longer
+    declared loses its rows (and gets them back when it returns); an unreported repository
+    keeps everything. The tables hold each row once."""
+    db = tmp_path / "inventory.sqlite"
+    carol = PersonState(reference="carol@acme.example", role="owner", state="active",
+                        email="carol@acme.example")  # fmt: skip
+    prod = (("environment", "production", "folder prod"),)
+    one = dataclasses.replace(item("acme/a", "one", "owned", ALICE), facets=prod)
+    two, three = item("acme/a", "two", "owned", ALICE), item("acme/a", "three", "owned", BOB)
+    other = item("acme/b", "four", "owned", BOB)
+    inventory.record(db, run(one, two, three, other, repositories=("acme/a", "acme/b")),
+                     datetime.date(2026, 1, 5))  # fmt: skip
+
+    def rows() -> list[tuple[str, ...]]:
+        with sqlite3.connect(db) as con:
+            found = con.execute(
+                "SELECT 'people', repository, identity, reference, role FROM people UNION ALL "
+                "SELECT 'facets', repository, identity, facet, value FROM facets "
+                "ORDER BY 1, 2, 3, 4").fetchall()  # fmt: skip
+        con.close()
+        return [tuple(str(part).removeprefix("iam.tf#aws_iam_access_key.") for part in row)
+                for row in found]  # fmt: skip
+
+    def rowids() -> dict[str, int]:
+        with sqlite3.connect(db) as con:
+            found = dict(con.execute("SELECT identity, rowid FROM people"))
+        con.close()
+        return {k.removeprefix("iam.tf#aws_iam_access_key."): v for k, v in found.items()}
+
+    before, written = rows(), rowids()
+    moved = dataclasses.replace(two, people=(carol,))  # handed to carol
+    inventory.record(db, run(one, moved, repositories=("acme/a",)), datetime.date(2026, 1, 6))
+    now = rowids()  # one's row was left alone, two's written again
+    assert (now["one"], now["four"]) == (written["one"], written["four"])
+    assert now["two"] > max(written.values())
+    assert rows() == [
+        ("facets", "acme/a", "one", "environment", "production"),
+        ("people", "acme/a", "one", "@alice-a", "owner"),
+        ("people", "acme/a", "two", "carol@acme.example", "owner"),  # three is gone
+        ("people", "acme/b", "four", "bob@acme.example", "provisioner"),  # not reported
+    ]
+    assert [e.name for e in inventory.query(db, owner="carol@acme.example")] == ["two"]
+    assert [e.name for e in inventory.query(db, person="@alice-a")] == ["one"]
+    assert [e.name for e in inventory.query(db, environment="prod")] == ["one"]
+    inventory.record(db, run(one, two, three, repositories=("acme/a",)),
+                     datetime.date(2026, 1, 7))  # fmt: skip
+    assert rows() == before  # three returns, two goes back to alice
+    assert [e.name for e in inventory.query(db, person="bob@acme.example")] == ["three", "four"]
 
 
 def test_links_read_by_a_pass_or_by_the_index_are_the_same(tmp_path, monkeypatch) -> None:

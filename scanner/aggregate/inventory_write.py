@@ -1,0 +1,142 @@
+"""What one run writes into the inventory (`inventory.record` holds the transaction).
+
+An identity's people and facets rows are rewritten only when they changed: each identity keeps
+a digest of them, and a run compares digests before it deletes or inserts anything. A week
+later most identities are as they were, and rewriting a million people rows and two million
+facet rows (each with its indexes) was most of a run (#21). Links are few and shown from both
+ends: they are rewritten per reported repository, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
+
+from scanner.aggregate.inventory_schema import ALIASES, GONE, UPSERT
+from scanner.aggregate.resolve import Aggregate, Resolved
+from scanner.aggregate.review_model import OPEN_STATES
+from scanner.query import facet_rows
+
+BATCH = 5000
+# The facets an answer shows (the others only select): written into the identity's card.
+SHOWN = frozenset({"environment", "resource", "changed", "duplicate_of"})
+Key = tuple[str, str]
+
+
+def write(
+    db: sqlite3.Connection,
+    result: Aggregate,
+    day: str,
+    run: int,
+    progress: Callable[[int], None] | None,
+) -> None:
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS reported (name TEXT PRIMARY KEY)")
+    db.execute("DELETE FROM temp.reported")
+    db.executemany("INSERT INTO temp.reported VALUES (?)", ((n,) for n in result.repositories))
+    db.execute("DELETE FROM links WHERE repository IN (SELECT name FROM temp.reported)")
+    db.executemany(
+        "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            (repository, link.source, link.relation,
+             str(link.attributes.get("to_repository") or repository), link.to, link.evidence)
+            for link in (*result.local_links, *result.links)
+            if (repository := str(link.attributes.get("from_repository") or ""))
+        ),
+    )  # fmt: skip
+    known = {row[0] for row in db.execute(  # repositories earlier runs wrote
+        "SELECT r.name FROM temp.reported AS r WHERE EXISTS "
+        "(SELECT 1 FROM identities AS i WHERE i.repository = r.name)")}  # fmt: skip
+    done = 0
+    for batch in _batches(result.identities):
+        cards = {r.key: _card(r) for r in batch}
+        digests = {r.key: _digest(r, cards[r.key]) for r in batch}
+        stored = _stored(db, {r.repository for r in batch} & known)
+        changed = [r for r in batch if stored.get(r.key) != digests[r.key]]
+        written = [r.key for r in changed if r.key in stored]  # a new one has no rows yet
+        db.executemany("DELETE FROM people WHERE repository = ? AND identity = ?", written)
+        db.executemany("DELETE FROM facets WHERE repository = ? AND identity = ?", written)
+        db.executemany(UPSERT, (_row(r, day, run, cards[r.key], digests[r.key]) for r in batch))
+        db.executemany(
+            "INSERT INTO people (repository, identity, reference, role, email, state, person) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((r.repository, r.identity, p.reference, p.role, p.email, p.state, p.person)
+             for r in changed for p in r.people),
+        )  # fmt: skip
+        db.executemany("INSERT INTO facets VALUES (?, ?, ?, ?, ?)",
+                       (row for r in changed for row in facet_rows(r)))  # fmt: skip
+        done += len(batch)
+        if progress is not None:
+            progress(done)
+    db.execute(GONE, {"as_of": day, "run": run})
+    for table in ("people", "facets"):  # identities a reported repository no longer declares
+        db.execute(
+            f"DELETE FROM {table} WHERE (repository, identity) IN (SELECT repository, identity "
+            "FROM identities WHERE last_run <> ? AND digest IS NOT NULL "
+            "AND repository IN (SELECT name FROM temp.reported))",
+            (run,),
+        )
+    db.execute(
+        "UPDATE identities SET digest = NULL WHERE last_run <> ? AND digest IS NOT NULL "
+        "AND repository IN (SELECT name FROM temp.reported)",
+        (run,),
+    )
+    db.execute("DELETE FROM aliases")  # a person's aliases as the people rows now say
+    db.execute(ALIASES)
+
+
+def _stored(db: sqlite3.Connection, repositories: set[str]) -> dict[Key, str | None]:
+    """The digests the inventory holds for the identities of `repositories` (one range of
+    the primary key each: far cheaper than looking up every identity)."""
+    if not repositories:
+        return {}
+    marks = ", ".join("?" for _ in repositories)
+    return {(repository, identity): digest for repository, identity, digest in db.execute(
+        f"SELECT repository, identity, digest FROM identities WHERE repository IN ({marks})",
+        sorted(repositories),
+    )}  # fmt: skip
+
+
+def _digest(r: Resolved, card: str) -> str:
+    """What the people and facets rows of one identity say, as one short text: its card
+    (each person's reference, role, email and state; the shown facets) and what the rows add
+    to it (each person's key, the other facets, reach and deciders)."""
+    rest = [[p.person for p in r.people], [f for f in r.facets if f[0] not in SHOWN],
+            r.reach, r.route_to]  # fmt: skip
+    text = card + json.dumps(rest, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(errors="surrogateescape"), digest_size=16).hexdigest()
+
+
+def _batches(items: Sequence[Resolved]) -> Iterator[list[Resolved]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, BATCH)):
+        yield batch
+
+
+def _row(r: Resolved, day: str, run: int, card: str, digest: str) -> dict[str, object]:
+    return {
+        "repository": r.repository,
+        "identity": r.identity,
+        "kind": r.kind,
+        "name": r.name,
+        "path": r.path,
+        "line": r.line,
+        "state": r.state,
+        "rules": json.dumps(r.rules),
+        "route_to": json.dumps(r.route_to),
+        "as_of": day,
+        "run": run,
+        "orphaned": r.state in OPEN_STATES,  # revocation pending stays open (#24)
+        "reach": " ".join(r.reach),
+        "card": card,
+        "digest": digest,
+    }
+
+
+def _card(r: Resolved) -> str:
+    """[people, shown facets]: what an answer shows that is not a column (`_entry` reads it)."""
+    people = [[p.reference, p.role, p.email, p.state] for p in r.people]
+    facets = [list(facet) for facet in r.facets if facet[0] in SHOWN]
+    return json.dumps([people, facets], ensure_ascii=False, separators=(",", ":"))
