@@ -56,7 +56,7 @@ def clean_blobs(root: Path) -> Mapping[str, str]:
             entries = None
         if entries is not None:
             return IndexBlobs(root, lines[0], entries, stamp, lines[2])
-    return status_blobs(root)
+    return status_blobs(root, lines[0] if len(lines) >= 3 else None)
 
 
 def parse(data: bytes, hash_size: int) -> dict[str, Entry] | None:
@@ -169,7 +169,7 @@ def _stat_data(status: os.stat_result) -> tuple[int, ...]:
     return tuple(value & 0xFFFFFFFF for value in fields)
 
 
-def status_blobs(root: Path) -> dict[str, str]:
+def status_blobs(root: Path, prefix: str | None = None) -> dict[str, str]:
     """The same answer from git, for every tracked file at once: the index's blob ids
     (`ls-files -s`) less what `git status` says changed, taking none of git's optional locks
     (a scan never writes to the repository)."""
@@ -179,7 +179,8 @@ def status_blobs(root: Path) -> dict[str, str]:
         fields = meta.split()
         if len(fields) == 3 and fields[0] in ("100644", "100755") and fields[2] == "0":
             staged[path] = fields[1]
-    prefix = git.run(root, "rev-parse", "--show-prefix").strip()  # status paths are from the top
+    if prefix is None:  # status paths are from the top
+        prefix = git.run(root, "rev-parse", "--show-prefix").strip()
     status = git.run(root, "status", "--porcelain=v1", "-z", "--no-renames",
                      "--untracked-files=no", "--ignore-submodules", "--", ".",
                      env={"GIT_OPTIONAL_LOCKS": "0"})  # fmt: skip

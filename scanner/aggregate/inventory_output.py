@@ -7,12 +7,12 @@ encoder (`indent` would select the pure-Python one, 20x slower).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 
 from scanner.aggregate.inventory import Entry
 from scanner.csv_cells import row
 from scanner.model import JSON
+from scanner.reporters.json import array
 from scanner.words import plural
 
 
@@ -76,12 +76,8 @@ def to_json(e: Entry) -> dict[str, JSON]:
 
 def render_json(entries: Sequence[Entry]) -> Iterator[str]:
     """A JSON array, one identity per line."""
-    if not entries:
-        yield "[]\n"
-        return
-    for index, entry in enumerate(entries):
-        yield ("[\n  " if index == 0 else ",\n  ") + json.dumps(to_json(entry), ensure_ascii=False)
-    yield "\n]\n"
+    yield from array(map(to_json, entries))
+    yield "\n"
 
 
 def render_text(entries: Sequence[Entry]) -> Iterator[str]:

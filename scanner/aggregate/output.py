@@ -16,6 +16,7 @@ from scanner.aggregate.review_model import ADOPTED
 from scanner.csv_cells import row
 from scanner.model import JSON
 from scanner.observed import render as observed_render
+from scanner.reporters.json import array
 from scanner.reporters.markdown import inert
 from scanner.words import plural
 
@@ -153,19 +154,8 @@ def render_json(result: Aggregate, history: History | None = None) -> Iterator[s
         if isinstance(value, dict):
             yield json.dumps(value, ensure_ascii=False)
             continue
-        items = iter(value)
-        first = next(items, _END)
-        if first is _END:
-            yield "[]"
-            continue
-        yield "[\n    " + json.dumps(first, ensure_ascii=False)
-        for item in items:
-            yield ",\n    " + json.dumps(item, ensure_ascii=False)
-        yield "\n  ]"
+        yield from array(value, "  ")
     yield "\n}\n"
-
-
-_END = object()
 
 
 def since_note(orphan: Resolved, history: History | None) -> str:

@@ -78,9 +78,10 @@ def detect(
             if blobs is not None and (blob := blobs.get(file.path)) is not None:
                 known[file.path] = blob
                 continue
-            with contextlib.suppress(ParseError):  # outside git or changed: hash as git would
+            # Outside git or changed: hashed as git would; unreadable: scan_file says why.
+            with contextlib.suppress(ParseError):
                 known[file.path] = blob_id(read(root, file.path, max_file_size))
-    blobs = known  # unreadable: scan_file reports why
+    blobs = known
     keys = {f.path: Cache.key(f.path, blobs[f.path]) for f in files if f.path in blobs}
     cached = cache.get_many(keys.values()) if cache is not None else {}
     results: dict[str, FileResult] = {}
