@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scanner import collector
 from scanner.aggregate import inputs
 from scanner.aggregate.connect import client
 from scanner.aggregate.options import GitHubOptions, Options
@@ -69,25 +70,26 @@ def run(options: Options, progress: Progress | None = None) -> Outcome:
         prepared, refused = stage.prepare(options.observed, options.github,
                                           options.observe_github, options.reports_dir)  # fmt: skip
         failures += refused
-    result, roster, kept = inputs.read_and_resolve(
-        paths, options.rosters, roster_format=options.roster_format, teams=options.teams,
-        people_map=options.people_map, as_of=options.as_of, default_owner=options.default_owner,
-        github=options.github, roster_columns=options.roster_columns, failures=failures,
-        origins=origins, keep_reports=options.keep_reports, warn_days=options.warn_days,
-        environments=options.environments,
-        on_report=prepared.collector.add if prepared else None,
-    )  # fmt: skip
-    from scanner.aggregate import changes
+    with collector.paused():  # reading, resolving, recording: many objects, no cycles
+        result, roster, kept = inputs.read_and_resolve(
+            paths, options.rosters, roster_format=options.roster_format, teams=options.teams,
+            people_map=options.people_map, as_of=options.as_of, default_owner=options.default_owner,
+            github=options.github, roster_columns=options.roster_columns, failures=failures,
+            origins=origins, keep_reports=options.keep_reports, warn_days=options.warn_days,
+            environments=options.environments,
+            on_report=prepared.collector.add if prepared else None,
+        )  # fmt: skip
+        from scanner.aggregate import changes
 
-    result = _review(options, result, roster)
-    if prepared is not None:
-        result = stage.observe(result, roster, prepared, options.as_of, options.default_owner)
-    history, writer = None, None
-    if options.db is not None:
-        from scanner.aggregate import inventory
+        result = _review(options, result, roster)
+        if prepared is not None:
+            result = stage.observe(result, roster, prepared, options.as_of, options.default_owner)
+        history, writer = None, None
+        if options.db is not None:
+            from scanner.aggregate import inventory
 
-        writer = changes.Writer(result, options.as_of.isoformat())
-        history = inventory.record(options.db, result, options.as_of, hook=writer)
+            writer = changes.Writer(result, options.as_of.isoformat())
+            history = inventory.record(options.db, result, options.as_of, hook=writer)
     result = changes.finish(result, writer)
     messages = [f"nhi: {name}: {reason}" for name, reason in failures]
     messages += [f"nhi: {line}" for line in result.review.problems] if result.review else []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from scanner import git
+from scanner import collector, git
 from scanner.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -321,9 +321,10 @@ def aggregate_command(
     outcome = aggregate.run(options, progress)
     for line in outcome.messages:
         echo(line, err=True)
-    for extra_format, path in extra_outputs:
-        emit(outcome.render(extra_format), path)
-    emit(outcome.render(fmt), output, fmt)
+    with collector.paused():  # rendering 500,000 identities: many objects, no cycles
+        for extra_format, path in extra_outputs:
+            emit(outcome.render(extra_format), path)
+        emit(outcome.render(fmt), output, fmt)
     seen = outcome.aggregate.observed
     return EXIT_FINDINGS if outcome.aggregate.orphans or (seen and seen.findings) else EXIT_OK
 
@@ -360,8 +361,9 @@ def inventory_command(
     from scanner.aggregate import changes, inventory
     from scanner.aggregate.inventory_output import RENDERERS
 
-    entries = inventory.query(db, filters)
-    entries = changes.select(db, entries, since=since.date().isoformat() if since else None,
-                             new=new, decided=decided, pending=pending)  # fmt: skip
-    emit(RENDERERS[fmt](entries), None, fmt)
+    with collector.paused():  # a broad question builds 100,000 answers, no cycles
+        entries = inventory.query(db, filters)
+        entries = changes.select(db, entries, since=since.date().isoformat() if since else None,
+                                 new=new, decided=decided, pending=pending)  # fmt: skip
+        emit(RENDERERS[fmt](entries), None, fmt)
     return EXIT_OK

@@ -1,0 +1,43 @@
+"""`collector.paused`: the cycle collector off inside, the caller's setting back after."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from scanner import collector
+
+
+@pytest.fixture(autouse=True)
+def _restore() -> Iterator[None]:
+    was = gc.isenabled()
+    yield
+    if was:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def test_paused_inside_and_enabled_again_after() -> None:
+    gc.enable()
+    with collector.paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_restored_after_an_error() -> None:
+    gc.enable()
+    with pytest.raises(KeyError), collector.paused():
+        raise KeyError("x")
+    assert gc.isenabled()
+
+
+def test_nested_and_already_off_stay_off() -> None:
+    gc.disable()
+    with collector.paused():
+        with collector.paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the caller had it off: left off
