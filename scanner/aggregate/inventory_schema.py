@@ -119,6 +119,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# The secondary indexes of the tables a run fills, as the migrations above leave them. A run
+# into an empty inventory writes its rows first and builds these after: one sorted build each
+# instead of millions of inserts at random places (#21: the first run's write 30% faster).
+INDEXES = (
+    "people_by_identity ON people (repository, identity)",
+    "people_by_person ON people (person)",
+    "people_by_role ON people (role, person)",
+    "facets_by_value ON facets (facet, value)",
+    "facets_by_identity ON facets (repository, identity)",
+    "identities_by_kind ON identities (kind)",
+)
+
 UPSERT = """
 INSERT INTO identities (repository, identity, kind, name, path, line, state, rules, route_to,
     first_seen, last_seen, last_run, orphaned_since, orphaned_run, reach, card, digest)

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 
-from scanner.aggregate.inventory_schema import ALIASES, GONE, UPSERT
+from scanner.aggregate.inventory_schema import ALIASES, GONE, INDEXES, UPSERT
 from scanner.aggregate.resolve import Aggregate, Resolved
 from scanner.aggregate.review_model import OPEN_STATES
 from scanner.query import facet_rows
@@ -46,6 +46,9 @@ def write(
             if (repository := str(link.attributes.get("from_repository") or ""))
         ),
     )  # fmt: skip
+    empty = db.execute("SELECT 1 FROM identities LIMIT 1").fetchone() is None
+    for index in INDEXES if empty else ():  # built once at the end (`INDEXES`)
+        db.execute(f"DROP INDEX {index.split()[0]}")
     known = {row[0] for row in db.execute(  # repositories earlier runs wrote
         "SELECT r.name FROM temp.reported AS r WHERE EXISTS "
         "(SELECT 1 FROM identities AS i WHERE i.repository = r.name)")}  # fmt: skip
@@ -70,6 +73,8 @@ def write(
         done += len(batch)
         if progress is not None:
             progress(done)
+    for index in INDEXES if empty else ():
+        db.execute(f"CREATE INDEX {index}")
     db.execute(GONE, {"as_of": day, "run": run})
     for table in ("people", "facets"):  # identities a reported repository no longer declares
         db.execute(

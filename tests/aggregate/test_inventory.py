@@ -306,6 +306,41 @@ def test_a_version_7_inventory_gets_each_card_from_its_people_and_facets(tmp_pat
     assert indexes == {"people_by_identity", "people_by_person", "people_by_role"}
 
 
+def _indexes(db: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(db) as connection:
+        found = connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "ORDER BY name"
+        ).fetchall()
+    connection.close()
+    return found
+
+
+def test_a_first_run_builds_the_indexes_after_its_rows(tmp_path) -> None:
+    """Into an empty inventory the rows go first and the indexes are built once after: the
+    same indexes the migrations make, and a second run (which keeps them) finds through them."""
+    migrated = tmp_path / "migrated.sqlite"
+    with sqlite3.connect(migrated) as connection:
+        inventory._migrate(connection, migrated)  # the schema as the migrations leave it
+    connection.close()
+    first = tmp_path / "first.sqlite"
+    inventory.record(first, run(item("acme/a", "one", "orphaned", BOB, ALICE),
+                                item("acme/a", "two", "owned", ALICE), repositories=("acme/a",)),
+                     datetime.date(2026, 1, 5))  # fmt: skip
+    assert _indexes(first) == _indexes(migrated)
+    assert [name for name, _ in _indexes(first)] == [
+        "events_by_day", "events_by_identity", "facets_by_identity", "facets_by_value",
+        "identities_by_kind", "links_by_source", "links_by_target", "observed_by_identity",
+        "people_by_identity", "people_by_person", "people_by_role",
+    ]  # fmt: skip
+    assert [e.name for e in inventory.query(first, person="alice@acme.example")] == ["one", "two"]
+    assert [e.name for e in inventory.query(first, decider="carol@acme.example")] == ["one"]
+    inventory.record(first, run(item("acme/a", "two", "owned", ALICE), repositories=("acme/a",)),
+                     datetime.date(2026, 1, 6))  # fmt: skip
+    assert _indexes(first) == _indexes(migrated)
+    assert [e.name for e in inventory.query(first, person="alice@acme.example")] == ["two"]
+
+
 def test_a_run_rewrites_only_the_people_and_facets_that_changed(tmp_path) -> None:
     """Unchanged identities keep their rows; changed ones get the new rows; one no longer
     declared loses its rows (and gets them back when it returns); an unreported repository
