@@ -11,7 +11,6 @@ provisioner first, else an owner), else the active owners, else a default owner.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -92,6 +91,9 @@ class Aggregate:
     observed: Observation | None = None  # --observed exports joined (#26), by observed.stage
 
 
+Known = dict[tuple[str, str, bool], PersonState]  # (reference, role, unknown) -> answer
+
+
 def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Policy],
               default_owner: str | None = None,
               environments: Mapping[str, str] | None = None) -> Aggregate:  # fmt: skip
@@ -101,6 +103,7 @@ def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Poli
     resolved: list[Resolved] = []
     waiver_notes: list[str] = []
     rejected: list[tuple[str, str]] = []
+    known: Known = {}  # the same people behind 500,000 identities: each looked up once
     for report in reports:
         name = report.repository.name
         if name in names:
@@ -111,12 +114,15 @@ def aggregate(reports: Iterable[Report], roster: Roster, policies: Sequence[Poli
                                          policies)  # fmt: skip
         waiver_notes += notes
         reach = {r.identity: r for r in report.reach}
-        resolved.extend(
-            _with_reach(_resolve(name, subject, tuple(sorted(rules.get(subject.identity.id, ()))),
-                                 roster, default_owner),
-                        subject, reach.get(subject.identity.id), environments or {})
-            for subject in report.subjects
-        )  # fmt: skip
+        for subject in report.subjects:
+            # Reach labels and facets (#25): from `scanner.reach`, for every identity (an MCP
+            # credential reaches its provider without any policy).
+            found = reach.get(subject.identity.id)
+            resolved.append(_resolve(
+                name, subject, tuple(sorted(rules.get(subject.identity.id, ()))), roster,
+                default_owner, reach=reach_facts.labels(found, subject.identity),
+                facets=reach_facts.facets(subject, found, name, environments or {}), known=known,
+            ))  # fmt: skip
     resolved.sort(key=lambda r: (r.repository, r.path, r.line, r.identity))
     orphans = sorted((r for r in resolved if r.state == "orphaned"),
                      key=lambda o: (o.route_to, o.repository, o.path, o.line))  # fmt: skip
@@ -129,16 +135,6 @@ def reach_labels(reach: Reach) -> tuple[str, ...]:
     """What `nhi inventory --reach` matches: `admin`, and each service the identity can act on
     (a wildcard like `s3:*`, a named action like `iam:PassRole`, a managed policy or role)."""
     return reach_facts.labels(reach, None)
-
-
-def _with_reach(resolved: Resolved, subject: Attributed, reach: Reach | None,
-                environments: Mapping[str, str]) -> Resolved:  # fmt: skip
-    """Reach labels and facets (#25): computed here, from `scanner.reach`, for every identity
-    (an MCP credential reaches its provider without any policy)."""
-    return dataclasses.replace(
-        resolved, reach=reach_facts.labels(reach, subject.identity),
-        facets=reach_facts.facets(subject, reach, resolved.repository, environments),
-    )  # fmt: skip
 
 
 def _rules(report: Report, roster: Roster, policies: Sequence[Policy]) -> dict[str, set[str]]:
@@ -165,10 +161,12 @@ def _resolve(
     rules: tuple[str, ...],
     roster: Roster,
     default_owner: str | None,
-    reach: tuple[str, ...] = (),
+    reach: tuple[str, ...],
+    facets: tuple[tuple[str, str, str], ...],
+    known: Known,
 ) -> Resolved:
     identity = subject.identity
-    people = _people(subject, roster)
+    people = _people(subject, roster, known)
     states = {p.state for p in people if p.role != INSTALLER}  # the credential's own people
     state = "orphaned" if rules else "leaving" if "leaving" in states else (
         "review" if states & REVIEW_STATES else "owned")  # fmt: skip
@@ -176,10 +174,12 @@ def _resolve(
     return Resolved(repository=repository, identity=identity.id, kind=identity.kind,
                     name=identity.name, path=identity.path, line=identity.line, state=state,
                     rules=rules, people=people, route_to=route, why=why,
-                    reach=reach)  # fmt: skip
+                    reach=reach, facets=facets)  # fmt: skip
 
 
-def _people(subject: Attributed, roster: Roster) -> tuple[PersonState, ...]:
+def _people(subject: Attributed, roster: Roster, known: Known) -> tuple[PersonState, ...]:
+    """The identity's people as the roster knows them; `known` keeps each (reference, role,
+    unknown) answered once (the same few thousand people stand behind 500,000 identities)."""
     attribution = subject.attribution
     references: list[tuple[str, str | Provisioner]] = \
         [("provisioner", attribution.provisioner)] if attribution.provisioner else []  # fmt: skip
@@ -191,17 +191,23 @@ def _people(subject: Attributed, roster: Roster) -> tuple[PersonState, ...]:
     people = []
     for role, named in references:
         reference = named if isinstance(named, str) else named.email
-        person = roster.person(reference)
-        state = roster.state(reference)
-        if not isinstance(named, str) and named.confidence == "unknown":  # history could not
-            state = "unknown"  # say who (#20): never route to their manager, never call them gone
-        day = roster.leave_date(reference) if state in ("departed", "leaving") else None
-        days = (day - roster.as_of).days if day and roster.as_of and state == "leaving" else None
-        people.append(PersonState(reference=reference, role=role, state=state,
-                                  email=person.primary if person else None,
-                                  left_on=day.isoformat() if day else None,
-                                  days_left=days))  # fmt: skip
+        # History could not say who (#20): never route to their manager, never call them gone.
+        unknown = not isinstance(named, str) and named.confidence == "unknown"
+        found = known.get((reference, role, unknown))
+        if found is None:
+            found = known[reference, role, unknown] = _person(reference, role, unknown, roster)
+        people.append(found)
     return tuple(people)
+
+
+def _person(reference: str, role: str, unknown: bool, roster: Roster) -> PersonState:
+    person = roster.person(reference)
+    state = "unknown" if unknown else roster.state(reference)
+    day = roster.leave_date(reference) if state in ("departed", "leaving") else None
+    days = (day - roster.as_of).days if day and roster.as_of and state == "leaving" else None
+    return PersonState(reference=reference, role=role, state=state,
+                       email=person.primary if person else None,
+                       left_on=day.isoformat() if day else None, days_left=days)  # fmt: skip
 
 
 def _route(
