@@ -27,6 +27,15 @@ def test_paused_inside_and_enabled_again_after() -> None:
     assert gc.isenabled()
 
 
+def test_what_was_made_inside_is_left_to_reference_counting() -> None:
+    gc.enable()
+    gc.unfreeze()
+    with collector.paused():
+        made = [[n] for n in range(10_000)]
+    assert gc.get_freeze_count() >= len(made)  # the collector will not walk them again
+    gc.unfreeze()
+
+
 def test_restored_after_an_error() -> None:
     gc.enable()
     with pytest.raises(KeyError), collector.paused():
