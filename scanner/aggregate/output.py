@@ -117,20 +117,23 @@ def people_index(result: Aggregate) -> list[dict[str, JSON]]:
     (commit emails, noreply addresses, logins), the state, and how many identities they
     provisioned and own, and decide on."""
     people: dict[str, dict[str, Any]] = {}
-    for item in result.identities:
+    for number, item in enumerate(result.identities):  # a number: cheaper in a set than a key
         for p in item.people:
-            entry = people.setdefault(p.person, {"person": p.person, "state": p.state,
-                                                 "aliases": set(), "provisioned": set(),
-                                                 "owns": set(), "decides": set()})  # fmt: skip
+            key = p.person
+            entry = people.get(key)
+            if entry is None:
+                entry = people[key] = {"person": key, "state": p.state, "aliases": set(),
+                                       "provisioned": set(), "owns": set(),
+                                       "decides": set()}  # fmt: skip
             entry["aliases"].add(p.reference)
             if p.role in ("provisioner", "owner"):  # an installer neither made nor owns it
-                entry["provisioned" if p.role == "provisioner" else "owns"].add(item.key)
+                entry["provisioned" if p.role == "provisioner" else "owns"].add(number)
     aliases = {alias.lower(): key for key, e in people.items() for alias in e["aliases"]}
-    for item in result.identities:
+    for number, item in enumerate(result.identities):
         for decider in item.route_to:
             key = aliases.get(decider.lower(), decider.lower())
             if key in people:
-                people[key]["decides"].add(item.key)
+                people[key]["decides"].add(number)
     return [
         {
             "person": key,
