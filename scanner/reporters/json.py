@@ -59,12 +59,17 @@ def render(report: Report) -> str:
     return "".join(parts) + "\n}\n"
 
 
+# One encoder for every item: `json.dumps` with an option builds a new one per call (a third of
+# the time of a 500,000-item array of small objects).
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def array(items: Iterable[JSON], indent: str = "") -> Iterator[str]:
     """A JSON array written piece by piece, one item a line (`indent` and two spaces in), by
     json's C encoder: the aggregate and the inventory write 500,000 items this way."""
     lead = "[\n" + indent + "  "
     for item in items:
-        yield lead + json.dumps(item, ensure_ascii=False)
+        yield lead + _ENCODE(item)
         lead = ",\n" + indent + "  "
     yield "[]" if lead.startswith("[") else "\n" + indent + "]"
 
