@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -50,3 +51,22 @@ def test_nested_and_already_off_stay_off() -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert not gc.isenabled()  # the caller had it off: left off
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+def test_young_frees_a_new_cycle_and_keeps_the_collector_paused() -> None:
+    gc.enable()
+    with collector.paused():
+        a, b = _Node(), _Node()
+        a.other, b.other = b, a
+        alive = weakref.ref(a)
+        del a, b
+        assert alive() is not None  # a cycle: reference counting cannot free it
+        collector.young()
+        assert alive() is None
+        assert not gc.isenabled()
+    gc.unfreeze()

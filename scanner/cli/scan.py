@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from scanner import git
+from scanner import collector, git
 from scanner.cli.common import (
     EXIT_OK,
     NEVER,
@@ -238,7 +238,8 @@ def scan(
         progress=drawn,
     )
     try:
-        report = pipeline.scan(root, paths, options)
+        with collector.paused():  # each parsed file's cycles are freed as it is done
+            report = pipeline.scan(root, paths, options)
     finally:
         if drawn is not None:
             drawn.close()

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner import prepass
+from scanner import collector, prepass
 from scanner.attribution import declared
 from scanner.decode import decode
 from scanner.errors import ParseError, TooLarge
@@ -206,6 +206,7 @@ def scan_file(
     except TimeLimit:  # not cached: another run, on another machine, may finish it
         message = f"not scanned: parsing took longer than {limits.file_timeout:g} s"
         return _unparsed(file.path, data, text, message, [])
+    collector.young()  # python-hcl2's trees are cycles: freed here, file by file
     return FileResult(
         path=file.path,
         facts=tuple(facts),
