@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import gc
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from scanner import policy
 from scanner.aggregate.options import GitHubOptions
 from scanner.aggregate.resolve import Aggregate, PersonState, Resolved
+from scanner.collector import paused
 from scanner.errors import ObservedError
 from scanner.model import JSON, Attributed, Attribution, Category, Identity
 from scanner.observed import activity, load
@@ -84,7 +83,7 @@ def observe(result: Aggregate, roster: Roster, prepared: Prepared, as_of: dateti
     """`result` with the exports joined, judged and routed; bad exports are rejected."""
     collector = prepared.collector
     observed = activity.expire(activity.fold(prepared.observed), as_of)  # last uses, end dates
-    with _no_collection():
+    with paused():  # the join's many small values over the aggregate's heap: no cycles
         joined = join(collector.declared, observed, frozenset(collector.repositories))
         seen = judge(joined, result, roster, as_of, default_owner)
     notes = _notes(collector, {o.provider for o in observed})
@@ -96,19 +95,6 @@ def observe(result: Aggregate, roster: Roster, prepared: Prepared, as_of: dateti
             exports=prepared.exports, seen=tuple(seen), rejected=prepared.rejected
         ),
     )
-
-
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """Hundreds of thousands of small values made over the aggregate's heap of millions: the
-    collector's full passes would cost more than the join itself, and it makes no cycles."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def judge(joined: Iterable[Joined], result: Aggregate, roster: Roster, as_of: datetime.date,
