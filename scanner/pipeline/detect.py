@@ -159,7 +159,7 @@ def _scan_all(
     names = sorted({file.scanner for file in files})
     prepare(names)  # set-up is never counted against a file; forked workers inherit it
     if workers < 2 or len(files) < PARALLEL_FROM:
-        yield from (scan_file(root, file, max_file_size, limits) for file in files)
+        yield from (_scan_and_collect(root, file, max_file_size, limits) for file in files)
         return
     import multiprocessing  # only when there is enough to parse in parallel
     from concurrent.futures import ProcessPoolExecutor
@@ -170,13 +170,23 @@ def _scan_all(
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=setup) as pool:
         chunk = max(1, len(files) // (workers * 8))
         yield from pool.map(
-            scan_file,
+            _scan_and_collect,
             [root] * len(files),
             files,
             [max_file_size] * len(files),
             [limits] * len(files),
             chunksize=chunk,
         )
+
+
+def _scan_and_collect(
+    root: Path, file: Candidate, max_file_size: int, limits: Limits
+) -> FileResult:
+    """`scan_file`, then the cycles its parse left (python-hcl2's trees), now unreachable,
+    collected when the cycle collector is paused (`collector.young`; workers fork paused)."""
+    result = scan_file(root, file, max_file_size, limits)
+    collector.young()
+    return result
 
 
 def scan_file(
@@ -206,7 +216,6 @@ def scan_file(
     except TimeLimit:  # not cached: another run, on another machine, may finish it
         message = f"not scanned: parsing took longer than {limits.file_timeout:g} s"
         return _unparsed(file.path, data, text, message, [])
-    collector.young()  # python-hcl2's trees are cycles: freed here, file by file
     return FileResult(
         path=file.path,
         facts=tuple(facts),
