@@ -43,6 +43,7 @@ def blame_all(
         for path, members in by_path.items()
     }
     done, lock = [0], threading.Lock()
+    warm = _preload(repo, spans)
     one_pass = _Pass(repo, _one_pass_asked(repo, spans, options), options.deadline)
 
     def blamed(path: str) -> tuple[str, History]:
@@ -59,7 +60,23 @@ def blame_all(
                 options.progress("blamed", done[0], len(by_path))
         return path, found
 
-    return dict(parallel(options, blamed, by_path))
+    # Warm (every file's blame in the cache), the workers would only take turns at the
+    # interpreter lock reading it: 55 ms serially against 75-85 ms on 8 threads (#21).
+    return dict(map(blamed, by_path) if warm else parallel(options, blamed, by_path))
+
+
+def _preload(repo: Repo, spans: Mapping[str, list[tuple[int, int]]]) -> bool:
+    """Read every file's cached blame in one query; whether all of them are still good."""
+    if repo.cache is None:
+        return False
+    ignored = sorted(repo.ignored)
+    keys = {path: _key(repo, path, wanted, frozenset(), ignored, blamed_with_moves(path))
+            for path, wanted in spans.items()}  # fmt: skip
+    repo.cache.preload([key for key in keys.values() if key is not None])
+    moved: dict[str, str] = {}  # entries still good at this HEAD: moved to it in one commit
+    warm = all(_cached(repo, key, path, moved) is not None for path, key in keys.items())
+    repo.cache.put_texts(moved)
+    return warm
 
 
 def parallel(options: Options, work: Callable[[T], R], items: Iterable[T]) -> list[R]:
@@ -314,7 +331,11 @@ def _key(
     return "blame2:" + hashlib.sha256(material.encode()).hexdigest()
 
 
-def _cached(repo: Repo, key: str | None, path: str) -> str | None:
+def _cached(
+    repo: Repo, key: str | None, path: str, moved: dict[str, str] | None = None
+) -> str | None:
+    """The cached blame for `key` if it still holds at HEAD; an entry blamed at an earlier
+    HEAD is moved to this one (written now, or added to `moved` for the caller to write)."""
     if key is None or repo.cache is None or repo.head is None:
         return None
     cached = repo.cache.get_text(key)
@@ -325,7 +346,10 @@ def _cached(repo: Repo, key: str | None, path: str) -> str | None:
         return text
     touched = _touched_since(repo.root, then, repo.head)
     if touched is not None and path not in touched:
-        repo.cache.put_text(key, f"{repo.head}\n{text}")  # a shorter range next time
+        if moved is None:
+            repo.cache.put_text(key, f"{repo.head}\n{text}")  # a shorter range next time
+        else:
+            moved[key] = f"{repo.head}\n{text}"
         return text
     return None
 

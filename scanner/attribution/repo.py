@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -42,6 +42,10 @@ class BlameCache(Protocol):
     def get_text(self, key: str) -> str | None: ...
 
     def put_text(self, key: str, value: str) -> None: ...
+
+    def put_texts(self, entries: Mapping[str, str]) -> None: ...
+
+    def preload(self, keys: Sequence[str]) -> frozenset[str]: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

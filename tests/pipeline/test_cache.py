@@ -314,6 +314,32 @@ def test_old_entries_are_pruned_once_a_day_and_an_old_file_gains_dates(tmp_path)
     second.close()
 
 
+def test_preloaded_texts_are_answered_from_memory_and_kept_up_to_date(tmp_path) -> None:
+    """A warm scan reads every file's blame in one query (#21): preloaded keys, stored or not,
+    are answered without asking SQLite again, and what is written meanwhile is what is read."""
+    import sqlite3
+
+    from scanner.pipeline import cache as caching
+
+    folder = tmp_path / "cache"
+    store = caching.Cache(folder)
+    store.put_texts({"blame:a": "A", "blame:b": "B"})
+    assert store.preload(["blame:a", "blame:b", "blame:none"]) == {"blame:a", "blame:b"}
+    with sqlite3.connect(folder / caching.FILE_NAME) as other:  # another process, meanwhile
+        other.execute("DELETE FROM blame")
+        other.execute("INSERT INTO blame VALUES ('blame:none', 'late', 0)")
+        other.execute("INSERT INTO blame VALUES ('blame:c', 'C', 0)")
+    other.close()
+    assert store.get_texts(["blame:a", "blame:b", "blame:none", "blame:c"]) == {
+        "blame:a": "A", "blame:b": "B", "blame:c": "C"}  # fmt: skip
+    store.put_text("blame:a", "A2")
+    store.put_text("blame:none", "N")
+    assert (store.get_text("blame:a"), store.get_text("blame:none")) == ("A2", "N")
+    store.close()
+    assert caching.Cache(folder).get_texts(["blame:a", "blame:b", "blame:none"]) == {
+        "blame:a": "A2", "blame:none": "N"}  # fmt: skip
+
+
 SERVERS = [  # the credential, then the server that receives it
     ("agents/servers.json#mcpServers/db/env/PG_PASSWORD", 1),
     ("agents/servers.json#mcpServers/db", 1),
