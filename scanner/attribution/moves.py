@@ -39,7 +39,6 @@ MAX_HOPS = 8  # moves of one declaration followed at most
 TERRAFORM_FILES = ("*.tf", "*.tofu")
 # A block's first line, as `git diff -G` finds it (POSIX ERE); `_BLOCK_LINE` is its Python twin.
 _BLOCK = r'(resource|data)[[:space:]]+"[^"]+"[[:space:]]+"[^"]+"'
-_QUOTED = re.compile(r'"[^"]+"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,8 +206,9 @@ class _Expected:
         return {sha: tuple(path for *_, path in found) for sha, found in changes.items()}
 
 
-# `_BLOCK` in Python, line by line ([[:space:]] never spans a line in a diff).
-_BLOCK_LINE = re.compile(r'(?:resource|data)[ \t\v\f\r]+"[^"\n]+"[ \t\v\f\r]+"[^"\n]+"')
+# `_BLOCK` in Python, line by line ([[:space:]] never spans a line in a diff), the two quoted
+# labels captured: the signature is them joined by one space.
+_BLOCK_LINE = re.compile(r'(?:resource|data)[ \t\v\f\r]+("[^"\n]+")[ \t\v\f\r]+("[^"\n]+")')
 
 
 def _signatures(blob: bytes) -> dict[str, int]:
@@ -217,8 +217,8 @@ def _signatures(blob: bytes) -> dict[str, int]:
     counts: dict[str, int] = {}
     if b"\0" in blob[:8000]:
         return counts
-    for match in _BLOCK_LINE.findall(blob.decode("utf-8", "surrogateescape")):
-        signature = " ".join(_QUOTED.findall(match))
+    for kind, name in _BLOCK_LINE.findall(blob.decode("utf-8", "surrogateescape")):
+        signature = f"{kind} {name}"  # a regex per match was a third of reading the blobs
         counts[signature] = counts.get(signature, 0) + 1
     return counts
 
