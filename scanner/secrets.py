@@ -97,6 +97,16 @@ _PLACEHOLDER_PART = re.compile(
 )
 
 
+# YAML 1.1's boolean words (what GitHub reads unquoted): `persist-credentials: 'false'` and
+# `SMTP_AUTH=true` switch a credential's use on or off; the value is no credential.
+_SWITCHES = frozenset({"true", "false", "yes", "no", "on", "off"})
+
+
+def is_switch(value: str) -> bool:
+    """Whether a whole value is a boolean word, quoted or not, in any case."""
+    return value.strip().strip("'\"").lower() in _SWITCHES
+
+
 def is_placeholder(value: str) -> bool:
     """Whether a whole value is a placeholder (`changeme`, `<token>`, `xxx`, `YOUR_KEY_HERE`)."""
     if _PLACEHOLDER_WHOLE.fullmatch(value):

@@ -311,7 +311,8 @@ class _Workflow:
         if "${{" in value:
             return None
         match = secrets.detect(value) or secrets.url_secret(value)  # `https://TOKEN@host` (#16)
-        named = secrets.is_credential_name(key) and secrets.value_state(value) == "literal"
+        named = (secrets.is_credential_name(key) and secrets.value_state(value) == "literal"
+                 and not secrets.is_switch(value))  # fmt: skip
         if match is None and not named:
             return None
         present = match is not None or secrets.looks_secret(value)
