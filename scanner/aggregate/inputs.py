@@ -16,6 +16,7 @@ from scanner import lineage, policy
 from scanner.aggregate import duplicates
 from scanner.aggregate.options import GitHubOptions
 from scanner.aggregate.resolve import Aggregate, aggregate
+from scanner.decode import export_text
 from scanner.errors import ReportError, RosterError
 from scanner.model import Report
 from scanner.reach.environment import load as load_environments
@@ -182,7 +183,7 @@ def report_origins(root: Path, files: Iterable[Path]) -> dict[Path, str]:
 
 def _read(path: Path, error: type[Exception]) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return export_text(path.read_bytes())  # a BOM or UTF-16: saved by Excel, PowerShell
     except (OSError, UnicodeDecodeError) as problem:
         raise error(f"{path}: cannot be read ({problem})") from None
 

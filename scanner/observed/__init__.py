@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from scanner.decode import export_text
 from scanner.errors import ObservedError
 from scanner.observed import (
     aws_credential_report,
@@ -69,7 +70,7 @@ def load(path: Path) -> tuple[str, tuple[Observed, ...]]:
     try:
         if path.stat().st_size > MAX_BYTES:
             raise ObservedError(f"{path}: larger than {MAX_BYTES >> 20} MiB; not read")
-        text = path.read_text(encoding="utf-8")
+        text = export_text(path.read_bytes())
     except (OSError, UnicodeDecodeError) as problem:
         raise ObservedError(f"{path}: cannot be read ({problem})") from None
     return parse(str(path), text)

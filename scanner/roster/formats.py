@@ -13,7 +13,8 @@ import csv
 import datetime
 import io
 import json
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,9 +80,20 @@ def _emails(*values: Any) -> tuple[str, frozenset[str]]:
     return (unique[0] if unique else ""), frozenset(unique)
 
 
+# Windows PowerShell's ConvertTo-Json writes a DateTime as `\/Date(<ms since 1970>)\/`.
+_MS_DATE = re.compile(r"/Date\((-?\d{1,15})(?:[+-]\d{4})?\)/")
+
+
 def _date(value: Any) -> datetime.date | None:
+    """An ISO 8601 date or date-time (its day), or PowerShell 5.1's JSON date; else None."""
     if not isinstance(value, str) or not value:
         return None
+    if (ms := _MS_DATE.fullmatch(value)) is not None:
+        epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+        try:
+            return (epoch + datetime.timedelta(milliseconds=int(ms[1]))).date()
+        except OverflowError:
+            return None
     try:
         return datetime.date.fromisoformat(value[:10])
     except ValueError:
@@ -135,7 +147,9 @@ def entra(text: str, as_of: datetime.date, source: str) -> list[Person]:
     document = _json(text, source)
     users = _list(document, "value" if isinstance(document, dict) else None, source)
     people = []
-    for user in users:
+    for record in users:
+        # Get-MgUser | ConvertTo-Json names the properties in PascalCase (UserPrincipalName).
+        user = {**{key[:1].lower() + key[1:]: value for key, value in record.items()}, **record}
         proxies = [p.split(":", 1)[1] for p in _items(user.get("proxyAddresses"))
                    if isinstance(p, str) and p.lower().startswith("smtp:")]  # fmt: skip
         primary, emails = _emails(user.get("mail"), user.get("userPrincipalName"),
@@ -228,7 +242,7 @@ def plain_csv(
              "github_login": "github_login", "name": "name", "aliases": "aliases",
              "leave_date": "leave_date", "id": "id", **(columns or {})}  # fmt: skip
     # newline="": the csv module reads line endings itself (a bare CR inside a row is data).
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(csv_body(text), newline=""))
     try:
         return _csv_people(reader, names, as_of, source)
     except csv.Error as error:
@@ -236,12 +250,45 @@ def plain_csv(
             from None  # fmt: skip
 
 
+# Windows PowerShell 5.1's Export-Csv starts with `#TYPE <the objects' .NET type>` unless told
+# -NoTypeInformation (the default from PowerShell 6; learn.microsoft.com, Export-Csv).
+_TYPE_LINE = re.compile(r"#TYPE [^\r\n]*(?:\r\n|\n|\r)?")
+
+
+def csv_body(text: str) -> str:
+    """A CSV export without what precedes its header row: a byte-order mark, PowerShell's
+    `#TYPE` line."""
+    text = text.removeprefix("\ufeff")
+    match = _TYPE_LINE.match(text)
+    return text[match.end() :] if match else text
+
+
+def _header(wanted: str, headers: Sequence[str]) -> str:
+    """The header that names `wanted`: the same text, else the same letters and digits in any
+    case (`UserPrincipalName` from Get-MgUser, `User principal name`, `objectId`/`ObjectId`);
+    `wanted` itself when no header does (its column is then empty)."""
+    if wanted in headers:
+        return wanted
+    key = _letters(wanted)
+    return next((header for header in headers if _letters(header) == key), wanted)
+
+
+def _letters(name: str) -> str:
+    return "".join(char for char in name.casefold() if char.isalnum())
+
+
 def _csv_people(
-    reader: csv.DictReader[str], names: Mapping[str, str], as_of: datetime.date, source: str
+    reader: csv.DictReader[str], wanted: Mapping[str, str], as_of: datetime.date, source: str
 ) -> list[Person]:
-    if reader.fieldnames is None or names["email"] not in reader.fieldnames:
+    headers = reader.fieldnames or []
+    names = {field: _header(header, headers) for field, header in wanted.items()}
+    for field, others in _FALLBACK_HEADERS.items():  # Graph PowerShell says Id, not objectId
+        if names[field] not in headers:
+            names[field] = next((_header(o, headers) for o in others
+                                 if _header(o, headers) in headers), names[field])  # fmt: skip
+    if names["email"] not in headers:
         raise RosterError(
-            f"{source}: a CSV roster needs a header row with an {names['email']!r} column"
+            f"{source}: a CSV roster needs a header row with an {wanted['email']!r} column"
         )
     people = []
     for row in reader:
@@ -251,7 +298,13 @@ def _csv_people(
             continue
         status = (row.get(names["status"]) or "").strip().lower()
         state = _CSV_STATES.get(status, _OKTA_STATES.get(status.upper(), "unknown"))
-        leave = _date(row.get(names["leave_date"]))
+        written = (row.get(names["leave_date"]) or "").strip()
+        leave = _date(written)
+        if written and leave is None:  # `3/2/2026`: March or February? Never a guess
+            raise RosterError(
+                f"{source}: line {reader.line_num}: {names['leave_date']} {written[:40]!r} is "
+                "not a date nhi reads (YYYY-MM-DD, or an ISO 8601 date and time)"
+            )
         # An export's own id (Okta `id`, Entra `objectId`) is what managers point at (#23).
         people.append(Person(
             id=(row.get(names["id"]) or "").strip() or primary,
@@ -264,6 +317,8 @@ def _csv_people(
     return people
 
 
+# Headers tried for a field when the one its format names is missing.
+_FALLBACK_HEADERS = {"id": ("id", "objectId")}
 # Our CSV fields, and the headers each CSV export uses for them (`--roster-columns` overrides).
 CSV_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date", "id")
 CSV_COLUMNS: dict[str, dict[str, str]] = {

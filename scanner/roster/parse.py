@@ -22,16 +22,18 @@ from scanner.roster.formats import (
     _list,
     _logins,
     _ref,
+    csv_body,
     plain_csv,
 )
 
 
 def detect(text: str) -> str:
     """Which format a roster file is in, from its shape."""
-    head = text.lstrip()[:4096]
+    head = text.lstrip("\ufeff \t\r\n")[:4096]
     if not head.startswith(("{", "[")):
+        head = csv_body(head)
         first = head.splitlines()[0] if head else ""
-        if "userPrincipalName" in first:
+        if "userprincipalname" in first.lower().replace(" ", ""):  # any case: Get-MgUser's too
             return "entra-csv"
         if "managerId" in first or "login" in first.split(","):
             return "okta-csv"
@@ -40,7 +42,7 @@ def detect(text: str) -> str:
         return "scim"
     if '"primaryEmail"' in head:
         return "google"
-    if '"userPrincipalName"' in head or '"accountEnabled"' in head:
+    if '"userprincipalname"' in head.lower() or '"accountenabled"' in head.lower():
         return "entra"
     if '"profile"' in head:
         return "okta"

@@ -51,3 +51,14 @@ def test_unreadable_file_is_one_message(tmp_path: Path) -> None:
     path.write_bytes(b"user,arn\xff\n")
     with pytest.raises(ObservedError, match=r"report\.csv: cannot be read \("):
         load(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_an_export_saved_with_a_byte_order_mark_reads_the_same(tmp_path: Path, encoding) -> None:
+    """Windows PowerShell 5.1 writes UTF-16 with a BOM for `Out-File` and `>`, and UTF-8 with
+    one for `-Encoding UTF8` (learn.microsoft.com, about_Character_Encoding)."""
+    case = HERE / "entra-activity" / "credential_sign_ins.json"
+    saved = tmp_path / case.name
+    saved.write_bytes(case.read_text(encoding="utf-8").encode(encoding))
+    assert saved.read_bytes()[:2] in (b"\xef\xbb", b"\xff\xfe")
+    assert load(saved) == parse(str(saved), case.read_text(encoding="utf-8"))

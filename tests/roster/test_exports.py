@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner.decode import export_text
 from scanner.roster import Roster, normalise, parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -16,7 +17,8 @@ AS_OF = datetime.date(2026, 11, 1)
 def people(*names: str, columns: dict[str, str] | None = None, warn_days: int = 30):
     found = []
     for name in names:
-        found += parse((FIXTURES / name).read_text(), name, AS_OF, "auto", columns, warn_days)
+        text = export_text((FIXTURES / name).read_bytes())  # as `nhi aggregate` reads it
+        found += parse(text, name, AS_OF, "auto", columns, warn_days)
     return found
 
 
@@ -73,6 +75,41 @@ def test_entra_admin_centre_download_with_microsofts_headers() -> None:
     ]
     carol = roster.person("carol@acme.onmicrosoft.com")
     assert carol is not None and carol.name == "Carol Chen"
+
+
+def test_windows_powershell_exports_of_entra_users() -> None:
+    """Get-MgUser piped to Export-Csv (a BOM, the `#TYPE` line, PascalCase headers) and to
+    ConvertTo-Json | Out-File (UTF-16, PascalCase, `\\/Date(ms)\\/`) read as the same people."""
+    expected = [
+        ("6f1f0c3e-0000-4000-8000-000000000001", "active"),
+        ("6f1f0c3e-0000-4000-8000-000000000002", "departed"),
+        ("6f1f0c3e-0000-4000-8000-000000000003", "active"),
+    ]
+    for name in ("entra_powershell.csv", "entra_powershell.json"):
+        roster = Roster(people(name))
+        found = [summary(roster, r)[:2] for r in ("carol@acme.onmicrosoft.com",
+                 "bob@acme.example", "dana@acme.onmicrosoft.com")]  # fmt: skip
+        if name.endswith(".json"):  # the CSV export has no leave date column
+            expected = [expected[0], expected[1], (expected[2][0], "leaving")]
+        assert found == expected, name
+        assert roster.person("carol@acme.example").name == "Carol Chen"  # type: ignore[union-attr]
+    json_roster = Roster(people("entra_powershell.json"))
+    assert summary(json_roster, "carol.chen@acme.example")[0].endswith("0001")  # a proxy address
+    assert [summary(json_roster, r)[2] for r in ("bob@acme.example", "dana@acme.onmicrosoft.com")
+            ] == ["2026-03-02", "2026-11-15"]  # fmt: skip
+
+
+def test_a_csv_saved_by_excel_and_the_same_export_read_by_nhi_aggregate(tmp_path) -> None:
+    """A byte-order mark is no part of the first header; a UTF-16 file reads through the same
+    path `nhi aggregate --roster` takes."""
+    roster = Roster(people("excel_roster.csv"))
+    assert summary(roster, "@bobb") == ("bob@acme.example", "departed", None)
+    from scanner.aggregate import inputs
+
+    read = inputs.people([FIXTURES / "entra_powershell.json", FIXTURES / "excel_roster.csv"],
+                         as_of=AS_OF)  # fmt: skip
+    states = (read.state("bob@acme.onmicrosoft.com"), read.state("@carol-c"))
+    assert states == ("departed", "active")
 
 
 def test_every_id_of_every_export_stays_indexed_after_merging() -> None:

@@ -179,6 +179,12 @@ def test_normalise() -> None:
         ),
         ("[]", "ldif", "r.json: unknown roster format 'ldif'"),
         ("[" * 100_000, "okta", "r.json: not valid JSON (nested too deeply)"),
+        (  # a date in a machine's locale: 3 February or 2 March?
+            "email,status,leave_date\na@acme.example,active,2026-03-02\nb@acme.example,active,3/2/2026\n",
+            "csv",
+            "r.json: line 3: leave_date '3/2/2026' is not a date nhi reads (YYYY-MM-DD, or an "
+            "ISO 8601 date and time)",
+        ),
     ],
 )
 def test_bad_rosters_have_one_clear_message(text: str, fmt: str, message: str) -> None:
