@@ -140,8 +140,13 @@ def _row(r: Resolved, day: str, run: int, card: str, digest: str) -> dict[str, o
     }
 
 
+# One encoder for every card: `json.dumps` with options builds a new one per call (0.7 us of
+# 2.7 us a card, 500,000 cards on a first run).
+_CARD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _card(r: Resolved) -> str:
     """[people, shown facets]: what an answer shows that is not a column (`_entry` reads it)."""
     people = [[p.reference, p.role, p.email, p.state] for p in r.people]
     facets = [list(facet) for facet in r.facets if facet[0] in SHOWN]
-    return json.dumps([people, facets], ensure_ascii=False, separators=(",", ":"))
+    return _CARD([people, facets])
