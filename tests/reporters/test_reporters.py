@@ -250,3 +250,19 @@ def test_text_ends_with_what_fail_on_makes_of_it_and_colours_only_when_asked(
         "owner"
     )
     assert coloured[1] == "a%b,c:d.tf:1: NHI001 [high] weird has no owner (baselined)"
+
+
+@pytest.mark.parametrize("separators", [(", ", ": "), (",", ":")])
+def test_the_shared_encoder_writes_what_json_dumps_writes(separators) -> None:
+    """`encoder` makes json's C encoder once for many values; its text is json.dumps's."""
+    from scanner.reporters.json import array, encoder
+
+    encode = encoder(*separators)
+    values = [{"a": [1, 2.5, None, True, "é\u2028\x00\"\\"], "b": {}, "": [[]]}, [], "x", -3,
+              {"nan": float("nan"), "inf": float("-inf")},
+              {"k": {"deep": [{"x": None}]}}]  # fmt: skip
+    for value in values:
+        assert encode(value) == json.dumps(value, ensure_ascii=False, separators=separators)
+    written = "".join(array(values))
+    assert json.loads(written.replace("NaN", "null").replace("-Infinity", "null")) is not None
+    assert written.split("\n")[1] == "  " + json.dumps(values[0], ensure_ascii=False) + ","
