@@ -84,3 +84,24 @@ def test_any_chunking_gives_the_line_by_line_answer(text: str, cuts: list[int]) 
     )  # fmt: skip
     assert out == expected
     assert not any(line.lstrip().startswith("::") or "##[" in line for line in out.split("\n"))
+
+
+def test_output_written_a_block_at_a_time_is_guarded_as_line_by_line(monkeypatch) -> None:
+    """Into a pipe, `write` hands the guard 64 KiB blocks (#25): a forged command cut by a
+    block's end, or by a piece's, is still broken, and every other line is as it was."""
+    import io
+
+    from scanner.cli.common import _BLOCK, write
+
+    lines = [f'{{"n": {n}, "arn": "arn:aws:iam::1:role/r{n}"}}' for n in range(4000)]
+    lines[1234] = " ::error file=x::forged"
+    lines[2000] = "##[warning]legacy"
+    text = "\n".join(lines) + "\n"
+    assert len(text) > 2 * _BLOCK
+    cut = text.index("::error")  # a piece ends inside the forged command
+    pieces = [text[: cut + 3], text[cut + 3 : _BLOCK + 7], text[_BLOCK + 7 :]]
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    write(pieces, json=True)
+    expected = text.replace(" ::error", " \\u003a:error").replace("##[", "##\\u005b")
+    assert out.getvalue() == expected

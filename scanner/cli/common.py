@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -143,10 +144,31 @@ def write(
 
     stream = sys.stderr if err else sys.stdout
     guard = LineGuard(json=json, commands=commands)
+    # Into a file or a pipe, pieces go to the guard a block at a time: a broad answer is
+    # 100,000 one-line pieces, and the guard's checks cost per call (0.44 s of 70 MB, #25). A
+    # terminal sees each piece as it comes.
+    block = 1 if _is_terminal(stream) else _BLOCK
+    pending: list[str] = []
+    size = 0
     for piece in pieces:
-        stream.write(guard.feed(piece))
+        pending.append(piece)
+        size += len(piece)
+        if size >= block:
+            stream.write(guard.feed("".join(pending)))
+            pending, size = [], 0
+    stream.write(guard.feed("".join(pending)))
     stream.write(guard.close())
     stream.flush()
+
+
+_BLOCK = 1 << 16  # characters
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream: no terminal
+        return False
 
 
 def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
