@@ -25,6 +25,7 @@ from scanner.model import JSON, Category, Consumer, Fact, Identity, ModuleCall, 
 FILE_NAME = "scan-cache-v2.sqlite"
 MAX_AGE_DAYS = 30  # an entry not written again for this long is deleted
 MAX_BYTES = 256 * 1024 * 1024  # past this, only the last week's entries are kept
+WRITE_EVERY = 500  # texts put are written this many at a time (and the rest at close)
 
 
 def _today() -> int:
@@ -64,6 +65,7 @@ class Cache:
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()  # one connection, shared by the blame threads
         self._loaded: dict[str, str | None] = {}  # `preload`ed texts (None: not stored)
+        self._unwritten: dict[str, str] = {}  # texts put, written WRITE_EVERY at a time
         try:
             folder.mkdir(parents=True, exist_ok=True)
             # Before 0.1.0's v2 file, cached blame held the blamed lines' content (secrets
@@ -167,10 +169,14 @@ class Cache:
         found: dict[str, str] = {}
         try:
             with self._lock:
-                if self._loaded:
-                    asked, keys = keys, [key for key in keys if key not in self._loaded]
-                    found.update((key, text) for key in asked
-                                 if (text := self._loaded.get(key)) is not None)  # fmt: skip
+                if self._loaded or self._unwritten:
+                    asked, keys = keys, []
+                    for key in asked:
+                        text = self._unwritten.get(key) or self._loaded.get(key)
+                        if text is not None:
+                            found[key] = text
+                        elif key not in self._loaded:
+                            keys.append(key)
                 for start in range(0, len(keys), 500):
                     chunk = list(keys[start : start + 500])
                     marks = ",".join("?" * len(chunk))
@@ -185,21 +191,36 @@ class Cache:
         self.put_texts({key: value})
 
     def put_texts(self, entries: Mapping[str, str]) -> None:
+        """Kept, and written to the file with others (WRITE_EVERY, and at `close`): a cold scan
+        puts one text per blamed file and per traced move, and a transaction each was 1,783
+        commits on the benchmark tree (#21). Read back at once by `get_texts`."""
         if self._db is None or not entries:
             return
-        try:
-            with self._lock, self._db:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO blame (key, value, at) VALUES (?, ?, ?)",
-                    [(key, value, _today()) for key, value in entries.items()],
-                )
-                self._loaded.update((key, value) for key, value in entries.items()
-                                    if key in self._loaded)  # fmt: skip
-        except sqlite3.Error:
+        with self._lock:
+            self._unwritten.update(entries)
+            self._loaded.update((key, value) for key, value in entries.items()
+                                if key in self._loaded)  # fmt: skip
+            if len(self._unwritten) >= WRITE_EVERY:
+                self._write()
+
+    def _write(self) -> None:
+        """The texts put since the last write, in one transaction (the lock held)."""
+        if self._db is None or not self._unwritten:
             return
+        rows = [(key, value, _today()) for key, value in self._unwritten.items()]
+        self._unwritten = {}
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO blame (key, value, at) VALUES (?, ?, ?)", rows
+                )
+        except sqlite3.Error:
+            return  # a cache may lose entries
 
     def close(self) -> None:
         if self._db is not None:
+            with self._lock:
+                self._write()
             self._db.close()
 
 

@@ -322,8 +322,10 @@ def test_preloaded_texts_are_answered_from_memory_and_kept_up_to_date(tmp_path) 
     from scanner.pipeline import cache as caching
 
     folder = tmp_path / "cache"
+    earlier = caching.Cache(folder)
+    earlier.put_texts({"blame:a": "A", "blame:b": "B"})
+    earlier.close()
     store = caching.Cache(folder)
-    store.put_texts({"blame:a": "A", "blame:b": "B"})
     assert store.preload(["blame:a", "blame:b", "blame:none"]) == {"blame:a", "blame:b"}
     with sqlite3.connect(folder / caching.FILE_NAME) as other:  # another process, meanwhile
         other.execute("DELETE FROM blame")
@@ -370,3 +372,32 @@ def test_content_sniffing_is_remembered_by_blob_and_a_changed_file_is_sniffed_af
         ("web/package.json#mcpServers/db/env/PG_PASSWORD", 1),
         ("web/package.json#mcpServers/db", 1),
     ]
+
+
+def test_texts_put_are_read_back_at_once_and_written_together(tmp_path, monkeypatch) -> None:
+    """A cold scan puts a text per blamed file and per traced move (#21): they are written
+    WRITE_EVERY at a time and the rest at close, and read back before they are written."""
+    import sqlite3
+
+    from scanner.pipeline import cache as caching
+
+    monkeypatch.setattr(caching, "WRITE_EVERY", 3)
+    folder = tmp_path / "cache"
+
+    def written() -> list[str]:
+        with sqlite3.connect(folder / caching.FILE_NAME) as other:
+            keys = [row[0] for row in other.execute("SELECT key FROM blame ORDER BY key")]
+        other.close()
+        return keys
+
+    store = caching.Cache(folder)
+    store.put_text("t:1", "one")
+    store.put_texts({"t:2": "two"})
+    assert (written(), store.get_texts(["t:1", "t:2", "t:3"])) == ([], {"t:1": "one", "t:2": "two"})
+    store.put_text("t:3", "three")  # the third: all three written in one transaction
+    assert written() == ["t:1", "t:2", "t:3"]
+    store.put_text("t:4", "four")
+    assert written() == ["t:1", "t:2", "t:3"]
+    store.close()
+    assert written() == ["t:1", "t:2", "t:3", "t:4"]
+    assert caching.Cache(folder).get_text("t:4") == "four"
