@@ -15,12 +15,13 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scanner.decode import export_text
 from scanner.errors import RosterError
 from scanner.roster import ROSTER_FORMATS, Roster, parse
 from tests.fuzz.strategies import STRINGS, documents, mutations, values
 
 FIXTURES = Path(__file__).parent.parent / "roster" / "fixtures"
-SAMPLES = sorted(p.read_text(encoding="utf-8") for p in FIXTURES.iterdir())
+SAMPLES = sorted(export_text(p.read_bytes()) for p in FIXTURES.iterdir())  # UTF-16 ones too
 AS_OF = datetime.date(2026, 1, 1)
 
 users = st.lists(
