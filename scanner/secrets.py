@@ -7,7 +7,9 @@ which provider). Answers carry the detector's name, never the value or any piece
 
 from __future__ import annotations
 
+import base64
 import itertools
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -187,7 +189,26 @@ def _is_dummy(detector: str, candidate: str) -> bool:
         short = len(body) < 64 and not body.startswith(("MI", "b3BlbnNzaC1rZXkt"))
         stub = short or not re.fullmatch(r"[A-Za-z0-9+/=]+", body)
         return stub or bool(_DUMMY.search(body))
+    if detector == "jwt" and _published_jwt(candidate):
+        return True
     return bool(_DUMMY.search(candidate)) or len(set(candidate[-16:])) <= 3
+
+
+# Tokens a vendor publishes, the same on every machine: the Supabase CLI's local stack signs its
+# anon and service_role keys with a fixed secret, as issuer `supabase-demo` (supabase/cli#654;
+# every `supabase start` prints them). Examples and CI files are full of them.
+_PUBLISHED_ISSUERS = frozenset({"supabase-demo"})
+
+
+def _published_jwt(token: str) -> bool:
+    """Whether a JWT's payload names an issuer whose tokens are published."""
+    payload = token.split(".")[1]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except ValueError:  # not base64 or not JSON (binascii.Error and UnicodeError included)
+        return False
+    issuer = claims.get("iss") if isinstance(claims, dict) else None
+    return isinstance(issuer, str) and issuer in _PUBLISHED_ISSUERS
 
 
 def url_password_state(value: str) -> str | None:

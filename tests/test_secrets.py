@@ -199,3 +199,27 @@ def test_strip_userinfo(text: str, expected: str) -> None:
 def test_secret_in_names_and_urls(text: str, detector: str | None) -> None:
     match = secrets.secret_in(text)
     assert (match.detector if match else None) == detector
+
+
+def _jwt(payload: str) -> str:
+    import base64
+
+    body = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    return (
+        f"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.{body}.Vq3kZr8TnW2yLm5pXc7hBd9fJs4gKa1eRt6uNo0iQwE"
+    )
+
+
+@pytest.mark.parametrize(
+    ("payload", "state"),
+    [
+        ('{"iss":"supabase-demo","role":"service_role"}', "placeholder"),  # the CLI's own
+        ('{"iss":"supabase","role":"service_role"}', "literal"),  # a real project's
+        ('{"iss":["supabase-demo"]}', "literal"),  # an issuer that is not text
+        ('{"iss":"supabase-demo"', "literal"),  # cut short: not JSON
+    ],
+)
+def test_published_jwts_are_no_secret(payload: str, state: str) -> None:
+    token = _jwt(payload)
+    assert secrets.value_state(token) == state
+    assert (secrets.detect(token) is None) == (state == "placeholder")
