@@ -135,6 +135,8 @@ _CREDENTIAL_NAME = re.compile(
     r"admin|server|root|deploy|management|credentials?)[_\-]?key)$"
     # `SERPAPI_KEY`, `OPENAIAPIKEY`: an API key whatever is glued before it.
     r"|api[_\-]?key$"
+    # `POSTGRES_PW`, `PGADMIN_PW` (docker/awesome-compose): never alone (Playwright's `PW_*`).
+    r"|[_\-.]pw$"
 )
 _PROVIDER_NAMES = (
     ("github", "github"), ("gh_", "github"), ("gitlab", "gitlab"), ("openai", "openai"),

@@ -132,6 +132,8 @@ def test_value_state(value: str, state: str) -> None:
         ("BYPASS", False), ("PATH", False), ("MONKEY", False),
         ("NEXT_PUBLIC_SUPABASE_ANON_KEY", False),
         ("TOKEN_TTL", False), ("OPENAI_MAX_TOKENS", False),
+        ("POSTGRES_PW", True), ("adminPw", True), ("PW", False), ("PW_TEST_HTML_REPORT_OPEN", False),
+        ("NEW_PWA", False),
     ],
 )  # fmt: skip
 def test_credential_names(name: str, expected: bool) -> None:
