@@ -87,14 +87,14 @@ def _has_reference(value: str) -> bool:
 # whole-value one (one start position) and two unanchored ones with bounded alternatives. As
 # one regex with `.*x{3,}.*`, a 4 KB value of `x` and a newline took minutes (cubic).
 _PLACEHOLDER_WHOLE = re.compile(
-    r"(?i)x{3,}|\.{3,}|-+|\?+|changeme|change[_-]?me|replace[_-]?me|todo|tbd|none|null|"
+    r"(?i)x{3,}|\.{3,}|-+|\?+|changeme|change[_-]?(?:me|it)|replace[_-]?me|todo|tbd|none|null|"
     r"dummy|example|sample|placeholder|secret|password|token|test|fake|redacted|"
     r"<[^>]*>|\[[^\]]*\]|(?:your|enter|insert)[_\- ][^\n]*"
 )
 # Only for one-line values, as `.` in the former `.*...` never matched a newline.
 _PLACEHOLDER_END = re.compile(r"(?i)(?:[_\-]here|\.{3}|example(?:key)?)\Z")
 _PLACEHOLDER_PART = re.compile(
-    r"(?i)x{3}|\*{3}|placeholder|change[_\-]?me|change[_\-]this|replace[_\-]?me|"
+    r"(?i)x{3}|\*{3}|placeholder|change[_\-]?(?:me|it)|change[_\-]this|replace[_\-]?me|"
     r"example[_\-]?key|(?-i:[Yy]our[A-Z])|(?:^|[_\-])your[_\-]"  # ghp_your_github_token (#18)
 )
 

@@ -101,6 +101,7 @@ def test_detect(value: str, detector: str | None) -> None:
         ("...", "placeholder"),
         ("[REDACTED]", "placeholder"), ("REPLACE_ME", "placeholder"),
         ("***REMOVED***", "placeholder"), ("dev-only-change-me", "placeholder"),
+        ("changeit", "placeholder"), ("CHANGE_IT", "placeholder"),
         ("?", "placeholder"), ("change-this-password", "placeholder"),
     ("YourSuperSecretKeyForJwt123", "placeholder"),
         ("0000", "placeholder"), ("AKIAIOSFODNN7EXAMPLE", "placeholder"),
@@ -132,8 +133,8 @@ def test_value_state(value: str, state: str) -> None:
         ("BYPASS", False), ("PATH", False), ("MONKEY", False),
         ("NEXT_PUBLIC_SUPABASE_ANON_KEY", False),
         ("TOKEN_TTL", False), ("OPENAI_MAX_TOKENS", False),
-        ("POSTGRES_PW", True), ("adminPw", True), ("PW", False), ("PW_TEST_HTML_REPORT_OPEN", False),
-        ("NEW_PWA", False),
+        ("POSTGRES_PW", True), ("adminPw", True), ("PW", False), ("NEW_PWA", False),
+        ("PW_TEST_HTML_REPORT_OPEN", False),
     ],
 )  # fmt: skip
 def test_credential_names(name: str, expected: bool) -> None:
