@@ -31,7 +31,7 @@ SECRETS = {
     "google": "AIzaSyQ3wE5rT7yU9iO1pA3sD5fG7hJ9kL1zX3c",
     "stripe": "sk_live_51Qa2Ws3Ed4Rf5Tg6Yh7Uj",
     "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsZWFrIn0.Qw3Er5Ty7Ui9Op1As3Df",
-    "pem_body": "MIIEpAIBAAKCAQEAzX9Lq3Wv7Rt2Yp5",
+    "pem_body": "MIIEpAIBAAKCAQEAzX9Lq3Wv7Rt2Yp5U3iQOpMN0PZLqy1WwMZaMKA3P744B8vkK",
     "dsn_password": "Dsn-Pw-8Qz3Xk7Lm",
     "supabase": "sbp_4d7e1a9c3f6b2e8d5a0c7f4b1e9d3a6c8f2b5e7d",
     "npm": "npm_Rt5Yu7Io9Pa1Sd3Fg5Hj7Kl9Zx1Cv3Bn5Mq7",

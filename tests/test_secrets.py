@@ -6,6 +6,11 @@ import pytest
 
 from scanner import secrets
 
+# Made-up key bodies of real lengths: RSA's runs to hundreds of characters; Ed25519 in PKCS#8 is
+# the smallest private key there is, 64 base64 characters.
+RSA_BODY = "MIIEpAIBAAKCAQEAodJFCrnl2edlBDdz1C5Jau2RJtBRnlWmTSHf6pWkLUyifDLk" * 12
+ED25519_BODY = "MC4CAQAwBQYDK2VwBCIEIHtYnQ3pVx8WkL2sJd9Rf5Tg7Yh1Uj3Ik6Ol9Pq2Ws4E"
+
 DETECT_CASES = [
     ("AKIA2OGYBAH6RL5KXW7Q", "aws_access_key_id"),
     ("AKIA2OGYBAH6RL5KXW7", None),  # one character short
@@ -35,7 +40,9 @@ DETECT_CASES = [
     ("sk_test_51Hx9QwErTyUiOpAsDfGh", None),
     ("rk_live_51Hx9QwErTyUiOpAsDfGh", "stripe_secret_key"),
     ("sk_live_yourStripePrivateLiveKey", None),  # typed by hand
-    ("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----", "private_key"),
+    (f"-----BEGIN RSA PRIVATE KEY-----\n{RSA_BODY}\n-----END RSA PRIVATE KEY-----", "private_key"),
+    ("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----", None),
+    (f"-----BEGIN PRIVATE KEY-----\n{ED25519_BODY}\n-----END PRIVATE KEY-----", "private_key"),
     ("-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----", None),
     ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaSJ9.Xk3Lp9Qw7Er2Ty5Ui8Op", "jwt"),
     ("eyJhbGciOiJIUzI1NiJ9.payload", None),
