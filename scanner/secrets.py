@@ -191,26 +191,21 @@ def _is_dummy(detector: str, candidate: str) -> bool:
         # .env.test), or one that is not base64 at all, is a stub written to show the format.
         stub = len(body) < 64 or not re.fullmatch(r"[A-Za-z0-9+/=]+", body)
         return stub or bool(_DUMMY.search(body))
-    if detector == "jwt" and _published_jwt(candidate):
-        return True
-    return bool(_DUMMY.search(candidate)) or len(set(candidate[-16:])) <= 3
+    published = detector == "jwt" and _published_jwt(candidate)
+    return published or bool(_DUMMY.search(candidate)) or len(set(candidate[-16:])) <= 3
 
 
-# Tokens a vendor publishes, the same on every machine: the Supabase CLI's local stack signs its
-# anon and service_role keys with a fixed secret, as issuer `supabase-demo` (supabase/cli#654;
-# every `supabase start` prints them). Examples and CI files are full of them.
-_PUBLISHED_ISSUERS = frozenset({"supabase-demo"})
-
-
-def _published_jwt(token: str) -> bool:
-    """Whether a JWT's payload names an issuer whose tokens are published."""
+def _published_jwt(token: str, issuers: frozenset[str] = frozenset({"supabase-demo"})) -> bool:
+    """Whether a JWT's payload names an issuer that publishes its tokens, the same on every
+    machine: the Supabase CLI's local stack signs its anon and service_role keys with a fixed
+    secret as `supabase-demo` (supabase/cli#654; every `supabase start` prints them)."""
     payload = token.split(".")[1]
     try:
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except ValueError:  # not base64 or not JSON (binascii.Error and UnicodeError included)
         return False
     issuer = claims.get("iss") if isinstance(claims, dict) else None
-    return isinstance(issuer, str) and issuer in _PUBLISHED_ISSUERS
+    return isinstance(issuer, str) and issuer in issuers
 
 
 def url_password_state(value: str) -> str | None:
