@@ -29,7 +29,8 @@ def test_text_output_and_exit_zero(repo: Path, capsys) -> None:
     assert capsys.readouterr().out == (
         "iam.tf:1: NHI007 [info] who introduced aws_iam_user ci is unknown: the history is "
         "missing (a shallow clone: check out with fetch-depth: 0; a folder outside git: give "
-        "--owner EMAIL) or git could not blame the file (see its errors entry)\n"
+        "--owner EMAIL), git could not blame the file (see its errors entry), or only bots ever "
+        "wrote it (see the provisioner's evidence)\n"
         "iam.tf:1: aws_iam_user ci\n"
         "1 identity in 1 file, 1 finding, 0 errors\n"
         "open findings by severity: info 1\n"

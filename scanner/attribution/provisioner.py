@@ -290,11 +290,18 @@ def co_authors(message: str) -> tuple[str, ...]:
     return tuple(m[1] for line in block if (m := _CO_AUTHOR.match(line)))
 
 
-def _co_author(commit: Commit, message: str) -> Provisioner | None:
-    """A bot's commit (a squash by an agent, a merge by a bot) names its human co-author."""
+def _co_author(commit: Commit, message: str) -> Provisioner:
+    """A bot's commit (a squash by an agent, a merge by a bot) names its human co-author; with
+    none, nobody is named, and the evidence says why (a file only a bot ever wrote: Azure's
+    verified modules, compiled agentic workflows)."""
     people = [c for c in co_authors(message) if not re.search(r"\[bot\]|copilot", c, re.I)]
     if not people:
-        return None
+        return Provisioner(
+            name="", email="", commit=commit.sha, date=commit.date, uncommitted=False,
+            confidence=Confidence.UNKNOWN,
+            evidence=(f"introduced in {commit.sha[:7]} on {commit.date[:10]} by the bot "
+                      f"{commit.email or commit.author}; no human wrote or co-authored it",),
+        )  # fmt: skip
     name, _, email = people[0].partition("<")
     return Provisioner(
         name=name.strip(), email=email.strip(" >").lower(), commit=commit.sha, date=commit.date,

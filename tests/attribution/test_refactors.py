@@ -132,7 +132,15 @@ def test_automation_accounts_are_never_provisioners(git_repo: GitRepo) -> None:
     git_repo.write("b.tf", USER.format(name="b"))
     git_repo.commit("by the agent", author="Copilot <198982749+Copilot@users.noreply.github.com>")
     report = pipeline.scan(git_repo.root)
-    assert [s.attribution.provisioner for s in report.subjects] == [None, None]
+    found = [s.attribution.provisioner for s in report.subjects]
+    # Nobody is named, and the evidence says why (never a silent gap).
+    assert [(p.email, p.confidence, p.evidence) for p in found if p is not None] == [
+        ("", "unknown", (f"introduced in {c[:7]} on 2026-01-01 by the bot {bot}; no human wrote "
+                         "or co-authored it",))
+        for c, bot in zip(git_repo.git("log", "--format=%H", "--reverse").split(),
+                          ["action@github.com", "198982749+copilot@users.noreply.github.com"],
+                          strict=True)
+    ]  # fmt: skip
 
 
 def test_a_bot_squash_names_its_human_co_author(git_repo: GitRepo) -> None:
