@@ -180,9 +180,11 @@ def _resolve(
 def _people(subject: Attributed, roster: Roster, known: Known) -> tuple[PersonState, ...]:
     """The identity's people as the roster knows them; `known` keeps each (reference, role,
     unknown) answered once (the same few thousand people stand behind 500,000 identities)."""
-    attribution = subject.attribution
+    attribution, provisioner = subject.attribution, subject.attribution.provisioner
+    # A provisioner nobody could name (only bots wrote it, blame failed) is no person to list,
+    # look up or route to: the report's evidence says why.
     references: list[tuple[str, str | Provisioner]] = \
-        [("provisioner", attribution.provisioner)] if attribution.provisioner else []  # fmt: skip
+        [("provisioner", provisioner)] if provisioner and provisioner.email else []  # fmt: skip
     owners = attribution.owners or subject.identity.declared_owners
     references += [("owner", owner) for owner in owners]
     installer = attribution.installed_by  # an MCP credential's installer, asked first (#18)

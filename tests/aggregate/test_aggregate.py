@@ -418,3 +418,36 @@ def test_an_unknown_provisioner_is_never_called_gone(org: Path, capsys, tmp_path
         "named as provisioner, so no departure can be told from them: scan with the full "
         "history (actions/checkout fetch-depth: 0)"
     )
+
+
+def test_a_provisioner_nobody_could_name_is_no_person(org: Path, capsys, tmp_path: Path) -> None:
+    """Only bots wrote it (or blame failed): the report's provisioner is unknown with an empty
+    email and the evidence. The organisation lists no nameless person, routes to nobody by it,
+    and never says ' is in no roster' of an empty name."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for source in (org / "reports").glob("*.json"):
+        if source.name == "broken.json":
+            continue
+        document = json.loads(source.read_text())
+        for item in document["identities"]:
+            if item["id"] == "etl/service_accounts.tf#google_service_account.etl":
+                item["provisioner"] = {
+                    "name": "", "email": "", "commit": "a" * 40,
+                    "date": "2026-01-01T00:00:00+00:00", "uncommitted": False,
+                    "confidence": "unknown", "co_authors": [],
+                    "evidence": ["introduced in aaaaaaa on 2026-01-01 by the bot ci[bot]; no "
+                                 "human wrote or co-authored it"],
+                }  # fmt: skip
+        (reports / source.name).write_text(json.dumps(document))
+    args = ["aggregate", str(reports), "--roster", str(org / "roster.csv"), "--teams",
+            str(org / "teams.json"), "--as-of", "2026-11-01", "--no-db"]  # fmt: skip
+    assert main([*args, "--format", "json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    wanted = "etl/service_accounts.tf#google_service_account.etl"
+    etl = next(o for o in result["orphans"] if o["identity"] == wanted)
+    assert (etl["rules"], etl["people"]) == (["NHI001"], [])
+    assert main([*args, "--format", "text"]) == 1
+    text = capsys.readouterr().out
+    assert "google_service_account etl [NHI001]" in text
+    assert "provisioner  (" not in text and ";  is in no roster" not in text
