@@ -171,12 +171,13 @@ class Cache:
             with self._lock:
                 if self._loaded or self._unwritten:
                     asked, keys = keys, []
-                    for key in asked:
-                        text = self._unwritten.get(key) or self._loaded.get(key)
-                        if text is not None:
-                            found[key] = text
+                    for key in asked:  # an empty text is a text (a trace that found nothing)
+                        if key in self._unwritten:
+                            found[key] = self._unwritten[key]
                         elif key not in self._loaded:
                             keys.append(key)
+                        elif (text := self._loaded[key]) is not None:
+                            found[key] = text
                 for start in range(0, len(keys), 500):
                     chunk = list(keys[start : start + 500])
                     marks = ",".join("?" * len(chunk))
