@@ -49,6 +49,19 @@ _UV_CREDENTIALS = re.compile(
     r"(?:^|\s)(?:--token|-t|--password|-p|--trusted-publishing[= ]never)\b"
 )
 _UV_CREDENTIAL_ENV = ("UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD")
+# Azure's CLIs federate from a script: `azd auth login --federated-credential-provider github`
+# (what `azd pipeline config` writes into every azd template's workflow, seen in
+# Azure-Samples/todo-nodejs-mongo) and `az login --service-principal --federated-token`
+# (learn.microsoft.com: "azd auth login", "az login"). Continued lines (`\` in bash, a backtick
+# in PowerShell) are read as one command.
+_CONTINUED = re.compile(r"[\\`][ \t]*\r?\n")
+_AZURE_FEDERATED = re.compile(  # a command, not a mention (`echo "... az login ..."`)
+    r"(?m)(?:^|[;&|(])[ \t]*(?:azd[ \t]+auth[ \t]+login\b[^\n]*--federated-credential-provider|"
+    r"az[ \t]+login\b[^\n]*--federated-token)\b[^\n]*"
+)
+_CLIENT_ARGUMENT = re.compile(
+    r"(?:--client-id|--username|-u)[ \t=]+(\$\{\{[^}\n]*\}\}|\"[^\"\n]*\"|'[^'\n]*'|\S+)"
+)
 # Security token services that trade the job's OIDC token for a GitHub token: octo-sts/action
 # (inputs `scope`, `identity`: the trust policy; known by name like the other actions above, so
 # a step missing an input still counts) and ost-simple-sts (`exchange-url`, `audience`), per
@@ -122,6 +135,11 @@ def _by_run(run: str, env: Mapping[str, JSON], id_token: bool) -> tuple[str, str
         return "github", "ACTIONS_ID_TOKEN_REQUEST_URL", ("run",)
     if _NPM_PROVENANCE.search(run):
         return "npm", "npm publish --provenance", ("run",)
+    azure = _AZURE_FEDERATED.search(_CONTINUED.sub(" ", run))
+    if azure is not None:
+        client = _CLIENT_ARGUMENT.search(azure[0])
+        named = client[1].strip("\"'") if client else azure[0].strip(" \t;&|(").split(" --")[0]
+        return "azure", named, ("run",)
     uv = _UV_PUBLISH.search(run)
     keyed = uv is not None and (_UV_CREDENTIALS.search(uv[1]) or set(_UV_CREDENTIAL_ENV) & set(env))
     if id_token and uv is not None and not keyed:
