@@ -49,19 +49,24 @@ _UV_CREDENTIALS = re.compile(
     r"(?:^|\s)(?:--token|-t|--password|-p|--trusted-publishing[= ]never)\b"
 )
 _UV_CREDENTIAL_ENV = ("UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD")
-# Azure's CLIs federate from a script: `azd auth login --federated-credential-provider github`
-# (what `azd pipeline config` writes into every azd template's workflow, seen in
-# Azure-Samples/todo-nodejs-mongo) and `az login --service-principal --federated-token`
-# (learn.microsoft.com: "azd auth login", "az login"). Continued lines (`\` in bash, a backtick
-# in PowerShell) are read as one command.
+# Cloud CLIs that trade the job's OIDC token in a script: `azd auth login
+# --federated-credential-provider github` (what `azd pipeline config` writes into every azd
+# template's workflow, seen in Azure-Samples/todo-nodejs-mongo), `az login --service-principal
+# --federated-token` (learn.microsoft.com: "azd auth login", "az login") and `aws sts
+# assume-role-with-web-identity --role-arn` (AWS CLI reference), each named by the identity it
+# signs in as. A command, not a mention (`echo "... az login ..."`); continued lines (`\` in
+# bash, a backtick in PowerShell) are read as one command.
 _CONTINUED = re.compile(r"[\\`][ \t]*\r?\n")
-_AZURE_FEDERATED = re.compile(  # a command, not a mention (`echo "... az login ..."`)
-    r"(?m)(?:^|[;&|(])[ \t]*(?:azd[ \t]+auth[ \t]+login\b[^\n]*--federated-credential-provider|"
-    r"az[ \t]+login\b[^\n]*--federated-token)\b[^\n]*"
-)
-_CLIENT_ARGUMENT = re.compile(
-    r"(?:--client-id|--username|-u)[ \t=]+(\$\{\{[^}\n]*\}\}|\"[^\"\n]*\"|'[^'\n]*'|\S+)"
-)
+_ARGUMENT = r"[ \t=]+(\$\{\{[^}\n]*\}\}|\"[^\"\n]*\"|'[^'\n]*'|\S+)"
+_SCRIPT_LOGINS = (
+    ("azure", re.compile(r"(?m)(?:^|[;&|(])[ \t]*(?:azd[ \t]+auth[ \t]+login\b[^\n]*"
+                         r"--federated-credential-provider|az[ \t]+login\b[^\n]*--federated-token)"
+                         r"\b[^\n]*"),
+     re.compile(r"(?:--client-id|--username|-u)" + _ARGUMENT)),
+    ("aws", re.compile(r"(?m)(?:^|[;&|(])[ \t]*aws[ \t]+sts[ \t]+assume-role-with-web-identity\b"
+                       r"[^\n]*"),
+     re.compile(r"--role-arn" + _ARGUMENT)),
+)  # fmt: skip
 # Security token services that trade the job's OIDC token for a GitHub token: octo-sts/action
 # (inputs `scope`, `identity`: the trust policy; known by name like the other actions above, so
 # a step missing an input still counts) and ost-simple-sts (`exchange-url`, `audience`), per
@@ -131,15 +136,17 @@ def _by_run(run: str, env: Mapping[str, JSON], id_token: bool) -> tuple[str, str
     """A script that requests the token itself. The request URL is set only for a job that may
     request the token (GitHub docs, "OpenID Connect"): a script naming it elsewhere (to hide it
     from a container, `--exclude-env ACTIONS_ID_TOKEN_REQUEST_URL`) does not federate."""
+    command = _CONTINUED.sub(" ", run)
+    for provider, login, identity in _SCRIPT_LOGINS:  # before the token request they may use
+        found = login.search(command)
+        if found is not None:
+            named = identity.search(found[0])
+            return provider, named[1].strip("\"'") if named else \
+                found[0].strip(" \t;&|(").split(" --")[0], ("run",)  # fmt: skip
     if id_token and "ACTIONS_ID_TOKEN_REQUEST_URL" in run:
         return "github", "ACTIONS_ID_TOKEN_REQUEST_URL", ("run",)
     if _NPM_PROVENANCE.search(run):
         return "npm", "npm publish --provenance", ("run",)
-    azure = _AZURE_FEDERATED.search(_CONTINUED.sub(" ", run))
-    if azure is not None:
-        client = _CLIENT_ARGUMENT.search(azure[0])
-        named = client[1].strip("\"'") if client else azure[0].strip(" \t;&|(").split(" --")[0]
-        return "azure", named, ("run",)
     uv = _UV_PUBLISH.search(run)
     keyed = uv is not None and (_UV_CREDENTIALS.search(uv[1]) or set(_UV_CREDENTIAL_ENV) & set(env))
     if id_token and uv is not None and not keyed:
