@@ -1,6 +1,7 @@
 """Terraform scanner: one identity per `resource` block whose type is in the detection catalog.
 
-Reads `.tf` (HCL, through `_hcl`) and `.tf.json` (Terraform's JSON syntax, through `_json`).
+Reads `.tf` (HCL, through `_hcl`) and `.tf.json` (Terraform's JSON syntax, through `_json`),
+and OpenTofu's `.tofu` and `.tofu.json` alike (opentofu.org, "Files and Directories").
 A cheap regex decides first whether a file can hold a catalog resource or a module call at
 all, because parsing HCL is slow (thousands of lines per second) and most files hold neither.
 Data sources are never identities; `module` blocks are recorded as `ModuleCall`s, their
@@ -36,7 +37,7 @@ from scanner.scanners.terraform.expressions import SECRET_VALUE_KEYS
 if TYPE_CHECKING:
     from scanner.scanners._hcl import Block
 
-PATTERNS = ("*.tf", "*.tf.json")
+PATTERNS = ("*.tf", "*.tf.json", "*.tofu", "*.tofu.json")
 
 _JSON_BLOCK = re.compile(r'"(resource|module|data)"\s*:')
 # Tag and label keys that name an owner, compared lower-case without `-` and `_`.
