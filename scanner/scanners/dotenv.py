@@ -21,7 +21,10 @@ from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Identity
 
-PATTERNS = (".env", ".env.*", "*.env", ".envrc")
+# `.env-example` and `.env_example` are as common as `.env.example` (each in over 10,000
+# public repositories); env-cmd's `.env-cmdrc` is JSON or JavaScript, not a dotenv file.
+PATTERNS = (".env", ".env.*", ".env-*", ".env_*", "*.env", ".envrc")
+_NOT_DOTENV = (".env-cmdrc",)
 
 _ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(.*)$", re.DOTALL)
 _URL_KEY = re.compile(r"(?i)(?:^|_)(?:url|uri|dsn|connection_string|conn_str)$")
@@ -66,6 +69,8 @@ def scan(path: str, text: str) -> Iterator[Identity]:
     """Yield the credential keys of one dotenv file; raise on its first bad line at the end."""
     if path.endswith((".patch", ".diff")) or len(_DIFF.findall(text)) >= 2:
         return  # a unified diff named `.env.patch` is not a dotenv file
+    if path.rpartition("/")[2].startswith(_NOT_DOTENV):
+        return
     assignments, bad = parse(text, shell=path.endswith(".envrc"))
     last = {a.key: a for a in assignments}
     for assignment in sorted(last.values(), key=lambda a: a.line):
