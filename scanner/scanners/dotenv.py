@@ -21,10 +21,13 @@ from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Identity
 
-# `.env-example` and `.env_example` are as common as `.env.example` (each in over 10,000
-# public repositories); env-cmd's `.env-cmdrc` is JSON or JavaScript, not a dotenv file.
-PATTERNS = (".env", ".env.*", ".env-*", ".env_*", "*.env", ".envrc")
-_NOT_DOTENV = (".env-cmdrc",)
+# `.env-example`, `.env_example` and `env.example` are each in about 10,000 public repositories,
+# as common as `.env.example`; cookiecutter-django keeps its dotenv files as `.envs/.local/.django`
+# and `.envs/.production/.postgres` (about 2,000 repositories; its docs, "Configuring the
+# Environment"). env-cmd's `.env-cmdrc` is JSON or JavaScript, and git's own dot-files are none.
+PATTERNS = (".env", ".env.*", ".env-*", ".env_*", "*.env", ".envrc", "env.example", "env.sample",
+            "env.template", "env.dist", "**/.envs/**/.*")  # fmt: skip
+_NOT_DOTENV = (".env-cmdrc", ".gitignore", ".gitkeep", ".gitattributes", ".keep")
 
 _ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(.*)$", re.DOTALL)
 _URL_KEY = re.compile(r"(?i)(?:^|_)(?:url|uri|dsn|connection_string|conn_str)$")
