@@ -133,9 +133,10 @@ def federation(
 
 
 def _by_run(run: str, env: Mapping[str, JSON], id_token: bool) -> tuple[str, str, JSONPath] | None:
-    """A script that requests the token itself. The request URL is set only for a job that may
-    request the token (GitHub docs, "OpenID Connect"): a script naming it elsewhere (to hide it
-    from a container, `--exclude-env ACTIONS_ID_TOKEN_REQUEST_URL`) does not federate."""
+    """A script that federates: a cloud CLI's federated sign-in (`_SCRIPT_LOGINS`), or a request
+    for the token itself. The request URL is set only for a job that may request the token
+    (GitHub docs, "OpenID Connect"): a script naming it elsewhere (to hide it from a container,
+    `--exclude-env ACTIONS_ID_TOKEN_REQUEST_URL`) does not federate."""
     command = _CONTINUED.sub(" ", run)
     for provider, login, identity in _SCRIPT_LOGINS:  # before the token request they may use
         found = login.search(command)
