@@ -88,7 +88,7 @@ def _has_reference(value: str) -> bool:
 # one regex with `.*x{3,}.*`, a 4 KB value of `x` and a newline took minutes (cubic).
 _PLACEHOLDER_WHOLE = re.compile(
     r"(?i)x{3,}|\.{3,}|-+|\?+|changeme|change[_-]?(?:me|it)|replace[_-]?me|todo|tbd|none|null|"
-    r"dummy|example|sample|placeholder|secret|password|token|test|fake|redacted|"
+    r"dummy|example|sample|placeholder|secret|password|token|test|fake|redacted|foo(?:bar)?|baz|"
     r"<[^>]*>|\[[^\]]*\]|(?:your|enter|insert)[_\- ][^\n]*"
 )
 # Only for one-line values, as `.` in the former `.*...` never matched a newline.
