@@ -7,13 +7,13 @@ which provider). Answers carry the detector's name, never the value or any piece
 
 from __future__ import annotations
 
-import base64
 import itertools
-import json
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from scanner.placeholders import is_dummy, is_placeholder, is_prose
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,48 +82,6 @@ def _has_reference(value: str) -> bool:
     return False
 
 
-# `***REMOVED***` is what history scrubbers leave; values ending in EXAMPLE or EXAMPLEKEY are
-# the AWS documentation's sample keys (AKIAIOSFODNN7EXAMPLE). Three regexes, each linear: a
-# whole-value one (one start position) and two unanchored ones with bounded alternatives. As
-# one regex with `.*x{3,}.*`, a 4 KB value of `x` and a newline took minutes (cubic).
-_PLACEHOLDER_WHOLE = re.compile(
-    r"(?i)x{3,}|\.{3,}|-+|\?+|changeme|change[_-]?(?:me|it)|replace[_-]?me|todo|tbd|none|null|"
-    r"dummy|example|sample|placeholder|secret|password|token|test|fake|redacted|foo(?:bar)?|baz|"
-    r"<[^>]*>|\[[^\]]*\]|(?:your|enter|insert)[_\- ][^\n]*"
-)
-# Only for one-line values, as `.` in the former `.*...` never matched a newline.
-_PLACEHOLDER_END = re.compile(r"(?i)(?:[_\-]here|\.{3}|example(?:key)?)\Z")
-_PLACEHOLDER_PART = re.compile(
-    r"(?i)x{3}|\*{3}|placeholder|change[_\-]?(?:me|it)|change[_\-]this|replace[_\-]?me|"
-    r"example[_\-]?key|(?-i:[Yy]our[A-Z])|(?:^|[_\-])your[_\-]"  # ghp_your_github_token (#18)
-)
-
-
-# YAML 1.1's boolean words (what GitHub reads unquoted): `persist-credentials: 'false'` and
-# `SMTP_AUTH=true` switch a credential's use on or off; the value is no credential.
-_SWITCHES = frozenset({"true", "false", "yes", "no", "on", "off"})
-
-
-def is_switch(value: str) -> bool:
-    """Whether a whole value is a boolean word, quoted or not, in any case."""
-    return value.strip().strip("'\"").lower() in _SWITCHES
-
-
-def is_placeholder(value: str) -> bool:
-    """Whether a whole value is a placeholder (`changeme`, `<token>`, `xxx`, `YOUR_KEY_HERE`)."""
-    if _PLACEHOLDER_WHOLE.fullmatch(value):
-        return True
-    if "\n" in value:
-        return False
-    return bool(_PLACEHOLDER_END.search(value) or _PLACEHOLDER_PART.search(value))
-
-
-# Instructions written where the value goes (`generate_a_new_key`, `copy from the dashboard`):
-# three or more words, starting with a verb telling the reader what to do (issue 19).
-_PROSE = re.compile(
-    r"(?i)^(?:generate|get|copy|paste|put|set|add|create|use|fill|ask|see|obtain|request|"
-    r"enter|insert|provide|run)(?:[_\- ]+[a-z]+){2,}[.!]?$|^copy[_\- ]from\b.*"
-)
 # The password in a URL's userinfo: `scheme://user:PASSWORD@host`.
 _URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/\s:@]*:([^/\s@]+)@", re.IGNORECASE)
 _PLACEHOLDER_PASSWORDS = frozenset({"pass", "passwd", "pwd", "pw", "pass123", "password123"})
@@ -168,44 +126,10 @@ def detect(value: str) -> Match | None:
         if detector == "url_with_password":
             if url_password_state(candidate) != "literal":
                 return None
-        elif _is_dummy(detector, candidate):
+        elif is_dummy(detector, candidate):
             return None
         return Match(detector, provider)
     return None
-
-
-# What a hand-typed token or key body contains and a random one (almost) never does.
-_DUMMY = re.compile(
-    r"(?i)x{5,}|\*{3,}|\.{3}|[<>]|your[_\- ]|(?-i:[Yy]our[A-Z])|[_\-]here$|example(?:key)?$|"
-    r"placeholder|change[_\-]?(?:me|this)|replace[_\-]?me|insert[_\-]|paste[_\-]"
-)
-
-
-def _is_dummy(detector: str, candidate: str) -> bool:
-    """A value with a token's shape typed by hand (`ghp_xxxx...`, `sk-proj-aaaa...`), or a PEM
-    block around `...` or `YOUR_KEY_HERE`."""
-    if detector == "private_key":
-        body = re.sub(r"-----[A-Z ]+-----|\\n|\s", "", candidate)
-        # The smallest private key is an Ed25519 one in PKCS#8: 48 bytes, 64 base64 characters.
-        # A shorter body (`MIIEpAIBAAKCAQEA`, a real key's first line, in outline/outline's
-        # .env.test), or one that is not base64 at all, is a stub written to show the format.
-        stub = len(body) < 64 or not re.fullmatch(r"[A-Za-z0-9+/=]+", body)
-        return stub or bool(_DUMMY.search(body))
-    published = detector == "jwt" and _published_jwt(candidate)
-    return published or bool(_DUMMY.search(candidate)) or len(set(candidate[-16:])) <= 3
-
-
-def _published_jwt(token: str, issuers: frozenset[str] = frozenset({"supabase-demo"})) -> bool:
-    """Whether a JWT's payload names an issuer that publishes its tokens, the same on every
-    machine: the Supabase CLI's local stack signs its anon and service_role keys with a fixed
-    secret as `supabase-demo` (supabase/cli#654; every `supabase start` prints them)."""
-    payload = token.split(".")[1]
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except ValueError:  # not base64 or not JSON (binascii.Error and UnicodeError included)
-        return False
-    issuer = claims.get("iss") if isinstance(claims, dict) else None
-    return isinstance(issuer, str) and issuer in issuers
 
 
 def url_password_state(value: str) -> str | None:
@@ -236,10 +160,10 @@ def value_state(value: str) -> str:
         return "literal"
     if (
         is_placeholder(stripped)
-        or _PROSE.match(stripped)
+        or is_prose(stripped)
         or url_password_state(stripped) == "placeholder"
         or (len(stripped) >= 4 and len(set(stripped)) == 1)  # `0000`, `aaaaaaaa`
-        or any(p.fullmatch(stripped) and _is_dummy(d, stripped) for d, _, p in _SHAPES)
+        or any(p.fullmatch(stripped) and is_dummy(d, stripped) for d, _, p in _SHAPES)
     ):
         return "placeholder"
     return "literal"
@@ -288,13 +212,17 @@ def is_credential_name(name: str) -> bool:
 def looks_secret(value: str) -> bool:
     """A guarded entropy check for literals with no known shape: long, mixed, random-looking.
 
-    Only for values already known to sit under a credential name; paths, URLs, words with
-    spaces and placeholders never qualify.
-    """
+    Only for values already known to sit under a credential name; paths, URLs, cloud resource
+    names (an ARN, GCP's `projects/...`), words with spaces and placeholders never qualify."""
     candidate = value.strip().strip("'\"")
     if len(candidate) < 16 or len(candidate) > 512 or value_state(candidate) != "literal":
         return False
-    if re.search(r"\s|://", candidate) or not re.fullmatch(r"[A-Za-z0-9+/=_\-.~:]+", candidate):
+    named = re.match(r"arn:|(?:projects|organizations|folders)/", candidate)  # a KMS key's name
+    if (
+        named
+        or re.search(r"\s|://", candidate)
+        or not re.fullmatch(r"[A-Za-z0-9+/=_\-.~:]+", candidate)
+    ):
         return False
     classes = sum(bool(re.search(p, candidate)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]"))
     if classes < 2:

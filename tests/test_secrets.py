@@ -156,6 +156,12 @@ def test_credential_names(name: str, expected: bool) -> None:
         ("correct horse battery staple", False), ("aaaaaaaaaaaaaaaaaaaa", False),
         ("short1A", False), ("https://example.com/aB3dE5fG7hJ9kL", False),
         ("changeme-changeme-changeme", False),
+        # Cloud resource names under a key's name (osinfra-io's `opentofu_kms_encryption_key`).
+        ("projects/plt-lz-backend-tf5f-prod/locations/us/keyRings/state-encryption/cryptoKeys/"
+         "default", False),
+        ("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", False),
+        ("dummy-byok-key-for-offline-mode", False), ("not-a-secret-but-long-enough", False),
+        ("kX9/pL2qR7/vT4mN8sW3cF6hJ1yB5dG0", True),  # base64 holds slashes too
     ],
 )  # fmt: skip
 def test_guarded_entropy(value: str, expected: bool) -> None:

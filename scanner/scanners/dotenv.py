@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scanner import secrets
+from scanner import placeholders, secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Identity
 
@@ -214,7 +214,7 @@ def _credential(
         declared = secrets.url_password_state(value) == "placeholder"
         if match is None and not declared and not _WEBHOOK_KEY.search(key):
             return None
-    elif match is None and (not _named(key, others) or secrets.is_switch(value)):
+    elif match is None and (not _named(key, others) or placeholders.is_switch(value)):
         return None
     state = secrets.value_state(value)
     present = match is not None or (state == "literal" and secrets.looks_secret(value))

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from scanner import secrets
+from scanner import placeholders, secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Consumer, Identity
 from scanner.scanners import _composite_action, _expressions, _federation, _yaml
@@ -312,7 +312,7 @@ class _Workflow:
             return None
         match = secrets.detect(value) or secrets.url_secret(value)  # `https://TOKEN@host` (#16)
         named = (secrets.is_credential_name(key) and secrets.value_state(value) == "literal"
-                 and not secrets.is_switch(value))  # fmt: skip
+                 and not placeholders.is_switch(value))  # fmt: skip
         if match is None and not named:
             return None
         present = match is not None or secrets.looks_secret(value)

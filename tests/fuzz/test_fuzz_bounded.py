@@ -12,15 +12,16 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scanner import globs, secrets
+from scanner import globs, placeholders, secrets
 from scanner.scanners import dotenv
 
-OLD_PLACEHOLDER = re.compile(
-    r"(?i)^(?:x{3,}|\.{3,}|-+|\?+|changeme|change[_-]?me|replace[_-]?me|todo|tbd|none|null|"
-    r"dummy|example|sample|placeholder|secret|password|token|test|fake|redacted|"
-    r"<[^>]*>|\[[^\]]*\]|your[_\- ].*|.*[_\-]here|enter[_\- ].*|insert[_\- ].*|"
+OLD_PLACEHOLDER = re.compile(  # the definition, kept in step with every word added since
+    r"(?i)^(?:x{3,}|\.{3,}|-+|\?+|changeme|change[_-]?(?:me|it)|replace[_-]?me|todo|tbd|none|"
+    r"null|dummy|example|sample|placeholder|secret|password|token|test|fake|redacted|foo(?:bar)?|"
+    r"baz|<[^>]*>|\[[^\]]*\]|your[_\- ].*|.*[_\-]here|enter[_\- ].*|insert[_\- ].*|"
     r".*x{3,}.*|.*\*{3,}.*|.*\.{3}|.*example(?:key)?|"
-    r".*(?:placeholder|change[_\-]?me|change[_\-]this|replace[_\-]?me|example[_\-]?key).*|"
+    r".*(?:placeholder|change[_\-]?(?:me|it)|change[_\-]this|replace[_\-]?me|example[_\-]?key|"
+    r"not[_\-]?a[_\-]?secret).*|(?:.*[_\-])?(?:your|dummy)[_\-].*|"
     r".*(?-i:[Yy]our[A-Z]).*)$"
 )
 OLD_REFERENCE = re.compile(
@@ -29,13 +30,14 @@ OLD_REFERENCE = re.compile(
 )
 PIECES = ["x", "X", "xxx", "*", ".", "-", "?", "<", ">", "[", "]", "\n", " ", "_here", "your_",
           "Your", "A", "example", "key", "changeme", "$", "{", "}", "${", "{env:", "vault://",
-          "a", "0", "token", "@", ":"]  # fmt: skip
+          "a", "0", "token", "@", ":", "dummy", "changeit", "not-a-secret", "foo", "bar", "baz",
+          "_"]  # fmt: skip
 texts = st.lists(st.sampled_from(PIECES), max_size=8).map("".join)
 
 
 @given(texts)
 def test_placeholder_answers_as_the_old_regex(value: str) -> None:
-    assert secrets.is_placeholder(value) == bool(OLD_PLACEHOLDER.fullmatch(value))
+    assert placeholders.is_placeholder(value) == bool(OLD_PLACEHOLDER.fullmatch(value))
 
 
 @given(texts)
