@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,19 @@ def org(tmp_path_factory) -> Path:
     (root / "roster.csv").write_text(ROSTER)
     (root / "teams.json").write_text('{"@acme/payments-platform": ["alice-a"]}')
     return root
+
+
+def edited_reports(org: Path, tmp_path: Path, edit: Callable[[dict], None]) -> Path:
+    """A copy of the demo organisation's readable reports, each changed by `edit`."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for source in (org / "reports").glob("*.json"):
+        if source.name == "broken.json":
+            continue
+        document = json.loads(source.read_text())
+        edit(document)
+        (reports / source.name).write_text(json.dumps(document))
+    return reports
 
 
 def aggregate_json(org: Path, capsys, *extra: str) -> tuple[int, dict]:
@@ -386,12 +400,7 @@ def test_duplicate_people_and_a_manager_cycle(org: Path, capsys, tmp_path: Path)
 def test_an_unknown_provisioner_is_never_called_gone(org: Path, capsys, tmp_path: Path) -> None:
     # A shallow clone's boundary names whoever made the last commit: the aggregator must not
     # raise NHI101 on that person's departure nor send the identity to their manager (#20).
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    for source in (org / "reports").glob("*.json"):
-        if source.name == "broken.json":
-            continue
-        document = json.loads(source.read_text())
+    def shallow_bob(document: dict) -> None:
         for item in document["identities"]:
             if (
                 item["provisioner"] is not None
@@ -399,7 +408,8 @@ def test_an_unknown_provisioner_is_never_called_gone(org: Path, capsys, tmp_path
             ):
                 item["provisioner"]["confidence"] = "unknown"
         document["repository"]["shallow"] = document["repository"]["name"] == "acme/data-pipeline"
-        (reports / source.name).write_text(json.dumps(document))
+
+    reports = edited_reports(org, tmp_path, shallow_bob)
     code = main(["aggregate", str(reports), "--roster", str(org / "roster.csv"), "--teams",
                  str(org / "teams.json"), "--as-of", "2026-11-01", "--format", "json",
                  "--no-db"])  # fmt: skip
@@ -424,12 +434,8 @@ def test_a_provisioner_nobody_could_name_is_no_person(org: Path, capsys, tmp_pat
     """Only bots wrote it (or blame failed): the report's provisioner is unknown with an empty
     email and the evidence. The organisation lists no nameless person, routes to nobody by it,
     and never says ' is in no roster' of an empty name."""
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    for source in (org / "reports").glob("*.json"):
-        if source.name == "broken.json":
-            continue
-        document = json.loads(source.read_text())
+
+    def bot_only(document: dict) -> None:
         for item in document["identities"]:
             if item["id"] == "etl/service_accounts.tf#google_service_account.etl":
                 item["provisioner"] = {
@@ -439,7 +445,8 @@ def test_a_provisioner_nobody_could_name_is_no_person(org: Path, capsys, tmp_pat
                     "evidence": ["introduced in aaaaaaa on 2026-01-01 by the bot ci[bot]; no "
                                  "human wrote or co-authored it"],
                 }  # fmt: skip
-        (reports / source.name).write_text(json.dumps(document))
+
+    reports = edited_reports(org, tmp_path, bot_only)
     args = ["aggregate", str(reports), "--roster", str(org / "roster.csv"), "--teams",
             str(org / "teams.json"), "--as-of", "2026-11-01", "--no-db"]  # fmt: skip
     assert main([*args, "--format", "json"]) == 1
