@@ -263,14 +263,19 @@ def csv_body(text: str) -> str:
     return text[match.end() :] if match else text
 
 
-def _header(wanted: str, headers: Sequence[str]) -> str:
-    """The header that names `wanted`: the same text, else the same letters and digits in any
-    case (`UserPrincipalName` from Get-MgUser, `User principal name`, `objectId`/`ObjectId`);
-    `wanted` itself when no header does (its column is then empty)."""
-    if wanted in headers:
-        return wanted
-    key = _letters(wanted)
-    return next((header for header in headers if _letters(header) == key), wanted)
+def _header(headers: Sequence[str], wanted: str, *others: str) -> str:
+    """The header that names `wanted`, else the first of `others` one names: the same text, else
+    the same letters and digits in any case (`UserPrincipalName` from Get-MgUser, `User
+    principal name`, `objectId`/`ObjectId`); `wanted` itself when none is (its column is then
+    empty)."""
+    for name in (wanted, *others):
+        if name in headers:
+            return name
+        key = _letters(name)
+        found = next((header for header in headers if _letters(header) == key), None)
+        if found is not None:
+            return found
+    return wanted
 
 
 def _letters(name: str) -> str:
@@ -281,11 +286,8 @@ def _csv_people(
     reader: csv.DictReader[str], wanted: Mapping[str, str], as_of: datetime.date, source: str
 ) -> list[Person]:
     headers = reader.fieldnames or []
-    names = {field: _header(header, headers) for field, header in wanted.items()}
-    for field, others in _FALLBACK_HEADERS.items():  # Graph PowerShell says Id, not objectId
-        if names[field] not in headers:
-            names[field] = next((_header(o, headers) for o in others
-                                 if _header(o, headers) in headers), names[field])  # fmt: skip
+    names = {field: _header(headers, header, *_FALLBACK_HEADERS.get(field, ()))
+             for field, header in wanted.items()}  # fmt: skip
     if names["email"] not in headers:
         raise RosterError(
             f"{source}: a CSV roster needs a header row with an {wanted['email']!r} column"
@@ -317,7 +319,8 @@ def _csv_people(
     return people
 
 
-# Headers tried for a field when the one its format names is missing.
+# Headers tried for a field when the one its format names is missing (Graph PowerShell says Id,
+# the admin centre's download objectId).
 _FALLBACK_HEADERS = {"id": ("id", "objectId")}
 # Our CSV fields, and the headers each CSV export uses for them (`--roster-columns` overrides).
 CSV_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date", "id")
