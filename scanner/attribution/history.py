@@ -43,8 +43,9 @@ def blame_all(
         for path, members in by_path.items()
     }
     done, lock = [0], threading.Lock()
-    warm = _preload(repo, spans)
-    one_pass = _Pass(repo, _one_pass_asked(repo, spans, options), options.deadline)
+    cached = _preload(repo, spans)
+    warm = len(cached) == len(spans)
+    one_pass = _Pass(repo, _one_pass_asked(repo, spans, options, cached), options.deadline)
 
     def blamed(path: str) -> tuple[str, History]:
         answer, turn = one_pass.wait(path)
@@ -65,18 +66,19 @@ def blame_all(
     return dict(map(blamed, by_path) if warm else parallel(options, blamed, by_path))
 
 
-def _preload(repo: Repo, spans: Mapping[str, list[tuple[int, int]]]) -> bool:
-    """Read every file's cached blame in one query; whether all of them are still good."""
+def _preload(repo: Repo, spans: Mapping[str, list[tuple[int, int]]]) -> frozenset[str]:
+    """Read every file's cached blame in one query; the files whose entry still holds."""
     if repo.cache is None:
-        return False
+        return frozenset()
     ignored = sorted(repo.ignored)
     keys = {path: _key(repo, path, wanted, frozenset(), ignored, blamed_with_moves(path))
             for path, wanted in spans.items()}  # fmt: skip
     repo.cache.preload([key for key in keys.values() if key is not None])
     moved: dict[str, str] = {}  # entries still good at this HEAD: moved to it in one commit
-    warm = all(_cached(repo, key, path, moved) is not None for path, key in keys.items())
+    good = frozenset(path for path, key in keys.items()
+                     if _cached(repo, key, path, moved) is not None)  # fmt: skip
     repo.cache.put_texts(moved)
-    return warm
+    return good
 
 
 def parallel(options: Options, work: Callable[[T], R], items: Iterable[T]) -> list[R]:
@@ -87,19 +89,21 @@ def parallel(options: Options, work: Callable[[T], R], items: Iterable[T]) -> li
 
 
 def _one_pass_asked(
-    repo: Repo, spans: Mapping[str, list[tuple[int, int]]], options: Options
+    repo: Repo,
+    spans: Mapping[str, list[tuple[int, int]]],
+    options: Options,
+    cached: frozenset[str],
 ) -> dict[str, batch.Asked]:
-    """The files one pass over history is to blame (#21): those the cache cannot answer, where
-    the repository allows it (whole history: a shallow boundary is git blame's to mark; the
-    work tree at its top), and only when there are several."""
+    """The files one pass over history is to blame (#21): those the cache cannot answer (not
+    `cached`), where the repository allows it (whole history: a shallow boundary is git blame's
+    to mark; the work tree at its top), and only when there are several."""
     if not repo.in_git or repo.shallow or repo.head is None or not repo.at_top:
         return {}
     if options.deadline is not None and time.monotonic() > options.deadline:
         return {}
     missing = {path: batch.Asked(wanted, blamed_with_moves(path)) for path, wanted in spans.items()
                if path in repo.blobs  # clean: a changed file's lines are git blame's to name
-               and _cached(repo, _key(repo, path, wanted, frozenset(), sorted(repo.ignored),
-                                      blamed_with_moves(path)), path) is None}  # fmt: skip
+               and path not in cached}  # fmt: skip
     return missing if len(missing) > 1 else {}
 
 
