@@ -34,11 +34,21 @@ _LEGACY = "##["  # TryParse: anywhere in the line
 _LEADING = re.compile(r"\n[^\S\n]*::")
 
 
+# What `_clean` lets through of an ASCII block: printable ASCII, tab and line feed.
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
+
+
 def _clean(block: str) -> bool:
     """Whether whole lines need no change: a quick test in C loops (a few ms a megabyte); the
-    non-printable characters it also refuses (no-break space, private use) go line by line."""
-    printable = block.replace("\r\n", "").replace("\n", "").replace("\t", "").isprintable()
-    return printable and _LEGACY not in block and not ("::" in block and _leading(block))
+    non-printable characters it also refuses (no-break space, private use) go line by line.
+    An ASCII block (nearly all output) is one byte table pass, an eighth of the three copies
+    and the `isprintable` that other text takes (a 70 MB answer: 0.19 -> 0.03 s, #25)."""
+    if block.isascii() and not block.encode("ascii").translate(None, _PLAIN_ASCII):
+        printable = True
+    else:  # CRLF line ends (csv) and non-ASCII text
+        printable = block.replace("\r\n", "").replace("\n", "").replace("\t", "").isprintable()
+    # `_leading` alone: a `"::" in block` first cost twice the search where ARNs hold `::`
+    return printable and _LEGACY not in block and not _leading(block)
 
 
 def _leading(block: str) -> bool:

@@ -105,3 +105,11 @@ def test_output_written_a_block_at_a_time_is_guarded_as_line_by_line(monkeypatch
     write(pieces, json=True)
     expected = text.replace(" ::error", " \\u003a:error").replace("##[", "##\\u005b")
     assert out.getvalue() == expected
+
+
+@pytest.mark.parametrize("char", [chr(c) for c in range(128) if chr(c) != "\n"])
+def test_every_ascii_character_in_a_block_is_guarded_as_in_a_line(char: str) -> None:
+    """An ASCII block is checked by one byte table pass (#25): each of the 127 characters, in
+    a line of its own and amid others, comes out as `guard_line` makes it."""
+    block = f'a{char}b\n{{"x": "y"}}\n'
+    assert LineGuard().feed(block) == guard_line(f"a{char}b") + "\n" + '{"x": "y"}\n'
