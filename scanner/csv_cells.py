@@ -16,6 +16,7 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 # A formula character after a separator (and blanks): `'` goes in front of the character.
 _AFTER_SEPARATOR = re.compile(r"([,;\t|\r\n][ \t]*)(?=[=+\-@])")
 _NEEDS_QUOTES = re.compile(r'[,;"\t\r\n|]|^\s|\s$')
+_SEPARATOR = re.compile(r'[,;"\t\r\n|]')  # `_NEEDS_QUOTES` but the edges
 
 
 def safe_cell(value: object) -> str:
@@ -33,8 +34,10 @@ def row(values: Iterable[object]) -> str:
 
 def _cell(value: object) -> str:
     text = str(value)
-    if _NEEDS_QUOTES.search(text) is None:  # no separator, quote or edge blank: most cells
-        return f"'{text}" if text.startswith(_FORMULA) else text
+    # `_NEEDS_QUOTES` as one search and two looks at the edges: its `^\s|\s$` alternation
+    # cost half a microsecond a cell (100,000 inventory answers are 1.5 million cells, #25)
+    if _SEPARATOR.search(text) is None and not (text[:1].isspace() or text[-1:].isspace()):
+        return f"'{text}" if text.startswith(_FORMULA) else text  # most cells
     return _quoted(safe_cell(text))
 
 

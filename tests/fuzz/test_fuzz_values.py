@@ -12,11 +12,11 @@ import io
 import re
 
 import jsonschema_rs
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from scanner import paths, secrets
-from scanner.csv_cells import row, safe_cell
+from scanner.csv_cells import _FORMULA, _NEEDS_QUOTES, _cell, _quoted, row, safe_cell
 from scanner.reporters.json import _schema
 
 TOKEN = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", min_size=12,
@@ -44,6 +44,18 @@ def test_no_csv_cell_starts_a_formula(cells: list[str]) -> None:
         text = piece.lstrip(" ")
         text = text[1:] if text.startswith('"') else text
         assert not text.startswith(("=", "+", "-", "@")), (line, piece)
+
+
+@given(st.text(alphabet="=+-@ \t\r\n\x0b,;|\"'ab1\u2003\x85", max_size=6))
+@example(" =")  # quoted by the rule, then `safe_cell`'s quote mark leaves nothing to quote
+def test_a_cell_is_what_the_quoting_rule_made_it(cell: str) -> None:
+    """`_cell` looks at a cell's edges with `str.isspace` instead of `_NEEDS_QUOTES`'s
+    `^\\s|\\s$` (#25): for any cell, the cell the rule as one search made."""
+    if _NEEDS_QUOTES.search(cell) is None:
+        by_rule = f"'{cell}" if cell.startswith(_FORMULA) else cell
+    else:
+        by_rule = _quoted(safe_cell(cell))
+    assert _cell(cell) == by_rule
 
 
 _FAST = jsonschema_rs.Draft202012Validator(_schema()["$defs"]["path"])
