@@ -6,12 +6,12 @@ The inventory is written once through `inventory.record` (the aggregator's own w
 deterministic data: 500 repositories, 2,000 people, one identity in ten orphaned, reach,
 actions, resources, environments and last-change days spread over the identities. Each query
 is run three times and the best times printed: `find`, the indexed question (which identities:
-`scanner.query.conditions` and one SELECT); `total`, `inventory.query` as `nhi inventory`
-calls it (the identities with their people, links and facets as Python values, before
-rendering); and `json`, the whole answer as `nhi inventory --format json` writes it (`total`
-plus rendering, into a null sink); `nhi`, the whole `nhi inventory --format json` process
-writing to /dev/null. The goal: each under one second. A file written by an older schema is
-built again.
+`scanner.query.conditions` and one SELECT); `total`, `inventory.query` as `nhi inventory
+--format text` calls it (the identities with their people, links and facets as Python values,
+before rendering); `json`, the whole answer as `nhi inventory --format json` writes it (the
+texts `inventory.answers` completes in SQL, into a null sink); `nhi`, the whole `nhi inventory
+--format json` process writing to /dev/null. The goal: each under one second. A file written
+by an older schema is built again.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def main() -> int:
                 answers = len(inventory.query(args.db, filters))
                 totals.append(time.perf_counter() - started)
                 started = time.perf_counter()
-                for _piece in render_json(inventory.query(args.db, filters)):
+                for _piece in render_json(inventory.answers(args.db, filters)):
                     pass
                 renders.append(time.perf_counter() - started)
             started = time.perf_counter()

@@ -157,9 +157,9 @@ def conditions(filters: Mapping[str, object], day: datetime.date,
     matches = [FILTERS[name].match(value, day) for name, value in filters.items()
                if value is not None and value is not False]  # fmt: skip
     where, args = ["i.gone_since IS NULL"], list[object]()
-    if matches:
+    if matches:  # one filter needs no estimate
         sizes = [count(f"SELECT count(*) FROM ({m.keys()} LIMIT {ESTIMATE_CAP})", m.args)
-                 for m in matches]  # fmt: skip
+                 for m in matches] if len(matches) > 1 else [0]  # fmt: skip
         driver = matches.pop(sizes.index(min(sizes)))
         where.append(f"(i.repository, i.identity) IN ({driver.keys()})")
         args += driver.args

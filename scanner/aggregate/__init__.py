@@ -15,16 +15,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scanner import collector
-from scanner.aggregate import inputs
 from scanner.aggregate.connect import client
 from scanner.aggregate.options import GitHubOptions, Options
-from scanner.aggregate.resolve import Aggregate
-from scanner.model import Report
-from scanner.roster import Roster
 
+# The stages are imported where `run` reaches them: `nhi inventory` imports this package for
+# its `inventory` module alone, and reading reports pulls in the scanners (60 ms, #25).
 if TYPE_CHECKING:
     from scanner.aggregate.github import Collected
     from scanner.aggregate.inventory import History
+    from scanner.aggregate.resolve import Aggregate
+    from scanner.model import Report
+    from scanner.roster import Roster
 
 __all__ = ["GitHubOptions", "Options", "Outcome", "collect_only", "matrix", "run"]
 
@@ -57,6 +58,8 @@ FORMATS = ("csv", "html", "json", "markdown", "text")
 
 def run(options: Options, progress: Progress | None = None) -> Outcome:
     """One aggregator run, start to end."""
+    from scanner.aggregate import inputs
+
     paths, failures, origins = list(options.reports), [], {}
     if options.github is not None and not options.no_collect:
         folder, collected = _collect(options.github, options.reports_dir, progress)

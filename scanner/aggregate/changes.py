@@ -14,12 +14,18 @@ import sqlite3
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from scanner.aggregate.inventory import Entry, History
-from scanner.aggregate.resolve import Aggregate
-from scanner.aggregate.review import Stored
+from scanner.aggregate.inventory import History
+from scanner.aggregate.inventory_model import Answer, Entry
 from scanner.aggregate.review_model import REVOKE, REVOKING, Decision, Key, Review
 from scanner.errors import InventoryError
+
+if TYPE_CHECKING:
+    from scanner.aggregate.resolve import Aggregate
+    from scanner.aggregate.review import Stored
+
+Answered = TypeVar("Answered", Entry, Answer)  # an answer as `query` or as `answers` gives it
 
 _DECISION_FIELDS = ("repository, identity, decision, decided_by, decided_on, assign_to, note, "
                     "source, people")  # fmt: skip
@@ -28,10 +34,12 @@ _EVENT = "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)"
 
 def stored(path: Path | None) -> Stored:
     """The decisions, removals and handovers the inventory holds (nothing, for a new one)."""
+    from scanner.aggregate.review import Stored
+
     if path is None or not path.is_file():
         return Stored()
-    try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+    try:  # mode=rw: rolls back a killed run's journal (see inventory._connection); reads only
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)) as db:
             rows = db.execute(f"SELECT {_DECISION_FIELDS} FROM decisions ORDER BY rowid")\
                 .fetchall()  # fmt: skip
             gone = db.execute("SELECT repository, identity, gone_since FROM identities "
@@ -140,9 +148,9 @@ PENDING = frozenset({"orphaned", REVOKING, "leaving", "review"})
 
 
 def select(
-    path: Path, entries: Sequence[Entry], *, since: str | None = None, new: bool = False,
+    path: Path, entries: Sequence[Answered], *, since: str | None = None, new: bool = False,
     decided: bool = False, pending: bool = False,
-) -> list[Entry]:  # fmt: skip
+) -> list[Answered]:  # fmt: skip
     """`nhi inventory --since DATE --new --decided --pending`, each narrowing the answer:
     `--new`: first recorded on or after DATE (without it: by the last run); `--decided`: a
     decision or handover recorded on or after DATE (without it: ever); `--pending`: waiting
@@ -151,7 +159,7 @@ def select(
     if not (since or new or decided or pending):
         return list(entries)
     wanted: list[set[Key]] = []
-    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)) as db:
         if new:
             last = "" if since else "AND run = (SELECT max(id) FROM runs)"
             wanted.append(_keys(db, ("new",), since, last))

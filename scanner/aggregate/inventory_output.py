@@ -7,13 +7,19 @@ encoder (`indent` would select the pure-Python one, 20x slower).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol
 
-from scanner.aggregate.inventory import Entry
 from scanner.csv_cells import row
 from scanner.model import JSON
-from scanner.reporters.json import array
+from scanner.reporters.json import encoder, lines
 from scanner.words import plural
+
+if TYPE_CHECKING:
+    from scanner.aggregate.inventory_model import Answer, Entry
+
+Person = tuple[str, str, "str | None", str]  # (reference, role, email, state)
 
 
 def _people(entry: Entry) -> str:
@@ -32,51 +38,102 @@ def _facets(entry: Entry, facet: str) -> list[tuple[str, str]]:
     return [(value, evidence) for name, value, evidence in entry.facets if name == facet]
 
 
-def _facts(e: Entry) -> dict[str, JSON]:
-    """Environment (with its evidence), named resources and the last change (#25)."""
-    env, changed = _facets(e, "environment"), _facets(e, "changed")
-    original = _facets(e, "duplicate_of")
-    return {
-        "environment": {"name": env[0][0], "from": env[0][1]} if env else None,
-        "resources": [value for value, _ in _facets(e, "resource")],
-        "changed": changed[0][0] if changed else None,
-        "duplicate_of": {
-            "identity": original[0][0],
-            "differing": list[JSON](original[0][1].split(", ")),
-        }
-        if original
-        else None,
-    }
+class Shown(Protocol):
+    """What an answer shows as the last run that reported the identity wrote it: an `Entry`,
+    or the aggregator's `Resolved` as it is written."""
+
+    @property
+    def repository(self) -> str: ...
+    @property
+    def identity(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def rules(self) -> tuple[str, ...]: ...
+    @property
+    def route_to(self) -> tuple[str, ...]: ...
+    @property
+    def reach(self) -> tuple[str, ...]: ...
+    @property
+    def facets(self) -> tuple[tuple[str, str, str], ...]: ...
 
 
-def to_json(e: Entry) -> dict[str, JSON]:
-    return {
-        "repository": e.repository,
-        "identity": e.identity,
-        "kind": e.kind,
-        "name": e.name,
-        "path": e.path,
-        "line": e.line,
-        "state": e.state,
-        "rules": list(e.rules),
-        "route_to": list(e.route_to),
-        "people": [{"reference": r, "role": o, "email": m, "state": s} for r, o, m, s in e.people],
-        "first_seen": e.first_seen,
-        "last_seen": e.last_seen,
-        "orphaned_since": e.orphaned_since,
-        "resolved_at": e.resolved_at,
-        "reach": list(e.reach),
-        "links": [
-            {"direction": d, "relation": r, "repository": o, "identity": i, "evidence": v}
-            for d, r, o, i, v in e.links
-        ],
-        **_facts(e),
-    }
+# A JSON string as json's encoder writes one (ensure_ascii off): every text below is one.
+_quote: Callable[[str], str] = json.encoder.encode_basestring
 
 
-def render_json(entries: Sequence[Entry]) -> Iterator[str]:
-    """A JSON array, one identity per line."""
-    yield from array(map(to_json, entries))
+def _strings(values: Iterable[str]) -> str:
+    return "[" + ", ".join(map(_quote, values)) + "]"
+
+
+def _maybe(value: str | None) -> str:
+    return "null" if value is None else _quote(value)
+
+
+def _person(p: Person) -> str:
+    return (f'{{"reference": {_quote(p[0])}, "role": {_quote(p[1])}, "email": {_maybe(p[2])}, '
+            f'"state": {_quote(p[3])}}}')  # fmt: skip
+
+
+def shown_text(e: Shown, people: Iterable[Person]) -> str:
+    """An answer's members that a run writes (all but the dates and the links), as JSON text
+    without the braces: `json.dumps(..., ensure_ascii=False)`'s, written by hand because the
+    inventory keeps it with each identity (500,000 on a first run: 8 -> 3 us each). The first
+    environment (with its evidence), every resource, the first last change and the first
+    original a duplicate copies (#25). `inventory.answers` completes it in SQL."""
+    environment = changed = original = None
+    resources = []
+    for facet, value, evidence in e.facets:
+        if facet == "resource":
+            resources.append(_quote(value))
+        elif facet == "environment" and environment is None:
+            environment = f'{{"name": {_quote(value)}, "from": {_quote(evidence)}}}'
+        elif facet == "changed" and changed is None:
+            changed = _quote(value)
+        elif facet == "duplicate_of" and original is None:
+            original = (f'{{"identity": {_quote(value)}, '
+                        f'"differing": {_strings(evidence.split(", "))}}}')  # fmt: skip
+    return (
+        f'"repository": {_quote(e.repository)}, "identity": {_quote(e.identity)}, '
+        f'"kind": {_quote(e.kind)}, "name": {_quote(e.name)}, "path": {_quote(e.path)}, '
+        f'"line": {int(e.line)}, "state": {_quote(e.state)}, "rules": {_strings(e.rules)}, '
+        f'"route_to": {_strings(e.route_to)}, "people": [{", ".join(map(_person, people))}], '
+        f'"reach": {_strings(e.reach)}, "environment": {environment or "null"}, '
+        f'"resources": [{", ".join(resources)}], "changed": {changed or "null"}, '
+        f'"duplicate_of": {original or "null"}'
+    )
+
+
+def links_json(links: Iterable[tuple[str, str, str, str, str]]) -> list[JSON]:
+    return [
+        {"direction": d, "relation": r, "repository": o, "identity": i, "evidence": v}
+        for d, r, o, i, v in links
+    ]
+
+
+_ENCODE = encoder()
+
+
+def answer_text(e: Entry) -> str:
+    """One whole answer as JSON: what `inventory.answers` completes in SQL, for a row an older
+    nhi wrote (no `shown` yet)."""
+    return (f'{{{shown_text(e, e.people)}, "first_seen": {_quote(e.first_seen)}, '
+            f'"last_seen": {_quote(e.last_seen)}, "orphaned_since": {_maybe(e.orphaned_since)}, '
+            f'"resolved_at": {_maybe(e.resolved_at)}, '
+            f'"links": {_ENCODE(links_json(e.links))}}}')  # fmt: skip
+
+
+def render_json(answers: Iterable[Answer]) -> Iterator[str]:
+    """A JSON array, one identity per line, of answers the inventory completed."""
+    yield from lines(answer.text for answer in answers)
     yield "\n"
 
 
@@ -123,8 +180,8 @@ def render_csv(entries: Sequence[Entry]) -> Iterator[str]:
                    " ".join(e.reach)))  # fmt: skip
 
 
+# JSON is written from `inventory.answers`, the others from `inventory.query`'s entries.
 RENDERERS: dict[str, Callable[[Sequence[Entry]], Iterator[str]]] = {
     "csv": render_csv,
-    "json": render_json,
     "text": render_text,
 }

@@ -10,11 +10,11 @@ ends: they are rewritten per reported repository, as before.
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from itertools import islice
+from itertools import islice, repeat
 
+from scanner.aggregate.inventory_output import shown_text
 from scanner.aggregate.inventory_schema import ALIASES, GONE, INDEXES, UPSERT
 from scanner.aggregate.resolve import Aggregate, Resolved
 from scanner.aggregate.review_model import OPEN_STATES
@@ -22,8 +22,7 @@ from scanner.query import facet_rows
 from scanner.reporters.json import encoder
 
 BATCH = 5000
-# The facets an answer shows (the others only select): written into the identity's card.
-SHOWN = frozenset({"environment", "resource", "changed", "duplicate_of"})
+_NEW = object()  # no digest stored: the identity has no rows yet
 Key = tuple[str, str]
 
 
@@ -55,14 +54,18 @@ def write(
         "(SELECT 1 FROM identities AS i WHERE i.repository = r.name)")}  # fmt: skip
     done = 0
     for batch in _batches(result.identities):
-        cards = {r.key: _card(r) for r in batch}
-        digests = {r.key: _digest(r, cards[r.key]) for r in batch}
+        digests = [_digest(r) for r in batch]
         stored = _stored(db, {r.repository for r in batch} & known)
-        changed = [r for r in batch if stored.get(r.key) != digests[r.key]]
-        written = [r.key for r in changed if r.key in stored]  # a new one has no rows yet
+        changed: list[Resolved] = []
+        written: list[Key] = []  # rows to delete first (a new identity has none)
+        for r, digest in zip(batch, digests, strict=True):
+            if (old := stored.get(key := (r.repository, r.identity), _NEW)) != digest:
+                changed.append(r)
+                if old is not _NEW:
+                    written.append(key)
         db.executemany("DELETE FROM people WHERE repository = ? AND identity = ?", written)
         db.executemany("DELETE FROM facets WHERE repository = ? AND identity = ?", written)
-        db.executemany(UPSERT, (_row(r, day, run, cards[r.key], digests[r.key]) for r in batch))
+        db.executemany(UPSERT, map(_row, batch, digests, repeat(day), repeat(run)))
         db.executemany(
             "INSERT INTO people (repository, identity, reference, role, email, state, person) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -105,13 +108,12 @@ def _stored(db: sqlite3.Connection, repositories: set[str]) -> dict[Key, str | N
     )}  # fmt: skip
 
 
-def _digest(r: Resolved, card: str) -> str:
-    """What the people and facets rows of one identity say, as one short text: its card
-    (each person's reference, role, email and state; the shown facets) and what the rows add
-    to it (each person's key, the other facets, reach and deciders)."""
-    rest = ([p.person for p in r.people], [f for f in r.facets if f[0] not in SHOWN],
+def _digest(r: Resolved) -> str:
+    """What the people and facets rows of one identity say, as one short text: each person
+    (reference, role, email, state and key), the facets, reach and deciders."""
+    said = ([(p.reference, p.role, p.email, p.state, p.person) for p in r.people], r.facets,
             r.reach, r.route_to)  # fmt: skip
-    text = card + repr(rest)  # unambiguous, and twice as fast as JSON
+    text = repr(said)  # unambiguous, and twice as fast as JSON
     return hashlib.blake2b(text.encode(errors="surrogateescape"), digest_size=16).hexdigest()
 
 
@@ -121,7 +123,11 @@ def _batches(items: Sequence[Resolved]) -> Iterator[list[Resolved]]:
         yield batch
 
 
-def _row(r: Resolved, day: str, run: int, card: str, digest: str) -> dict[str, object]:
+# json.dumps builds an encoder per call: a million lists on a first run took 2 s (#25)
+_LIST = encoder()
+
+
+def _row(r: Resolved, digest: str, day: str, run: int) -> dict[str, object]:
     return {
         "repository": r.repository,
         "identity": r.identity,
@@ -130,22 +136,13 @@ def _row(r: Resolved, day: str, run: int, card: str, digest: str) -> dict[str, o
         "path": r.path,
         "line": r.line,
         "state": r.state,
-        "rules": json.dumps(r.rules),
-        "route_to": json.dumps(r.route_to),
+        "rules": _LIST(r.rules),
+        "route_to": _LIST(r.route_to),
         "as_of": day,
         "run": run,
         "orphaned": r.state in OPEN_STATES,  # revocation pending stays open (#24)
         "reach": " ".join(r.reach),
-        "card": card,
+        "card": "",  # schema 10 shows `shown`; a card is what an older nhi wrote
         "digest": digest,
+        "shown": shown_text(r, ((p.reference, p.role, p.email, p.state) for p in r.people)),
     }
-
-
-_CARD = encoder(",", ":")  # 500,000 cards on a first run: one encoder for all
-
-
-def _card(r: Resolved) -> str:
-    """[people, shown facets]: what an answer shows that is not a column (`_entry` reads it)."""
-    people = [[p.reference, p.role, p.email, p.state] for p in r.people]
-    facets = [list(facet) for facet in r.facets if facet[0] in SHOWN]
-    return _CARD([people, facets])

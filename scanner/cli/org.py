@@ -118,14 +118,17 @@ def _lineage_from_inventory(
     each identity's state, reach and people (the map needs the reports: aggregate --format
     html)."""
     from scanner.aggregate import inventory
-    from scanner.aggregate.inventory_output import RENDERERS
+    from scanner.aggregate.inventory_output import render_json, render_text
 
     if repos or person is None or fmt not in ("json", "text"):
         raise click.UsageError(
             "--inventory takes --person and --format text or json (not --repo or --identity; "
             "for the map, nhi aggregate --format html)"
         )
-    emit(RENDERERS[fmt](inventory.query(db, person=person)), output, fmt)
+    if fmt == "json":
+        emit(render_json(inventory.answers(db, person=person)), output, fmt)
+    else:
+        emit(render_text(inventory.query(db, person=person)), output, fmt)
     return EXIT_OK
 
 
@@ -359,11 +362,16 @@ def inventory_command(
     """Query the inventory: what does alice own, which access keys are orphaned in repo X?
     Filters combine: every one given must hold."""
     from scanner.aggregate import changes, inventory
-    from scanner.aggregate.inventory_output import RENDERERS
+    from scanner.aggregate.inventory_output import RENDERERS, render_json
 
+    day = since.date().isoformat() if since else None
     with collector.paused():  # a broad question builds 100,000 answers, no cycles
-        entries = inventory.query(db, filters)
-        entries = changes.select(db, entries, since=since.date().isoformat() if since else None,
-                                 new=new, decided=decided, pending=pending)  # fmt: skip
-        emit(RENDERERS[fmt](entries), None, fmt)
+        if fmt == "json":  # the texts the inventory completes
+            answers = changes.select(db, inventory.answers(db, filters), since=day, new=new,
+                                     decided=decided, pending=pending)  # fmt: skip
+            emit(render_json(answers), None, fmt)
+        else:
+            entries = changes.select(db, inventory.query(db, filters), since=day, new=new,
+                                     decided=decided, pending=pending)  # fmt: skip
+            emit(RENDERERS[fmt](entries), None, fmt)
     return EXIT_OK

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -80,11 +81,22 @@ _ENCODE = encoder()
 def array(items: Iterable[JSON], indent: str = "") -> Iterator[str]:
     """A JSON array written piece by piece, one item a line (`indent` and two spaces in), by
     json's C encoder: the aggregate and the inventory write 500,000 items this way."""
+    return lines(map(_ENCODE, items), indent)
+
+
+def lines(texts: Iterable[str], indent: str = "") -> Iterator[str]:
+    """`array` of items already encoded, yielded `_LINES` items a piece (a piece an item was
+    0.1 s of writing 100,000 inventory answers, #25)."""
+    separator = ",\n" + indent + "  "
     lead = "[\n" + indent + "  "
-    for item in items:
-        yield lead + _ENCODE(item)
-        lead = ",\n" + indent + "  "
+    iterator = iter(texts)
+    while chunk := list(itertools.islice(iterator, _LINES)):
+        yield lead + separator.join(chunk)
+        lead = separator
     yield "[]" if lead.startswith("[") else "\n" + indent + "]"
+
+
+_LINES = 256
 
 
 def to_json(report: Report) -> dict[str, JSON]:
