@@ -24,7 +24,8 @@ _PLACEHOLDER_END = re.compile(r"(?i)(?:[_\-]here|\.{3}|example(?:key)?)\Z")
 _PLACEHOLDER_PART = re.compile(
     r"(?i)x{3}|\*{3}|placeholder|change[_\-]?(?:me|it)|change[_\-]this|replace[_\-]?me|"
     r"example[_\-]?key|(?-i:[Yy]our[A-Z])|(?:^|[_\-])your[_\-]|"  # ghp_your_github_token (#18)
-    r"(?:^|[_\-])dummy[_\-]|not[_\-]?a[_\-]?secret"  # dummy-byok-key (microsoft/mcp), not-a-secret
+    r"(?:^|[_\-])dummy[_\-]|not[_\-]?a[_\-]?secret|"  # dummy-byok-key (microsoft/mcp), not-a-secret
+    r"(?-i:^(?:change|replace)[A-Z])"  # changePassword, changeRunnerAuthToken (n8n-io/n8n-hosting)
 )
 
 # YAML 1.1's boolean words (what GitHub reads unquoted): `persist-credentials: 'false'` and

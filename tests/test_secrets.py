@@ -111,6 +111,10 @@ def test_detect(value: str, detector: str | None) -> None:
         ("changeit", "placeholder"), ("CHANGE_IT", "placeholder"), ("foobar", "placeholder"),
         ("foo", "placeholder"), ("foobarbaz", "literal"),
         ("?", "placeholder"), ("change-this-password", "placeholder"),
+        # n8n-io/n8n-hosting's docker-compose .env files: "change" and the value's name
+        ("changePassword", "placeholder"), ("changeRunnerAuthToken", "placeholder"),
+        ("changeEncryptionKey", "placeholder"), ("replaceWithRealKey", "placeholder"),
+        ("changelog-2026-Xq9", "literal"), ("exchangePassword7", "literal"),
     ("YourSuperSecretKeyForJwt123", "placeholder"),
         ("0000", "placeholder"), ("AKIAIOSFODNN7EXAMPLE", "placeholder"),
         ("ghp_your_github_personal_access_token", "placeholder"),

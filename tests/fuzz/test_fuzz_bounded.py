@@ -22,7 +22,7 @@ OLD_PLACEHOLDER = re.compile(  # the definition, kept in step with every word ad
     r".*x{3,}.*|.*\*{3,}.*|.*\.{3}|.*example(?:key)?|"
     r".*(?:placeholder|change[_\-]?(?:me|it)|change[_\-]this|replace[_\-]?me|example[_\-]?key|"
     r"not[_\-]?a[_\-]?secret).*|(?:.*[_\-])?(?:your|dummy)[_\-].*|"
-    r".*(?-i:[Yy]our[A-Z]).*)$"
+    r".*(?-i:[Yy]our[A-Z]).*|(?-i:(?:change|replace)[A-Z]).*)$"
 )
 OLD_REFERENCE = re.compile(
     r"\$\{\{?\s*[^}]+\}\}?|\$[A-Za-z_][A-Za-z0-9_]*|\{env:[^}]+\}|"
@@ -31,7 +31,7 @@ OLD_REFERENCE = re.compile(
 PIECES = ["x", "X", "xxx", "*", ".", "-", "?", "<", ">", "[", "]", "\n", " ", "_here", "your_",
           "Your", "A", "example", "key", "changeme", "$", "{", "}", "${", "{env:", "vault://",
           "a", "0", "token", "@", ":", "dummy", "changeit", "not-a-secret", "foo", "bar", "baz",
-          "_"]  # fmt: skip
+          "_", "change", "replace", "Password"]  # fmt: skip
 texts = st.lists(st.sampled_from(PIECES), max_size=8).map("".join)
 
 
