@@ -99,6 +99,10 @@ class Repo:
         """Asked for every blamed line: answered once per author (#21)."""
         return _is_bot(self.bot, commit.author, commit.email)
 
+    def is_bot_author(self, author: str, email: str) -> bool:
+        """`is_bot` of a commit's author name and (lower-case) email."""
+        return _is_bot(self.bot, author, email)
+
     def ancestor(self, older: str, newer: str) -> bool:
         """Whether `older` is an ancestor of `newer` (memoised: asked only on ties)."""
         return _ancestor(self.root, older, newer)

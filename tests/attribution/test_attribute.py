@@ -296,3 +296,43 @@ def test_past_the_deadline_nothing_is_blamed_or_matched(git_repo: GitRepo) -> No
         (s.attribution.owners, s.attribution.provisioner.confidence,
          s.attribution.provisioner.evidence) for s in subjects
     ] == [((), "unknown", ("not blamed: the scan's deadline passed",))]  # fmt: skip
+
+
+DEPENDABOT = "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>"
+# grafana/k6's .github/workflows/build.yml (Grafana's shared get-vault-secrets action signs in
+# to Vault with the job's OIDC token): the declaration's first line is the `uses:` line.
+DEPLOY = """on: push
+permissions:
+  id-token: write
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: grafana/shared-workflows/actions/get-vault-secrets@{version}
+        id: get-secrets
+        with:
+          repo_secrets: |
+            IAM_ROLE_ARN=deploy:packager-iam-role
+"""
+
+
+def test_a_line_bumped_by_bot_after_bot_names_the_human_who_wrote_it(git_repo: GitRepo) -> None:
+    """grafana/k6's build.yml: a human wrote the `uses:` line, dependabot bumped it, renovate
+    pinned and bumped it three times. Every bot commit of the file is looked past at once,
+    however deep, not one per blame (three deep named dependabot the only author)."""
+    path = ".github/workflows/deploy.yml"
+    git_repo.write(path, DEPLOY.format(version="v1"))
+    git_repo.commit("deploy with OIDC", author=ALICE, date="2025-01-01T00:00:00Z")
+    bumps = [(DEPENDABOT, "v2"), (RENOVATE, "0123456789abcdef0123456789abcdef01234567 # v2"),
+             (RENOVATE, "89abcdef0123456789abcdef0123456789abcdef # v3"),
+             (RENOVATE, "fedcba9876543210fedcba9876543210fedcba98 # v4")]  # fmt: skip
+    for month, (bot, version) in enumerate(bumps, start=2):
+        git_repo.write(path, DEPLOY.format(version=version))
+        git_repo.commit(f"chore(deps): bump to {version}", author=bot,
+                        date=f"2025-0{month}-01T00:00:00Z")  # fmt: skip
+    found = [s.attribution.provisioner for s in pipeline.scan(git_repo.root).subjects
+             if s.identity.kind == "workflow_oidc"]  # fmt: skip
+    assert [(p.email, p.confidence) if p else None for p in found] == [
+        ("alice@example.com", "medium")
+    ]
+    assert found[0] is not None and found[0].evidence[1].startswith("looked past bot commit ")
