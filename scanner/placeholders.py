@@ -63,8 +63,29 @@ def is_prose(value: str) -> bool:
 # What a hand-typed token or key body contains and a random one (almost) never does.
 _DUMMY = re.compile(
     r"(?i)x{5,}|\*{3,}|\.{3}|[<>]|your[_\- ]|(?-i:[Yy]our[A-Z])|[_\-]here$|example(?:key)?$|"
-    r"placeholder|change[_\-]?(?:me|this)|replace[_\-]?me|insert[_\-]|paste[_\-]"
+    r"placeholder|change[_\-]?(?:me|this)|replace[_\-]?me|insert[_\-]|paste[_\-]|sample"
 )
+
+
+_ORDERED = "abcdefghijklmnopqrstuvwxyz", "0123456789"
+
+
+def is_sequenced(value: str) -> bool:
+    """Typed in order to show a token's shape: a run of six (`abcdefgh`, `123456`, `aBcDeF`)
+    or three runs of three (`abc123def456`), as Docker's MCP registry examples write them
+    (`patABC123.def456ghi789...`, `00aBcDeFGhIjkLmNoPqRsTuVwxYz`). A random token holds either
+    about once in a million."""
+    runs, length, previous = 0, 1, ""
+    for char in value.lower():
+        if previous and any(previous + char in alphabet for alphabet in _ORDERED):
+            length += 1
+            runs += length == 3
+            if length >= 6 or runs >= 3:
+                return True
+        else:
+            length = 1
+        previous = char
+    return False
 
 
 def is_dummy(detector: str, candidate: str) -> bool:
@@ -78,7 +99,8 @@ def is_dummy(detector: str, candidate: str) -> bool:
         stub = len(body) < 64 or not re.fullmatch(r"[A-Za-z0-9+/=]+", body)
         return stub or bool(_DUMMY.search(body))
     published = detector == "jwt" and _published_jwt(candidate)
-    return published or bool(_DUMMY.search(candidate)) or len(set(candidate[-16:])) <= 3
+    return (published or bool(_DUMMY.search(candidate)) or len(set(candidate[-16:])) <= 3
+            or is_sequenced(candidate))  # fmt: skip
 
 
 def _published_jwt(token: str, issuers: frozenset[str] = frozenset({"supabase-demo"})) -> bool:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scanner.placeholders import is_dummy, is_placeholder, is_prose
+from scanner.placeholders import is_dummy, is_placeholder, is_prose, is_sequenced
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +163,7 @@ def value_state(value: str) -> str:
         or is_prose(stripped)
         or url_password_state(stripped) == "placeholder"
         or (len(stripped) >= 4 and len(set(stripped)) == 1)  # `0000`, `aaaaaaaa`
+        or is_sequenced(stripped)  # `abc123def456`
         or any(p.fullmatch(stripped) and is_dummy(d, stripped) for d, _, p in _SHAPES)
     ):
         return "placeholder"

@@ -23,7 +23,7 @@ SECRETS = {
     "aws_key": "AKIAQ7XW2LMZPK4RT3VZ",
     "aws_secret": "Wq8Lm2Xr7Tz4Pk9Nv3Bc6Yd1Hf5Jg0Sa8Ex2Qu",
     "github": "ghp_Y6tR3wQ9zX2cV5bN8mL1kJ4hG7fD0sA3pO6iU",
-    "github_pat": "github_pat_11QWERTY0aBcDeFgHiJkL_ZyXwVuTsRqPoNmLkJiHgFeDcBa987654",
+    "github_pat": "github_pat_11QWERTY0qLwNdTzHvBmK_ZyXwVuTsRqPoNmLkJiHgFeDcBa987654",
     "gitlab": "glpat-Hq4Zw8Xc2Vb6Nm9Lk3Jp",
     "slack": "xoxp-7463529180-MnBvCxZlKjHgFd",
     "openai": "sk-proj-Lk9Jh8Gf7Ds6Ap5Oi4Uy3Tr2Ew1Qz0Xm",

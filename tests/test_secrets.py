@@ -21,7 +21,7 @@ DETECT_CASES = [
     ("ghs_R7tK2mQ9vX4bN8cL1wZ6hJ3pF5sD0gY2aE7q", "github_token"),
     ("ghx_R7tK2mQ9vX4bN8cL1wZ6hJ3pF5sD0gY2aE7q", None),  # no such GitHub prefix
     ("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", None),  # typed over
-    ("github_pat_11ABCDEFG0aBcDeFgHiJkL_MnOpQrStUvWxYz0123456789", "github_fine_grained_pat"),
+    ("github_pat_11DKQQUDH9tRnZsRxYyPyY_SoHaTcDjDoAvPv5364556815", "github_fine_grained_pat"),
     ("github_pat_short", None),
     ("glpat-Vb7nQ2xL9mK4pR8sT1wZ", "gitlab_token"),
     ("glpat-short", None),
@@ -56,7 +56,7 @@ DETECT_CASES = [
     ),
     ("https://hooks.slack.com/services/", None),
     (
-        "https://discord.com/api/webhooks/123456789012345678/Ab3Cd5Ef7Gh9Ij1Kl3Mn5Op7Qr9St1Uv3Wx5Yz7Ab9Cd1Ef3G",
+        "https://discord.com/api/webhooks/807370283822264686/Cm4Fl2Io7Yn4Of5Qp7Dq8Zi1Gh0Co5Nr2Al2Lr9Zr3Dt4Ry9X",
         "discord_webhook_url",
     ),
     ("https://discord.com/api/webhooks/123456789012345678", None),
@@ -66,7 +66,7 @@ DETECT_CASES = [
     ("npm_Qx7Lm2Pk9Rt3Wv6Yb1Hc5Fj0Ge2Ks4Nd8Az", None),  # 35 characters
     ("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", "huggingface_token"),
     ("hf_QxLmPkRtWv", None),
-    ("dapi0123456789abcdef0123456789abcdef", "databricks_token"),
+    ("dapi299e490bbed2cf3dfc8df07413df4f73", "databricks_token"),
     ("dapi0123456789abcdef0123456789abcdeg", None),  # not hex
     (
         "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",
@@ -80,9 +80,9 @@ DETECT_CASES = [
     ("pypi-AgEIcHlwaS5vcmcShort", None),
     ("dop_v1_" + "9f3c2a7d1e5b8c4a" * 4, "digitalocean_token"),
     ("dop_v1_9f3c2a7d1e5b8c4a", None),
-    ("SK0123456789abcdef0123456789abcdef", "twilio_api_key"),
+    ("SKef8c9fcd698014efb68fefd19ae3e8e5", "twilio_api_key"),
     ("SK0123456789abcdef", None),
-    ("shpat_0123456789abcdef0123456789abcdef", "shopify_token"),
+    ("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", "shopify_token"),
     ("shpat_0123456789abcdefg", None),
     ("lin_api_Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7Q", "linear_api_key"),
     ("lin_api_short", None),
@@ -115,6 +115,10 @@ def test_detect(value: str, detector: str | None) -> None:
         ("changePassword", "placeholder"), ("changeRunnerAuthToken", "placeholder"),
         ("changeEncryptionKey", "placeholder"), ("replaceWithRealKey", "placeholder"),
         ("changelog-2026-Xq9", "literal"), ("exchangePassword7", "literal"),
+        # docker/mcp-registry's examples: typed in order to show a token's shape
+        ("patABC123.def456ghi789jkl012mno345pqr678stu901vwx", "placeholder"),
+        ("00aBcDeFGhIjkLmNoPqRsTuVwxYz", "placeholder"), ("ref-abcdefghi123", "placeholder"),
+        ("pia_5cFd9jtG3zbY4VpREewTP17uzdfnvMt8_3m778O2dv8", "literal"), ("a1b2c3", "literal"),
     ("YourSuperSecretKeyForJwt123", "placeholder"),
         ("0000", "placeholder"), ("AKIAIOSFODNN7EXAMPLE", "placeholder"),
         ("ghp_your_github_personal_access_token", "placeholder"),
