@@ -14,7 +14,8 @@
 - Smithery's `smithery.yaml`: `startCommand.configSchema.properties` named like a credential
   or marked secret; the `commandFunction` says where each goes (`env`, `arg`).
   Docs: smithery.ai/docs/config/smithery.yaml.
-- a compose file running the Docker MCP gateway (`mcp_gateway`).
+- a compose file running the Docker MCP gateway (`mcp_gateway`), and Docker's MCP catalogs and
+  registry server definitions (`mcp_docker`).
 A browser extension or web app `manifest.json` is none of these and yields nothing.
 """
 
@@ -26,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Identity
-from scanner.scanners import mcp_clients, mcp_gateway, mcp_launch, mcp_values
+from scanner.scanners import mcp_clients, mcp_docker, mcp_gateway, mcp_launch, mcp_values
 from scanner.scanners._json import JSONPath
 from scanner.scanners.mcp_slots import Facts, slot
 
@@ -50,8 +51,10 @@ _TEXT_BUNDLE_SIGNS = tuple(sign.decode() for sign in _BUNDLE_SIGNS)
 
 def sniff(data: bytes) -> bool:
     """Whether a file may be a server manifest: worth parsing."""
-    return any(sign in data for sign in _SIGNS) or (
-        b"server" in data and any(sign in data for sign in _BUNDLE_SIGNS)
+    return (
+        any(sign in data for sign in _SIGNS)
+        or (b"server" in data and any(sign in data for sign in _BUNDLE_SIGNS))
+        or mcp_docker.sniff(data)
     )
 
 
@@ -64,6 +67,7 @@ def scan(path: str, text: str) -> list[Identity] | None:
     if not named and not (
         any(sign in text for sign in _TEXT_SIGNS)
         or ("server" in text and any(sign in text for sign in _TEXT_BUNDLE_SIGNS))
+        or mcp_docker.SIGN_TEXT.search(text)
     ):
         return None
     try:
@@ -84,6 +88,8 @@ def scan(path: str, text: str) -> list[Identity] | None:
         return list(_smithery(path, document, facts))
     if mcp_gateway.gateways(document):
         return list(mcp_gateway.scan(document, facts))
+    if mcp_docker.servers(document):  # its `example:` values are `<YOUR_TOKEN>` by design
+        return list(mcp_docker.scan(document, Facts(path, locate, mcp_clients.is_sample(path, ""))))
     return None
 
 

@@ -73,6 +73,17 @@ def test_the_byte_test_needs_the_gateway_image_in_a_compose_file() -> None:
     assert sniffer("smithery.yaml") is None  # read by name
 
 
+def test_the_byte_test_finds_docker_catalogs_and_registry_servers() -> None:
+    """A catalog's top-level `registry:` mapping, or a registry server's top-level `type:`;
+    a Helm values file's nested `registry:` and a scalar `registry: ghcr.io` are not."""
+    test = sniffer("catalogs/team.yaml")
+    assert test is not None
+    assert test(b"name: team\nregistry:\n  github:\n    type: server\n") is True
+    assert test(b"name: github\ntype: 'server'\nimage: ghcr.io/github/github-mcp-server\n")
+    assert test(b"image:\n  registry: docker.io\n  repository: nginx\n") is False
+    assert test(b"registry: ghcr.io\nimage: app\n") is False
+
+
 def test_a_scan_reports_slots_and_never_a_browser_manifest(git_repo) -> None:
     git_repo.write("server.json", SERVER_JSON)
     git_repo.write("bundle/manifest.json", BUNDLE)
