@@ -82,7 +82,7 @@ class Block:
         if self._tree is None and self._source is not None:
             source, self._source = self._source, None
             try:
-                tree = hcl2.parses_to_tree(source + "\n")
+                tree = _tree(source + "\n")
             except (LarkError, RecursionError):
                 raise ParseError("invalid HCL block", self.line) from None
             self._tree = next(node for body in tree.children for node in body.children
@@ -106,6 +106,30 @@ class Block:
         return cast(dict[str, JSON], value)
 
 
+# A `for` object expression broken before its `=>` (`{ for c in x :\n  key\n  => c }`):
+# Terraform reads it, python-hcl2 8.1 expects the arrow on the key's line (cloudposse
+# terraform-aws-components modules/tgw/hub/remote-state.tf).
+_ARROW_AFTER_BREAK = re.compile(r"\n([ \t]*)=>")
+
+
+def _tree(source: str) -> Tree[Any]:
+    """python-hcl2's tree of `source`. Where it wanted a `for` expression's `=>` and met a line
+    break, it is asked again with each break before a line-leading `=>` moved after the arrow:
+    every line stays where it was. Only a text it refused is changed."""
+    try:
+        return hcl2.parses_to_tree(source)
+    except UnexpectedInput as error:
+        if "FOR_OBJECT_ARROW" not in getattr(error, "expected", ()):
+            raise
+        moved = _ARROW_AFTER_BREAK.sub(r" =>\n\1", source)
+        if moved == source:
+            raise
+        try:
+            return hcl2.parses_to_tree(moved)
+        except UnexpectedInput:
+            raise error from None
+
+
 def warm() -> None:
     """Build python-hcl2's parser now, not inside the first file's time limit: 2.6 s when its
     grammar cache is not written yet (every fresh environment), 0.3 s when it is (#21)."""
@@ -119,7 +143,7 @@ def blocks(text: str) -> Iterator[Block]:
         if count > MAX_TOKENS:
             raise TooLarge(f"not parsed: more than {MAX_TOKENS} HCL tokens")
     try:
-        tree = hcl2.parses_to_tree(text)
+        tree = _tree(text)
     except UnexpectedInput as error:
         raise ParseError(_describe(error), error.line if error.line > 0 else None) from None
     except (LarkError, RecursionError) as error:  # pragma: no cover - lark's LALR is iterative
@@ -154,7 +178,7 @@ def recover(text: str) -> list[Block]:
         counted = start
         snippet = text[start : closing + 1] + "\n"
         try:
-            tree = hcl2.parses_to_tree(snippet)
+            tree = _tree(snippet)
         except (LarkError, RecursionError):
             if _ALL_QUOTED.fullmatch(header[2]):
                 labels = tuple(_QUOTED.findall(header[2]))
@@ -259,7 +283,7 @@ def _selected(text: str, wanted: Callable[[str, tuple[str, ...]], bool]) -> list
             found.append(Block.unread(source, header[1], labels, line))
         else:
             try:
-                tree = hcl2.parses_to_tree(source + "\n")
+                tree = _tree(source + "\n")
             except (LarkError, RecursionError):
                 return None
             found.extend(Block(node, line - 1) for body in tree.children
