@@ -32,7 +32,10 @@ SIGN_TEXT = re.compile(_SIGN.pattern.decode())
 
 
 def sniff(data: bytes) -> bool:
-    return _SIGN.search(data) is not None
+    """A top-level `registry:` or `type:` found at memchr speed first (a 5 MB lockfile: the
+    regex alone took 19 ms)."""
+    starts = data.startswith((b"registry:", b"type:"))
+    return (starts or b"\nregistry:" in data or b"\ntype:" in data) and bool(_SIGN.search(data))
 
 
 def _is_server(definition: object) -> TypeGuard[Mapping[str, JSON]]:
