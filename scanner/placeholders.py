@@ -7,6 +7,7 @@ asks these questions before it calls a value a secret.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 
@@ -101,6 +102,18 @@ def is_dummy(detector: str, candidate: str) -> bool:
     published = detector == "jwt" and _published_jwt(candidate)
     return (published or bool(_DUMMY.search(candidate)) or len(set(candidate[-16:])) <= 3
             or is_sequenced(candidate))  # fmt: skip
+
+
+# Client secrets a vendor ships inside public software, the same on every machine, by SHA-256:
+# the Google Cloud SDK's installed-app OAuth client (32555940559.apps.googleusercontent.com,
+# `CLOUDSDK_CLIENT_NOTSOSECRET` in googlecloudsdk/core/config.py), which tools that reuse
+# gcloud's sign-in write into their .env (GoogleCloudPlatform/cloud-run-mcp).
+_PUBLISHED = frozenset({"456a51b1f1b3cf3ed76de579926f0727797eb6efb4b7e6a53c74f9a94c95d87a"})
+
+
+def is_published(value: str) -> bool:
+    """Whether a whole value is a secret its vendor publishes (`_PUBLISHED`)."""
+    return 16 <= len(value) <= 64 and hashlib.sha256(value.encode()).hexdigest() in _PUBLISHED
 
 
 def _published_jwt(token: str, issuers: frozenset[str] = frozenset({"supabase-demo"})) -> bool:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scanner.placeholders import is_dummy, is_placeholder, is_prose, is_sequenced
+from scanner.placeholders import is_dummy, is_placeholder, is_prose, is_published, is_sequenced
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +164,7 @@ def value_state(value: str) -> str:
         or url_password_state(stripped) == "placeholder"
         or (len(stripped) >= 4 and len(set(stripped)) == 1)  # `0000`, `aaaaaaaa`
         or is_sequenced(stripped)  # `abc123def456`
+        or is_published(stripped)  # gcloud's installed-app client secret
         or any(p.fullmatch(stripped) and is_dummy(d, stripped) for d, _, p in _SHAPES)
     ):
         return "placeholder"

@@ -119,6 +119,9 @@ def test_detect(value: str, detector: str | None) -> None:
         ("patABC123.def456ghi789jkl012mno345pqr678stu901vwx", "placeholder"),
         ("00aBcDeFGhIjkLmNoPqRsTuVwxYz", "placeholder"), ("ref-abcdefghi123", "placeholder"),
         ("pia_5cFd9jtG3zbY4VpREewTP17uzdfnvMt8_3m778O2dv8", "literal"), ("a1b2c3", "literal"),
+        # the Google Cloud SDK's public OAuth client secret (googlecloudsdk/core/config.py
+        # CLOUDSDK_CLIENT_NOTSOSECRET), as GoogleCloudPlatform/cloud-run-mcp's .env writes it
+        ("ZmssLNjJy2998hD4CTg2ejr2", "placeholder"), ("ZmssLNjJy2998hD4CTg2ejr3", "literal"),
     ("YourSuperSecretKeyForJwt123", "placeholder"),
         ("0000", "placeholder"), ("AKIAIOSFODNN7EXAMPLE", "placeholder"),
         ("ghp_your_github_personal_access_token", "placeholder"),
