@@ -41,6 +41,9 @@ def read(root: Path, path: str, max_file_size: int) -> bytes:
             raise ParseError(f"{size} bytes, over the {max_file_size}-byte limit; skipped")
         return data
     except FileNotFoundError:
+        if _dangling(full):  # a link to a file the checkout lacks (one each user creates)
+            raise ParseError(f"symbolic link to {os.readlink(full)}, which is not in the "
+                             "checkout; nothing to read") from None  # fmt: skip
         raise ParseError("listed by git but missing on disk") from None
     except PermissionError:  # pragma: no cover - CI runs as root, which can read anything
         raise ParseError("permission denied") from None
@@ -48,6 +51,13 @@ def read(root: Path, path: str, max_file_size: int) -> bytes:
         if error.errno == errno.ELOOP:
             raise ParseError("symbolic link loop; not followed") from None
         raise ParseError(f"cannot be read: {error.strerror or type(error).__name__}") from None
+
+
+def _dangling(path: Path) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode) and not path.exists()
+    except OSError:
+        return False
 
 
 def _real_folder(folder: str) -> str:

@@ -43,6 +43,10 @@ def test_bad_files_become_errors_and_the_scan_goes_on(git_repo) -> None:
     git_repo.write("c_big.tf", "# padding\n" * 50 + USER.format(name="big"))
     git_repo.write("d_bad.tf", 'resource "aws_iam_user" {\n')
     git_repo.write("e_good.tf", USER.format(name="good"))
+    # terraform-example-foundation links each environment's terraform.tfvars to a shared one
+    # that every user creates from an example: in the repository, the link dangles.
+    (git_repo.root / "envs").mkdir()
+    (git_repo.root / "envs/terraform.tfvars").symlink_to("../terraform.tfvars")
     git_repo.commit("files")
     (git_repo.root / "a_deleted.tf").unlink()
     report = pipeline.scan(git_repo.root, options=pipeline.Options(max_file_size=400))
@@ -52,6 +56,8 @@ def test_bad_files_become_errors_and_the_scan_goes_on(git_repo) -> None:
         ("b_binary.tf", None, "binary file (contains NUL bytes); skipped"),
         ("c_big.tf", None, "549 bytes, over the 400-byte limit; skipped"),
         ("d_bad.tf", 2, "invalid HCL: unexpected end of file"),
+        ("envs/terraform.tfvars", None,
+         "symbolic link to ../terraform.tfvars, which is not in the checkout; nothing to read"),
     ]
 
 
