@@ -58,6 +58,8 @@ SECRETS = {
     "workflow_with": "ghp_Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8",
     "workflow_service": "Svc-Pw-2Lq8Xz5Mk",
     "tf_plaintext": "npm_Zm4Xn7Bc1Vq8Lw2Kp5Jr9Ht3Gy6Fd0Sa4Ew8",
+    "tfvars_token": "ghp_Vb4Nm7Qw1Er5Ty8Ui2Op6As9Df3Gh0Jk4Lz1X",
+    "tfvars_password": "Xk7Qp2Lz9Vw4Nc8Rt3Bm6Hy1Jd",
     "tf_secret_string": "Tf-Sec-9Rk2Wq5Lz8Xm",
     "tf_k8s_data": "K8s-Dat-4Wq7Zx2Lm9Pv",
     "bad_hcl": "ghp_B4dHcL5eCr3tV4lU3iN7aM8lF0rM3dF1lE9x",
@@ -232,6 +234,10 @@ def plant(root: Path) -> None:
             "      - run: echo \"${{ secrets[format('{0}', '"
             f"{s['workflow_dynamic']}')] }}}}\"\n"
         ),
+        "infra/prod.tfvars": (
+            f'github_token = "{s["tfvars_token"]}"\n'
+            f'database = {{\n  password = "{s["tfvars_password"]}"\n}}\n'
+        ),
         "names.env": (
             f"{s['env_key']}=1\nREGISTRY_URL=https://{s['env_url_user']}@npm.example.com\n"
         ),
@@ -337,6 +343,8 @@ def test_every_planted_kind_was_found(planted: Path) -> None:
         (".mcp.json", "Authorization"): "openai_api_key",
         (".mcp.json", "SLACK_BOT_TOKEN"): "slack_token",
         ("infra/secrets.tf", "npm"): "npm_token",
+        ("infra/prod.tfvars", "github_token"): "github_token",
+        ("infra/prod.tfvars", "database.password"): "high_entropy",
         ("infra/secrets.tf", "db"): "high_entropy",
         ("infra/modules.tf", "module.vpc.source"): "url_with_password",
         ("infra/modules.tf", "module.iam.source"): "gitlab_token",

@@ -13,7 +13,15 @@ from typing import Protocol
 
 from scanner import globs
 from scanner.model import Fact
-from scanner.scanners import dotenv, mcp, mcp_clients, mcp_manifests, terraform, workflows
+from scanner.scanners import (
+    dotenv,
+    mcp,
+    mcp_clients,
+    mcp_manifests,
+    terraform,
+    tfvars,
+    workflows,
+)
 
 
 class Scanner(Protocol):
@@ -29,6 +37,7 @@ SCANNERS: dict[str, Scanner] = {
     "dotenv": dotenv,
     "mcp": mcp,
     "terraform": terraform,
+    "tfvars": tfvars,
     "workflows": workflows,
 }
 

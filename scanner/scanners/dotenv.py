@@ -14,7 +14,7 @@ credential is yielded first, then a ParseError names the first bad line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from scanner import placeholders, secrets
@@ -77,7 +77,7 @@ def scan(path: str, text: str) -> Iterator[Identity]:
     assignments, bad = parse(text, shell=path.endswith(".envrc"))
     last = {a.key: a for a in assignments}
     for assignment in sorted(last.values(), key=lambda a: a.line):
-        identity = _credential(path, assignment, last)
+        identity = credential(path, assignment, last)
         if identity is not None:
             yield identity
     if bad is not None:
@@ -162,7 +162,7 @@ def _unescape(value: str) -> str:
                   lambda m: {"n": "\n", "r": "\r", "t": "\t"}.get(m[1], m[1]), value)  # fmt: skip
 
 
-def _named(key: str, others: dict[str, Assignment]) -> bool:
+def _named(key: str, others: Mapping[str, Assignment]) -> bool:
     """Credential names beyond the shared rules: see `_EXTRA_KEY` and `_NOT_SECRET_KEY`."""
     if secrets.is_credential_name(key) or _EXTRA_KEY.search(key):
         return True
@@ -192,9 +192,12 @@ def _json_blob(value: str) -> tuple[bool, secrets.Match | None] | None:
     return present, match
 
 
-def _credential(
-    path: str, assignment: Assignment, others: dict[str, Assignment]
-) -> Identity | None:
+def credential(
+    path: str, assignment: Assignment, others: Mapping[str, Assignment], *,
+    scanner: str = "dotenv", kind: str = "dotenv_credential", shown_as: str | None = None,
+) -> Identity | None:  # fmt: skip
+    """The credential one assignment declares, judged by its key and value (None when it is
+    none); `tfvars` asks the same of a variable's value, reported as `shown_as`."""
     key, value = assignment.key, assignment.value
     match = secrets.detect(value) or secrets.url_secret(value)  # `https://TOKEN@host` (#16)
     leaked = secrets.secret_in(key)
@@ -243,8 +246,9 @@ def _credential(
         attributes["sample"] = "true"
     if test_only:
         attributes["test_only"] = "true"
+    shown = key if shown_as is None or leaked is not None else shown_as
     return Identity(
-        scanner="dotenv", kind="dotenv_credential", category=Category.CREDENTIAL, name=key,
-        path=path, line=assignment.line, end_line=assignment.end_line, pointer=key,
+        scanner=scanner, kind=kind, category=Category.CREDENTIAL, name=shown,
+        path=path, line=assignment.line, end_line=assignment.end_line, pointer=shown,
         anchor_line=assignment.line, attributes=attributes,
     )  # fmt: skip
