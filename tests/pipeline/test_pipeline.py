@@ -56,8 +56,11 @@ def test_bad_files_become_errors_and_the_scan_goes_on(git_repo) -> None:
         ("b_binary.tf", None, "binary file (contains NUL bytes); skipped"),
         ("c_big.tf", None, "549 bytes, over the 400-byte limit; skipped"),
         ("d_bad.tf", 2, "invalid HCL: unexpected end of file"),
-        ("envs/terraform.tfvars", None,
-         "symbolic link to ../terraform.tfvars, which is not in the checkout; nothing to read"),
+        (
+            "envs/terraform.tfvars",
+            None,
+            "symbolic link to ../terraform.tfvars, which is not in the checkout; nothing to read",
+        ),
     ]
 
 
