@@ -13,6 +13,7 @@ import os
 import stat
 from pathlib import Path
 
+from scanner import secrets
 from scanner.errors import ParseError
 
 
@@ -42,8 +43,10 @@ def read(root: Path, path: str, max_file_size: int) -> bytes:
         return data
     except FileNotFoundError:
         if _dangling(full):  # a link to a file the checkout lacks (one each user creates)
-            raise ParseError(f"symbolic link to {os.readlink(full)}, which is not in the "
-                             "checkout; nothing to read") from None  # fmt: skip
+            target = os.readlink(full)  # named unless it holds a token (#16)
+            where = "a file" if secrets.secret_in(target) else target
+            raise ParseError(f"symbolic link to {where}, which is not in the checkout; nothing "
+                             "to read") from None  # fmt: skip
         raise ParseError("listed by git but missing on disk") from None
     except PermissionError:  # pragma: no cover - CI runs as root, which can read anything
         raise ParseError("permission denied") from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from scanner.csv_cells import row
 from scanner.model import JSON
@@ -18,6 +18,7 @@ from scanner.words import plural
 
 if TYPE_CHECKING:
     from scanner.aggregate.inventory_model import Answer, Entry
+    from scanner.aggregate.resolve import Resolved
 
 Person = tuple[str, str, "str | None", str]  # (reference, role, email, state)
 
@@ -38,34 +39,6 @@ def _facets(entry: Entry, facet: str) -> list[tuple[str, str]]:
     return [(value, evidence) for name, value, evidence in entry.facets if name == facet]
 
 
-class Shown(Protocol):
-    """What an answer shows as the last run that reported the identity wrote it: an `Entry`,
-    or the aggregator's `Resolved` as it is written."""
-
-    @property
-    def repository(self) -> str: ...
-    @property
-    def identity(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def path(self) -> str: ...
-    @property
-    def line(self) -> int: ...
-    @property
-    def state(self) -> str: ...
-    @property
-    def rules(self) -> tuple[str, ...]: ...
-    @property
-    def route_to(self) -> tuple[str, ...]: ...
-    @property
-    def reach(self) -> tuple[str, ...]: ...
-    @property
-    def facets(self) -> tuple[tuple[str, str, str], ...]: ...
-
-
 # A JSON string as json's encoder writes one (ensure_ascii off): every text below is one.
 _quote: Callable[[str], str] = json.encoder.encode_basestring
 
@@ -83,7 +56,7 @@ def _person(p: Person) -> str:
             f'"state": {_quote(p[3])}}}')  # fmt: skip
 
 
-def shown_text(e: Shown, people: Iterable[Person]) -> str:
+def shown_text(e: Entry | Resolved, people: Iterable[Person]) -> str:
     """An answer's members that a run writes (all but the dates and the links), as JSON text
     without the braces: `json.dumps(..., ensure_ascii=False)`'s, written by hand because the
     inventory keeps it with each identity (500,000 on a first run: 8 -> 3 us each). The first

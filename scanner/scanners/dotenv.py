@@ -246,6 +246,8 @@ def credential(
         attributes["sample"] = "true"
     if test_only:
         attributes["test_only"] = "true"
+    if shown_as is not None and secrets.secret_in(shown_as):  # a token as a map's key
+        shown_as = f"line-{assignment.line}"
     shown = key if shown_as is None or leaked is not None else shown_as
     return Identity(
         scanner=scanner, kind=kind, category=Category.CREDENTIAL, name=shown,

@@ -92,7 +92,7 @@ def _server(
         attributes.update({"package": package, "version": tag,
                            "pinned": tag not in (None, "", "latest")})  # fmt: skip
     attributes["receives_credentials"] = bool(found)
-    yield facts.server(server, route, f"{server}", attributes)
+    yield facts.server(server, route, server, attributes)
     yield from found
 
 

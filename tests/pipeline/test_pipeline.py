@@ -47,6 +47,8 @@ def test_bad_files_become_errors_and_the_scan_goes_on(git_repo) -> None:
     # that every user creates from an example: in the repository, the link dangles.
     (git_repo.root / "envs").mkdir()
     (git_repo.root / "envs/terraform.tfvars").symlink_to("../terraform.tfvars")
+    token = "ghp_Y6tR3wQ9zX2cV5bN8mL1kJ4hG7fD0sA3pO6iU"  # a link's target is never printed as one
+    (git_repo.root / "envs/prod.tfvars").symlink_to(token)
     git_repo.commit("files")
     (git_repo.root / "a_deleted.tf").unlink()
     report = pipeline.scan(git_repo.root, options=pipeline.Options(max_file_size=400))
@@ -56,6 +58,11 @@ def test_bad_files_become_errors_and_the_scan_goes_on(git_repo) -> None:
         ("b_binary.tf", None, "binary file (contains NUL bytes); skipped"),
         ("c_big.tf", None, "549 bytes, over the 400-byte limit; skipped"),
         ("d_bad.tf", 2, "invalid HCL: unexpected end of file"),
+        (
+            "envs/prod.tfvars",
+            None,
+            "symbolic link to a file, which is not in the checkout; nothing to read",
+        ),
         (
             "envs/terraform.tfvars",
             None,

@@ -22,3 +22,7 @@ startup_script = <<-EOT
   export API_TOKEN="inside a heredoc: not a variable"
 EOT
 datadog_api_key = ""
+# A token written where a map's name goes is never a name: the credential is named by its line.
+ghp_Z7xK2mN5vB8qR1tY4wE6uI9oP3aS0dF2gH5j = {
+  password = "Zq9Lx2Vn7Kb4Wm1Rt6Yh3Jc8"
+}
