@@ -3,11 +3,9 @@ in parallel on a bounded thread pool, past bots and ignored revisions, cached by
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import os
-import statistics
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -15,8 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from scanner import git, gitlog
-from scanner.attribution import batch, blame, onepass
+from scanner import git
+from scanner.attribution import batch, blame, schedule
+from scanner.attribution.blame import Line
 from scanner.attribution.moves import blamed_with_moves
 from scanner.attribution.repo import _NOT_BLAMED, History, Options, Repo
 from scanner.git import FULL_ID
@@ -45,7 +44,8 @@ def blame_all(
     done, lock = [0], threading.Lock()
     cached = _preload(repo, spans)
     warm = len(cached) == len(spans)
-    one_pass = _Pass(repo, _one_pass_asked(repo, spans, options, cached), options.deadline)
+    one_pass = schedule.OnePass(repo, schedule.asked(repo, spans, options, cached),
+                                options.deadline)  # fmt: skip
 
     def blamed(path: str) -> tuple[str, History]:
         answer, turn = one_pass.wait(path)
@@ -86,116 +86,6 @@ def parallel(options: Options, work: Callable[[T], R], items: Iterable[T]) -> li
     workers = options.workers or min(8, 2 * (os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(work, items))
-
-
-def _one_pass_asked(
-    repo: Repo,
-    spans: Mapping[str, list[tuple[int, int]]],
-    options: Options,
-    cached: frozenset[str],
-) -> dict[str, batch.Asked]:
-    """The files one pass over history is to blame (#21): those the cache cannot answer (not
-    `cached`), where the repository allows it (whole history: a shallow boundary is git blame's
-    to mark; the work tree at its top), and only when there are several."""
-    if not repo.in_git or repo.shallow or repo.head is None or not repo.at_top:
-        return {}
-    if options.deadline is not None and time.monotonic() > options.deadline:
-        return {}
-    missing = {path: batch.Asked(wanted, blamed_with_moves(path)) for path, wanted in spans.items()
-               if path in repo.blobs  # clean: a changed file's lines are git blame's to name
-               and path not in cached}  # fmt: skip
-    return missing if len(missing) > 1 else {}
-
-
-# What one pass costs per commit of history, measured on this project's benchmark trees (0.1-0.22
-# ms: the `git log -p` and reading it): the pass starts only when git blame looks dearer (#21).
-PASS_SECONDS_PER_COMMIT = 0.00025
-# The first file is blamed alone; the others share the cores (and memory bandwidth) with each
-# other and the scan: on 2 cores, 134 blames of a 20,000-commit history with a commit-graph
-# took 1.5x the first one's time each, per core (#21: the pass, wrongly declined, cost 27%).
-BLAME_PARALLEL_EFFICIENCY = 0.65
-
-
-class _Pass:
-    """The one pass, started once the first file's git blame has shown what blame costs here,
-    and only when blaming every file would cost more than reading the history once. git blame
-    goes on beside it on one worker at a time: the files it leaves to git blame (a real
-    history leaves some) are then partly blamed already when it ends, and those it answers
-    wait for it. Any failure leaves every file to git blame, as before."""
-
-    def __init__(
-        self, repo: Repo, asked: Mapping[str, batch.Asked], deadline: float | None
-    ) -> None:
-        self.repo, self.asked, self.deadline = repo, asked, deadline
-        self.answers: dict[str, batch.Answer] = {}
-        self.done = not asked
-        self.started = False
-        self.busy = False  # a worker is running git blame while the pass runs
-        self.blamed: list[float] = []  # seconds each of those blames took
-        self.turns = threading.Condition()
-
-    def run(self) -> None:
-        try:
-            found = batch.answers(self.repo.root, self.asked, self.repo.blobs, self.worth,
-                                  self._renames)  # fmt: skip
-            self.answers = found[0]
-        except git.GitError:
-            pass
-        finally:
-            with self.turns:
-                self.done = True
-                self.turns.notify_all()
-
-    def _renames(self) -> dict[str, dict[str, str]] | None:
-        """Renames first (a tenth of a pass): the pass then reads every file's older names at
-        once, instead of a second pass for the renamed files."""
-        with contextlib.suppress(git.GitError):  # the pass asks again if it needs them
-            return onepass.exact_renames(gitlog.renames(self.repo.root))
-        return None
-
-    def wait(self, path: str) -> tuple[batch.Answer | None, bool]:
-        """The pass's answer for `path` once it is known, or the turn to blame it now (True:
-        `release` when done)."""
-        if path not in self.asked:
-            return None, False
-        with self.turns:
-            while not self.done and self.busy:
-                left = None if self.deadline is None else self.deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    return None, False  # too late: the file is reported as not blamed
-                self.turns.wait(left)
-            if self.done:
-                return self.answers.get(path), False
-            self.busy = True
-            return None, True
-
-    def release(self, seconds: float) -> None:
-        with self.turns:
-            self.busy = False
-            self.blamed.append(seconds)
-            if not self.started:
-                self.started = True
-                if self.worth(len(self.asked) - 1, self._cost()):
-                    threading.Thread(target=self.run, daemon=True).start()
-                else:
-                    self.done = True  # git blame for every file, as fast here
-            self.turns.notify_all()
-
-    def _cost(self) -> float:
-        """What one pass over this history is likely to cost, in seconds."""
-        try:
-            commits = int(git.run(self.repo.root, "rev-list", "--count", "HEAD").strip() or 0)
-        except (git.GitError, ValueError):
-            return float("inf")
-        return commits * PASS_SECONDS_PER_COMMIT
-
-    def worth(self, files: int, seconds: float) -> bool:
-        """Whether `files` more are dearer to git blame (at the pace blame has gone, over the
-        cores) than `seconds`: what a pass over history is likely to cost."""
-        with self.turns:
-            pace = statistics.median(self.blamed) if self.blamed else None
-        cores = (os.cpu_count() or 1) * BLAME_PARALLEL_EFFICIENCY
-        return pace is None or files * pace / cores > seconds
 
 
 def _history(
@@ -239,14 +129,19 @@ def history(
     try:
         moves = blamed_with_moves(path)
         try:
-            first = blame.parse(
-                _blame(repo, path, wanted, moves=moves, answer=answer, missed=missed)
-            )
+            plain = _plain(repo, path, wanted, moves, answer, missed)
         except git.GitError:
             if not moves:
                 raise
             moves = False
-            first = blame.parse(_blame(repo, path, wanted, moves=moves, missed=missed))
+            plain = _plain(repo, path, wanted, moves, None, missed)
+        # Ignoring revisions changes only the lines blamed on them: when none of the file's
+        # is, blame with the ignore file says what blame without it said, and is not run.
+        first = plain
+        if ignored & {line.commit.sha for line in plain.values()}:
+            first = blame.parse(
+                _blame(repo, path, wanted, moves=moves, answer=answer, missed=missed)
+            )
         lines = first
         for _ in range(3):  # bots that edit after bots: look past each in turn, boundedly
             found = {line.commit.sha for line in lines.values() if repo.is_bot(line.commit)}
@@ -261,7 +156,9 @@ def history(
                 _blame(repo, path, wanted, bots, moves=moves, answer=answer, missed=missed)
             )
         unignored = None
-        if ignored:
+        if ignored and not bots:
+            unignored = plain
+        elif ignored:
             unignored = blame.parse(
                 _blame(
                     repo,
@@ -281,6 +178,19 @@ def history(
     return History(
         lines=lines, first=first, unignored=unignored, ignored=ignored, bots=bots, cached=not missed
     )
+
+
+def _plain(
+    repo: Repo,
+    path: str,
+    wanted: list[tuple[int, int]],
+    moves: bool,
+    answer: batch.Answer | None,
+    missed: list[str],
+) -> dict[int, Line]:
+    """The file blamed without the ignore file and past no bot."""
+    return blame.parse(_blame(repo, path, wanted, use_ignore_file=False, moves=moves,
+                              answer=answer, missed=missed))  # fmt: skip
 
 
 def _bot_commits(repo: Repo, path: str) -> frozenset[str]:

@@ -79,6 +79,29 @@ def test_ignored_revisions_are_skipped_with_lower_confidence(git_repo: GitRepo) 
     assert result["iam.tf#aws_iam_access_key.b"] == ("bob@example.com", "low", False)
 
 
+def test_a_file_no_ignored_revision_touched_is_blamed_once(
+    git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Ignoring a revision changes only the lines blamed on it (#21): the file the sweep never
+    touched keeps its one blame, the file it touched is blamed with and without the file."""
+    git_repo.write("a.tf", KEY.format(name="a", user="a"))
+    git_repo.write("b.tf", KEY.format(name="b", user="b"))
+    git_repo.commit("keys", author=ALICE)
+    git_repo.write("b.tf", 'resource "aws_iam_access_key" "b" {   # reformatted\n  user = "B"\n}\n')
+    sweep = git_repo.commit("sweep", author=BOB)
+    git_repo.write(".git-blame-ignore-revs", f"{sweep}\n")
+    git_repo.commit("ignore the sweep", author=CAROL)
+    trace = tmp_path / "trace2"
+    monkeypatch.setenv("GIT_TRACE2", str(trace))
+    assert provisioners(git_repo.root) == {
+        "a.tf#aws_iam_access_key.a": ("alice@example.com", "high", False),
+        "b.tf#aws_iam_access_key.b": ("alice@example.com", "medium", False),
+    }
+    blamed = [line.rpartition(" -- ")[2] for line in trace.read_text().splitlines()
+              if " start git " in line and " blame " in line]  # fmt: skip
+    assert sorted(blamed) == ["a.tf", "b.tf", "b.tf"]
+
+
 def test_rename_then_edit_follows_the_file(git_repo: GitRepo) -> None:
     git_repo.write("old/iam.tf", KEY.format(name="ci", user="ci") + "# end\n")
     git_repo.commit("key", author=ALICE)

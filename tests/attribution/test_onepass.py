@@ -5,12 +5,11 @@ compares with the real `git blame --porcelain` that attribution ran before."""
 from __future__ import annotations
 
 import random
-import sys
 
 import pytest
 
 from scanner import git, gitindex, gitlog, pipeline
-from scanner.attribution import batch, blame, onepass
+from scanner.attribution import batch, blame, onepass, schedule
 from tests.conftest import GitRepo
 
 ALICE = "Alice Example <alice@example.com>"
@@ -206,8 +205,7 @@ def test_the_scan_attributes_the_same_with_or_without_the_pass(
         asked.append(sorted(files)) or real(root, files, *rest)))  # fmt: skip
     walked = {s.identity.id: s.attribution for s in pipeline.scan(git_repo.root).subjects}
     assert asked == [["iam.tf", "users.tf"]]
-    module = sys.modules["scanner.attribution.history"]  # the package's `history` is a function
-    monkeypatch.setattr(module, "_one_pass_asked", lambda *_: {})
+    monkeypatch.setattr(schedule, "asked", lambda *_: {})
     blamed = {s.identity.id: s.attribution for s in pipeline.scan(git_repo.root).subjects}
     assert walked == blamed
     found = {name: (a.provisioner.email, a.provisioner.confidence)
