@@ -120,10 +120,15 @@ def _published_jwt(token: str, issuers: frozenset[str] = frozenset({"supabase-de
     """Whether a JWT's payload names an issuer that publishes its tokens, the same on every
     machine: the Supabase CLI's local stack signs its anon and service_role keys with a fixed
     secret as `supabase-demo` (supabase/cli#654; every `supabase start` prints them)."""
-    payload = token.split(".")[1]
+    return jwt_issuer(token) in issuers
+
+
+def jwt_issuer(token: str) -> str | None:
+    """The `iss` claim of a JWT's payload, or None (not base64, not JSON, no issuer)."""
+    payload = token.split(".")[1] if token.count(".") == 2 else ""
     try:
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except ValueError:  # not base64 or not JSON (binascii.Error and UnicodeError included)
-        return False
+        return None
     issuer = claims.get("iss") if isinstance(claims, dict) else None
-    return isinstance(issuer, str) and issuer in issuers
+    return issuer if isinstance(issuer, str) else None

@@ -13,7 +13,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scanner.placeholders import is_dummy, is_placeholder, is_prose, is_published, is_sequenced
+from scanner.placeholders import (
+    is_dummy,
+    is_placeholder,
+    is_prose,
+    is_published,
+    is_sequenced,
+    jwt_issuer,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +54,8 @@ _SHAPES: tuple[tuple[str, str | None, re.Pattern[str]], ...] = tuple(
         ("twilio_api_key", "twilio", r"SK[0-9a-fA-F]{32}"),
         ("shopify_token", "shopify", r"shp(?:at|ca|pa|ss)_[0-9a-fA-F]{32}"),
         ("linear_api_key", "linear", r"lin_api_[A-Za-z0-9]{40}"),
+        # Figma's personal access tokens (developers.figma.com/docs/rest-api/authentication).
+        ("figma_token", "figma", r"figd_[A-Za-z0-9_\-]{30,}"),
         (
             "slack_webhook_url",
             "slack",
@@ -112,6 +121,9 @@ _PROVIDER_NAMES = (
 )  # fmt: skip
 
 
+_JWT_ISSUERS = {"supabase": "supabase"}
+
+
 def detect(value: str) -> Match | None:
     """The known secret shape of a literal value, if it has one.
 
@@ -128,6 +140,8 @@ def detect(value: str) -> Match | None:
                 return None
         elif is_dummy(detector, candidate):
             return None
+        if detector == "jwt":  # Supabase's anon and service_role keys are JWTs it issues
+            provider = _JWT_ISSUERS.get(jwt_issuer(candidate) or "")
         return Match(detector, provider)
     return None
 
@@ -209,6 +223,19 @@ def is_credential_name(name: str) -> bool:
         "authorization",
         "proxy-authorization",
     )
+
+
+_KEY_WORD = re.compile(r"(?i)(?:^|[_\-.])key$")
+
+
+def keyed_secret(name: str, value: str) -> bool:
+    """A random-looking literal under a name whose last word is `key` (`HA_AGENT_KEY`): such
+    names are left out of the credential names (`SORT_KEY`, `S3_KEY`), so the value decides;
+    a path (two `/` or more) never does."""
+    snake = _CAMEL.sub("_", name.strip())
+    if snake.upper().startswith(PUBLIC_PREFIXES):  # shipped to every browser by design
+        return False
+    return bool(_KEY_WORD.search(snake)) and value.count("/") < 2 and looks_secret(value)
 
 
 def looks_secret(value: str) -> bool:

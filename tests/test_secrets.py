@@ -86,6 +86,8 @@ DETECT_CASES = [
     ("shpat_0123456789abcdefg", None),
     ("lin_api_Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc3Vb5Nm7Q", "linear_api_key"),
     ("lin_api_short", None),
+    ("figd_Xq7Lw2Nv9Rb4Tc8Mz3Kp6Hs1Gd5Fj0YeAu_Wi-Qo", "figma_token"),
+    ("figd_short", None),
     ("hello world", None),
 ]
 
@@ -251,3 +253,32 @@ def test_published_jwts_are_no_secret(payload: str, state: str) -> None:
     token = _jwt(payload)
     assert secrets.value_state(token) == state
     assert (secrets.detect(token) is None) == (state == "placeholder")
+
+
+@pytest.mark.parametrize(
+    ("payload", "provider"),
+    [
+        ('{"iss":"supabase","role":"service_role"}', "supabase"),  # a Supabase project's key
+        ('{"iss":"https://auth.example.com","sub":"svc"}', None),  # anyone else's
+        ('{"sub":"svc"}', None),  # no issuer
+    ],
+)
+def test_a_jwt_names_the_provider_that_issued_it(payload: str, provider: str | None) -> None:
+    match = secrets.detect(_jwt(payload))
+    assert match == secrets.Match("jwt", provider)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("HA_AGENT_KEY", "Qm7xT2vL9pR4wZ8nK3cF6hJ1sD5gB0aYeUiOtWqE", True),
+        ("agentKey", "Qm7xT2vL9pR4wZ8nK3cF6hJ1sD5gB0aYeUiOtWqE", True),
+        ("HA_SORT_KEY", "friendly_name", False),  # a word, not a secret
+        ("S3_KEY", "uploads/2024/Qm7xT2vL9pR4wZ8nK3cF6.png", False),  # an object's path
+        ("NEXT_PUBLIC_MAP_KEY", "Qm7xT2vL9pR4wZ8nK3cF6hJ1sD5gB0aYeUiOtWqE", False),  # public
+        ("KEYBOARD", "Qm7xT2vL9pR4wZ8nK3cF6hJ1sD5gB0aYeUiOtWqE", False),  # not the word `key`
+        ("MONKEY", "Qm7xT2vL9pR4wZ8nK3cF6hJ1sD5gB0aYeUiOtWqE", False),
+    ],
+)
+def test_a_random_value_under_a_key_name_is_a_secret(name: str, value: str, expected: bool) -> None:
+    assert secrets.keyed_secret(name, value) is expected

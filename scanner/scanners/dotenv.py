@@ -217,7 +217,8 @@ def credential(
         declared = secrets.url_password_state(value) == "placeholder"
         if match is None and not declared and not _WEBHOOK_KEY.search(key):
             return None
-    elif match is None and (not _named(key, others) or placeholders.is_switch(value)):
+    elif match is None and (not (_named(key, others) or secrets.keyed_secret(key, value))
+                            or placeholders.is_switch(value)):  # fmt: skip
         return None
     state = secrets.value_state(value)
     present = match is not None or (state == "literal" and secrets.looks_secret(value))

@@ -27,15 +27,16 @@ from scanner.scanners._json import JSONPath
 
 PATTERNS = (*mcp_clients.PATTERNS, *mcp_manifests.PATTERNS)
 
+# An entry that only turns a server defined elsewhere on or off (opencode `{"enabled": false}`).
+_SWITCHES = frozenset(["enabled", "disabled"])
 _DSN = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
 
 
 def scan(path: str, text: str) -> Iterator[Identity]:
-    """Yield the servers and credentials of one MCP config file.
+    """Yield the servers and credentials of one MCP config file (manifests: `mcp_manifests`).
 
-    A file named by a client's documentation is parsed; any other file (or a shared settings
-    file such as `.vscode/settings.json`) only when it looks like one, and then bad syntax in
-    it is not ours to report. Server manifests (`mcp_manifests`) are read first."""
+    A client's own file is parsed; a shared one (`.vscode/settings.json`) or any other only when
+    it looks like one, and bad syntax is then reported only in a client's file."""
     manifest = mcp_manifests.scan(path, text)
     if manifest is not None:
         yield from manifest
@@ -48,7 +49,7 @@ def scan(path: str, text: str) -> Iterator[Identity]:
     try:
         document, locate = mcp_clients.parse(syntax, text)
     except ParseError:
-        if dedicated:
+        if client is not None:  # a client's file that names its servers' key, unreadable
             raise
         return
     if not isinstance(document, dict):
@@ -58,6 +59,8 @@ def scan(path: str, text: str) -> Iterator[Identity]:
         name = client.name
         if not roots and client.bare and mcp_clients.bare_map(document):
             roots = ((),)
+        elif not roots and client.syntax == "json" and isinstance(document.get("servers"), dict):
+            roots = (("servers",),)  # VS Code's shape in another client's file: still handed
     else:
         roots = mcp_clients.content_roots(document)
         name = mcp_clients.guess_client(path, roots)
@@ -93,7 +96,7 @@ class _Config:
             servers = mcp_clients.at(self.document, root) if root else self.document
             if isinstance(servers, dict):
                 for name, config in servers.items():
-                    if isinstance(config, dict):
+                    if isinstance(config, dict) and not config.keys() <= _SWITCHES:
                         yield from self._server(root, name, (*root, name), config)
             elif isinstance(servers, list):  # Continue, LibreChat lists: servers with names
                 for index, config in enumerate(servers):
@@ -182,22 +185,8 @@ class _Config:
                 str(config["envFile"]), (*route, "envFile"), f"{base}/envFile", server,
                 {"placement": "env_file", "value_source": "env_file"},
             )  # fmt: skip
-        yield from self._codex(base, server, route, config)
-        yield from self._named(base, server, route, config)
-
-    def _named(
-        self, base: str, server: str, route: JSONPath, config: Mapping[str, JSON]
-    ) -> Iterator[Identity]:
-        """Variables named, not valued: Codex `env_vars` (passed through from the environment)
-        and Goose `env_keys` (kept in the system keyring)."""
-        for field, source in (("env_vars", "env_ref"), ("env_keys", "secret_ref")):
-            names = config.get(field)
-            for index, variable in enumerate(names if isinstance(names, list) else []):
-                if isinstance(variable, str) and secrets.is_credential_name(variable):
-                    yield self._credential(
-                        variable, (*route, field, index), f"{base}/{field}/{variable}", server,
-                        {"placement": "env", "value_source": source, "ref": variable},
-                    )  # fmt: skip
+        for name, where, pointer, attributes in mcp_values.by_name(route, config):
+            yield self._credential(name, where, f"{base}/{pointer}", server, attributes)
 
     def _pairs(
         self,
@@ -215,10 +204,11 @@ class _Config:
             text = value if isinstance(value, str) else ""
             if self._prompted(key, text, server):
                 continue
-            named = secrets.is_credential_name(key)
+            named = secrets.is_credential_name(key) and not mcp_values.integrated(text)
             embedded = None if named else mcp_values.embedded_auth(text)
             if not (
                 named
+                or secrets.keyed_secret(key, text)
                 or secrets.secret_in(key)  # a token written as the key (#16)
                 or secrets.detect(text)
                 or self._secret_reference(text)
@@ -336,26 +326,6 @@ class _Config:
                     {"placement": "url", **mcp_values.source(key, value)},
                 )
 
-    def _codex(
-        self, base: str, server: str, route: JSONPath, config: Mapping[str, JSON]
-    ) -> Iterator[Identity]:
-        variable = config.get("bearer_token_env_var")
-        if isinstance(variable, str):
-            yield self._credential(
-                variable, (*route, "bearer_token_env_var"), f"{base}/bearer_token_env_var",
-                server, {"placement": "header", "value_source": "env_ref", "ref": variable},
-            )  # fmt: skip
-        headers = config.get("env_http_headers")
-        if isinstance(headers, dict):
-            for header, variable in headers.items():
-                yield self._credential(
-                    header,
-                    (*route, "env_http_headers", header),
-                    f"{base}/env_http_headers/{header}",
-                    server,
-                    {"placement": "header", "value_source": "env_ref", "ref": str(variable)},
-                )
-
     def _credential(
         self,
         name: str,
@@ -382,6 +352,9 @@ class _Config:
                 attributes["provider"] = leaked.provider
         if self.sample:
             attributes["sample"] = "true"
+            if attributes.get("detector") == "committed_default":  # an example's password
+                attributes = {k: v for k, v in attributes.items()
+                              if k not in ("secret_present", "detector")}  # fmt: skip
         if "provider" not in attributes:
             attributes["provider"] = secrets.provider_for(name) or (
                 secrets.provider_for(server) if server else None

@@ -3,6 +3,7 @@ is pinned to a version. Values are never kept: URL userinfo is stripped (issue 1
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -28,21 +29,58 @@ def launch(client: str, config: Mapping[str, JSON]) -> dict[str, JSON]:
     if isinstance(command, list):  # opencode: the command and its arguments in one array
         args = [str(a) for a in command[1:]]
         command = str(command[0]) if command else None
-    url = next((config[k] for k in mcp_clients.URL_KEYS if isinstance(config.get(k), str)), None)
+    url = next((config[k] for k in mcp_clients.URL_KEYS
+                if isinstance(config.get(k), str) and str(config[k]).strip()), None)  # fmt: skip
     declared = str(config.get("type") or config.get("transport") or "").lower()
-    if url is not None:
+    if url is not None and not (declared == "stdio" and isinstance(command, str)):
         attributes["transport"] = "sse" if declared == "sse" else "http"
         attributes["url_host"] = host_of(str(url))
     else:
         attributes["transport"] = "stdio"
     if isinstance(command, str) and not secrets.secret_in(command):
         attributes["command"] = secrets.strip_userinfo(command)
-        attributes.update(_package(command, args))
+        attributes.update(_package(*launched(command, args)))
+    if config.get("disabled") is True or config.get("enabled") is False:
+        attributes["disabled"] = True
     return attributes
 
 
-def _package(command: str, args: list[str]) -> dict[str, JSON]:
-    tool = command.rsplit("/", 1)[-1]
+_SHELLS = ("sh", "bash", "zsh", "dash")
+_SUFFIXES = (".cmd", ".exe", ".bat")
+
+
+def launched(command: str, args: list[str]) -> tuple[str, list[str]]:
+    """The program that really runs and its arguments: a whole command line written as the
+    command (`"docker run -i image"`), Windows' `cmd /c npx ...` and `sh -c "npx ..."` are
+    unwrapped (the program's own name, without a folder or a Windows suffix)."""
+    if not args and any(c.isspace() for c in command.strip()):
+        words = _words(command)
+        if words and _tool(words[0]) in (*_LAUNCHERS, "cmd", *_SHELLS):
+            command, args = words[0], words[1:]
+    for _ in range(3):  # `cmd /c bash -c "..."`: boundedly
+        tool = _tool(command)
+        if tool == "cmd" and len(args) > 1 and args[0].lower() in ("/c", "/k"):
+            command, args = args[1], args[2:]
+        elif tool in _SHELLS and len(args) == 2 and args[0] in ("-c", "-lc") and _words(args[1]):
+            command, *args = _words(args[1])
+        else:
+            break
+    return _tool(command), args
+
+
+def _tool(command: str) -> str:
+    name = command.strip().replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name[: -len(name.rpartition(".")[2]) - 1] if name.endswith(_SUFFIXES) else name
+
+
+def _words(line: str) -> list[str]:
+    try:
+        return shlex.split(line)
+    except ValueError:  # an unclosed quote
+        return []
+
+
+def _package(tool: str, args: list[str]) -> dict[str, JSON]:
     if tool not in _LAUNCHERS:
         return {}
     rest = args[1:] if tool in ("docker", "podman", "pipx", "pnpm", "yarn") and args else args
@@ -54,7 +92,10 @@ def _package(command: str, args: list[str]) -> dict[str, JSON]:
             return {}
         name, tag = _split_image(image)
         return {"package": name, "version": tag, "pinned": tag not in (None, "latest")}
-    spec = _option_value(rest, ("--from", "--spec")) or _first_positional(
+    # npm's launchers take the package with `--package`/`-p` (`npx -p @scope/pkg -- bin`);
+    # uv's `-p` is the Python version.
+    named = ("--from", "--spec") if tool in ("uvx", "pipx") else ("--package", "-p")
+    spec = _option_value(rest, named) or _first_positional(
         rest, {"-p", "--package", "--from", "--spec", "--python", "--with"}
     )
     if spec is None:
@@ -119,6 +160,8 @@ def query_of(url: str) -> str:
 def host_of(url: str) -> str | None:
     """A URL's host, or None when it has none or is malformed (`http://[x`)."""
     try:
-        return urlsplit(url).hostname
+        host = urlsplit(url).hostname
     except ValueError:
         return None
+    # `https://${input:host}/mcp`: a template, not a host (urlsplit cut it at its colon).
+    return None if host is None or "$" in url.partition("://")[2].partition("/")[0] else host

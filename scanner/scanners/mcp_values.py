@@ -4,9 +4,9 @@ a DSN's password) and which provider it is for, decided without keeping the valu
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
-from scanner import secrets
+from scanner import placeholders, secrets
 from scanner.model import JSON, Identity
 from scanner.scanners._json import JSONPath
 
@@ -104,6 +104,13 @@ def source(name: str, value: str) -> dict[str, JSON]:
     if present:
         attributes["secret_present"] = True
         attributes["detector"] = match.detector if match else "high_entropy"
+    elif (
+        attributes["value_state"] == "literal"
+        and secrets.is_credential_name(name)
+        and not placeholders.is_switch(bare)
+        and "://" not in bare  # a URL is a credential by its password (`dsn`), not its name
+    ):  # `ODOO_PASSWORD: "Welcome2024"` in the config the client reads: weak, in use as written
+        attributes.update(secret_present=True, detector="committed_default")
     attributes["provider"] = (
         shape_provider(bare)
         or secrets.provider_for(name, match)
@@ -119,3 +126,41 @@ _PREFIXES = (("sk-or-", "openrouter"),)
 
 def shape_provider(value: str) -> str | None:
     return next((provider for prefix, provider in _PREFIXES if value.startswith(prefix)), None)
+
+
+def by_name(
+    route: JSONPath, config: Mapping[str, JSON]
+) -> Iterator[tuple[str, JSONPath, str, dict[str, JSON]]]:
+    """Credentials a server is handed by a variable's name, never a value: Codex
+    `bearer_token_env_var` and `env_http_headers`, Codex `env_vars` (passed through from the
+    environment) and Goose `env_keys` (kept in the system keyring). `(name, route, pointer
+    below the server, attributes)` each."""
+    variable = config.get("bearer_token_env_var")
+    if isinstance(variable, str):
+        yield (variable, (*route, "bearer_token_env_var"), "bearer_token_env_var",
+               {"placement": "header", "value_source": "env_ref", "ref": variable})  # fmt: skip
+    headers = config.get("env_http_headers")
+    for header, variable in headers.items() if isinstance(headers, dict) else ():
+        attributes: dict[str, JSON] = {"placement": "header", "value_source": "env_ref",
+                                       "ref": str(variable)}  # fmt: skip
+        yield header, (*route, "env_http_headers", header), f"env_http_headers/{header}", attributes
+    for field, source in (("env_vars", "env_ref"), ("env_keys", "secret_ref")):
+        names = config.get(field)
+        for index, variable in enumerate(names if isinstance(names, list) else []):
+            if isinstance(variable, str) and secrets.is_credential_name(variable):
+                yield (variable, (*route, field, index), f"{field}/{variable}",
+                       {"placement": "env", "value_source": source, "ref": variable})  # fmt: skip
+
+
+# ADO.NET/ODBC sign-in with the account that runs the server (`Trusted_Connection=True`,
+# `Integrated Security=SSPI`): the string names a database and holds no secret.
+_INTEGRATED = re.compile(r"(?i)(?:^|;)\s*(?:trusted_connection|integrated\s+security)\s*=\s*"
+                         r"(?:true|yes|sspi)\s*(?:;|$)")  # fmt: skip
+_PASSWORD_PART = re.compile(
+    r"(?i)(?:^|;)\s*(?:password|pwd|accountkey|sharedaccesskey)\s*=\s*[^;\s]"
+)
+
+
+def integrated(value: str) -> bool:
+    """Whether a connection string signs in as the account that runs it, with no password."""
+    return bool(_INTEGRATED.search(value)) and not _PASSWORD_PART.search(value)
