@@ -56,6 +56,8 @@ _SHAPES: tuple[tuple[str, str | None, re.Pattern[str]], ...] = tuple(
         ("linear_api_key", "linear", r"lin_api_[A-Za-z0-9]{40}"),
         # Figma's personal access tokens (developers.figma.com/docs/rest-api/authentication).
         ("figma_token", "figma", r"figd_[A-Za-z0-9_\-]{30,}"),
+        # Notion's integration tokens since 2024 (developers.notion.com/docs/authorization).
+        ("notion_token", "notion", r"ntn_[A-Za-z0-9]{40,}"),
         (
             "slack_webhook_url",
             "slack",

@@ -88,6 +88,8 @@ DETECT_CASES = [
     ("lin_api_short", None),
     ("figd_Xq7Lw2Nv9Rb4Tc8Mz3Kp6Hs1Gd5Fj0YeAu_Wi-Qo", "figma_token"),
     ("figd_short", None),
+    ("ntn_" + "Rk4mX9qL2vT7wN3cB8hJ5sD1fG6pZ0yAeUiOtWqEr", "notion_token"),
+    ("ntn_short", None),
     ("hello world", None),
 ]
 

@@ -27,8 +27,6 @@ from scanner.scanners._json import JSONPath
 
 PATTERNS = (*mcp_clients.PATTERNS, *mcp_manifests.PATTERNS)
 
-# An entry that only turns a server defined elsewhere on or off (opencode `{"enabled": false}`).
-_SWITCHES = frozenset(["enabled", "disabled"])
 _DSN = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
 
 
@@ -96,7 +94,7 @@ class _Config:
             servers = mcp_clients.at(self.document, root) if root else self.document
             if isinstance(servers, dict):
                 for name, config in servers.items():
-                    if isinstance(config, dict) and not config.keys() <= _SWITCHES:
+                    if isinstance(config, dict) and config.keys() & mcp_clients.LAUNCH_KEYS:
                         yield from self._server(root, name, (*root, name), config)
             elif isinstance(servers, list):  # Continue, LibreChat lists: servers with names
                 for index, config in enumerate(servers):
@@ -292,6 +290,26 @@ class _Config:
                         server,
                         {"placement": "arg", **source},
                     )
+            elif flag in ("--header", "-H") and (eq or index + 1 < len(items)):
+                # mcp-remote and other proxies: `--header "Authorization: Bearer ${TOKEN}"`
+                header, _, value = (inline if eq else items[index + 1]).partition(":")
+                header, value = header.strip(), value.strip()
+                consumed.add(index + 1) if not eq else None
+                if self._prompted(header, value, server):
+                    continue
+                if secrets.is_credential_name(header) or secrets.detect(value):
+                    yield self._credential(
+                        header, (*route, index + offset + (0 if eq else 1)),
+                        f"{base}/args/--header/{header}", server,
+                        {"placement": "header", **mcp_values.source(header, value)},
+                    )  # fmt: skip
+            elif flag == "--env-file" and (eq or index + 1 < len(items)):
+                consumed.add(index + 1) if not eq else None  # docker, uv, node: a file of values
+                yield self._credential(
+                    inline if eq else items[index + 1], (*route, index + offset + (0 if eq else 1)),
+                    f"{base}/args/--env-file", server,
+                    {"placement": "env_file", "value_source": "env_file"},
+                )  # fmt: skip
             elif _DSN.match(arg) or secrets.url_secret(arg):  # `git+https://TOKEN@...` (#16)
                 leaked = secrets.url_secret(arg)
                 yield self._credential(
@@ -355,7 +373,7 @@ class _Config:
             if attributes.get("detector") == "committed_default":  # an example's password
                 attributes = {k: v for k, v in attributes.items()
                               if k not in ("secret_present", "detector")}  # fmt: skip
-        if "provider" not in attributes:
+        if not attributes.get("provider"):  # a literal of no known shape: the server's
             attributes["provider"] = secrets.provider_for(name) or (
                 secrets.provider_for(server) if server else None
             )

@@ -138,6 +138,11 @@ def skipped_for_content(path: str) -> bool:
 # Where a remote server's endpoint is written: `serverUrl` Windsurf, `httpUrl` Gemini CLI, `uri`
 # Goose (block.github.io/goose/docs/guides/config-files).
 URL_KEYS = ("url", "serverUrl", "httpUrl", "uri")
+# What makes an entry a server: how it launches or what it is handed. An entry with none of
+# these only switches a server defined elsewhere (opencode `{"enabled": false}`) or links to
+# one (`{"link": ...}`): no client starts it.
+LAUNCH_KEYS = frozenset({"command", "cmd", "args", "type", "transport", "env", "environment",
+                         "envs", "headers", *URL_KEYS})  # fmt: skip
 _TRANSPORTS = frozenset({"stdio", "sse", "http", "streamable-http", "streamable_http",
                          "streamableHttp", "local", "remote", "ws", "websocket"})  # fmt: skip
 
@@ -253,7 +258,8 @@ def guess_client(path: str, roots: tuple[Route, ...]) -> str:
 SAMPLE_DIRS = frozenset({"docs", "doc", "examples", "example", "samples", "sample",
                          "templates", "template"})  # fmt: skip
 _SAMPLE_NAME = re.compile(r"(?i)(?:^|[._\-])(?:example|sample|template|tmpl)s?(?:[._\-]|$)")
-_YOUR = re.compile(r"(?i)<\s*your[\s_\-][^>]*>|<\s*YOUR[A-Z_]*>")
+_YOUR = re.compile(r"(?i)<\s*(?:(?:paste|insert|enter|add|put)[\s_\-])?your[\s_\-][^>]*>|"
+                   r"<\s*YOUR[A-Z_]*>")  # fmt: skip
 
 
 def is_sample(path: str, text: str) -> bool:

@@ -3,6 +3,7 @@ is pinned to a version. Values are never kept: URL userinfo is stripped (issue 1
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -61,11 +62,23 @@ def launched(command: str, args: list[str]) -> tuple[str, list[str]]:
         tool = _tool(command)
         if tool == "cmd" and len(args) > 1 and args[0].lower() in ("/c", "/k"):
             command, args = args[1], args[2:]
-        elif tool in _SHELLS and len(args) == 2 and args[0] in ("-c", "-lc") and _words(args[1]):
-            command, *args = _words(args[1])
+        elif tool in _SHELLS and _script(args):  # `bash -l -c "exec npx ..."`
+            words = _words(args[-1])
+            command, *args = words[1:] if words[0] == "exec" and len(words) > 1 else words
         else:
             break
     return _tool(command), args
+
+
+def _script(args: list[str]) -> bool:
+    """Whether a shell's arguments are options ending in `-c` (`-lc`, `-l -c`) and one script."""
+    options = args[:-1]
+    return (
+        bool(options)
+        and all(option.startswith("-") for option in options)
+        and re.fullmatch(r"-[a-z]*c", options[-1]) is not None
+        and bool(_words(args[-1]))
+    )
 
 
 def _tool(command: str) -> str:
@@ -96,7 +109,7 @@ def _package(tool: str, args: list[str]) -> dict[str, JSON]:
     # uv's `-p` is the Python version.
     named = ("--from", "--spec") if tool in ("uvx", "pipx") else ("--package", "-p")
     spec = _option_value(rest, named) or _first_positional(
-        rest, {"-p", "--package", "--from", "--spec", "--python", "--with"}
+        rest, {"-p", "--package", "--from", "--spec", "--python", "--with", "--env-file", "--index"}
     )
     if spec is None:
         return {}
