@@ -39,6 +39,16 @@ def is_switch(value: str) -> bool:
     return value.strip().strip("'\"").lower() in _SWITCHES
 
 
+# Words that choose how to sign in rather than being a credential (`DAGGER_CLOUD_TOKEN: oidc`
+# turns on Dagger Cloud's OIDC sign-in, seen in dagger/dagger).
+_MODES = frozenset({"oidc", "iam", "sso", "keyless", "anonymous", "none", "inherit", "auto"})
+
+
+def is_mode(value: str) -> bool:
+    """Whether a whole value is a word choosing a sign-in mode, quoted or not, in any case."""
+    return value.strip().strip("'\"").lower() in _MODES
+
+
 def is_placeholder(value: str) -> bool:
     """Whether a whole value is a placeholder (`changeme`, `<token>`, `xxx`, `YOUR_KEY_HERE`)."""
     if _PLACEHOLDER_WHOLE.fullmatch(value):

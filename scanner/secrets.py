@@ -240,6 +240,11 @@ def keyed_secret(name: str, value: str) -> bool:
     return bool(_KEY_WORD.search(snake)) and value.count("/") < 2 and looks_secret(value)
 
 
+def resource_name(value: str) -> bool:
+    """Whether a value names a cloud resource (an ARN, GCP's `projects/.../cryptoKeys/...`)."""
+    return re.match(r"arn:|(?:projects|organizations|folders)/", value.strip()) is not None
+
+
 def looks_secret(value: str) -> bool:
     """A guarded entropy check for literals with no known shape: long, mixed, random-looking.
 
@@ -248,9 +253,8 @@ def looks_secret(value: str) -> bool:
     candidate = value.strip().strip("'\"")
     if len(candidate) < 16 or len(candidate) > 512 or value_state(candidate) != "literal":
         return False
-    named = re.match(r"arn:|(?:projects|organizations|folders)/", candidate)  # a KMS key's name
     if (
-        named
+        resource_name(candidate)
         or re.search(r"\s|://", candidate)
         or not re.fullmatch(r"[A-Za-z0-9+/=_\-.~:]+", candidate)
     ):

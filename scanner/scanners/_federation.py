@@ -71,7 +71,8 @@ _SCRIPT_LOGINS = (
 # (inputs `scope`, `identity`: the trust policy; known by name like the other actions above, so
 # a step missing an input still counts) and ost-simple-sts (`exchange-url`, `audience`), per
 # each action.yml (ost-simple-sts seen in astral-sh/uv, octo-sts in chainguard-dev/malcontent).
-_STS_ACTIONS = {"octo-sts/action": "identity"}
+# DataDog's fork names the trust policy `policy` (github.com/DataDog/dd-octo-sts-action).
+_STS_ACTIONS = {"octo-sts/action": "identity", "datadog/dd-octo-sts-action": "policy"}
 _STS_INPUTS = (("identity", "scope"), ("exchange-url", "audience"))
 # An Azure client id handed to a wrapper (grafana/shared-workflows azure-trusted-signing passes
 # `azure-client-id` to azure/login's `client-id`, seen in grafana/alloy).
@@ -118,6 +119,9 @@ def federation(
             if named in inputs
             else ("github", action, ())
         )
+    pulumi = _pulumi(action, inputs, step) if id_token else None
+    if pulumi is not None:
+        return pulumi
     published = _TRUSTED_PUBLISHING.get(action)
     if published is not None and not ({"password", "api-token"} & set(inputs)):
         return published, action, ()
@@ -130,6 +134,29 @@ def federation(
     if isinstance(run, str):
         return _by_run(run, env if isinstance(env, dict) else {}, id_token)
     return None
+
+
+# Where the Pulumi organization an OIDC exchange signs in to is named.
+_PULUMI_ORGANIZATION = (("with", "organization"), ("with", "oidc-organization"),
+                        ("env", "ESC_ACTION_OIDC_ORGANIZATION"))  # fmt: skip
+
+
+def _pulumi(
+    action: str, inputs: Mapping[str, JSON], step: Mapping[str, JSON]
+) -> tuple[str, str, JSONPath] | None:
+    """Pulumi Cloud's OIDC exchange: pulumi/auth-actions, and the ESC actions when told to use
+    it (`ESC_ACTION_OIDC_AUTH: "true"` for pulumi/esc-action, `oidc-auth: true` for
+    esc-export-secrets-action; each action's README, seen in pulumi/pulumi-aws-native)."""
+    env = step.get("env")
+    given = {"with": inputs, "env": env if isinstance(env, dict) else {}}
+    switches = (given["env"].get("ESC_ACTION_OIDC_AUTH"), inputs.get("oidc-auth"))
+    oidc = any(str(switch).lower() == "true" for switch in switches)
+    if action != "pulumi/auth-actions" and not (action.startswith("pulumi/esc") and oidc):
+        return None
+    for place, key in _PULUMI_ORGANIZATION:
+        if key in given[place]:
+            return "pulumi", str(given[place][key]), (place, key)
+    return "pulumi", action, ()
 
 
 def _by_run(run: str, env: Mapping[str, JSON], id_token: bool) -> tuple[str, str, JSONPath] | None:
@@ -159,7 +186,7 @@ def _role_arn(inputs: Mapping[str, JSON]) -> str | None:
     """An input naming an AWS role to assume (`role-arn`, `aws_role_arn`), without a stored key."""
     if any("access-key-id" in k.replace("_", "-").lower() for k in inputs):
         return None
-    suffixes = ("role-arn", "role-to-assume")
+    suffixes = ("role-arn", "role-to-assume", "assume-role")  # launchdarkly `aws_assume_role`
     return next((k for k in inputs if k.replace("_", "-").lower().endswith(suffixes)), None)
 
 

@@ -18,16 +18,15 @@ Kinds (stable public names) and pointers:
 Federation and app tokens are judged by the inputs a step is given (`role-to-assume`,
 `workload_identity_provider`, `client-id` without a secret, ...), so wrapper and local actions
 count, and by environment (`ARM_USE_OIDC`, `AWS_WEB_IDENTITY_TOKEN_FILE`) or trusted-publishing
-steps; the line is the one naming the identity. Local composite actions (`action.yml` under
-`.github/actions/` or at the root) are read as one job `runs` whose consumer is the action;
-an identity they only forward from `${{ inputs.* }}` is left to the calling step (issue 19).
-
-Every file is parsed: a textual pre-filter would hide invalid YAML and shape-only literals, and
-on real repositories it skipped almost nothing.
+steps; the line is the one naming the identity. Local composite actions (`action.yml` in any
+folder) are one job `runs` whose consumer is the action; an identity they only forward from
+`${{ inputs.* }}` is left to the calling step (issue 19). Every file is parsed: a textual
+pre-filter would hide invalid YAML and shape-only literals, and skipped almost nothing.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -38,11 +37,12 @@ from scanner.scanners import _composite_action, _expressions, _federation, _yaml
 from scanner.scanners._federation import app_token, federation
 from scanner.scanners._json import JSONPath, Spans
 
-# Local composite actions are read as their own inputs (scanners see one file at a time): a
-# step that federates inside `runs.steps` is reported there, with the action as consumer.
-PATTERNS = ("/.github/workflows/*.yml", "/.github/workflows/*.yaml",
-            "/.github/actions/**/action.yml", "/.github/actions/**/action.yaml",
-            "/action.yml", "/action.yaml")  # fmt: skip
+# Local composite actions are read on their own (a step federating inside `runs.steps` is
+# reported there), in any folder (`./actions/release`, launchdarkly/js-core); outside
+# `.github/actions/` and the root, only one with `runs:`.
+PATTERNS = ("/.github/workflows/*.yml", "/.github/workflows/*.yaml", "action.yml", "action.yaml")
+_ACTION_PLACES = ("action.yml", "action.yaml", ".github/actions/")
+_RUNS = re.compile(r"(?m)^runs[ \t]*:")
 
 _LITERAL_PARENTS = ("env", "with", "credentials")
 
@@ -60,12 +60,15 @@ class _Secret:
 
 def scan(path: str, text: str) -> Iterator[Identity]:
     """Yield the credentials and federations one workflow file declares."""
+    action = path.rsplit("/", 1)[-1] in ("action.yml", "action.yaml")
+    if action and not path.startswith(_ACTION_PLACES) and not _RUNS.search(text):
+        return  # named like an action, but none: not ours to read
     document, spans = _yaml.parse(text)
     if document is None:
         return
     if not isinstance(document, dict):
         raise ParseError("a workflow must be a mapping at the top level", 1)
-    if path.rsplit("/", 1)[-1] in ("action.yml", "action.yaml"):
+    if action:
         yield from _composite(path, text, document, spans)
         return
     workflow = _Workflow(path, text.split("\n"), document, spans)  # lines as git counts
@@ -312,7 +315,8 @@ class _Workflow:
             return None
         match = secrets.detect(value) or secrets.url_secret(value)  # `https://TOKEN@host` (#16)
         named = (secrets.is_credential_name(key) and secrets.value_state(value) == "literal"
-                 and not placeholders.is_switch(value))  # fmt: skip
+                 and not placeholders.is_switch(value) and not placeholders.is_mode(value)
+                 and not secrets.resource_name(value))  # fmt: skip
         if match is None and not named:
             return None
         present = match is not None or secrets.looks_secret(value)
