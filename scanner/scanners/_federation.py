@@ -159,6 +159,15 @@ def _pulumi(
     return "pulumi", action, ()
 
 
+# The audience a script asks the job's token for (`$ACTIONS_ID_TOKEN_REQUEST_URL&audience=X`),
+# and the provider an audience names (AWS's `sts.amazonaws.com`, Entra's
+# `api://AzureADTokenExchange`, GCP's `//iam.googleapis.com/...`, per each one's OIDC guide);
+# any other audience is the token's issuer's, GitHub's.
+_AUDIENCE = re.compile(r"[?&]audience=([^&\"'\s)]+)")
+_AUDIENCES = (("amazonaws.com", "aws"), ("azureadtokenexchange", "azure"),
+              ("iam.googleapis.com", "gcp"), ("vault", "vault"))  # fmt: skip
+
+
 def _by_run(run: str, env: Mapping[str, JSON], id_token: bool) -> tuple[str, str, JSONPath] | None:
     """A script that federates: a cloud CLI's federated sign-in (`_SCRIPT_LOGINS`), or a request
     for the token itself. The request URL is set only for a job that may request the token
@@ -172,7 +181,12 @@ def _by_run(run: str, env: Mapping[str, JSON], id_token: bool) -> tuple[str, str
             return provider, named[1].strip("\"'") if named else \
                 found[0].strip(" \t;&|(").split(" --")[0], ("run",)  # fmt: skip
     if id_token and "ACTIONS_ID_TOKEN_REQUEST_URL" in run:
-        return "github", "ACTIONS_ID_TOKEN_REQUEST_URL", ("run",)
+        audience = _AUDIENCE.search(command)  # whom the token is for names the trust
+        if audience is None:
+            return "github", "ACTIONS_ID_TOKEN_REQUEST_URL", ("run",)
+        where = audience[1].lower()
+        provider = next((p for needle, p in _AUDIENCES if needle in where), "github")
+        return provider, audience[1], ("run",)
     if _NPM_PROVENANCE.search(run):
         return "npm", "npm publish --provenance", ("run",)
     uv = _UV_PUBLISH.search(run)
