@@ -81,6 +81,9 @@ class Block:
         """The block's attributes and nested blocks, as plain values (expressions as `${...}`)."""
         if self._tree is None and self._source is not None:
             source, self._source = self._source, None
+            if _too_large(source):  # a block read on demand has the same limit
+                raise TooLarge(f"not parsed: a block of more than {MAX_TOKENS} HCL tokens",
+                               self.line)  # fmt: skip
             try:
                 tree = _tree(source + "\n")
             except (LarkError, RecursionError):
@@ -262,14 +265,27 @@ def selected_blocks(text: str, wanted: Callable[[str, tuple[str, ...]], bool]) -
     heredocs and comments); wherever the cut is not plain (something between blocks that is not
     a comment, a header not on its brace's line, a block left open, a selected block python-hcl2
     rejects), the whole file is parsed as before, with the same errors."""
+    big: list[int] = []  # lines of the selected blocks too large to parse
+    found = _selected(text, wanted, big)
+    if found is None:
+        _count(text)  # the whole file is parsed: the limit is the file's
+        yield from tolerant_blocks(text)
+        return
+    yield from found
+    if big:  # each block is limited on its own: one huge manifest costs that block only
+        raise TooLarge(f"not parsed: {len(big)} block(s) of more than {MAX_TOKENS} HCL tokens, "
+                       f"the first at line {big[0]}", big[0])  # fmt: skip
+
+
+def _count(text: str) -> None:
     for count, _ in enumerate(_TOKEN.finditer(text), start=1):
         if count > MAX_TOKENS:
             raise TooLarge(f"not parsed: more than {MAX_TOKENS} HCL tokens")
-    found = _selected(text, wanted)
-    yield from tolerant_blocks(text) if found is None else found
 
 
-def _selected(text: str, wanted: Callable[[str, tuple[str, ...]], bool]) -> list[Block] | None:
+def _selected(
+    text: str, wanted: Callable[[str, tuple[str, ...]], bool], big: list[int]
+) -> list[Block] | None:
     found: list[Block] = []
     end, line = 0, 1
     for start, opening, closing in _spans(text):
@@ -281,6 +297,9 @@ def _selected(text: str, wanted: Callable[[str, tuple[str, ...]], bool]) -> list
         source = text[start : closing + 1]
         if not wanted(header[1], labels):
             found.append(Block.unread(source, header[1], labels, line))
+        elif _too_large(source):
+            big.append(line)
+            found.append(Block.header(header[1], labels, line, line + source.count("\n")))
         else:
             try:
                 tree = _tree(source + "\n")
@@ -292,6 +311,10 @@ def _selected(text: str, wanted: Callable[[str, tuple[str, ...]], bool]) -> list
         line += text.count("\n", start, closing + 1)
         end = closing + 1
     return found if _GAP.fullmatch(text, end) else None
+
+
+def _too_large(source: str) -> bool:
+    return any(count > MAX_TOKENS for count, _ in enumerate(_TOKEN.finditer(source), start=1))
 
 
 def tolerant_blocks(text: str) -> Iterator[Block]:

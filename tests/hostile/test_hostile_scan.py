@@ -239,9 +239,39 @@ CASES = {
         identities=[(".env#GITHUB_TOKEN", 2)],
         code=1,  # the token's finding
     ),
-    "hcl_too_many_tokens": Case(
+    "hcl_too_many_tokens": Case(  # the block is known by its header, its body is not read
         {"big.tf": _huge_hcl()},
-        [("big.tf", None, "not parsed: more than 200000 HCL tokens"), ("big.tf", 1, SHAPE)],
+        [
+            (
+                "big.tf",
+                None,
+                "not parsed: 1 block(s) of more than 200000 HCL tokens, the first at line 1",
+            ),
+            ("big.tf", 1, SHAPE),
+        ],
+        identities=[("big.tf#aws_iam_user.big", 1)],
+    ),
+    # A file of huge manifests costs those blocks only (hashicorp/terraform-provider-kubernetes
+    # certmanager.tf: 1.8 MB of CRDs beside the service accounts and bindings it declares).
+    "hcl_huge_block_beside_small_ones": Case(
+        {
+            "crds.tf": b'resource "aws_iam_user" "small" {\n  name = "s"\n}\n'
+            + _huge_hcl()
+            + b'resource "aws_iam_user" "after" {\n  name = "a"\n}\n'
+        },
+        [
+            (
+                "crds.tf",
+                None,
+                "not parsed: 1 block(s) of more than 200000 HCL tokens, the first at line 4",
+            ),
+            ("crds.tf", 4, SHAPE),
+        ],
+        identities=[
+            ("crds.tf#aws_iam_user.after", 5),
+            ("crds.tf#aws_iam_user.big", 4),
+            ("crds.tf#aws_iam_user.small", 1),
+        ],
     ),
     "timed_out_file_keeps_its_secret_shapes": Case(
         {

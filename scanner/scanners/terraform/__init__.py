@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, NamedTuple, TypeGuard
+from typing import TYPE_CHECKING, NamedTuple
 
 from scanner import secrets
 from scanner.errors import ParseError
@@ -39,22 +39,8 @@ if TYPE_CHECKING:
 
 PATTERNS = ("*.tf", "*.tf.json", "*.tofu", "*.tofu.json")
 
+_HEX_RUN = re.compile(r"[0-9a-f]{16,}")
 _JSON_BLOCK = re.compile(r'"(resource|module|data)"\s*:')
-# Tag and label keys that name an owner, compared lower-case without `-` and `_`.
-_OWNER_KEYS = frozenset(
-    [
-        "owner",
-        "owners",
-        "team",
-        "ownerteam",
-        "teamowner",
-        "owneremail",
-        "ownedby",
-        "maintainer",
-        "technicalowner",
-        "businessowner",
-    ]
-)
 _EXPIRY_KEYS = (
     "end_date", "end_date_relative", "expiration_date", "expiration", "expires_at",
     "expire_time", "expiry_date", "expiry", "expires_in",
@@ -163,11 +149,19 @@ def _decided(path: str, found: list[_Resource | Fact], others: _Others) -> Itera
 
 def _label(name: str, line: int) -> str:
     """A block's name label, or `line-<n>` when the label is a token (#16): never an identity's
-    name, pointer or a lineage address. (Expressions naming it are left out by lineage.)"""
-    return f"line-{line}" if secrets.secret_in(name) else name
+    name, pointer or a lineage address. (Expressions naming it are left out by lineage.) A
+    lower-case hex run is a fingerprint or a hash there (kops names each key pair after its
+    key's MD5), not a token: only a known shape or another random run hides the label."""
+    found = secrets.secret_in(name)
+    if found is not None and found.detector == "high_entropy":
+        found = secrets.secret_in(_HEX_RUN.sub("-", name))
+    return f"line-{line}" if found else name
 
 
 def _scan_json(path: str, text: str) -> Iterator[Fact]:
+    if not text.lstrip("\ufeff \t\r\n").startswith(("{", "[")) and text.strip():
+        # Terraform reads `*.tf.json` as JSON only: HCL written there is refused, not skipped.
+        raise ParseError("not JSON: Terraform reads a .tf.json file as JSON", 1)
     if not _JSON_BLOCK.search(text):
         return
     document, spans = _json.parse(text)
@@ -242,7 +236,7 @@ def _identity(
         pointer=address,
         anchor_line=line,
         attributes=_attributes(address, kind, entry, body) | dict(extra) | sample(path),
-        declared_owners=_declared_owners(body),
+        declared_owners=people.declared_owners(body),
     )
 
 
@@ -278,7 +272,7 @@ def _attributes(address: str, kind: str, entry: Entry, body: Mapping[str, JSON])
     attributes.update(_environment_tag(body))
     if kind.startswith("github_") and kind.endswith("_secret"):  # where lineage looks for it
         attributes.update({key: body[key] for key in ("secret_name", "repository")
-                           if _literal(body.get(key))})  # fmt: skip
+                           if people.literal(body.get(key))})  # fmt: skip
     attributes.update(_provider_names(kind, body))
     return attributes
 
@@ -288,7 +282,7 @@ def _environment_tag(body: Mapping[str, JSON]) -> dict[str, JSON]:
     for field in ("tags", "labels"):
         mapping = body.get(field)
         for key, value in mapping.items() if isinstance(mapping, dict) else ():
-            if key.lower() in ("env", "environment", "stage") and _literal(value):
+            if key.lower() in ("env", "environment", "stage") and people.literal(value):
                 return {"environment": value.strip()}
     return {}
 
@@ -303,14 +297,15 @@ PROVIDER_NAMES = {"aws_iam_user": ("name",), "aws_iam_access_key": ("user",),
 
 def _provider_names(kind: str, body: Mapping[str, JSON]) -> dict[str, JSON]:
     keys = [key for key in PROVIDER_NAMES.get(kind, ()) if key in body]
-    found: dict[str, JSON] = {key: body[key] for key in keys if _literal(body[key])}
+    found: dict[str, JSON] = {key: body[key] for key in keys if people.literal(body[key])}
     written: list[JSON] = [key for key in keys if key not in found]
     return {**found, "not_literal": written} if written else found
 
 
 def _literal_secret(body: Mapping[str, JSON]) -> dict[str, JSON]:
     """A secret value written in the resource (`plaintext_value = "ghp_..."`), never kept."""
-    for key in SECRET_VALUE_KEYS:
+    # Terraform 1.11's write-only arguments (`client_secret_wo`) hold the same values.
+    for key in (*SECRET_VALUE_KEYS, *(f"{key}_wo" for key in SECRET_VALUE_KEYS)):
         value = body.get(key)
         if not isinstance(value, str) or "${" in value:
             continue
@@ -322,36 +317,6 @@ def _literal_secret(body: Mapping[str, JSON]) -> dict[str, JSON]:
                 "detector": match.detector if match else "high_entropy",
             }
     return {}
-
-
-def _declared_owners(body: Mapping[str, JSON]) -> tuple[str, ...]:
-    """Owner hints written in the resource: owner-like `tags`/`labels` keys, `owners` lists."""
-    found: list[str] = []
-    for field in ("tags", "labels", "tags_all"):
-        mapping = body.get(field)
-        if isinstance(mapping, dict):
-            found.extend(
-                value
-                for key, value in mapping.items()
-                if key.lower().replace("-", "").replace("_", "") in _OWNER_KEYS
-                and isinstance(value, str)
-                and _literal(value)
-            )
-    owners = body.get("owners")
-    if isinstance(owners, list):
-        found.extend(owner for owner in owners if isinstance(owner, str) and _literal(owner))
-    return tuple(dict.fromkeys(found))
-
-
-def _literal(value: JSON) -> TypeGuard[str]:
-    """A non-empty string with no interpolation: something a human wrote, not an expression.
-    A string holding a secret is never kept, whatever attribute it sits under (#16)."""
-    return (
-        isinstance(value, str)
-        and bool(value.strip())
-        and "${" not in value
-        and secrets.secret_in(value) is None
-    )
 
 
 def _expression(value: JSON) -> JSON:
@@ -372,7 +337,7 @@ def _module(
         line=line,
         name=name,
         source=_source(source),
-        version=version if _literal(version) else None,
+        version=version if people.literal(version) else None,
     )
     match = secrets.secret_in(source) if isinstance(source, str) else None
     if match is not None:
@@ -392,4 +357,4 @@ def _source(source: JSON) -> str | None:
     if not isinstance(source, str):
         return None
     stripped = secrets.strip_userinfo(source)
-    return stripped if _literal(stripped) else None
+    return stripped if people.literal(stripped) else None

@@ -254,7 +254,9 @@ _GENERIC: tuple[tuple[str, Category], ...] = (
     (r".+_iam_(member|binding|policy)", GRANT),
     (r".+_role_assignment", GRANT),
     (r".+_role_binding", GRANT),
-    (r".+_service_account_(key|token)", CRED),
+    (r".+_service_account_(key|token|secret)", CRED),
+    # Who may use an identity, granted to a project or team (mongodbatlas_*_project_assignment)
+    (r".+_(project|org|organization|team)_assignment", GRANT),
     (r".+_service_account.*", ID),
     (r".+_(access_key|api_key|token)", CRED),
 )
@@ -274,11 +276,18 @@ CATALOG: dict[str, Entry] = {
 }
 
 
+# Where an identity may connect from, not an identity: IP access lists of an API key or a
+# service account (mongodbatlas_access_list_api_key, *_service_account_access_list_entry).
+_NOT_IDENTITY = re.compile(r".+_access_list(?:_\w+)?")
+
+
 def classify(resource_type: str) -> Entry | None:
     """The catalog entry for a resource type, from the table or a generic matcher."""
     entry = CATALOG.get(resource_type)
     if entry is not None:
         return entry
+    if _NOT_IDENTITY.fullmatch(resource_type):
+        return None
     for pattern, category in _GENERIC_RE:
         if pattern.fullmatch(resource_type):
             return Entry(category, resource_type.partition("_")[0])

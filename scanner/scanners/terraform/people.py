@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import TypeGuard
 
+from scanner import secrets
 from scanner.model import JSON
 from scanner.scanners.terraform.expressions import addresses
 
@@ -90,3 +92,50 @@ def humans(resources: Iterable[tuple[str, str, Mapping[str, JSON]]]) -> dict[str
         elif user in found:
             found[login] = found[user]
     return found
+
+
+# Tag and label keys that name an owner, compared lower-case without `-` and `_`.
+_OWNER_KEYS = frozenset(
+    [
+        "owner",
+        "owners",
+        "team",
+        "ownerteam",
+        "teamowner",
+        "owneremail",
+        "ownedby",
+        "maintainer",
+        "technicalowner",
+        "businessowner",
+    ]
+)
+
+
+def declared_owners(body: Mapping[str, JSON]) -> tuple[str, ...]:
+    """Owner hints written in the resource: owner-like `tags`/`labels` keys, `owners` lists."""
+    found: list[str] = []
+    for field in ("tags", "labels", "tags_all"):
+        mapping = body.get(field)
+        if isinstance(mapping, dict):
+            found.extend(
+                value
+                for key, value in mapping.items()
+                if key.lower().replace("-", "").replace("_", "") in _OWNER_KEYS
+                and isinstance(value, str)
+                and literal(value)
+            )
+    owners = body.get("owners")
+    if isinstance(owners, list):
+        found.extend(owner for owner in owners if isinstance(owner, str) and literal(owner))
+    return tuple(dict.fromkeys(found))
+
+
+def literal(value: JSON) -> TypeGuard[str]:
+    """A non-empty string with no interpolation: something a human wrote, not an expression.
+    A string holding a secret is never kept, whatever attribute it sits under (#16)."""
+    return (
+        isinstance(value, str)
+        and bool(value.strip())
+        and "${" not in value
+        and secrets.secret_in(value) is None
+    )
