@@ -43,7 +43,7 @@ _TABLE: dict[str, dict[Category, str]] = {
               google_project_default_service_accounts google_iam_workload_identity_pool
               google_iam_workload_identity_pool_provider google_sql_user""",
         CRED: """google_service_account_key google_apikeys_key google_storage_hmac_key
-              google_secret_manager_secret google_secret_manager_secret_version
+              google_sql_ssl_cert google_secret_manager_secret google_secret_manager_secret_version
               google_secret_manager_regional_secret
               google_secret_manager_regional_secret_version""",
         GRANT: """google_project_iam_custom_role google_organization_iam_custom_role
@@ -165,7 +165,7 @@ _TABLE: dict[str, dict[Category, str]] = {
     "tfe": {
         ID: "",
         CRED: """tfe_team_token tfe_organization_token tfe_agent_token tfe_audit_trail_token
-              tfe_variable""",
+              tfe_variable tfe_oauth_client""",
         GRANT: "tfe_team_access",
     },
     "newrelic": {ID: "", CRED: "newrelic_api_access_key", GRANT: ""},
