@@ -16,12 +16,13 @@ import re
 from collections.abc import Iterable, Mapping
 
 from scanner.errors import RosterError
-from scanner.roster.formats import ROSTER_FORMATS, Person
+from scanner.roster.formats import ROSTER_FORMATS, People, Person
 from scanner.roster.parse import detect, parse
 from scanner.roster.teams import Team, parse_teams
 
 __all__ = [
-    "ROSTER_FORMATS", "Person", "Roster", "Team", "detect", "normalise", "parse", "parse_teams",
+    "ROSTER_FORMATS", "People", "Person", "Roster", "Team", "detect", "normalise", "parse",
+    "parse_teams",
 ]  # fmt: skip
 
 # `ID+LOGIN@` or `LOGIN@users.noreply.github.com`; EMU logins carry `_shortcode` (#23).
@@ -65,6 +66,7 @@ class Roster:
         self._people: dict[str, Person] = {}
         self._index: dict[str, str] = {}
         self._merged: dict[str, tuple[Person, ...]] = {}  # accounts sharing an address
+        self._names: dict[str, str | None] = {}  # display name -> key; None when not unique
         self.as_of = as_of
         for person in people:
             self._add(person)
@@ -77,6 +79,8 @@ class Roster:
         self._states: dict[str, str] = {}  # memo: the roster does not change once built
 
     def _add(self, person: Person) -> None:
+        if not person.primary:  # nothing to match them by; never merged on "" (parse counts them)
+            return
         key = self._index.get(person.primary) or self._index.get(person.id.lower()) \
             or person.primary  # fmt: skip
         known = self._people.get(key)
@@ -93,6 +97,8 @@ class Roster:
             *(f"@{login}" for login in person.logins),
         ):
             self._index.setdefault(handle, key)
+        if name := incoming.name.strip().casefold():
+            self._names[name] = key if self._names.get(name, key) == key else None
 
     def _merge(self, key: str, known: Person, person: Person) -> Person:
         if known.source == person.source and known.id.lower() != person.id.lower():
@@ -114,6 +120,7 @@ class Roster:
             primary=known.primary, logins=known.logins | person.logins, state=state,
             manager=known.manager or person.manager, source=known.source,
             leave_date=dated.leave_date or known.leave_date,
+            manager_name=known.manager_name or person.manager_name,
         )  # fmt: skip
 
     def merges(self) -> list[str]:
@@ -221,7 +228,12 @@ class Roster:
         return self._successors.get(normalise(team))
 
     def manager_of(self, person: Person) -> Person | None:
-        return self.person(person.manager) if person.manager else None
+        """The manager by reference, else by display name when exactly one person has it."""
+        if person.manager:
+            return self.person(person.manager)
+        key = self._names.get(person.manager_name.strip().casefold()) \
+            if person.manager_name else None  # fmt: skip
+        return self._people.get(key) if key is not None else None
 
     def route(self, person: Person) -> tuple[Person | None, tuple[str, ...]]:
         """The nearest active manager up the chain, and who was skipped (departed or a cycle),
@@ -229,7 +241,7 @@ class Roster:
         seen = {person.primary}
         skipped: list[str] = []
         last = person.state
-        current, reference = self.manager_of(person), person.manager
+        current, named = self.manager_of(person), person
         while current is not None:
             if current.primary in seen:
                 skipped.append(f"cycle at {current.primary}")
@@ -238,10 +250,13 @@ class Roster:
             if current.state == _PRESENT:
                 return current, tuple(skipped)
             skipped.append(f"{current.primary} ({current.state})")
-            last, reference = current.state, current.manager
+            last, named = current.state, current
             current = self.manager_of(current)
-        if reference:
-            skipped.append(f"manager {reference} is in no roster")
+        if named.manager:
+            skipped.append(f"manager {named.manager} is in no roster")
+        elif named.manager_name:  # a display name is no reference: it matched nobody's name
+            skipped.append(f"the manager's name {named.manager_name!r} is no one's name in "
+                           "the rosters")  # fmt: skip
         elif skipped:
             skipped.append(f"manager chain ends at a {last} person")
         return None, tuple(skipped)

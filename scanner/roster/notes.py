@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from scanner.roster import Person, Roster, normalise
+from scanner.roster import People, Person, Roster, normalise
 
 # Which export lists the people who left, per format (README, "Roster formats").
 EXPORT_HINTS = {
@@ -22,7 +22,8 @@ EXPORT_HINTS = {
     "and accountEnabled and employeeLeaveDateTime only with $select: export those too",
     "entra-csv": "Download users in the Entra admin centre with no filter, so disabled "
     "accounts (accountEnabled False) are in it",
-    "google": "list the Directory users with showDeleted=true, and keep suspended ones",
+    "google": "users.list with showDeleted=true lists only the deleted users: export those too "
+    "(another --roster), beside the list of the others",
     "scim": "ask the SCIM server for inactive users too (active false)",
     "csv": "list the people who left too, with their status",
 }
@@ -35,16 +36,21 @@ def _team(roster: Roster, reference: str) -> bool:
 def roster_notes(
     roster: Roster, by_file: Mapping[str, tuple[str, list[Person]]], unknown: Iterable[str]
 ) -> tuple[str, ...]:
-    """Notes for the aggregate output: merged accounts, then exports with nobody gone.
-    `by_file` maps each roster file to its format and people."""
-    strangers = sorted({normalise(r) for r in unknown if not _team(roster, r)})
+    """Notes for the aggregate output: merged accounts, what each export says about itself
+    (`People.notes`), then the exports to add when nobody in any roster has left. `by_file`
+    maps each roster file to its format and people."""
     notes = list(roster.merges())
-    if not strangers:
+    for _name, people in by_file.values():
+        notes += people.notes if isinstance(people, People) else ()
+    # A listed person whose state the export does not give is no stranger (#23).
+    strangers = sorted({normalise(r) for r in unknown
+                        if not _team(roster, r) and roster.person(r) is None})  # fmt: skip
+    # Judged over every roster given: Okta's list and its DEPROVISIONED search are one roster.
+    gone = any(p.state == "departed" for _, people in by_file.values() for p in people)
+    if not strangers or gone:
         return tuple(notes)
-    for source, (name, people) in by_file.items():
-        if any(p.state == "departed" for p in people):
-            continue
-        example = ", ".join(strangers[:3]) + (", ..." if len(strangers) > 3 else "")
+    example = ", ".join(strangers[:3]) + (", ..." if len(strangers) > 3 else "")
+    for source, (name, _people) in by_file.items():
         notes.append(
             f"{source}: nobody in this roster has left, yet the reports name {len(strangers)} "
             f"people no roster knows ({example}); their identities reach no manager. "

@@ -6,25 +6,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from scanner.errors import RosterError
 from scanner.model import RosterState
-from scanner.roster.formats import (
-    CSV_COLUMNS,
-    ROSTER_FORMATS,
-    SCIM_USER,
-    Person,
-    _date,
-    _json,
-    _leaving,
-    _list,
-    _logins,
-    _ref,
-    csv_body,
-    plain_csv,
-)
+from scanner.roster.csvs import CSV_COLUMNS, csv_body, plain_csv
+from scanner.roster.fields import People, Person, _date, _json, _leaving, _list, _logins, _ref
+from scanner.roster.formats import ROSTER_FORMATS, SCIM_USER
+
+# An export with nobody in it, by the one key each API lists its users under (a bare array:
+# only Okta's Users API answers with one).
+_EMPTY = re.compile(r'\[\s*\]|\{\s*"(value|users|Resources)"\s*:\s*\[\s*\]\s*\}')
+_EMPTY_FORMATS = {None: "okta", "value": "entra", "users": "google", "Resources": "scim"}
 
 
 def detect(text: str) -> str:
@@ -33,19 +28,23 @@ def detect(text: str) -> str:
     if not head.startswith(("{", "[")):
         head = csv_body(head)
         first = head.splitlines()[0] if head else ""
+        headers = [h.strip().strip('"').lower() for h in first.split(",")]
         if "userprincipalname" in first.lower().replace(" ", ""):  # any case: Get-MgUser's too
             return "entra-csv"
-        if "managerId" in first or "login" in first.split(","):
+        if "managerId" in first or "login" in headers:  # Okta's profile names, or its reports
             return "okta-csv"
         return "csv"
     if SCIM_USER in head or '"Resources"' in head:
         return "scim"
-    if '"primaryEmail"' in head:
+    if '"primaryEmail"' in head or '"admin#directory#users"' in head:
         return "google"
-    if '"userprincipalname"' in head.lower() or '"accountenabled"' in head.lower():
+    lowered = head.lower()
+    if '"userprincipalname"' in lowered or '"accountenabled"' in lowered or '"@odata.' in head:
         return "entra"
     if '"profile"' in head:
         return "okta"
+    if (empty := _EMPTY.fullmatch(text.strip().lstrip("\ufeff"))) is not None:
+        return _EMPTY_FORMATS[empty[1]]
     raise RosterError("cannot tell the roster's format; give --roster-format")
 
 
@@ -56,10 +55,11 @@ def parse(
     fmt: str = "auto",
     columns: Mapping[str, str] | None = None,
     warn_days: int = 30,
-) -> list[Person]:
+) -> People:
     """People from one roster file; `columns` renames the headers of a CSV roster, or names a
     dotted path into each record of a JSON one. Someone leaving later than `warn_days` after
-    `as_of` is still `active` (with their `leave_date`)."""
+    `as_of` is still `active` (with their `leave_date`). What the file says about itself (a
+    first page only, no status, records with no address) is in the result's `notes`."""
     try:
         name = detect(text) if fmt == "auto" else fmt
     except RosterError as error:
@@ -72,19 +72,47 @@ def parse(
             raise RosterError(f"{source}: --roster-columns for a JSON roster ({name}) takes "
                               f"{', '.join(JSON_FIELDS)}, not {', '.join(wrong)}")  # fmt: skip
     try:
+        found: list[Person]
         if columns and name in CSV_COLUMNS:
-            people = plain_csv(text, as_of, source, {**CSV_COLUMNS[name], **columns})
+            found = plain_csv(text, as_of, source, {**CSV_COLUMNS[name], **columns}, name)
         else:
-            people = ROSTER_FORMATS[name](text, as_of, source)
-            if columns:
-                records = _list(_json(text, source), _JSON_LISTS[name], source)
-                people = [_mapped(p, r, columns, as_of) for p, r in zip(people, records,
-                                                                       strict=True)]  # fmt: skip
-        return [_window(p, as_of, warn_days) for p in people]
+            found = ROSTER_FORMATS[name](text, as_of, source)
+        notes = found.notes if isinstance(found, People) else ()
+        if columns and name not in CSV_COLUMNS:
+            records = _list(_json(text, source), _JSON_LISTS[name], source)
+            found = [_mapped(p, r, columns, as_of) for p, r in zip(found, records, strict=True)]
+        return _addressed([_window(p, as_of, warn_days) for p in found], notes, name, source)
     except RosterError as error:
         message = str(error)
         raise RosterError(message if message.startswith(source) else f"{source}: {message}") \
             from None  # fmt: skip
+
+
+# Where each format looks for a person's address, for the refusal of a file with none.
+_ADDRESSES = {
+    "okta": "profile.email, profile.login or profile.secondEmail",
+    "entra": "mail, userPrincipalName, otherMails or proxyAddresses",
+    "google": "primaryEmail, aliases or emails",
+    "scim": "emails or userName",
+}
+
+
+def _addressed(people: list[Person], notes: tuple[str, ...], name: str, source: str) -> People:
+    """The people with an address. A record without one can be matched to nothing, and must
+    never be merged with another on the empty address: it is left out and counted once. A JSON
+    export where no record has one is the wrong export (or format), and is refused; a CSV's
+    rows are only counted, as its columns are the user's to name (`--roster-columns`)."""
+    kept = [p for p in people if p.primary]
+    lost = [p for p in people if not p.primary]
+    if lost and not kept and name in _ADDRESSES:
+        where = _ADDRESSES[name]
+        raise RosterError(f"{source}: none of its {len(lost)} users has an email address in "
+                          f"{where}: is it the export the {name} format reads?")  # fmt: skip
+    if lost:
+        named = ", ".join(p.name or p.id for p in lost[:3]) + (", ..." if len(lost) > 3 else "")
+        notes = (*notes, f"{source}: {len(lost)} of its users have no email address ({named}): "
+                 "no report can name them, so they are left out")  # fmt: skip
+    return People(kept, notes)
 
 
 # `--roster-columns` for JSON rosters: a dotted path into each user record (#23).

@@ -257,9 +257,9 @@ def test_fields_of_the_wrong_type_are_ignored() -> None:
     )
     entra = (
         '{"value": [{"id": "e", "mail": "c@x.co", "otherMails": 1, "proxyAddresses": 2,'
-        ' "manager": 3}]}'
+        ' "manager": 3, "accountEnabled": true}]}'
     )
-    scim = '{"Resources": [{"id": "s", "userName": "d@x.co", "emails": "d@x.co"}]}'
+    scim = '{"Resources": [{"id": "s", "userName": "d@x.co", "emails": "d@x.co", "active": true}]}'
     people = [
         *parse(okta, "o.json", AS_OF, "okta"),
         *parse(google, "g.json", AS_OF, "google"),

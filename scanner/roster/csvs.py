@@ -1,0 +1,169 @@
+"""The CSV roster exports: our plain CSV, and the Okta and Entra admin exports read through a
+mapping of our fields to their headers (`--roster-columns` overrides one). One pure parser
+over the CSV text; the format's name picks the headers and the hints its notes give."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Mapping, Sequence
+
+from scanner.errors import RosterError
+from scanner.model import RosterState
+from scanner.roster.fields import OKTA_STATES, People, Person, _date, _emails, _leaving, _logins
+
+_CSV_STATES = {"active": "active", "suspended": "suspended", "departed": "departed",
+               "deprovisioned": "departed", "terminated": "departed", "inactive": "departed",
+               "disabled": "departed", "staged": "not_started", "not_started": "not_started",
+               "leaving": "leaving",
+               # Entra's "Download users" CSV: `accountEnabled` is True or False.
+               "true": "active", "false": "departed"}  # fmt: skip
+
+# Where to find the status a CSV export lacks, per format.
+_STATUS_HINTS = {
+    "entra-csv": "export accountEnabled too (the admin centre's Download users has it; "
+    "Get-MgUser -All -Property Id,DisplayName,Mail,UserPrincipalName,AccountEnabled)",
+    "okta-csv": "export the users' status too",
+    "csv": "add a status column",
+}
+
+
+def plain_csv(
+    text: str,
+    as_of: datetime.date,
+    source: str,
+    columns: Mapping[str, str] | None = None,
+    fmt: str = "csv",
+) -> People:
+    """The plain CSV: `email,status,manager,github_login,name,aliases` (a header row).
+
+    `columns` maps our field names to other headers (for Okta or Entra admin exports); `fmt`
+    is the export's format, for the headers it also reads and the hints its notes give.
+    """
+    names = {"email": "email", "status": "status", "manager": "manager",
+             "github_login": "github_login", "name": "name", "aliases": "aliases",
+             "leave_date": "leave_date", "id": "id", **(columns or {})}  # fmt: skip
+    # newline="": the csv module reads line endings itself (a bare CR inside a row is data).
+    body = csv_body(text)
+    reader = csv.DictReader(io.StringIO(body, newline=""))
+    # Line numbers count the lines `csv_body` took off (a `#TYPE` line), as an editor shows.
+    text = text.removeprefix("\ufeff")
+    skipped = len(text[: len(text) - len(body)].splitlines())
+    try:
+        return _csv_people(reader, names, as_of, source, fmt, skipped)
+    except csv.Error as error:
+        line = reader.line_num + 1 + skipped
+        raise RosterError(f"{source}: not a valid CSV file (line {line}: {error})") from None
+
+
+# Windows PowerShell 5.1's Export-Csv starts with `#TYPE <the objects' .NET type>` unless told
+# -NoTypeInformation (the default from PowerShell 6; learn.microsoft.com, Export-Csv).
+_TYPE_LINE = re.compile(r"#TYPE [^\r\n]*(?:\r\n|\n|\r)?")
+
+
+def csv_body(text: str) -> str:
+    """A CSV export without what precedes its header row: a byte-order mark, PowerShell's
+    `#TYPE` line."""
+    text = text.removeprefix("\ufeff")
+    match = _TYPE_LINE.match(text)
+    return text[match.end() :] if match else text
+
+
+def _header(headers: Sequence[str], wanted: str, *others: str) -> str:
+    """The header that names `wanted`, else the first of `others` one names: the same text, else
+    the same letters and digits in any case (`UserPrincipalName` from Get-MgUser, `User
+    principal name`, `objectId`/`ObjectId`); `wanted` itself when none is (its column is then
+    empty)."""
+    for name in (wanted, *others):
+        if name in headers:
+            return name
+        key = _letters(name)
+        found = next((header for header in headers if _letters(header) == key), None)
+        if found is not None:
+            return found
+    return wanted
+
+
+def _letters(name: str) -> str:
+    return "".join(char for char in name.casefold() if char.isalnum())
+
+
+def _csv_people(
+    reader: csv.DictReader[str],
+    wanted: Mapping[str, str],
+    as_of: datetime.date,
+    source: str,
+    fmt: str,
+    skipped: int,
+) -> People:
+    headers = reader.fieldnames or []
+    names = {field: _header(headers, header, *_FALLBACK_HEADERS.get(field, ()))
+             for field, header in wanted.items()}  # fmt: skip
+    if names["email"] not in headers:
+        raise RosterError(
+            f"{source}: a CSV roster needs a header row with an {wanted['email']!r} column"
+        )
+    alias_headers = [names["aliases"], *(h for h in _MORE_ALIASES.get(fmt, ()) if h in headers)]
+    people = []
+    for row in reader:
+        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+            continue  # a row of empty cells (Excel leaves them below a table)
+        aliases = " ".join(row.get(h) or "" for h in alias_headers).replace(";", " ").split()
+        primary, emails = _emails(row.get(names["email"]), *aliases)
+        status = (row.get(names["status"]) or "").strip().lower()
+        state = _CSV_STATES.get(status, OKTA_STATES.get(status.upper(), "unknown"))
+        written = (row.get(names["leave_date"]) or "").strip()
+        leave = _date(written)
+        if written and leave is None:  # `3/2/2026`: March or February? Never a guess
+            raise RosterError(
+                f"{source}: line {reader.line_num + skipped}: {names['leave_date']} "
+                f"{written[:40]!r} is not a date nhi reads (YYYY-MM-DD, or an ISO 8601 date "
+                "and time)"
+            )
+        # An export's own id (Okta `id`, Entra `objectId`) is what managers point at (#23).
+        people.append(Person(
+            id=(row.get(names["id"]) or "").strip() or primary,
+            name=(row.get(names["name"]) or "").strip(), emails=emails,
+            primary=primary, logins=_logins(row.get(names["github_login"])),
+            state=RosterState(_leaving(state, leave, as_of)),
+            manager=(row.get(names["manager"]) or "").strip() or None, source=source,
+            leave_date=leave,
+        ))  # fmt: skip
+    notes = []
+    if people and names["status"] not in headers:
+        hint = _STATUS_HINTS.get(fmt, _STATUS_HINTS["csv"])
+        notes.append(f"{source}: has no {wanted['status']!r} column, so the state of its "
+                     f"{len(people)} people is unknown: {hint}")  # fmt: skip
+    return People(people, notes)
+
+
+# Headers tried for a field when the one its format names is missing (Graph PowerShell says Id,
+# the admin centre's download objectId; Okta's Password Health report says Login and User).
+_FALLBACK_HEADERS = {"id": ("id", "objectId"), "email": ("login",), "name": ("user",)}
+# Further alias columns a format's export documents (Entra's Download users:
+# https://learn.microsoft.com/entra/identity/users/users-bulk-download).
+_MORE_ALIASES = {"entra-csv": ("alternateEmailAddress",)}
+# Our CSV fields, and the headers each CSV export uses for them (`--roster-columns` overrides).
+CSV_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date", "id")
+CSV_COLUMNS: dict[str, dict[str, str]] = {
+    "csv": {},
+    # An Okta admin CSV export: profile variable names as headers.
+    "okta-csv": {"email": "email", "status": "status", "manager": "managerId",
+                 "name": "displayName", "github_login": "githubUsername"},
+    # Entra admin centre, Users > Download users: Microsoft's headers (objectId, mail, ...).
+    "entra-csv": {"email": "userPrincipalName", "status": "accountEnabled",
+                  "manager": "manager", "name": "displayName", "aliases": "mail",
+                  "leave_date": "employeeLeaveDateTime", "id": "objectId"},
+}  # fmt: skip
+
+
+def okta_csv(text: str, as_of: datetime.date, source: str) -> People:
+    """An Okta admin CSV export (profile variable names as headers)."""
+    return plain_csv(text, as_of, source, CSV_COLUMNS["okta-csv"], "okta-csv")
+
+
+def entra_csv(text: str, as_of: datetime.date, source: str) -> People:
+    """An Entra ID users CSV export from the admin centre."""
+    return plain_csv(text, as_of, source, CSV_COLUMNS["entra-csv"], "entra-csv")
