@@ -142,9 +142,7 @@ def warm() -> None:
 def blocks(text: str) -> Iterator[Block]:
     """The top-level blocks of an HCL file, in order. Raises ParseError on bad syntax, and
     TooLarge (before parsing) past MAX_TOKENS."""
-    for count, _ in enumerate(_TOKEN.finditer(text), start=1):
-        if count > MAX_TOKENS:
-            raise TooLarge(f"not parsed: more than {MAX_TOKENS} HCL tokens")
+    _count(text)
     try:
         tree = _tree(text)
     except UnexpectedInput as error:
@@ -267,8 +265,7 @@ def selected_blocks(text: str, wanted: Callable[[str, tuple[str, ...]], bool]) -
     rejects), the whole file is parsed as before, with the same errors."""
     big: list[int] = []  # lines of the selected blocks too large to parse
     found = _selected(text, wanted, big)
-    if found is None:
-        _count(text)  # the whole file is parsed: the limit is the file's
+    if found is None:  # the whole file is parsed: the limit is the file's (`blocks`)
         yield from tolerant_blocks(text)
         return
     yield from found
@@ -278,9 +275,8 @@ def selected_blocks(text: str, wanted: Callable[[str, tuple[str, ...]], bool]) -
 
 
 def _count(text: str) -> None:
-    for count, _ in enumerate(_TOKEN.finditer(text), start=1):
-        if count > MAX_TOKENS:
-            raise TooLarge(f"not parsed: more than {MAX_TOKENS} HCL tokens")
+    if _too_large(text):
+        raise TooLarge(f"not parsed: more than {MAX_TOKENS} HCL tokens")
 
 
 def _selected(
@@ -314,7 +310,10 @@ def _selected(
 
 
 def _too_large(source: str) -> bool:
-    return any(count > MAX_TOKENS for count, _ in enumerate(_TOKEN.finditer(source), start=1))
+    """Past MAX_TOKENS: counted only when the text could be (a token is one character or more)."""
+    return len(source) > MAX_TOKENS and any(
+        count > MAX_TOKENS for count, _ in enumerate(_TOKEN.finditer(source), start=1)
+    )
 
 
 def tolerant_blocks(text: str) -> Iterator[Block]:
