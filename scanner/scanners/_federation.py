@@ -217,9 +217,9 @@ def _by_inputs(
     role = _role_arn(inputs) if id_token else None  # grafana aws-auth `role-arn`, `aws_role_arn`
     if role is not None:
         return "aws", str(inputs[role]), ("with", role)
-    if "workload_identity_provider" in inputs:
-        name = inputs.get("service_account") or inputs["workload_identity_provider"]
-        return "gcp", str(name), ("with", "workload_identity_provider")
+    if "workload_identity_provider" in inputs:  # named, and placed, by the service account
+        key = "service_account" if inputs.get("service_account") else "workload_identity_provider"
+        return "gcp", str(inputs[key]), ("with", key)
     jwt = str(inputs.get("method", "")).lower() == "jwt"
     if jwt and (action == "hashicorp/vault-action" or id_token):
         key = "role" if "role" in inputs else "method"
