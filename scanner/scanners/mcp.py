@@ -240,21 +240,27 @@ class _Config:
     def _args(
         self, base: str, server: str, route: JSONPath, config: Mapping[str, JSON]
     ) -> Iterator[Identity]:
-        args = config.get("args")
-        if not isinstance(args, list):
-            command = config.get("command")
-            args = command[1:] if isinstance(command, list) else []  # opencode: one array
-            route = (*route, "command")
-            offset = 1
-        else:
-            route = (*route, "args")
-            offset = 0
+        given, command, whole = config.get("args"), config.get("command"), False
+        args: list[JSON] = given if isinstance(given, list) else []
+        if isinstance(given, list):
+            route, offset = (*route, "args"), 0
+        else:  # opencode's one array; a whole command line as the command: found at its line
+            whole = isinstance(command, str) and bool(mcp_launch.command_line(command))
+            if isinstance(command, list):
+                args = list(command)
+            elif whole:
+                args = list(mcp_launch.command_line(str(command)))
+            args, route, offset = args[1:], (*route, "command"), 1
+
+        def at(index: int) -> JSONPath:
+            return route if whole else (*route, index + offset)
+
         items = [a if isinstance(a, str) else "" for a in args]
         consumed: set[int] = set()
         for index, arg in enumerate(items):
             if index in consumed:
                 continue
-            where = (*route, index + offset)
+            where = at(index)
             flag, eq, inline = arg.partition("=")
             if (
                 arg.startswith("-")
@@ -285,7 +291,7 @@ class _Config:
                     )
                     yield self._credential(
                         var,
-                        (*route, index + 1 + offset),
+                        at(index + 1),
                         f"{base}/args/-e/{var}",
                         server,
                         {"placement": "arg", **source},
@@ -299,14 +305,14 @@ class _Config:
                     continue
                 if secrets.is_credential_name(header) or secrets.detect(value):
                     yield self._credential(
-                        header, (*route, index + offset + (0 if eq else 1)),
+                        header, at(index + (0 if eq else 1)),
                         f"{base}/args/--header/{header}", server,
                         {"placement": "header", **mcp_values.source(header, value)},
                     )  # fmt: skip
             elif flag == "--env-file" and (eq or index + 1 < len(items)):
                 consumed.add(index + 1) if not eq else None  # docker, uv, node: a file of values
                 yield self._credential(
-                    inline if eq else items[index + 1], (*route, index + offset + (0 if eq else 1)),
+                    inline if eq else items[index + 1], at(index + (0 if eq else 1)),
                     f"{base}/args/--env-file", server,
                     {"placement": "env_file", "value_source": "env_file"},
                 )  # fmt: skip

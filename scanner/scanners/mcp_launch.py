@@ -54,10 +54,9 @@ def launched(command: str, args: list[str]) -> tuple[str, list[str]]:
     """The program that really runs and its arguments: a whole command line written as the
     command (`"docker run -i image"`), Windows' `cmd /c npx ...` and `sh -c "npx ..."` are
     unwrapped (the program's own name, without a folder or a Windows suffix)."""
-    if not args and any(c.isspace() for c in command.strip()):
-        words = _words(command)
-        if words and _tool(words[0]) in (*_LAUNCHERS, "cmd", *_SHELLS):
-            command, args = words[0], words[1:]
+    words = [] if args else command_line(command)
+    if words:
+        command, args = words[0], words[1:]
     for _ in range(3):  # `cmd /c bash -c "..."`: boundedly
         tool = _tool(command)
         if tool == "cmd" and len(args) > 1 and args[0].lower() in ("/c", "/k"):
@@ -68,6 +67,13 @@ def launched(command: str, args: list[str]) -> tuple[str, list[str]]:
         else:
             break
     return _tool(command), args
+
+
+def command_line(command: str) -> list[str]:
+    """The words of a whole command line written as the command (`"docker run -i image"`), or
+    none when the command is one program (a path may hold spaces: `C:\\Program Files\\...`)."""
+    words = _words(command) if any(c.isspace() for c in command.strip()) else []
+    return words if words and _tool(words[0]) in (*_LAUNCHERS, "cmd", *_SHELLS) else []
 
 
 def _script(args: list[str]) -> bool:
