@@ -258,8 +258,9 @@ def _attributes(address: str, kind: str, entry: Entry, body: Mapping[str, JSON])
         if meta in body:
             attributes[meta] = _expression(body[meta])
             attributes["multiplicity"] = "unknown"
-    if isinstance(body.get("count"), int):
-        attributes["multiplicity"] = body["count"]
+    count = body.get("count")
+    if isinstance(count, int) or (isinstance(count, str) and count.isascii() and count.isdigit()):
+        attributes["multiplicity"] = int(count)
     if "provider" in body:
         attributes["provider_config"] = _expression(body["provider"])
     if kind in STATIC:
