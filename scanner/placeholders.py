@@ -18,7 +18,7 @@ import re
 _PLACEHOLDER_WHOLE = re.compile(
     r"(?i)x{3,}|\.{3,}|-+|\?+|changeme|change[_-]?(?:me|it)|replace[_-]?me|todo|tbd|none|null|"
     r"dummy|example|sample|placeholder|secret|password|token|test|fake|redacted|foo(?:bar)?|baz|"
-    r"<[^>]*>|\[[^\]]*\]|(?:your|enter|insert)[_\- ][^\n]*"
+    r"<[^>]*>|\[[^\]]*\]|\[\[[^\]]*\]\]|(?:your|enter|insert)[_\- ][^\n]*"
 )
 # Only for one-line values, as `.` in the former `.*...` never matched a newline.
 _PLACEHOLDER_END = re.compile(r"(?i)(?:[_\-]here|\.{3}|example(?:key)?)\Z")
@@ -133,12 +133,23 @@ def _published_jwt(token: str, issuers: frozenset[str] = frozenset({"supabase-de
     return jwt_issuer(token) in issuers
 
 
+def publishable_jwt(token: str) -> bool:
+    """A Supabase `anon` key: a JWT of issuer `supabase` and role `anon`, which Supabase hands to
+    every browser (supabase.com/docs/guides/api/api-keys); row-level security guards the data."""
+    claims = _claims(token)
+    return claims.get("iss") == "supabase" and claims.get("role") == "anon"
+
+
 def jwt_issuer(token: str) -> str | None:
     """The `iss` claim of a JWT's payload, or None (not base64, not JSON, no issuer)."""
+    issuer = _claims(token).get("iss")
+    return issuer if isinstance(issuer, str) else None
+
+
+def _claims(token: str) -> dict[str, object]:
     payload = token.split(".")[1] if token.count(".") == 2 else ""
     try:
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except ValueError:  # not base64 or not JSON (binascii.Error and UnicodeError included)
-        return None
-    issuer = claims.get("iss") if isinstance(claims, dict) else None
-    return issuer if isinstance(issuer, str) else None
+        return {}
+    return claims if isinstance(claims, dict) else {}

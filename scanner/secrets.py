@@ -20,6 +20,7 @@ from scanner.placeholders import (
     is_published,
     is_sequenced,
     jwt_issuer,
+    publishable_jwt,
 )
 
 
@@ -101,9 +102,12 @@ _CREDENTIAL_NAME = re.compile(
     r"token|password|passwd|pwd|pass|pass[_\-]?phrase|pat|private[_\-]?key|client[_\-]?secret|"
     r"credentials?|auth|bearer|dsn|connection[_\-]?string|webhook[_\-]?url|"
     r"(?:signing|encryption|master|session|license|jwt|hmac|webhook|app|service[_\-]?role|"
-    r"admin|server|root|deploy|management|credentials?)[_\-]?key)$"
+    r"admin|server|root|deploy|management|credentials?|token|password|service|private)"
+    r"[_\-]?keys?|jwt)$"
     # `SERPAPI_KEY`, `OPENAIAPIKEY`: an API key whatever is glued before it.
-    r"|api[_\-]?key$"
+    r"|api[_\-]?keys?$"
+    # `BITCOIN_RPCPASSWORD`, `DBPASSWORD`: a password whatever is glued before it.
+    r"|password$"
     # `POSTGRES_PW`, `PGADMIN_PW` (docker/awesome-compose): never alone (Playwright's `PW_*`).
     r"|[_\-.]pw$"
 )
@@ -143,9 +147,17 @@ def detect(value: str) -> Match | None:
         elif is_dummy(detector, candidate):
             return None
         if detector == "jwt":  # Supabase's anon and service_role keys are JWTs it issues
+            if publishable_jwt(candidate):  # the anon key: handed to every browser
+                return None
             provider = _JWT_ISSUERS.get(jwt_issuer(candidate) or "")
         return Match(detector, provider)
     return None
+
+
+def url_password(value: str) -> str:
+    """The password in a URL's userinfo, or "" (for judging only: never kept)."""
+    found = _URL_PASSWORD.match(value.strip())
+    return found[1] if found else ""
 
 
 def url_password_state(value: str) -> str | None:
@@ -157,20 +169,32 @@ def url_password_state(value: str) -> str | None:
     password = found[1]
     if _has_reference(password) or password.startswith(("$", "%", "{")):
         return "reference"
-    if password.lower() in _PLACEHOLDER_PASSWORDS or is_placeholder(password):
+    if (
+        password.lower() in _PLACEHOLDER_PASSWORDS
+        or is_placeholder(password)
+        or _NAMED_PASSWORD.fullmatch(password)  # `db_password`: the field's name, not a value
+    ):
         return "placeholder"
     return "literal"
 
 
+_NAMED_PASSWORD = re.compile(
+    r"(?i)(?:db|user|your|my|app|admin|root|postgres|mysql|redis|mongo|rabbit|the)[_\-]?"
+    r"(?:password|passwd)"
+)
 _PATH = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\)[^\s]*$")
+# What a value is taken from when nothing expands it (single quotes in a `.env`): a vault.
+_VAULT = re.compile(r"(?:vault|op|aws-sm|gcp-sm|azure-kv|secretsmanager)://\S")
 
 
-def value_state(value: str) -> str:
-    """`empty`, `reference` (to a variable, a vault or a file), `placeholder`, or `literal`."""
+def value_state(value: str, expands: bool = True) -> str:
+    """`empty`, `reference` (to a variable, a vault or a file), `placeholder`, or `literal`.
+    With `expands` False (a single-quoted `.env` value), `$NAME` is text, not a variable."""
     stripped = value.strip().strip("'\"")
     if not stripped:
         return "empty"
-    if _has_reference(stripped) or _PATH.match(stripped):
+    if (_has_reference(stripped) if expands else _VAULT.search(stripped)) \
+            or _PATH.match(stripped):  # fmt: skip
         return "reference"
     if detect(stripped) is not None:  # a real token may hold `xxx` by chance
         return "literal"
@@ -181,6 +205,7 @@ def value_state(value: str) -> str:
         or (len(stripped) >= 4 and len(set(stripped)) == 1)  # `0000`, `aaaaaaaa`
         or is_sequenced(stripped)  # `abc123def456`
         or is_published(stripped)  # gcloud's installed-app client secret
+        or (stripped.startswith("eyJ") and publishable_jwt(stripped))  # Supabase's anon key
         or any(p.fullmatch(stripped) and is_dummy(d, stripped) for d, _, p in _SHAPES)
     ):
         return "placeholder"

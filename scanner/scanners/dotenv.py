@@ -33,6 +33,7 @@ _ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(.*)$
 _URL_KEY = re.compile(r"(?i)(?:^|_)(?:url|uri|dsn|connection_string|conn_str)$")
 _WEBHOOK_KEY = re.compile(r"(?i)webhook_?(?:url|uri)$")
 _COMMENT = re.compile(r"\s#")
+_BARE_KEY = re.compile(r"(?:export\s+)?[A-Za-z_][A-Za-z0-9_.\-]*")
 # Names the shared rules miss, seen in self-hosted applications' .env files (issue 19).
 # A connection string holds its password even when this file leaves it empty.
 _CONNECTION_KEY = re.compile(r"(?i)(?:^|_)(?:connection_?string|conn_?str)$")
@@ -66,6 +67,7 @@ class Assignment:
     value: str
     line: int
     end_line: int
+    expands: bool = True  # False in single quotes: `$NAME` is text there
 
 
 def scan(path: str, text: str) -> Iterator[Identity]:
@@ -106,6 +108,13 @@ def parse(text: str, *, shell: bool = False) -> tuple[list[Assignment], tuple[in
         if not stripped or stripped.startswith("#"):
             continue
         match = _ASSIGN.match(raw)
+        if match is None and not shell and _BARE_KEY.fullmatch(stripped) \
+                and not secrets.secret_in(stripped):  # fmt: skip
+            # `PINECONE_API_KEY` alone: python-dotenv reads a key with no value (Auto-GPT); a
+            # token alone is no key, and stays an error
+            found.append(Assignment(key=stripped.split()[-1], value="", line=number,
+                                    end_line=number))  # fmt: skip
+            continue
         if match is None:
             if not shell and bad is None:
                 bad = (number, "is not KEY=value")
@@ -116,8 +125,8 @@ def parse(text: str, *, shell: bool = False) -> tuple[list[Assignment], tuple[in
             bad = bad or (number, problem)
             break
         index += consumed
-        found.append(Assignment(key=key, value=value, line=number,
-                                end_line=numbers[index - 1]))  # fmt: skip
+        found.append(Assignment(key=key, value=value, line=number, end_line=numbers[index - 1],
+                                expands=not rest.startswith("'")))  # fmt: skip
     return found, bad
 
 
@@ -167,7 +176,7 @@ def _named(key: str, others: Mapping[str, Assignment]) -> bool:
     if secrets.is_credential_name(key) or _EXTRA_KEY.search(key):
         return True
     upper = key.upper()
-    if upper.endswith("_KEY") and not _NOT_SECRET_KEY.search(upper):
+    if upper.endswith(("_KEY", "_KEYS")) and not _NOT_SECRET_KEY.search(upper.removesuffix("S")):
         return secrets.provider_for(key) is not None
     pair = _KEY_ID.match(upper)  # `PROD_AWS_ACCESS_KEY_ID` beside `PROD_AWS_SECRET_ACCESS_KEY`
     if pair is not None:
@@ -220,16 +229,22 @@ def credential(
     elif match is None and (not (_named(key, others) or secrets.keyed_secret(key, value))
                             or placeholders.is_switch(value)):  # fmt: skip
         return None
-    state = secrets.value_state(value)
+    state = secrets.value_state(value, assignment.expands)
     present = match is not None or (state == "literal" and secrets.looks_secret(value))
     present = present or bool(blob and blob[0])
     name = path.rsplit("/", 1)[-1]
     sample = bool(_SAMPLE_FILE.search(name))
     test_only = bool((_TEST_FILE.search(name) and not sample) or _TEST_KEY.match(key))
+    live = name in _LIVE_FILES or "/.envs/.production/" in f"/{path}"  # cookiecutter-django's
     committed_default = (
-        not present and state == "literal" and name in _LIVE_FILES and _named(key, others)
+        not present and state == "literal" and live and _named(key, others)
         and not _URL_KEY.search(key)
     )  # fmt: skip
+    if (test_only or sample) and match is not None and match.detector == "url_with_password":
+        # A fixture's or an example's DSN: judged as its password alone would be (a random one
+        # in a sample is still a secret; none in a test file is).
+        match = None
+        present = not test_only and secrets.looks_secret(secrets.url_password(value))
     if test_only and match is None:
         present = False  # a test fixture's password is not a leak; a real token shape still is
     attributes: dict[str, JSON] = {
