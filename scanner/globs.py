@@ -68,9 +68,23 @@ def compile_glob(body: str, *, anchored: bool) -> Glob:
 
 def _parts(body: str) -> list[str]:
     steps: list[str] = []
-    for escaped, wildcard, char in _TOKEN.findall(body):
+    for token in _TOKEN.finditer(body):
+        escaped, wildcard, char = token.groups()
+        if wildcard and wildcard.startswith("**") and not _whole(body, token):
+            # gitignore: "Other consecutive asterisks are considered regular asterisks" (`a**b`,
+            # `/infra/**.tf`): any run within one folder, as `*` is.
+            steps.extend([STAR, "/"] if wildcard == "**/" else [STAR])
+            continue
         steps.append(_WILDCARDS[wildcard] if wildcard else escaped or char)
     return steps
+
+
+def _whole(body: str, token: re.Match[str]) -> bool:
+    """Whether a `**` (or `**/`) is a whole folder step: it starts the pattern or follows a
+    `/`, and `**` without its `/` ends it."""
+    start, end = token.span()
+    starts = start == 0 or body[start - 1] == "/"
+    return starts and (token[2] == "**/" or end == len(body))
 
 
 def _simplify(steps: list[str]) -> list[str]:

@@ -25,6 +25,15 @@ from scanner import globs
         # `dir/*`: direct children only.
         ("docs/*", "docs/a.md", True),
         ("docs/*", "docs/deep/a.md", False),
+        # gitignore (git-scm.com/docs/gitignore): "Other consecutive asterisks are considered
+        # regular asterisks": `**` within a folder name never crosses a `/`.
+        ("/infra/**.tf", "infra/main.tf", True),
+        ("/infra/**.tf", "infra/sub/main.tf", False),
+        ("a/**b", "a/xb", True),
+        ("a/**b", "a/c/d/xb", False),
+        ("/infra/**prod/", "infra/eu/prod/a.tf", False),
+        ("/infra/**/prod/", "infra/eu/prod/a.tf", True),
+        ("**/prod/*.tf", "infra/eu/prod/a.tf", True),
     ],
 )
 def test_path_patterns(pattern: str, path: str, expected: bool) -> None:

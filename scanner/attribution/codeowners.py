@@ -22,7 +22,9 @@ LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 MAX_BYTES = 3 * 1024 * 1024
 
 # Enterprise Managed Users' handles carry an underscore and a short code (@mona_octocorp).
-_USER = r"@[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?"
+# Old accounts may end in `-`: GitHub kept them when it stopped allowing it (esphome names
+# `@tobias-`; apache/arrow-cookbook#37).
+_USER = r"@[A-Za-z0-9][A-Za-z0-9_-]*"
 _TEAM = r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9_.-]+"
 _HANDLE = re.compile(f"^(?:{_TEAM}|{_USER})$")
 # `x@y.z`; checked without `[^@]+\.[^@]+`, which backtracks quadratically on `a@....@`.

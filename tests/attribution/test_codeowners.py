@@ -78,6 +78,7 @@ def test_invalid_lines_are_skipped_whole_and_reported() -> None:
     parsed = codeowners.parse(
         "!negated @x\nfile[0-9].txt @x\n\\#hash @x\n/src/ @user1 TODO\n*.js @a # ping @bob\n"
         "*.md @-bad\n/ok/ @org/team-name user@example.com\n"
+        "/old/ @tobias-\n"  # accounts GitHub kept when it stopped allowing a trailing `-`
     )
     assert [(p.line, p.message) for p in parsed.problems] == [
         (1, "negation (!) is not supported by GitHub; line skipped"),
@@ -89,6 +90,7 @@ def test_invalid_lines_are_skipped_whole_and_reported() -> None:
     assert [(r.line, r.pattern, r.owners) for r in parsed.rules] == [
         (5, "*.js", ("@a",)),
         (7, "/ok/", ("@org/team-name", "user@example.com")),
+        (8, "/old/", ("@tobias-",)),
     ]
 
 
