@@ -215,7 +215,7 @@ class _Config:
                 continue
             yield self._credential(
                 key, (*route, field, key), f"{base}/{field}/{key}", server,
-                {"placement": placement, **mcp_values.source(key, embedded or text)},
+                {"placement": placement, **mcp_values.source(key, embedded or text, True)},
             )  # fmt: skip
 
     def _prompted(self, key: str, text: str, server: str) -> bool:
@@ -277,7 +277,7 @@ class _Config:
                     where,
                     f"{base}/args/{flag}",
                     server,
-                    {"placement": "arg", **mcp_values.source(flag, value)},
+                    {"placement": "arg", **mcp_values.source(flag, value, True)},
                 )
             elif arg in ("-e", "--env") and index + 1 < len(items):
                 var, _, value = items[index + 1].partition("=")
@@ -285,7 +285,7 @@ class _Config:
                     continue
                 if secrets.is_credential_name(var) or secrets.detect(value):
                     source = (
-                        mcp_values.source(var, value)
+                        mcp_values.source(var, value, True)
                         if value
                         else {"value_source": "env_ref", "ref": var}
                     )
@@ -307,7 +307,7 @@ class _Config:
                     yield self._credential(
                         header, at(index + (0 if eq else 1)),
                         f"{base}/args/--header/{header}", server,
-                        {"placement": "header", **mcp_values.source(header, value)},
+                        {"placement": "header", **mcp_values.source(header, value, True)},
                     )  # fmt: skip
             elif flag == "--env-file" and (eq or index + 1 < len(items)):
                 consumed.add(index + 1) if not eq else None  # docker, uv, node: a file of values
@@ -347,7 +347,7 @@ class _Config:
                     route,
                     f"{base}/url/{key}",
                     server,
-                    {"placement": "url", **mcp_values.source(key, value)},
+                    {"placement": "url", **mcp_values.source(key, value, True)},
                 )
 
     def _credential(

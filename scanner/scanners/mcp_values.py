@@ -89,8 +89,10 @@ def reference(value: str) -> tuple[str, str | None]:
     return "env_ref", match["env1"] or match["env2"] or match["env3"] or match["env4"]
 
 
-def source(name: str, value: str) -> dict[str, JSON]:
-    """Where a credential's value comes from; for literals, whether a real secret is written."""
+def source(name: str, value: str, live: bool = False) -> dict[str, JSON]:
+    """Where a credential's value comes from; for literals, whether a real secret is written.
+    `live`: the value is in the config a client reads (not a manifest's default or example),
+    so any literal under a credential name is in use as written (`committed_default`)."""
     kind, ref = reference(value)
     if kind != "literal":
         return {"value_source": kind, "ref": ref}
@@ -105,7 +107,8 @@ def source(name: str, value: str) -> dict[str, JSON]:
         attributes["secret_present"] = True
         attributes["detector"] = match.detector if match else "high_entropy"
     elif (
-        attributes["value_state"] == "literal"
+        live
+        and attributes["value_state"] == "literal"
         and secrets.is_credential_name(name)
         and not placeholders.is_switch(bare)
         and "://" not in bare  # a URL is a credential by its password (`dsn`), not its name
