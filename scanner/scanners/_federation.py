@@ -122,6 +122,8 @@ def federation(
     pulumi = _pulumi(action, inputs, step) if id_token else None
     if pulumi is not None:
         return pulumi
+    if action == "codecov/codecov-action" and str(inputs.get("use_oidc", "")).lower() == "true":
+        return "codecov", action, ("with", "use_oidc")  # codecov-action README: `use_oidc`
     published = _TRUSTED_PUBLISHING.get(action)
     if published is not None and not ({"password", "api-token"} & set(inputs)):
         return published, action, ()
@@ -257,7 +259,16 @@ def _by_env(env: Mapping[str, JSON]) -> tuple[str, str, JSONPath] | None:
         return "azure", str(env["ARM_CLIENT_ID"]), ("env", "ARM_CLIENT_ID")
     if "AWS_ROLE_ARN" in env and "AWS_WEB_IDENTITY_TOKEN_FILE" in env:
         return "aws", str(env["AWS_ROLE_ARN"]), ("env", "AWS_ROLE_ARN")
+    # projen's publib publishes through the registry's trusted publishing when told to
+    # (`NPM_TRUSTED_PUBLISHER: "true"`, seen in every projen release workflow, cdklabs/cdk-nag).
+    for key, provider in _PUBLIB:
+        if str(env.get(key, "")).lower() == "true":
+            return provider, key, ("env", key)
     return None
+
+
+_PUBLIB = (("NPM_TRUSTED_PUBLISHER", "npm"), ("PYPI_TRUSTED_PUBLISHER", "pypi"),
+           ("NUGET_TRUSTED_PUBLISHER", "nuget"))  # fmt: skip
 
 
 def setting(value: JSON) -> JSON:
