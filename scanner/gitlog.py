@@ -9,8 +9,9 @@ from pathlib import Path
 
 from scanner.git import FULL_ID, GitError, run
 
-# Commits are cut at "\0\0": no message, name or diff line of a text file holds a NUL.
-HEADER = "%x00%x00%H %P%x00%aN%x00%aE%x00%at%x00%B%x00"
+# Commits are cut at NUL and RS: no message, name or diff line of a text file holds a NUL, and
+# an empty name or email writes two NULs, which are no cut.
+HEADER = "%x00%x1e%H %P%x00%aN%x00%aE%x00%at%x00%B%x00"
 # Room for path arguments in one call (see git.MAX_RANGE_BYTES for the system's limit).
 MAX_PATH_BYTES = 64 * 1024
 

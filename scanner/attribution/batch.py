@@ -126,7 +126,7 @@ def _round(
             nodes = onepass.parse(text)
             top = _top(nodes) if tips == ["HEAD"] else ""
         except Refusal as why:
-            refused.update((starts[name].name, str(why)) for name in names)
+            refused.update((starts[name].name, str(why)) for name in names if name in starts)
             continue
         every.update(nodes)
         for name in (name for name in names if name in starts):

@@ -69,13 +69,16 @@ def key(text: str) -> tuple[int, int]:
 def parse(text: str) -> dict[str, Node]:
     """The commits of one `gitlog.histories` output, by id."""
     nodes: dict[str, Node] = {}
-    for record in text.split("\0\0")[1:]:
+    # Records start with NUL and RS: an empty field (an author with no email, as a real history
+    # has: aztfmod/terraform-azurerm-caf) writes two NULs in a row, which never start a record.
+    for record in text.split("\0\x1e")[1:]:
         fields = record.split("\0", 5)
         if len(fields) != 6:
             raise Refusal("a history record git did not write as asked")
         head, author, email, time, body, rest = fields
         shas = head.split()
-        summary = next((line for line in body.split("\n") if line.strip()), "")
+        # git blame's summary of a commit with no message is its id in parentheses.
+        summary = next((line for line in body.split("\n") if line.strip()), f"({shas[0]})")
         changes, binary = _changes(rest)
         nodes[shas[0]] = Node(sha=shas[0], parents=tuple(shas[1:]), author=author,
                               email=email, time=time, summary=summary, changes=changes,

@@ -324,3 +324,26 @@ def test_a_name_holding_a_line_break_is_never_misread_in_a_batch(git_repo: GitRe
         git_repo.git("rev-parse", "HEAD:iam.tf").strip(),
         None,
     ]
+
+
+def test_an_author_with_no_email_and_a_commit_with_no_message(git_repo: GitRepo) -> None:
+    """Real histories hold both (aztfmod/terraform-azurerm-caf: `Dimitri <>`); each writes an
+    empty field, two NULs in a row, which once cut a record in two and refused the whole pass."""
+    git_repo.write("iam.tf", ROLE.format(name="ci"))
+    git_repo.commit("role", author=ALICE)
+    git_repo.write("iam.tf", ROLE.format(name="ci") + ROLE.format(name="deploy"))
+    git_repo.commit("deploy role", author="Dimitri <>")
+    git_repo.write("iam.tf", ROLE.format(name="ci").replace("/service/", "/ci/")
+                   + ROLE.format(name="deploy"))  # fmt: skip
+    git_repo.git("add", "-A")
+    bob = {"GIT_AUTHOR_NAME": "Bob Builder", "GIT_AUTHOR_EMAIL": "bob@example.com"}
+    git_repo.git("commit", "-q", "--allow-empty-message", "-m", "", env=bob)
+    lines, refused = answer(git_repo, "iam.tf", [(1, 8)])
+    assert refused is None
+    assert lines == {
+        1: ("alice@example.com", "iam.tf", 1),
+        2: ("alice@example.com", "iam.tf", 2),
+        3: ("bob@example.com", "iam.tf", 3),
+        4: ("alice@example.com", "iam.tf", 4),
+        **{n: ("", "iam.tf", n) for n in range(5, 9)},
+    }
