@@ -17,6 +17,7 @@ only commits a walk back reaches later are asked one by one.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import hashlib
 import json
@@ -112,15 +113,29 @@ def follow(root: Path, here: Line, path: str, signature: str, ignored: frozenset
 
 def _moved_from(root: Path, sha: str, path: str, signature: str) -> str | None:
     """The file this commit took the declaration out of, or None (it was written here, or
-    copied from a file that still declares it)."""
+    copied from a file that still declares it).
+
+    A file the declaration left moved it to the file, of those it was added to, whose path is
+    nearest its own; the others were written anew (terraform-aws-iam's 31b31d7 took one
+    `aws_iam_policy.this` out of `iam-group-with-policies` and wrote four: the one in
+    `iam-group` moved, three are new). Of several files it left, the nearest is tried first
+    (six modules merged into two: `iam-assumable-role` became `iam-role`)."""
     changed = _changed(root, sha)
     if not any(other != path for other in changed):
         return None
     before, after = _declared(root, f"{sha}^", changed), _declared(root, sha, changed)
-    for other in changed:
-        if other != path and before.get((other, signature), 0) > after.get((other, signature), 0):
-            return other
+    counts = [(after.get((name, signature), 0) - before.get((name, signature), 0), name)
+              for name in changed]  # fmt: skip
+    gained = [name for change, name in counts if change > 0]
+    left = [name for change, name in counts if change < 0 and name != path]
+    for source in sorted(left, key=lambda name: (-_near(name, path), name)):
+        if min(gained, key=lambda name: (-_near(source, name), name), default=path) == path:
+            return source
     return None
+
+
+def _near(one: str, other: str) -> float:
+    return difflib.SequenceMatcher(None, one, other).ratio()
 
 
 def _blame_before(

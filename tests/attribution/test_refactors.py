@@ -387,3 +387,24 @@ def test_a_lost_blob_leaves_only_its_own_move_unknown(git_repo: GitRepo) -> None
     email, confidence, evidence = provisioner(git_repo.root, "deploy.tf#aws_iam_user.deploy")
     assert (email, confidence) == ("alice@example.com", "medium")  # a move is medium
     assert f"moved to deploy.tf from old.tf by carol@example.com in {moved[:7]}" in evidence
+
+
+def test_one_block_taken_out_and_written_twice_moved_to_the_nearest_file(git_repo) -> None:
+    """terraform-aws-iam's 31b31d7 (and philips-labs' webhook split) took a block out of one
+    module and wrote it in several: the nearest path received it, the others are new."""
+    git_repo.write("modules/iam-group-with-policies/main.tf", USER.format(name="this"))
+    first = git_repo.commit("group module", author=ALICE)
+    git_repo.write("modules/iam-group-with-policies/main.tf", PROVIDER)
+    git_repo.write("modules/iam-group/main.tf", USER.format(name="this"))
+    git_repo.write("examples/iam-role/main.tf", USER.format(name="this"))
+    merge = git_repo.commit("merge the group modules; examples", author=BOB)
+    assert provisioner(git_repo.root, "modules/iam-group/main.tf#aws_iam_user.this") == (
+        "alice@example.com", "medium",
+        (f"introduced in {first[:7]} on 2026-01-01 by alice@example.com: group module",
+         f"moved to modules/iam-group/main.tf from modules/iam-group-with-policies/main.tf by "
+         f"bob@example.com in {merge[:7]}"),
+    )  # fmt: skip
+    assert provisioner(git_repo.root, "examples/iam-role/main.tf#aws_iam_user.this")[:2] == (
+        "bob@example.com",
+        "high",
+    )
