@@ -79,7 +79,9 @@ _SHAPES: tuple[tuple[str, str | None, re.Pattern[str]], ...] = tuple(
 # `${VAR}`, `$VAR`, `{env:VAR}`, `vault://...`. The braced forms are found by `_has_reference`:
 # as regexes (`\$\{[^}]+\}`), a search restarts the `[^}]+` scan at every `${`, which is
 # quadratic on a value of many `${` and no `}`.
-_REFERENCE = re.compile(r"\$[A-Za-z_]|(?:vault|op|aws-sm|gcp-sm|azure-kv|secretsmanager)://\S")
+# What a value is taken from when nothing expands it (single quotes in a `.env`): a vault.
+_VAULT = re.compile(r"(?:vault|op|aws-sm|gcp-sm|azure-kv|secretsmanager)://\S")
+_REFERENCE = re.compile(r"\$[A-Za-z_]|" + _VAULT.pattern)
 
 
 def _has_reference(value: str) -> bool:
@@ -163,10 +165,9 @@ def url_password(value: str) -> str:
 def url_password_state(value: str) -> str | None:
     """The state of the password in a URL's userinfo (`reference`, `placeholder`, `literal`),
     or None when the value is not a URL with a password."""
-    found = _URL_PASSWORD.match(value.strip())
-    if found is None:
+    password = url_password(value)
+    if not password:
         return None
-    password = found[1]
     if _has_reference(password) or password.startswith(("$", "%", "{")):
         return "reference"
     if (
@@ -183,8 +184,6 @@ _NAMED_PASSWORD = re.compile(
     r"(?:password|passwd)"
 )
 _PATH = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\)[^\s]*$")
-# What a value is taken from when nothing expands it (single quotes in a `.env`): a vault.
-_VAULT = re.compile(r"(?:vault|op|aws-sm|gcp-sm|azure-kv|secretsmanager)://\S")
 
 
 def value_state(value: str, expands: bool = True) -> str:

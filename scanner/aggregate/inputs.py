@@ -21,7 +21,7 @@ from scanner.errors import ReportError, RosterError
 from scanner.model import Report
 from scanner.reach.environment import load as load_environments
 from scanner.reporters.json import from_json
-from scanner.roster import Person, Roster, Team, detect, parse, parse_teams
+from scanner.roster import People, Roster, Team, detect, parse, parse_teams
 from scanner.roster.notes import roster_notes
 
 
@@ -126,8 +126,8 @@ def _shallow_note(names: list[str]) -> tuple[str, ...]:
 
 def _roster_file(
     path: Path, as_of: datetime.date, fmt: str, columns: Mapping[str, str] | None, warn_days: int
-) -> tuple[str, list[Person]]:
-    """One roster file's format and people."""
+) -> tuple[str, People]:
+    """One roster file's format and people (with what the export says about itself)."""
     text = _read(path, RosterError)
     people = parse(text, str(path), as_of, fmt, columns, warn_days)
     return (detect(text) if fmt == "auto" else fmt), people

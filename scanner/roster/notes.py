@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from scanner.roster import People, Person, Roster, normalise
+from scanner.roster import People, Roster, normalise
 
 # Which export lists the people who left, per format (README, "Roster formats").
 EXPORT_HINTS = {
@@ -34,14 +34,14 @@ def _team(roster: Roster, reference: str) -> bool:
 
 
 def roster_notes(
-    roster: Roster, by_file: Mapping[str, tuple[str, list[Person]]], unknown: Iterable[str]
+    roster: Roster, by_file: Mapping[str, tuple[str, People]], unknown: Iterable[str]
 ) -> tuple[str, ...]:
     """Notes for the aggregate output: merged accounts, what each export says about itself
     (`People.notes`), then the exports to add when nobody in any roster has left. `by_file`
     maps each roster file to its format and people."""
     notes = list(roster.merges())
     for _name, people in by_file.values():
-        notes += people.notes if isinstance(people, People) else ()
+        notes += people.notes
     # A listed person whose state the export does not give is no stranger (#23).
     strangers = sorted({normalise(r) for r in unknown
                         if not _team(roster, r) and roster.person(r) is None})  # fmt: skip

@@ -240,16 +240,15 @@ class _Config:
     def _args(
         self, base: str, server: str, route: JSONPath, config: Mapping[str, JSON]
     ) -> Iterator[Identity]:
-        given, command, whole = config.get("args"), config.get("command"), False
+        given, command = config.get("args"), config.get("command")
+        words = [] if isinstance(given, list) or not isinstance(command, str) else \
+            mcp_launch.command_line(command)  # fmt: skip
+        whole = bool(words)  # a whole command line as the command: found at its line
         args: list[JSON] = given if isinstance(given, list) else []
         if isinstance(given, list):
             route, offset = (*route, "args"), 0
-        else:  # opencode's one array; a whole command line as the command: found at its line
-            whole = isinstance(command, str) and bool(mcp_launch.command_line(command))
-            if isinstance(command, list):
-                args = list(command)
-            elif whole:
-                args = list(mcp_launch.command_line(str(command)))
+        else:  # opencode's one array, or the words of that command line
+            args = list(command) if isinstance(command, list) else list(words)
             args, route, offset = args[1:], (*route, "command"), 1
 
         def at(index: int) -> JSONPath:
