@@ -32,6 +32,7 @@ from lark.exceptions import (
 
 from scanner.errors import ParseError, TooLarge
 from scanner.model import JSON
+from scanner.scanners import _hcl_simple
 
 # Lark's tree costs about 1 KB and 30 µs per token (a 4.9 MB one-line file of 300,000 map
 # entries peaked at 640 MB and passed 10 s; the line count does not matter). The largest real
@@ -51,12 +52,13 @@ _OPTIONS = SerializationOptions(
 class Block:
     """A top-level block (`resource "type" "name" { ... }`), its lines, and its body on demand."""
 
-    __slots__ = ("_source", "_tree", "end_line", "labels", "line", "type")
+    __slots__ = ("_body", "_source", "_tree", "end_line", "labels", "line", "type")
 
     def __init__(self, tree: Tree[Any], offset: int = 0) -> None:
         head = [child for child in tree.children if isinstance(child, Tree)]
         self._tree: Tree[Any] | None = tree
         self._source: str | None = None
+        self._body: dict[str, JSON] | None = None
         self.type = _label(head[0])
         self.labels = tuple(_label(node) for node in head[1:] if node.data != "body")
         self.line: int = tree.meta.line + offset
@@ -66,8 +68,18 @@ class Block:
     def header(cls, kind: str, labels: tuple[str, ...], line: int, end_line: int) -> Block:
         """A block whose body could not be parsed: its header only, and an empty body."""
         block = cls.__new__(cls)
-        block._tree, block._source, block.type, block.labels = None, None, kind, labels
-        block.line, block.end_line = line, end_line
+        block._tree, block._source, block._body = None, None, None
+        block.type, block.labels, block.line, block.end_line = kind, labels, line, end_line
+        return block
+
+    @classmethod
+    def plain(cls, source: str, kind: str, labels: tuple[str, ...], line: int) -> Block | None:
+        """A block read without python-hcl2, or None when it is not plain (`_hcl_simple`)."""
+        found = _hcl_simple.body(source)
+        if found is None:
+            return None
+        block = cls.header(kind, labels, line, line + source.count("\n"))
+        block._body = found
         return block
 
     @classmethod
@@ -79,8 +91,13 @@ class Block:
 
     def body(self) -> dict[str, JSON]:
         """The block's attributes and nested blocks, as plain values (expressions as `${...}`)."""
+        if self._body is not None:
+            return self._body
         if self._tree is None and self._source is not None:
             source, self._source = self._source, None
+            if (found := _hcl_simple.body(source)) is not None:
+                self._body = found
+                return found
             if _too_large(source):  # a block read on demand has the same limit
                 raise TooLarge(f"not parsed: a block of more than {MAX_TOKENS} HCL tokens",
                                self.line)  # fmt: skip
@@ -296,6 +313,8 @@ def _selected(
         elif _too_large(source):
             big.append(line)
             found.append(Block.header(header[1], labels, line, line + source.count("\n")))
+        elif (plain := Block.plain(source, header[1], labels, line)) is not None:
+            found.append(plain)  # most blocks: no parser at all
         else:
             try:
                 tree = _tree(source + "\n")
