@@ -194,7 +194,13 @@ def _provisioner(
         commit, hops = found.commit, found.hops
     message = details.get(commit.sha, (0, ""))[1]
     if repo.is_bot(commit):  # only bots ever touched it: a human co-author, or nobody
-        return _co_author(commit, message)
+        return _co_author(repo, commit, message)
+    before = past.first.get(identity.anchor_line)
+    bot = before.commit if before is not None and before.commit.sha in past.bots else None
+    if bot is not None and bot.sha != commit.sha and not (choice and choice.looked_past) \
+            and before is not None and _named_by(repo, identity, before):  # fmt: skip
+        found_message = git.commit_details(repo.root, [bot.sha]).get(bot.sha, (0, ""))[1]
+        return _co_author(repo, bot, found_message)
     evidence = [f"introduced in {commit.sha[:7]} on {commit.date[:10]} by {commit.email}: "
                 f"{commit.summary}"]  # fmt: skip
     confidence = Confidence.HIGH
@@ -204,10 +210,9 @@ def _provisioner(
     if hops:
         confidence = Confidence.MEDIUM
         evidence += hops
-    before = past.first.get(identity.anchor_line)
-    if before is not None and before.commit.sha in past.bots:
+    if bot is not None:
         confidence = Confidence.MEDIUM
-        evidence.append(f"looked past bot commit {before.commit.sha[:7]} by {before.commit.email}")
+        evidence.append(f"looked past bot commit {bot.sha[:7]} by {bot.email}")
     original = past.unignored.get(identity.anchor_line) if past.unignored else None
     if original is not None and original.commit.sha in past.ignored:
         if commit.sha in past.ignored:
@@ -233,8 +238,25 @@ def _provisioner(
     return Provisioner(
         name=commit.author, email=commit.email, commit=commit.sha, date=commit.date,
         uncommitted=False, confidence=confidence, evidence=tuple(evidence),
-        co_authors=co_authors(message),
+        co_authors=_humans(repo, co_authors(message)),
     )  # fmt: skip
+
+
+def _named_by(repo: Repo, identity: Identity, line: Line) -> bool:
+    """Whether the bot commit that last wrote the first line named the declaration: the file
+    before it did not (a bot's commit that put `secrets.OPENROUTER_API_KEY` where another
+    secret was). Blame past bots then names whoever wrote the older name, never this one."""
+    old = moves.show(repo.root, *line.previous) if line.previous is not None else None
+    if old is None:
+        return False  # no earlier file to tell from: the bot is looked past, as before
+    flags = re.IGNORECASE if identity.kind == "workflow_secret" else 0  # names ignore case
+    return re.search(provenance.signature(identity), old, flags) is None
+
+
+def _humans(repo: Repo, trailers: Sequence[str]) -> tuple[str, ...]:
+    """The co-authors that are people: never a bot or a coding agent's no-reply address."""
+    return tuple(c for c in trailers if not repo.is_bot_author(
+        c.partition("<")[0].strip(), c.partition("<")[2].strip(" >").lower()))  # fmt: skip
 
 
 def _moved(
@@ -290,11 +312,12 @@ def co_authors(message: str) -> tuple[str, ...]:
     return tuple(m[1] for line in block if (m := _CO_AUTHOR.match(line)))
 
 
-def _co_author(commit: Commit, message: str) -> Provisioner:
+def _co_author(repo: Repo, commit: Commit, message: str) -> Provisioner:
     """A bot's commit (a squash by an agent, a merge by a bot) names its human co-author; with
     none, nobody is named, and the evidence says why (a file only a bot ever wrote: Azure's
     verified modules, compiled agentic workflows)."""
-    people = [c for c in co_authors(message) if not re.search(r"\[bot\]|copilot", c, re.I)]
+    people = [c for c in _humans(repo, co_authors(message))
+              if not re.search(r"\[bot\]|copilot", c, re.I)]  # fmt: skip
     if not people:
         return Provisioner(
             name="", email="", commit=commit.sha, date=commit.date, uncommitted=False,

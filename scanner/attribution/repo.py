@@ -33,6 +33,12 @@ BOTS = (
     r"^snyk-bot", r"^pre-commit-ci", r"noreply@github\.com$",  # web-flow: GitHub's web UI
     r"^action@github\.com$",  # "GitHub Action", the address workflows commit as
     r"^copilot$", r"\+copilot@users\.noreply\.github\.com$",  # the Copilot coding agent
+    # An account named as a bot: semantic-release-bot, CFT's cloud-foundation-bot, getsentry-bot
+    # <bot@...>, k8s-ci-robot (a hyphenated login, or an address whose name part ends in bot).
+    r"^[\w.-]+[-_](?:ro)?bot$", r"^(?:\d+\+)?(?:[\w.-]*[-_])?(?:ro)?bots?@",
+    # An address nobody reads is nobody's: coding agents sign their co-authored commits so
+    # (Claude Code's noreply@anthropic.com), as do Cursor's and Qwen Code's agents.
+    r"^no-?reply@", r"^cursoragent@cursor\.com$", r"^qwen-coder@",
 )  # fmt: skip
 
 
