@@ -36,7 +36,7 @@ _TABLE: dict[str, dict[Category, str]] = {
               aws_iam_user_policies_exclusive aws_iam_user_policy_attachments_exclusive
               aws_iam_group_policies_exclusive aws_iam_group_policy_attachments_exclusive
               aws_eks_identity_provider_config aws_db_instance_role_association
-              aws_rds_cluster_role_association""",
+              aws_rds_cluster_role_association aws_lakeformation_permissions""",
     },
     "google": {
         ID: """google_service_account google_project_service_identity
@@ -84,7 +84,7 @@ _TABLE: dict[str, dict[Category, str]] = {
         # kubernetes_manifest: only a ServiceAccount, Secret or (Cluster)RoleBinding (content.py)
         ID: "kubernetes_service_account kubernetes_service_account_v1 kubernetes_manifest",
         CRED: """kubernetes_secret kubernetes_secret_v1 kubernetes_token_request_v1
-              kubernetes_certificate_signing_request_v1""",
+              kubernetes_certificate_signing_request kubernetes_certificate_signing_request_v1""",
         GRANT: """kubernetes_role kubernetes_role_v1 kubernetes_cluster_role
                  kubernetes_cluster_role_v1
               kubernetes_role_binding kubernetes_role_binding_v1 kubernetes_cluster_role_binding
@@ -115,8 +115,9 @@ _TABLE: dict[str, dict[Category, str]] = {
         ID: "datadog_service_account",
         CRED: """datadog_api_key datadog_application_key datadog_service_account_application_key
               datadog_app_key_registration""",
+        # datadog_integration_aws: the account-wide role Datadog assumes (before _aws_account)
         GRANT: """datadog_role datadog_user_role datadog_integration_aws_account
-              datadog_integration_gcp_sts datadog_integration_azure""",
+              datadog_integration_aws datadog_integration_gcp_sts datadog_integration_azure""",
     },
     "snowflake": {
         ID: """snowflake_service_user snowflake_legacy_service_user snowflake_user
@@ -124,7 +125,11 @@ _TABLE: dict[str, dict[Category, str]] = {
         CRED: """snowflake_user_programmatic_access_token
               snowflake_api_authentication_integration_with_client_credentials
               snowflake_api_authentication_integration_with_jwt_bearer
-              snowflake_user_public_keys""",
+              snowflake_user_public_keys
+              snowflake_api_authentication_integration_with_authorization_code_grant
+              snowflake_secret_with_client_credentials snowflake_secret_with_basic_authentication
+              snowflake_secret_with_generic_string
+              snowflake_secret_with_authorization_code_grant""",
         GRANT: """snowflake_grant_account_role snowflake_grant_privileges_to_account_role
               snowflake_grant_ownership snowflake_grant_database_role snowflake_role_grants
               snowflake_oauth_integration_for_custom_clients
@@ -191,6 +196,13 @@ _TABLE: dict[str, dict[Category, str]] = {
     "fastly": {ID: "", CRED: "", GRANT: "fastly_service_authorization"},
     # kubectl_manifest: only a ServiceAccount, Secret or (Cluster)RoleBinding (content.py)
     "kubectl": {ID: "kubectl_manifest", CRED: "", GRANT: ""},
+    # keycloak_openid_client: only a client with a secret, not a PUBLIC one (content.py)
+    "keycloak": {
+        ID: "keycloak_openid_client",
+        CRED: "",
+        GRANT: """keycloak_openid_client_service_account_role
+              keycloak_openid_client_service_account_realm_role""",
+    },
 }
 
 # Key material that does not expire or rotate by itself: the credentials that outlive people.
@@ -248,13 +260,17 @@ _GENERIC: tuple[tuple[str, Category], ...] = (
     (r"azurerm_\w+_authorization_rule", CRED),
     (r"vault_\w+_auth_backend_role", ID),  # who may log in to Vault through that method
     (r"vault_\w+_secret_backend", CRED),  # an engine configured with its root credential
+    # What credentials an engine issues, to whom (PKI and SSH certificates, dynamic users)
+    (r"vault_\w+_secret_backend_(static_)?role", GRANT),
     (r"snowflake_grant_\w+", GRANT),
+    (r"snowflake_\w+_grants?", GRANT),  # the grant resources before provider 0.93 (#2884)
     (r"gitlab_\w+_membership", GRANT),
     (r"datadog_integration_\w+", CRED),  # only when it holds a key (content.py)
     (r".+_iam_(member|binding|policy)", GRANT),
     (r".+_role_assignment", GRANT),
     (r".+_role_binding", GRANT),
     (r".+_service_account_(key|token|secret)", CRED),
+    (r".+_ssh_key", CRED),  # a login key registered for machines (digitalocean_ssh_key)
     # Who may use an identity, granted to a project or team (mongodbatlas_*_project_assignment)
     (r".+_(project|org|organization|team)_assignment", GRANT),
     (r".+_service_account.*", ID),

@@ -94,6 +94,10 @@ def decide(kind: str, label: str, body: Mapping[str, JSON], flows: bool) -> Verd
     if kind == "postgresql_role":  # a role nobody logs in with is a group of grants
         login = body.get("login") is True or "password" in body
         return Verdict(category if login else Category.GRANT, "login")
+    if kind == "keycloak_openid_client":  # a PUBLIC client has no secret: a login page's
+        # registry.terraform.io/providers/keycloak/keycloak/latest/docs/resources/openid_client
+        public = body.get("access_type") == "PUBLIC"
+        return Verdict(None if public else category, "access type")
     if kind in ("tfe_variable", "gitlab_project_variable", "gitlab_group_variable"):
         return _variable(body)
     if kind.startswith("datadog_integration_") and kind not in CATALOG:
