@@ -55,10 +55,22 @@ PLAIN = """module "iam" {
   tags    = {}
   none    = null
   name    = var.name
+  path    = "${path.module}/policy.json"
+  share   = "100%"
   first   = module.users.names[0]
   type    = string
   groups  = ["admins", "developers",]
   empty   = []
+  after   = [module.a.arn, "b", 1.5]
+  depends_on = [
+    module.network, # why
+    "text",
+  ]
+  providers = {
+    aws        = aws.east
+    "aws.west" = aws.west,
+    region: "eu-west-1"
+  }
   // a comment line
 
   lifecycle {
@@ -75,8 +87,11 @@ def test_a_plain_block_reads_as_python_hcl2_reads_it() -> None:
     assert found == {
         "source": "terraform-aws-modules/iam/aws//modules/iam-user", "version": "5.30.0",
         "count": 1, "ratio": 0.5, "create": True, "keep": False, "tags": {}, "none": None,
-        "name": "${var.name}", "first": "${module.users.names[0]}", "type": "string",
-        "groups": ["admins", "developers"], "empty": [],
+        "name": "${var.name}", "path": "${path.module}/policy.json", "share": "100%",
+        "first": "${module.users.names[0]}", "type": "string",
+        "groups": ["admins", "developers"], "empty": [], "after": ["${module.a.arn}", "b", 1.5],
+        "depends_on": ["${module.network}", "text"],
+        "providers": {"aws": "${aws.east}", "aws.west": "${aws.west}", "region": "eu-west-1"},
         "lifecycle": [{"ignore_changes": ["tags"]}, {"create_before_destroy": True}],
     }  # fmt: skip
     assert found == _by_parser(PLAIN)
@@ -86,9 +101,19 @@ def test_a_plain_block_reads_as_python_hcl2_reads_it() -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        'name = "${var.prefix}-user"',  # a template
+        'name = "${upper(var.prefix)}-user"',  # a template with more than a reference
+        'name = "${var.a} ${var.b == 1}"',
         'name = "say \\"hi\\""',  # an escape
-        'name = "100%"',  # % starts a directive in a template
+        'name = "$${literal}"',
+        'name = "%{if var.x}y%{endif}"',  # a directive
+        "names = [var.a, upper(var.b)]",
+        "names = [\n    upper(var.b),\n  ]",
+        "names = [\n    [1],\n  ]",
+        "tags = {\n    a = { b = 1 }\n  }",
+        "tags = {\n    a.b = 1\n  }",
+        "tags = {\n    a = 1\n    a = 2\n  }",  # a repeated key
+        "names = [\n    1\n",  # a list never closed
+        "tags = {\n    a = 1\n",
         "name = upper(var.x)",  # a function
         "count = var.enabled ? 1 : 0",  # an operator
         "count = -1",
@@ -125,8 +150,8 @@ def test_a_scan_reads_plain_and_parsed_blocks_alike() -> None:
     text = f'{PLAIN}\n\nresource "aws_iam_user" "ci" {{\n  name = "ci-${{var.env}}"\n}}\n'
     blocks = list(_hcl.selected_blocks(text, lambda kind, labels: True))
     assert [(b.type, b.labels, b.line, b.end_line) for b in blocks] == [
-        ("module", ("iam",), 1, 23),
-        ("resource", ("aws_iam_user", "ci"), 25, 27),
+        ("module", ("iam",), 1, 35),
+        ("resource", ("aws_iam_user", "ci"), 37, 39),
     ]
     assert blocks[0].body() == _by_parser(PLAIN)
     assert blocks[1].body() == {"name": "ci-${var.env}"}
