@@ -8,12 +8,14 @@ Data sources are never identities; `module` blocks are recorded as `ModuleCall`s
 `source` without a URL's userinfo, and a credential in that userinfo is a
 `module_source_credential` (pointer `module.<name>/source`). For lineage,
 each catalog resource, module call and `aws_iam_policy_document` data source also gives a
-`TerraformBlock` (`blocks`): what it references, names and allows.
+`TerraformBlock` (`blocks`): what it references, names and allows. An azurerm resource
+with a system-assigned managed identity is an identity too (`managed`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
@@ -22,7 +24,7 @@ from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Fact, Identity, ModuleCall
 from scanner.scanners import _json
-from scanner.scanners.terraform import blocks, content, people
+from scanner.scanners.terraform import blocks, content, managed, people
 from scanner.scanners.terraform.catalog import (
     LINEAGE_ONLY,
     POLICY_DOCUMENT,
@@ -83,6 +85,7 @@ def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
     found: list[_Resource | Fact] = []
     others: list[Block] = []
     modules: list[tuple[str, Mapping[str, JSON]]] = []
+    assigned = managed.worth_reading(text)
     try:
         for block in _hcl.selected_blocks(text, read):  # the others parsed when asked for
             if block.type == "resource" and len(block.labels) == 2:
@@ -96,6 +99,10 @@ def _scan_hcl(path: str, text: str) -> Iterator[Fact]:
                                               block.line, block.end_line))  # fmt: skip
                 else:
                     others.append(block)
+                    if assigned and managed.candidate(kind):
+                        with contextlib.suppress(ParseError):  # not a catalog block: no error
+                            found.extend(_managed(path, text, kind, name, block.body(),
+                                                  block.line, block.end_line))  # fmt: skip
             elif block.type == "module" and len(block.labels) == 1:
                 body, name = block.body(), _label(block.labels[0], block.line)
                 modules.append((f"module.{name}", body))
@@ -147,6 +154,21 @@ def _decided(path: str, found: list[_Resource | Fact], others: _Others) -> Itera
         yield blocks.block(path, address, item.kind, item.body, item.line, item.end)
 
 
+def _managed(
+    path: str, text: str, kind: str, name: str, body: Mapping[str, JSON], line: int, end: int
+) -> Iterator[Fact]:
+    """The system-assigned managed identity a resource creates for itself (`managed`): blamed
+    at its `identity` block, linked by the resource's address (`...identity[0].principal_id`)."""
+    written = managed.system_assigned(body)
+    if written is None:
+        return
+    address, entry = f"{kind}.{name}", Entry(Category.IDENTITY, kind.partition("_")[0])
+    found = _identity(path, kind, name, entry, body, line, end, {"managed_identity": written})
+    at = managed.line(text.splitlines(), line, end) if not path.endswith(".json") else line
+    yield dataclasses.replace(found, pointer=f"{address}/identity", anchor_line=at)
+    yield blocks.block(path, address, kind, body, line, end)
+
+
 def _label(name: str, line: int) -> str:
     """A block's name label, or `line-<n>` when the label is a token (#16): never an identity's
     name, pointer or a lineage address. (Expressions naming it are left out by lineage.) A
@@ -181,6 +203,9 @@ def _scan_json(path: str, text: str) -> Iterator[Fact]:
                                            span.line, span.end_line))  # fmt: skip
                 elif isinstance(item, dict):
                     others.append((f"{kind}.{name}", item))
+                    if managed.candidate(kind):
+                        found.extend(_managed(path, text, kind, _label(name, span.line), item,
+                                              span.line, span.end_line))  # fmt: skip
     for route, name, body in _json_blocks(document, "module"):
         if isinstance(body, dict):
             span = spans[(*route, name)]
