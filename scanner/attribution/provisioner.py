@@ -210,6 +210,10 @@ def _provisioner(
     if hops:
         confidence = Confidence.MEDIUM
         evidence += hops
+    if confidence == Confidence.HIGH and _edited_line(repo, identity, line):
+        confidence = Confidence.MEDIUM
+        evidence.append(f"{commit.sha[:7]} edited this line of an older declaration (its one "
+                        "line cannot tell who wrote it first)")  # fmt: skip
     if bot is not None:
         confidence = Confidence.MEDIUM
         evidence.append(f"looked past bot commit {bot.sha[:7]} by {bot.email}")
@@ -251,6 +255,15 @@ def _named_by(repo: Repo, identity: Identity, line: Line) -> bool:
         return False  # no earlier file to tell from: the bot is looked past, as before
     flags = re.IGNORECASE if identity.kind == "workflow_secret" else 0  # names ignore case
     return re.search(provenance.signature(identity), old, flags) is None
+
+
+def _edited_line(repo: Repo, identity: Identity, line: Line) -> bool:
+    """A one-line declaration (a publish step's `uses:`) whose commit found it declared
+    already: a pin or a version bump by a person, not its introduction."""
+    if identity.line != identity.end_line or identity.kind == "workflow_secret" \
+            or line.number != identity.anchor_line or line.previous is None:  # fmt: skip
+        return False
+    return _declares(repo, line.previous, [provenance.signature(identity)]) == 0
 
 
 def _humans(repo: Repo, trailers: Sequence[str]) -> tuple[str, ...]:
