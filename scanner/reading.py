@@ -36,7 +36,11 @@ def read(root: Path, path: str, max_file_size: int) -> bytes:
         if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
             raise ParseError("not a regular file; skipped")
         with full.open("rb") as file:  # never more than the limit, even if the file grows
-            data = file.read(max_file_size + 1)
+            # Asked for its size first: read(n) allocates n bytes before reading (25 µs a file
+            # at the 5 MB default, against 5 µs: 60 ms of a 3,000-file scan, #21).
+            data = file.read(min(status.st_size, max_file_size) + 1)
+            if len(data) <= max_file_size and len(data) > status.st_size:  # it grew meanwhile
+                data += file.read(max_file_size + 1 - len(data))
         if status.st_size > max_file_size or len(data) > max_file_size:
             size = max(status.st_size, len(data))
             raise ParseError(f"{size} bytes, over the {max_file_size}-byte limit; skipped")
