@@ -53,7 +53,7 @@ def scan(path: str, text: str) -> Iterator[Fact]:
     """Yield the catalog resources and module calls declared in one Terraform file."""
     if path.endswith(".json"):
         yield from _scan_json(path, text)
-    elif worth_parsing(text):
+    elif worth_parsing(text) or managed.worth_reading(text):
         yield from _scan_hcl(path, text)
 
 
