@@ -73,7 +73,8 @@ _TABLE: dict[str, dict[Category, str]] = {
         CRED: """github_actions_secret github_actions_organization_secret
               github_actions_environment_secret github_dependabot_secret
               github_dependabot_organization_secret github_codespaces_secret
-              github_codespaces_organization_secret github_codespaces_user_secret""",
+              github_codespaces_organization_secret github_codespaces_user_secret
+              github_repository_webhook github_organization_webhook""",
         GRANT: """github_actions_organization_secret_repositories
               github_actions_repository_oidc_subject_claim_customization_template
               github_actions_organization_oidc_subject_claim_customization_template
@@ -96,7 +97,8 @@ _TABLE: dict[str, dict[Category, str]] = {
               vault_aws_auth_backend_role vault_cert_auth_backend_role""",
         CRED: """vault_approle_auth_backend_role_secret_id vault_token vault_token_auth_backend_role
               vault_kv_secret_v2 vault_kv_secret vault_generic_secret
-              vault_pki_secret_backend_cert""",
+              vault_pki_secret_backend_cert vault_database_secret_backend_connection
+              vault_database_secrets_mount""",
         GRANT: """vault_policy vault_aws_secret_backend_role vault_gcp_secret_roleset
               vault_gcp_secret_static_account vault_gcp_secret_impersonated_account
               vault_azure_secret_backend_role vault_database_secret_backend_role
@@ -159,8 +161,10 @@ _TABLE: dict[str, dict[Category, str]] = {
     "databricks": {
         ID: "databricks_service_principal",
         CRED: """databricks_service_principal_secret databricks_token databricks_obo_token
-              databricks_secret""",
-        GRANT: "databricks_permissions databricks_grants databricks_grant",
+              databricks_secret databricks_storage_credential databricks_metastore_data_access
+              databricks_credential""",
+        GRANT: """databricks_permissions databricks_grants databricks_grant databricks_secret_acl
+              databricks_permission_assignment databricks_mws_permission_assignment""",
     },
     "auth0": {
         ID: "auth0_client",
@@ -186,6 +190,8 @@ _TABLE: dict[str, dict[Category, str]] = {
         GRANT: "confluent_role_binding",
     },
     "tls": {ID: "", CRED: "tls_private_key", GRANT: ""},
+    "digitalocean": {ID: "", CRED: "digitalocean_container_registry_docker_credentials", GRANT: ""},
+    "yandex": {ID: "", CRED: "yandex_lockbox_secret yandex_lockbox_secret_version", GRANT: ""},
     # Only where one flows into a credential attribute (content.py)
     "random": {ID: "", CRED: "random_password random_string random_id", GRANT: ""},
     "hcp": {ID: "hcp_service_principal", CRED: "hcp_service_principal_key", GRANT: ""},

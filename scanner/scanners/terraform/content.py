@@ -54,7 +54,7 @@ _KEY_ATTRIBUTES = frozenset(["api_key", "api_token", "app_key", "private_key", "
 RANDOM = ("random_password", "random_string", "random_id")
 STORAGE = frozenset(["azurerm_key_vault_secret", "aws_ssm_parameter",
                      "google_secret_manager_secret_version", "kubernetes_secret",
-                     "kubernetes_secret_v1"])  # fmt: skip
+                     "kubernetes_secret_v1", "databricks_secret"])  # fmt: skip
 
 
 class Verdict(NamedTuple):
@@ -100,6 +100,11 @@ def decide(kind: str, label: str, body: Mapping[str, JSON], flows: bool) -> Verd
         return Verdict(None if public else category, "access type")
     if kind in ("tfe_variable", "gitlab_project_variable", "gitlab_group_variable"):
         return _variable(body)
+    if kind in ("github_repository_webhook", "github_organization_webhook"):
+        # registry.terraform.io/providers/integrations/github/latest/docs/resources/
+        # repository_webhook: `configuration { secret = ... }` signs each delivery
+        signed = any(key == "secret" for key, _ in _items(body.get("configuration")))
+        return Verdict(category if signed else None, "signing secret")
     if kind.startswith("datadog_integration_") and kind not in CATALOG:
         held = any(key in _KEY_ATTRIBUTES for key, _ in _items(body))
         return Verdict(category if held else None, "holds a key")
@@ -124,8 +129,9 @@ def _storage(kind: str, label: str, body: Mapping[str, JSON]) -> Verdict:
         values = [v for _, v in data]
         settings = bool(data) and all(_setting_value(value) for value in values)
     else:
-        names = [body.get(key) for key in ("name", "secret", "content_type")]
-        values = [body.get(key) for key in ("value", "secret_data", "insecure_value", "value_wo")]
+        names = [body.get(key) for key in ("name", "secret", "content_type", "key")]
+        values = [body.get(key) for key in ("value", "secret_data", "insecure_value", "value_wo",
+                                            "string_value")]  # fmt: skip
         settings = any(_setting_name(name) for name in names) or any(
             _setting_value(value) for value in values
         )

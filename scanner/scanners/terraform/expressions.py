@@ -14,7 +14,7 @@ from scanner import secrets
 # order the scanner tries them for `secret_present`.
 SECRET_VALUE_KEYS = ("plaintext_value", "value", "secret_string", "secret_data", "password",
                      "private_key", "api_key", "token", "client_secret", "secret",
-                     "plaintext_password", "shared_password")  # fmt: skip
+                     "plaintext_password", "shared_password", "string_value")  # fmt: skip
 # Every attribute whose literal is a value, not a setting: the above plus storage attributes.
 VALUE_KEYS = frozenset([*SECRET_VALUE_KEYS, "encrypted_value", "secret_binary", "data",
                         "data_json", "binary_data", "insecure_value", "value_wo",
