@@ -41,12 +41,15 @@ def block(
     path: str, address: str, kind: str, body: Mapping[str, JSON], line: int, end_line: int
 ) -> TerraformBlock:
     """The lineage facts of one resource, data source (`data.` address) or module call."""
+    named = references(body)
+    if _aws_managed(body.get("policy_arn")) is not None:  # the partition it names is no policy
+        named.pop("policy_arn", None)
     return TerraformBlock(
         path=path,
         address=address,
         line=line,
         end_line=end_line,
-        references=references(body),
+        references=named,
         settings=settings(body),
         policies=policies(kind, body),
         digest=digest(kind, body),
@@ -102,7 +105,26 @@ def settings(body: Mapping[str, JSON]) -> dict[str, JSON]:
         listed = isinstance(value, list) and bool(value) and all(_plain(v) for v in value)
         if listed or _plain(value):
             found[key] = _stripped(value)
+    managed = _aws_managed(body.get("policy_arn"))
+    if managed is not None:
+        found["policy_arn"] = managed
     return found
+
+
+# An AWS managed policy whose partition alone is an expression, as modules write it for GovCloud
+# and China (`arn:${data.aws_partition.current.partition}:iam::aws:policy/X`, or `format("arn:%s:
+# iam::aws:policy/X", local.partition)`): the policy is known, so reach sees AdministratorAccess.
+_PARTITIONED = re.compile(
+    r'arn:\$\{[^{}"]+\}:iam::aws:policy/(?P<a>[\w+=,.@/-]+)'
+    r'|\$\{\s*format\(\s*"arn:%s:iam::aws:policy/(?P<b>[\w+=,.@/-]+)"\s*,[^"{}]+\)\s*\}'
+)
+
+
+def _aws_managed(value: JSON) -> str | None:
+    """`arn:aws:iam::aws:policy/X` for a managed policy ARN written with its partition as an
+    expression (the `aws` partition stands for the others: the policy is the same), else None."""
+    found = _PARTITIONED.fullmatch(value) if isinstance(value, str) else None
+    return f"arn:aws:iam::aws:policy/{found['a'] or found['b']}" if found else None
 
 
 def _plain(value: JSON) -> bool:
