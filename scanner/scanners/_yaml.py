@@ -117,9 +117,15 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults`
                 merged = self.build(value_node, (*path, "<<"), depth + 1)
-                for part in merged if isinstance(merged, list) else [merged]:
-                    if isinstance(part, dict):
-                        result.update({k: v for k, v in part.items() if k not in result})
+                many = isinstance(merged, list)
+                for index, part in enumerate(merged if isinstance(merged, list) else [merged]):
+                    if not isinstance(part, dict):
+                        continue
+                    source = (*path, "<<", index) if many else (*path, "<<")
+                    for key, value in part.items():
+                        if key not in result:  # a merged key is where the anchor wrote it
+                            result[key] = value
+                            self.alias((*source, key), (*path, key), value)
                 continue
             key = (
                 self.restore(key_node.value)
@@ -128,6 +134,18 @@ class _Builder:
             )
             result[key] = self.build(value_node, (*path, key), depth + 1, _line(key_node))
         return result
+
+    def alias(self, source: JSONPath, path: JSONPath, value: JSON) -> None:
+        """Give `path` and everything under it the lines of `source`, where its value was read
+        (a key a merge brought in: its line is the anchor's)."""
+        span = self.spans.get(source)
+        if span is None or path in self.spans:
+            return
+        self.spans[path] = span
+        children = value.items() if isinstance(value, dict) else (
+            enumerate(value) if isinstance(value, list) else ())  # fmt: skip
+        for key, child in children:
+            self.alias((*source, key), (*path, key), child)
 
     def scalar(self, node: Node) -> JSON:
         if node.tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):

@@ -78,6 +78,22 @@ def test_yaml_values_spans_and_yaml11_keys() -> None:
     assert (spans[("job",)].line, spans[("job",)].end_line) == (5, 12)
     assert (spans[("job", "list", 1)].line, spans[("job", "list", 1)].end_line) == (11, 12)
     assert spans.line(("job", "flag")) == 8
+    assert spans.line(("job", "k")) == 4  # merged in: where the anchor wrote it
+
+
+def test_yaml_merged_keys_have_the_anchors_lines() -> None:
+    # A workflow env merged from another job's (GitHub refuses `<<`, other YAML readers take
+    # it): a secret it brings in is located where it is written, and a scan never breaks on it.
+    text = (
+        "jobs:\n  a:\n    env: &env\n      TOKEN: ${{ secrets.TOKEN }}\n      NESTED:\n"
+        "        - x\n  b:\n    env:\n      <<: [*env, {OTHER: 1}]\n      OWN: 2\n"
+    )
+    value, spans = _yaml.parse(text)
+    assert value["jobs"]["b"]["env"] == {  # type: ignore[index,call-overload]
+        "OWN": 2, "TOKEN": "${{ secrets.TOKEN }}", "NESTED": ["x"], "OTHER": 1}  # fmt: skip
+    assert [spans.line(("jobs", "b", "env", key)) for key in ("TOKEN", "OTHER", "OWN")] == [
+        4, 9, 10]  # fmt: skip
+    assert spans.line(("jobs", "b", "env", "NESTED", 0)) == 6
 
 
 @pytest.mark.parametrize(
