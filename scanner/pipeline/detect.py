@@ -216,6 +216,11 @@ def scan_file(
     except TimeLimit:  # not cached: another run, on another machine, may finish it
         message = f"not scanned: parsing took longer than {limits.file_timeout:g} s"
         return _unparsed(file.path, data, text, message, [])
+    except Exception as error:  # a bug of ours on one file: that file's, never the scan's
+        # Not cached (a fixed release reads it again); the type only: a message may quote it.
+        message = (f"not fully scanned: internal error in the {file.scanner} scanner "
+                   f"({type(error).__name__}); this is a bug, please report it")  # fmt: skip
+        return _unparsed(file.path, data, text, message, facts)
     return FileResult(
         path=file.path,
         facts=tuple(facts),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -322,4 +323,35 @@ def test_a_file_python_hcl2_rejects_keeps_its_identities_and_says_so(git_repo) -
     assert errors(report) == [
         ("keys.tf", 4, "invalid HCL: unexpected token at line 4, column 5; only partly "
          "understood: its blocks were read one by one"),
+    ]  # fmt: skip
+
+
+class _Breaks:
+    """A scanner with a bug: it reads one identity, then fails on what follows it."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+
+    def scan(self, path: str, text: str):  # type: ignore[no-untyped-def]
+        yield from self.real.scan(path, text.split("\n\n")[0])  # type: ignore[attr-defined]
+        raise KeyError(text)  # a message that quotes the input, secret and all
+
+
+def test_a_scanner_bug_costs_its_file_not_the_scan(tmp_path: Path, monkeypatch) -> None:
+    detect = sys.modules["scanner.pipeline.detect"]  # the module (the package exports the function)
+    (tmp_path / "a.tf").write_text(USER.format(name="before") + "\n" + USER.format(name="after"))
+    (tmp_path / ".env").write_text("STRIPE_SECRET_KEY=sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc\n")
+    monkeypatch.setitem(detect.SCANNERS, "dotenv", _Breaks(detect.SCANNERS["dotenv"]))
+    monkeypatch.setitem(detect.SCANNERS, "terraform", _Breaks(detect.SCANNERS["terraform"]))
+    report = pipeline.scan(tmp_path)
+    # What the scanner read before it failed is kept; the failure is the file's error entry.
+    assert ids(report) == [".env#STRIPE_SECRET_KEY", "a.tf#aws_iam_user.before"]
+    assert errors(report) == [
+        (".env", None, "not fully scanned: internal error in the dotenv scanner (KeyError); "
+         "this is a bug, please report it"),
+        # As for any file a parser gave up on, a linear pass looks for secret shapes.
+        (".env", 1, "stripe_secret_key-shaped value found by a linear pass (the file was not "
+         "parsed)"),
+        ("a.tf", None, "not fully scanned: internal error in the terraform scanner (KeyError); "
+         "this is a bug, please report it"),
     ]  # fmt: skip
