@@ -4,11 +4,11 @@ cloud keys, and the settings kept from it. Pure rules; `workflows` places the id
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from scanner import secrets
 from scanner.model import JSON
+from scanner.scanners import _scripts
 from scanner.scanners._json import JSONPath
 
 # Inputs and variables that hand a step a stored cloud key (the opposite of federation).
@@ -23,9 +23,11 @@ STATIC_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY", "A
                "AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET", "GOOGLE_CREDENTIALS",
                "GOOGLE_APPLICATION_CREDENTIALS_JSON"}  # fmt: skip
 
+# electron/github-app-auth-action takes the app's id and key as one bundle, `creds` (its README).
 _APP_TOKEN_ACTIONS = ("actions/create-github-app-token", "tibdex/github-app-token",
                       "peter-murray/workflow-application-token-action",
-                      "navikt/github-app-token-generator")  # fmt: skip
+                      "navikt/github-app-token-generator",
+                      "electron/github-app-auth-action")  # fmt: skip
 _APP_ID_INPUTS = ("app-id", "client-id", "app_id", "client_id", "application_id",
                   "application-id", "github_app")  # fmt: skip
 # Trusted publishing: the registry trusts the workflow's OIDC token instead of a stored key.
@@ -33,6 +35,12 @@ _TRUSTED_PUBLISHING = {"pypa/gh-action-pypi-publish": "pypi",
                        "rust-lang/crates-io-auth-action": "crates.io",
                        "rubygems/release-gem": "rubygems",
                        "rubygems/configure-rubygems-credentials": "rubygems"}  # fmt: skip
+# Keyless signing: each trades the job's OIDC token with Sigstore for a certificate naming the
+# workflow (docs.github.com "Using artifact attestations", the slsa-github-generator and
+# gh-action-sigstore-python READMEs; seen in cli/cli, goreleaser, argoproj/argo-cd).
+_SIGNING = {"actions/attest-build-provenance": "sigstore", "actions/attest-sbom": "sigstore",
+            "actions/attest": "sigstore", "sigstore/gh-action-sigstore-python": "sigstore",
+            "slsa-framework/slsa-github-generator": "sigstore"}  # fmt: skip
 # Each fetches its credential through get-vault-secrets or login-to-gar (their action.yaml);
 # grafana/writers-toolkit's publish-technical-documentation fetches from Vault and its
 # deploy-preview reusable workflow through google-github-actions/auth (seen in grafana/alloy).
@@ -41,32 +49,6 @@ _WRAPPERS = {"/actions/get-vault-secrets": "vault", "/actions/login-to-gar": "gc
              "/actions/trigger-argo-workflow": "vault",
              "writers-toolkit/publish-technical-documentation": "vault",
              "writers-toolkit/.github/workflows/deploy-preview.yml": "gcp"}  # fmt: skip
-_NPM_PROVENANCE = re.compile(r"\bnpm\s+publish\b[^\n]*--provenance")
-# uv docs, "Publishing your package": in GitHub Actions `uv publish` uses trusted publishing
-# unless given credentials or `--trusted-publishing never` (seen in astral-sh/uv).
-_UV_PUBLISH = re.compile(r"\buv\s+publish\b([^\n]*)")
-_UV_CREDENTIALS = re.compile(
-    r"(?:^|\s)(?:--token|-t|--password|-p|--trusted-publishing[= ]never)\b"
-)
-_UV_CREDENTIAL_ENV = ("UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD")
-# Cloud CLIs that trade the job's OIDC token in a script: `azd auth login
-# --federated-credential-provider github` (what `azd pipeline config` writes into every azd
-# template's workflow, seen in Azure-Samples/todo-nodejs-mongo), `az login --service-principal
-# --federated-token` (learn.microsoft.com: "azd auth login", "az login") and `aws sts
-# assume-role-with-web-identity --role-arn` (AWS CLI reference), each named by the identity it
-# signs in as. A command, not a mention (`echo "... az login ..."`); continued lines (`\` in
-# bash, a backtick in PowerShell) are read as one command.
-_CONTINUED = re.compile(r"[\\`][ \t]*\r?\n")
-_ARGUMENT = r"[ \t=]+(\$\{\{[^}\n]*\}\}|\"[^\"\n]*\"|'[^'\n]*'|\S+)"
-_SCRIPT_LOGINS = (
-    ("azure", re.compile(r"(?m)(?:^|[;&|(])[ \t]*(?:azd[ \t]+auth[ \t]+login\b[^\n]*"
-                         r"--federated-credential-provider|az[ \t]+login\b[^\n]*--federated-token)"
-                         r"\b[^\n]*"),
-     re.compile(r"(?:--client-id|--username|-u)" + _ARGUMENT)),
-    ("aws", re.compile(r"(?m)(?:^|[;&|(])[ \t]*aws[ \t]+sts[ \t]+assume-role-with-web-identity\b"
-                       r"[^\n]*"),
-     re.compile(r"--role-arn" + _ARGUMENT)),
-)  # fmt: skip
 # Security token services that trade the job's OIDC token for a GitHub token: octo-sts/action
 # (inputs `scope`, `identity`: the trust policy; known by name like the other actions above, so
 # a step missing an input still counts) and ost-simple-sts (`exchange-url`, `audience`), per
@@ -87,7 +69,7 @@ def app_token(action: str, inputs: Mapping[str, JSON]) -> str | None:
     """
     named = next((k for k in _APP_ID_INPUTS if k in inputs), "")
     if action in _APP_TOKEN_ACTIONS:
-        return named
+        return named or ("creds" if "creds" in inputs else "")
     keyed = any("private" in k.lower() and "key" in k.lower() for k in inputs)
     if named == "github_app":  # grafana/shared-workflows: the key is fetched from Vault inside
         return named
@@ -95,7 +77,12 @@ def app_token(action: str, inputs: Mapping[str, JSON]) -> str | None:
 
 
 def federation(
-    action: str, inputs: Mapping[str, JSON], step: Mapping[str, JSON], app: bool, id_token: bool
+    action: str,
+    inputs: Mapping[str, JSON],
+    step: Mapping[str, JSON],
+    app: bool,
+    id_token: bool,
+    scope: str = "",
 ) -> tuple[str, str, JSONPath] | None:
     """(provider, name as written, path under the step naming it) when a step federates.
 
@@ -127,6 +114,8 @@ def federation(
     published = _TRUSTED_PUBLISHING.get(action)
     if published is not None and not ({"password", "api-token"} & set(inputs)):
         return published, action, ()
+    if action in _SIGNING:
+        return _SIGNING[action], action, ()
     env = step.get("env")
     if isinstance(env, dict):
         found = _by_env(env)
@@ -134,7 +123,7 @@ def federation(
             return found
     run = step.get("run")
     if isinstance(run, str):
-        return _by_run(run, env if isinstance(env, dict) else {}, id_token)
+        return _scripts.by_run(run, scope, id_token)
     return None
 
 
@@ -159,43 +148,6 @@ def _pulumi(
         if key in given[place]:
             return "pulumi", str(given[place][key]), (place, key)
     return "pulumi", action, ()
-
-
-# The audience a script asks the job's token for (`$ACTIONS_ID_TOKEN_REQUEST_URL&audience=X`),
-# and the provider an audience names (AWS's `sts.amazonaws.com`, Entra's
-# `api://AzureADTokenExchange`, GCP's `//iam.googleapis.com/...`, per each one's OIDC guide);
-# any other audience is the token's issuer's, GitHub's.
-_AUDIENCE = re.compile(r"[?&]audience=([^&\"'\s)]+)")
-_AUDIENCES = (("amazonaws.com", "aws"), ("azureadtokenexchange", "azure"),
-              ("iam.googleapis.com", "gcp"), ("vault", "vault"))  # fmt: skip
-
-
-def _by_run(run: str, env: Mapping[str, JSON], id_token: bool) -> tuple[str, str, JSONPath] | None:
-    """A script that federates: a cloud CLI's federated sign-in (`_SCRIPT_LOGINS`), or a request
-    for the token itself. The request URL is set only for a job that may request the token
-    (GitHub docs, "OpenID Connect"): a script naming it elsewhere (to hide it from a container,
-    `--exclude-env ACTIONS_ID_TOKEN_REQUEST_URL`) does not federate."""
-    command = _CONTINUED.sub(" ", run)
-    for provider, login, identity in _SCRIPT_LOGINS:  # before the token request they may use
-        found = login.search(command)
-        if found is not None:
-            named = identity.search(found[0])
-            return provider, named[1].strip("\"'") if named else \
-                found[0].strip(" \t;&|(").split(" --")[0], ("run",)  # fmt: skip
-    if id_token and "ACTIONS_ID_TOKEN_REQUEST_URL" in run:
-        audience = _AUDIENCE.search(command)  # whom the token is for names the trust
-        if audience is None:
-            return "github", "ACTIONS_ID_TOKEN_REQUEST_URL", ("run",)
-        where = audience[1].lower()
-        provider = next((p for needle, p in _AUDIENCES if needle in where), "github")
-        return provider, audience[1], ("run",)
-    if _NPM_PROVENANCE.search(run):
-        return "npm", "npm publish --provenance", ("run",)
-    uv = _UV_PUBLISH.search(run)
-    keyed = uv is not None and (_UV_CREDENTIALS.search(uv[1]) or set(_UV_CREDENTIAL_ENV) & set(env))
-    if id_token and uv is not None and not keyed:
-        return "pypi", "uv publish", ("run",)
-    return None
 
 
 def _role_arn(inputs: Mapping[str, JSON]) -> str | None:
@@ -226,6 +178,10 @@ def _by_inputs(
     if jwt and (action == "hashicorp/vault-action" or id_token):
         key = "role" if "role" in inputs else "method"
         return "vault", str(inputs.get("role") or inputs.get("url") or "jwt"), ("with", key)
+    if {"oauth-client-id", "audience"} <= set(inputs) and "oauth-secret" not in inputs:
+        # tailscale/github-action's workload identity federation: a client id and an audience
+        # instead of the OAuth secret (tailscale.com/docs/integrations/github/github-action).
+        return "tailscale", str(inputs["oauth-client-id"]), ("with", "oauth-client-id")
     known = action in ("azure/login", "google-github-actions/auth")
     if not (known or id_token) or app:
         return None

@@ -8,9 +8,10 @@ Kinds (stable public names) and pointers:
   `secrets/*all` (both named `*`); `secrets[<expression>]` gives `secrets/[<expression>]`
   with `dynamic: true`. `github.token` is the same token as `secrets.GITHUB_TOKEN` but is not
   a secret reference, so it is not reported.
-- `workflow_oidc` `jobs/<job>/steps/<n>/oidc`: a step that federates to AWS, GCP, Azure or
-  Vault through OpenID Connect; `id_token_write` says whether the job may request the token
-  (without it the federation fails at run time, but the trust is still declared).
+- `workflow_oidc` `jobs/<job>/steps/<n>/oidc`: a step that trades the job's OpenID Connect
+  token (a cloud, Vault, a registry's trusted publishing, Sigstore's keyless signing, a token
+  service); `id_token_write` says whether the job may request the token (without it the
+  federation fails at run time, but the trust is still declared). A script's is at its command.
 - `workflow_app_token` `jobs/<job>/steps/<n>/app-token`: a GitHub App token minted in the job.
 - `workflow_literal_credential` `<yaml path>`: an `env`, `with`, `credentials` or reusable-call
   `secrets` entry whose value is written in the file and is credential-like. Never the value.
@@ -30,10 +31,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from scanner import placeholders, secrets
+from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Consumer, Identity
-from scanner.scanners import _composite_action, _expressions, _federation, _yaml
+from scanner.scanners import (
+    _composite_action,
+    _expressions,
+    _federation,
+    _literals,
+    _scripts,
+    _yaml,
+)
 from scanner.scanners._federation import app_token, federation
 from scanner.scanners._json import JSONPath, Spans
 
@@ -43,8 +51,6 @@ from scanner.scanners._json import JSONPath, Spans
 PATTERNS = ("/.github/workflows/*.yml", "/.github/workflows/*.yaml", "action.yml", "action.yaml")
 _ACTION_PLACES = ("action.yml", "action.yaml", ".github/actions/")
 _RUNS = re.compile(r"(?m)^runs[ \t]*:")
-
-_LITERAL_PARENTS = ("env", "with", "credentials")
 
 
 @dataclass
@@ -254,16 +260,21 @@ class _Workflow:
                 str(inputs.get(app) or "unknown") if app else "unknown", route, where,
                 "app-token", job_id, {"job": job_id, "action": uses})  # fmt: skip
         gate = self._id_token(job_id) is not False  # a composite's caller may grant it
-        oidc = federation(action, inputs, step, app is not None, gate)
+        scope = _scripts.scope(self.lines, self.spans, route)  # where a stored token is set
+        oidc = federation(action, inputs, step, app is not None, gate, scope)
         if oidc is not None:
             provider, name, part = oidc
             if part[:1] == ("with",) and part[1] not in given:
                 part = ("secrets", *part[1:])
+            line = None
+            if part[:1] == ("run",) and len(part) == 2:  # the command's line in the script
+                span = self.spans[(*route, "run")]
+                line, part = _scripts.line(self.lines, span, step["run"], int(part[1])), ("run",)
             where = (*route, *part) if part else (*route, "uses" if uses else "run")
             yield self._step_identity(
                 "workflow_oidc", Category.IDENTITY, name, route, where, "oidc", job_id,
                 {"provider": provider, "job": job_id, "action": uses,
-                 "id_token_write": self._id_token(job_id)})  # fmt: skip
+                 "id_token_write": self._id_token(job_id)}, line)  # fmt: skip
 
     def _step_identity(
         self,
@@ -275,6 +286,7 @@ class _Workflow:
         suffix: str,
         job_id: str,
         attributes: dict[str, JSON],
+        line: int | None = None,
     ) -> Identity:
         name = secrets.strip_userinfo(name)  # a Vault `url:` (#16)
         if secrets.secret_in(name):  # a token written as the role or app id: the `with:` entry
@@ -283,7 +295,7 @@ class _Workflow:
             attributes["action"] = secrets.strip_userinfo(str(attributes["action"]))
         # The line that names the identity (`role-to-assume:`), so blame finds who wrote it.
         try:
-            line = self.spans.line(where)
+            line = line or self.spans.line(where)
         except KeyError:  # `with:` written as a list or a scalar: no input to point at
             line = self.spans.line(route)
         return Identity(
@@ -300,7 +312,7 @@ class _Workflow:
         if isinstance(value, dict):
             for key, item in value.items():
                 here = (*route, key)
-                if _literal_parent(route) and isinstance(item, str):
+                if _literals.parent(route) and isinstance(item, str):
                     found = self._literal(key, item, here)
                     if found is not None:
                         yield found
@@ -311,22 +323,10 @@ class _Workflow:
                 yield from self._literals(item, (*route, index))
 
     def _literal(self, key: str, value: str, route: JSONPath) -> Identity | None:
-        if "${{" in value:
+        attributes = _literals.literal(key, value, route)
+        if attributes is None:
             return None
-        match = secrets.detect(value) or secrets.url_secret(value)  # `https://TOKEN@host` (#16)
-        named = (secrets.is_credential_name(key) and secrets.value_state(value) == "literal"
-                 and not placeholders.is_switch(value) and not placeholders.is_mode(value)
-                 and not secrets.resource_name(value))  # fmt: skip
-        if match is None and not named:
-            return None
-        present = match is not None or secrets.looks_secret(value)
         line = self.spans.line(route)
-        attributes: dict[str, JSON] = {
-            "detector": match.detector if match else ("high_entropy" if present else None),
-            "provider": secrets.provider_for(key, match),
-            "secret_present": present,
-            "placement": str(route[-2]),
-        }
         return Identity(
             scanner="workflows", kind="workflow_literal_credential",
             category=Category.CREDENTIAL, name=key, path=self.path, line=line, end_line=line,
@@ -391,10 +391,3 @@ class _Workflow:
 
 def _mapping(value: JSON) -> dict[str, JSON]:
     return value if isinstance(value, dict) else {}
-
-
-def _literal_parent(route: JSONPath) -> bool:
-    """Whether values under `route` are handed to a program as they are written."""
-    if route and route[-1] in _LITERAL_PARENTS:
-        return True
-    return len(route) == 3 and route[0] == "jobs" and route[2] == "secrets"  # a call's map
