@@ -56,6 +56,12 @@ _WRAPPERS = {"/actions/get-vault-secrets": "vault", "/actions/login-to-gar": "gc
 # DataDog's fork names the trust policy `policy` (github.com/DataDog/dd-octo-sts-action).
 _STS_ACTIONS = {"octo-sts/action": "identity", "datadog/dd-octo-sts-action": "policy"}
 _STS_INPUTS = (("identity", "scope"), ("exchange-url", "audience"))
+# Secret managers that sign in with the job's OIDC token when told to: (provider, the switch
+# set to `oidc`, the input naming the identity), per Infisical/secrets-action's action.yaml and
+# DopplerHQ/secrets-fetch-action's action.yml; with their default, a stored token, they do not.
+# Doppler's identity id serves only OIDC, so it counts alone (handed to a reusable workflow).
+_SECRET_MANAGERS = (("infisical", "method", "identity-id"),
+                    ("doppler", "auth-method", "doppler-identity-id"))  # fmt: skip
 # An Azure client id handed to a wrapper (grafana/shared-workflows azure-trusted-signing passes
 # `azure-client-id` to azure/login's `client-id`, seen in grafana/alloy).
 _AZURE_CLIENT_IDS = ("client-id", "azure-client-id", "azure_client_id")
@@ -178,6 +184,12 @@ def _by_inputs(
     if jwt and (action == "hashicorp/vault-action" or id_token):
         key = "role" if "role" in inputs else "method"
         return "vault", str(inputs.get("role") or inputs.get("url") or "jwt"), ("with", key)
+    for provider, switch, named in _SECRET_MANAGERS:
+        oidc = str(inputs.get(switch, "")).lower() == "oidc"
+        if named in inputs and (oidc or (id_token and provider == "doppler")):
+            return provider, str(inputs[named]), ("with", named)
+        if oidc and id_token:
+            return provider, action or "oidc", ("with", switch)
     if {"oauth-client-id", "audience"} <= set(inputs) and "oauth-secret" not in inputs:
         # tailscale/github-action's workload identity federation: a client id and an audience
         # instead of the OAuth secret (tailscale.com/docs/integrations/github/github-action).
