@@ -24,7 +24,7 @@ from scanner import secrets
 from scanner.errors import ParseError
 from scanner.model import JSON, Category, Fact, Identity, ModuleCall
 from scanner.scanners import _json
-from scanner.scanners.terraform import blocks, content, managed, people
+from scanner.scanners.terraform import blocks, content, federation, managed, people
 from scanner.scanners.terraform.catalog import (
     LINEAGE_ONLY,
     POLICY_DOCUMENT,
@@ -300,6 +300,7 @@ def _attributes(address: str, kind: str, entry: Entry, body: Mapping[str, JSON])
         attributes.update({key: body[key] for key in ("secret_name", "repository")
                            if people.literal(body.get(key))})  # fmt: skip
     attributes.update(_provider_names(kind, body))
+    attributes.update(federation.facts(kind, body))
     return attributes
 
 
