@@ -96,7 +96,7 @@ _TABLE: dict[str, dict[Category, str]] = {
               vault_kubernetes_auth_backend_role vault_jwt_auth_backend_role
               vault_aws_auth_backend_role vault_cert_auth_backend_role""",
         CRED: """vault_approle_auth_backend_role_secret_id vault_token vault_token_auth_backend_role
-              vault_kv_secret_v2 vault_kv_secret vault_generic_secret
+              vault_kv_secret_v2 vault_kv_secret vault_generic_secret vault_generic_endpoint
               vault_pki_secret_backend_cert vault_database_secret_backend_connection
               vault_database_secrets_mount""",
         GRANT: """vault_policy vault_aws_secret_backend_role vault_gcp_secret_roleset

@@ -94,6 +94,8 @@ def decide(kind: str, label: str, body: Mapping[str, JSON], flows: bool) -> Verd
     if kind == "postgresql_role":  # a role nobody logs in with is a group of grants
         login = body.get("login") is True or "password" in body
         return Verdict(category if login else Category.GRANT, "login")
+    if kind in ("vault_generic_secret", "vault_generic_endpoint"):
+        return _vault_path(kind, body)
     if kind == "keycloak_openid_client":  # a PUBLIC client has no secret: a login page's
         # registry.terraform.io/providers/keycloak/keycloak/latest/docs/resources/openid_client
         public = body.get("access_type") == "PUBLIC"
@@ -141,6 +143,38 @@ def _storage(kind: str, label: str, body: Mapping[str, JSON]) -> Verdict:
     if any(_valued(value) for value in values):
         return Verdict(credential, "value")
     return Verdict(None if settings else credential, "unknown content")
+
+
+# What a write to a Vault path declares, by the path (developer.hashicorp.com/vault/api-docs):
+# a login (`auth/<mount>/role/<r>`, `auth/userpass/users/<u>`), a role that issues credentials
+# (`ssh/roles/<r>`, `database/roles/<r>`), a policy (`sys/policy/<p>`), other `sys/` settings.
+_VAULT_PATHS = (
+    (re.compile(r"auth/[^/]+/(?:role|users|certs|groups)/.+"), Category.IDENTITY, "login"),
+    (re.compile(r"sys/polic(?:y|ies)/.+"), Category.GRANT, "policy"),
+    (re.compile(r"sys/.*"), None, "setting"),
+    (re.compile(r"[^/]+/data/.+"), Category.CREDENTIAL, "stored secret"),  # KV version 2
+    (re.compile(r"[^/]+(?:/[^/]+)*/(?:roles|static-roles|role|roleset|static-account)/.+"),
+     Category.GRANT, "issuing role"),
+)  # fmt: skip
+_JSON_KEY = re.compile(r'"?([\w.-]+)"?\s*[:=](?!=)')
+
+
+def _vault_path(kind: str, body: Mapping[str, JSON]) -> Verdict:
+    """registry.terraform.io/providers/hashicorp/vault/latest/docs/resources/generic_secret and
+    generic_endpoint: what the write declares is read from its path. A generic_endpoint that
+    configures an engine (`gitlab/config/default`) holds a credential only when its data names
+    one; a generic_secret elsewhere, and any write to a KV path, is a stored secret."""
+    path = body.get("path")
+    written = re.sub(r"\$\{[^}]*\}", "x", path).strip("/") if isinstance(path, str) else ""
+    for pattern, category, reason in _VAULT_PATHS:
+        if pattern.fullmatch(written):
+            return Verdict(category, reason)
+    if kind == "vault_generic_endpoint" and "/config" in f"/{written}":
+        data = body.get("data_json")
+        keys = _JSON_KEY.findall(data) if isinstance(data, str) else []
+        named = any(credential_word(key) for key in keys)
+        return Verdict(Category.CREDENTIAL if named else None, "engine setting")
+    return Verdict(Category.CREDENTIAL, "stored secret")
 
 
 def _setting_name(value: JSON) -> bool:
