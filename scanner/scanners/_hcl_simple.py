@@ -55,6 +55,9 @@ _ENTRY = re.compile(
     rf'[ \t]*(?:({_NAME})|"([^"\\$%\r\n]*)")[ \t]*[=:][ \t]*(?:{_SCALAR})[ \t]*,?{_END}'
 )
 _KEYWORDS: dict[str, JSON] = {"true": True, "false": False, "null": None}
+# Real blocks nest a few levels; a deeper one is python-hcl2's, whose limit says "nested too
+# deeply" (tests/hostile), before anything walks a value that deep.
+MAX_DEPTH = 32
 
 
 def body(source: str) -> dict[str, JSON] | None:
@@ -98,6 +101,8 @@ def body(source: str) -> dict[str, JSON] | None:
         elif (opening := _OPEN.fullmatch(line)) is not None:
             if opening[1] in attributes and opening[1] not in nested:
                 return None  # an attribute of the same name
+            if len(stack) > MAX_DEPTH:
+                return None
             inner: dict[str, JSON] = {}
             blocks = nested.setdefault(opening[1], [])
             blocks.append(inner)

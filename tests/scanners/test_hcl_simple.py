@@ -155,3 +155,11 @@ def test_a_scan_reads_plain_and_parsed_blocks_alike() -> None:
     ]
     assert blocks[0].body() == _by_parser(PLAIN)
     assert blocks[1].body() == {"name": "ci-${var.env}"}
+
+
+def test_a_block_nested_past_the_limit_is_left_to_python_hcl2() -> None:
+    def nested(depth: int) -> str:
+        return 'resource "aws_iam_user" "d" {\n' + "a {\n" * depth + "}\n" * depth + "}"
+
+    assert _hcl_simple.body(nested(_hcl_simple.MAX_DEPTH)) is not None
+    assert _hcl_simple.body(nested(_hcl_simple.MAX_DEPTH + 1)) is None
