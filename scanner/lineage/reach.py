@@ -156,7 +156,7 @@ def _vault(graph: Graph, node: Node, policies: Mapping[str, Node], summary: _Sum
 def _grantee(graph: Graph, grant: Node, identity: Node) -> bool:
     """Whether `identity` receives what `grant` declares (not only is named by it: a
     Snowflake role granted to a user names both)."""
-    grantees = grant.block.policies["permissions"]
+    grantees = grant.block.policies.get("permissions")  # none: a grant lineage cannot read
     keys = grantees.get("grantees") if isinstance(grantees, dict) else None
     if not isinstance(keys, list) or not keys:
         return True

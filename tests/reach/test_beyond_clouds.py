@@ -216,3 +216,66 @@ def test_the_inventory_answers_by_service_and_action(
     capsys.readouterr()
     assert main(["inventory", "--db", db, "--reach", query, "--format", "json"]) == 0
     assert [e["identity"] for e in json.loads(capsys.readouterr().out)] == expected
+
+
+# The grant resources of Snowflake provider 0.x, still in many repositories (a real one mixed
+# them with a role grant and stopped the whole scan): registry.terraform.io/providers/
+# Snowflake-Labs/snowflake/0.92.0/docs/resources/database_grant (privilege defaults to USAGE),
+# .../table_grant (on_future), .../warehouse_grant and .../role_grants, beside a newer grant.
+SNOWFLAKE_LEGACY = """\
+resource "snowflake_user" "loader" {
+  name = "LOADER"
+}
+
+resource "snowflake_role" "etl" {
+  name = "ETL"
+}
+
+resource "snowflake_database_grant" "usage" {
+  database_name = "RAW"
+  roles         = [snowflake_role.etl.name]
+}
+
+resource "snowflake_table_grant" "future_select" {
+  database_name = "RAW"
+  schema_name   = "PUBLIC"
+  privilege     = "SELECT"
+  on_future     = true
+  roles         = [snowflake_role.etl.name]
+}
+
+resource "snowflake_warehouse_grant" "operate" {
+  warehouse_name = "LOADING"
+  privilege      = "OPERATE"
+  roles          = [snowflake_role.etl.name]
+}
+
+resource "snowflake_role_grants" "etl" {
+  role_name = snowflake_role.etl.name
+  users     = [snowflake_user.loader.name]
+}
+
+# registry.terraform.io/providers/snowflakedb/snowflake/latest/docs/resources/grant_ownership:
+# a grant whose permissions reach does not read
+resource "snowflake_grant_ownership" "raw" {
+  account_role_name = snowflake_role.etl.name
+  on {
+    object_type = "DATABASE"
+    object_name = "RAW"
+  }
+}
+"""
+
+
+def test_snowflake_grants_of_provider_0x_reach_their_roles_and_users(git_repo) -> None:
+    git_repo.write("snowflake.tf", SNOWFLAKE_LEGACY)
+    git_repo.commit("legacy grants", author="Bob Baker <bob@acme.example>")
+    scanned = pipeline.scan(git_repo.root, options=pipeline.Options(repository_name="acme/x"))
+    objects = ["DATABASE RAW", "FUTURE TABLES IN SCHEMA RAW.PUBLIC", "WAREHOUSE LOADING"]
+    assert [(r.identity, r.actions, r.resources) for r in scanned.reach] == [
+        ("snowflake.tf#snowflake_role.etl",
+         ("snowflake:OPERATE", "snowflake:SELECT", "snowflake:USAGE"), tuple(objects)),
+        ("snowflake.tf#snowflake_user.loader",
+         ("snowflake:OPERATE", "snowflake:SELECT", "snowflake:USAGE"),
+         tuple(sorted([*objects, "ROLE snowflake_role.etl.name"]))),
+    ]  # fmt: skip

@@ -11,6 +11,7 @@ to the roles that list it in `token_policies` or `policies`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from scanner.errors import ParseError
@@ -26,8 +27,18 @@ _SNOWFLAKE_PRIVILEGES = frozenset(["snowflake_grant_privileges_to_account_role",
 # Role grants: the attributes naming who receives the role.
 _SNOWFLAKE_ROLES = {"snowflake_grant_account_role": ("user_name", "parent_role_name"),
                     "snowflake_role_grants": ("users", "roles")}  # fmt: skip
+# The grant resources before provider 0.93 (`snowflake_database_grant`, `_schema_grant`,
+# `_table_grant`, ...): one `privilege` (USAGE when left out, on most), on the object their
+# `*_name` attributes name, to the `roles` they list (registry.terraform.io/providers/
+# Snowflake-Labs/snowflake/0.92.0/docs/resources/database_grant, schema_grant, table_grant).
+_SNOWFLAKE_LEGACY = re.compile(r"snowflake_(\w+)_grant")
+_LEGACY_KINDS = frozenset(f"snowflake_{o}_grant" for o in (
+    "account", "database", "schema", "warehouse", "table", "view", "stage", "sequence",
+    "function", "procedure", "file_format", "pipe", "stream", "task", "integration",
+    "materialized_view", "external_table", "masking_policy", "row_access_policy",
+    "resource_monitor", "user", "role", "tag"))  # fmt: skip
 KINDS = frozenset(["github_repository_deploy_key", "okta_app_oauth_api_scope", "vault_policy",
-                   *_SNOWFLAKE_PRIVILEGES, *_SNOWFLAKE_ROLES])  # fmt: skip
+                   *_SNOWFLAKE_PRIVILEGES, *_SNOWFLAKE_ROLES, *_LEGACY_KINDS])  # fmt: skip
 
 
 def permissions(kind: str, body: Mapping[str, JSON]) -> JSON:
@@ -44,6 +55,8 @@ def permissions(kind: str, body: Mapping[str, JSON]) -> JSON:
         return _document([_allow(scopes, [body.get("issuer")])]) if scopes else None
     if kind in _SNOWFLAKE_PRIVILEGES:
         return _snowflake_privileges(body)
+    if kind in _LEGACY_KINDS:
+        return _snowflake_legacy(kind, body)
     if kind in _SNOWFLAKE_ROLES:  # the grantee may use the role, and do what it may (reach)
         role = body.get("role_name")
         if not isinstance(role, str):
@@ -65,6 +78,27 @@ def _snowflake_privileges(body: Mapping[str, JSON]) -> JSON:
         return None
     return _document([_allow(written, _snowflake_objects(body))],
                      ("account_role_name", "role_name"))  # fmt: skip
+
+
+def _snowflake_legacy(kind: str, body: Mapping[str, JSON]) -> JSON:
+    """A grant resource of provider 0.x: its privilege on its object, to its `roles`."""
+    privilege = body.get("privilege", "USAGE")
+    found = _SNOWFLAKE_LEGACY.fullmatch(kind)
+    if not isinstance(privilege, str) or found is None:
+        return None
+    word = found[1].replace("_", " ").upper()
+    path = [v for k in ("database_name", "schema_name") if isinstance(v := body.get(k), str)]
+    named = body.get(f"{found[1]}_name")
+    if word in ("DATABASE", "SCHEMA", "ACCOUNT"):
+        where = " ".join([word, ".".join(path)]).strip()
+    elif isinstance(named, str):
+        where = f"{word} {'.'.join([*path, named])}"
+    elif path and any(body.get(k) in (True, "true") for k in ("on_future", "on_all")):
+        bulk = "FUTURE" if body.get("on_future") in (True, "true") else "ALL"  # made later, or all
+        where = f"{bulk} {word}S IN {'SCHEMA' if len(path) > 1 else 'DATABASE'} {'.'.join(path)}"
+    else:
+        where = word
+    return _document([_allow([f"snowflake:{privilege}"], [where])], ("roles",))
 
 
 def _snowflake_objects(body: Mapping[str, JSON]) -> list[JSON]:
