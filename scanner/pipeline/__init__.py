@@ -26,8 +26,10 @@ from scanner.model import (
     Attribution,
     Finding,
     Identity,
+    Link,
     Policy,
     Progress,
+    Reach,
     Report,
     Repository,
     ScanError,
@@ -122,19 +124,32 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         if cache is not None:
             cache.close()
     scanned = repository(root, in_git, options.repository_name)
-    links = lineage.link(graph, identities, scanned.name)
+    links, reach, broken = _lineage(graph, identities, scanned.name)
     return Report(
         tool_version=__version__,
         repository=scanned,
         subjects=subjects,
         modules=detected.modules,
         findings=findings,
-        errors=tuple(sorted([*errors, *detected.errors, *owner_errors], key=_error_order)),
+        errors=tuple(sorted([*errors, *detected.errors, *owner_errors, *broken], key=_error_order)),
         waivers=waiver_statuses,
         policies=tuple(p for p in options.policies if p.id in {f.rule for f in findings}),
         links=links,
-        reach=lineage.reach(graph, links),
+        reach=reach,
     )
+
+
+def _lineage(
+    graph: lineage.Graph, identities: tuple[Identity, ...], name: str
+) -> tuple[tuple[Link, ...], tuple[Reach, ...], tuple[ScanError, ...]]:
+    """Links and reach; a bug of ours there costs them, never the report (an error entry)."""
+    try:
+        links = lineage.link(graph, identities, name)
+        return links, lineage.reach(graph, links), ()
+    except Exception as error:  # the type only: a message may quote a declaration
+        message = (f"links and reach not computed: internal error ({type(error).__name__}); "
+                   "this is a bug, please report it")  # fmt: skip
+        return (), (), (ScanError(path=".", line=None, message=message),)
 
 
 SUBMODULE = (

@@ -355,3 +355,16 @@ def test_a_scanner_bug_costs_its_file_not_the_scan(tmp_path: Path, monkeypatch) 
         ("a.tf", None, "not fully scanned: internal error in the terraform scanner (KeyError); "
          "this is a bug, please report it"),
     ]  # fmt: skip
+
+
+def test_a_lineage_bug_costs_links_and_reach_not_the_report(tmp_path: Path, monkeypatch) -> None:
+    def broken(graph, links):  # type: ignore[no-untyped-def]
+        raise KeyError("permissions")
+
+    (tmp_path / "a.tf").write_text(USER.format(name="ci"))
+    monkeypatch.setattr(pipeline.lineage, "reach", broken)
+    report = pipeline.scan(tmp_path)
+    assert ids(report) == ["a.tf#aws_iam_user.ci"]
+    assert (report.links, report.reach) == ((), ())
+    message = "links and reach not computed: internal error (KeyError); this is a bug, please "
+    assert errors(report) == [(".", None, message + "report it")]
