@@ -32,7 +32,7 @@ from lark.exceptions import (
 
 from scanner.errors import ParseError, TooLarge
 from scanner.model import JSON
-from scanner.scanners import _hcl_simple, _hcl_states
+from scanner.scanners import _hcl_simple
 
 # Lark's tree costs about 1 KB and 30 µs per token (a 4.9 MB one-line file of 300,000 map
 # entries peaked at 640 MB and passed 10 s; the line count does not matter). The largest real
@@ -152,9 +152,8 @@ def _tree(source: str) -> Tree[Any]:
 
 def warm() -> None:
     """Build python-hcl2's parser now, not inside the first file's time limit: 2.6 s when its
-    grammar cache is not written yet (every fresh environment), 0.06 s when it is (#21); and
-    its lexers (`_hcl_states`): 0.01 s here, 0.1 s in each worker's first files."""
-    hcl2.parses_to_tree(_hcl_states.EVERY_STATE)
+    grammar cache is not written yet (every fresh environment), 0.3 s when it is (#21)."""
+    hcl2.parses_to_tree("a = 1\n")
 
 
 def blocks(text: str) -> Iterator[Block]:
