@@ -9,11 +9,15 @@ share of identities) to show that memory follows the identities kept, not the fi
 Each scenario is a whole `nhi` process, timed from start to exit, run once to warm up and then
 `--runs` times; peak memory is the child's maximum resident set size (from wait4). When
 `checkov` is on PATH it is run on the same tree in the same session and the ratio printed.
+
+The full scans write JSON reports; cold, warm and after-a-new-commit must say the same (the
+commit aside, which the new commit changes): a cache that answered wrongly fails the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -101,17 +105,11 @@ def main() -> None:
         for args in (["add", "bench-touch.txt"], ["commit", "-q", "-m", "unrelated change"]):
             subprocess.run(["git", *args], cwd=repo, env=pinned, check=True)
 
+    full = [*NHI, "scan", "--output", os.devnull]
     rows = [
-        scenario("full scan, cold", [*NHI, "scan", "--output", os.devnull], repo, env, runs, cold),
-        scenario("full scan, warm", [*NHI, "scan", "--output", os.devnull], repo, env, runs),
-        scenario(
-            "warm, after a new commit",
-            [*NHI, "scan", "--output", os.devnull],
-            repo,
-            env,
-            runs,
-            new_commit,
-        ),
+        scenario("full scan, cold", full, repo, env, runs, cold),
+        scenario("full scan, warm", full, repo, env, runs),
+        scenario("warm, after a new commit", full, repo, env, runs, new_commit),
         scenario("hook: 10 staged files", [*NHI, "scan", *staged], repo, env, runs),
         scenario("one file", [*NHI, "scan", staged[0]], repo, env, runs),
         scenario("nhi --version", [*NHI, "--version"], repo, env, runs),
@@ -144,9 +142,41 @@ def main() -> None:
             f"| {row['scenario']:<24} | {row['median_s']:>9.3f} | {row['peak_mib']:>9.1f} "
             f"| {row['exit']:>4} |"
         )
+    print(f"\nreports: {same(repo, work, env, cold, new_commit)}")
     if shutil.which("checkov"):
         ratio = rows[-1]["median_s"] / rows[0]["median_s"]  # type: ignore[operator]
         print(f"\ncheckov / nhi cold full scan: {ratio:.1f}x")
+
+
+def same(
+    repo: Path,
+    work: Path,
+    env: dict[str, str],
+    cold: Callable[[], None],
+    commit: Callable[[], None],
+) -> str:
+    """Whether a full scan's report is the same cold, warm and after a new commit (the scanned
+    commit aside, which that commit changes); exits 1 if not. One JSON scan of each, after the
+    timed runs (which render text, as before)."""
+    seen = {}
+    for name, before in (("cold", cold), ("warm", lambda: None), ("after-commit", commit)):
+        before()
+        path = work / f"report-{name}.json"
+        subprocess.run(
+            [*NHI, "scan", "--format", "json", "--output", str(path)],
+            cwd=repo,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        report = json.loads(path.read_text())
+        report["repository"].pop("commit", None)
+        seen[name] = report
+    first, *others = seen
+    differ = [name for name in others if seen[name] != seen[first]]
+    if differ:
+        sys.exit(f"reports differ from the {first} scan's: {', '.join(differ)} (see {path.parent})")
+    return f"{', '.join(seen)} identical ({len(seen[first]['identities'])} identities)"
 
 
 if __name__ == "__main__":
