@@ -106,6 +106,8 @@ def source(name: str, value: str, live: bool = False) -> dict[str, JSON]:
     if present:
         attributes["secret_present"] = True
         attributes["detector"] = match.detector if match else "high_entropy"
+    elif _REDACTED.fullmatch(bare):  # `hidden`, `<redacted>`: the value was taken out
+        attributes["value_state"] = "placeholder"
     elif (
         live
         and attributes["value_state"] == "literal"
@@ -122,6 +124,11 @@ def source(name: str, value: str, live: bool = False) -> dict[str, JSON]:
     return attributes
 
 
+# A value someone took out before committing: a word saying so, alone or in brackets.
+_REDACTED = re.compile(r"(?i)[\[<({*]*\s*(?:hidden|redacted|removed|masked|omitted|censored|"
+                       r"obfuscated|scrubbed|sanitized)\s*[\]>)}*]*")  # fmt: skip
+
+
 # Token prefixes whose provider differs from the shape secrets.detect() reports (an OpenRouter
 # key has an OpenAI key's shape).
 _PREFIXES = (("sk-or-", "openrouter"),)
@@ -134,10 +141,22 @@ def shape_provider(value: str) -> str | None:
 def by_name(
     route: JSONPath, config: Mapping[str, JSON]
 ) -> Iterator[tuple[str, JSONPath, str, dict[str, JSON]]]:
-    """Credentials a server is handed by a variable's name, never a value: Codex
+    """Credentials a server is handed by a variable's name, never a value: Claude Code
+    `headersHelper` (a command printing the auth headers; `command` when it names no variable),
+    Codex
     `bearer_token_env_var` and `env_http_headers`, Codex `env_vars` (passed through from the
     environment) and Goose `env_keys` (kept in the system keyring). `(name, route, pointer
     below the server, attributes)` each."""
+    helper = config.get("headersHelper")
+    if isinstance(helper, str) and helper.strip():
+        # Claude Code runs `headersHelper` for each connection and sends the headers it prints
+        # (code.claude.com/docs/en/mcp, dynamic headers): the auth header of a remote server. A
+        # variable named in the command line is the credential it reads.
+        words = [word.lstrip("$").strip("{}") for word in helper.split()]
+        named = next((word for word in words if secrets.is_credential_name(word)), None)
+        yield (named or "headersHelper", (*route, "headersHelper"), "headersHelper",
+               {"placement": "header", "value_source": "env_ref" if named else "command",
+                **({"ref": named} if named else {})})  # fmt: skip
     variable = config.get("bearer_token_env_var")
     if isinstance(variable, str):
         yield (variable, (*route, "bearer_token_env_var"), "bearer_token_env_var",
