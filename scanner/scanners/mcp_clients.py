@@ -255,8 +255,10 @@ def guess_client(path: str, roots: tuple[Route, ...]) -> str:
     return "vscode" if roots and roots[0][0] in ("servers", "mcp") else "generic"
 
 
+# Test fixtures are inputs of a test, not a config any client reads.
 SAMPLE_DIRS = frozenset({"docs", "doc", "examples", "example", "samples", "sample",
-                         "templates", "template"})  # fmt: skip
+                         "templates", "template", "fixtures", "__fixtures__",
+                         "testdata"})  # fmt: skip
 _SAMPLE_NAME = re.compile(r"(?i)(?:^|[._\-])(?:example|sample|template|tmpl)s?(?:[._\-]|$)")
 _YOUR = re.compile(r"(?i)<\s*(?:(?:paste|insert|enter|add|put)[\s_\-])?your[\s_\-][^>]*>|"
                    r"<\s*YOUR[A-Z_]*>")  # fmt: skip

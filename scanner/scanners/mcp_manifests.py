@@ -29,7 +29,7 @@ from scanner.errors import ParseError
 from scanner.model import JSON, Identity
 from scanner.scanners import mcp_clients, mcp_docker, mcp_gateway, mcp_launch, mcp_values
 from scanner.scanners._json import JSONPath
-from scanner.scanners.mcp_slots import Facts, slot
+from scanner.scanners.mcp_slots import Facts, secret_name, slot
 
 PATTERNS = ("smithery.yaml", "smithery.yml")
 
@@ -228,7 +228,7 @@ def _inputs(
                 isinstance(variables, dict)
                 and any(_flag(v, "isSecret", "is_secret") for v in variables.values())
             )
-            if label is None or not (secret or secrets.is_credential_name(label)):
+            if label is None or not (secret or secret_name(label)):
                 continue
             pointer = "/".join(map(str, (*route, field, label)))
             if not facts.fresh(pointer):
@@ -275,7 +275,7 @@ def _bundle(document: Mapping[str, JSON], facts: Facts) -> Iterator[Identity]:
     user_config = document.get("user_config")
     for key, entry in (user_config if isinstance(user_config, dict) else {}).items():
         placement, variable = uses.get(key, ("input", None))
-        named = secrets.is_credential_name(key) or secrets.is_credential_name(variable or "")
+        named = secret_name(key) or secret_name(variable or "")
         if _flag(entry, "sensitive") or named:
             written = entry.get("default") if isinstance(entry, dict) else None
             attributes = slot(key, placement, default=written, ref=variable)
@@ -346,7 +346,7 @@ def _smithery(path: str, document: Mapping[str, JSON], facts: Facts) -> Iterator
         marked = _flag(spec, *_SECRET_MARKS) or (
             isinstance(spec, dict) and spec.get("format") == "password"
         )
-        if not (marked or secrets.is_credential_name(key)):
+        if not (marked or secret_name(key)):
             continue
         written = spec.get("default") if isinstance(spec, dict) else None
         if written is None and isinstance(examples, dict):

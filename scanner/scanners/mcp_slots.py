@@ -23,6 +23,19 @@ from scanner.scanners.mcp_clients import Locate
 _TEMPLATE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_.\-]*\}")
 
 
+# A connection string asked for by name (`mongoConnectionUrl`, `databaseUri`, `POSTGRES_DSN`):
+# its format carries the user and password, so the slot is a credential.
+_CONNECTION = re.compile(
+    r"(?i)(?:^|[_\-.]|(?<=[a-z]))(?:connection|conn|database|db|mongo(?:db)?|postgres(?:ql)?|"
+    r"mysql|mssql|redis)[_\-]?(?:url|uri|string|str)$|(?:^|[_\-])dsn$"
+)
+
+
+def secret_name(name: str) -> bool:
+    """Whether a slot's name asks for a credential: named like one, or a connection string."""
+    return secrets.is_credential_name(name) or _CONNECTION.search(name) is not None
+
+
 def slot(
     name: str, placement: str, *, fixed: JSON = None, default: JSON = None, ref: str | None = None
 ) -> dict[str, JSON]:
