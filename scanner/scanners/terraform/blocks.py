@@ -28,12 +28,14 @@ from scanner.scanners.terraform.permissions import KINDS, VAULT_ATTACH, permissi
 _SETTINGS = ("name", "secret_name", "repository", "environment", "url", "account_id", "email",
              "policy_arn", "role", "role_definition_name", "member", "members", "path", "mount",
              "display_name", "visibility", "source", "managed_policy_arns", "scope", "project",
-             "bucket", *VAULT_ATTACH)  # fmt: skip
+             "bucket", "namespace", "service_account", *VAULT_ATTACH)  # fmt: skip
 _META = frozenset(["provider", "providers", "depends_on", "lifecycle"])
 _JSONENCODE = re.compile(r"\$\{\s*jsonencode\((?P<inner>.*)\)\s*\}", re.DOTALL)
+# `data.aws_iam_policy_document.x.json`, also of one instance of a counted or keyed block
+# (`...x[0].json`, `...x["k"].json`, as terraform-aws-modules write every trust policy).
 _POLICY_REF = re.compile(
     r"\$\{\s*(?P<address>(?:data\.)?[a-z][a-z0-9]*_\w+\.[A-Za-z_][\w-]*)"
-    r"\.(?:json|minified_json|policy)\s*\}"
+    r"(?:\[[^\[\]{}]*\])?\.(?:json|minified_json|policy)\s*\}"
 )
 
 
