@@ -38,6 +38,9 @@ class Choice:
     line: Line | None
     notes: tuple[str, ...] = ()
     looked_past: bool = False  # an edit, a rename or a later reference was not counted
+    # The versions before `line`'s commit were read (`edits.walk`): it introduced the
+    # declaration, or the notes say why that could not be told.
+    walked: bool = False
 
 
 def content_lines(identity: Identity, text: Sequence[str]) -> list[int]:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from scanner import git, secrets
-from scanner.attribution import blame, moves, provenance
+from scanner.attribution import blame, edits, moves, provenance
 from scanner.attribution.blame import Commit, Line
 from scanner.attribution.repo import _NOT_BLAMED, IGNORE_REVS, History, Repo
 from scanner.model import (
@@ -57,6 +57,7 @@ def _choose(
     wanted: Sequence[int],
     details: Mapping[str, tuple[int, str]],
     texts: Mapping[str, list[str]],
+    deadline: float | None = None,
 ) -> provenance.Choice | None:
     if past is None:
         return None
@@ -88,8 +89,12 @@ def _choose(
 
     choice = provenance.choose(identity, past.lines, wanted, _order(repo, details), human,
                                edited)  # fmt: skip
+    if moves.literal(identity) is None and (identity.kind == "workflow_secret"
+                                            or not choice.looked_past):  # fmt: skip
+        return edits.through(repo, identity, past, choice, texts.get(identity.path, []),
+                             deadline)  # fmt: skip
     anchor = past.lines.get(identity.anchor_line)
-    if not choice.looked_past or anchor is None or identity.kind == "workflow_secret":
+    if not choice.looked_past or anchor is None:
         return choice
     origin, ignored = renamed(), past.bots | repo.ignored
     material = (f"walk\0{anchor.commit.sha}\0{anchor.previous}\0{identity.path}\0"
@@ -192,7 +197,8 @@ def _provisioner(
     hops: tuple[str, ...] = (found,) if isinstance(found, str) else ()
     if isinstance(found, moves.Trace):  # moved from another file: its creator is kept
         commit, hops = found.commit, found.hops
-    message = details.get(commit.sha, (0, ""))[1]
+    known = details.get(commit.sha) or git.commit_details(repo.root, [commit.sha]).get(commit.sha)
+    message = known[1] if known is not None else ""  # a walked-back commit is asked here
     if repo.is_bot(commit):  # only bots ever touched it: a human co-author, or nobody
         return _co_author(repo, commit, message)
     before = past.first.get(identity.anchor_line)
@@ -204,13 +210,14 @@ def _provisioner(
     evidence = [f"introduced in {commit.sha[:7]} on {commit.date[:10]} by {commit.email}: "
                 f"{commit.summary}"]  # fmt: skip
     confidence = Confidence.HIGH
-    if choice is not None and choice.looked_past:
-        confidence = Confidence.MEDIUM
+    if choice is not None:  # notes say what was looked past, or why no walk could tell
+        confidence = Confidence.MEDIUM if choice.looked_past else confidence
         evidence += choice.notes
     if hops:
         confidence = Confidence.MEDIUM
         evidence += hops
-    if confidence == Confidence.HIGH and _edited_line(repo, identity, line):
+    if confidence == Confidence.HIGH and not (choice and choice.walked) \
+            and _edited_line(repo, identity, line):  # fmt: skip
         confidence = Confidence.MEDIUM
         evidence.append(f"{commit.sha[:7]} edited this line of an older declaration (its one "
                         "line cannot tell who wrote it first)")  # fmt: skip

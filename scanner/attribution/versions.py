@@ -1,0 +1,128 @@
+"""Earlier versions of a file, read with the scanner that reads it now: which of their
+declarations is the same identity as one found today (`edits` walks back through them).
+
+An identity is the same when its kind and name are (a workflow secret's name ignores case);
+its pointer may change (a job renamed, a step inserted above it). Where a file declares
+several of one kind and name (a publish step per package index), each is paired with the one
+in the same place: the same pointer, else the longest shared pointer prefix, else the same
+rank in the file; one left without a partner is new.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+from scanner import git, scanners, secrets
+from scanner.attribution import moves
+from scanner.attribution.blame import Commit
+from scanner.attribution.repo import Repo
+from scanner.errors import ParseError
+from scanner.git import FULL_ID
+from scanner.model import Identity
+
+MAX_BETWEEN = 50  # commits read for a declaration that appeared without touching its line
+
+
+def declarations(repo: Repo, identity: Identity, rev: str, path: str) -> tuple[Identity, ...] | str:
+    """What the file `path` declared at `rev`, read as `identity`'s scanner reads it, or why
+    that cannot be told."""
+    if path != identity.path and scanners.for_path(path) != identity.scanner:
+        return f"{path} is not read as a {identity.scanner} file"
+    text = moves.show(repo.root, rev, path)
+    if text is None:
+        return f"git could not read {path} at {rev[:7]}"
+    try:
+        return read(identity.scanner, path, text) if FULL_ID.fullmatch(rev) else \
+            read.__wrapped__(identity.scanner, path, text)  # fmt: skip
+    except ParseError:
+        return f"{path} at {rev[:7]} could not be read"
+
+
+@functools.lru_cache(maxsize=256)
+def read(scanner: str, path: str, text: str) -> tuple[Identity, ...]:
+    """The identities one version of a file declares."""
+    return tuple(f for f in scanners.SCANNERS[scanner].scan(path, text) if isinstance(f, Identity))
+
+
+def counterpart(
+    now: Identity, current: Sequence[Identity], earlier: Sequence[Identity]
+) -> Identity | None:
+    """`now` (one of `current`) as `earlier` declared it, or None when it was not there."""
+
+    def same(other: Identity) -> bool:
+        if other.kind != now.kind:
+            return False
+        fold = now.kind == "workflow_secret"
+        return other.name.lower() == now.name.lower() if fold else other.name == now.name
+
+    here = [f for f in current if same(f)]
+    here = here if any(f.pointer == now.pointer for f in here) else [*here, now]
+    there = [f for f in earlier if same(f)]
+    pairs = sorted(
+        ((a.pointer == b.pointer, _shared(a.pointer, b.pointer), -abs(i - j), -i, -j), i, j)
+        for i, a in enumerate(here) for j, b in enumerate(there)
+    )  # fmt: skip
+    taken_here: set[int] = set()
+    taken_there: set[int] = set()
+    for _, i, j in reversed(pairs):  # the closest pairs first
+        if i in taken_here or j in taken_there:
+            continue
+        if here[i].pointer == now.pointer:
+            return there[j]
+        taken_here.add(i)
+        taken_there.add(j)
+    return None
+
+
+def _shared(one: str, other: str) -> int:
+    count = 0
+    for a, b in zip(one.split("/"), other.split("/"), strict=False):
+        if a != b:
+            break
+        count += 1
+    return count
+
+
+def bot_commits(repo: Repo, rev: str, path: str) -> frozenset[str]:
+    """The commits by bots that changed `path` up to `rev` (none when git cannot tell)."""
+    try:
+        listing = git.run(repo.root, "log", "--format=%H%x00%aN%x00%aE", rev, "--", path)
+    except git.GitError:
+        return frozenset()
+    rows = [row.split("\0") for row in listing.splitlines() if row.count("\0") == 2]
+    return frozenset(sha for sha, name, email in rows if repo.is_bot_author(name, email.lower()))
+
+
+def introduced_between(
+    repo: Repo, identity: Identity, now: Identity, current: Sequence[Identity], older: str,
+    newer: str, path: str,
+) -> Commit | str:  # fmt: skip
+    """The commit after `older` and up to `newer` whose version of `path` declared `now` (as
+    `newer` has it, among `current`) and whose parent's did not: a declaration that appeared
+    without a change to the line blame names (a `password:` input removed below a publish
+    step). A reason when it cannot be told."""
+    try:
+        listing = git.run(repo.root, "log", "--topo-order", f"-n{MAX_BETWEEN + 1}",
+                          "--format=%H%x00%aN%x00%aE%x00%at%x00%s", f"{older}..{newer}",
+                          "--", path)  # fmt: skip
+    except git.GitError as error:
+        return str(error)
+    commits = [row.split("\0") for row in listing.splitlines() if row.count("\0") == 4]
+    for sha, author, email, when, summary in commits[:MAX_BETWEEN]:
+        there = declarations(repo, identity, sha, path)
+        if isinstance(there, str):
+            return there
+        found = counterpart(now, current, there)
+        if found is None:
+            continue
+        before = declarations(repo, identity, f"{sha}^", path)
+        if isinstance(before, str) or counterpart(found, there, before) is None:
+            return Commit(sha=sha, author=author, email=email.lower(),
+                          time=int(when) if when.isdigit() else 0,
+                          summary="(a commit message holding a secret)"
+                          if secrets.secret_in(summary) else summary, boundary=False)  # fmt: skip
+        now, current = found, there
+    if len(commits) > MAX_BETWEEN:
+        return f"more than {MAX_BETWEEN} commits changed {path} since"
+    return f"no commit of {path} since declared it"

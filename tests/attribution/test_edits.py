@@ -1,0 +1,114 @@
+"""Walking back past the edits of a one-line declaration, in real temporary repositories
+(pinned authors and dates): the provisioner is who first declared the identity.
+
+Shapes: PyPI trusted publishing (https://docs.pypi.org/trusted-publishers/using-a-publisher/),
+GitHub's secrets context (https://docs.github.com/en/actions/security-guides/using-secrets-in-github-actions),
+dotenv files (https://github.com/motdotla/dotenv#usage). Values are obvious placeholders.
+"""
+
+from __future__ import annotations
+
+from scanner import pipeline
+from scanner.model import Confidence, Provisioner
+from tests.conftest import GitRepo
+
+RON, PIA, ZED = "Ron <ron@example.com>", "Pia <pia@example.com>", "Zed <zed@example.com>"
+WORKFLOW = ".github/workflows/deploy.yml"
+STEP = """on: push
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+    - uses: pypa/gh-action-pypi-publish@{ref}
+{extra}"""
+
+
+def _provisioner(repo: GitRepo, kind: str) -> Provisioner:
+    found = [s.attribution.provisioner for s in pipeline.scan(repo.root).subjects
+             if s.identity.kind == kind]  # fmt: skip
+    assert len(found) == 1 and found[0] is not None
+    return found[0]
+
+
+def test_version_bumps_and_a_pin_are_all_looked_past(git_repo: GitRepo) -> None:
+    git_repo.write(WORKFLOW, STEP.format(ref="v1.8.0", extra=""))
+    first = git_repo.commit("trusted publishing", author=RON, date="2023-01-01T00:00:00Z")
+    git_repo.write(WORKFLOW, STEP.format(ref="v1.9.0", extra=""))
+    bump = git_repo.commit("bump", author=ZED, date="2023-06-01T00:00:00Z")
+    git_repo.write(WORKFLOW, STEP.format(ref="0" * 40, extra=""))
+    pin = git_repo.commit("pin", author=PIA, date="2024-01-01T00:00:00Z")
+    found = _provisioner(git_repo, "workflow_oidc")
+    assert (found.email, found.commit, found.confidence) == (
+        "ron@example.com", first, Confidence.MEDIUM)  # fmt: skip
+    assert found.evidence[1:] == (
+        f"edited by pia@example.com in {pin[:7]} (pinned the action to a commit)",
+        f"edited by zed@example.com in {bump[:7]} (changed the action's version)",
+    )
+
+
+def test_a_switch_to_trusted_publishing_that_left_the_line_alone(git_repo: GitRepo) -> None:
+    """sigstore-python: the `uses:` line was written for a token; removing `password:` made
+    it trusted publishing. Blame names the line's author; the switch is who declared it."""
+    token = "      with:\n        password: ${{ secrets.PYPI_TOKEN }}\n"
+    git_repo.write(WORKFLOW, STEP.format(ref="v1.8.0", extra=token).replace(
+        "    permissions:\n      id-token: write\n", ""))  # fmt: skip
+    written = git_repo.commit("publish with a token", author=PIA, date="2022-01-01T00:00:00Z")
+    git_repo.write(WORKFLOW, STEP.format(ref="v1.8.0", extra=""))
+    switch = git_repo.commit("trusted publishing", author=RON, date="2023-01-01T00:00:00Z")
+    found = _provisioner(git_repo, "workflow_oidc")
+    assert (found.email, found.commit, found.confidence) == (
+        "ron@example.com", switch, Confidence.MEDIUM)  # fmt: skip
+    assert found.evidence[1] == (
+        f"its line is older: written by pia@example.com in {written[:7]}, before it declared this"
+    )
+
+
+def test_a_step_written_once_is_high(git_repo: GitRepo) -> None:
+    git_repo.write(WORKFLOW, STEP.format(ref="v1.8.0", extra=""))
+    first = git_repo.commit("trusted publishing", author=RON)
+    found = _provisioner(git_repo, "workflow_oidc")
+    assert (found.commit, found.confidence) == (first, Confidence.HIGH)
+
+
+def test_a_rewritten_secret_reference_keeps_who_first_named_it(git_repo: GitRepo) -> None:
+    job = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n    - run: make\n"
+    git_repo.write(WORKFLOW, job + "      env:\n        TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n")
+    first = git_repo.commit("deploy", author=RON, date="2023-01-01T00:00:00Z")
+    git_repo.write(WORKFLOW, job + "      env:\n        API_TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n")
+    edit = git_repo.commit("rename the variable", author=PIA, date="2024-01-01T00:00:00Z")
+    found = _provisioner(git_repo, "workflow_secret")
+    assert (found.email, found.commit, found.confidence) == (
+        "ron@example.com", first, Confidence.MEDIUM)  # fmt: skip
+    assert found.evidence[1:] == (f"edited by pia@example.com in {edit[:7]} (changed its line)",)
+
+
+def test_a_dotenv_value_changed_later_keeps_who_added_the_key(git_repo: GitRepo) -> None:
+    git_repo.write(".env", "DEBUG=1\nSTRIPE_SECRET_KEY=sk_test_xxxxxxxxxxxxxxxx\n")
+    first = git_repo.commit("env", author=RON, date="2023-01-01T00:00:00Z")
+    git_repo.write(".env", "DEBUG=1\nSTRIPE_SECRET_KEY=sk_test_yyyyyyyyyyyyyyyy\n")
+    git_repo.commit("rotate", author=PIA, date="2024-01-01T00:00:00Z")
+    subjects = [s for s in pipeline.scan(git_repo.root).subjects if s.identity.path == ".env"]
+    assert subjects, "the .env credential is found"
+    found = subjects[0].attribution.provisioner
+    assert found is not None
+    assert (found.email, found.commit, found.confidence) == (
+        "ron@example.com", first, Confidence.MEDIUM)  # fmt: skip
+
+
+def test_an_earlier_version_that_cannot_be_read_keeps_the_blamed_author(
+    git_repo: GitRepo,
+) -> None:
+    """Never silent: the parent could not be parsed, so the editor stays, and says why."""
+    git_repo.write(WORKFLOW, STEP.format(ref="v1.8.0", extra="") + "  bad: [\n")
+    git_repo.commit("broken", author=RON, date="2023-01-01T00:00:00Z")
+    git_repo.write(WORKFLOW, STEP.format(ref="0" * 40, extra=""))
+    pin = git_repo.commit("pin and fix", author=PIA, date="2024-01-01T00:00:00Z")
+    found = _provisioner(git_repo, "workflow_oidc")
+    assert (found.email, found.commit, found.confidence) == (
+        "pia@example.com", pin, Confidence.MEDIUM)  # fmt: skip
+    assert found.evidence[1].startswith(
+        "not walked back past its edits: whether "
+        f"pia@example.com in {pin[:7]} introduced it is unknown"
+    )
