@@ -1,7 +1,7 @@
 """Links among one repository's identities: Terraform references and trust
-(`lineage.terraform`), module instances, identical declarations, and consumption by name
-across scanners. Pure functions over a `Graph`; nothing here reads files or guesses an
-expression.
+(`lineage.terraform`), who runs as an identity (`lineage.workloads`), module instances,
+identical declarations, and consumption by name across scanners. Pure functions over a
+`Graph`; nothing here reads files or guesses an expression.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 
-from scanner.lineage import terraform
+from scanner.lineage import terraform, workloads
 from scanner.lineage.graph import Graph
 from scanner.model import Identity, Link
 
@@ -20,8 +20,9 @@ RELATIONS = {
     "uses_policy": "an attachment that attaches this policy",
     "stored_as": "this credential's value is written into that secret store",
     "consumes": "reads a secret that this identity creates or holds, by name",
-    "assumes": "federates (OIDC) into this role or service account",
-    "assumable_by": "GitHub OIDC subjects that this role's trust policy admits",
+    "assumes": "federates (OIDC) into this role or service account, or lets a workload run as it",
+    "assumable_by": "who may run as this identity: GitHub OIDC subjects, AWS services, Kubernetes "
+    "service accounts, other OIDC subjects or GCP principals its trust or bindings admit",
     "instance_of": "a module instance of this definition",
     "duplicate_of": "an identity whose normalised declaration is identical to this one",
 }
@@ -31,6 +32,7 @@ def link(graph: Graph, identities: Sequence[Identity], repository: str) -> tuple
     """Every link among one repository's identities, sorted."""
     found = [
         *terraform.links(graph),
+        *workloads.links(graph),
         *_instance_links(graph),
         *_duplicates(graph),
         *consumption(identities, graph, repository),

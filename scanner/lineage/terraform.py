@@ -34,6 +34,28 @@ _PARENTS = frozenset(
     ]
 )  # a version belongs to them
 _POLICY_KINDS = frozenset(["aws_iam_policy"])
+# A binding that lets a subject run as an identity -> the attributes naming that identity. It
+# gives the identity no permissions: `lineage.workloads` links it (`assumes`, `assumable_by`).
+# registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/eks_pod_identity_association,
+# .../azurerm/latest/docs/resources/federated_identity_credential (`parent_id`, renamed
+# `user_assigned_identity_id`), .../azuread/latest/docs/resources/
+# application_federated_identity_credential, .../google/latest/docs/resources/
+# google_service_account_iam (the service account is the resource, not the member).
+BINDINGS: dict[str, tuple[str, ...]] = {
+    "aws_eks_pod_identity_association": ("role_arn",),
+    "azurerm_federated_identity_credential": ("parent_id", "user_assigned_identity_id"),
+    "azuread_application_federated_identity_credential": ("application_object_id",
+                                                          "application_id"),
+    "azuread_application_flexible_federated_identity_credential": ("application_id",),
+    "google_service_account_iam_member": ("service_account_id",),
+    "google_service_account_iam_binding": ("service_account_id",),
+}  # fmt: skip
+# A Kubernetes service account that names one of these (a workload identity annotation:
+# eks.amazonaws.com/role-arn, iam.gke.io/gcp-service-account, azure.workload.identity/client-id)
+# runs as it.
+_KUBERNETES_ACCOUNTS = frozenset(["kubernetes_service_account", "kubernetes_service_account_v1"])
+_RUNS_AS = frozenset(["aws_iam_role", "google_service_account", "azurerm_user_assigned_identity",
+                      "azuread_application", "azuread_service_principal"])  # fmt: skip
 _POLICY_ATTRIBUTES = frozenset(["policy", "assume_role_policy", "inline_policy"])
 MAX_POLICY_DEPTH = 4
 
@@ -46,6 +68,8 @@ def links(graph: Graph) -> Iterator[Link]:
         for attribute, named in node.block.references.items():
             if attribute in _POLICY_ATTRIBUTES or not isinstance(named, list):
                 continue
+            if attribute in BINDINGS.get(node.identity.kind, ()):
+                continue  # not a grant: `workloads` links what it lets run as the identity
             for address in named:
                 target = graph.resolve(node, str(address))
                 if target is None or target.identity is None or target is node:
@@ -58,7 +82,7 @@ def links(graph: Graph) -> Iterator[Link]:
 def _reference(graph: Graph, node: Node, attribute: str, target: Node) -> Iterator[Link]:
     source, other = node.identity, target.identity
     assert source is not None and other is not None
-    here, there = _address(node), _address(target)
+    here, there = address_of(node), address_of(target)
     if source.kind in STORAGE and attribute in VALUE_KEYS:
         where = storage(graph, node)
         yield Link(source=other.id, to=source.id, relation="stored_as",
@@ -71,12 +95,17 @@ def _reference(graph: Graph, node: Node, attribute: str, target: Node) -> Iterat
         elif other.kind in _POLICY_KINDS:
             yield Link(source=source.id, to=other.id, relation="uses_policy",
                        evidence=f"{here} attaches {there} (`{attribute}`)")  # fmt: skip
+    elif source.kind in _KUBERNETES_ACCOUNTS and attribute == "metadata" and \
+            other.kind in _RUNS_AS:  # fmt: skip
+        yield Link(source=source.id, to=other.id, relation="assumes",
+                   evidence=f"{here} runs as {there}: its `metadata` (a workload identity "
+                   "annotation) names it")  # fmt: skip
     elif other.category is Category.IDENTITY or other.kind in _PARENTS:
         yield Link(source=source.id, to=other.id, relation="belongs_to",
                    evidence=f"{here} names {there} in `{attribute}`")  # fmt: skip
 
 
-def _address(node: Node) -> str:
+def address_of(node: Node) -> str:
     """The address of what a node stands for: a folded instance speaks for its definition."""
     if node.folded and node.identity is not None:
         return str(node.identity.attributes.get("address", node.block.address))
@@ -216,13 +245,13 @@ def _trust(graph: Graph, node: Node) -> Iterator[Link]:
     assert node.identity is not None
     found, _ = statements(graph, node, node.block.policies.get("assume_role_policy"))
     for statement in found:
-        if statement.get("effect") != "Allow" or not _admits_github(graph, node, statement):
+        if statement.get("effect") != "Allow" or not admits_github(graph, node, statement):
             continue
         subjects = [
             (str(condition.get("test")), str(value))
-            for condition in _list(statement.get("conditions"))
+            for condition in listed(statement.get("conditions"))
             if condition.get("variable") == f"{GITHUB_OIDC}:sub"
-            for value in _strings(condition.get("values"))
+            for value in strings(condition.get("values"))
         ]
         if not subjects:
             yield Link(source=node.identity.id, to="github-oidc:*", relation="assumable_by",
@@ -233,29 +262,37 @@ def _trust(graph: Graph, node: Node) -> Iterator[Link]:
 
 
 def _subject_link(role: Identity, test: str, subject: str) -> Link:
+    to, attributes = github_subject(subject)
     if "${" in subject:
-        expression = subject.removeprefix("${").removesuffix("}")
-        return Link(source=role.id, to="github-oidc:unknown", relation="assumable_by",
-                    evidence=f"trust policy admits GitHub OIDC subjects from `{expression}`, "
-                    "which is not resolved", attributes={"expression": expression})  # fmt: skip
+        return Link(source=role.id, to=to, relation="assumable_by",
+                    evidence=f"trust policy admits GitHub OIDC subjects from "
+                    f"`{attributes['expression']}`, which is not resolved",
+                    attributes=attributes)  # fmt: skip
+    return Link(source=role.id, to=to, relation="assumable_by",
+                evidence=f"trust policy admits GitHub OIDC subject {subject} ({test})",
+                attributes={"subject": subject, "test": test, **attributes})  # fmt: skip
+
+
+def github_subject(subject: str) -> tuple[str, dict[str, JSON]]:
+    """A GitHub OIDC `sub` as a link target and its attributes (repository, qualifier)."""
+    if "${" in subject:
+        return "github-oidc:unknown", {"expression": subject.removeprefix("${").removesuffix("}")}
     parts = subject.split(":", 2)
-    attributes: dict[str, JSON] = {"subject": subject, "test": test}
+    attributes: dict[str, JSON] = {"subject": subject}
     if parts[0] == "repo" and len(parts) >= 2:
         attributes["repository"] = parts[1]
         attributes["qualifier"] = parts[2] if len(parts) == 3 else "*"
-    return Link(source=role.id, to=f"github-oidc:{subject}", relation="assumable_by",
-                evidence=f"trust policy admits GitHub OIDC subject {subject} ({test})",
-                attributes=attributes)  # fmt: skip
+    return f"github-oidc:{subject}", attributes
 
 
-def _admits_github(graph: Graph, node: Node, statement: Mapping[str, JSON]) -> bool:
-    for condition in _list(statement.get("conditions")):
+def admits_github(graph: Graph, node: Node, statement: Mapping[str, JSON]) -> bool:
+    for condition in listed(statement.get("conditions")):
         if str(condition.get("variable", "")).startswith(f"{GITHUB_OIDC}:"):
             return True
-    for principal in _list(statement.get("principals")):
+    for principal in listed(statement.get("principals")):
         if principal.get("type") != "Federated":
             continue
-        for identifier in _strings(principal.get("identifiers")):
+        for identifier in strings(principal.get("identifiers")):
             if GITHUB_OIDC in identifier or any(
                 GITHUB_OIDC in str(_url(graph, node, address)) for address in addresses(identifier)
             ):
@@ -268,9 +305,9 @@ def _url(graph: Graph, node: Node, address: str) -> JSON:
     return None if target is None else target.block.settings.get("url")
 
 
-def _list(value: JSON) -> list[Mapping[str, JSON]]:
+def listed(value: JSON) -> list[Mapping[str, JSON]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def _strings(value: JSON) -> list[str]:
+def strings(value: JSON) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []

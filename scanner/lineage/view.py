@@ -96,13 +96,16 @@ def _in(link: Link, report: Report) -> bool:
 
 
 def _consumers(subject: Attributed, links: Sequence[Link]) -> Iterator[str]:
-    """Its own consumers, what consumes or assumes it, and what consumes where it is stored."""
+    """Its own consumers, what consumes or assumes it, who may run as it (`assumable_by`), and
+    what consumes where it is stored."""
     here = subject.identity.id
     yield from (consumer.ref for consumer in subject.identity.consumers)
     stored = {link.to for link in links if link.source == here and link.relation == "stored_as"}
     for link in links:
         if link.relation in _USES and (link.to == here or link.to in stored):
             yield link.source
+        elif link.relation == "assumable_by" and link.source == here:
+            yield link.to
 
 
 def render_text(title: str, entries: Sequence[Entry]) -> str:
