@@ -89,7 +89,8 @@ def attribute(
     # on the git workers too.
     def attributed(identity: Identity) -> Attributed:
         past = histories.get(identity.path)
-        choice = _choose(repo, identity, past, wanted[identity.id], details, texts)
+        choice = _choose(repo, identity, past, wanted[identity.id], details, texts,
+                         options.deadline)  # fmt: skip
         return Attributed(identity=identity, attribution=_attribution(
             repo, identity, past, owners, rules, details, choice))  # fmt: skip
 
