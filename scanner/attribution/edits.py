@@ -99,7 +99,7 @@ def walk(
     """Walk back from `start` (the blamed line of `identity`, whose file now reads `text`);
     None when `start`'s commit introduced the declaration."""
     line, found, lines = start, identity, text
-    current = versions.read(identity.scanner, identity.path, "\n".join(text))
+    current = versions.current(identity.scanner, identity.path, text)
     newer, path = repo.head or "HEAD", identity.path  # the version `found` is read from
     hops: list[str] = []
     looked_for_bots = False

@@ -11,7 +11,10 @@ rank in the file; one left without a partner is new.
 from __future__ import annotations
 
 import functools
+import hashlib
+import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from scanner import git, scanners, secrets
 from scanner.attribution import moves
@@ -24,41 +27,108 @@ from scanner.model import Identity
 MAX_BETWEEN = 50  # commits read for a declaration that appeared without touching its line
 
 
-def declarations(repo: Repo, identity: Identity, rev: str, path: str) -> tuple[Identity, ...] | str:
+class Version:
+    """The identities one version of a file declares, found by kind and name at once (a file
+    of 100,000 keys asks about each of them: a scan over all of them each time was quadratic)."""
+
+    __slots__ = ("_by_key", "identities")
+
+    def __init__(self, identities: tuple[Identity, ...]) -> None:
+        self.identities = identities
+        self._by_key: dict[tuple[str, str], list[Identity]] = {}
+        for found in identities:
+            self._by_key.setdefault(_key(found), []).append(found)
+
+    def same(self, identity: Identity) -> list[Identity]:
+        """The declarations of `identity`'s kind and name, in file order."""
+        return self._by_key.get(_key(identity), [])
+
+
+def _key(identity: Identity) -> tuple[str, str]:
+    fold = identity.kind == "workflow_secret"  # GitHub's secret names ignore case
+    return identity.kind, identity.name.lower() if fold else identity.name
+
+
+def declarations(repo: Repo, identity: Identity, rev: str, path: str) -> Version | str:
     """What the file `path` declared at `rev`, read as `identity`'s scanner reads it, or why
-    that cannot be told."""
+    that cannot be told. Kept when `rev` names a commit by id: that answer never changes."""
     if path != identity.path and scanners.for_path(path) != identity.scanner:
         return f"{path} is not read as a {identity.scanner} file"
-    text = moves.show(repo.root, rev, path)
+    if FULL_ID.fullmatch(rev.rstrip("^")):
+        return _declared(repo.root, identity.scanner, rev, path)
+    return _declared.__wrapped__(repo.root, identity.scanner, rev, path)
+
+
+@functools.lru_cache(maxsize=256)
+def _declared(root: Path, scanner: str, rev: str, path: str) -> Version | str:
+    text = moves.show(root, rev, path)
     if text is None:
         return f"git could not read {path} at {rev[:7]}"
     try:
-        return read(identity.scanner, path, text) if FULL_ID.fullmatch(rev) else \
-            read.__wrapped__(identity.scanner, path, text)  # fmt: skip
+        return read(scanner, path, text)
     except ParseError:
         return f"{path} at {rev[:7]} could not be read"
 
 
-@functools.lru_cache(maxsize=256)
-def read(scanner: str, path: str, text: str) -> tuple[Identity, ...]:
-    """The identities one version of a file declares."""
-    return tuple(f for f in scanners.SCANNERS[scanner].scan(path, text) if isinstance(f, Identity))
+_READ: dict[tuple[str, str, str], Version] = {}  # (scanner, path, text's digest) -> Version
+_READING: dict[tuple[str, str, str], threading.Lock] = {}
+_READ_LOCK = threading.Lock()
 
 
-def counterpart(
-    now: Identity, current: Sequence[Identity], earlier: Sequence[Identity]
-) -> Identity | None:
+def read(scanner: str, path: str, text: str) -> Version:
+    """The identities one version of a file declares. Read once per text, whichever thread asks
+    first (the others wait for it): the file as it is now and as the commit that last changed
+    it had it are often the same text, and a 100,000-key `.env` takes seconds to read."""
+    key = (scanner, path, hashlib.sha1(text.encode("utf-8", "surrogateescape")).hexdigest())
+    with _READ_LOCK:
+        found = _READ.get(key)
+        if found is not None:
+            return found
+        busy = _READING.setdefault(key, threading.Lock())
+    with busy:
+        with _READ_LOCK:
+            found = _READ.get(key)
+        if found is not None:
+            return found
+        try:
+            found = Version(tuple(f for f in scanners.SCANNERS[scanner].scan(path, text)
+                                  if isinstance(f, Identity)))  # fmt: skip
+        except BaseException:
+            with _READ_LOCK:
+                _READING.pop(key, None)
+            raise
+        with _READ_LOCK:
+            if len(_READ) > 256:
+                _READ.clear()
+            _READ[key] = found
+            _READING.pop(key, None)
+        return found
+
+
+_CURRENT: dict[tuple[str, str], tuple[Sequence[str], Version]] = {}
+_CURRENT_LOCK = threading.Lock()
+
+
+def current(scanner: str, path: str, lines: Sequence[str]) -> Version:
+    """The file as it reads now (`lines`, the list attribution read once for all of its
+    identities): read once per list, not once per identity."""
+    with _CURRENT_LOCK:
+        known = _CURRENT.get((scanner, path))
+    if known is not None and known[0] is lines:
+        return known[1]
+    found = read(scanner, path, "\n".join(lines))
+    with _CURRENT_LOCK:
+        if len(_CURRENT) > 256:
+            _CURRENT.clear()
+        _CURRENT[(scanner, path)] = (lines, found)
+    return found
+
+
+def counterpart(now: Identity, current: Version, earlier: Version) -> Identity | None:
     """`now` (one of `current`) as `earlier` declared it, or None when it was not there."""
-
-    def same(other: Identity) -> bool:
-        if other.kind != now.kind:
-            return False
-        fold = now.kind == "workflow_secret"
-        return other.name.lower() == now.name.lower() if fold else other.name == now.name
-
-    here = [f for f in current if same(f)]
+    here = current.same(now)
     here = here if any(f.pointer == now.pointer for f in here) else [*here, now]
-    there = [f for f in earlier if same(f)]
+    there = earlier.same(now)
     pairs = sorted(
         ((a.pointer == b.pointer, _shared(a.pointer, b.pointer), -abs(i - j), -i, -j), i, j)
         for i, a in enumerate(here) for j, b in enumerate(there)
@@ -95,9 +165,14 @@ def bot_commits(repo: Repo, rev: str, path: str) -> frozenset[str]:
 
 
 def introduced_between(
-    repo: Repo, identity: Identity, now: Identity, current: Sequence[Identity], older: str,
-    newer: str, path: str,
-) -> Commit | str:  # fmt: skip
+    repo: Repo,
+    identity: Identity,
+    now: Identity,
+    current: Version,
+    older: str,
+    newer: str,
+    path: str,
+) -> Commit | str:
     """The commit after `older` and up to `newer` whose version of `path` declared `now` (as
     `newer` has it, among `current`) and whose parent's did not: a declaration that appeared
     without a change to the line blame names (a `password:` input removed below a publish
