@@ -20,7 +20,6 @@ from scanner import git, scanners, secrets
 from scanner.attribution import moves
 from scanner.attribution.blame import Commit
 from scanner.attribution.repo import Repo
-from scanner.errors import ParseError
 from scanner.git import FULL_ID
 from scanner.model import Identity
 
@@ -31,10 +30,10 @@ class Version:
     """The identities one version of a file declares, found by kind and name at once (a file
     of 100,000 keys asks about each of them: a scan over all of them each time was quadratic)."""
 
-    __slots__ = ("_by_key", "identities")
+    __slots__ = ("_by_key", "complete", "identities")
 
-    def __init__(self, identities: tuple[Identity, ...]) -> None:
-        self.identities = identities
+    def __init__(self, identities: tuple[Identity, ...], complete: bool = True) -> None:
+        self.identities, self.complete = identities, complete  # complete: read to its end
         self._by_key: dict[tuple[str, str], list[Identity]] = {}
         for found in identities:
             self._by_key.setdefault(_key(found), []).append(found)
@@ -64,10 +63,8 @@ def _declared(root: Path, scanner: str, rev: str, path: str) -> Version | str:
     text = moves.show(root, rev, path)
     if text is None:
         return f"git could not read {path} at {rev[:7]}"
-    try:
-        return read(scanner, path, text)
-    except ParseError:
-        return f"{path} at {rev[:7]} could not be read"
+    found = read(scanner, path, text)
+    return found if found.complete else f"{path} at {rev[:7]} could not be read"
 
 
 _READ: dict[tuple[str, str, str], Version] = {}  # (scanner, path, text's digest) -> Version
@@ -91,8 +88,7 @@ def read(scanner: str, path: str, text: str) -> Version:
         if found is not None:
             return found
         try:
-            found = Version(tuple(f for f in scanners.SCANNERS[scanner].scan(path, text)
-                                  if isinstance(f, Identity)))  # fmt: skip
+            found = _version(scanner, path, text)
         except BaseException:
             with _READ_LOCK:
                 _READING.pop(key, None)
@@ -103,6 +99,18 @@ def read(scanner: str, path: str, text: str) -> Version:
             _READ[key] = found
             _READING.pop(key, None)
         return found
+
+
+def _version(scanner: str, path: str, text: str) -> Version:
+    """What the scanner reads in `text`: up to where it gave up, if it did (a file it reports
+    as an error, or a bug of ours on it: attribution never stops for either)."""
+    found: list[Identity] = []
+    try:
+        found.extend(f for f in scanners.SCANNERS[scanner].scan(path, text)
+                     if isinstance(f, Identity))  # fmt: skip
+    except Exception:  # the scan already reported this file's problem
+        return Version(tuple(found), complete=False)
+    return Version(tuple(found))
 
 
 _CURRENT: dict[tuple[str, str], tuple[Sequence[str], Version]] = {}
