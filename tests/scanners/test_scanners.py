@@ -22,7 +22,10 @@ HERE = Path(__file__).parent
 CASES = sorted(
     p
     for p in HERE.glob("*/**/*")
-    if p.is_file() and not p.name.endswith(".expected.json") and p.parent != HERE
+    if p.is_file()
+    and not p.name.endswith(".expected.json")
+    and p.parent != HERE
+    and "__pycache__" not in p.parts  # bytecode of this folder's tests, where Python writes it
 )
 
 
