@@ -36,6 +36,7 @@ def answers(
     blobs: Mapping[str, str],
     worth: Callable[[int, float], bool] = lambda files, seconds: True,
     listed: Callable[[], Mapping[str, Mapping[str, str]] | None] = lambda: None,
+    read: Callable[[], None] = lambda: None,
 ) -> tuple[dict[str, Answer], dict[str, str]]:
     """Blame for the files `asked`, and why each other one is left to git blame.
 
@@ -45,7 +46,8 @@ def answers(
     pass over the history of all of them, read from the commits that renamed them down, when
     `worth(files, seconds)` says that blaming those files costs more than the first pass did;
     or in the first pass, when `listed()` lists them first (`onepass.exact_renames`; asked
-    only when some file is to be walked)."""
+    only when some file is to be walked). `read()` is called once the first pass has been
+    read and walked: what is left is short."""
     refused: dict[str, str] = {}
     plain = [name for name in asked if name in blobs and _plain(name)]
     refused.update((name, "not clean, or an unusual name") for name in asked.keys() - plain)
@@ -65,8 +67,10 @@ def answers(
     known = listing is not None  # listed before: the first pass reads the older names too
     renames: Mapping[str, Mapping[str, str]] = listing or {}
     started = time.monotonic()
-    for _ in range(RENAME_ROUNDS):
+    for round_ in range(RENAME_ROUNDS):
         finished = _round(root, starts, nodes, refused, renames)
+        if round_ == 0:
+            read()
         latest.update((walk.name, walk) for walk in finished)
         wanted = {o.sha for walk in finished for o in walk.found.values()} - full.keys()
         full.update(onepass.commits(gitlog.changes(root, sorted(wanted))))
