@@ -114,6 +114,10 @@ def walk(
             if isinstance(written, str):
                 return _failed(start, hops, f"whether {who} introduced it is unknown: {written}")
             mine = versions.counterpart(found, current, written)
+            moved_in = (line.original_path or path) != path
+            if mine is None and moved_in:  # written in another file, or under another name
+                return _failed(start, hops, f"{who} wrote its line in {line.original_path}, "
+                                            "whether as this declaration is unknown")  # fmt: skip
             if mine is None:  # its line is older than the declaration: who made it one?
                 later = versions.introduced_between(repo, identity, found, current,
                                                     line.commit.sha, newer, path)  # fmt: skip

@@ -112,3 +112,33 @@ def test_an_earlier_version_that_cannot_be_read_keeps_the_blamed_author(
         "not walked back past its edits: whether "
         f"pia@example.com in {pin[:7]} introduced it is unknown"
     )
+
+
+# Docker's MCP Gateway in compose (https://docs.docker.com/ai/mcp-gateway/#use-the-mcp-gateway-
+# with-docker-compose): the service becomes a gateway when its image is docker/mcp-gateway.
+COMPOSE = """services:
+  gateway:
+    image: {image}
+    command:
+      - --transport=sse
+      - --servers=duckduckgo
+"""
+
+
+def test_a_line_from_a_file_renamed_since_keeps_its_author(git_repo: GitRepo) -> None:
+    """docker/mcp-gateway: the `--servers` line was written before the service was a gateway,
+    in a file renamed since; its new name's history would name the renamer, who wrote nothing
+    of it. What the old file declared is not known here, so blame's answer stands, and says
+    why it was not walked back."""
+    git_repo.write("docker-compose.yaml", COMPOSE.format(image="example/agents-gateway:v2"))
+    written = git_repo.commit("a gateway", author=RON, date="2025-01-01T00:00:00Z")
+    git_repo.write("docker-compose.yaml", COMPOSE.format(image="docker/mcp-gateway"))
+    git_repo.commit("the MCP gateway", author=ZED, date="2025-02-01T00:00:00Z")
+    git_repo.git("mv", "docker-compose.yaml", "compose.yaml")
+    git_repo.commit("rename", author=PIA, date="2025-03-01T00:00:00Z")
+    found = _provisioner(git_repo, "mcp_server")
+    assert (found.email, found.commit) == ("ron@example.com", written)
+    assert found.evidence[1:] == (
+        f"not walked back past its edits: ron@example.com in {written[:7]} wrote its line in "
+        "docker-compose.yaml, whether as this declaration is unknown",
+    )
