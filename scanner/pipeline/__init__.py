@@ -21,6 +21,7 @@ from scanner.attribution import attribute
 from scanner.attribution.modules import credit_module_authors
 from scanner.decode import decode
 from scanner.errors import ConfigError, ParseError, PolicyError
+from scanner.lineage import consumers
 from scanner.model import (
     Attributed,
     Attribution,
@@ -125,6 +126,7 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
             cache.close()
     scanned = repository(root, in_git, options.repository_name)
     links, reach, broken = _lineage(graph, identities, scanned.name)
+    subjects = consumers.added(subjects, links)  # who runs as it, found across the repository
     return Report(
         tool_version=__version__,
         repository=scanned,

@@ -1,6 +1,6 @@
 """Every folder under tests/lineage/cases/ is a repository; `<case>.expected.json` beside it
-holds its identity ids (module instances included), links and reach, as the JSON report
-writes them. Run `pytest --update-goldens` to rewrite them, then review the diff."""
+holds its identity ids (module instances included), their consumers, links and reach, as the
+JSON report writes them. Run `pytest --update-goldens` to rewrite them, then review the diff."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ def test_lineage(case: str, git_repo, golden) -> None:
     report = pipeline.scan(git_repo.root, options=options)
     actual = {
         "identities": [s.identity.id for s in report.subjects],
+        # who uses each: what its file shows, and who runs as it (`lineage.consumers`)
+        "consumers": {
+            s.identity.id: [f"{c.kind} {c.ref}" for c in s.identity.consumers]
+            for s in report.subjects
+            if s.identity.consumers
+        },
         "links": [link_json(link) for link in report.links],
         "reach": [reach_json(item) for item in report.reach],
     }
