@@ -27,10 +27,10 @@ def added(subjects: Sequence[Attributed], links: Iterable[Link]) -> tuple[Attrib
     found: dict[str, list[Consumer]] = {}
     for link in links:
         if link.relation == "assumable_by":
-            scheme, _, subject = link.to.partition(":")
+            scheme, _, who = link.to.partition(":")
             kind = KINDS.get(scheme)
-            if kind is not None and subject and subject != "unknown":
-                found.setdefault(link.source, []).append(Consumer(kind=kind, ref=subject))
+            if kind is not None and who and who != "unknown":
+                found.setdefault(link.source, []).append(Consumer(kind=kind, ref=who))
         elif link.relation == "assumes":
             found.setdefault(link.to, []).append(Consumer(kind="identity", ref=link.source))
     result = []
