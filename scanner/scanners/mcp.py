@@ -210,6 +210,7 @@ class _Config:
                 or secrets.secret_in(key)  # a token written as the key (#16)
                 or secrets.detect(text)
                 or self._secret_reference(text)
+                or mcp_values.connection_reference(key, text)
                 or embedded is not None
             ):
                 continue

@@ -77,6 +77,21 @@ def scheme_provider(url: str) -> str | None:
     return secrets.url_provider(url)
 
 
+# A database's or broker's URL (`DATABASE_URL`, `MONGODB_URI`, `REDIS_URL`): its userinfo holds
+# the password (devcenter.heroku.com/articles/heroku-postgresql, MongoDB's connection string
+# URI), so one taken from the environment hands the server a credential. A literal one is a
+# credential only when it writes a password (`secrets.detect` judges it).
+_CONNECTION_URL = re.compile(
+    r"(?i)(?:^|_)(?:database|db|postgres(?:ql)?|pg|mysql|mariadb|mongo(?:db)?|redis|"
+    r"rabbitmq|amqp|neo4j|clickhouse|cockroach(?:db)?)_ur[il]$"
+)
+
+
+def connection_reference(name: str, value: str) -> bool:
+    """A database or broker URL the server takes from the environment or a secret store."""
+    return bool(_CONNECTION_URL.search(name)) and reference(value)[0] != "literal"
+
+
 def reference(value: str) -> tuple[str, str | None]:
     last = value.rfind("}") + 1
     match = _REF.search(value, 0, last) or _BARE_REF.search(value, last)
