@@ -47,7 +47,9 @@ from scanner.model import (
     Attributed,
     Attribution,
     Author,
+    Confidence,
     Identity,
+    Provisioner,
     ScanError,
 )
 
@@ -87,12 +89,24 @@ def attribute(
 
     # Choosing and tracing walk back through history (a few git calls for some identities):
     # on the git workers too.
+    broken: list[ScanError] = []
+
     def attributed(identity: Identity) -> Attributed:
         past = histories.get(identity.path)
-        choice = _choose(repo, identity, past, wanted[identity.id], details, texts,
-                         options.deadline)  # fmt: skip
-        return Attributed(identity=identity, attribution=_attribution(
-            repo, identity, past, owners, rules, details, choice))  # fmt: skip
+        try:
+            choice = _choose(repo, identity, past, wanted[identity.id], details, texts,
+                             options.deadline)  # fmt: skip
+            return Attributed(identity=identity, attribution=_attribution(
+                repo, identity, past, owners, rules, details, choice))  # fmt: skip
+        except Exception as error:  # a bug of ours on one identity: its, never the scan's
+            why = (f"not attributed: internal error ({type(error).__name__}); this is a bug, "
+                   "please report it")  # the type only: a message may quote the file  # fmt: skip
+            broken.append(ScanError(path=identity.path, line=identity.line, message=why))
+            unknown = Provisioner(name="", email="", commit="", date="", uncommitted=False,
+                                  confidence=Confidence.UNKNOWN, evidence=(why,))  # fmt: skip
+            found = _attribution(repo, identity, None, owners, rules, details, None)
+            found = dataclasses.replace(found, provisioner=unknown)  # its owners still hold
+            return Attributed(identity=identity, attribution=found)
 
     # Warm (every blame from the cache), what is left is Python reading the cache: the
     # workers only take turns at the interpreter lock (0.44 s against 0.30 s serially, #21).
@@ -104,7 +118,7 @@ def attribute(
         for path, past in sorted(histories.items())
         if past.error == _NOT_BLAMED
     )
-    return installer.credit(subjects), (*errors, *unmatched, *late)
+    return installer.credit(subjects), (*errors, *unmatched, *late, *broken)
 
 
 def _texts(repo: Repo, identities: Iterable[Identity]) -> dict[str, list[str]]:

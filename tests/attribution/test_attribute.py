@@ -359,3 +359,32 @@ def test_a_line_bumped_by_bot_after_bot_names_the_human_who_wrote_it(git_repo: G
         ("alice@example.com", "medium")
     ]
     assert found[0] is not None and found[0].evidence[1].startswith("looked past bot commit ")
+
+
+def test_a_bug_of_ours_on_one_identity_costs_its_provisioner_only(
+    git_repo: GitRepo, monkeypatch
+) -> None:
+    import scanner.attribution as attribution
+
+    real = attribution._choose
+
+    def broken(repo, identity, *args):  # type: ignore[no-untyped-def]
+        if identity.name == "bad":
+            raise KeyError("a message that could quote the file")
+        return real(repo, identity, *args)
+
+    git_repo.write(".github/CODEOWNERS", "*.tf @acme/platform\n")
+    git_repo.write("iam.tf", KEY.format(name="bad", user="ci") + KEY.format(name="good", user="ci"))
+    git_repo.commit("keys", author=ALICE)
+    monkeypatch.setattr(attribution, "_choose", broken)
+    report = pipeline.scan(git_repo.root)
+    why = "not attributed: internal error (KeyError); this is a bug, please report it"
+    found = {s.identity.id: s.attribution for s in report.subjects}
+    bad, good = found["iam.tf#aws_iam_access_key.bad"], found["iam.tf#aws_iam_access_key.good"]
+    assert bad.provisioner is not None and good.provisioner is not None
+    assert (bad.provisioner.email, bad.provisioner.confidence, bad.provisioner.evidence) == (
+        "", Confidence.UNKNOWN, (why,))  # fmt: skip
+    assert (good.provisioner.email, good.provisioner.confidence) == (
+        "alice@example.com", Confidence.HIGH)  # fmt: skip
+    assert bad.owners == good.owners == ("@acme/platform",)  # CODEOWNERS still holds
+    assert [(e.path, e.line, e.message) for e in report.errors] == [("iam.tf", 1, why)]
