@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner import git
-from scanner.attribution import blame, moves, provenance, versions
+from scanner.attribution import blame, history, moves, provenance, versions
 from scanner.attribution.blame import Line
 from scanner.attribution.repo import History, Repo
 from scanner.model import Identity
@@ -145,7 +145,8 @@ def walk(
         earlier = _blamed_line(repo, older, before, old, ignored)
         if earlier is not None and not looked_for_bots and repo.is_bot(earlier.commit):
             # A run of version bumps by a bot (one blame each): blamed past them all at once.
-            looked_for_bots, ignored = True, ignored | versions.bot_commits(repo, *before)
+            rev, older_path = before
+            looked_for_bots, ignored = True, ignored | history.bot_commits(repo, older_path, rev)
             earlier = _blamed_line(repo, older, before, old, ignored)
             hops.append(f"edits by bots before {before[0][:7]} were looked past")
         if earlier is None:

@@ -151,7 +151,7 @@ def history(
             # same `uses:` line again and again (grafana/k6: renovate thrice over dependabot
             # over the human who wrote it), one generation a blame went three deep and named
             # a bot's bump as the line's only author.
-            bots |= found | (_bot_commits(repo, path) if not bots else frozenset())
+            bots |= found | (bot_commits(repo, path) if not bots else frozenset())
             lines = blame.parse(
                 _blame(repo, path, wanted, bots, moves=moves, answer=answer, missed=missed)
             )
@@ -193,13 +193,13 @@ def _plain(
                               answer=answer, missed=missed))  # fmt: skip
 
 
-def _bot_commits(repo: Repo, path: str) -> frozenset[str]:
-    """The commits by bots that touched `path` (under this name, as git blame sees it without
-    -C), by author name and email as mailmapped. One `git log` of the file; none on failure
-    (the generations above still look past what they find)."""
+def bot_commits(repo: Repo, path: str, rev: str = "HEAD") -> frozenset[str]:
+    """The commits by bots that touched `path` up to `rev` (under this name, as git blame sees
+    it without -C), by author name and email as mailmapped. One `git log` of the file; none on
+    failure (the generations above, and the walk past edits, still look past what they find)."""
     try:
-        listing = git.run(repo.root, "log", "--format=%H%x1f%aN%x1f%aE", "--no-renames", "--",
-                          path)  # fmt: skip
+        listing = git.run(repo.root, "log", "--format=%H%x1f%aN%x1f%aE", "--no-renames", rev,
+                          "--", path)  # fmt: skip
     except git.GitError:
         return frozenset()
     rows = (row.split("\x1f") for row in listing.splitlines())

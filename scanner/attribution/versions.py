@@ -162,16 +162,6 @@ def _shared(one: str, other: str) -> int:
     return count
 
 
-def bot_commits(repo: Repo, rev: str, path: str) -> frozenset[str]:
-    """The commits by bots that changed `path` up to `rev` (none when git cannot tell)."""
-    try:
-        listing = git.run(repo.root, "log", "--format=%H%x00%aN%x00%aE", rev, "--", path)
-    except git.GitError:
-        return frozenset()
-    rows = [row.split("\0") for row in listing.splitlines() if row.count("\0") == 2]
-    return frozenset(sha for sha, name, email in rows if repo.is_bot_author(name, email.lower()))
-
-
 def introduced_between(
     repo: Repo,
     identity: Identity,
