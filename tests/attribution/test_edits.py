@@ -1,7 +1,8 @@
 """Walking back past the edits of a one-line declaration, in real temporary repositories
 (pinned authors and dates): the provisioner is who first declared the identity.
 
-Shapes: PyPI trusted publishing (https://docs.pypi.org/trusted-publishers/using-a-publisher/),
+Shapes: PyPI trusted publishing (https://docs.pypi.org/trusted-publishers/using-a-publisher/,
+https://github.com/pypa/gh-action-pypi-publish),
 GitHub's secrets context (https://docs.github.com/en/actions/security-guides/using-secrets-in-github-actions),
 dotenv files (https://github.com/motdotla/dotenv#usage). Values are obvious placeholders.
 """
@@ -70,6 +71,29 @@ def test_a_step_written_once_is_high(git_repo: GitRepo) -> None:
     first = git_repo.commit("trusted publishing", author=RON)
     found = _provisioner(git_repo, "workflow_oidc")
     assert (found.commit, found.confidence) == (first, Confidence.HIGH)
+
+
+def test_a_person_who_pinned_the_step_is_looked_past(git_repo: GitRepo) -> None:
+    """pytest's deploy.yml: a maintainer pinned every action to a hash years after the job
+    was switched to trusted publishing. The walk back names who switched it."""
+    git_repo.write(WORKFLOW, STEP.format(ref="v1.8.0", extra=""))
+    git_repo.commit("switch to trusted publishing", author=RON, date="2023-01-01T00:00:00Z")
+    git_repo.write(WORKFLOW, STEP.format(ref="0123456789abcdef0123456789abcdef01234567", extra=""))
+    pin = git_repo.commit("pin actions to hashes", author=PIA, date="2024-01-01T00:00:00Z")
+    found = _provisioner(git_repo, "workflow_oidc")
+    assert (found.email, found.confidence) == ("ron@example.com", Confidence.MEDIUM)
+    assert found.evidence[1:] == (
+        f"edited by pia@example.com in {pin[:7]} (pinned the action to a commit)",
+    )
+
+
+def test_a_step_written_once_stays_high_after_other_commits(git_repo: GitRepo) -> None:
+    git_repo.write(WORKFLOW, STEP.format(ref="v1.8.0", extra=""))
+    git_repo.commit("publish with OIDC", author=RON)
+    git_repo.write("README.md", "docs\n")
+    git_repo.commit("docs", author=PIA)
+    found = _provisioner(git_repo, "workflow_oidc")
+    assert (found.email, found.confidence) == ("ron@example.com", Confidence.HIGH)
 
 
 def test_a_rewritten_secret_reference_keeps_who_first_named_it(git_repo: GitRepo) -> None:
