@@ -125,8 +125,7 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         if cache is not None:
             cache.close()
     scanned = repository(root, in_git, options.repository_name)
-    links, reach, broken = _lineage(graph, identities, scanned.name)
-    subjects = consumers.added(subjects, links)  # who runs as it, found across the repository
+    subjects, links, reach, broken = _lineage(graph, identities, scanned.name, subjects)
     return Report(
         tool_version=__version__,
         repository=scanned,
@@ -142,16 +141,20 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
 
 
 def _lineage(
-    graph: lineage.Graph, identities: tuple[Identity, ...], name: str
-) -> tuple[tuple[Link, ...], tuple[Reach, ...], tuple[ScanError, ...]]:
-    """Links and reach; a bug of ours there costs them, never the report (an error entry)."""
+    graph: lineage.Graph,
+    identities: tuple[Identity, ...],
+    name: str,
+    subjects: tuple[Attributed, ...],
+) -> tuple[tuple[Attributed, ...], tuple[Link, ...], tuple[Reach, ...], tuple[ScanError, ...]]:
+    """Links, reach, and the consumers links name (who runs as an identity); a bug of ours
+    there costs them, never the report (an error entry)."""
     try:
         links = lineage.link(graph, identities, name)
-        return links, lineage.reach(graph, links), ()
+        return consumers.added(subjects, links), links, lineage.reach(graph, links), ()
     except Exception as error:  # the type only: a message may quote a declaration
         message = (f"links and reach not computed: internal error ({type(error).__name__}); "
                    "this is a bug, please report it")  # fmt: skip
-        return (), (), (ScanError(path=".", line=None, message=message),)
+        return subjects, (), (), (ScanError(path=".", line=None, message=message),)
 
 
 SUBMODULE = (
