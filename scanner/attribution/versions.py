@@ -190,9 +190,7 @@ def introduced_between(
         if found is None:
             continue
         before = declarations(repo, identity, f"{sha}^", path)
-        if isinstance(before, str):  # no such file before it: renamed or copied, not written
-            return f"whether {sha[:7]} declared it first is unknown: {before}"
-        if counterpart(found, there, before) is None:
+        if isinstance(before, str) or counterpart(found, there, before) is None:
             return Commit(sha=sha, author=author, email=email.lower(),
                           time=int(when) if when.isdigit() else 0,
                           summary="(a commit message holding a secret)"
