@@ -125,14 +125,13 @@ def run(
     Nothing the configuration names runs, and no transport but `protocols` (colon-separated).
     Where `fine` allows more than 0 (grep's 1: no match), an `error:` on stderr still fails:
     grep exits 1 too when it cannot read a blob a partial clone lacks."""
-    pairs = [*_INERT, *_inert_filters(root)]
     result = subprocess.run(
         ["git", "--no-pager", *args],
         cwd=root,
         capture_output=True,
         input=input,
         stdin=None if input is not None else subprocess.DEVNULL,
-        env=_environment(pairs, protocols, env),
+        env=environment(root, env, protocols),
         check=False,
         timeout=timeout,
     )
@@ -143,6 +142,13 @@ def run(
         why = ([line for line in reason if line.startswith("fatal:")] or reason[-1:] or [""])[0]
         raise GitError(f"git {args[0]} failed: {secrets.strip_userinfo(why) or result.returncode}")
     return result.stdout.decode("utf-8", "surrogateescape")
+
+
+def environment(
+    root: Path, extra: Mapping[str, str] | None = None, protocols: str = ""
+) -> dict[str, str]:
+    """The environment every git call in `root` runs with (`run`; a streaming reader too)."""
+    return _environment([*_INERT, *_inert_filters(root)], protocols, extra)
 
 
 def toplevel(path: Path) -> Path | None:

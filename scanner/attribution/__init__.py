@@ -135,17 +135,19 @@ def _texts(repo: Repo, identities: Iterable[Identity]) -> dict[str, list[str]]:
 
 def _introductions(
     identities: Iterable[Identity], histories: Mapping[str, History]
-) -> dict[str, set[str]]:
-    """The commit each Terraform block's first line is blamed to, with the path it had then:
-    the commits whose moves `moves.follow` may trace, asked of git at once if it does."""
-    found: dict[str, set[str]] = {}
+) -> dict[str, set[tuple[str, str]]]:
+    """The commit each Terraform block's first line is blamed to, with the path it had then
+    and the block's signature: the commits whose moves `moves.follow` may trace, asked of git
+    at once if it does."""
+    found: dict[str, set[tuple[str, str]]] = {}
     for identity in identities:
         past = histories.get(identity.path)
         line = past.lines.get(identity.line) if past is not None else None
-        if line is None or line.commit.boundary or line.commit.uncommitted \
-                or moves.literal(identity) is None:  # fmt: skip
+        signature = moves.literal(identity)
+        if line is None or line.commit.boundary or line.commit.uncommitted or signature is None:
             continue
-        found.setdefault(line.commit.sha, set()).add(line.original_path or identity.path)
+        path = line.original_path or identity.path
+        found.setdefault(line.commit.sha, set()).add((path, signature))
     return found
 
 

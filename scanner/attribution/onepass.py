@@ -298,9 +298,9 @@ def porcelain(nodes: Mapping[str, Node], walk: Walk, full: Mapping[str, Commit])
     return "\n".join(out) + "\n"
 
 
-def doubts(walk: Walk, full: Mapping[str, Commit], copies: bool) -> Iterable[tuple[str, Hunk]]:
-    """The blobs a line may have moved from, each with the hunk that would have moved it
-    (raises Refusal where the doubt cannot be settled by reading blobs)."""
+def doubts(walk: Walk, full: Mapping[str, Commit], copies: bool) -> Iterable[tuple[str, str, Hunk]]:
+    """The blobs a line may have moved from, each with the commit and the hunk that would
+    have moved it (raises Refusal where the doubt cannot be settled by reading blobs)."""
     for origin in {(o.sha, o.hunk): o for o in walk.found.values()}.values():
         commit = full.get(origin.sha)
         if commit is None:
@@ -314,10 +314,10 @@ def doubts(walk: Walk, full: Mapping[str, Commit], copies: bool) -> Iterable[tup
         if origin.status == "A" and (origin.path in commit.renames or commit.renames):
             raise Refusal(f"{origin.sha} renamed files: this one may be one of them")
         if origin.status == "M":
-            yield origin.old_blob, origin.hunk
+            yield origin.sha, origin.old_blob, origin.hunk
         if copies:
             others = [(old, name) for status, old, name in commit.sources
                       if status in "MDTR" and name != origin.path]  # fmt: skip
             if len(others) > MAX_SOURCES:
                 raise Refusal(f"{origin.sha} changed {len(others)} other files")
-            yield from ((old, origin.hunk) for old, _ in others)
+            yield from ((origin.sha, old, origin.hunk) for old, _ in others)

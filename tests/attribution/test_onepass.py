@@ -326,6 +326,43 @@ def test_a_name_holding_a_line_break_is_never_misread_in_a_batch(git_repo: GitRe
     ]
 
 
+def test_blobs_are_read_one_at_a_time_and_a_missing_one_has_no_answer(
+    git_repo: GitRepo,
+) -> None:
+    """More than a pipe holds, both ways (the ids are written while the blobs are read):
+    each blob's answer, in any order asked, once; an id this clone lacks has none."""
+    for n in range(300):
+        git_repo.write(f"f{n:03}.tf", f"# {n}\n" + "x" * (4096 + n))
+    git_repo.write("big.tf", "y" * 3_000_000)
+    git_repo.commit("files", author=ALICE)
+    names = [f"f{n:03}.tf" for n in range(300)] + ["big.tf"]
+    ids = [id_ for id_ in gitlog.blob_ids(git_repo.root, [("HEAD", n) for n in names]) if id_]
+    absent = "0123456789abcdef0123456789abcdef01234567"
+    found = gitlog.read_blobs(git_repo.root, [*reversed(ids), absent, ids[0]], len)
+    assert found == {id_: (git_repo.root / name).stat().st_size
+                     for id_, name in zip(ids, names, strict=True)}  # fmt: skip
+
+
+def test_a_failing_reader_stops_git_and_says_why(git_repo: GitRepo) -> None:
+    """git, stopped while it still has a megabyte to write, cannot hold the scan up; and git
+    failing says so in its own words."""
+    git_repo.write("iam.tf", ROLE.format(name="ci") + "#" * 1_000_000)
+    git_repo.write("big.tf", "#" * 1_000_000)
+    git_repo.commit("role", author=ALICE)
+    blob, big = gitlog.blob_ids(git_repo.root, [("HEAD", "iam.tf"), ("HEAD", "big.tf")])
+    assert blob is not None and big is not None
+
+    def broken(content: bytes) -> int:
+        raise ValueError("reader failed")
+
+    with pytest.raises(ValueError, match="reader failed"):
+        gitlog.read_blobs(git_repo.root, [blob, big], broken)
+    outside = git_repo.root.parent / "not-a-repository"
+    outside.mkdir()
+    with pytest.raises(git.GitError, match="git cat-file failed: fatal: not a git repository"):
+        gitlog.read_blobs(outside, [blob], len)
+
+
 def test_an_author_with_no_email_and_a_commit_with_no_message(git_repo: GitRepo) -> None:
     """Real histories hold both (aztfmod/terraform-azurerm-caf: `Dimitri <>`); each writes an
     empty field, two NULs in a row, which once cut a record in two and refused the whole pass."""
