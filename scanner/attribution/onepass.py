@@ -26,7 +26,8 @@ from scanner import paths
 SCORE = 20  # git blame's default move score (-M, -C20): alphanumerics in a moved run
 MAX_SOURCES = 30  # files a -C commit changed beyond which the doubt goes to git unread
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
-_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # what -w ignores (xdiff's XDL_ISSPACE)
+_WHITESPACE = b" \t\n\r\f\v"  # what -w ignores (xdiff's XDL_ISSPACE)
+_INLINE_SPACE = b" \t\r\f\v"  # the same but the line break
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 
 
@@ -62,8 +63,10 @@ class Node:
 
 
 def key(text: str) -> tuple[int, int]:
-    """A line as -w compares it (a hash, so no content is kept) and its ASCII alphanumerics."""
-    return hash(_SPACE.sub("", text)), len(_NOT_ALNUM.sub("", text))
+    """A line as -w compares it (a hash of its bytes without whitespace, so no content is
+    kept) and its ASCII alphanumerics."""
+    stripped = text.encode("utf-8", "surrogateescape").translate(None, _WHITESPACE)
+    return hash(stripped), len(_NOT_ALNUM.sub("", text))
 
 
 def parse(text: str) -> dict[str, Node]:
@@ -237,8 +240,10 @@ def moved(hunk: Hunk, source: frozenset[int]) -> bool:
 
 
 def lines_of(blob: bytes) -> frozenset[int]:
-    text = blob.decode("utf-8", "surrogateescape")
-    return frozenset(hash(_SPACE.sub("", line)) for line in text.split("\n"))
+    """Each line's hash as `key` takes it: the blob's whitespace but line breaks taken out at
+    once, in bytes, then cut at line breaks (at 100,000 commits, a line at a time in text took
+    2.5 s). UTF-8 never codes another character with an ASCII byte: the same lines."""
+    return frozenset(map(hash, blob.translate(None, _INLINE_SPACE).split(b"\n")))
 
 
 class Commit(NamedTuple):
