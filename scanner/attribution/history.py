@@ -9,7 +9,6 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -84,6 +83,8 @@ def _preload(repo: Repo, spans: Mapping[str, list[tuple[int, int]]]) -> frozense
 def parallel(options: Options, work: Callable[[T], R], items: Iterable[T]) -> list[R]:
     """`work` on each item, in order, on the scan's git workers (git runs outside the GIL)."""
     workers = options.workers or min(8, 2 * (os.cpu_count() or 1))
+    from concurrent.futures import ThreadPoolExecutor  # not on a warm scan's path (#21)
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(work, items))
 

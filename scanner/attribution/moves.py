@@ -17,7 +17,6 @@ only commits a walk back reaches later are asked one by one.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import functools
 import hashlib
 import json
@@ -136,6 +135,8 @@ def _moved_from(root: Path, sha: str, path: str, signature: str) -> str | None:
 
 
 def _near(one: str, other: str) -> float:
+    import difflib  # only when a block left a file: most scans never import it
+
     return difflib.SequenceMatcher(None, one, other).ratio()
 
 

@@ -54,7 +54,6 @@ from scanner.policy import Directory, waivers
 from scanner.policy.engine import evaluate
 from scanner.policy.filter import apply as filter_findings
 from scanner.reading import read
-from scanner.roster import gate
 
 DEFAULT_MAX_FILE_SIZE = 5_000_000
 
@@ -119,6 +118,8 @@ def scan(root: Path, paths: Sequence[Path] = (), options: Options | None = None)
         subjects = credit_module_authors(subjects)
         findings = evaluate(options.policies, subjects)
         if options.directory is not None:
+            from scanner.roster import gate  # rosters only when a directory is given (#21)
+
             findings = gate.with_people(findings, options.policies, subjects, options.directory)
         findings, waiver_statuses = judge(root, findings, detected, options, in_git)
     finally:

@@ -4,7 +4,6 @@ of each table header and key, dotted keys included."""
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 
 from scanner.errors import ParseError
@@ -22,6 +21,8 @@ _INLINE_KEY = re.compile(r"[{,]\s*(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_-]+)\s*=")
 
 def parse(text: str) -> tuple[JSON, Locate]:
     """The document, and a function giving the line of a route (a table header or key)."""
+    import tomllib  # only when a TOML config is read: not on every scan's path (#21)
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
