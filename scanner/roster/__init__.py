@@ -228,12 +228,19 @@ class Roster:
         return self._successors.get(normalise(team))
 
     def manager_of(self, person: Person) -> Person | None:
-        """The manager by reference, else by display name when exactly one person has it."""
-        if person.manager:
-            return self.person(person.manager)
-        key = self._names.get(person.manager_name.strip().casefold()) \
-            if person.manager_name else None  # fmt: skip
-        return self._people.get(key) if key is not None else None
+        """The manager by reference, else by display name when exactly one person has it.
+        Exports fill these fields as their admins chose: a CSV's or Entra's `Manager` column
+        may hold a display name, Okta's `manager` an email, `managerId` an employee number
+        no roster lists; so each is tried as a reference and then as a name."""
+        for value in (person.manager, person.manager_name):
+            if not value:
+                continue
+            found = self.person(value)
+            key = self._names.get(value.strip().casefold()) if found is None else None
+            found = found or (self._people.get(key) if key is not None else None)
+            if found is not None:
+                return found
+        return None
 
     def route(self, person: Person) -> tuple[Person | None, tuple[str, ...]]:
         """The nearest active manager up the chain, and who was skipped (departed or a cycle),

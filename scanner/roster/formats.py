@@ -185,8 +185,8 @@ def scim(text: str, as_of: datetime.date, source: str) -> People:
         people.append(Person(
             id=str(user.get("id") or primary), name=str(user.get("displayName") or ""),
             emails=emails, primary=primary, logins=frozenset(), state=RosterState(state),
-            manager=_ref(manager.get("value")) if isinstance(manager, dict) else None,
-            source=source,
+            manager=_scim_manager(manager), source=source,
+            manager_name=_ref(manager.get("displayName")) if isinstance(manager, dict) else None,
             # SCIM has no leave date: an inactive user's last change is the best one there is.
             leave_date=_date(meta.get("lastModified")) if state == "departed" else None,
         ))  # fmt: skip
@@ -195,6 +195,16 @@ def scim(text: str, as_of: datetime.date, source: str) -> People:
         return People(people, [_first_page(source, f"{len(users)} of totalResults {total}",
                                            "page with startIndex and count")])  # fmt: skip
     return People(people)
+
+
+def _scim_manager(manager: Any) -> str | None:
+    """The manager's SCIM id: `value` (RFC 7643 section 4.3), else the last segment of its
+    `$ref` URI; a bare string is taken as the id (some servers flatten the complex attribute,
+    as Entra's provisioning PATCH operations do)."""
+    if not isinstance(manager, dict):
+        return _ref(manager)
+    ref = _ref(manager.get("$ref"))
+    return _ref(manager.get("value")) or (_ref(ref.rstrip("/").rsplit("/", 1)[-1]) if ref else None)
 
 
 ROSTER_FORMATS: dict[str, Parser] = {

@@ -1,0 +1,55 @@
+"""Export shapes the vendors' own tools and documents produce, beyond the canonical ones:
+managers referenced every way an export fills the field, several pages in one file, CSVs
+saved by European or Unicode Excel. Fixtures, with the docs they follow, in fixtures/README.md."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from scanner.decode import export_text
+from scanner.roster import Roster, parse
+
+FIXTURES = Path(__file__).parent / "fixtures"
+AS_OF = datetime.date(2026, 11, 1)
+
+
+def roster(*names: str) -> Roster:
+    found = []
+    for name in names:
+        found += parse(export_text((FIXTURES / name).read_bytes()), name, AS_OF)
+    return Roster(found)
+
+
+def managers(found: Roster, *emails: str) -> dict[str, tuple[str, str | None]]:
+    answer = {}
+    for email in emails:
+        person = found.person(email)
+        assert person is not None, email
+        manager = found.manager_of(person)
+        answer[email] = (found.state(email), manager.primary if manager else None)
+    return answer
+
+
+def test_scim_managers_by_ref_display_name_or_bare_id() -> None:
+    found = roster("scim_manager_shapes.json")
+    assert managers(found, "bob@acme.example", "alice@acme.example", "dan@acme.example") == {
+        "bob@acme.example": ("departed", "carol@acme.example"),  # `$ref` only
+        "alice@acme.example": ("active", "bob@acme.example"),  # `displayName` only
+        "dan@acme.example": ("active", "bob@acme.example"),  # a bare id string
+    }
+    alice = found.person("alice@acme.example")
+    assert alice is not None
+    manager, skipped = found.route(alice)
+    assert (manager.primary if manager else None, skipped) == (
+        "carol@acme.example",
+        ("bob@acme.example (departed)",),
+    )
+
+
+def test_okta_manager_holding_an_email_or_an_id_no_roster_lists() -> None:
+    found = roster("okta_manager_fields.json")
+    assert managers(found, "bob@acme.example", "alice@acme.example") == {
+        "bob@acme.example": ("departed", "carol@acme.example"),  # `manager` is an email
+        "alice@acme.example": ("active", "bob@acme.example"),  # `managerId` E200: by name
+    }
