@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,7 +46,30 @@ class Version:
 
 def _key(identity: Identity) -> tuple[str, str]:
     fold = identity.kind == "workflow_secret"  # GitHub's secret names ignore case
+    if identity.scanner == "workflows" and "${{" in identity.name:
+        return identity.kind, _stored(identity.name)
     return identity.kind, identity.name.lower() if fold else identity.name
+
+
+# `secrets.NAME`, `vars.NAME` or `secrets['NAME']` in a workflow expression.
+_STORED = re.compile(
+    r"\b(?:secrets|vars)\s*(?:\.\s*(?P<dotted>[A-Za-z_][\w-]*)|\[\s*(?P<q>['\"])(?P<quoted>[^'\"]+)(?P=q)\s*\])"
+)
+_EXPRESSION = re.compile(r"\$\{\{(?P<inside>.*?)\}\}", re.DOTALL)
+
+
+def _stored(name: str) -> str:
+    """A workflow expression's name (`${{ secrets.AWS_ROLE_ARN }}`) as matched across versions:
+    a value moved between GitHub's secrets and variables (both names ignore case), or spaced
+    otherwise inside `${{ }}`, names the same identity (auth's "Switch to pull non-secret
+    values from env" moved a service account that was written years before)."""
+
+    def one(found: re.Match[str]) -> str:
+        inside = _STORED.sub(lambda m: f"stored.{(m['dotted'] or m['quoted']).lower()}",
+                             found["inside"])  # fmt: skip
+        return "${{" + re.sub(r"\s+", "", inside) + "}}"
+
+    return _EXPRESSION.sub(one, name)
 
 
 def declarations(repo: Repo, identity: Identity, rev: str, path: str) -> Version | str:

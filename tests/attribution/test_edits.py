@@ -166,3 +166,46 @@ def test_a_line_from_a_file_renamed_since_keeps_its_author(git_repo: GitRepo) ->
         f"not walked back past its edits: ron@example.com in {written[:7]} wrote its line in "
         "docker-compose.yaml, whether as this declaration is unknown",
     )
+
+
+# aws-actions/configure-aws-credentials (https://github.com/aws-actions/configure-aws-credentials
+# #oidc) with the role in GitHub's secrets or, since 2023, its variables context
+# (https://docs.github.com/en/actions/learn-github-actions/variables#using-the-vars-context-to-
+# access-configuration-variable-values). The account number is the documented example's.
+ROLE = """on: push
+permissions:
+  id-token: write
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+    - uses: aws-actions/configure-aws-credentials@v4
+      with:
+        role-to-assume: {role}
+        aws-region: us-east-1
+"""
+
+
+def test_a_role_moved_from_secrets_to_variables_keeps_who_federated_it(git_repo: GitRepo) -> None:
+    """google-github-actions/auth's test.yml: "Switch to pull non-secret values from env" moved
+    the service account from `secrets.` to `vars.`; the step it names was written years before,
+    by someone else. The same name in another store is the same identity."""
+    git_repo.write(WORKFLOW, ROLE.format(role="${{ secrets.AWS_ROLE_ARN }}"))
+    first = git_repo.commit("deploy with OIDC", author=RON, date="2022-01-01T00:00:00Z")
+    git_repo.write(WORKFLOW, ROLE.format(role="${{vars.aws_role_arn}}"))
+    move = git_repo.commit("non-secret values in vars", author=PIA, date="2023-03-01T00:00:00Z")
+    found = _provisioner(git_repo, "workflow_oidc")
+    assert (found.email, found.commit, found.confidence) == (
+        "ron@example.com", first, Confidence.MEDIUM)  # fmt: skip
+    assert found.evidence[1:] == (f"edited by pia@example.com in {move[:7]} (changed its line)",)
+
+
+def test_another_role_named_in_its_place_is_a_new_identity(git_repo: GitRepo) -> None:
+    git_repo.write(WORKFLOW, ROLE.format(role="${{ secrets.AWS_ROLE_ARN }}"))
+    git_repo.commit("deploy with OIDC", author=RON, date="2022-01-01T00:00:00Z")
+    git_repo.write(WORKFLOW, ROLE.format(role="${{ vars.DEPLOY_ROLE_ARN }}"))
+    other = git_repo.commit("another role", author=PIA, date="2023-03-01T00:00:00Z")
+    found = _provisioner(git_repo, "workflow_oidc")
+    assert (found.email, found.commit, found.confidence) == (
+        "pia@example.com", other, Confidence.HIGH)  # fmt: skip
+
