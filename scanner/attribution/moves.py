@@ -67,11 +67,15 @@ def remembered(
     cache: BlameCache | None, material: str, compute: Callable[[], Trace | None]
 ) -> Trace | None:
     """`compute()`, or its answer from an earlier scan: tracing asks only about commits,
-    which never change, so `material` (the commits, names and options asked about) is the
-    whole key. Warm scans then run no git for moves at all (#21)."""
+    which never change, so `material` (the commits, names and options asked about) and the
+    code that answered are the whole key. Warm scans then run no git for moves at all (#21).
+    The code's digest is there because an answer is ours, not git's: a cache an older
+    version of the tool filled (CI keeps it between runs) served its walks to a newer one."""
     if cache is None:
         return compute()
-    key = "trace:" + hashlib.sha256(material.encode()).hexdigest()
+    from scanner.pipeline.cache import salt  # at call time: the pipeline imports this package
+
+    key = "trace:" + hashlib.sha256(f"{salt()}\0{material}".encode()).hexdigest()
     stored = cache.get_text(key)
     if stored is not None:
         try:

@@ -9,7 +9,10 @@ dotenv files (https://github.com/motdotla/dotenv#usage). Values are obvious plac
 
 from __future__ import annotations
 
+import pytest
+
 from scanner import pipeline
+from scanner.attribution import edits
 from scanner.model import Confidence, Provisioner
 from tests.conftest import GitRepo
 
@@ -209,3 +212,27 @@ def test_another_role_named_in_its_place_is_a_new_identity(git_repo: GitRepo) ->
     assert (found.email, found.commit, found.confidence) == (
         "pia@example.com", other, Confidence.HIGH)  # fmt: skip
 
+
+def test_a_walk_an_older_version_remembered_is_walked_again(
+    git_repo: GitRepo, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A walk's answer is ours, not git's: the cache CI keeps between runs held the answers of
+    the version that filled it, and a newer version that walks further served them still."""
+    git_repo.write(WORKFLOW, STEP.format(ref="v1.8.0", extra=""))
+    first = git_repo.commit("trusted publishing", author=RON, date="2023-01-01T00:00:00Z")
+    git_repo.write(WORKFLOW, STEP.format(ref="v1.9.0", extra=""))
+    bump = git_repo.commit("bump", author=ZED, date="2023-06-01T00:00:00Z")
+    options = pipeline.Options(cache_dir=tmp_path / "cache", jobs=1)
+
+    def provisioner() -> Provisioner:
+        found = pipeline.scan(git_repo.root, options=options).subjects[0].attribution.provisioner
+        assert found is not None
+        return found
+
+    real = edits.walk
+    monkeypatch.setattr(edits, "walk", lambda *args, **kwargs: None)  # an older version's walk
+    monkeypatch.setattr("scanner.pipeline.cache.salt", lambda: "older")
+    assert provisioner().commit == bump
+    monkeypatch.setattr(edits, "walk", real)
+    monkeypatch.setattr("scanner.pipeline.cache.salt", lambda: "newer")
+    assert provisioner().commit == first
