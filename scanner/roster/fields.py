@@ -48,13 +48,71 @@ class People(list[Person]):
 Parser = Callable[[str, datetime.date, str], list[Person]]
 
 
-def _json(text: str, source: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise RosterError(f"{source}: not valid JSON (line {error.lineno})") from None
-    except RecursionError:  # json.loads recurses once per level of nesting (#12)
-        raise RosterError(f"{source}: not valid JSON (nested too deeply)") from None
+_DECODER = json.JSONDecoder()
+_NEXT = re.compile(r"[^ \t\r\n]")  # where the next document starts
+
+
+def _documents(text: str, source: str) -> list[Any]:
+    """The JSON documents of an export: one, or several one after another (the pages of a
+    paginated API appended to one file, `curl ... >> users.json`; NDJSON, one user a line)."""
+    found, at = [], _next(text, 0)
+    while at < len(text):
+        try:
+            document, at = _DECODER.raw_decode(text, at)
+        except json.JSONDecodeError as error:
+            raise RosterError(f"{source}: not valid JSON (line {error.lineno})") from None
+        except RecursionError:  # the decoder recurses once per level of nesting (#12)
+            raise RosterError(f"{source}: not valid JSON (nested too deeply)") from None
+        found.append(document)
+        at = _next(text, at)
+    if not found:
+        raise RosterError(f"{source}: not valid JSON (the file is empty)")
+    return found
+
+
+def _next(text: str, at: int) -> int:
+    found = _NEXT.search(text, at)
+    return found.start() if found else len(text)
+
+
+def _pages(
+    text: str, key: str | None, source: str, page: Callable[[dict[str, Any]], bool] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The user records of an export, and its pages (the documents that list users under
+    `key`, for what they say about paging). Accepted: one page; pages one after another or
+    gathered into one JSON array (`jq -s`); users one after another (NDJSON); for a format
+    with no `key` (Okta's bare arrays), arrays one after another or an array of arrays.
+    `page` also names a page that lists nobody (Google leaves out an empty `users`)."""
+    documents = _documents(text, source)
+
+    def is_page(document: Any) -> bool:
+        if not key:
+            return isinstance(document, list)
+        return isinstance(document, dict) and (key in document or bool(page and page(document)))
+
+    if len(documents) == 1 and isinstance(documents[0], list) and documents[0] \
+            and all(is_page(d) for d in documents[0]):  # fmt: skip
+        documents = documents[0]  # an array of pages
+    if len(documents) == 1:
+        document = documents[0]
+        if key and isinstance(document, dict) and page is not None and page(document):
+            document = {key: [], **document}
+        pages = [document] if isinstance(document, dict) else []
+        return _list(document, key if isinstance(document, dict) else None, source), pages
+    users: list[dict[str, Any]] = []
+    pages = []
+    for document in documents:
+        if is_page(document):
+            if isinstance(document, dict):
+                pages.append(document)
+            users += _list(document.get(key, []) if isinstance(document, dict) else document,
+                           None, source)  # fmt: skip
+        elif isinstance(document, dict):  # NDJSON: a user record
+            users.append(document)
+        else:
+            raise RosterError(f"{source}: expected a list of users"
+                              + (f" under {key!r}" if key else ""))  # fmt: skip
+    return users, pages
 
 
 # Exports are untrusted data: a field may hold any JSON type, whatever the vendor documents.

@@ -25,10 +25,9 @@ from scanner.roster.fields import (
     _date,
     _emails,
     _items,
-    _json,
     _leaving,
-    _list,
     _logins,
+    _pages,
     _ref,
 )
 
@@ -46,7 +45,7 @@ OKTA_LEAVE_ATTRIBUTES = ("terminationDate", "contractEndDate")
 def okta(text: str, as_of: datetime.date, source: str) -> People:
     """Okta Users API JSON: a list of users with `status` and `profile`."""
     people = []
-    for user in _list(_json(text, source), None, source):
+    for user in _pages(text, None, source)[0]:
         profile: dict[str, Any] = user["profile"] if isinstance(user.get("profile"), dict) else {}
         primary, emails = _emails(profile.get("email"), profile.get("login"),
                                   profile.get("secondEmail"))  # fmt: skip
@@ -81,8 +80,7 @@ _DELETED_UPN = re.compile(r"[0-9a-f]{32}", re.IGNORECASE)
 
 def entra(text: str, as_of: datetime.date, source: str) -> People:
     """Microsoft Graph `user` objects under `value` (a list export without it is accepted)."""
-    document = _json(text, source)
-    users = _list(document, "value" if isinstance(document, dict) else None, source)
+    users, pages = _pages(text, "value", source)
     # Get-MgUser | ConvertTo-Json names the properties in PascalCase (UserPrincipalName).
     people = [_entra_user({**{key[:1].lower() + key[1:]: value for key, value in r.items()}, **r},
                           as_of, source) for r in users]  # fmt: skip
@@ -92,7 +90,7 @@ def entra(text: str, as_of: datetime.date, source: str) -> People:
         notes.append(f"{source}: {blind} of its {len(people)} users have no accountEnabled "
                      "(Graph returns it only when asked for), so their state is unknown: "
                      f"export GET /users?{GRAPH_SELECT}")  # fmt: skip
-    if isinstance(document, dict) and document.get("@odata.nextLink"):
+    if pages and pages[-1].get("@odata.nextLink"):  # the last page given is not the last
         notes.append(_first_page(source, "@odata.nextLink", "follow @odata.nextLink"))
     return People(people, notes)
 
@@ -133,11 +131,9 @@ def _first_page(source: str, sign: str, how: str) -> str:
 
 def google(text: str, as_of: datetime.date, source: str) -> People:
     """Google Workspace Directory `users` (under `users`, or a bare list)."""
-    document = _json(text, source)
-    if isinstance(document, dict) and document.get("kind") == "admin#directory#users":
-        document = {"users": [], **document}  # an empty page has no `users` at all
+    users, pages = records("google", text, source)
     people = []
-    for user in _list(document, "users" if isinstance(document, dict) else None, source):
+    for user in users:
         extra = [e.get("address") for e in _items(user.get("emails")) if isinstance(e, dict)]
         primary, emails = _emails(user.get("primaryEmail"), *_items(user.get("aliases")),
                                   *_items(user.get("nonEditableAliases")), *extra)  # fmt: skip
@@ -153,7 +149,7 @@ def google(text: str, as_of: datetime.date, source: str) -> People:
             ),
             manager=manager, source=source, leave_date=_date(user.get("deletionTime")),
         ))  # fmt: skip
-    paged = isinstance(document, dict) and document.get("nextPageToken")
+    paged = pages and pages[-1].get("nextPageToken")
     return People(people, [_first_page(source, "nextPageToken", "ask again with pageToken")]
                   if paged else [])  # fmt: skip
 
@@ -163,8 +159,7 @@ _SCIM_ACTIVE = {True: "active", False: "departed", "true": "active", "false": "d
 
 def scim(text: str, as_of: datetime.date, source: str) -> People:
     """A SCIM 2.0 ListResponse of core Users with the enterprise extension's manager."""
-    document = _json(text, source)
-    users = _list(document, "Resources" if isinstance(document, dict) else None, source)
+    users, pages = _pages(text, "Resources", source)
     people = []
     for user in users:
         listed = [e.get("value") for e in _items(user.get("emails")) if isinstance(e, dict)]
@@ -190,8 +185,10 @@ def scim(text: str, as_of: datetime.date, source: str) -> People:
             # SCIM has no leave date: an inactive user's last change is the best one there is.
             leave_date=_date(meta.get("lastModified")) if state == "departed" else None,
         ))  # fmt: skip
-    total = document.get("totalResults") if isinstance(document, dict) else None
-    if isinstance(total, int) and not isinstance(total, bool) and total > len(users):
+    totals = [t for p in pages if isinstance(t := p.get("totalResults"), int)
+              and not isinstance(t, bool)]  # fmt: skip
+    total = max(totals, default=None)
+    if total is not None and total > len(users):
         return People(people, [_first_page(source, f"{len(users)} of totalResults {total}",
                                            "page with startIndex and count")])  # fmt: skip
     return People(people)
@@ -205,6 +202,19 @@ def _scim_manager(manager: Any) -> str | None:
         return _ref(manager)
     ref = _ref(manager.get("$ref"))
     return _ref(manager.get("value")) or (_ref(ref.rstrip("/").rsplit("/", 1)[-1]) if ref else None)
+
+
+# Where each JSON format lists its users; Google leaves `users` out of a page with nobody.
+JSON_LISTS = {"okta": None, "entra": "value", "google": "users", "scim": "Resources"}
+
+
+def _google_page(document: dict[str, Any]) -> bool:
+    return document.get("kind") == "admin#directory#users"
+
+
+def records(fmt: str, text: str, source: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A JSON format's user records and pages (`fields._pages`)."""
+    return _pages(text, JSON_LISTS[fmt], source, _google_page if fmt == "google" else None)
 
 
 ROSTER_FORMATS: dict[str, Parser] = {

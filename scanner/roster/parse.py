@@ -13,8 +13,8 @@ from typing import Any
 from scanner.errors import RosterError
 from scanner.model import RosterState
 from scanner.roster.csvs import CSV_COLUMNS, csv_body, plain_csv
-from scanner.roster.fields import People, Person, _date, _json, _leaving, _list, _logins, _ref
-from scanner.roster.formats import ROSTER_FORMATS, SCIM_USER
+from scanner.roster.fields import People, Person, _date, _leaving, _logins, _ref
+from scanner.roster.formats import ROSTER_FORMATS, SCIM_USER, records
 
 # An export with nobody in it, by the one key each API lists its users under (a bare array:
 # only Okta's Users API answers with one).
@@ -79,8 +79,8 @@ def parse(
             found = ROSTER_FORMATS[name](text, as_of, source)
         notes = found.notes if isinstance(found, People) else ()
         if columns and name not in CSV_COLUMNS:
-            records = _list(_json(text, source), _JSON_LISTS[name], source)
-            found = [_mapped(p, r, columns, as_of) for p, r in zip(found, records, strict=True)]
+            users = records(name, text, source)[0]
+            found = [_mapped(p, r, columns, as_of) for p, r in zip(found, users, strict=True)]
         return _addressed([_window(p, as_of, warn_days) for p in found], notes, name, source)
     except RosterError as error:
         message = str(error)
@@ -117,7 +117,6 @@ def _addressed(people: list[Person], notes: tuple[str, ...], name: str, source: 
 
 # `--roster-columns` for JSON rosters: a dotted path into each user record (#23).
 JSON_FIELDS = ("github_login", "id", "leave_date", "manager", "name")
-_JSON_LISTS = {"okta": None, "entra": "value", "google": "users", "scim": "Resources"}
 
 
 def _path(record: dict[str, Any], path: str) -> Any:

@@ -7,8 +7,11 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import pytest
+
 from scanner.decode import export_text
-from scanner.roster import Roster, parse
+from scanner.errors import RosterError
+from scanner.roster import Roster, detect, parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = datetime.date(2026, 11, 1)
@@ -53,3 +56,34 @@ def test_okta_manager_holding_an_email_or_an_id_no_roster_lists() -> None:
         "bob@acme.example": ("departed", "carol@acme.example"),  # `manager` is an email
         "alice@acme.example": ("active", "bob@acme.example"),  # `managerId` E200: by name
     }
+
+
+CHAIN = {
+    "carol@acme.example": ("active", None),
+    "bob@acme.example": ("departed", "carol@acme.example"),
+    "alice@acme.example": ("active", "bob@acme.example"),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("okta_pages_appended.json", "okta"),
+        ("okta_users.ndjson", "okta"),
+        ("entra_pages_gathered.json", "entra"),
+        ("scim_pages_appended.json", "scim"),
+    ],
+)
+def test_pages_in_one_file_are_one_roster(name: str, fmt: str) -> None:
+    text = export_text((FIXTURES / name).read_bytes())
+    assert detect(text) == fmt
+    people = parse(text, name, AS_OF)
+    assert people.notes == ()  # every page is there: no "first page only" note
+    assert managers(Roster(people), *CHAIN) == CHAIN
+
+
+def test_an_array_of_pages_of_the_wrong_shape_is_one_clear_error() -> None:
+    with pytest.raises(RosterError, match=r"^x.json: expected a list of users under 'value'$"):
+        parse('{"value": []}\n[1, 2]', "x.json", AS_OF, "entra")
+    with pytest.raises(RosterError, match=r"^x.json: not valid JSON \(line 2\)$"):
+        parse('[{"profile": {}}]\n[{"profile"', "x.json", AS_OF, "okta")
