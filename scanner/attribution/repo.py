@@ -31,7 +31,8 @@ _HEX = re.compile(r"[0-9a-f]{4,64}")
 BOTS = (
     r"\[bot\]", r"^dependabot", r"^renovate", r"^github-actions", r"^mergify",
     r"^snyk-bot", r"^pre-commit-ci", r"noreply@github\.com$",  # web-flow: GitHub's web UI
-    r"^action@github\.com$",  # "GitHub Action", the address workflows commit as
+    # "GitHub Action", the addresses workflows commit as (cloudposse's readme-action: actions@)
+    r"^actions?@github\.com$",
     r"^copilot$", r"\+copilot@users\.noreply\.github\.com$",  # the Copilot coding agent
     # An account named as a bot: semantic-release-bot, CFT's cloud-foundation-bot, getsentry-bot
     # <bot@...>, k8s-ci-robot (a hyphenated login, or an address whose name part ends in bot).

@@ -113,3 +113,18 @@ def test_coding_agents_are_no_co_authors(git_repo: GitRepo) -> None:
     found = _provisioner(git_repo)
     assert (found.email, found.co_authors) == (
         "alice@example.com", ("Dan Reviewer <dan@example.com>",))  # fmt: skip
+
+
+# The address GitHub's docs and many workflows commit as (cloudposse's readme-action signs
+# "readme-action <actions@github.com>"); nobody reads it.
+README_ACTION = "readme-action <actions@github.com>"
+
+
+def test_a_workflow_committing_as_actions_at_github_is_a_bot(git_repo: GitRepo) -> None:
+    path = ".github/workflows/stale.yml"
+    git_repo.write(path, STALE)
+    git_repo.commit("chore: sync workflows", author=README_ACTION, date="2025-01-01T00:00:00Z")
+    found = _provisioner(git_repo)
+    assert (found.email, found.confidence) == ("", Confidence.UNKNOWN)
+    assert "by the bot actions@github.com" in found.evidence[0]
+
