@@ -242,15 +242,17 @@ def _provisioner(
         evidence.append("the commit has no author email: only the name identifies its author")
     if commit.sha in repo.shallow:
         confidence = Confidence.UNKNOWN
-        evidence.append(
-            f"shallow clone: history before {commit.sha[:7]} is missing, so its "
-            "author may not have written this line; check out with fetch-depth: 0"
-        )
+        evidence.append(_shallow(commit))
     return Provisioner(
         name=commit.author, email=commit.email, commit=commit.sha, date=commit.date,
         uncommitted=False, confidence=confidence, evidence=tuple(evidence),
         co_authors=_humans(repo, co_authors(message)),
     )  # fmt: skip
+
+
+def _shallow(commit: Commit) -> str:
+    return (f"shallow clone: history before {commit.sha[:7]} is missing, so its author may "
+            "not have written this line; check out with fetch-depth: 0")  # fmt: skip
 
 
 def _named_by(repo: Repo, identity: Identity, line: Line) -> bool:
@@ -338,11 +340,12 @@ def _co_author(repo: Repo, commit: Commit, message: str) -> Provisioner:
     verified modules, compiled agentic workflows)."""
     people = [c for c in _humans(repo, co_authors(message))
               if not re.search(r"\[bot\]|copilot", c, re.I)]  # fmt: skip
-    if not people:
+    if not people or commit.sha in repo.shallow:  # a shallow clone's edge: nobody can tell
         return Provisioner(
             name="", email="", commit=commit.sha, date=commit.date, uncommitted=False,
             confidence=Confidence.UNKNOWN,
-            evidence=(f"introduced in {commit.sha[:7]} on {commit.date[:10]} by the bot "
+            evidence=(_shallow(commit) if commit.sha in repo.shallow else
+                      f"introduced in {commit.sha[:7]} on {commit.date[:10]} by the bot "
                       f"{commit.email or commit.author}; no human wrote or co-authored it",),
         )  # fmt: skip
     name, _, email = people[0].partition("<")

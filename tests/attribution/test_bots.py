@@ -7,9 +7,12 @@ Workflow shapes follow GitHub's "Using secrets in GitHub Actions"
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 from scanner import pipeline
 from scanner.model import Confidence
-from tests.conftest import GitRepo
+from tests.conftest import GIT_ENV, GitRepo
 
 ALICE = "Alice Example <alice@example.com>"
 DAN = "Dan Reviewer <dan@example.com>"
@@ -128,3 +131,27 @@ def test_a_workflow_committing_as_actions_at_github_is_a_bot(git_repo: GitRepo) 
     assert (found.email, found.confidence) == ("", Confidence.UNKNOWN)
     assert "by the bot actions@github.com" in found.evidence[0]
 
+
+def test_a_bot_at_a_shallow_clones_edge_is_nobody_and_says_why(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    """cloudposse/terraform-aws-eks-cluster at depth 15: its edge is a README bot's commit, so
+    every older line is blamed on it. The bot is nobody, and history is what is missing, not a
+    human: never "no human wrote it"."""
+    path = ".github/workflows/stale.yml"
+    git_repo.write(path, STALE)
+    git_repo.commit("stale issues", author=ALICE, date="2025-01-01T00:00:00Z")
+    git_repo.write("README.md", "generated\n")
+    edge = git_repo.commit("chore: update README.md", author=README_ACTION,
+                           date="2025-02-01T00:00:00Z")  # fmt: skip
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{git_repo.root}", str(clone)],
+                   check=True, env={**GIT_ENV, "PATH": "/usr/bin:/bin"})  # fmt: skip
+    found = [s.attribution.provisioner for s in pipeline.scan(clone).subjects]
+    assert len(found) == 1 and found[0] is not None
+    assert (found[0].email, found[0].commit) == ("", edge)
+    assert found[0].confidence == Confidence.UNKNOWN
+    assert found[0].evidence == (
+        f"shallow clone: history before {edge[:7]} is missing, so its author may not have "
+        "written this line; check out with fetch-depth: 0",
+    )
