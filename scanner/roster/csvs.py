@@ -17,7 +17,7 @@ from scanner.roster.fields import OKTA_STATES, People, Person, _date, _emails, _
 _CSV_STATES = {"active": "active", "suspended": "suspended", "departed": "departed",
                "deprovisioned": "departed", "terminated": "departed", "inactive": "departed",
                "disabled": "departed", "staged": "not_started", "not_started": "not_started",
-               "leaving": "leaving",
+               "leaving": "leaving", "archived": "suspended",
                # Entra's "Download users" CSV: `accountEnabled` is True or False.
                "true": "active", "false": "departed"}  # fmt: skip
 
@@ -47,7 +47,7 @@ def plain_csv(
              "leave_date": "leave_date", "id": "id", **(columns or {})}  # fmt: skip
     # newline="": the csv module reads line endings itself (a bare CR inside a row is data).
     body = csv_body(text)
-    reader = csv.DictReader(io.StringIO(body, newline=""))
+    reader = csv.DictReader(io.StringIO(body, newline=""), delimiter=delimiter(body))
     # Line numbers count the lines `csv_body` took off (a `#TYPE` line), as an editor shows.
     text = text.removeprefix("\ufeff")
     skipped = len(text[: len(text) - len(body)].splitlines())
@@ -71,6 +71,17 @@ def csv_body(text: str) -> str:
     return text[match.end() :] if match else text
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def delimiter(body: str) -> str:
+    """The separator of a CSV export, from its header row: a comma, else the semicolon Excel
+    writes where the decimal separator is a comma (most of Europe), or the tab of its
+    "Unicode Text" (support.microsoft.com, "Import or export text (.txt or .csv) files")."""
+    first = _QUOTED.sub("", body[: body.find("\n") if "\n" in body else len(body)])
+    return max((",", ";", "\t"), key=first.count)  # a tie (one column): a comma
+
+
 def _header(headers: Sequence[str], wanted: str, *others: str) -> str:
     """The header that names `wanted`, else the first of `others` one names: the same text, else
     the same letters and digits in any case (`UserPrincipalName` from Get-MgUser, `User
@@ -86,8 +97,13 @@ def _header(headers: Sequence[str], wanted: str, *others: str) -> str:
     return wanted
 
 
+_NOTE = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+
+
 def _letters(name: str) -> str:
-    return "".join(char for char in name.casefold() if char.isalnum())
+    """A header's letters and digits, lower-cased, without the notes Google's export adds in
+    brackets (`Email Address [Required]`, `Status [READ ONLY]`)."""
+    return "".join(char for char in _NOTE.sub("", name).casefold() if char.isalnum())
 
 
 def _csv_people(
@@ -105,15 +121,26 @@ def _csv_people(
         raise RosterError(
             f"{source}: a CSV roster needs a header row with an {wanted['email']!r} column"
         )
-    alias_headers = [names["aliases"], *(h for h in _MORE_ALIASES.get(fmt, ()) if h in headers)]
+    more = (_header(headers, h, h) for h in _MORE_ALIASES.get(fmt, ()))
+    alias_headers = [names["aliases"], *(h for h in more if h in headers)]
+    # No status column: a yes/no column may say it (Block credential, suspended, archived).
+    flags = [] if names["status"] in headers else \
+        [(h, _FLAGS[_letters(h)]) for h in headers if _letters(h) in _FLAGS]  # fmt: skip
     people = []
     for row in reader:
         if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
             continue  # a row of empty cells (Excel leaves them below a table)
-        aliases = " ".join(row.get(h) or "" for h in alias_headers).replace(";", " ").split()
+        aliases = [a for h in alias_headers for a in _addresses(row.get(h) or "")]
         primary, emails = _emails(row.get(names["email"]), *aliases)
         status = (row.get(names["status"]) or "").strip().lower()
         state = _CSV_STATES.get(status, OKTA_STATES.get(status.upper(), "unknown"))
+        if status in _YES_NO and _letters(names["status"]).endswith("enabled"):
+            state = "active" if _YES_NO[status] else "departed"  # Account enabled: Yes/No
+        for header, (when_yes, when_no) in flags:
+            said = _YES_NO.get((row.get(header) or "").strip().lower())
+            if said is not None:
+                found = when_yes if said else when_no
+                state = found if state in ("unknown", "active") else state
         written = (row.get(names["leave_date"]) or "").strip()
         leave = _date(written)
         if written and leave is None:  # `3/2/2026`: March or February? Never a guess
@@ -132,7 +159,7 @@ def _csv_people(
             leave_date=leave,
         ))  # fmt: skip
     notes = []
-    if people and names["status"] not in headers:
+    if people and names["status"] not in headers and not flags:
         hint = _STATUS_HINTS.get(fmt, _STATUS_HINTS["csv"])
         notes.append(f"{source}: has no {wanted['status']!r} column, so the state of its "
                      f"{len(people)} people is unknown: {hint}")  # fmt: skip
@@ -141,10 +168,37 @@ def _csv_people(
 
 # Headers tried for a field when the one its format names is missing (Graph PowerShell says Id,
 # the admin centre's download objectId; Okta's Password Health report says Login and User).
-_FALLBACK_HEADERS = {"id": ("id", "objectId"), "email": ("login",), "name": ("user",)}
+# Google's admin console download says Email Address and Manager Email, GAM primaryEmail, the
+# Microsoft 365 admin centre's Export users Display name and User principal name, Okta's User
+# Accounts report Okta username, Primary email, Okta user status and User fullname.
+_FALLBACK_HEADERS = {
+    "id": ("id", "objectId", "userId"),
+    "email": ("login", "emailAddress", "primaryEmail", "oktaUsername", "userPrincipalName"),
+    "name": ("user", "displayName", "userFullname", "fullName"),
+    "status": ("oktaUserStatus", "userStatus", "accountStatus"),
+    "manager": ("managerEmail",),
+}
+# Columns that say yes or no to one question, read when an export has no status column:
+# the state a yes gives, and the state a no gives.
+_FLAGS = {"blockcredential": ("departed", "active"), "blocksignin": ("departed", "active"),
+          "accountenabled": ("active", "departed"), "suspended": ("suspended", "active"),
+          "archived": ("suspended", "active")}  # fmt: skip
+_YES_NO = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 # Further alias columns a format's export documents (Entra's Download users:
 # https://learn.microsoft.com/entra/identity/users/users-bulk-download).
-_MORE_ALIASES = {"entra-csv": ("alternateEmailAddress",)}
+# The Microsoft 365 admin centre's Proxy addresses: `SMTP:primary@...+smtp:alias@...`.
+_MORE_ALIASES = {"entra-csv": ("alternateEmailAddress", "proxyAddresses")}
+_PROXY = re.compile(r"(?i)\bsmtp:([^\s+;,]+@[^\s+;,]+)")
+
+
+def _addresses(cell: str) -> list[str]:
+    """The addresses in an alias cell: separated by spaces or semicolons, or Exchange proxy
+    addresses (`SMTP:`, `smtp:`, joined with `+`), whose other kinds (`SIP:`, `X500:`) are
+    no mailbox."""
+    proxies = _PROXY.findall(cell)
+    return proxies if proxies else cell.replace(";", " ").split()
+
+
 # Our CSV fields, and the headers each CSV export uses for them (`--roster-columns` overrides).
 CSV_FIELDS = ("email", "status", "manager", "github_login", "name", "aliases", "leave_date", "id")
 CSV_COLUMNS: dict[str, dict[str, str]] = {

@@ -12,7 +12,7 @@ from typing import Any
 
 from scanner.errors import RosterError
 from scanner.model import RosterState
-from scanner.roster.csvs import CSV_COLUMNS, csv_body, plain_csv
+from scanner.roster.csvs import CSV_COLUMNS, csv_body, delimiter, plain_csv
 from scanner.roster.fields import People, Person, _date, _leaving, _logins, _ref
 from scanner.roster.formats import ROSTER_FORMATS, SCIM_USER, records
 
@@ -28,7 +28,7 @@ def detect(text: str) -> str:
     if not head.startswith(("{", "[")):
         head = csv_body(head)
         first = head.splitlines()[0] if head else ""
-        headers = [h.strip().strip('"').lower() for h in first.split(",")]
+        headers = [h.strip().strip('"').lower() for h in first.split(delimiter(first))]
         if "userprincipalname" in first.lower().replace(" ", ""):  # any case: Get-MgUser's too
             return "entra-csv"
         if "managerId" in first or "login" in headers:  # Okta's profile names, or its reports

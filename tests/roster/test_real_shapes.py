@@ -87,3 +87,57 @@ def test_an_array_of_pages_of_the_wrong_shape_is_one_clear_error() -> None:
         parse('{"value": []}\n[1, 2]', "x.json", AS_OF, "entra")
     with pytest.raises(RosterError, match=r"^x.json: not valid JSON \(line 2\)$"):
         parse('[{"profile": {}}]\n[{"profile"', "x.json", AS_OF, "okta")
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("entra_download_semicolon.csv", "entra-csv"),
+        ("entra_download_unicode.txt", "entra-csv"),
+        ("roster_semicolon_names.csv", "csv"),
+    ],
+)
+def test_csv_saved_by_excel_with_semicolons_or_tabs(name: str, fmt: str) -> None:
+    text = export_text((FIXTURES / name).read_bytes())
+    assert detect(text) == fmt
+    people = parse(text, name, AS_OF)
+    found = Roster(people)
+    # Alice's department "Eng; Platform" is quoted: its `;` is data, her accountEnabled stays True.
+    assert [found.state(e) for e in CHAIN] == ["active", "departed", "active"]
+    if fmt == "csv":  # managers by display name
+        assert managers(found, *CHAIN) == CHAIN
+
+
+def test_microsoft_365_export_block_credential_and_proxy_addresses() -> None:
+    found = roster("m365_export_users.csv")
+    carol = found.person("carol@acme.example")  # from Proxy addresses, SIP: left out
+    assert carol is not None and carol.emails == {
+        "carol@acme.onmicrosoft.com",
+        "carol@acme.example",
+    }
+    assert (carol.id, carol.name) == ("6e7b768e-0001", "Carol Chen")
+    assert [found.state(e) for e in ("carol@acme.example", "bob@acme.example")] == [
+        "active",
+        "departed",  # Block credential True
+    ]
+
+
+def test_google_console_download_and_okta_user_accounts_report() -> None:
+    google = parse(export_text((FIXTURES / "google_console_users.csv").read_bytes()), "g", AS_OF)
+    assert google.notes == ()
+    found = Roster(google)
+    assert managers(found, *CHAIN) == {
+        "carol@acme.example": ("active", None),
+        "bob@acme.example": ("suspended", "carol@acme.example"),
+        "alice@acme.example": ("active", "bob@acme.example"),
+    }
+    okta = roster("okta_user_accounts.csv")
+    assert [
+        okta.state(e) for e in ("carol@acme.example", "bob@acme.example", "sue@acme.example")
+    ] == [
+        "active",
+        "departed",
+        "suspended",
+    ]
+    bob = okta.person("bob@acme.example")
+    assert bob is not None and bob.name == "Bob Baker"

@@ -231,7 +231,8 @@ def test_roster_columns_rename_a_csv_export() -> None:
 def test_roster_columns_on_the_command_line(tmp_path: Path, capsys) -> None:
     from scanner.cli import main
 
-    (tmp_path / "okta.csv").write_text(RENAMED)
+    # "Primary email" is a header nhi knows (Okta's User Accounts report); this one is not.
+    (tmp_path / "okta.csv").write_text(RENAMED.replace("Primary email", "Work mailbox"))
     argv = ["aggregate", str(tmp_path), "--roster", str(tmp_path / "okta.csv"), "--no-db"]
     assert main([*argv, "--roster-columns", "mail=Primary email"]) == 2
     assert "'mail=Primary email': expected FIELD=HEADER with FIELD one of email, status" in (
