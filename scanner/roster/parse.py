@@ -60,6 +60,14 @@ def parse(
     dotted path into each record of a JSON one. Someone leaving later than `warn_days` after
     `as_of` is still `active` (with their `leave_date`). What the file says about itself (a
     first page only, no status, records with no address) is in the result's `notes`."""
+    head = text.lstrip("\ufeff \t\r\n")
+    if not head:
+        raise RosterError(f"{source}: is empty: no roster export was saved in it")
+    if head.startswith("<"):  # what a browser saves when the download needed a sign-in
+        raise RosterError(f"{source}: is an HTML or XML page, not a roster export")
+    if head.startswith("PK\x03\x04"):
+        raise RosterError(f"{source}: is a zip file (an Excel workbook?), not a roster export: "
+                          "save it as CSV UTF-8")  # fmt: skip
     try:
         name = detect(text) if fmt == "auto" else fmt
     except RosterError as error:

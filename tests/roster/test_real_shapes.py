@@ -141,3 +141,25 @@ def test_google_console_download_and_okta_user_accounts_report() -> None:
     ]
     bob = okta.person("bob@acme.example")
     assert bob is not None and bob.name == "Bob Baker"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("", "is empty: no roster export was saved in it"),
+        ("\ufeff\r\n", "is empty: no roster export was saved in it"),
+        (
+            "<!DOCTYPE html><html><title>Sign In</title>",
+            "is an HTML or XML page, not a roster export",
+        ),
+        (
+            "PK\x03\x04\x14\x00",
+            "is a zip file (an Excel workbook?), not a roster export: save it as CSV UTF-8",
+        ),
+    ],
+)
+def test_a_file_that_is_no_export_at_all_is_one_clear_error(text: str, said: str) -> None:
+    for fmt in ("auto", "okta", "csv"):
+        with pytest.raises(RosterError) as raised:
+            parse(text, "users.csv", AS_OF, fmt)
+        assert str(raised.value) == f"users.csv: {said}"
