@@ -126,6 +126,9 @@ def _csv_people(
     # No status column: a yes/no column may say it (Block credential, suspended, archived).
     flags = [] if names["status"] in headers else \
         [(h, _FLAGS[_letters(h)]) for h in headers if _letters(h) in _FLAGS]  # fmt: skip
+    # No name column: the first and last names (Okta's firstName, Google's First Name [Required]).
+    parts = (_header(headers, part, part) for part in ("firstName", "lastName"))
+    split_name = [] if names["name"] in headers else [h for h in parts if h in headers]
     people = []
     for row in reader:
         if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
@@ -152,7 +155,9 @@ def _csv_people(
         # An export's own id (Okta `id`, Entra `objectId`) is what managers point at (#23).
         people.append(Person(
             id=(row.get(names["id"]) or "").strip() or primary,
-            name=(row.get(names["name"]) or "").strip(), emails=emails,
+            name=(row.get(names["name"]) or "").strip()
+            or " ".join(v for h in split_name if (v := (row.get(h) or "").strip())),
+            emails=emails,
             primary=primary, logins=_logins(row.get(names["github_login"])),
             state=RosterState(_leaving(state, leave, as_of)),
             manager=(row.get(names["manager"]) or "").strip() or None, source=source,
@@ -176,7 +181,7 @@ _FALLBACK_HEADERS = {
     "email": ("login", "emailAddress", "primaryEmail", "oktaUsername", "userPrincipalName"),
     "name": ("user", "displayName", "userFullname", "fullName"),
     "status": ("oktaUserStatus", "userStatus", "accountStatus"),
-    "manager": ("managerEmail",),
+    "manager": ("managerEmail", "manager"),
 }
 # Columns that say yes or no to one question, read when an export has no status column:
 # the state a yes gives, and the state a no gives.

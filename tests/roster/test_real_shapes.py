@@ -163,3 +163,10 @@ def test_a_file_that_is_no_export_at_all_is_one_clear_error(text: str, said: str
         with pytest.raises(RosterError) as raised:
             parse(text, "users.csv", AS_OF, fmt)
         assert str(raised.value) == f"users.csv: {said}"
+
+
+def test_okta_csv_manager_column_and_first_and_last_names() -> None:
+    found = roster("okta_manager_names.csv")
+    assert managers(found, *CHAIN) == CHAIN
+    bob = found.person("bob@acme.example")
+    assert bob is not None and bob.name == "Bob Baker"
