@@ -72,6 +72,14 @@ def csv_body(text: str) -> str:
 
 
 _QUOTED = re.compile(r'"[^"]*"')
+_RELATION = re.compile(r"relations\.\d+\.type")
+
+
+def _related(row: Mapping[str, str | None], relations: Sequence[tuple[str, str]]) -> str:
+    """The manager among a Google user's relations (Directory API `relations`, type manager)."""
+    return next((value for kind, where in relations
+                 if (row.get(kind) or "").strip().lower() == "manager"
+                 and (value := (row.get(where) or "").strip())), "")  # fmt: skip
 
 
 def delimiter(body: str) -> str:
@@ -129,6 +137,9 @@ def _csv_people(
     # No name column: the first and last names (Okta's firstName, Google's First Name [Required]).
     parts = (_header(headers, part, part) for part in ("firstName", "lastName"))
     split_name = [] if names["name"] in headers else [h for h in parts if h in headers]
+    # GAM's `print users relations`: relations.N.type and relations.N.value columns.
+    relations = [] if names["manager"] in headers else \
+        [(h, f"{h[:-5]}.value") for h in headers if _RELATION.fullmatch(h)]  # fmt: skip
     people = []
     for row in reader:
         if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
@@ -160,7 +171,8 @@ def _csv_people(
             emails=emails,
             primary=primary, logins=_logins(row.get(names["github_login"])),
             state=RosterState(_leaving(state, leave, as_of)),
-            manager=(row.get(names["manager"]) or "").strip() or None, source=source,
+            manager=(row.get(names["manager"]) or "").strip() or _related(row, relations) or None,
+            source=source,
             leave_date=leave,
         ))  # fmt: skip
     notes = []

@@ -170,3 +170,15 @@ def test_okta_csv_manager_column_and_first_and_last_names() -> None:
     assert managers(found, *CHAIN) == CHAIN
     bob = found.person("bob@acme.example")
     assert bob is not None and bob.name == "Bob Baker"
+
+
+def test_gam_csv_relations_and_suspended_or_archived_columns() -> None:
+    people = parse(export_text((FIXTURES / "google_gam_users.csv").read_bytes()), "g", AS_OF)
+    assert people.notes == ()  # suspended and archived say the state
+    found = Roster(people)
+    assert managers(found, *CHAIN, "arch@acme.example") == {
+        "carol@acme.example": ("active", None),
+        "bob@acme.example": ("suspended", "carol@acme.example"),  # the second relation
+        "alice@acme.example": ("active", "bob@acme.example"),
+        "arch@acme.example": ("suspended", "carol@acme.example"),
+    }
