@@ -3,7 +3,8 @@
 Syntax follows python-dotenv's grammar: optional `export`, `KEY=value` with spaces around `=`,
 unquoted values ending at ` #` comments, single quotes (literal, may span lines), double
 quotes (escapes, may span lines), `${VAR}` references, blank values, CRLF line ends. `.envrc`
-(direnv, a shell script) contributes only its `export KEY=value` and `KEY=value` lines.
+(direnv, a shell script, and its `.envrc.example`-style templates) contributes only its
+`export KEY=value` and `KEY=value` lines.
 
 One `dotenv_credential` per credential key (pointer: the key; when a key repeats, the last
 assignment wins, as in dotenv), with `value_state`, `secret_present`, `detector` and `provider`.
@@ -25,8 +26,8 @@ from scanner.model import JSON, Category, Identity
 # as common as `.env.example`; cookiecutter-django keeps its dotenv files as `.envs/.local/.django`
 # and `.envs/.production/.postgres` (about 2,000 repositories; its docs, "Configuring the
 # Environment"). env-cmd's `.env-cmdrc` is JSON or JavaScript, and git's own dot-files are none.
-PATTERNS = (".env", ".env.*", ".env-*", ".env_*", "*.env", ".envrc", "env.example", "env.sample",
-            "env.template", "env.dist", "**/.envs/**/.*")  # fmt: skip
+PATTERNS = (".env", ".env.*", ".env-*", ".env_*", "*.env", ".envrc", ".envrc.*", "env.example",
+            "env.sample", "env.template", "env.dist", "**/.envs/**/.*")  # fmt: skip
 _NOT_DOTENV = (".env-cmdrc", ".gitignore", ".gitkeep", ".gitattributes", ".keep")
 
 _ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(.*)$", re.DOTALL)
@@ -40,12 +41,28 @@ _CONNECTION_KEY = re.compile(r"(?i)(?:^|_)(?:connection_?string|conn_?str)$")
 _EXTRA_KEY = re.compile(
     r"(?i)(?:^|_)(?:credentials_contents|event_key|secondary_key|primary_key|write_key)$|^ssl_key$"
 )
-# `<PROVIDER>_KEY` (`SUPABASE_KEY`) is a credential; these words before `_KEY` say otherwise.
+# `<PROVIDER>_KEY` (`SUPABASE_KEY`) is a credential; these words before `_KEY` say otherwise
+# (`AZURE_STATE_KEY` names the blob a Terraform backend keeps its state in).
 _NOT_SECRET_KEY = re.compile(
     r"(?i)(?:^|_)(?:public|pub|publishable|anon|site|sort|cache|partition|hash|range|routing|"
-    r"idempotency|primary_key|foreign|license_public|map|maps|encryption_public)_key$"
+    r"idempotency|primary_key|foreign|license_public|map|maps|encryption_public|state|object)_key$"
 )
-_KEY_ID = re.compile(r"(?i)^(.*_)?access_key_id$")
+# An identifier beside its secret names one machine identity: `PROD_AWS_ACCESS_KEY_ID` beside
+# `PROD_AWS_SECRET_ACCESS_KEY`, `ARM_CLIENT_ID` beside `ARM_CLIENT_SECRET` (a service principal),
+# `PROXMOX_TOKEN_ID` beside `PROXMOX_TOKEN_SECRET`, `S3_KEY` beside `S3_SECRET` (an access
+# key's id), `B2_APPLICATION_KEY_ID` beside `B2_APPLICATION_KEY`. The id is no secret
+# (`secret_present` stays false unless it has a secret's shape).
+_IDENTIFIERS = (
+    (re.compile(r"^(.*_)?ACCESS_KEY_ID$"),
+     ("SECRET_ACCESS_KEY", "SECRET_KEY", "ACCESS_KEY_SECRET", "SECRET")),
+    (re.compile(r"^(.*_)?CLIENT_ID$"), ("CLIENT_SECRET",)),
+    (re.compile(r"^(.*_)?TOKEN_ID$"), ("TOKEN_SECRET",)),
+    (re.compile(r"^(.*_)?KEY$"), ("SECRET",)),
+    (re.compile(r"^(.*_)?KEY_ID$"), ("KEY",)),  # `B2_APPLICATION_KEY_ID`, `ZITADEL_KEY_ID`
+    (re.compile(r"^(.*_)?ID$"), ("SECRET",)),  # Auth.js's `AUTH_GITHUB_ID`, `AUTH_GITHUB_SECRET`
+)  # fmt: skip
+_KEY_BESIDE_ID = re.compile(r"^(.*_)?KEY$")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _JSON_SECRET = re.compile(
     r'(?i)"[\w-]*(?:token|secret|password|api_?key|private_key|client_secret)"\s*:\s*"([^"]+)"'
 )
@@ -76,7 +93,8 @@ def scan(path: str, text: str) -> Iterator[Identity]:
         return  # a unified diff named `.env.patch` is not a dotenv file
     if path.rpartition("/")[2].startswith(_NOT_DOTENV):
         return
-    assignments, bad = parse(text, shell=path.endswith(".envrc"))
+    name = path.rpartition("/")[2]
+    assignments, bad = parse(text, shell=name == ".envrc" or name.startswith(".envrc."))
     last = {a.key: a for a in assignments}
     for assignment in sorted(last.values(), key=lambda a: a.line):
         identity = credential(path, assignment, last)
@@ -172,20 +190,39 @@ def _unescape(value: str) -> str:
 
 
 def _named(key: str, others: Mapping[str, Assignment]) -> bool:
-    """Credential names beyond the shared rules: see `_EXTRA_KEY` and `_NOT_SECRET_KEY`."""
+    """Credential names beyond the shared rules: see `_EXTRA_KEY`, `_NOT_SECRET_KEY` and
+    `_IDENTIFIERS`."""
     if secrets.is_credential_name(key) or _EXTRA_KEY.search(key):
         return True
     upper = key.upper()
-    if upper.endswith(("_KEY", "_KEYS")) and not _NOT_SECRET_KEY.search(upper.removesuffix("S")):
-        return secrets.provider_for(key) is not None
-    pair = _KEY_ID.match(upper)  # `PROD_AWS_ACCESS_KEY_ID` beside `PROD_AWS_SECRET_ACCESS_KEY`
-    if pair is not None:
-        prefix = pair[1] or ""
-        return any(f"{prefix}{s}" in {k.upper() for k in others} for s in _PAIRED_SECRETS)
+    keyed = upper.endswith(("_KEY", "_KEYS"))
+    if keyed and not _NOT_SECRET_KEY.search(upper.removesuffix("S")) and secrets.provider_for(key):
+        return True
+    return identifier(key, others) or _unnamed_key(upper, others)
+
+
+def _upper(key: str) -> str:
+    return _CAMEL.sub("_", key).upper()  # `clientId` is `CLIENT_ID`
+
+
+def identifier(key: str, others: Mapping[str, Assignment]) -> bool:
+    """Whether `key` is the id half of an id and secret pair (`_IDENTIFIERS`)."""
+    upper = _upper(key)
+    for pattern, partners in _IDENTIFIERS:
+        pair = pattern.match(upper)
+        if pair is not None:
+            names = {_upper(k) for k in others}
+            return any(f"{pair[1] or ''}{partner}" in names for partner in partners)
     return False
 
 
-_PAIRED_SECRETS = ("SECRET_ACCESS_KEY", "SECRET_KEY", "ACCESS_KEY_SECRET", "SECRET")
+def _unnamed_key(upper: str, others: Mapping[str, Assignment]) -> bool:
+    """`ZITADEL_KEY` beside `ZITADEL_KEY_ID`: a key of no known provider, the secret its id
+    names."""
+    pair = _KEY_BESIDE_ID.match(upper)
+    if pair is None or _NOT_SECRET_KEY.search(upper):
+        return False
+    return f"{pair[1] or ''}KEY_ID" in {_upper(k) for k in others}
 
 
 def _json_blob(value: str) -> tuple[bool, secrets.Match | None] | None:
@@ -215,22 +252,24 @@ def credential(
     blob = _json_blob(value) if match is None else None
     if blob is not None:
         match = blob[1]
+    # A URL carries a credential with a secret's shape (a password, a webhook's token) or a
+    # placeholder password an example declares, whatever its key (`DB_SOURCE=postgresql://...`).
+    # A URL whose password is `${OTHER}` does not: OTHER is reported where it is set.
+    declared = secrets.url_password_state(value) == "placeholder"
     if _CONNECTION_KEY.search(key):
         pass  # reported whatever its value: an empty one is filled in at deploy time
-    elif blob is not None:
+    elif blob is not None or declared:
         pass
     elif _URL_KEY.search(key):
-        # A URL is a credential when it carries one: a secret shape (a password, a webhook's
-        # token), a placeholder password an example declares, or a webhook by name. A URL whose
-        # password is `${OTHER}` is not: OTHER is reported where it is set.
-        declared = secrets.url_password_state(value) == "placeholder"
-        if match is None and not declared and not _WEBHOOK_KEY.search(key):
+        if match is None and not _WEBHOOK_KEY.search(key):  # a webhook by name is one
             return None
     elif match is None and (not (_named(key, others) or secrets.keyed_secret(key, value))
                             or placeholders.is_switch(value)):  # fmt: skip
         return None
     state = secrets.value_state(value, assignment.expands)
+    named_id = match is None and not secrets.is_credential_name(key) and identifier(key, others)
     present = match is not None or (state == "literal" and secrets.looks_secret(value))
+    present = present and not named_id  # a client id is no secret, however random
     present = present or bool(blob and blob[0])
     name = path.rsplit("/", 1)[-1]
     sample = bool(_SAMPLE_FILE.search(name))
@@ -238,7 +277,7 @@ def credential(
     live = name in _LIVE_FILES or "/.envs/.production/" in f"/{path}"  # cookiecutter-django's
     committed_default = (
         not present and state == "literal" and live and _named(key, others)
-        and not _URL_KEY.search(key)
+        and not _URL_KEY.search(key) and not named_id
     )  # fmt: skip
     if (test_only or sample) and match is not None and match.detector == "url_with_password":
         # A fixture's or an example's DSN: judged as its password alone would be (a random one
