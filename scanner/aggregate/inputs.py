@@ -127,9 +127,32 @@ def _shallow_note(names: list[str]) -> tuple[str, ...]:
 def _roster_file(
     path: Path, as_of: datetime.date, fmt: str, columns: Mapping[str, str] | None, warn_days: int
 ) -> tuple[str, People]:
-    """One roster file's format and people (with what the export says about itself)."""
-    text = _read(path, RosterError)
+    """One roster file's format and people (with what the export says about itself).
+
+    A file that is not UTF-8 is read as Windows-1252, what Excel's "CSV (Comma delimited)"
+    writes on a Western Windows (learn.microsoft.com, "Import or export text (.txt or .csv)
+    files"): the addresses are ASCII either way, and the output says how it was read."""
+    try:
+        text, note = _read(path, RosterError), None
+    except RosterError:
+        data = _bytes(path, RosterError)
+        if data.startswith(b"PK\x03\x04"):
+            raise RosterError(f"{path}: is a zip file (an Excel workbook?), not a roster "
+                              "export: save it as CSV UTF-8") from None  # fmt: skip
+        if b"\0" in data[:8192]:
+            raise  # binary
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
+            raise RosterError(f"{path}: cannot be read (neither UTF-8 nor Windows-1252)") \
+                from None  # fmt: skip
+        note = (
+            f'{path}: not UTF-8, read as Windows-1252 (Excel\'s "CSV (Comma delimited)"); '
+            'names with accents are right only if it was: export "CSV UTF-8" to be sure'
+        )
     people = parse(text, str(path), as_of, fmt, columns, warn_days)
+    if note is not None:
+        people.notes += (note,)
     return (detect(text) if fmt == "auto" else fmt), people
 
 
@@ -183,8 +206,15 @@ def report_origins(root: Path, files: Iterable[Path]) -> dict[Path, str]:
 
 def _read(path: Path, error: type[Exception]) -> str:
     try:
-        return export_text(path.read_bytes())  # a BOM or UTF-16: saved by Excel, PowerShell
-    except (OSError, UnicodeDecodeError) as problem:
+        return export_text(_bytes(path, error))  # a BOM or UTF-16: saved by Excel, PowerShell
+    except UnicodeDecodeError as problem:
+        raise error(f"{path}: cannot be read ({problem})") from None
+
+
+def _bytes(path: Path, error: type[Exception]) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as problem:
         raise error(f"{path}: cannot be read ({problem})") from None
 
 

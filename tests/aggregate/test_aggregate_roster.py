@@ -280,3 +280,37 @@ def test_successor_chains_and_a_lead_who_left(org: Path, tmp_path: Path, capsys)
           "--as-of", "2026-11-01", "--no-db", "--format", "markdown"])  # fmt: skip
     lines = capsys.readouterr().out.splitlines()
     assert lines[lines.index("## Notes on the rosters") + 2].startswith("- ")
+
+
+def test_a_roster_excel_saved_as_windows_1252_is_read_and_the_output_says_so(
+    org: Path, tmp_path: Path, capsys
+) -> None:
+    """Excel's "CSV (Comma delimited)" on a Western Windows writes the ANSI code page
+    (learn.microsoft.com, "Import or export text (.txt or .csv) files"): names with accents
+    are not UTF-8. The addresses are ASCII either way; the output says how the file was read.
+    A workbook given as a roster, or bytes no encoding here reads, are one clear message."""
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(
+        "email,status,manager,name\n"
+        "carol@acme.example,active,,Carol Nuñez\n"
+        "bob@acme.example,departed,Carol Nuñez,Bob Bäcker\n".encode("cp1252")
+    )
+    main(["aggregate", str(org / "reports"), "--roster", str(roster), "--as-of", "2026-11-01",
+          "--no-db", "--format", "json"])  # fmt: skip
+    result = json.loads(capsys.readouterr().out)
+    assert result["notes"] == [
+        f'{roster}: not UTF-8, read as Windows-1252 (Excel\'s "CSV (Comma delimited)"); names '
+        'with accents are right only if it was: export "CSV UTF-8" to be sure'
+    ]
+    etl = next(o for o in result["orphans"] if o["name"] == "etl")
+    assert (etl["route_to"], etl["why"]) == (["carol@acme.example"], "manager of bob@acme.example")
+    for name, data, message in (
+        ("book.xlsx", b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)),
+         "is a zip file (an Excel workbook?), not a roster export: save it as CSV UTF-8"),
+        ("odd.csv", b"email,status\nbob@acme.example,\x81\xff\n",
+         "cannot be read (neither UTF-8 nor Windows-1252)"),
+    ):  # fmt: skip
+        (tmp_path / name).write_bytes(data)
+        code = main(["aggregate", str(org / "reports"), "--roster", str(tmp_path / name),
+                     "--as-of", "2026-11-01", "--no-db"])  # fmt: skip
+        assert (code, capsys.readouterr().err) == (3, f"nhi: error: {tmp_path / name}: {message}\n")
