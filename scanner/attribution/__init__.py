@@ -21,7 +21,7 @@ from pathlib import Path
 
 from scanner import git, reading
 from scanner.attribution import codeowners, installer, moves, provenance
-from scanner.attribution.history import blame_all, history, parallel, ranges
+from scanner.attribution.history import blame_all, parallel, ranges
 from scanner.attribution.owners import _deadline, _owner_rules, load_codeowners
 from scanner.attribution.provisioner import (
     _choose,
@@ -54,7 +54,7 @@ from scanner.model import (
 )
 
 __all__ = ["BOTS", "IGNORE_REVS", "BlameCache", "History", "Options", "Repo", "attribute",
-           "blame_all", "co_authors", "describe", "history", "ignored_revisions",
+           "blame_all", "co_authors", "describe", "ignored_revisions",
            "load_codeowners", "ranges"]  # fmt: skip
 
 
