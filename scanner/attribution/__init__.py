@@ -108,11 +108,18 @@ def attribute(
             found = dataclasses.replace(found, provisioner=unknown)  # its owners still hold
             return Attributed(identity=identity, attribution=found)
 
-    # Warm (every blame from the cache), what is left is Python reading the cache: the
-    # workers only take turns at the interpreter lock (0.44 s against 0.30 s serially, #21).
-    warm = all(past.cached for past in histories.values())
-    subjects = tuple(map(attributed, identities) if warm else parallel(options, attributed,
-                                                                        identities))  # fmt: skip
+    # An identity whose file's blame came from the cache finds its walks there too: what is
+    # left is Python, and on the workers it only takes turns at the interpreter lock (warm,
+    # 0.44 s against 0.30 s serially). Those are attributed serially, the others on the git
+    # workers first (#21: after a commit that touched one of the generated tree's identity
+    # files, a scan with the cache took 1.20 s, now 0.78 s).
+    warm = {n for n, i in enumerate(identities)
+            if (past := histories.get(i.path)) is not None and past.cached}  # fmt: skip
+    fresh = [n for n in range(len(identities)) if n not in warm]
+    done = dict(zip(fresh, parallel(options, attributed, [identities[n] for n in fresh]),
+                    strict=True)) if fresh else {}  # fmt: skip
+    done.update((n, attributed(identities[n])) for n in sorted(warm))
+    subjects = tuple(done[n] for n in range(len(identities)))
     late = tuple(
         ScanError(path=path, line=None, message=f"{_NOT_BLAMED}: {_deadline(options)}")
         for path, past in sorted(histories.items())

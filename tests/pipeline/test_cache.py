@@ -164,8 +164,13 @@ def test_blame_results_are_cached_per_file_history(git_repo, tmp_path, monkeypat
     assert [path for path, _ in calls] == ["a.tf"]
     calls.clear()
     git_repo.commit("edit", author="Bob Builder <bob@example.com>")  # the commit touched a.tf
-    pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
+    mixed = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder, jobs=1))
     assert [path for path, _ in calls] == ["a.tf"]
+    # a.tf's identities on the git workers, b.tf's serially from the cache: the same answers,
+    # in the same order, as a cold scan's
+    cold = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=tmp_path / "cold"))
+    assert [(s.identity.id, s.attribution) for s in mixed.subjects] == [
+        (s.identity.id, s.attribution) for s in cold.subjects]  # fmt: skip
     calls.clear()
     # A new HEAD that touches neither file (CI's merge commit of an unrelated change): nothing
     # is blamed again, and the answers are the same as a cold scan's (#21, #22).
@@ -407,3 +412,25 @@ def test_texts_put_are_read_back_at_once_and_written_together(tmp_path, monkeypa
     store.close()
     assert written() == ["t:0", "t:1", "t:2", "t:3", "t:4"]
     assert caching.Cache(folder).get_text("t:4") == "four"
+
+
+def test_identities_keep_their_order_when_some_blames_come_from_the_cache(
+    git_repo, tmp_path
+) -> None:
+    """After a commit that touched b.tf only, b.tf's identity is attributed on the git workers
+    and a.tf's serially from the cache (#21): the report lists them as a cold scan does."""
+    git_repo.write("a.tf", USER.format(name="a"))
+    git_repo.write("b.tf", USER.format(name="b"))
+    git_repo.commit("files", author="Alice Example <alice@example.com>")
+    folder = tmp_path / "cache"
+    pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder))
+    git_repo.write("b.tf", USER.format(name="b") + USER.format(name="c"))
+    git_repo.commit("c", author="Bob Builder <bob@example.com>")
+    mixed = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=folder))
+    cold = pipeline.scan(git_repo.root, options=pipeline.Options(cache_dir=tmp_path / "cold"))
+    found = [(s.identity.id, s.attribution.provisioner.email) for s in mixed.subjects
+             if s.attribution.provisioner is not None]  # fmt: skip
+    assert found == [("a.tf#aws_iam_user.a", "alice@example.com"),
+                     ("b.tf#aws_iam_user.b", "alice@example.com"),
+                     ("b.tf#aws_iam_user.c", "bob@example.com")]  # fmt: skip
+    assert [s.attribution for s in mixed.subjects] == [s.attribution for s in cold.subjects]
