@@ -11,7 +11,8 @@ Each scenario is a whole `nhi` process, timed from start to exit, run once to wa
 `checkov` is on PATH it is run on the same tree in the same session and the ratio printed.
 
 The full scans write JSON reports; cold, warm and after-a-new-commit must say the same (the
-commit aside, which the new commit changes): a cache that answered wrongly fails the run.
+commit aside, which the new commit changes), and after a commit that edits one identity file
+the warm scan must say what a cold one says: a cache that answered wrongly fails the run.
 """
 
 from __future__ import annotations
@@ -95,21 +96,34 @@ def main() -> None:
     def cold() -> None:
         shutil.rmtree(work / "cache", ignore_errors=True)
 
-    def new_commit() -> None:
-        """CI's case: a new HEAD (a merge of an unrelated change) on a warm cache."""
-        touched = repo / "bench-touch.txt"
-        touched.write_text(f"{time.time_ns()}\n")
+    def commit(message: str, *added: str) -> None:
         who = {"NAME": "bench", "EMAIL": "bench@example.com"}
         pinned = {**env, **{f"GIT_{role}_{k}": v for role in ("AUTHOR", "COMMITTER")
                             for k, v in who.items()}}  # fmt: skip
-        for args in (["add", "bench-touch.txt"], ["commit", "-q", "-m", "unrelated change"]):
-            subprocess.run(["git", *args], cwd=repo, env=pinned, check=True)
+        if added:
+            subprocess.run(["git", "add", "--", *added], cwd=repo, env=pinned, check=True)
+        subprocess.run(["git", "commit", "-q", "-am", message], cwd=repo, env=pinned, check=True)
+
+    def new_commit() -> None:
+        """CI's case: a new HEAD (a merge of an unrelated change) on a warm cache."""
+        (repo / "bench-touch.txt").write_text(f"{time.time_ns()}\n")
+        commit("unrelated change", "bench-touch.txt")
+
+    declaring = next(repo / name for name in staged  # a file that declares identities
+                     if 'resource "aws_iam_' in (repo / name).read_text())  # fmt: skip
+
+    def identity_commit() -> None:
+        """A pull request's case: a commit that edits one file declaring identities."""
+        with declaring.open("a") as file:
+            file.write(f"# bench {time.time_ns()}\n")
+        commit("edit an identity file")
 
     full = [*NHI, "scan", "--output", os.devnull]
     rows = [
         scenario("full scan, cold", full, repo, env, runs, cold),
         scenario("full scan, warm", full, repo, env, runs),
         scenario("warm, after a new commit", full, repo, env, runs, new_commit),
+        scenario("warm, identity file edit", full, repo, env, runs, identity_commit),
         scenario("hook: 10 staged files", [*NHI, "scan", *staged], repo, env, runs),
         scenario("one file", [*NHI, "scan", staged[0]], repo, env, runs),
         scenario("nhi --version", [*NHI, "--version"], repo, env, runs),
@@ -142,7 +156,7 @@ def main() -> None:
             f"| {row['scenario']:<24} | {row['median_s']:>9.3f} | {row['peak_mib']:>9.1f} "
             f"| {row['exit']:>4} |"
         )
-    print(f"\nreports: {same(repo, work, env, cold, new_commit)}")
+    print(f"\nreports: {same(repo, work, env, cold, new_commit, identity_commit)}")
     if shutil.which("checkov"):
         ratio = rows[-1]["median_s"] / rows[0]["median_s"]  # type: ignore[operator]
         print(f"\ncheckov / nhi cold full scan: {ratio:.1f}x")
@@ -154,14 +168,17 @@ def same(
     env: dict[str, str],
     cold: Callable[[], None],
     commit: Callable[[], None],
+    edit: Callable[[], None],
 ) -> str:
     """Whether a full scan's report is the same cold, warm and after a new commit (the scanned
-    commit aside, which that commit changes); exits 1 if not. One JSON scan of each, after the
-    timed runs (which render text, as before)."""
+    commit aside, which that commit changes), and after an identity file's edit the same warm
+    as cold; exits 1 if not. One JSON scan of each, after the timed runs (which render text)."""
     seen = {}
-    for name, before in (("cold", cold), ("warm", lambda: None), ("after-commit", commit)):
+    steps = (("cold", cold), ("warm", lambda: None), ("after-commit", commit),
+             ("edited", edit), ("edited, cold", cold))  # fmt: skip
+    for name, before in steps:
         before()
-        path = work / f"report-{name}.json"
+        path = work / f"report-{name.replace(', ', '-')}.json"
         subprocess.run(
             [*NHI, "scan", "--format", "json", "--output", str(path)],
             cwd=repo,
@@ -172,11 +189,14 @@ def same(
         report = json.loads(path.read_text())
         report["repository"].pop("commit", None)
         seen[name] = report
-    first, *others = seen
-    differ = [name for name in others if seen[name] != seen[first]]
+    pairs = [("cold", "warm"), ("cold", "after-commit"), ("edited, cold", "edited")]
+    differ = [f"{warm} against {first}" for first, warm in pairs if seen[warm] != seen[first]]
     if differ:
-        sys.exit(f"reports differ from the {first} scan's: {', '.join(differ)} (see {path.parent})")
-    return f"{', '.join(seen)} identical ({len(seen[first]['identities'])} identities)"
+        sys.exit(f"reports differ: {', '.join(differ)} (see {path.parent})")
+    return (
+        f"warm and after a commit as cold, an edited identity file's warm as its cold "
+        f"({len(seen['cold']['identities'])} identities)"
+    )
 
 
 if __name__ == "__main__":
