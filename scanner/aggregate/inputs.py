@@ -23,6 +23,7 @@ from scanner.reach.environment import load as load_environments
 from scanner.reporters.json import from_json
 from scanner.roster import People, Roster, Team, detect, parse, parse_teams
 from scanner.roster.notes import roster_notes
+from scanner.roster.parse import WORKBOOK
 
 
 def read_and_resolve(
@@ -132,15 +133,14 @@ def _roster_file(
     A file that is not UTF-8 is read as Windows-1252, what Excel's "CSV (Comma delimited)"
     writes on a Western Windows (learn.microsoft.com, "Import or export text (.txt or .csv)
     files"): the addresses are ASCII either way, and the output says how it was read."""
+    data, note = _bytes(path, RosterError), None
     try:
-        text, note = _read(path, RosterError), None
-    except RosterError:
-        data = _bytes(path, RosterError)
+        text = export_text(data)  # a BOM or UTF-16: saved by Excel, PowerShell
+    except UnicodeDecodeError as problem:
         if data.startswith(b"PK\x03\x04"):
-            raise RosterError(f"{path}: is a zip file (an Excel workbook?), not a roster "
-                              "export: save it as CSV UTF-8") from None  # fmt: skip
-        if b"\0" in data[:8192]:
-            raise  # binary
+            raise RosterError(f"{path}: {WORKBOOK}") from None
+        if b"\0" in data[:8192]:  # binary
+            raise RosterError(f"{path}: cannot be read ({problem})") from None
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined

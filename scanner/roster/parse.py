@@ -21,6 +21,9 @@ from scanner.roster.formats import ROSTER_FORMATS, SCIM_USER, records
 _EMPTY = re.compile(r'\[\s*\]|\{\s*"(value|users|Resources)"\s*:\s*\[\s*\]\s*\}')
 _EMPTY_FORMATS = {None: "okta", "value": "entra", "users": "google", "Resources": "scim"}
 
+# What a roster that is an Excel workbook (a zip) is told, by `parse` and by the file edge.
+WORKBOOK = "is a zip file (an Excel workbook?), not a roster export: save it as CSV UTF-8"
+
 
 def detect(text: str) -> str:
     """Which format a roster file is in, from its shape."""
@@ -66,8 +69,7 @@ def parse(
     if head.startswith("<"):  # what a browser saves when the download needed a sign-in
         raise RosterError(f"{source}: is an HTML or XML page, not a roster export")
     if head.startswith("PK\x03\x04"):
-        raise RosterError(f"{source}: is a zip file (an Excel workbook?), not a roster export: "
-                          "save it as CSV UTF-8")  # fmt: skip
+        raise RosterError(f"{source}: {WORKBOOK}")
     try:
         name = detect(text) if fmt == "auto" else fmt
     except RosterError as error:
