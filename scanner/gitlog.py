@@ -1,6 +1,7 @@
 """The git calls behind one-pass blame (`attribution.onepass`): the history of many files in
 one `git log`, the full change lists and real parents of a few commits, blob ids and blobs.
-Each runs through `git.run`, with its neutralised configuration."""
+Each runs with git's neutralised configuration (`git.run`; blobs are streamed from a process
+started with `git.environment`, the same one)."""
 
 from __future__ import annotations
 

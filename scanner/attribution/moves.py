@@ -223,21 +223,15 @@ class _Expected:
         def count(content: bytes) -> dict[str, int]:
             return {name: n for name, n in _signatures(content).items() if name in every}
 
-        def read(blobs: list[str]) -> dict[str, dict[str, int]]:
-            counted = gitlog.read_blobs(self.root, blobs, count)  # one blob held at a time
-            if missing := set(blobs) - counted.keys():  # a partial clone: each commit alone
-                raise git.GitError(f"git cat-file failed: {len(missing)} blobs are not in "
-                                   "this clone")  # fmt: skip
-            return counted
-
-        counted = read([old for sha in moving for status, old, _, _ in changes[sha]
-                        if status != "A"])  # fmt: skip
+        # A blob a partial clone lacks fails the batch: each commit is then asked alone.
+        counted = _counted(self.root, [old for sha in moving for status, old, _, _
+                                       in changes[sha] if status != "A"], count)  # fmt: skip
         maybe = [sha for sha in moving
                  if any(counted[old].get(signature, 0) > 0
                         for status, old, _, _ in changes[sha] if status != "A"
                         for signature in self.asked.get(sha, ()))]  # fmt: skip
-        counted.update(read([new for sha in maybe for status, _, new, _ in changes[sha]
-                             if status != "D"]))  # fmt: skip
+        counted.update(_counted(self.root, [new for sha in maybe for status, _, new, _
+                                            in changes[sha] if status != "D"], count))  # fmt: skip
         for sha in maybe:
             files, asked = tuple(path for *_, path in changes[sha]), self.asked[sha]
             for rev, side in ((f"{sha}^", 1), (sha, 2)):
@@ -253,6 +247,17 @@ class _Expected:
 # `_BLOCK` in Python, line by line ([[:space:]] never spans a line in a diff), the two quoted
 # labels captured: the signature is them joined by one space.
 _BLOCK_LINE = re.compile(r'(?:resource|data)[ \t\v\f\r]+("[^"\n]+")[ \t\v\f\r]+("[^"\n]+")')
+
+
+def _counted(
+    root: Path, blobs: list[str], count: Callable[[bytes], dict[str, int]] | None = None
+) -> dict[str, dict[str, int]]:
+    """`count` (all signatures, by default) of each blob, read one at a time; a blob this
+    clone lacks (a partial clone) is a GitError."""
+    counted = gitlog.read_blobs(root, blobs, count or _signatures)
+    if missing := set(blobs) - counted.keys():
+        raise git.GitError(f"git cat-file failed: {len(missing)} blobs are not in this clone")
+    return counted
 
 
 def _signatures(blob: bytes) -> dict[str, int]:
@@ -281,18 +286,24 @@ def expect(root: Path, introductions: Mapping[str, set[tuple[str, str]]]) -> Non
     )
 
 
+def _batch(root: Path) -> _Expected | None:
+    """The commits this scan named for `root` (`expect`), if any."""
+    expected = _EXPECTED
+    return expected if expected is not None and expected.root == root else None
+
+
 def _unmoved(root: Path, sha: str, signature: str) -> bool:
     """Whether the batch found that no file commit `sha` changed declared `signature` before."""
-    expected = _EXPECTED
-    return (expected is not None and expected.root == root and sha in expected.unmoved
+    expected = _batch(root)
+    return (expected is not None and sha in expected.unmoved
             and signature in expected.asked.get(sha, ()))  # fmt: skip
 
 
 def _changed(root: Path, sha: str) -> tuple[str, ...]:
     """The Terraform files in which commit `sha` added or removed a block's first line,
     against its first parent (never asked of a root commit: `follow` stops at a boundary)."""
-    expected = _EXPECTED
-    if expected is not None and expected.root == root and sha in expected.wanted:
+    expected = _batch(root)
+    if expected is not None and sha in expected.wanted:
         known = expected.load().get(sha)
         if known is not None:
             return known
@@ -311,8 +322,8 @@ def _declared(
 ) -> dict[tuple[str, str], int]:
     """How many times block signatures (`"type" "name"`) occur in each of `files` at `rev`:
     `signature` among them (the batch counted only those its commit introduced)."""
-    expected = _EXPECTED
-    if expected is not None and expected.root == root and expected.changed is not None \
+    expected = _batch(root)
+    if expected is not None and expected.changed is not None \
             and signature in expected.asked.get(rev.rstrip("^"), ()):  # fmt: skip
         known = expected.declared.get((rev, files))
         if known is not None:
@@ -326,9 +337,7 @@ def _declared_alone(root: Path, rev: str, files: tuple[str, ...]) -> dict[tuple[
     nothing), counted as the batch counts them."""
     ids = gitlog.blob_ids(root, [(rev, path) for path in files])
     present = {path: blob for path, blob in zip(files, ids, strict=True) if blob is not None}
-    counted = gitlog.read_blobs(root, list(present.values()), _signatures)
-    if missing := set(present.values()) - counted.keys():  # a partial clone: said by `follow`
-        raise git.GitError(f"git cat-file failed: {len(missing)} blobs are not in this clone")
+    counted = _counted(root, list(present.values()))  # a partial clone's: said by `follow`
     return {(path, signature): number for path, blob in present.items()
             for signature, number in counted[blob].items()}  # fmt: skip
 

@@ -128,13 +128,9 @@ class OnePass:
     def worth(self, files: int, seconds: float) -> bool:
         """Whether `files` more are dearer to git blame (at the pace blame has gone, over the
         cores) than `seconds`: what a pass over history is likely to cost."""
+        import statistics  # and decimal, fractions: only when a pass is weighed (#21)
+
         with self.turns:
-            pace = _median(self.blamed) if self.blamed else None
+            pace = statistics.median(self.blamed) if self.blamed else None
         cores = (os.cpu_count() or 1) * BLAME_PARALLEL_EFFICIENCY
         return pace is None or files * pace / cores > seconds
-
-
-def _median(values: list[float]) -> float:
-    """`statistics.median`, without importing it (and decimal, fractions) on every scan."""
-    ordered, middle = sorted(values), len(values) // 2
-    return ordered[middle] if len(values) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
