@@ -27,14 +27,13 @@ from scanner.scanners.dotenv import Assignment, credential
 PATTERNS = ("*.tfvars", "*.tfvars.json", "*.tfvars.example", "*.tfvars.sample",
             "*.tfvars.template")  # fmt: skip
 
-# `name = "value"`, `"name" = "value"` or `name: "value"` (an object's items), to the line's end
-# or a comment.
-_STRING = re.compile(
-    r'^\s*(?:"([^"\\]+)"|([A-Za-z_][\w-]*))\s*[=:]\s*"((?:[^"\\]|\\.)*)"\s*,?\s*(?:(?:#|//).*)?$'
-)
-_OPEN = re.compile(r'^\s*(?:"([^"\\]+)"|([A-Za-z_][\w-]*))\s*[=:]\s*\{\s*(?:(?:#|//).*)?$')
+# `name = `, `"name" = ` or `name: ` (an object's items), then a value to the line's end or a
+# comment: a string, `null`, `{` opening an object, or a heredoc's opening.
 _NAME = r'^\s*(?:"([^"\\]+)"|([A-Za-z_][\w-]*))\s*[=:]\s*'
-_NULL = re.compile(_NAME + r"null\s*,?\s*(?:(?:#|//).*)?$")
+_END = r"\s*,?\s*(?:(?:#|//).*)?$"
+_STRING = re.compile(_NAME + r'"((?:[^"\\]|\\.)*)"' + _END)
+_NULL = re.compile(_NAME + "null" + _END)
+_OPEN = re.compile(_NAME + r"\{\s*(?:(?:#|//).*)?$")
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][\w-]*)\s*$")
 _NAMED_HEREDOC = re.compile(_NAME + r"<<-?([A-Za-z_][\w-]*)\s*$")
 
@@ -116,9 +115,12 @@ def _walk(
 def _unquote_heredoc(lines: list[str]) -> str | None:
     """A heredoc's text; None for a template (`${...}`, `%{...}`), which is no literal."""
     body = "\n".join(lines)
-    if "${" in body.replace("$${", "") or "%{" in body.replace("%%{", ""):
-        return None
-    return body
+    return None if _template(body) else body
+
+
+def _template(body: str) -> bool:
+    """Whether HCL text interpolates (`${...}`, `%{...}`; `$${` and `%%{` are literal)."""
+    return "${" in body.replace("$${", "") or "%{" in body.replace("%%{", "")
 
 
 def _closing(line: str) -> int:
@@ -128,7 +130,7 @@ def _closing(line: str) -> int:
 
 def _unquote(body: str) -> str | None:
     """An HCL string's value; None for a template (`${...}`, `%{...}`), which is no literal."""
-    if "${" in body.replace("$${", "") or "%{" in body.replace("%%{", ""):
+    if _template(body):
         return None
     try:
         value = json.loads(f'"{body}"')
